@@ -1,0 +1,27 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Batch normalisation, per feature (vectors) or per channel (images, over batch, height and width):
+ * {@code y = f(gamma (x - mu_B) / sqrt(var_B + epsilon) + beta)}. Training mode uses the batch statistics and
+ * updates the running ones ({@code running = (1 - momentum) running + momentum batch}, unbiased variance, as
+ * PyTorch); inference mode uses the running statistics.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface BatchNorm {
+    double momentum() default 0.1;
+
+    double epsilon() default 1e-5;
+
+    /** Activation applied after the affine transform, fused into the same pass. */
+    Activation activation() default Activation.IDENTITY;
+
+    double alpha() default Double.NaN;
+}

@@ -1,0 +1,42 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A 2D convolution (cross-correlation, as every library computes it) over a {@code [C, H, W]} input, with zero
+ * padding. Output size per axis: {@code floor((n + 2 padding - dilation (kernel - 1) - 1) / stride) + 1}.
+ * Parameters: {@code (kernel^2 C + 1) filters} with bias.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface Conv {
+    /** Number of output channels; positive. */
+    int filters();
+
+    /** Square kernel size; positive. */
+    int kernel();
+
+    int stride() default 1;
+
+    /** Zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same". */
+    int padding() default 0;
+
+    /** Spacing between kernel taps (atrous convolution); effective kernel {@code k + (k - 1)(dilation - 1)}. */
+    int dilation() default 1;
+
+    boolean bias() default true;
+
+    Activation activation() default Activation.IDENTITY;
+
+    /** See {@link Dense#alpha()}. */
+    double alpha() default Double.NaN;
+
+    Init init() default Init.DEFAULT;
+
+    double initStd() default 0.01;
+}

@@ -1,0 +1,28 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/** A fully connected layer {@code y = f(W x + b)}, W of shape {@code [units, inputs]}. */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface Dense {
+    /** Number of output units; positive. */
+    int units();
+
+    Activation activation() default Activation.IDENTITY;
+
+    /** alpha of LEAKY_RELU (default 0.01) and ELU (default 1.0), cap of RELU6 (default 6); NaN means the default. */
+    double alpha() default Double.NaN;
+
+    boolean bias() default true;
+
+    Init init() default Init.DEFAULT;
+
+    /** Standard deviation for {@link Init#GAUSSIAN}. */
+    double initStd() default 0.01;
+}

@@ -1,0 +1,37 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an abstract class as a network. Its fields of type {@code dev.lamina.runtime.Layer}, annotated with layer
+ * annotations ({@link Dense}, {@link Conv}, {@link Pool}, {@link BatchNorm}, {@link Dropout}, {@link Flatten}), are
+ * the layers, run in declaration order. The processor generates {@code <ClassName>Net} in the same package (for a
+ * nested class {@code Outer.Inner}: {@code Outer_InnerNet}), a final subclass that implements
+ * {@code dev.lamina.runtime.Model}.
+ *
+ * <p>Shapes are written as PyTorch writes them: {@code {channels, height, width}} for images, {@code {features}}
+ * for vectors. A flatten is inserted before a {@link Dense} that follows an image-shaped layer.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface Network {
+    /** The shape of one input sample: {@code {features}} or {@code {channels, height, width}}. */
+    int[] input();
+
+    /** The loss the network is trained with. */
+    Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;
+
+    /** Label smoothing e for {@link Loss#SOFTMAX_CROSS_ENTROPY}: targets become {@code 1 - e} and {@code e/(k-1)}. */
+    double labelSmoothing() default 0.0;
+
+    /**
+     * Whether to fuse pointwise work into the pass after each GEMM (bias, activation, dropout). {@code false}
+     * generates one pass per operation: slower, for debugging and for checking that fusion changes nothing.
+     */
+    boolean fuse() default true;
+}

@@ -1,0 +1,92 @@
+package dev.lamina.processor;
+
+import com.google.auto.service.AutoService;
+import dev.lamina.dsl.Network;
+import dev.lamina.processor.check.Rule;
+import dev.lamina.processor.check.Rules;
+import dev.lamina.processor.emit.java.JavaEmitter;
+import dev.lamina.processor.fuse.Fusion;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.MemoryPlanner;
+import dev.lamina.processor.read.MessagerDiagnostics;
+import dev.lamina.processor.read.NetworkReader;
+import dev.lamina.processor.shape.ShapeInference;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The entry point javac calls. For each {@code @Network} class it runs the pipeline
+ * read -> check -> infer shapes -> check -> fuse -> plan memory -> emit Java, stopping after a stage that reported
+ * errors. It never lets an exception escape into javac: an unexpected failure is an error that names the class
+ * and says it is a bug in Lamina.
+ */
+@AutoService(Processor.class)
+public final class LaminaProcessor extends AbstractProcessor {
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(Network.class.getCanonicalName());
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        for (Element element : round.getElementsAnnotatedWith(Network.class)) {
+            try {
+                if (element instanceof TypeElement type) {
+                    compile(type);
+                } else {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                            "@Network goes on an abstract class", element);
+                }
+            } catch (RuntimeException | IOException | LinkageError e) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                        "Lamina bug while compiling network " + element + ": " + e
+                                + " (please report it with this trace)\n" + trace, element);
+            }
+        }
+        return true;
+    }
+
+    private void compile(TypeElement type) throws IOException {
+        NetworkReader.Result read = new NetworkReader(processingEnv.getMessager()).read(type);
+        if (read.graph().isEmpty()) {
+            return;
+        }
+        MessagerDiagnostics diagnostics = new MessagerDiagnostics(processingEnv.getMessager(), read.origins());
+        Graph graph = read.graph().get();
+        if (!runRules(Rules.structural(), graph, diagnostics)) {
+            return;
+        }
+        graph = ShapeInference.infer(graph);
+        if (!runRules(Rules.shaped(), graph, diagnostics)) {
+            return;
+        }
+        graph = Fusion.fuse(graph);
+        MemoryPlan plan = MemoryPlanner.plan(graph);
+        new JavaEmitter(graph, plan).emit().writeTo(processingEnv.getFiler());
+    }
+
+    private static boolean runRules(Iterable<Rule> rules, Graph graph, MessagerDiagnostics diagnostics) {
+        for (Rule rule : rules) {
+            rule.check(graph, diagnostics);
+        }
+        return !diagnostics.hasErrors();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lamina.processor.check;
+
+import dev.lamina.dsl.PoolKind;
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+
+/**
+ * Every layer can apply to what it receives: convolutions and pooling get images, and their kernels fit the
+ * padded input. Reports the first layer whose output shape inference could not compute.
+ */
+final class LayerFitsInput implements Rule {
+    @Override
+    public void check(Graph graph, Diagnostics d) {
+        for (Node node : graph.layers()) {
+            if (node.in() == null) {
+                return; // an earlier layer failed and was reported
+            }
+            if (node.out() != null) {
+                continue;
+            }
+            String name = "'" + node.name() + "' (" + node.op().kind() + ")";
+            if (!node.in().image()) {
+                d.error(node, name + " needs an image input [channels, height, width], but its input is the vector "
+                        + node.in());
+            } else if (node.op() instanceof Op.Conv c) {
+                int h = node.in().height() + 2 * c.padding();
+                int w = node.in().width() + 2 * c.padding();
+                String kernel = c.dilation() > 1
+                        ? c.kernel() + "x" + c.kernel() + " (dilated to " + c.effectiveKernel() + "x"
+                        + c.effectiveKernel() + ")"
+                        : c.kernel() + "x" + c.kernel();
+                d.error(node, "kernel " + kernel + " of " + name + " is larger than its padded input " + h + "x" + w
+                        + " (input " + node.in() + ", padding " + c.padding() + ")");
+            } else if (node.op() instanceof Op.Pool p && p.poolKind() != PoolKind.GLOBAL_AVERAGE) {
+                d.error(node, "kernel " + p.kernel() + "x" + p.kernel() + " of " + name + " is larger than its input "
+                        + node.in().height() + "x" + node.in().width() + " (input " + node.in() + ")");
+            } else {
+                d.error(node, name + " cannot apply to its input " + node.in());
+            }
+            return;
+        }
+    }
+}

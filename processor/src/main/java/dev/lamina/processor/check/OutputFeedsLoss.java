@@ -1,0 +1,55 @@
+package dev.lamina.processor.check;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import java.util.List;
+
+/**
+ * The loss reads the last layer. A Dropout cannot follow the output layer (it would drop scores at random), and
+ * the cross-entropy losses get raw scores: they apply softmax or sigmoid themselves.
+ */
+final class OutputFeedsLoss implements Rule {
+    @Override
+    public void check(Graph graph, Diagnostics d) {
+        List<Node> layers = graph.layers();
+        int output = layers.size() - 1;
+        while (output >= 0 && (layers.get(output).op() instanceof Op.Flatten
+                || layers.get(output).op() instanceof Op.Dropout)) {
+            output--;
+        }
+        if (output < 0) {
+            return;
+        }
+        Node producer = layers.get(output);
+        for (Node after : layers.subList(output + 1, layers.size())) {
+            if (after.op() instanceof Op.Dropout) {
+                d.error(after, "'" + after.name() + "' (Dropout) cannot follow the output layer '" + producer.name()
+                        + "': the loss " + graph.loss() + " is computed on that layer's output " + producer.out()
+                        + ", which must not be dropped at random; move the Dropout before '" + producer.name() + "'");
+            }
+        }
+        Op.Act act = activationOf(producer.op());
+        if (graph.loss() != Loss.MEAN_SQUARED_ERROR && act != null && !act.isIdentity()) {
+            String applies = graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY ? "softmax" : "sigmoid";
+            d.error(producer, "output layer '" + producer.name() + "' has activation " + act + ", but "
+                    + graph.loss() + " applies " + applies + " to the raw scores itself; use activation IDENTITY"
+                    + " (output " + producer.out() + ")");
+        }
+    }
+
+    static Op.Act activationOf(Op op) {
+        if (op instanceof Op.Dense d) {
+            return d.activation();
+        }
+        if (op instanceof Op.Conv c) {
+            return c.activation();
+        }
+        if (op instanceof Op.BatchNorm b) {
+            return b.activation();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lamina.processor.check;
+
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+
+/** Units, filters, kernels, strides and dilations are positive; padding is not negative; rates are in range. */
+final class PositiveSizes implements Rule {
+    @Override
+    public void check(Graph graph, Diagnostics d) {
+        if (graph.labelSmoothing() < 0 || graph.labelSmoothing() >= 1) {
+            d.error("labelSmoothing must be in [0, 1), found " + graph.labelSmoothing());
+        }
+        for (Node node : graph.layers()) {
+            Op op = node.op();
+            if (op instanceof Op.Dense dense) {
+                positive(d, node, "units", dense.units());
+            } else if (op instanceof Op.Conv c) {
+                positive(d, node, "filters", c.filters());
+                positive(d, node, "kernel", c.kernel());
+                positive(d, node, "stride", c.stride());
+                positive(d, node, "dilation", c.dilation());
+                if (c.padding() < 0) {
+                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + c.padding());
+                }
+            } else if (op instanceof Op.Pool p) {
+                positive(d, node, "kernel", p.kernel());
+                positive(d, node, "stride", p.stride());
+            } else if (op instanceof Op.Dropout drop) {
+                if (!(drop.rate() >= 0 && drop.rate() < 1)) {
+                    d.error(node, "rate of '" + node.name() + "' must be in [0, 1), found " + drop.rate());
+                }
+            } else if (op instanceof Op.BatchNorm bn) {
+                if (!(bn.epsilon() > 0)) {
+                    d.error(node, "epsilon of '" + node.name() + "' must be positive, found " + bn.epsilon());
+                }
+                if (!(bn.momentum() >= 0 && bn.momentum() <= 1)) {
+                    d.error(node, "momentum of '" + node.name() + "' must be in [0, 1], found " + bn.momentum());
+                }
+            }
+        }
+    }
+
+    private static void positive(Diagnostics d, Node node, String attribute, int value) {
+        if (value < 1) {
+            d.error(node, attribute + " of '" + node.name() + "' (" + node.op().kind() + ") must be positive, found "
+                    + value);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.lamina.processor.emit.java;
+
+import dev.lamina.processor.graph.Op;
+
+/**
+ * Java expressions for each activation: its value from the pre-activation {@code u}, and the backward step
+ * {@code g f'(u)} written in terms of the output {@code y}, so that layers keep only their outputs.
+ */
+final class ActivationCode {
+    static final String SELU_LAMBDA = "1.0507009873554805f";
+    static final String SELU_LAMBDA_ALPHA = "1.7580993408473766f";
+
+    private ActivationCode() {
+    }
+
+    /** {@code f(u)} as an expression over the float variable named {@code u}. */
+    static String apply(Op.Act act, String u) {
+        String a = literal(act.alpha());
+        return switch (act.function()) {
+            case IDENTITY -> u;
+            case SIGMOID -> "1f / (1f + (float) Math.exp(-" + u + "))";
+            case TANH -> "(float) Math.tanh(" + u + ")";
+            case RELU -> "Math.max(" + u + ", 0f)";
+            case LEAKY_RELU -> u + " > 0f ? " + u + " : " + a + " * " + u;
+            case ELU -> u + " >= 0f ? " + u + " : " + a + " * ((float) Math.exp(" + u + ") - 1f)";
+            case SELU -> u + " > 0f ? " + SELU_LAMBDA + " * " + u + " : " + SELU_LAMBDA_ALPHA
+                    + " * ((float) Math.exp(" + u + ") - 1f)";
+            case SOFTPLUS -> u + " > 20f ? " + u + " : (float) Math.log1p(Math.exp(" + u + "))";
+            case RELU6 -> "Math.min(Math.max(" + u + ", 0f), " + a + ")";
+            case STEP -> u + " >= 0f ? 1f : 0f";
+        };
+    }
+
+    /** {@code g f'(u)} given the output {@code y}; ReLU's derivative at 0 is 0. */
+    static String backward(Op.Act act, String g, String y) {
+        String a = literal(act.alpha());
+        return switch (act.function()) {
+            case IDENTITY -> g;
+            case SIGMOID -> g + " * " + y + " * (1f - " + y + ")";
+            case TANH -> g + " * (1f - " + y + " * " + y + ")";
+            case RELU -> y + " > 0f ? " + g + " : 0f";
+            case LEAKY_RELU -> y + " > 0f ? " + g + " : " + a + " * " + g;
+            case ELU -> y + " > 0f ? " + g + " : " + g + " * (" + y + " + " + a + ")";
+            case SELU -> y + " > 0f ? " + SELU_LAMBDA + " * " + g + " : " + g + " * (" + y + " + "
+                    + SELU_LAMBDA_ALPHA + ")";
+            case SOFTPLUS -> g + " * (1f - (float) Math.exp(-" + y + "))";
+            case RELU6 -> y + " > 0f && " + y + " < " + a + " ? " + g + " : 0f";
+            case STEP -> "0f";
+        };
+    }
+
+    static String literal(double value) {
+        return Float.toString((float) value) + "f";
+    }
+}

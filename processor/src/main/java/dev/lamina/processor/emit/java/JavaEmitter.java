@@ -1,0 +1,256 @@
+package dev.lamina.processor.emit.java;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the generated network class: constants for the planned layout, the constructor that registers every
+ * tensor and fills in the layer fields, and {@code forward}, {@code loss} and {@code backward}.
+ */
+public final class JavaEmitter {
+    static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
+    private static final ClassName MODEL = ClassName.get("dev.lamina.runtime", "Model");
+    private static final ClassName STATE = ClassName.get("dev.lamina.runtime", "NetworkState");
+    private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
+    private static final ClassName TENSOR_KIND = ClassName.get("dev.lamina.runtime", "Tensor", "Kind");
+    private static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
+    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+    private final Graph graph;
+    private final MemoryPlan plan;
+    private final Names names;
+    private final LayerCode layers;
+
+    public JavaEmitter(Graph graph, MemoryPlan plan) {
+        this.graph = graph;
+        this.plan = plan;
+        this.names = new Names(graph, plan);
+        this.layers = new LayerCode(graph, plan, names);
+    }
+
+    public JavaFile emit() {
+        ClassName user = ClassName.bestGuess(graph.userClass());
+        TypeSpec.Builder type = TypeSpec.classBuilder(graph.generatedClass())
+                .addJavadoc(classDoc())
+                .addAnnotation(AnnotationSpec.builder(GENERATED)
+                        .addMember("value", "$S", "dev.lamina.processor.LaminaProcessor").build())
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .superclass(user)
+                .addSuperinterface(MODEL);
+        constants(type);
+        type.addField(FieldSpec.builder(STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
+        type.addField(FieldSpec.builder(int.class, "batch", Modifier.PRIVATE)
+                .addJavadoc("Rows of the last forward pass: the arena's regions are laid out for it.\n").build());
+        for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.BatchNorm) {
+                type.addField(FieldSpec.builder(float[].class, LayerCode.invStdField(node), Modifier.PRIVATE,
+                                Modifier.FINAL)
+                        .initializer("new float[$L]", node.in().channels()).build());
+            }
+        }
+        type.addMethod(constructor());
+        type.addMethod(MethodSpec.methodBuilder("create")
+                .addJavadoc("A new network whose parameters are drawn from {@code seed}.\n")
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(ClassName.get(graph.packageName(), graph.generatedClass()))
+                .addParameter(long.class, "seed")
+                .addStatement("return new $L(seed)", graph.generatedClass())
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("state").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(STATE).addStatement("return state").build());
+        type.addMethod(forward());
+        type.addMethod(MethodSpec.methodBuilder("loss").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(double.class).addParameter(int.class, "n")
+                .addCode(LossCode.body(graph, names)).build());
+        type.addMethod(backward());
+        int k = graph.output().out().size();
+        type.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(float.class).addParameter(int.class, "row").addParameter(int.class, "k")
+                .addStatement("return state.arena(batch).floats().get($L * batch + row * $L + k)",
+                        names.out(graph.output().id()), k)
+                .build());
+        return JavaFile.builder(graph.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
+    }
+
+    private CodeBlock classDoc() {
+        CodeBlock.Builder doc = CodeBlock.builder();
+        String simple = graph.userClass().substring(graph.userClass().lastIndexOf('.') + 1);
+        doc.add("The network declared by {@link $L}, generated by Lamina: loss $L, $L trainable parameters.\n\n",
+                simple, graph.loss(), String.format("%,d", plan.parameterCount()));
+        doc.add("<pre>\n");
+        for (Node node : graph.nodes()) {
+            doc.add("$L\n", node.id() == 0 ? "input: " + node.out() : LayerCode.describe(node));
+        }
+        doc.add("</pre>\n\n");
+        doc.add("Activations are stored channels last ([n][h][w][c]); each arena region holds the batch's rows\n"
+                + "back to back at {@code OFFSET * n}.\n");
+        return doc.build();
+    }
+
+    private void constants(TypeSpec.Builder type) {
+        for (TensorSlot slot : plan.parameters()) {
+            type.addField(constant(Names.constant(slot.name().replace('.', '_')), slot.offset(),
+                    "Parameter offset of " + slot.name() + " " + Arrays.toString(slot.shape()) + "."));
+        }
+        for (TensorSlot slot : plan.buffers()) {
+            type.addField(constant(Names.constant(slot.name().replace('.', '_')), slot.offset(),
+                    "Statistics offset of " + slot.name() + " " + Arrays.toString(slot.shape()) + "."));
+        }
+        Map<Integer, String> regions = new TreeMap<>();
+        Map<String, String> docs = new java.util.HashMap<>();
+        for (Node node : graph.nodes()) {
+            if (node.op() instanceof Op.Flatten) {
+                continue;
+            }
+            String name = names.out(node.id());
+            regions.put(plan.output().get(node.id()), name);
+            docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
+            region(regions, docs, plan.columns(), node, "COLUMNS", "im2col columns");
+            region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
+            region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
+        }
+        regions.put(plan.scratch(), "SCRATCH");
+        docs.put("SCRATCH", "Arena offset (per sample) of the column gradients of the convolution in backward.");
+        int deltaA = plan.gradient().get(graph.output().id());
+        int largest = graph.nodes().stream().mapToInt(nd -> nd.out().size()).max().orElse(0);
+        regions.put(deltaA, "DELTA_A");
+        regions.put(deltaA + largest, "DELTA_B");
+        docs.put("DELTA_A", "Arena offset (per sample) of the first gradient ping-pong region.");
+        docs.put("DELTA_B", "Arena offset (per sample) of the second gradient ping-pong region.");
+        regions.forEach((offset, name) -> type.addField(constant(name, offset, docs.get(name))));
+        for (Map.Entry<Integer, Integer> e : plan.argmax().entrySet().stream()
+                .sorted(Map.Entry.comparingByValue()).collect(Collectors.toList())) {
+            Node node = graph.node(e.getKey());
+            type.addField(constant(Names.constant(node, "ARGMAX"), e.getValue(),
+                    "Index-arena offset (per sample) of " + node.name() + "'s argmax positions."));
+        }
+        type.addField(constant("PARAMETERS", plan.parameterCount(), "Trainable parameters."));
+        type.addField(constant("STATISTICS", plan.bufferCount(), "Running statistics (not trained)."));
+        type.addField(constant("ARENA_PER_SAMPLE", plan.arenaPerSample(), "Arena floats per sample."));
+        type.addField(constant("INDICES_PER_SAMPLE", plan.indicesPerSample(), "Index-arena ints per sample."));
+    }
+
+    private static void region(Map<Integer, String> regions, Map<String, String> docs, Map<Integer, Integer> map,
+                               Node node, String suffix, String what) {
+        Integer offset = map.get(node.id());
+        if (offset != null) {
+            String name = Names.constant(node, suffix);
+            regions.put(offset, name);
+            docs.put(name, "Arena offset (per sample) of " + node.name() + "'s " + what + ".");
+        }
+    }
+
+    private static FieldSpec constant(String name, int value, String doc) {
+        return FieldSpec.builder(int.class, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("$L\n", doc).initializer("$L", value).build();
+    }
+
+    private MethodSpec constructor() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        int[] in = graph.input().out().dims();
+        b.addStatement("state = new $T($S, $T.$L, new int[] {$L}, $L, PARAMETERS, STATISTICS, ARENA_PER_SAMPLE, "
+                        + "INDICES_PER_SAMPLE)", STATE, simpleUserName(), LOSS, graph.loss(), join(in),
+                graph.output().out().size());
+        for (TensorSlot slot : plan.parameters()) {
+            b.addStatement("state.parameter($S, $T.$L, new int[] {$L}, $L, $Lf)", slot.name(), TENSOR_KIND,
+                    slot.kind(), join(slot.shape()), Names.constant(slot.name().replace('.', '_')),
+                    (float) slot.initStd());
+        }
+        for (TensorSlot slot : plan.buffers()) {
+            b.addStatement("state.buffer($S, new int[] {$L}, $L)", slot.name(), join(slot.shape()),
+                    Names.constant(slot.name().replace('.', '_')));
+        }
+        for (String field : graph.layerFields()) {
+            Node node = nodeForField(field);
+            b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
+                    join(node.out().dims()));
+        }
+        b.addStatement("state.initialize(seed)");
+        return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
+                .addCode(b.build()).build();
+    }
+
+    /** The node a field became: itself, or the layer a dropout was fused into. */
+    private Node nodeForField(String field) {
+        for (Node node : graph.layers()) {
+            if (node.name().equals(field) || field.equals(node.dropoutName())) {
+                return node;
+            }
+        }
+        throw new IllegalStateException("no node for field " + field);
+    }
+
+    private static String kindOf(String field, Node node) {
+        return field.equals(node.dropoutName()) ? "Dropout" : node.op().kind();
+    }
+
+    private MethodSpec forward() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("$T arena = state.arena(n)", MEMORY);
+        b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
+        b.addStatement("$T params = state.parameters()", MEMORY);
+        b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
+        if (!plan.buffers().isEmpty()) {
+            b.addStatement("$T stats = state.buffers().floats()", FLOAT_BUFFER);
+        }
+        if (!plan.argmax().isEmpty()) {
+            b.addStatement("int[] indices = state.indices(n)");
+        }
+        if (!plan.mask().isEmpty()) {
+            b.addStatement("$T rng = state.dropoutRng()", LayerCode.RNG);
+        }
+        b.addStatement("boolean training = state.isTraining()");
+        b.addStatement("batch = n");
+        for (Node node : graph.layers()) {
+            b.add(layers.forward(node));
+        }
+        return MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private MethodSpec backward() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("$T arena = state.arena(n)", MEMORY);
+        b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
+        b.addStatement("$T params = state.parameters()", MEMORY);
+        b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
+        b.addStatement("$T grads = state.gradients()", MEMORY);
+        b.addStatement("$T g = grads.floats()", FLOAT_BUFFER);
+        if (!plan.argmax().isEmpty()) {
+            b.addStatement("int[] indices = state.indices(n)");
+        }
+        List<Node> reversed = new ArrayList<>(graph.layers());
+        reversed.sort(Comparator.comparingInt((Node nd) -> graph.nodes().indexOf(nd)).reversed());
+        for (Node node : reversed) {
+            b.add(layers.backward(node));
+        }
+        return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private String simpleUserName() {
+        return graph.userClass().substring(graph.userClass().lastIndexOf('.') + 1);
+    }
+
+    private static String join(int[] values) {
+        return Arrays.stream(values).mapToObj(Integer::toString).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.lamina.processor.emit.java;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.lamina.processor.graph.Graph;
+
+/**
+ * The loss and its gradient in one pass over the output. Softmax cross-entropy works in log space (subtract the
+ * row maximum) and writes {@code (softmax - t) / n}; sigmoid cross-entropy uses the stable
+ * {@code max(v, 0) - v t + log(1 + e^-|v|)} and writes {@code (sigmoid - t) / n}; squared error writes
+ * {@code (y - t) / n}. The loss is accumulated in double and is the mean over the batch.
+ */
+final class LossCode {
+    private LossCode() {
+    }
+
+    static CodeBlock body(Graph graph, Names names) {
+        int k = graph.output().out().size();
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("$T a = state.arena(n).floats()", JavaEmitter.FLOAT_BUFFER);
+        b.addStatement("float[] t = state.targets(n)");
+        b.addStatement("int o = $L * n", names.out(graph.output().id()));
+        b.addStatement("int d = DELTA_A * n");
+        b.addStatement("float scale = 1f / n");
+        b.addStatement("double total = 0");
+        switch (graph.loss()) {
+            case SOFTMAX_CROSS_ENTROPY -> {
+                double e = graph.labelSmoothing();
+                String target = e > 0
+                        ? "t[r * " + k + " + k] * " + (float) (1 - e) + "f + (1f - t[r * " + k + " + k]) * "
+                        + (float) (e / (k - 1)) + "f"
+                        : "t[r * " + k + " + k]";
+                b.beginControlFlow("for (int r = 0; r < n; r++, o += $L, d += $L)", k, k);
+                b.addStatement("float max = a.get(o)");
+                b.beginControlFlow("for (int k = 1; k < $L; k++)", k);
+                b.addStatement("max = Math.max(max, a.get(o + k))");
+                b.endControlFlow();
+                b.addStatement("double sum = 0");
+                b.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+                b.addStatement("sum += Math.exp(a.get(o + k) - max)");
+                b.endControlFlow();
+                b.addStatement("float logSum = max + (float) Math.log(sum)");
+                b.beginControlFlow("for (int k = 0; k < $L; k++)", k);
+                b.addStatement("float target = $L", target);
+                b.addStatement("float logP = a.get(o + k) - logSum");
+                b.addStatement("total -= target * logP");
+                b.addStatement("a.put(d + k, ((float) Math.exp(logP) - target) * scale)");
+                b.endControlFlow();
+                b.endControlFlow();
+            }
+            case SIGMOID_CROSS_ENTROPY -> {
+                b.beginControlFlow("for (int i = 0, count = n * $L; i < count; i++)", k);
+                b.addStatement("float v = a.get(o + i)");
+                b.addStatement("total += Math.max(v, 0f) - v * t[i] + Math.log1p(Math.exp(-Math.abs(v)))");
+                b.addStatement("a.put(d + i, (1f / (1f + (float) Math.exp(-v)) - t[i]) * scale)");
+                b.endControlFlow();
+            }
+            case MEAN_SQUARED_ERROR -> {
+                b.beginControlFlow("for (int i = 0, count = n * $L; i < count; i++)", k);
+                b.addStatement("float diff = a.get(o + i) - t[i]");
+                b.addStatement("total += 0.5 * diff * diff");
+                b.addStatement("a.put(d + i, diff * scale)");
+                b.endControlFlow();
+            }
+        }
+        b.addStatement("return total / n");
+        return b.build();
+    }
+}

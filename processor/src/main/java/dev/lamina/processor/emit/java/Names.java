@@ -1,0 +1,41 @@
+package dev.lamina.processor.emit.java;
+
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.plan.MemoryPlan;
+import java.util.Locale;
+
+/** The names of the generated constants: derived from the user's field names, so the code reads like the class. */
+final class Names {
+    private final Graph graph;
+    private final MemoryPlan plan;
+
+    Names(Graph graph, MemoryPlan plan) {
+        this.graph = graph;
+        this.plan = plan;
+    }
+
+    /** {@code convOne -> CONV_ONE}. */
+    static String constant(String fieldName) {
+        return fieldName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    static String constant(Node node, String suffix) {
+        return node.id() == 0 ? suffix : constant(node.name()) + "_" + suffix;
+    }
+
+    /** The region constant holding {@code node}'s output, looking through flattens. */
+    String out(int nodeId) {
+        Node node = graph.node(nodeId);
+        while (node.op() instanceof Op.Flatten) {
+            node = graph.node(node.input());
+        }
+        return node.id() == 0 ? "INPUT" : constant(node, "OUT");
+    }
+
+    String gradient(int nodeId) {
+        int region = plan.gradient().get(nodeId);
+        return region == plan.gradient().get(graph.output().id()) ? "DELTA_A" : "DELTA_B";
+    }
+}

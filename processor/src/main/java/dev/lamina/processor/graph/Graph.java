@@ -1,0 +1,42 @@
+package dev.lamina.processor.graph;
+
+import dev.lamina.dsl.Loss;
+import java.util.List;
+
+/**
+ * A network as the pipeline sees it: where the generated class goes, the loss, and the nodes in execution order
+ * (node 0 is the input). Every pass reads a Graph and returns a new one; no javax.lang.model, no JavaPoet.
+ *
+ * @param layerFields the user's layer fields in declaration order, with their kinds, so that the generated class
+ *                    fills in every handle even when fusion folded a layer into another
+ */
+public record Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
+                    boolean fuse, List<Node> nodes, List<String> layerFields) {
+
+    public Graph withNodes(List<Node> newNodes) {
+        return new Graph(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, List.copyOf(newNodes),
+                layerFields);
+    }
+
+    public Node input() {
+        return nodes.get(0);
+    }
+
+    /** The layers after the input. */
+    public List<Node> layers() {
+        return nodes.subList(1, nodes.size());
+    }
+
+    public Node node(int id) {
+        for (Node n : nodes) {
+            if (n.id() == id) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no node " + id);
+    }
+
+    public Node output() {
+        return nodes.get(nodes.size() - 1);
+    }
+}

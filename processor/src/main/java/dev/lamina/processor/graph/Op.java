@@ -1,0 +1,84 @@
+package dev.lamina.processor.graph;
+
+import dev.lamina.dsl.Activation;
+import dev.lamina.dsl.Init;
+import dev.lamina.dsl.PoolKind;
+
+/** What a node computes, with the attributes the user wrote (defaults resolved). */
+public sealed interface Op {
+
+    /** The annotation name users know the op by, for messages and summaries. */
+    String kind();
+
+    /** The network input. */
+    record Input() implements Op {
+        public String kind() {
+            return "Input";
+        }
+    }
+
+    /** An activation with its parameter resolved (alpha or cap). */
+    record Act(Activation function, double alpha) {
+        public static Act of(Activation function, double alphaOrNaN) {
+            double alpha = !Double.isNaN(alphaOrNaN) ? alphaOrNaN : switch (function) {
+                case LEAKY_RELU -> 0.01;
+                case ELU -> 1.0;
+                case RELU6 -> 6.0;
+                default -> 0.0;
+            };
+            return new Act(function, alpha);
+        }
+
+        public boolean isIdentity() {
+            return function == Activation.IDENTITY;
+        }
+
+        @Override
+        public String toString() {
+            return function.name();
+        }
+    }
+
+    record Dense(int units, Act activation, boolean bias, Init init, double initStd) implements Op {
+        public String kind() {
+            return "Dense";
+        }
+    }
+
+    record Conv(int filters, int kernel, int stride, int padding, int dilation, boolean bias, Act activation,
+                Init init, double initStd) implements Op {
+        public String kind() {
+            return "Conv";
+        }
+
+        /** The extent the kernel covers on the input: {@code k + (k - 1)(dilation - 1)}. */
+        public int effectiveKernel() {
+            return kernel + (kernel - 1) * (dilation - 1);
+        }
+    }
+
+    record Pool(PoolKind poolKind, int kernel, int stride) implements Op {
+        public String kind() {
+            return "Pool";
+        }
+    }
+
+    record BatchNorm(double momentum, double epsilon, Act activation) implements Op {
+        public String kind() {
+            return "BatchNorm";
+        }
+    }
+
+    record Dropout(double rate) implements Op {
+        public String kind() {
+            return "Dropout";
+        }
+    }
+
+    /** Flatten; {@code implicit} when the processor inserted it before a Dense. */
+    record Flatten(boolean implicit) implements Op {
+        public String kind() {
+            return "Flatten";
+        }
+    }
+}

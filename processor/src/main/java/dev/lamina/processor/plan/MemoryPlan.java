@@ -1,0 +1,58 @@
+package dev.lamina.processor.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where everything lives. Arena offsets are per sample: the generated code multiplies them by the batch size, so
+ * one plan serves every batch size and each region holds {@code batch} rows back to back.
+ *
+ * @param output     node id to the region of its output (a flatten shares its input's region)
+ * @param gradient   node id to the region of the gradient with respect to its output
+ * @param columns    convolution node id to its im2col region (kept from forward to backward)
+ * @param mask       node id to its dropout mask region
+ * @param normalized batch-norm node id to its normalised-values region
+ * @param argmax     max-pool node id to its region of the int index arena
+ * @param scratch    region for the column gradients of convolutions (live only within one backward step)
+ * @param parameters every trainable tensor, in flat-array order
+ * @param buffers    every running statistic, in flat-array order
+ */
+public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
+                         Map<Integer, Integer> columns, Map<Integer, Integer> mask,
+                         Map<Integer, Integer> normalized, Map<Integer, Integer> argmax, int scratch,
+                         int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
+                         List<TensorSlot> buffers) {
+
+    /** A tensor's place in a flat array, and how it is initialised. */
+    public record TensorSlot(String name, String kind, int[] shape, int offset, double initStd, int node,
+                             String role) {
+        public int length() {
+            int n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    public int parameterCount() {
+        return parameters.stream().mapToInt(TensorSlot::length).sum();
+    }
+
+    public int bufferCount() {
+        return buffers.stream().mapToInt(TensorSlot::length).sum();
+    }
+
+    public TensorSlot parameter(int node, String role) {
+        return find(parameters, node, role);
+    }
+
+    public TensorSlot buffer(int node, String role) {
+        return find(buffers, node, role);
+    }
+
+    private static TensorSlot find(List<TensorSlot> slots, int node, String role) {
+        return slots.stream().filter(s -> s.node() == node && s.role().equals(role)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + role + " for node " + node));
+    }
+}

@@ -1,0 +1,148 @@
+package dev.lamina.processor.plan;
+
+import dev.lamina.dsl.Activation;
+import dev.lamina.dsl.Init;
+import dev.lamina.dsl.PoolKind;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lays out parameters and the activation arena from liveness. In training every forward output (and each
+ * convolution's columns, each mask and normalised value) is read again by the backward pass, so each gets its own
+ * region; gradients with respect to activations live only from one layer's backward step to the next, so two
+ * ping-pong regions serve them all, and dropout and flatten work in place; the column gradient of a convolution
+ * lives within one step and shares one scratch region.
+ */
+public final class MemoryPlanner {
+    private MemoryPlanner() {
+    }
+
+    public static MemoryPlan plan(Graph graph) {
+        Map<Integer, Integer> output = new HashMap<>();
+        Map<Integer, Integer> columns = new HashMap<>();
+        Map<Integer, Integer> mask = new HashMap<>();
+        Map<Integer, Integer> normalized = new HashMap<>();
+        Map<Integer, Integer> argmax = new HashMap<>();
+        List<TensorSlot> parameters = new ArrayList<>();
+        List<TensorSlot> buffers = new ArrayList<>();
+        int arena = 0;
+        int indices = 0;
+        int params = 0;
+        int stats = 0;
+        int largest = 0;
+        int scratchSize = 0;
+
+        Node input = graph.input();
+        output.put(input.id(), arena);
+        arena += input.out().size();
+        largest = input.out().size();
+        for (Node node : graph.layers()) {
+            Op op = node.op();
+            int outSize = node.out().size();
+            largest = Math.max(largest, outSize);
+            if (op instanceof Op.Flatten) {
+                output.put(node.id(), output.get(node.input()));
+                continue;
+            }
+            output.put(node.id(), arena);
+            arena += outSize;
+            if (node.hasFusedDropout() || op instanceof Op.Dropout) {
+                mask.put(node.id(), arena);
+                arena += outSize;
+            }
+            if (op instanceof Op.Dense d) {
+                int in = node.in().size();
+                parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {d.units(), in}, params,
+                        initStd(d.init(), d.initStd(), d.activation().function(), in, d.units()), node.id(),
+                        "weight"));
+                params += d.units() * in;
+                if (d.bias()) {
+                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {d.units()}, params, 0,
+                            node.id(), "bias"));
+                    params += d.units();
+                }
+            } else if (op instanceof Op.Conv c) {
+                int cin = node.in().channels();
+                int k = c.kernel();
+                parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {c.filters(), k, k, cin},
+                        params, initStd(c.init(), c.initStd(), c.activation().function(), k * k * cin,
+                        k * k * c.filters()), node.id(), "weight"));
+                params += c.filters() * k * k * cin;
+                if (c.bias()) {
+                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {c.filters()}, params, 0,
+                            node.id(), "bias"));
+                    params += c.filters();
+                }
+                int colSize = node.out().spatial() * k * k * cin;
+                if (needsColumns(node)) {
+                    columns.put(node.id(), arena);
+                    arena += colSize;
+                }
+                scratchSize = Math.max(scratchSize, colSize);
+            } else if (op instanceof Op.BatchNorm) {
+                int ch = node.in().channels();
+                parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {ch}, params, 0,
+                        node.id(), "gamma"));
+                params += ch;
+                parameters.add(new TensorSlot(node.name() + ".bias", "SHIFT", new int[] {ch}, params, 0,
+                        node.id(), "beta"));
+                params += ch;
+                buffers.add(new TensorSlot(node.name() + ".running_mean", "STATISTIC", new int[] {ch}, stats, 0,
+                        node.id(), "mean"));
+                stats += ch;
+                buffers.add(new TensorSlot(node.name() + ".running_var", "STATISTIC", new int[] {ch}, stats, 0,
+                        node.id(), "var"));
+                stats += ch;
+                normalized.put(node.id(), arena);
+                arena += outSize;
+            } else if (op instanceof Op.Pool p && p.poolKind() == PoolKind.MAX) {
+                argmax.put(node.id(), indices);
+                indices += outSize;
+            }
+        }
+        int scratch = arena;
+        arena += scratchSize;
+        int deltaA = arena;
+        int deltaB = arena + largest;
+        arena += 2 * largest;
+
+        Map<Integer, Integer> gradient = new HashMap<>();
+        List<Node> layers = graph.layers();
+        gradient.put(graph.output().id(), deltaA);
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Node node = layers.get(i);
+            int mine = gradient.get(node.id());
+            boolean inPlace = node.op() instanceof Op.Flatten || node.op() instanceof Op.Dropout;
+            gradient.put(node.input(), inPlace ? mine : (mine == deltaA ? deltaB : deltaA));
+        }
+        return new MemoryPlan(output, gradient, columns, mask, normalized, argmax, scratch, arena, indices,
+                parameters, buffers);
+    }
+
+    /** A 1x1 convolution with stride 1 and no padding reads its input as the column matrix directly. */
+    public static boolean needsColumns(Node node) {
+        Op.Conv c = (Op.Conv) node.op();
+        return !(c.kernel() == 1 && c.stride() == 1 && c.padding() == 0);
+    }
+
+    /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */
+    static double initStd(Init init, double std, Activation activation, int fanIn, int fanOut) {
+        Init resolved = init != Init.DEFAULT ? init : switch (activation) {
+            case RELU, LEAKY_RELU, ELU, SELU, RELU6 -> Init.HE;
+            default -> Init.XAVIER;
+        };
+        return switch (resolved) {
+            case HE -> Math.sqrt(2.0 / fanIn);
+            case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
+            case GAUSSIAN -> std;
+            case ZEROS -> 0;
+            case DEFAULT -> throw new AssertionError();
+        };
+    }
+}

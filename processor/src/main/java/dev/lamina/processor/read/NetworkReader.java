@@ -1,0 +1,221 @@
+package dev.lamina.processor.read;
+
+import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.Dense;
+import dev.lamina.dsl.Dropout;
+import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.Network;
+import dev.lamina.dsl.Pool;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.ElementFilter;
+import javax.tools.Diagnostic;
+
+/**
+ * The first stage: a {@code @Network} class to a {@link Graph}. The only stage that touches javax.lang.model; it
+ * checks what only the elements can tell (the class can be subclassed, the fields are layer handles) and records
+ * where every node came from.
+ */
+public final class NetworkReader {
+    /** The field type generated classes fill in. */
+    public static final String LAYER_TYPE = "dev.lamina.runtime.Layer";
+
+    private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
+            List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class);
+
+    /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
+    public record Result(Optional<Graph> graph, Origins origins) {
+    }
+
+    private final Messager messager;
+
+    public NetworkReader(Messager messager) {
+        this.messager = messager;
+    }
+
+    public Result read(TypeElement type) {
+        AnnotationMirror networkMirror = mirror(type, Network.class);
+        Origins origins = new Origins(type, networkMirror);
+        Network network = type.getAnnotation(Network.class);
+        boolean ok = checkClass(type, networkMirror) & checkInput(type, networkMirror, network);
+
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(Node.of(0, "input", new Op.Input(), -1));
+        List<String> fields = new ArrayList<>();
+        for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+            List<Class<? extends Annotation>> present = LAYER_ANNOTATIONS.stream()
+                    .filter(a -> field.getAnnotation(a) != null).toList();
+            if (present.isEmpty()) {
+                continue;
+            }
+            AnnotationMirror mirror = mirror(field, present.get(0));
+            if (present.size() > 1) {
+                error("field '" + field.getSimpleName() + "' has " + present.size() + " layer annotations "
+                        + present.stream().map(a -> "@" + a.getSimpleName()).toList()
+                        + "; declare one layer per field", field, mirror);
+                ok = false;
+                continue;
+            }
+            ok &= checkField(field, mirror);
+            int id = nodes.size();
+            nodes.add(Node.of(id, field.getSimpleName().toString(), op(field, present.get(0)), id - 1));
+            fields.add(field.getSimpleName().toString());
+            origins.put(id, new Origins.Origin(field, mirror));
+        }
+        if (!ok) {
+            return new Result(Optional.empty(), origins);
+        }
+        int[] in = network.input();
+        Shape inputShape = in.length == 1 ? Shape.vector(in[0]) : Shape.image(in[0], in[1], in[2]);
+        nodes.set(0, nodes.get(0).withShapes(null, inputShape));
+        String pkg = packageOf(type).getQualifiedName().toString();
+        Graph graph = new Graph(pkg, type.getQualifiedName().toString(), generatedName(type), network.loss(),
+                network.labelSmoothing(), network.fuse(), nodes, fields);
+        return new Result(Optional.of(graph), origins);
+    }
+
+    /** {@code Foo -> FooNet}; a nested {@code Outer.Foo -> Outer_FooNet}. */
+    public static String generatedName(TypeElement type) {
+        StringBuilder name = new StringBuilder(type.getSimpleName());
+        Element e = type.getEnclosingElement();
+        while (e.getKind().isClass() || e.getKind().isInterface()) {
+            name.insert(0, e.getSimpleName() + "_");
+            e = e.getEnclosingElement();
+        }
+        return name + "Net";
+    }
+
+    private boolean checkClass(TypeElement type, AnnotationMirror mirror) {
+        boolean ok = true;
+        String name = type.getSimpleName().toString();
+        if (type.getKind() != ElementKind.CLASS) {
+            error("@Network goes on an abstract class, but " + name + " is " + article(type.getKind()), type, mirror);
+            return false;
+        }
+        if (!type.getModifiers().contains(Modifier.ABSTRACT)) {
+            error("network class " + name + " must be abstract: Lamina generates its subclass " + generatedName(type)
+                    + " with the forward and backward passes", type, mirror);
+            ok = false;
+        }
+        if (type.getModifiers().contains(Modifier.FINAL)) {
+            error("network class " + name + " must not be final: Lamina generates its subclass "
+                    + generatedName(type), type, mirror);
+            ok = false;
+        }
+        if (type.getModifiers().contains(Modifier.PRIVATE)) {
+            error("network class " + name + " must not be private: its generated subclass lives beside it",
+                    type, mirror);
+            ok = false;
+        }
+        Element enclosing = type.getEnclosingElement();
+        if ((enclosing.getKind().isClass() || enclosing.getKind().isInterface())
+                && !type.getModifiers().contains(Modifier.STATIC)
+                && enclosing.getKind() != ElementKind.INTERFACE) {
+            error("network class " + name + " is an inner class of " + enclosing.getSimpleName()
+                    + "; make it static (or top level) so that " + generatedName(type)
+                    + " can be created without an enclosing instance", type, mirror);
+            ok = false;
+        }
+        return ok;
+    }
+
+    private boolean checkInput(TypeElement type, AnnotationMirror mirror, Network network) {
+        int[] in = network.input();
+        boolean rankOk = in.length == 1 || in.length == 3;
+        boolean positive = java.util.Arrays.stream(in).allMatch(d -> d > 0);
+        if (!rankOk || !positive) {
+            error("@Network input must be {features} or {channels, height, width} with every size positive, found "
+                    + java.util.Arrays.toString(in), type, mirror);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean checkField(VariableElement field, AnnotationMirror mirror) {
+        String name = field.getSimpleName().toString();
+        String type = field.asType().toString();
+        boolean ok = true;
+        if (!type.equals(LAYER_TYPE)) {
+            error("layer field '" + name + "' must have type " + LAYER_TYPE + " (the handle the generated class fills"
+                    + " in), found " + type, field, mirror);
+            ok = false;
+        }
+        for (Modifier m : List.of(Modifier.PRIVATE, Modifier.FINAL, Modifier.STATIC)) {
+            if (field.getModifiers().contains(m)) {
+                error("layer field '" + name + "' must not be " + m + ": the generated subclass assigns it",
+                        field, mirror);
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    private static Op op(VariableElement field, Class<? extends Annotation> kind) {
+        if (kind == Dense.class) {
+            Dense d = field.getAnnotation(Dense.class);
+            return new Op.Dense(d.units(), Op.Act.of(d.activation(), d.alpha()), d.bias(), d.init(), d.initStd());
+        }
+        if (kind == Conv.class) {
+            Conv c = field.getAnnotation(Conv.class);
+            return new Op.Conv(c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(),
+                    Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd());
+        }
+        if (kind == Pool.class) {
+            Pool p = field.getAnnotation(Pool.class);
+            return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride());
+        }
+        if (kind == BatchNorm.class) {
+            BatchNorm b = field.getAnnotation(BatchNorm.class);
+            return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Dropout.class) {
+            return new Op.Dropout(field.getAnnotation(Dropout.class).rate());
+        }
+        return new Op.Flatten(false);
+    }
+
+    private static AnnotationMirror mirror(Element element, Class<? extends Annotation> annotation) {
+        for (AnnotationMirror m : element.getAnnotationMirrors()) {
+            if (m.getAnnotationType().toString().equals(annotation.getCanonicalName())) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static PackageElement packageOf(Element e) {
+        while (!(e instanceof PackageElement p)) {
+            e = e.getEnclosingElement();
+        }
+        return p;
+    }
+
+    private static String article(ElementKind kind) {
+        return switch (kind) {
+            case INTERFACE -> "an interface";
+            case ENUM -> "an enum";
+            case ANNOTATION_TYPE -> "an annotation type";
+            case RECORD -> "a record";
+            default -> kind.toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private void error(String message, Element element, AnnotationMirror mirror) {
+        messager.printMessage(Diagnostic.Kind.ERROR, message, element, mirror);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.lamina.runtime;
+
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * The one door to OpenBLAS. Row-major single-precision GEMM with offsets into {@link Memory} blocks, and the
+ * thread count. The thread count is read once from the system property {@code lamina.threads} (default: all
+ * cores) and can be changed with {@link #setThreads(int)}.
+ */
+public final class Blas {
+    private static int threads;
+
+    static {
+        int configured = Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors());
+        setThreads(configured);
+    }
+
+    private Blas() {
+    }
+
+    public static synchronized void setThreads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("BLAS thread count must be >= 1, got " + count);
+        }
+        openblas.blas_set_num_threads(count);
+        threads = count;
+    }
+
+    public static synchronized int threads() {
+        return threads;
+    }
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C}, row-major; op(A) is m x k, op(B) is k x n, C is m x n.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            Memory a, int aOffset, int lda, Memory b, int bOffset, int ldb,
+                            float beta, Memory c, int cOffset, int ldc) {
+        openblas.cblas_sgemm(openblas.CblasRowMajor,
+                transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans,
+                m, n, k, alpha, a.at(aOffset), lda, b.at(bOffset), ldb, beta, c.at(cOffset), ldc);
+    }
+
+    /** {@code C[m x n] = A[m x k] B[n x k]^T}: a dense or convolution forward pass with the batch folded into m. */
+    public static void forward(int m, int n, int k, Memory a, int aOffset, Memory w, int wOffset,
+                               Memory c, int cOffset) {
+        gemm(false, true, m, n, k, 1f, a, aOffset, k, w, wOffset, k, 0f, c, cOffset, n);
+    }
+
+    /** {@code dW[n x k] = D[m x n]^T X[m x k]}: the weight gradient, summed over the m rows. */
+    public static void weightGradient(int m, int n, int k, Memory delta, int dOffset, Memory x, int xOffset,
+                                      Memory dw, int dwOffset) {
+        gemm(true, false, n, k, m, 1f, delta, dOffset, n, x, xOffset, k, 0f, dw, dwOffset, k);
+    }
+
+    /** {@code dX[m x k] = D[m x n] W[n x k]}: the gradient with respect to the layer's input. */
+    public static void inputGradient(int m, int n, int k, Memory delta, int dOffset, Memory w, int wOffset,
+                                     Memory dx, int dxOffset) {
+        gemm(false, false, m, k, n, 1f, delta, dOffset, n, w, wOffset, k, 0f, dx, dxOffset, k);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.lamina.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A block of off-heap floats, seen both by Java loops (a direct {@link FloatBuffer}) and by OpenBLAS (a
+ * {@link FloatPointer} to the same bytes). Everything a network computes on lives in such blocks: JavaCPP copies a
+ * Java {@code float[]} in and out on every native call, which would cost more than the GEMM itself.
+ */
+public final class Memory {
+    private final FloatBuffer floats;
+    private final FloatPointer pointer;
+
+    private Memory(int size) {
+        floats = ByteBuffer.allocateDirect(Math.multiplyExact(Math.max(size, 1), Float.BYTES))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        pointer = new FloatPointer(floats);
+    }
+
+    /** A zeroed block of {@code size} floats. */
+    public static Memory allocate(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, got " + size);
+        }
+        return new Memory(size);
+    }
+
+    public FloatBuffer floats() {
+        return floats;
+    }
+
+    /** The pointer moved to {@code offset}; only the BLAS door uses it, right away, on one thread. */
+    FloatPointer at(int offset) {
+        return pointer.position(offset);
+    }
+
+    public int size() {
+        return floats.capacity();
+    }
+
+    public void fill(float value) {
+        for (int i = 0, n = floats.capacity(); i < n; i++) {
+            floats.put(i, value);
+        }
+    }
+
+    public float[] toArray() {
+        float[] out = new float[floats.capacity()];
+        floats.get(0, out);
+        return out;
+    }
+}

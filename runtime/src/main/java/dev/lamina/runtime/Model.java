@@ -1,0 +1,141 @@
+package dev.lamina.runtime;
+
+import dev.lamina.dsl.Loss;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * What every generated network implements. A training step is: {@link #reserve(int)} once per batch size,
+ * {@link #setInput} and {@link #setTarget} for each row, {@link #forward(int)}, {@link #loss(int)} (the mean loss
+ * over the batch; it also seeds the backward pass), {@link #backward(int)}; the gradients then hold the
+ * derivative of that mean loss with respect to every parameter (overwritten, not accumulated).
+ */
+public interface Model {
+
+    /** The network's arrays and bookkeeping; generated classes return their one instance. */
+    NetworkState state();
+
+    /** Runs the layers on the first {@code batch} rows of the input region. */
+    void forward(int batch);
+
+    /** Mean loss of the last forward pass against the targets; writes the output gradient for {@link #backward}. */
+    double loss(int batch);
+
+    /** Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}. */
+    void backward(int batch);
+
+    /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
+    float output(int row, int k);
+
+    default String name() {
+        return state().name();
+    }
+
+    default Loss lossKind() {
+        return state().loss();
+    }
+
+    default int[] inputShape() {
+        return state().inputShape();
+    }
+
+    default int inputSize() {
+        return state().inputSize();
+    }
+
+    default int outputSize() {
+        return state().outputSize();
+    }
+
+    /** Number of trainable parameters (running statistics are not counted, as in PyTorch). */
+    default int parameterCount() {
+        return state().parameters().size();
+    }
+
+    default Memory parameters() {
+        return state().parameters();
+    }
+
+    default Memory gradients() {
+        return state().gradients();
+    }
+
+    default Memory buffers() {
+        return state().buffers();
+    }
+
+    default List<Tensor> parameterTensors() {
+        return state().parameterTensors();
+    }
+
+    default List<Tensor> bufferTensors() {
+        return state().bufferTensors();
+    }
+
+    default List<Layer> layers() {
+        return state().layers();
+    }
+
+    default void initialize(long seed) {
+        state().initialize(seed);
+    }
+
+    default void setTraining(boolean training) {
+        state().setTraining(training);
+    }
+
+    default boolean isTraining() {
+        return state().isTraining();
+    }
+
+    /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
+    default void reserve(int batch) {
+        state().reserve(batch);
+    }
+
+    /** Copies one sample (channels first, as {@link #inputShape()}) into row {@code row} of the batch. */
+    default void setInput(int row, float[] sample, int offset) {
+        state().setInput(row, sample, offset);
+    }
+
+    default void setTarget(int row, float[] target, int offset) {
+        state().setTarget(row, target, offset);
+    }
+
+    /** Forward pass over {@code n} samples stored one after another in {@code x}; returns n x outputSize scores. */
+    default float[] predict(float[] x, int n) {
+        int in = inputSize();
+        int out = outputSize();
+        if (x.length != n * in) {
+            throw new IllegalArgumentException("expected " + n + " x " + in + " = " + (n * in)
+                    + " input values, found " + x.length);
+        }
+        reserve(n);
+        for (int i = 0; i < n; i++) {
+            setInput(i, x, i * in);
+        }
+        forward(n);
+        float[] y = new float[n * out];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < out; k++) {
+                y[i * out + k] = output(i, k);
+            }
+        }
+        return y;
+    }
+
+    /** The parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place). */
+    default float[] parameterArray() {
+        return parameters().toArray();
+    }
+
+    /** A table of layers, output shapes and parameter counts, like Keras' {@code summary()}. */
+    default String summary() {
+        return Summary.of(this);
+    }
+
+    /** Views over the arrays, for code that wants a buffer rather than a block. */
+    default FloatBuffer parameterBuffer() {
+        return parameters().floats();
+    }
+}

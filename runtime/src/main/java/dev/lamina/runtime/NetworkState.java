@@ -1,0 +1,242 @@
+package dev.lamina.runtime;
+
+import dev.lamina.dsl.Loss;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
+ * activation arena (sized for the batch at run time from the per-sample plan the processor computed), the argmax
+ * index arena, the target rows, the dropout generator and the train/eval flag. A training step on a batch size
+ * seen before allocates nothing.
+ */
+public final class NetworkState {
+    private final String name;
+    private final Loss loss;
+    private final int[] inputShape;
+    private final int inputSize;
+    private final int outputSize;
+    private final int arenaPerSample;
+    private final int indicesPerSample;
+    private final Memory parameters;
+    private final Memory gradients;
+    private final Memory buffers;
+    private final List<Tensor> parameterTensors = new ArrayList<>();
+    private final List<Tensor> bufferTensors = new ArrayList<>();
+    private final List<Float> initStds = new ArrayList<>();
+    private final List<Layer> layers = new ArrayList<>();
+
+    private Memory arena;
+    private int[] indices = new int[0];
+    private float[] targets = new float[0];
+    private int capacity;
+    private boolean training = true;
+    private Rng dropoutRng = new Rng(0);
+
+    /**
+     * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
+     * @param indicesPerSample ints of pooling argmax indices per sample
+     */
+    public NetworkState(String name, Loss loss, int[] inputShape, int outputSize, int parameterCount,
+                        int bufferCount, int arenaPerSample, int indicesPerSample) {
+        this.name = name;
+        this.loss = loss;
+        this.inputShape = inputShape.clone();
+        this.inputSize = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
+        this.outputSize = outputSize;
+        this.arenaPerSample = arenaPerSample;
+        this.indicesPerSample = indicesPerSample;
+        this.parameters = Memory.allocate(parameterCount);
+        this.gradients = Memory.allocate(parameterCount);
+        this.buffers = Memory.allocate(bufferCount);
+        this.arena = Memory.allocate(0);
+    }
+
+    /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
+    public Tensor parameter(String tensorName, Tensor.Kind kind, int[] shape, int offset, float initStd) {
+        Tensor t = new Tensor(tensorName, kind, shape, offset, parameters.floats());
+        parameterTensors.add(t);
+        initStds.add(initStd);
+        return t;
+    }
+
+    /** Registers a non-trainable tensor (running statistics), saved in checkpoints with the parameters. */
+    public Tensor buffer(String tensorName, int[] shape, int offset) {
+        Tensor t = new Tensor(tensorName, Tensor.Kind.STATISTIC, shape, offset, buffers.floats());
+        bufferTensors.add(t);
+        return t;
+    }
+
+    /** Creates a layer handle over the tensors registered under {@code layerName}. */
+    public Layer layer(String layerName, String kind, int[] outputShape) {
+        List<Tensor> own = new ArrayList<>();
+        List<Tensor> grads = new ArrayList<>();
+        for (Tensor t : parameterTensors) {
+            if (t.name().startsWith(layerName + ".")) {
+                own.add(t);
+                grads.add(t.over(gradients.floats(), t.name()));
+            }
+        }
+        for (Tensor t : bufferTensors) {
+            if (t.name().startsWith(layerName + ".")) {
+                own.add(t);
+            }
+        }
+        Layer layer = new Layer(layerName, kind, outputShape, own, grads);
+        layers.add(layer);
+        return layer;
+    }
+
+    /**
+     * Draws every weight from its Gaussian, zeroes biases and shifts, sets scales to 1, resets running statistics
+     * (mean 0, variance 1), and seeds dropout, all from {@code seed}.
+     */
+    public void initialize(long seed) {
+        Rng rng = new Rng(seed);
+        FloatBuffer p = parameters.floats();
+        for (int i = 0; i < parameterTensors.size(); i++) {
+            Tensor t = parameterTensors.get(i);
+            float std = initStds.get(i);
+            for (int j = 0; j < t.length(); j++) {
+                float v = switch (t.kind()) {
+                    case WEIGHT -> std == 0f ? 0f : (float) (rng.nextGaussian() * std);
+                    case SCALE -> 1f;
+                    default -> 0f;
+                };
+                p.put(t.offset() + j, v);
+            }
+        }
+        for (Tensor t : bufferTensors) {
+            float v = t.name().endsWith("running_var") ? 1f : 0f;
+            for (int j = 0; j < t.length(); j++) {
+                t.set(j, v);
+            }
+        }
+        gradients.fill(0f);
+        dropoutRng = new Rng(seed ^ 0x5DEECE66DL);
+    }
+
+    /** The arena, grown (never shrunk) to hold {@code batch} samples. */
+    public Memory arena(int batch) {
+        ensureCapacity(batch);
+        return arena;
+    }
+
+    public int[] indices(int batch) {
+        ensureCapacity(batch);
+        return indices;
+    }
+
+    public float[] targets(int batch) {
+        ensureCapacity(batch);
+        return targets;
+    }
+
+    private void ensureCapacity(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batch);
+        }
+        if (batch > capacity) {
+            arena = Memory.allocate(Math.multiplyExact(arenaPerSample, batch));
+            indices = new int[Math.multiplyExact(indicesPerSample, batch)];
+            targets = new float[Math.multiplyExact(outputSize, batch)];
+            capacity = batch;
+        }
+    }
+
+    /**
+     * Writes one sample, given as {@code inputShape} in row-major order (channels first, like PyTorch), into row
+     * {@code row} of the input region. Activations are stored channels last, so multi-channel images are
+     * transposed here.
+     */
+    public void setInput(int row, float[] source, int offset) {
+        checkRow(row);
+        FloatBuffer a = arena.floats();
+        int base = row * inputSize;
+        if (inputShape.length == 3 && inputShape[0] > 1) {
+            int c = inputShape[0];
+            int hw = inputShape[1] * inputShape[2];
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < hw; i++) {
+                    a.put(base + i * c + ch, source[offset + ch * hw + i]);
+                }
+            }
+        } else {
+            a.put(base, source, offset, inputSize);
+        }
+    }
+
+    public void setTarget(int row, float[] source, int offset) {
+        checkRow(row);
+        System.arraycopy(source, offset, targets, row * outputSize, outputSize);
+    }
+
+    private void checkRow(int row) {
+        if (row < 0 || row >= capacity) {
+            throw new IndexOutOfBoundsException("row " + row + " outside the batch [0, " + capacity
+                    + "); call forward's batch size through Model.reserve(batch) first");
+        }
+    }
+
+    public void reserve(int batch) {
+        ensureCapacity(batch);
+    }
+
+    public Rng dropoutRng() {
+        return dropoutRng;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    public void setTraining(boolean training) {
+        this.training = training;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public int outputSize() {
+        return outputSize;
+    }
+
+    public Memory parameters() {
+        return parameters;
+    }
+
+    public Memory gradients() {
+        return gradients;
+    }
+
+    public Memory buffers() {
+        return buffers;
+    }
+
+    public List<Tensor> parameterTensors() {
+        return List.copyOf(parameterTensors);
+    }
+
+    public List<Tensor> bufferTensors() {
+        return List.copyOf(bufferTensors);
+    }
+
+    public List<Layer> layers() {
+        return List.copyOf(layers);
+    }
+}

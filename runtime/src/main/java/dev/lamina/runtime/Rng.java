@@ -1,0 +1,59 @@
+package dev.lamina.runtime;
+
+/**
+ * A small, fast, seedable generator (SplitMix64) for initialisation, dropout masks and shuffling. Same seed,
+ * same sequence, on every machine: that is what makes training runs bitwise reproducible.
+ */
+public final class Rng {
+    private long state;
+    private double spareGaussian = Double.NaN;
+
+    public Rng(long seed) {
+        this.state = seed;
+    }
+
+    public long nextLong() {
+        long z = (state += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Uniform in [0, 1) with 24 random bits. */
+    public float nextFloat() {
+        return (nextLong() >>> 40) * 0x1.0p-24f;
+    }
+
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
+    /** Uniform in [0, bound). */
+    public int nextInt(int bound) {
+        return (int) (((nextLong() >>> 33) * bound) >>> 31);
+    }
+
+    /** Standard normal, by the Box-Muller transform. */
+    public double nextGaussian() {
+        if (!Double.isNaN(spareGaussian)) {
+            double g = spareGaussian;
+            spareGaussian = Double.NaN;
+            return g;
+        }
+        double u1 = 1.0 - nextDouble();
+        double u2 = nextDouble();
+        double r = Math.sqrt(-2.0 * Math.log(u1));
+        spareGaussian = r * Math.sin(2 * Math.PI * u2);
+        return r * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** Fisher-Yates shuffle of the whole array. */
+    public void shuffle(int[] values) {
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = values[i];
+            values[i] = values[j];
+            values[j] = t;
+        }
+    }
+}

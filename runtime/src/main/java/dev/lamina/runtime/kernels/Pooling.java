@@ -1,0 +1,136 @@
+package dev.lamina.runtime.kernels;
+
+import java.nio.FloatBuffer;
+
+/** Max, average and global average pooling over channels-last images, and their backward passes. */
+public final class Pooling {
+    private Pooling() {
+    }
+
+    /** Max pooling; {@code argmax} receives, per output, the input position (relative to {@code inOff}). */
+    public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                                  int oh, int ow, FloatBuffer out, int outOff, int[] argmax, int argOff) {
+        int o = 0;
+        for (int b = 0; b < n; b++) {
+            int image = b * h * w * c;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int first = image + (oy * stride * w + ox * stride) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        float best = in.get(inOff + first + ch);
+                        int bestAt = first + ch;
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < k; kx++) {
+                                int at = image + ((oy * stride + ky) * w + ox * stride + kx) * c + ch;
+                                float v = in.get(inOff + at);
+                                if (v > best) {
+                                    best = v;
+                                    bestAt = at;
+                                }
+                            }
+                        }
+                        out.put(outOff + o + ch, best);
+                        argmax[argOff + o + ch] = bestAt;
+                    }
+                    o += c;
+                }
+            }
+        }
+    }
+
+    /** Routes each output gradient to the input position that won the max. */
+    public static void maxBackward(FloatBuffer dOut, int dOutOff, int outputs, int[] argmax, int argOff,
+                                   FloatBuffer dIn, int dInOff, int inputs) {
+        for (int i = 0; i < inputs; i++) {
+            dIn.put(dInOff + i, 0f);
+        }
+        for (int o = 0; o < outputs; o++) {
+            int at = dInOff + argmax[argOff + o];
+            dIn.put(at, dIn.get(at) + dOut.get(dOutOff + o));
+        }
+    }
+
+    public static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                                      int oh, int ow, FloatBuffer out, int outOff) {
+        float scale = 1f / (k * k);
+        int o = outOff;
+        for (int b = 0; b < n; b++) {
+            int image = inOff + b * h * w * c;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        float sum = 0f;
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < k; kx++) {
+                                sum += in.get(image + ((oy * stride + ky) * w + ox * stride + kx) * c + ch);
+                            }
+                        }
+                        out.put(o + ch, sum * scale);
+                    }
+                    o += c;
+                }
+            }
+        }
+    }
+
+    public static void averageBackward(FloatBuffer dOut, int dOutOff, int n, int h, int w, int c, int k,
+                                       int stride, int oh, int ow, FloatBuffer dIn, int dInOff) {
+        int inputs = n * h * w * c;
+        for (int i = 0; i < inputs; i++) {
+            dIn.put(dInOff + i, 0f);
+        }
+        float scale = 1f / (k * k);
+        int o = dOutOff;
+        for (int b = 0; b < n; b++) {
+            int image = dInOff + b * h * w * c;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        float g = dOut.get(o + ch) * scale;
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < k; kx++) {
+                                int at = image + ((oy * stride + ky) * w + ox * stride + kx) * c + ch;
+                                dIn.put(at, dIn.get(at) + g);
+                            }
+                        }
+                    }
+                    o += c;
+                }
+            }
+        }
+    }
+
+    /** Mean over all {@code hw} positions of each channel: {@code [n, hw, c] -> [n, c]}. */
+    public static void globalAverageForward(FloatBuffer in, int inOff, int n, int hw, int c,
+                                            FloatBuffer out, int outOff) {
+        float scale = 1f / hw;
+        for (int b = 0; b < n; b++) {
+            int image = inOff + b * hw * c;
+            for (int ch = 0; ch < c; ch++) {
+                out.put(outOff + b * c + ch, 0f);
+            }
+            for (int p = 0; p < hw; p++) {
+                for (int ch = 0; ch < c; ch++) {
+                    int at = outOff + b * c + ch;
+                    out.put(at, out.get(at) + in.get(image + p * c + ch));
+                }
+            }
+            for (int ch = 0; ch < c; ch++) {
+                int at = outOff + b * c + ch;
+                out.put(at, out.get(at) * scale);
+            }
+        }
+    }
+
+    public static void globalAverageBackward(FloatBuffer dOut, int dOutOff, int n, int hw, int c,
+                                             FloatBuffer dIn, int dInOff) {
+        float scale = 1f / hw;
+        for (int b = 0; b < n; b++) {
+            for (int p = 0; p < hw; p++) {
+                for (int ch = 0; ch < c; ch++) {
+                    dIn.put(dInOff + (b * hw + p) * c + ch, dOut.get(dOutOff + b * c + ch) * scale);
+                }
+            }
+        }
+    }
+}
