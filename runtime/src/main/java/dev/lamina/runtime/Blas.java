@@ -39,7 +39,7 @@ public final class Blas {
         openblas.cblas_sgemm(openblas.CblasRowMajor,
                 transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                 transB ? openblas.CblasTrans : openblas.CblasNoTrans,
-                m, n, k, alpha, a.at(aOffset), lda, b.at(bOffset), ldb, beta, c.at(cOffset), ldc);
+                m, n, k, alpha, a.at(0, aOffset), lda, b.at(1, bOffset), ldb, beta, c.at(2, cOffset), ldc);
     }
 
     /** {@code C[m x n] = A[m x k] B[n x k]^T}: a dense or convolution forward pass with the batch folded into m. */

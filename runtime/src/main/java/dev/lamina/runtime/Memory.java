@@ -12,12 +12,15 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 public final class Memory {
     private final FloatBuffer floats;
-    private final FloatPointer pointer;
+    /** One pointer per GEMM operand (A, B, C): one call may pass the same block twice at two offsets. */
+    private final FloatPointer[] operands = new FloatPointer[3];
 
     private Memory(int size) {
         floats = ByteBuffer.allocateDirect(Math.multiplyExact(Math.max(size, 1), Float.BYTES))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        pointer = new FloatPointer(floats);
+        for (int i = 0; i < operands.length; i++) {
+            operands[i] = new FloatPointer(floats);
+        }
     }
 
     /** A zeroed block of {@code size} floats. */
@@ -32,9 +35,15 @@ public final class Memory {
         return floats;
     }
 
-    /** The pointer moved to {@code offset}; only the BLAS door uses it, right away, on one thread. */
-    FloatPointer at(int offset) {
-        return pointer.position(offset);
+    /**
+     * The pointer for GEMM operand {@code operand} (0, 1, 2 for A, B, C) moved to {@code offset}; only the BLAS
+     * door uses it, right away, on one thread.
+     */
+    FloatPointer at(int operand, int offset) {
+        if (offset < 0 || offset > floats.capacity()) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside a block of " + floats.capacity());
+        }
+        return operands[operand].position(offset);
     }
 
     public int size() {

@@ -184,6 +184,11 @@ public final class NetworkState {
         ensureCapacity(batch);
     }
 
+    /** Restarts the dropout generator: the next forward passes draw the same masks as after the last reseed. */
+    public void reseedDropout(long seed) {
+        dropoutRng = new Rng(seed);
+    }
+
     public Rng dropoutRng() {
         return dropoutRng;
     }

@@ -1,0 +1,114 @@
+package dev.lamina.runtime.data;
+
+import dev.lamina.runtime.Rng;
+import java.util.Arrays;
+
+/**
+ * Samples in memory: {@code size} rows of features (each of {@code shape}, channels first) and rows of targets
+ * (one-hot for classification, values for regression). Immutable by convention: transformations return new sets.
+ */
+public final class Dataset {
+    private final float[] features;
+    private final float[] targets;
+    private final int[] shape;
+    private final int featureSize;
+    private final int targetSize;
+    private final int size;
+
+    public Dataset(float[] features, int[] shape, float[] targets, int targetSize) {
+        this.featureSize = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (featureSize == 0 || features.length % featureSize != 0) {
+            throw new IllegalArgumentException("features hold " + features.length + " values, not a multiple of the"
+                    + " sample shape " + Arrays.toString(shape));
+        }
+        this.size = features.length / featureSize;
+        if (targets.length != (long) size * targetSize) {
+            throw new IllegalArgumentException("expected " + size + " x " + targetSize + " = " + size * targetSize
+                    + " target values for " + size + " samples, found " + targets.length);
+        }
+        this.features = features;
+        this.targets = targets;
+        this.shape = shape.clone();
+        this.targetSize = targetSize;
+    }
+
+    /** A classification set: labels in {@code [0, classes)} become one-hot targets. */
+    public static Dataset classification(float[] features, int[] shape, int[] labels, int classes) {
+        return new Dataset(features, shape, OneHot.encode(labels, classes), classes);
+    }
+
+    public float[] features() {
+        return features;
+    }
+
+    public float[] targets() {
+        return targets;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int featureSize() {
+        return featureSize;
+    }
+
+    public int targetSize() {
+        return targetSize;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The label of row {@code i}: the index of its largest target. */
+    public int label(int i) {
+        int best = 0;
+        for (int k = 1; k < targetSize; k++) {
+            if (targets[i * targetSize + k] > targets[i * targetSize + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** The rows at {@code rows}, in that order. */
+    public Dataset select(int[] rows) {
+        float[] f = new float[rows.length * featureSize];
+        float[] t = new float[rows.length * targetSize];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(features, rows[i] * featureSize, f, i * featureSize, featureSize);
+            System.arraycopy(targets, rows[i] * targetSize, t, i * targetSize, targetSize);
+        }
+        return new Dataset(f, shape, t, targetSize);
+    }
+
+    /** Rows {@code [from, to)}. */
+    public Dataset slice(int from, int to) {
+        int[] rows = new int[to - from];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = from + i;
+        }
+        return select(rows);
+    }
+
+    /** Shuffles (seeded) and splits: the first part gets {@code fraction} of the rows. */
+    public Dataset[] split(double fraction, long seed) {
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        new Rng(seed).shuffle(order);
+        int cut = (int) Math.round(size * fraction);
+        return new Dataset[] {select(Arrays.copyOfRange(order, 0, cut)), select(Arrays.copyOfRange(order, cut, size))};
+    }
+
+    /** The same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255). */
+    public Dataset scaled(float factor) {
+        float[] f = features.clone();
+        for (int i = 0; i < f.length; i++) {
+            f[i] *= factor;
+        }
+        return new Dataset(f, shape, targets, targetSize);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lamina.runtime.data;
+
+/** Class labels to one-hot rows. */
+public final class OneHot {
+    private OneHot() {
+    }
+
+    public static float[] encode(int[] labels, int classes) {
+        float[] out = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("label " + labels[i] + " of sample " + i + " is outside [0, "
+                        + classes + ")");
+            }
+            out[i * classes + labels[i]] = 1f;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lamina.runtime.io;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Parameters and running statistics in the safetensors format (an 8-byte little-endian header length, a JSON
+ * header of {@code name: {dtype, shape, data_offsets}}, then the raw little-endian floats), so that PyTorch's
+ * {@code safetensors} and others can read them. Tensor names are the user's fields: {@code c1.weight}.
+ * Writes are atomic; a load checks every name, dtype and shape before it changes anything.
+ */
+public final class Checkpoint {
+    private Checkpoint() {
+    }
+
+    public static void save(Model model, Path path) throws IOException {
+        List<Tensor> tensors = tensors(model);
+        StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\",\"network\":\"")
+                .append(model.name()).append("\"}");
+        long offset = 0;
+        for (Tensor t : tensors) {
+            long end = offset + 4L * t.length();
+            header.append(",\"").append(t.name()).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(Arrays.toString(t.shape()).replace(" ", "")).append(",\"data_offsets\":[")
+                    .append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        header.append('}');
+        while ((header.length() + 8) % 8 != 0) {
+            header.append(' ');
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).flip();
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(offset)).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors) {
+            for (int i = 0; i < t.length(); i++) {
+                data.putFloat(t.get(i));
+            }
+        }
+        AtomicFiles.write(path, prefix, ByteBuffer.wrap(json), data.flip());
+    }
+
+    /** Loads every tensor of the model from {@code path}; on any mismatch throws and leaves the model unchanged. */
+    public static void load(Model model, Path path) throws IOException {
+        ByteBuffer file;
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (in.size() < 8) {
+                throw new IOException(path + ": not a safetensors file: " + in.size() + " bytes");
+            }
+            file = ByteBuffer.allocate(Math.toIntExact(in.size())).order(ByteOrder.LITTLE_ENDIAN);
+            while (file.hasRemaining() && in.read(file) >= 0) {
+                // read all
+            }
+            file.flip();
+        }
+        long headerLength = file.getLong(0);
+        if (headerLength < 2 || headerLength > file.limit() - 8) {
+            throw new IOException(path + ": not a safetensors file: header length " + headerLength + " in a file of "
+                    + file.limit() + " bytes");
+        }
+        String json = new String(file.array(), 8, (int) headerLength, StandardCharsets.UTF_8);
+        Map<String, Object> header = Json.parseObject(json, path.toString());
+        int dataStart = 8 + (int) headerLength;
+        Map<Tensor, float[]> loaded = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Tensor t : tensors(model)) {
+            Object entry = header.get(t.name());
+            if (!(entry instanceof Map<?, ?> e)) {
+                problems.add("missing " + t.name() + " " + Arrays.toString(t.shape()));
+                continue;
+            }
+            int[] shape = ((List<?>) e.get("shape")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+            List<?> offsets = (List<?>) e.get("data_offsets");
+            long from = ((Number) offsets.get(0)).longValue();
+            long to = ((Number) offsets.get(1)).longValue();
+            if (!"F32".equals(e.get("dtype")) || !Arrays.equals(shape, t.shape())) {
+                problems.add(t.name() + ": expected F32 " + Arrays.toString(t.shape()) + ", found " + e.get("dtype")
+                        + " " + Arrays.toString(shape));
+                continue;
+            }
+            if (to - from != 4L * t.length() || dataStart + to > file.limit()) {
+                problems.add(t.name() + ": data offsets [" + from + ", " + to + ") do not fit");
+                continue;
+            }
+            float[] values = new float[t.length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = file.getFloat(dataStart + (int) from + 4 * i);
+            }
+            loaded.put(t, values);
+        }
+        if (!problems.isEmpty()) {
+            throw new IOException(path + " does not fit network " + model.name() + ": " + String.join("; ", problems));
+        }
+        loaded.forEach(Tensor::copyFrom);
+    }
+
+    private static List<Tensor> tensors(Model model) {
+        List<Tensor> all = new ArrayList<>(model.parameterTensors());
+        all.addAll(model.bufferTensors());
+        return all;
+    }
+}

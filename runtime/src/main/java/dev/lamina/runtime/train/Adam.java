@@ -1,0 +1,42 @@
+package dev.lamina.runtime.train;
+
+import java.nio.FloatBuffer;
+
+/** Adam, with bias-corrected moments; with {@code weightDecay > 0} it is AdamW (decay on weights only). */
+final class Adam extends Optimizer {
+    private final double rho1;
+    private final double rho2;
+    private final float delta;
+    private final float weightDecay;
+
+    Adam(double learningRate, double rho1, double rho2, double delta, double weightDecay) {
+        super(learningRate);
+        this.rho1 = rho1;
+        this.rho2 = rho2;
+        this.delta = (float) delta;
+        this.weightDecay = (float) weightDecay;
+    }
+
+    @Override
+    protected int stateSlots() {
+        return 2;
+    }
+
+    @Override
+    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer s, FloatBuffer r, int from, int to,
+                          boolean weight, float lr) {
+        float b1 = (float) rho1;
+        float b2 = (float) rho2;
+        float correct1 = (float) (1 / (1 - Math.pow(rho1, steps())));
+        float correct2 = (float) (1 / (1 - Math.pow(rho2, steps())));
+        float decay = weight ? 1f - lr * weightDecay : 1f;
+        for (int i = from; i < to; i++) {
+            float gi = g.get(i);
+            float si = b1 * s.get(i) + (1 - b1) * gi;
+            float ri = b2 * r.get(i) + (1 - b2) * gi * gi;
+            s.put(i, si);
+            r.put(i, ri);
+            p.put(i, decay * p.get(i) - lr * (si * correct1) / ((float) Math.sqrt(ri * correct2) + delta));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.data.Dataset;
+
+/** Mean loss and accuracy of a model on a data set, in inference mode. */
+public record Evaluation(double loss, double accuracy) {
+
+    /** Evaluates in batches of {@code batchSize}; restores the model's train/eval mode afterwards. */
+    public static Evaluation of(Model model, Dataset data, int batchSize) {
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try {
+            double loss = 0;
+            long correct = 0;
+            int n = data.size();
+            model.reserve(Math.min(batchSize, n));
+            for (int start = 0; start < n; start += batchSize) {
+                int rows = Math.min(batchSize, n - start);
+                for (int r = 0; r < rows; r++) {
+                    model.setInput(r, data.features(), (start + r) * data.featureSize());
+                    model.setTarget(r, data.targets(), (start + r) * data.targetSize());
+                }
+                model.forward(rows);
+                loss += model.loss(rows) * rows;
+                correct += correct(model, data.targets(), start, rows);
+            }
+            boolean classification = model.lossKind() != Loss.MEAN_SQUARED_ERROR;
+            return new Evaluation(loss / n, classification ? correct / (double) n : Double.NaN);
+        } finally {
+            model.setTraining(wasTraining);
+        }
+    }
+
+    /**
+     * Rows of the last forward pass that are right: argmax of scores equals argmax of targets (softmax), or every
+     * label's sign agrees (sigmoid).
+     */
+    static int correct(Model model, float[] t, int start, int rows) {
+        int k = model.outputSize();
+        int right = 0;
+        for (int r = 0; r < rows; r++) {
+            int base = (start + r) * k;
+            if (model.lossKind() == Loss.SIGMOID_CROSS_ENTROPY) {
+                boolean all = true;
+                for (int j = 0; j < k; j++) {
+                    all &= (model.output(r, j) >= 0f) == (t[base + j] >= 0.5f);
+                }
+                right += all ? 1 : 0;
+            } else {
+                int best = 0;
+                int target = 0;
+                for (int j = 1; j < k; j++) {
+                    if (model.output(r, j) > model.output(r, best)) {
+                        best = j;
+                    }
+                    if (t[base + j] > t[base + target]) {
+                        target = j;
+                    }
+                }
+                right += best == target ? 1 : 0;
+            }
+        }
+        return right;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.runtime.Model;
+import java.nio.FloatBuffer;
+
+/** Clipping by global norm: if {@code ||g|| > max}, scale every gradient by {@code max / ||g||}. */
+public final class GradientClipping {
+    private GradientClipping() {
+    }
+
+    /** Clips in place and returns the norm before clipping. */
+    public static double clipByGlobalNorm(Model model, double maxNorm) {
+        FloatBuffer g = model.gradients().floats();
+        int n = model.parameterCount();
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double v = g.get(i);
+            sum += v * v;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > maxNorm) {
+            float scale = (float) (maxNorm / norm);
+            for (int i = 0; i < n; i++) {
+                g.put(i, g.get(i) * scale);
+            }
+        }
+        return norm;
+    }
+}

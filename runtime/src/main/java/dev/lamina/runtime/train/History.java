@@ -1,0 +1,89 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.runtime.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Loss and accuracy per epoch, with the early-stopping outcome; writes CSV and JSON. */
+public final class History {
+    private final List<EpochRecord> epochs = new ArrayList<>();
+    private long bestStep = -1;
+    private int bestEpoch = -1;
+    private boolean stoppedEarly;
+
+    void add(EpochRecord record) {
+        epochs.add(record);
+    }
+
+    void stopped(long step, int epoch, boolean early) {
+        this.bestStep = step;
+        this.bestEpoch = epoch;
+        this.stoppedEarly = early;
+    }
+
+    public List<EpochRecord> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    public EpochRecord last() {
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** The step i* of the best validation result, when early stopping ran; -1 otherwise. */
+    public long bestStep() {
+        return bestStep;
+    }
+
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    public String toCsv() {
+        StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
+                + "learning_rate,seconds,samples_per_second\n");
+        for (EpochRecord r : epochs) {
+            s.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%.3f,%.1f%n", r.epoch(), num(r.trainLoss()),
+                    num(r.trainAccuracy()), num(r.validationLoss()), num(r.validationAccuracy()),
+                    num(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+        }
+        return s.toString();
+    }
+
+    public String toJson() {
+        StringBuilder s = new StringBuilder("{\"best_step\": " + bestStep + ", \"best_epoch\": " + bestEpoch
+                + ", \"stopped_early\": " + stoppedEarly + ", \"epochs\": [");
+        for (int i = 0; i < epochs.size(); i++) {
+            EpochRecord r = epochs.get(i);
+            s.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                    "  {\"epoch\": %d, \"train_loss\": %s, \"train_accuracy\": %s, \"validation_loss\": %s, "
+                            + "\"validation_accuracy\": %s, \"learning_rate\": %s, \"seconds\": %.3f, "
+                            + "\"samples_per_second\": %.1f}",
+                    r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
+                    json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+        }
+        return s.append("\n]}\n").toString();
+    }
+
+    public void writeCsv(Path path) throws IOException {
+        AtomicFiles.writeString(path, toCsv());
+    }
+
+    public void writeJson(Path path) throws IOException {
+        AtomicFiles.writeString(path, toJson());
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String json(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.lamina.runtime.train;
+
+/**
+ * The learning rate for each epoch (counted from 0), from the optimizer's base rate. Schedules that react to
+ * validation results (reduce on plateau) see each epoch's validation loss through {@link #observe(double)}.
+ */
+public interface LearningRateSchedule {
+
+    double rate(int epoch, double base);
+
+    default void observe(double validationLoss) {
+    }
+
+    static LearningRateSchedule constant() {
+        return (epoch, base) -> base;
+    }
+
+    /** Multiplies the rate by {@code factor} every {@code every} epochs (divide by 10: factor 0.1). */
+    static LearningRateSchedule stepDecay(int every, double factor) {
+        if (every < 1) {
+            throw new IllegalArgumentException("step decay period must be >= 1 epoch, got " + every);
+        }
+        return (epoch, base) -> base * Math.pow(factor, epoch / every);
+    }
+
+    /** {@code eps_k = (1 - a) eps_0 + a eps_tau} with {@code a = k / tau}, then constant at {@code floor}. */
+    static LearningRateSchedule linearDecay(int tau, double floor) {
+        return (epoch, base) -> {
+            double a = Math.min(1.0, epoch / (double) tau);
+            return (1 - a) * base + a * floor;
+        };
+    }
+
+    /** {@code a / (b + t)}, t the epoch; the base rate is ignored. */
+    static LearningRateSchedule inverseTime(double a, double b) {
+        return (epoch, base) -> a / (b + epoch);
+    }
+
+    /** Multiplies the rate by {@code factor} after {@code patience} epochs without a lower validation loss. */
+    static LearningRateSchedule reduceOnPlateau(double factor, int patience) {
+        return new ReduceOnPlateau(factor, patience);
+    }
+
+    /** See {@link #reduceOnPlateau}. */
+    final class ReduceOnPlateau implements LearningRateSchedule {
+        private final double factor;
+        private final int patience;
+        private double best = Double.POSITIVE_INFINITY;
+        private int bad;
+        private double scale = 1;
+
+        ReduceOnPlateau(double factor, int patience) {
+            this.factor = factor;
+            this.patience = patience;
+        }
+
+        @Override
+        public double rate(int epoch, double base) {
+            return base * scale;
+        }
+
+        @Override
+        public void observe(double validationLoss) {
+            if (validationLoss < best) {
+                best = validationLoss;
+                bad = 0;
+            } else if (++bad >= patience) {
+                scale *= factor;
+                bad = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.runtime.Memory;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Tensor;
+import java.nio.FloatBuffer;
+
+/**
+ * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor. The state
+ * (velocities, moment estimates) is allocated on the first step, off-heap like the parameters.
+ */
+public abstract class Optimizer {
+    private double learningRate;
+    private int steps;
+    private Memory first;
+    private Memory second;
+
+    protected Optimizer(double learningRate) {
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public void setLearningRate(double learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    /** Number of steps taken so far (Adam's bias correction counts them). */
+    public int steps() {
+        return steps;
+    }
+
+    /** Applies one update with the gradients the last backward pass left. */
+    public final void step(Model model) {
+        int size = model.parameterCount();
+        if (first == null || first.size() != Math.max(size, 1)) {
+            first = Memory.allocate(size);
+            second = stateSlots() > 1 ? Memory.allocate(size) : null;
+        }
+        steps++;
+        FloatBuffer p = model.parameters().floats();
+        FloatBuffer g = model.gradients().floats();
+        for (Tensor t : model.parameterTensors()) {
+            update(p, g, first == null ? null : first.floats(), second == null ? null : second.floats(),
+                    t.offset(), t.offset() + t.length(), t.kind() == Tensor.Kind.WEIGHT, (float) learningRate);
+        }
+    }
+
+    /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
+    protected abstract int stateSlots();
+
+    /**
+     * Updates {@code p[from, to)} from {@code g}; {@code s1}, {@code s2} are this optimizer's state arrays
+     * ({@code null} beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
+     */
+    protected abstract void update(FloatBuffer p, FloatBuffer g, FloatBuffer s1, FloatBuffer s2, int from, int to,
+                                   boolean weight, float lr);
+
+    /** Forgets the state (velocities, moments) and the step count. */
+    public void reset() {
+        first = null;
+        second = null;
+        steps = 0;
+    }
+
+    // ------------------------------------------------------------ the slides' optimizers, with their defaults
+
+    /** Plain gradient descent {@code theta <- theta - eps g}. */
+    public static Optimizer sgd(double learningRate) {
+        return new Sgd(learningRate, 0, false);
+    }
+
+    /** Momentum {@code v <- a v - eps g; theta <- theta + v}. */
+    public static Optimizer momentum(double learningRate, double momentum) {
+        return new Sgd(learningRate, momentum, false);
+    }
+
+    /**
+     * Nesterov momentum, in the usual look-ahead form: {@code v <- mu v - eps g; theta <- theta + mu v - eps g}
+     * (the slides' {@code grad f(theta + mu v)} with the parameters shifted by {@code mu v}).
+     */
+    public static Optimizer nesterov(double learningRate, double momentum) {
+        return new Sgd(learningRate, momentum, true);
+    }
+
+    /** AdaGrad {@code r <- r + g.g; theta <- theta - eps g / (delta + sqrt r)}, delta 1e-7. */
+    public static Optimizer adaGrad(double learningRate) {
+        return new AdaGrad(learningRate, 1e-7);
+    }
+
+    /** RMSProp {@code r <- rho r + (1-rho) g.g; theta <- theta - eps g / sqrt(delta + r)}, rho 0.9, delta 1e-6. */
+    public static Optimizer rmsProp(double learningRate) {
+        return new RmsProp(learningRate, 0.9, 1e-6);
+    }
+
+    public static Optimizer rmsProp(double learningRate, double rho, double delta) {
+        return new RmsProp(learningRate, rho, delta);
+    }
+
+    /** Adam with eps 1e-3, rho1 0.9, rho2 0.999, delta 1e-8. */
+    public static Optimizer adam() {
+        return new Adam(1e-3, 0.9, 0.999, 1e-8, 0);
+    }
+
+    public static Optimizer adam(double learningRate) {
+        return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
+    }
+
+    public static Optimizer adam(double learningRate, double rho1, double rho2, double delta) {
+        return new Adam(learningRate, rho1, rho2, delta, 0);
+    }
+
+    /** AdamW: Adam with decoupled weight decay {@code theta <- theta - eps lambda theta} on weights only. */
+    public static Optimizer adamW(double learningRate, double weightDecay) {
+        return new Adam(learningRate, 0.9, 0.999, 1e-8, weightDecay);
+    }
+}

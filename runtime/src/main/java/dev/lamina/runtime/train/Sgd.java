@@ -1,0 +1,46 @@
+package dev.lamina.runtime.train;
+
+import java.nio.FloatBuffer;
+
+/** Gradient descent, with momentum or Nesterov momentum when {@code momentum > 0}. */
+final class Sgd extends Optimizer {
+    private final float momentum;
+    private final boolean nesterov;
+
+    Sgd(double learningRate, double momentum, boolean nesterov) {
+        super(learningRate);
+        if (momentum < 0 || momentum >= 1) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    protected int stateSlots() {
+        return momentum > 0 ? 1 : 0;
+    }
+
+    @Override
+    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer v, FloatBuffer unused, int from, int to,
+                          boolean weight, float lr) {
+        if (momentum == 0f) {
+            for (int i = from; i < to; i++) {
+                p.put(i, p.get(i) - lr * g.get(i));
+            }
+        } else if (!nesterov) {
+            for (int i = from; i < to; i++) {
+                float vi = momentum * v.get(i) - lr * g.get(i);
+                v.put(i, vi);
+                p.put(i, p.get(i) + vi);
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                float step = lr * g.get(i);
+                float vi = momentum * v.get(i) - step;
+                v.put(i, vi);
+                p.put(i, p.get(i) + momentum * vi - step);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.dsl.Loss;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Rng;
+import dev.lamina.runtime.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mini-batch training loop: shuffle every epoch (seeded), forward, loss, backward, regularize, clip, step;
+ * evaluate on the validation set every epoch (or every n steps for early stopping); record the history.
+ *
+ * <pre>{@code
+ * History h = Trainer.of(net).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(128).epochs(10)
+ *         .earlyStopping(EarlyStopping.onValidationLoss().patience(3).restoreBest())
+ *         .listener(new ProgressBar()).fit(train, validation);
+ * }</pre>
+ * A last batch smaller than the batch size is dropped, as the peers do. The same seed, data and thread count
+ * give bitwise the same parameters.
+ */
+public final class Trainer {
+    private final Model model;
+    private Optimizer optimizer = Optimizer.momentum(0.05, 0.9);
+    private int batchSize = 128;
+    private int epochs = 10;
+    private long seed = 0;
+    private Regularizer regularizer;
+    private double clipNorm;
+    private LearningRateSchedule schedule = LearningRateSchedule.constant();
+    private EarlyStopping earlyStopping;
+    private int evaluationBatch = 1000;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    private Trainer(Model model) {
+        this.model = model;
+    }
+
+    public static Trainer of(Model model) {
+        return new Trainer(model);
+    }
+
+    public Trainer optimizer(Optimizer o) {
+        this.optimizer = o;
+        return this;
+    }
+
+    public Trainer batchSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + size);
+        }
+        this.batchSize = size;
+        return this;
+    }
+
+    public Trainer epochs(int count) {
+        this.epochs = count;
+        return this;
+    }
+
+    /** Seed of the per-epoch shuffle. */
+    public Trainer seed(long s) {
+        this.seed = s;
+        return this;
+    }
+
+    public Trainer regularizer(Regularizer r) {
+        this.regularizer = r;
+        return this;
+    }
+
+    /** Clip gradients to this global norm (0: no clipping). */
+    public Trainer clipGradientNorm(double maxNorm) {
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    public Trainer schedule(LearningRateSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public Trainer earlyStopping(EarlyStopping e) {
+        this.earlyStopping = e;
+        return this;
+    }
+
+    public Trainer evaluationBatchSize(int size) {
+        this.evaluationBatch = size;
+        return this;
+    }
+
+    public Trainer listener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    public History fit(Dataset train) {
+        return fit(train, null);
+    }
+
+    public History fit(Dataset train, Dataset validation) {
+        checkFits(train, "training");
+        if (validation != null) {
+            checkFits(validation, "validation");
+        }
+        if (earlyStopping != null && validation == null) {
+            throw new IllegalArgumentException("early stopping needs a validation set");
+        }
+        int n = train.size();
+        int batch = Math.min(batchSize, n);
+        int batches = n / batch;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Rng shuffle = new Rng(seed);
+        History history = new History();
+        double base = optimizer.learningRate();
+        long step = 0;
+        boolean stop = false;
+        boolean classification = model.lossKind() != Loss.MEAN_SQUARED_ERROR;
+        for (int epoch = 1; epoch <= epochs && !stop; epoch++) {
+            double rate = schedule.rate(epoch - 1, base);
+            optimizer.setLearningRate(rate);
+            shuffle.shuffle(order);
+            model.setTraining(true);
+            model.reserve(batch);
+            for (TrainingListener l : listeners) {
+                l.epochStarted(epoch, epochs, batches);
+            }
+            long started = System.nanoTime();
+            double lossSum = 0;
+            long correct = 0;
+            for (int b = 0; b < batches && !stop; b++) {
+                for (int r = 0; r < batch; r++) {
+                    int i = order[b * batch + r];
+                    model.setInput(r, train.features(), i * train.featureSize());
+                    model.setTarget(r, train.targets(), i * train.targetSize());
+                }
+                model.forward(batch);
+                double loss = model.loss(batch);
+                if (classification) {
+                    correct += Evaluation.correct(model, model.state().targets(batch), 0, batch);
+                }
+                model.backward(batch);
+                if (regularizer != null) {
+                    regularizer.apply(model);
+                }
+                if (clipNorm > 0) {
+                    GradientClipping.clipByGlobalNorm(model, clipNorm);
+                }
+                optimizer.step(model);
+                step++;
+                lossSum += loss;
+                for (TrainingListener l : listeners) {
+                    l.batchFinished(b + 1, batches, (b + 1) * batch, lossSum / (b + 1));
+                }
+                if (earlyStopping != null && earlyStopping.everySteps() > 0
+                        && step % earlyStopping.everySteps() == 0) {
+                    Evaluation v = Evaluation.of(model, validation, evaluationBatch);
+                    stop = earlyStopping.evaluate(v.loss(), v.accuracy(), step, epoch, model);
+                    model.setTraining(true);
+                    model.reserve(batch);
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Evaluation v = validation == null ? new Evaluation(Double.NaN, Double.NaN)
+                    : Evaluation.of(model, validation, evaluationBatch);
+            if (validation != null) {
+                schedule.observe(v.loss());
+                if (earlyStopping != null && earlyStopping.everySteps() == 0) {
+                    stop = earlyStopping.evaluate(v.loss(), v.accuracy(), step, epoch, model);
+                }
+            }
+            int seen = batches * batch;
+            EpochRecord record = new EpochRecord(epoch, lossSum / batches,
+                    classification ? correct / (double) seen : Double.NaN, v.loss(), v.accuracy(), rate, seconds,
+                    seen / seconds);
+            history.add(record);
+            for (TrainingListener l : listeners) {
+                l.epochFinished(record);
+            }
+        }
+        if (earlyStopping != null) {
+            earlyStopping.finish(model);
+            history.stopped(earlyStopping.bestStep(), earlyStopping.bestEpoch(), stop);
+        }
+        return history;
+    }
+
+    private void checkFits(Dataset data, String which) {
+        if (data.featureSize() != model.inputSize() || data.targetSize() != model.outputSize()) {
+            throw new IllegalArgumentException("the " + which + " set has samples of " + data.featureSize()
+                    + " features and targets of " + data.targetSize() + ", but " + model.name() + " expects "
+                    + model.inputSize() + " inputs " + java.util.Arrays.toString(model.inputShape()) + " and "
+                    + model.outputSize() + " targets");
+        }
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("the " + which + " set is empty");
+        }
+    }
+}

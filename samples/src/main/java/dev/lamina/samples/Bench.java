@@ -1,0 +1,48 @@
+package dev.lamina.samples;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.data.Mnist;
+import dev.lamina.runtime.train.EpochRecord;
+import dev.lamina.runtime.train.Evaluation;
+import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The benchmark: the peers' models and settings (../shared/peers/README.md: batch 128, SGD lr 0.05 momentum 0.9,
+ * softmax cross-entropy, pixels in [0, 1]), one JSON line per epoch with the peers' keys. {@code train_s} times
+ * the batch loop only (as the peers do, after the shuffle); {@code infer_s} times the test set in batches of 1000.
+ */
+final class Bench {
+    static final String VERSION = "0.1.0";
+
+    private Bench() {
+    }
+
+    static Model create(String name) {
+        return switch (name) {
+            case "mlp" -> MlpNet.create(0);
+            case "lenet" -> LeNet5Net.create(0);
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use mlp or lenet");
+        };
+    }
+
+    static void run(String modelName, int epochs, Path data) throws IOException {
+        Model model = create(modelName);
+        Mnist.Split split = SampleData.fashionMnist(data);
+        Optimizer sgd = Optimizer.momentum(0.05, 0.9);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            EpochRecord r = Trainer.of(model).optimizer(sgd).batchSize(128).epochs(1).seed(epoch)
+                    .fit(split.train()).last();
+            long t0 = System.nanoTime();
+            Evaluation test = Evaluation.of(model, split.test(), 1000);
+            double inferSeconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "{\"peer\": \"lamina-%s\", \"model\": \"%s\", \"epoch\": %d, \"train_s\": %.3f, "
+                            + "\"samples_per_s\": %d, \"infer_s\": %.3f, \"test_acc\": %.4f, \"params\": %d}%n",
+                    VERSION, modelName, epoch, r.seconds(), Math.round(r.samplesPerSecond()), inferSeconds,
+                    test.accuracy(), model.parameterCount());
+        }
+    }
+}

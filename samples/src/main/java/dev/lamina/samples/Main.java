@@ -1,0 +1,88 @@
+package dev.lamina.samples;
+
+import dev.lamina.runtime.Blas;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.data.Mnist;
+import dev.lamina.runtime.train.Evaluation;
+import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.ProgressBar;
+import dev.lamina.runtime.train.Trainer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The samples' command line.
+ * <pre>
+ *   java -jar lamina-samples.jar                      the default sample: LeNet on Fashion-MNIST if installed,
+ *                                                     else a small CNN on the UCI digits inside the jar
+ *   java -jar lamina-samples.jar train --model mlp|lenet|digits [--epochs N] [--threads T] [--data DIR]
+ *   java -jar lamina-samples.jar bench --model mlp|lenet --epochs N --threads T [--data DIR]
+ * </pre>
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "default";
+        Map<String, String> options = options(args, command.equals("default") ? 0 : 1);
+        if (options.containsKey("threads")) {
+            Blas.setThreads(Integer.parseInt(options.get("threads")));
+        }
+        Path data = Path.of(options.getOrDefault("data", Mnist.FASHION_MNIST_DIR.toString()));
+        switch (command) {
+            case "default" -> {
+                if (Mnist.isPresent(data)) {
+                    train("lenet", 2, data);
+                } else {
+                    System.out.println("Fashion-MNIST not found in " + data + " (install Debian's dataset-fashion-mnist"
+                            + " or pass --data DIR): training the digits sample instead.");
+                    train("digits", 30, data);
+                }
+            }
+            case "train" -> train(options.getOrDefault("model", "lenet"),
+                    Integer.parseInt(options.getOrDefault("epochs", "2")), data);
+            case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
+                    Integer.parseInt(options.getOrDefault("epochs", "2")), data);
+            default -> {
+                System.err.println("unknown command '" + command + "': use train, bench, or no command");
+                System.exit(2);
+            }
+        }
+    }
+
+    static Map<String, String> options(String[] args, int from) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = from; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, found '" + args[i] + "'");
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    private static void train(String modelName, int epochs, Path data) throws Exception {
+        Mnist.Split split;
+        Model model;
+        Trainer trainer;
+        if (modelName.equals("digits")) {
+            split = SampleData.digits(7);
+            model = DigitsCnnNet.create(1);
+            trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(32);
+        } else {
+            split = SampleData.fashionMnist(data);
+            model = Bench.create(modelName);
+            trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(128);
+        }
+        System.out.println(model.summary());
+        History history = trainer.epochs(epochs).seed(42).listener(new ProgressBar()).fit(split.train(),
+                split.test());
+        Evaluation test = Evaluation.of(model, split.test(), 1000);
+        System.out.printf(Locale.ROOT, "%s: test accuracy %.4f (loss %.4f) after %d epochs%n", model.name(),
+                test.accuracy(), test.loss(), history.epochs().size());
+    }
+}
