@@ -10,44 +10,52 @@ public final class Pooling {
     /** Max pooling; {@code argmax} receives, per output, the input position (relative to {@code inOff}). */
     public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
                                   int oh, int ow, FloatBuffer out, int outOff, int[] argmax, int argOff) {
-        int o = 0;
+        int imageSize = h * w * c;
+        int outSize = oh * ow * c;
+        float[] image = Scratch.get(0, imageSize);
+        float[] result = Scratch.get(1, outSize);
         for (int b = 0; b < n; b++) {
-            int image = b * h * w * c;
+            in.get(inOff + b * imageSize, image, 0, imageSize);
+            int base = b * imageSize;
+            int args = argOff + b * outSize;
+            int o = 0;
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
-                    int first = image + (oy * stride * w + ox * stride) * c;
+                    int first = (oy * stride * w + ox * stride) * c;
                     for (int ch = 0; ch < c; ch++) {
-                        float best = in.get(inOff + first + ch);
-                        int bestAt = first + ch;
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < k; kx++) {
-                                int at = image + ((oy * stride + ky) * w + ox * stride + kx) * c + ch;
-                                float v = in.get(inOff + at);
-                                if (v > best) {
-                                    best = v;
-                                    bestAt = at;
+                        result[o + ch] = image[first + ch];
+                        argmax[args + o + ch] = base + first + ch;
+                    }
+                    for (int ky = 0; ky < k; ky++) {
+                        for (int kx = 0; kx < k; kx++) {
+                            int at = ((oy * stride + ky) * w + ox * stride + kx) * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                float v = image[at + ch];
+                                if (v > result[o + ch]) {
+                                    result[o + ch] = v;
+                                    argmax[args + o + ch] = base + at + ch;
                                 }
                             }
                         }
-                        out.put(outOff + o + ch, best);
-                        argmax[argOff + o + ch] = bestAt;
                     }
                     o += c;
                 }
             }
+            out.put(outOff + b * outSize, result, 0, outSize);
         }
     }
 
     /** Routes each output gradient to the input position that won the max. */
     public static void maxBackward(FloatBuffer dOut, int dOutOff, int outputs, int[] argmax, int argOff,
                                    FloatBuffer dIn, int dInOff, int inputs) {
-        for (int i = 0; i < inputs; i++) {
-            dIn.put(dInOff + i, 0f);
-        }
+        float[] grad = Scratch.get(0, inputs);
+        float[] upstream = Scratch.get(1, outputs);
+        java.util.Arrays.fill(grad, 0, inputs, 0f);
+        dOut.get(dOutOff, upstream, 0, outputs);
         for (int o = 0; o < outputs; o++) {
-            int at = dInOff + argmax[argOff + o];
-            dIn.put(at, dIn.get(at) + dOut.get(dOutOff + o));
+            grad[argmax[argOff + o]] += upstream[o];
         }
+        dIn.put(dInOff, grad, 0, inputs);
     }
 
     public static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,

@@ -9,14 +9,14 @@ public final class Reductions {
 
     /** {@code out[j] = sum_i m[i][j]} over a row-major {@code rows x cols} block: a bias gradient. */
     public static void columnSums(FloatBuffer m, int off, int rows, int cols, FloatBuffer out, int outOff) {
-        for (int j = 0; j < cols; j++) {
-            out.put(outOff + j, 0f);
-        }
+        float[] sums = Scratch.get(2, cols);
+        java.util.Arrays.fill(sums, 0, cols, 0f);
         for (int i = 0; i < rows; i++) {
             int base = off + i * cols;
             for (int j = 0; j < cols; j++) {
-                out.put(outOff + j, out.get(outOff + j) + m.get(base + j));
+                sums[j] += m.get(base + j);
             }
         }
+        out.put(outOff, sums, 0, cols);
     }
 }

@@ -1,0 +1,102 @@
+package dev.lamina.processor.generated;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lamina.processor.nets.GradNets_ConvsNet;
+import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
+import dev.lamina.processor.nets.GradNets_DroppedNet;
+import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
+import dev.lamina.processor.nets.GradNets_KinkedNet;
+import dev.lamina.processor.nets.GradNets_NormedNet;
+import dev.lamina.processor.nets.GradNets_SmoothNet;
+import dev.lamina.processor.nets.LeNet5Net;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.analysis.GradientCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backpropagated gradients of generated networks against central differences, for every layer type, activation
+ * and loss; and fused against unfused code. Tolerance: relative error below 2e-2 with a floor of 1e-2 on the
+ * denominator (float32 forward passes, epsilon 1e-3).
+ */
+class GradientCheckTest {
+    private static final double TOLERANCE = 2e-2;
+
+    private static void assertGradients(Model model, int n, float[] targets) {
+        float[] x = Fixtures.gaussian(n * model.inputSize(), 3);
+        GradientCheck.Result r = GradientCheck.check(model, x, targets, n, 1e-3, 1, 1e-2);
+        assertTrue(r.maxRelativeError() < TOLERANCE, model.name() + ": " + r);
+        assertEquals(model.parameterCount(), r.checked());
+    }
+
+    @Test
+    void smoothActivationsWithSquaredError() {
+        Model m = GradNets_SmoothNet.create(1);
+        assertGradients(m, 4, Fixtures.gaussian(4 * 3, 9));
+    }
+
+    @Test
+    void kinkedActivationsWithSigmoidCrossEntropy() {
+        Model m = GradNets_KinkedNet.create(2);
+        assertGradients(m, 5, Fixtures.uniform(5 * 4, 9));
+    }
+
+    @Test
+    void convolutionPoolingAndSoftmaxWithLabelSmoothing() {
+        Model m = GradNets_ConvsNet.create(3);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void batchNormOnImagesAndVectors() {
+        Model m = GradNets_NormedNet.create(4);
+        assertGradients(m, 6, Fixtures.oneHot(6, 3, 9));
+    }
+
+    @Test
+    void fusedDropout() {
+        Model m = GradNets_DroppedNet.create(5);
+        assertGradients(m, 4, Fixtures.oneHot(4, 4, 9));
+    }
+
+    @Test
+    void lenetWithFusedDropoutOnASample() {
+        Model m = LeNet5Net.create(6);
+        float[] x = Fixtures.uniform(2 * 784, 3);
+        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(2, 10, 9), 2, 1e-3, 7, 1e-2);
+        // ReLU and max pooling have kinks; allow 1% of differences to straddle one
+        assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
+    }
+
+    @Test
+    void fusedAndUnfusedDropoutAgree() {
+        assertSameComputation(GradNets_DroppedNet.create(7), GradNets_DroppedUnfusedNet.create(7), 4);
+    }
+
+    @Test
+    void fusedAndUnfusedConvolutionsAgree() {
+        assertSameComputation(GradNets_ConvsNet.create(8), GradNets_ConvsUnfusedNet.create(8), 3);
+    }
+
+    /** Same seed, same layers: the outputs, losses and gradients must match to float rounding. */
+    private static void assertSameComputation(Model fused, Model unfused, int n) {
+        assertEquals(fused.parameterCount(), unfused.parameterCount());
+        float[] x = Fixtures.gaussian(n * fused.inputSize(), 11);
+        float[] t = Fixtures.oneHot(n, fused.outputSize(), 12);
+        double lossFused = run(fused, x, t, n);
+        double lossUnfused = run(unfused, x, t, n);
+        assertEquals(lossFused, lossUnfused, 1e-6);
+        assertArrayEquals(fused.gradients().toArray(), unfused.gradients().toArray(), 1e-6f);
+    }
+
+    private static double run(Model m, float[] x, float[] t, int n) {
+        GradientCheck.load(m, x, t, n);
+        m.state().reseedDropout(99);
+        m.forward(n);
+        double loss = m.loss(n);
+        m.backward(n);
+        return loss;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lamina.processor.nets;
+
+import dev.lamina.dsl.Activation;
+import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.Dense;
+import dev.lamina.dsl.Dropout;
+import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.Loss;
+import dev.lamina.dsl.Network;
+import dev.lamina.dsl.Pool;
+import dev.lamina.dsl.PoolKind;
+import dev.lamina.runtime.Layer;
+
+/** Small networks that exercise every layer, activation and loss, for gradient checks. */
+public final class GradNets {
+    private GradNets() {
+    }
+
+    @Network(input = {5}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Smooth {
+        @Dense(units = 6, activation = Activation.SIGMOID) Layer a;
+        @Dense(units = 6, activation = Activation.TANH) Layer b;
+        @Dense(units = 6, activation = Activation.ELU) Layer c;
+        @Dense(units = 6, activation = Activation.SELU) Layer d;
+        @Dense(units = 6, activation = Activation.SOFTPLUS) Layer e;
+        @Dense(units = 3, activation = Activation.TANH) Layer out;
+    }
+
+    @Network(input = {5}, loss = Loss.SIGMOID_CROSS_ENTROPY)
+    public abstract static class Kinked {
+        @Dense(units = 8, activation = Activation.RELU) Layer a;
+        @Dense(units = 8, activation = Activation.LEAKY_RELU, alpha = 0.1) Layer b;
+        @Dense(units = 8, activation = Activation.RELU6, alpha = 2) Layer c;
+        @Dense(units = 4) Layer out;
+    }
+
+    @Network(input = {2, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY, labelSmoothing = 0.1)
+    public abstract static class Convs {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 4, kernel = 2, stride = 1, dilation = 2, padding = 1, bias = false,
+                activation = Activation.SIGMOID) Layer c2;
+        @Pool(kind = PoolKind.AVERAGE, kernel = 2, stride = 1) Layer p2;
+        @Conv(filters = 5, kernel = 1, activation = Activation.TANH) Layer c3;
+        @Flatten Layer flat;
+        @Dense(units = 3) Layer out;
+    }
+
+    @Network(input = {3, 6, 6})
+    public abstract static class Normed {
+        @Conv(filters = 4, kernel = 3, stride = 2, padding = 1, bias = false) Layer c1;
+        @BatchNorm(activation = Activation.TANH) Layer bn1;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
+        @Dense(units = 6) Layer d1;
+        @BatchNorm(activation = Activation.SIGMOID) Layer bn2;
+        @Dense(units = 3) Layer out;
+    }
+
+    @Network(input = {6})
+    public abstract static class Dropped {
+        @Dense(units = 10, activation = Activation.TANH) Layer a;
+        @Dropout(rate = 0.3) Layer drop;
+        @Dense(units = 10, activation = Activation.SIGMOID) Layer b;
+        @Dense(units = 4) Layer out;
+    }
+
+    /** {@link Dropped} with fusion off: one pass per operation. */
+    @Network(input = {6}, fuse = false)
+    public abstract static class DroppedUnfused {
+        @Dense(units = 10, activation = Activation.TANH) Layer a;
+        @Dropout(rate = 0.3) Layer drop;
+        @Dense(units = 10, activation = Activation.SIGMOID) Layer b;
+        @Dense(units = 4) Layer out;
+    }
+
+    @Network(input = {2, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY, labelSmoothing = 0.1, fuse = false)
+    public abstract static class ConvsUnfused {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 4, kernel = 2, stride = 1, dilation = 2, padding = 1, bias = false,
+                activation = Activation.SIGMOID) Layer c2;
+        @Pool(kind = PoolKind.AVERAGE, kernel = 2, stride = 1) Layer p2;
+        @Conv(filters = 5, kernel = 1, activation = Activation.TANH) Layer c3;
+        @Flatten Layer flat;
+        @Dense(units = 3) Layer out;
+    }
+}
