@@ -1,0 +1,164 @@
+package dev.lamina.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Every user mistake is a javac error on the annotation's line, with the shapes spelled out. */
+class DiagnosticsTest {
+    private static final String HEADER = String.join("\n",
+            "package test;",                                               // 1
+            "import dev.lamina.dsl.*;",                                    // 2
+            "import dev.lamina.runtime.Layer;",                            // 3
+            "");
+
+    private static JavaFileObject source(String body) {
+        return JavaFileObjects.forSourceString("test.Net", HEADER + body);
+    }
+
+    private static Compilation compile(JavaFileObject source) {
+        return javac().withProcessors(new LaminaProcessor()).compile(source);
+    }
+
+    @Test
+    void kernelLargerThanPaddedInput() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Pool(kernel = 2) Layer p;",                            // 6
+                "  @Conv(filters = 4, kernel = 5) Layer c;",               // 7
+                "  @Dense(units = 2) Layer out;",                          // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("kernel 5x5 of 'c' (Conv) is larger than its padded input 4x4 (input [1, 4, 4],"
+                + " padding 0)").inFile(src).onLine(7);
+    }
+
+    @Test
+    void strideNotPositive() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",
+                "abstract class Net {",
+                "  @Conv(filters = 4, kernel = 3, stride = 0) Layer c;",   // 6
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("stride of 'c' (Conv) must be positive, found 0").inFile(src).onLine(6);
+    }
+
+    @Test
+    void unitsNotPositive() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "abstract class Net {",
+                "  @Dense(units = 0) Layer h;",                            // 6
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("units of 'h' (Dense) must be positive, found 0").inFile(src)
+                .onLine(6);
+    }
+
+    @Test
+    void dropoutAfterTheOutputLayer() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "abstract class Net {",
+                "  @Dense(units = 3) Layer out;",
+                "  @Dropout(rate = 0.5) Layer drop;",                      // 7
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("'drop' (Dropout) cannot follow the output layer 'out': the loss"
+                + " SOFTMAX_CROSS_ENTROPY is computed on that layer's output [3]").inFile(src).onLine(7);
+    }
+
+    @Test
+    void activationOnCrossEntropyOutput() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "abstract class Net {",
+                "  @Dense(units = 3, activation = Activation.RELU) Layer out;", // 6
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("output layer 'out' has activation RELU, but SOFTMAX_CROSS_ENTROPY"
+                + " applies softmax to the raw scores itself").inFile(src).onLine(6);
+    }
+
+    @Test
+    void lossDoesNotFitOutputShape() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",
+                "abstract class Net {",
+                "  @Conv(filters = 4, kernel = 3) Layer c;",               // 6
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("loss SOFTMAX_CROSS_ENTROPY needs a vector of at least 2 class"
+                + " scores, but the output of 'c' (Conv) is [4, 6, 6]").inFile(src).onLine(6);
+    }
+
+    @Test
+    void convolutionOnAVector() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {64})",
+                "abstract class Net {",
+                "  @Conv(filters = 4, kernel = 3) Layer c;",               // 6
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("'c' (Conv) needs an image input [channels, height, width], but"
+                + " its input is the vector [64]").inFile(src).onLine(6);
+    }
+
+    @Test
+    void noLayers() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",                                   // 4: class-level errors go on @Network
+                "abstract class Net {",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("network Net declares no layers").inFile(src).onLine(4);
+    }
+
+    @Test
+    void fieldTypeIsNotTheLayerHandle() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "abstract class Net {",
+                "  @Dense(units = 2) int out;",                            // 6
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("layer field 'out' must have type dev.lamina.runtime.Layer (the"
+                + " handle the generated class fills in), found int").inFile(src).onLine(6);
+    }
+
+    @Test
+    void classNotAbstract() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "class Net {",                                             // 5
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("network class Net must be abstract").inFile(src).onLine(4);
+    }
+
+    @Test
+    void classFinal() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",
+                "final class Net {",                                       // 5
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("network class Net must not be final").inFile(src).onLine(4);
+    }
+
+    @Test
+    void networkNestedInANonStaticClass() {
+        JavaFileObject src = source(String.join("\n",
+                "class Net {",
+                "  @Network(input = {4})",                                 // 5
+                "  abstract class Inner {",
+                "    @Dense(units = 2) Layer out;",
+                "  }",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("network class Inner is an inner class of Net; make it static")
+                .inFile(src).onLine(5);
+    }
+}
