@@ -1,7 +1,6 @@
 package dev.lamina.runtime;
 
 import dev.lamina.dsl.Loss;
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -132,10 +131,5 @@ public interface Model {
     /** A table of layers, output shapes and parameter counts, like Keras' {@code summary()}. */
     default String summary() {
         return Summary.of(this);
-    }
-
-    /** Views over the arrays, for code that wants a buffer rather than a block. */
-    default FloatBuffer parameterBuffer() {
-        return parameters().floats();
     }
 }

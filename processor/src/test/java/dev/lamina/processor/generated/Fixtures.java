@@ -1,8 +1,6 @@
 package dev.lamina.processor.generated;
 
-import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
-import dev.lamina.runtime.analysis.GradientCheck;
 
 /** Random batches and a gradient-check helper for the tests of generated networks. */
 final class Fixtures {
@@ -34,11 +32,5 @@ final class Fixtures {
             x[i] = rng.nextFloat();
         }
         return x;
-    }
-
-    /** Central differences on every {@code stride}-th parameter of a random batch, in double-checked float. */
-    static GradientCheck.Result check(Model model, int n, float[] targets, int stride) {
-        float[] x = gaussian(n * model.inputSize(), 3);
-        return GradientCheck.check(model, x, targets, n, 1e-3, stride, 1e-3);
     }
 }
