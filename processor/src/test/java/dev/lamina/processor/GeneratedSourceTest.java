@@ -34,15 +34,27 @@ class GeneratedSourceTest {
         assertThat(code).contains("private static final int HIDDEN_WEIGHT = 0;");
         assertThat(code).contains("private static final int HIDDEN_BIAS = 200704;");
         assertThat(code).contains("private static final int PARAMETERS = 203530;");
-        // the batch folded into one GEMM per layer, then one fused bias + ReLU pass
-        assertThat(code).contains("Blas.forward(n, 256, 784, arena, INPUT * n, params, HIDDEN_WEIGHT, arena, "
-                + "HIDDEN_OUT * n);");
-        assertThat(code).contains("float u = a.get(o + at + j) + p.get(HIDDEN_BIAS + j);");
-        assertThat(code).contains("a.put(o + at + j, Math.max(u, 0f));");
+        // each pass runs on the workers, each worker on its slice of the batch
+        assertThat(code).contains("public void forward(int n) {\n        batch = n;\n"
+                + "        state.run(n, forwardPass);\n    }");
+        assertThat(code).contains("private final Workers.RowTask forwardPass = this::forwardRows;");
+        assertThat(code).contains("private void forwardRows(Worker worker, int n, int first, int rows) {");
+        // the slice's rows folded into one GEMM per layer, then one fused bias + ReLU pass
+        assertThat(code).contains("int in = INPUT * n + first * 784;");
+        assertThat(code).contains("int out = HIDDEN_OUT * n + first * 256;");
+        assertThat(code).contains("Blas.forward(rows, 256, 784, arena, in, params, HIDDEN_WEIGHT, arena, out);");
+        assertThat(code).contains("float u = a.get(out + at + j) + p.get(HIDDEN_BIAS + j);");
+        assertThat(code).contains("a.put(out + at + j, Math.max(u, 0f));");
+        // gradient regions are shared by layers of different widths: slices spaced by the widest
+        assertThat(code).contains("private static final int DELTA_STRIDE = 784;");
+        assertThat(code).contains("int delta = DELTA_A * n + first * DELTA_STRIDE;");
         // the first layer computes no gradient with respect to the network input
-        assertThat(code).doesNotContain("inputGradient(n, 256, 784");
-        assertThat(code).contains("Blas.inputGradient(n, 10, 256, arena, DELTA_A * n, params, SCORES_WEIGHT, arena,"
-                + " DELTA_B * n);");
+        assertThat(code).doesNotContain("inputGradient(rows, 256, 784");
+        assertThat(code).contains("Blas.inputGradient(rows, 10, 256, arena, delta, params, SCORES_WEIGHT, arena, "
+                + "deltaIn);");
+        // each worker accumulates its own weight gradients; they are summed at the end
+        assertThat(code).contains("Memory grads = state.clearGradients(worker);");
+        assertThat(code).contains("state.sumGradients(worker);");
         assertThat(code).contains("this.hidden = state.layer(\"hidden\", \"Dense\", new int[] {256});");
     }
 
@@ -66,13 +78,21 @@ class GeneratedSourceTest {
         String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.LeNetNet");
         assertThat(code).contains("private static final int PARAMETERS = 61706;");
         assertThat(code).contains("// c1: Conv [1, 28, 28] -> [6, 28, 28], RELU");
-        assertThat(code).contains("Im2col.unfold(a, INPUT * n, n, 28, 28, 1, 5, 1, 2, 1, 28, 28, a, C1_COLUMNS * n);");
-        assertThat(code).contains("Blas.forward(n * 784, 6, 25, arena, C1_COLUMNS * n, params, C1_WEIGHT, arena, "
-                + "C1_OUT * n);");
-        assertThat(code).contains("Pooling.maxForward(a, C1_OUT * n, n, 28, 28, 6, 2, 2, 14, 14, a, S2_OUT * n, "
-                + "indices, S2_ARGMAX * n);");
+        assertThat(code).contains("private static final ConvGeometry C1_GEOMETRY = "
+                + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6);");
+        assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, out, "
+                + "worker);");
+        assertThat(code).contains("for (int r = 0, at = 0; r < rows * 784; r++, at += 6) {");
+        assertThat(code).contains("Pooling.maxForward(a, in, rows, 28, 28, 6, 2, 2, 14, 14, a, out, indices, "
+                + "S2_ARGMAX * n + first * 1176);");
         assertThat(code).contains("// f5_flatten: Flatten [16, 5, 5] -> [400]");
-        assertThat(code).contains("Im2col.fold(a, SCRATCH * n, n, 14, 14, 6, 5, 1, 0, 1, 10, 10, a,");
+        // c3 passes its input gradient on; c1, the first layer, does not
+        assertThat(code).contains("Convolution.backward(C3_GEOMETRY, arena, in, rows, arena, delta, params, "
+                + "C3_WEIGHT, grads, C3_WEIGHT, arena, deltaIn, worker);");
+        assertThat(code).contains("Convolution.backward(C1_GEOMETRY, arena, in, rows, arena, delta, params, "
+                + "C1_WEIGHT, grads, C1_WEIGHT, null, 0, worker);");
+        // no im2col columns in the arena: convolutions unfold into worker scratch
+        assertThat(code).doesNotContain("COLUMNS");
         assertThat(code).contains("float logSum = max + (float) Math.log(sum);");
     }
 }

@@ -3,31 +3,20 @@ package dev.lamina.runtime;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * The one door to OpenBLAS. Row-major single-precision GEMM with offsets into {@link Memory} blocks, and the
- * thread count. The thread count is read once from the system property {@code lamina.threads} (default: all
- * cores) and can be changed with {@link #setThreads(int)}.
+ * The one door to OpenBLAS: row-major single-precision GEMM with offsets into {@link Memory} blocks. OpenBLAS runs
+ * single-threaded in the calling thread; parallelism comes from {@link Workers}, which give each core its own
+ * slice of the batch (see there for why).
  */
 public final class Blas {
-    private static int threads;
-
     static {
-        int configured = Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors());
-        setThreads(configured);
+        singleThreaded();
     }
 
     private Blas() {
     }
 
-    public static synchronized void setThreads(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("BLAS thread count must be >= 1, got " + count);
-        }
-        openblas.blas_set_num_threads(count);
-        threads = count;
-    }
-
-    public static synchronized int threads() {
-        return threads;
+    static void singleThreaded() {
+        openblas.blas_set_num_threads(1);
     }
 
     /**
@@ -48,10 +37,13 @@ public final class Blas {
         gemm(false, true, m, n, k, 1f, a, aOffset, k, w, wOffset, k, 0f, c, cOffset, n);
     }
 
-    /** {@code dW[n x k] = D[m x n]^T X[m x k]}: the weight gradient, summed over the m rows. */
+    /**
+     * {@code dW[n x k] += D[m x n]^T X[m x k]}: the weight gradient summed over the m rows, added to what
+     * {@code dW} holds (a worker accumulates its slice of the batch chunk by chunk).
+     */
     public static void weightGradient(int m, int n, int k, Memory delta, int dOffset, Memory x, int xOffset,
                                       Memory dw, int dwOffset) {
-        gemm(true, false, n, k, m, 1f, delta, dOffset, n, x, xOffset, k, 0f, dw, dwOffset, k);
+        gemm(true, false, n, k, m, 1f, delta, dOffset, n, x, xOffset, k, 1f, dw, dwOffset, k);
     }
 
     /** {@code dX[m x k] = D[m x n] W[n x k]}: the gradient with respect to the layer's input. */

@@ -12,15 +12,17 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 public final class Memory {
     private final FloatBuffer floats;
-    /** One pointer per GEMM operand (A, B, C): one call may pass the same block twice at two offsets. */
-    private final FloatPointer[] operands = new FloatPointer[3];
+    /**
+     * One pointer per GEMM operand (A, B, C), since one call may pass the same block twice at two offsets, and per
+     * thread, since workers call BLAS on the same block at once and a pointer's position is mutable.
+     */
+    private final ThreadLocal<FloatPointer[]> operands;
 
     private Memory(int size) {
         floats = ByteBuffer.allocateDirect(Math.multiplyExact(Math.max(size, 1), Float.BYTES))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int i = 0; i < operands.length; i++) {
-            operands[i] = new FloatPointer(floats);
-        }
+        operands = ThreadLocal.withInitial(
+                () -> new FloatPointer[] {new FloatPointer(floats), new FloatPointer(floats), new FloatPointer(floats)});
     }
 
     /** A zeroed block of {@code size} floats. */
@@ -36,14 +38,14 @@ public final class Memory {
     }
 
     /**
-     * The pointer for GEMM operand {@code operand} (0, 1, 2 for A, B, C) moved to {@code offset}; only the BLAS
-     * door uses it, right away, on one thread.
+     * This thread's pointer for GEMM operand {@code operand} (0, 1, 2 for A, B, C) moved to {@code offset}; only
+     * the BLAS door uses it, right away.
      */
     FloatPointer at(int operand, int offset) {
         if (offset < 0 || offset > floats.capacity()) {
             throw new IndexOutOfBoundsException("offset " + offset + " outside a block of " + floats.capacity());
         }
-        return operands[operand].position(offset);
+        return operands.get()[operand].position(offset);
     }
 
     public int size() {

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
  * activation arena (sized for the batch at run time from the per-sample plan the processor computed), the argmax
- * index arena, the target rows, the dropout generator and the train/eval flag. A training step on a batch size
- * seen before allocates nothing.
+ * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
+ * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.
  */
 public final class NetworkState {
     private final String name;
@@ -33,7 +33,13 @@ public final class NetworkState {
     private float[] targets = new float[0];
     private int capacity;
     private boolean training = true;
-    private Rng dropoutRng = new Rng(0);
+    private long dropoutSeed;
+    private long dropoutPass;
+    private long dropoutKey;
+    /** Each worker's share of the last loss, summed in worker order. */
+    private double[] partialLosses = new double[0];
+    /** Gradient blocks of workers 1, 2, ...; worker 0 accumulates into {@link #gradients} itself. */
+    private Memory[] workerGradients = new Memory[0];
 
     /**
      * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
@@ -115,7 +121,75 @@ public final class NetworkState {
             }
         }
         gradients.fill(0f);
-        dropoutRng = new Rng(seed ^ 0x5DEECE66DL);
+        reseedDropout(seed ^ 0x5DEECE66DL);
+    }
+
+    /**
+     * Runs a generated pass over a batch of {@code n} rows on the {@link Workers} team, after making room for the
+     * batch and for one gradient block per worker.
+     */
+    public void run(int n, Workers.RowTask task) {
+        ensureCapacity(n);
+        Workers workers = Workers.shared();
+        if (workerGradients.length != workers.count() - 1) {
+            Memory[] blocks = new Memory[workers.count() - 1];
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = i < workerGradients.length ? workerGradients[i] : Memory.allocate(parameters.size());
+            }
+            workerGradients = blocks;
+        }
+        if (partialLosses.length != workers.count()) {
+            partialLosses = new double[workers.count()];
+        }
+        workers.run(n, task);
+    }
+
+    /** Records {@code worker}'s share of the summed loss of a batch (from a generated loss pass). */
+    public void partialLoss(Worker worker, double sum) {
+        partialLosses[worker.index()] = sum;
+    }
+
+    /** The sum of the workers' shares, in worker order. */
+    public double summedLoss() {
+        double total = 0;
+        for (double part : partialLosses) {
+            total += part;
+        }
+        return total;
+    }
+
+    /**
+     * The zeroed gradient block {@code worker} accumulates its rows' weight gradients into during a backward
+     * pass: the model's own for worker 0, a private one for the others. {@link #sumGradients} adds them up.
+     */
+    public Memory clearGradients(Worker worker) {
+        Memory block = worker.index() == 0 ? gradients : workerGradients[worker.index() - 1];
+        FloatBuffer g = block.floats();
+        for (int i = 0, size = block.size(); i < size; i++) {
+            g.put(i, 0f);
+        }
+        return block;
+    }
+
+    /**
+     * Ends a backward pass: once every worker is here, each adds the others' blocks into the model's gradients
+     * over its own share of the parameters, in worker order.
+     */
+    public void sumGradients(Worker worker) {
+        if (worker.count() == 1) {
+            return;
+        }
+        worker.barrier();
+        int size = parameters.size();
+        int first = (int) ((long) size * worker.index() / worker.count());
+        int last = (int) ((long) size * (worker.index() + 1) / worker.count());
+        FloatBuffer total = gradients.floats();
+        for (Memory block : workerGradients) {
+            FloatBuffer g = block.floats();
+            for (int i = first; i < last; i++) {
+                total.put(i, total.get(i) + g.get(i));
+            }
+        }
     }
 
     /** The arena, grown (never shrunk) to hold {@code batch} samples. */
@@ -184,13 +258,24 @@ public final class NetworkState {
         ensureCapacity(batch);
     }
 
-    /** Restarts the dropout generator: the next forward passes draw the same masks as after the last reseed. */
+    /** Restarts the dropout masks: the next forward passes draw the same masks as after the last reseed. */
     public void reseedDropout(long seed) {
-        dropoutRng = new Rng(seed);
+        dropoutSeed = seed;
+        dropoutPass = 0;
     }
 
-    public Rng dropoutRng() {
-        return dropoutRng;
+    /** Moves to the next forward pass's dropout masks (called once per training forward pass). */
+    public void advanceDropout() {
+        dropoutKey = Rng.mix(dropoutSeed + 0x9E3779B97F4A7C15L * ++dropoutPass);
+    }
+
+    /**
+     * The key of this forward pass's dropout masks: element {@code i} of a dropout layer is kept by
+     * {@link Rng#uniform(long, long)} of the key (plus the layer's own salt) and {@code i}, so the masks do not
+     * depend on how the batch is split over workers.
+     */
+    public long dropoutKey() {
+        return dropoutKey;
     }
 
     public boolean isTraining() {

@@ -13,10 +13,22 @@ public final class Rng {
     }
 
     public long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        return mix(state += 0x9E3779B97F4A7C15L);
+    }
+
+    /** SplitMix64's finaliser: a well-mixed 64-bit hash of {@code z}. */
+    public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Uniform in [0, 1), a pure function of {@code key} and {@code counter}: the counter-based draws dropout uses,
+     * so that any worker can draw element {@code counter}'s value without the ones before it.
+     */
+    public static float uniform(long key, long counter) {
+        return (mix(key + 0x9E3779B97F4A7C15L * counter) >>> 40) * 0x1.0p-24f;
     }
 
     /** Uniform in [0, 1) with 24 random bits. */

@@ -9,6 +9,7 @@ import dev.lamina.runtime.data.Csv;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Idx;
 import dev.lamina.runtime.data.Standardizer;
+import dev.lamina.runtime.kernels.ConvGeometry;
 import dev.lamina.runtime.kernels.Im2col;
 import dev.lamina.runtime.train.LearningRateSchedule;
 import java.io.ByteArrayInputStream;
@@ -32,15 +33,21 @@ class RuntimeBasicsTest {
 
     @Test
     void unfoldAndFoldAreTransposes() {
+        // few channels (copied by a loop) and many (copied by arraycopy); padding, stride and dilation
+        unfoldAndFoldAreTransposes(new ConvGeometry(5, 4, 2, 3, 1, 1, 1, 5, 4, 1));
+        unfoldAndFoldAreTransposes(new ConvGeometry(7, 6, 17, 3, 2, 1, 2, 3, 2, 1));
+    }
+
+    private static void unfoldAndFoldAreTransposes(ConvGeometry g) {
         // <fold(u), x> == <u, unfold(x)> for random x and u
-        int h = 5, w = 4, c = 2, k = 3, oh = 5, ow = 4, n = 2;
-        int in = n * h * w * c, cols = n * oh * ow * k * k * c;
+        int n = 2;
+        int in = n * g.inputSize(), cols = n * g.positions() * g.fieldSize();
         Memory x = Memory.allocate(in), u = Memory.allocate(cols), ux = Memory.allocate(cols), fu = Memory.allocate(in);
         Rng rng = new Rng(1);
         for (int i = 0; i < in; i++) x.floats().put(i, rng.nextFloat());
         for (int i = 0; i < cols; i++) u.floats().put(i, rng.nextFloat());
-        Im2col.unfold(x.floats(), 0, n, h, w, c, k, 1, 1, 1, oh, ow, ux.floats(), 0);
-        Im2col.fold(u.floats(), 0, n, h, w, c, k, 1, 1, 1, oh, ow, fu.floats(), 0);
+        Im2col.unfold(x.floats(), 0, n, g, ux.floats(), 0);
+        Im2col.fold(u.floats(), 0, n, g, fu.floats(), 0);
         double a = 0, b = 0;
         for (int i = 0; i < in; i++) a += fu.floats().get(i) * x.floats().get(i);
         for (int i = 0; i < cols; i++) b += u.floats().get(i) * ux.floats().get(i);

@@ -1,6 +1,6 @@
 package dev.lamina.samples;
 
-import dev.lamina.runtime.Blas;
+import dev.lamina.runtime.Workers;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.train.Evaluation;
@@ -30,7 +30,7 @@ public final class Main {
         String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "default";
         Map<String, String> options = options(args, command.equals("default") ? 0 : 1);
         if (options.containsKey("threads")) {
-            Blas.setThreads(Integer.parseInt(options.get("threads")));
+            Workers.setThreads(Integer.parseInt(options.get("threads")));
         }
         Path data = Path.of(options.getOrDefault("data", Mnist.FASHION_MNIST_DIR.toString()));
         switch (command) {

@@ -5,21 +5,20 @@ import java.util.Map;
 
 /**
  * Where everything lives. Arena offsets are per sample: the generated code multiplies them by the batch size, so
- * one plan serves every batch size and each region holds {@code batch} rows back to back.
+ * one plan serves every batch size and each region holds {@code batch} rows back to back. Convolutions keep no
+ * columns here: they unfold a few images at a time into their worker's own scratch, forward and backward.
  *
  * @param output     node id to the region of its output (a flatten shares its input's region)
  * @param gradient   node id to the region of the gradient with respect to its output
- * @param columns    convolution node id to its im2col region (kept from forward to backward)
  * @param mask       node id to its dropout mask region
  * @param normalized batch-norm node id to its normalised-values region
  * @param argmax     max-pool node id to its region of the int index arena
- * @param scratch    region for the column gradients of convolutions (live only within one backward step)
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
-                         Map<Integer, Integer> columns, Map<Integer, Integer> mask,
-                         Map<Integer, Integer> normalized, Map<Integer, Integer> argmax, int scratch,
+                         Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
+                         Map<Integer, Integer> argmax,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
                          List<TensorSlot> buffers) {
 

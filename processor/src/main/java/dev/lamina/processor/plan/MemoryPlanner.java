@@ -13,11 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lays out parameters and the activation arena from liveness. In training every forward output (and each
- * convolution's columns, each mask and normalised value) is read again by the backward pass, so each gets its own
- * region; gradients with respect to activations live only from one layer's backward step to the next, so two
- * ping-pong regions serve them all, and dropout and flatten work in place; the column gradient of a convolution
- * lives within one step and shares one scratch region.
+ * Lays out parameters and the activation arena from liveness. In training every forward output (and each mask
+ * and normalised value) is read again by the backward pass, so each gets its own region; gradients with respect to
+ * activations live only from one layer's backward step to the next, so two ping-pong regions serve them all, and
+ * dropout and flatten work in place. Convolution columns are not planned here: they live in worker scratch.
  */
 public final class MemoryPlanner {
     private MemoryPlanner() {
@@ -25,7 +24,6 @@ public final class MemoryPlanner {
 
     public static MemoryPlan plan(Graph graph) {
         Map<Integer, Integer> output = new HashMap<>();
-        Map<Integer, Integer> columns = new HashMap<>();
         Map<Integer, Integer> mask = new HashMap<>();
         Map<Integer, Integer> normalized = new HashMap<>();
         Map<Integer, Integer> argmax = new HashMap<>();
@@ -36,7 +34,6 @@ public final class MemoryPlanner {
         int params = 0;
         int stats = 0;
         int largest = 0;
-        int scratchSize = 0;
 
         Node input = graph.input();
         output.put(input.id(), arena);
@@ -79,12 +76,6 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
-                int colSize = node.out().spatial() * k * k * cin;
-                if (needsColumns(node)) {
-                    columns.put(node.id(), arena);
-                    arena += colSize;
-                }
-                scratchSize = Math.max(scratchSize, colSize);
             } else if (op instanceof Op.BatchNorm) {
                 int ch = node.in().channels();
                 parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {ch}, params, 0,
@@ -106,8 +97,6 @@ public final class MemoryPlanner {
                 indices += outSize;
             }
         }
-        int scratch = arena;
-        arena += scratchSize;
         int deltaA = arena;
         int deltaB = arena + largest;
         arena += 2 * largest;
@@ -121,14 +110,8 @@ public final class MemoryPlanner {
             boolean inPlace = node.op() instanceof Op.Flatten || node.op() instanceof Op.Dropout;
             gradient.put(node.input(), inPlace ? mine : (mine == deltaA ? deltaB : deltaA));
         }
-        return new MemoryPlan(output, gradient, columns, mask, normalized, argmax, scratch, arena, indices,
+        return new MemoryPlan(output, gradient, mask, normalized, argmax, arena, indices,
                 parameters, buffers);
-    }
-
-    /** A 1x1 convolution with stride 1 and no padding reads its input as the column matrix directly. */
-    public static boolean needsColumns(Node node) {
-        Op.Conv c = (Op.Conv) node.op();
-        return !(c.kernel() == 1 && c.stride() == 1 && c.padding() == 0);
     }
 
     /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */

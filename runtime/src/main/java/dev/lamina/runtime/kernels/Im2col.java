@@ -4,43 +4,60 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Unfolds channels-last images into the rows of a convolution GEMM and folds gradients back.
- * Row {@code (b, oy, ox)} of the column matrix holds the receptive field in {@code (ky, kx, c)} order, so the
- * convolution is {@code out[rows x filters] = cols[rows x k k c] W[filters x k k c]^T}, the batch folded into rows.
- * Works one image at a time in heap scratch arrays (see {@link Scratch}).
+ * Unfolds channels-last images into the column matrix of a convolution GEMM and folds gradients back, in one of
+ * two layouts:
+ * <ul>
+ *   <li>position-major ({@link #unfold}): row {@code (b, oy, ox)} holds the receptive field in {@code (ky, kx, c)}
+ *       order, so {@code out[rows x filters] = cols W^T}. Each kernel row of a field is {@code k c} floats that
+ *       are contiguous in the image, so the copies are long when there are channels to copy;</li>
+ *   <li>field-major ({@link #unfoldFieldMajor}), the transpose: row {@code (ky, kx)} holds that tap's input for
+ *       every output position. For one-channel images with stride 1 (a network's first layer) each output row is
+ *       then one contiguous run of the image, where the position-major layout would copy one float at a time.</li>
+ * </ul>
+ * Both work one image at a time in heap scratch arrays (see {@link Scratch}) and bulk-copy to and from the
+ * off-heap columns.
  */
 public final class Im2col {
     private Im2col() {
     }
 
-    public static void unfold(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride, int pad,
-                              int dilation, int oh, int ow, FloatBuffer cols, int colsOff) {
-        int imageSize = h * w * c;
-        int rowLength = k * k * c;
-        int colsPerImage = oh * ow * rowLength;
-        float[] image = Scratch.get(0, imageSize);
+    /** Field-major columns suit one-channel, stride-1 convolutions. */
+    public static boolean prefersFieldMajor(ConvGeometry g) {
+        return g.channels() == 1 && g.stride() == 1;
+    }
+
+    /** Unfolds {@code n} images starting at {@code inOff} into {@code n * positions} rows at {@code colsOff}. */
+    public static void unfold(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer cols, int colsOff) {
+        int k = g.kernel();
+        int c = g.channels();
+        int colsPerImage = g.positions() * g.fieldSize();
+        float[] image = Scratch.get(0, g.inputSize());
         float[] out = Scratch.get(1, colsPerImage);
         for (int b = 0; b < n; b++) {
-            in.get(inOff + b * imageSize, image, 0, imageSize);
+            in.get(inOff + b * g.inputSize(), image, 0, g.inputSize());
             int dst = 0;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
+            for (int oy = 0; oy < g.outHeight(); oy++) {
+                for (int ox = 0; ox < g.outWidth(); ox++) {
+                    int x0 = ox * g.stride() - g.padding();
+                    int kx0 = firstTap(x0, g.dilation());
+                    int kx1 = endTap(x0, g.dilation(), k, g.width());
                     for (int ky = 0; ky < k; ky++) {
-                        int iy = oy * stride - pad + ky * dilation;
-                        if (iy < 0 || iy >= h) {
+                        int iy = oy * g.stride() - g.padding() + ky * g.dilation();
+                        if (iy < 0 || iy >= g.height() || kx0 >= kx1) {
                             Arrays.fill(out, dst, dst + k * c, 0f);
-                            dst += k * c;
-                            continue;
-                        }
-                        for (int kx = 0; kx < k; kx++) {
-                            int ix = ox * stride - pad + kx * dilation;
-                            if (ix >= 0 && ix < w) {
-                                System.arraycopy(image, (iy * w + ix) * c, out, dst, c);
+                        } else {
+                            Arrays.fill(out, dst, dst + kx0 * c, 0f);
+                            int src = (iy * g.width() + x0) * c;
+                            if (g.dilation() == 1) {
+                                System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
                             } else {
-                                Arrays.fill(out, dst, dst + c, 0f);
+                                for (int kx = kx0; kx < kx1; kx++) {
+                                    System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
+                                }
                             }
-                            dst += c;
+                            Arrays.fill(out, dst + kx1 * c, dst + k * c, 0f);
                         }
+                        dst += k * c;
                     }
                 }
             }
@@ -49,39 +66,128 @@ public final class Im2col {
     }
 
     /** The transpose of {@link #unfold}: sums every column entry back into the input position it came from. */
-    public static void fold(FloatBuffer cols, int colsOff, int n, int h, int w, int c, int k, int stride, int pad,
-                            int dilation, int oh, int ow, FloatBuffer in, int inOff) {
-        int imageSize = h * w * c;
-        int rowLength = k * k * c;
-        int colsPerImage = oh * ow * rowLength;
-        float[] image = Scratch.get(0, imageSize);
+    public static void fold(FloatBuffer cols, int colsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
+        int k = g.kernel();
+        int c = g.channels();
+        int colsPerImage = g.positions() * g.fieldSize();
+        float[] image = Scratch.get(0, g.inputSize());
         float[] src = Scratch.get(1, colsPerImage);
         for (int b = 0; b < n; b++) {
             cols.get(colsOff + b * colsPerImage, src, 0, colsPerImage);
-            Arrays.fill(image, 0, imageSize, 0f);
+            Arrays.fill(image, 0, g.inputSize(), 0f);
             int at = 0;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
+            for (int oy = 0; oy < g.outHeight(); oy++) {
+                for (int ox = 0; ox < g.outWidth(); ox++) {
+                    int x0 = ox * g.stride() - g.padding();
+                    int kx0 = firstTap(x0, g.dilation());
+                    int kx1 = endTap(x0, g.dilation(), k, g.width());
                     for (int ky = 0; ky < k; ky++) {
-                        int iy = oy * stride - pad + ky * dilation;
-                        if (iy < 0 || iy >= h) {
-                            at += k * c;
-                            continue;
-                        }
-                        for (int kx = 0; kx < k; kx++) {
-                            int ix = ox * stride - pad + kx * dilation;
-                            if (ix >= 0 && ix < w) {
-                                int to = (iy * w + ix) * c;
+                        int iy = oy * g.stride() - g.padding() + ky * g.dilation();
+                        if (iy >= 0 && iy < g.height()) {
+                            int row = (iy * g.width() + x0) * c;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                int to = row + kx * g.dilation() * c;
+                                int from = at + kx * c;
                                 for (int ch = 0; ch < c; ch++) {
-                                    image[to + ch] += src[at + ch];
+                                    image[to + ch] += src[from + ch];
                                 }
                             }
-                            at += c;
+                        }
+                        at += k * c;
+                    }
+                }
+            }
+            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+        }
+    }
+
+    /**
+     * Unfolds {@code n} one-channel images into field-major columns: tap {@code t}'s row starts at
+     * {@code colsOff + t * ld}, image {@code b}'s positions at {@code b * positions} within it ({@code ld >= n *
+     * positions}).
+     */
+    public static void unfoldFieldMajor(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer cols,
+                                        int colsOff, int ld) {
+        requireFieldMajor(g);
+        int k = g.kernel();
+        int ow = g.outWidth();
+        int positions = g.positions();
+        float[] image = Scratch.get(0, g.inputSize());
+        float[] row = Scratch.get(1, positions);
+        for (int b = 0; b < n; b++) {
+            in.get(inOff + b * g.inputSize(), image, 0, g.inputSize());
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int dx = kx * g.dilation() - g.padding();
+                    int ox0 = Math.max(0, -dx);
+                    int ox1 = Math.max(ox0, Math.min(ow, g.width() - dx));
+                    for (int oy = 0; oy < g.outHeight(); oy++) {
+                        int iy = oy - g.padding() + ky * g.dilation();
+                        int dst = oy * ow;
+                        if (iy < 0 || iy >= g.height()) {
+                            Arrays.fill(row, dst, dst + ow, 0f);
+                            continue;
+                        }
+                        Arrays.fill(row, dst, dst + ox0, 0f);
+                        System.arraycopy(image, iy * g.width() + ox0 + dx, row, dst + ox0, ox1 - ox0);
+                        Arrays.fill(row, dst + ox1, dst + ow, 0f);
+                    }
+                    cols.put(colsOff + (ky * k + kx) * ld + b * positions, row, 0, positions);
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #unfoldFieldMajor}. */
+    public static void foldFieldMajor(FloatBuffer cols, int colsOff, int ld, int n, ConvGeometry g, FloatBuffer in,
+                                      int inOff) {
+        requireFieldMajor(g);
+        int k = g.kernel();
+        int ow = g.outWidth();
+        int positions = g.positions();
+        float[] image = Scratch.get(0, g.inputSize());
+        float[] row = Scratch.get(1, positions);
+        for (int b = 0; b < n; b++) {
+            Arrays.fill(image, 0, g.inputSize(), 0f);
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    cols.get(colsOff + (ky * k + kx) * ld + b * positions, row, 0, positions);
+                    int dx = kx * g.dilation() - g.padding();
+                    int ox0 = Math.max(0, -dx);
+                    int ox1 = Math.min(ow, g.width() - dx);
+                    for (int oy = 0; oy < g.outHeight(); oy++) {
+                        int iy = oy - g.padding() + ky * g.dilation();
+                        if (iy < 0 || iy >= g.height()) {
+                            continue;
+                        }
+                        int to = iy * g.width() + dx;
+                        int from = oy * ow;
+                        for (int ox = ox0; ox < ox1; ox++) {
+                            image[to + ox] += row[from + ox];
                         }
                     }
                 }
             }
-            in.put(inOff + b * imageSize, image, 0, imageSize);
+            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
         }
+    }
+
+    private static void requireFieldMajor(ConvGeometry g) {
+        if (!prefersFieldMajor(g)) {
+            throw new IllegalArgumentException("field-major columns need one channel and stride 1, got " + g);
+        }
+    }
+
+    /** The first kernel column whose input column {@code x0 + kx * dilation} is inside the image. */
+    private static int firstTap(int x0, int dilation) {
+        return x0 >= 0 ? 0 : (-x0 + dilation - 1) / dilation;
+    }
+
+    /** One past the last kernel column inside an image of width {@code width}. */
+    private static int endTap(int x0, int dilation, int k, int width) {
+        if (x0 >= width) {
+            return 0;
+        }
+        return Math.min(k, (width - 1 - x0) / dilation + 1);
     }
 }

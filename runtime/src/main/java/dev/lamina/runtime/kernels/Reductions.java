@@ -7,7 +7,7 @@ public final class Reductions {
     private Reductions() {
     }
 
-    /** {@code out[j] = sum_i m[i][j]} over a row-major {@code rows x cols} block: a bias gradient. */
+    /** {@code out[j] += sum_i m[i][j]} over a row-major {@code rows x cols} block: a bias gradient. */
     public static void columnSums(FloatBuffer m, int off, int rows, int cols, FloatBuffer out, int outOff) {
         float[] sums = Scratch.get(2, cols);
         java.util.Arrays.fill(sums, 0, cols, 0f);
@@ -17,6 +17,8 @@ public final class Reductions {
                 sums[j] += m.get(base + j);
             }
         }
-        out.put(outOff, sums, 0, cols);
+        for (int j = 0; j < cols; j++) {
+            out.put(outOff + j, out.get(outOff + j) + sums[j]);
+        }
     }
 }

@@ -30,6 +30,8 @@ public final class JavaEmitter {
     private static final ClassName MODEL = ClassName.get("dev.lamina.runtime", "Model");
     private static final ClassName STATE = ClassName.get("dev.lamina.runtime", "NetworkState");
     private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
+    private static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
+    private static final ClassName ROW_TASK = ClassName.get("dev.lamina.runtime", "Workers", "RowTask");
     private static final ClassName TENSOR_KIND = ClassName.get("dev.lamina.runtime", "Tensor", "Kind");
     private static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
@@ -59,6 +61,12 @@ public final class JavaEmitter {
         type.addField(FieldSpec.builder(STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(int.class, "batch", Modifier.PRIVATE)
                 .addJavadoc("Rows of the last forward pass: the arena's regions are laid out for it.\n").build());
+        for (String pass : List.of("forward", "loss", "backward")) {
+            type.addField(FieldSpec.builder(ROW_TASK, pass + "Pass", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc(pass.equals("forward")
+                            ? "The passes as worker tasks, made once so that a training step allocates nothing.\n" : "")
+                    .initializer("this::$LRows", pass).build());
+        }
         for (Node node : graph.layers()) {
             if (node.op() instanceof Op.BatchNorm) {
                 type.addField(FieldSpec.builder(float[].class, LayerCode.invStdField(node), Modifier.PRIVATE,
@@ -79,8 +87,15 @@ public final class JavaEmitter {
         type.addMethod(forward());
         type.addMethod(MethodSpec.methodBuilder("loss").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(double.class).addParameter(int.class, "n")
-                .addCode(LossCode.body(graph, names)).build());
+                .addStatement("state.run(n, lossPass)")
+                .addStatement("return state.summedLoss() / n").build());
         type.addMethod(backward());
+        type.addMethod(forwardRows());
+        type.addMethod(MethodSpec.methodBuilder("lossRows").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("The loss and its gradient over one worker's slice of rows.\n")
+                .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
+                .addParameter(int.class, "rows").addCode(LossCode.body(graph, names)).build());
+        type.addMethod(backwardRows());
         int k = graph.output().out().size();
         type.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(float.class).addParameter(int.class, "row").addParameter(int.class, "k")
@@ -123,24 +138,35 @@ public final class JavaEmitter {
             String name = names.out(node.id());
             regions.put(plan.output().get(node.id()), name);
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
-            region(regions, docs, plan.columns(), node, "COLUMNS", "im2col columns");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
             region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
         }
-        regions.put(plan.scratch(), "SCRATCH");
-        docs.put("SCRATCH", "Arena offset (per sample) of the column gradients of the convolution in backward.");
         int deltaA = plan.gradient().get(graph.output().id());
         int largest = graph.nodes().stream().mapToInt(nd -> nd.out().size()).max().orElse(0);
         regions.put(deltaA, "DELTA_A");
         regions.put(deltaA + largest, "DELTA_B");
         docs.put("DELTA_A", "Arena offset (per sample) of the first gradient ping-pong region.");
         docs.put("DELTA_B", "Arena offset (per sample) of the second gradient ping-pong region.");
+        type.addField(constant("DELTA_STRIDE", largest, "Floats per sample of each gradient ping-pong region: the "
+                + "widest layer."));
         regions.forEach((offset, name) -> type.addField(constant(name, offset, docs.get(name))));
         for (Map.Entry<Integer, Integer> e : plan.argmax().entrySet().stream()
                 .sorted(Map.Entry.comparingByValue()).collect(Collectors.toList())) {
             Node node = graph.node(e.getKey());
             type.addField(constant(Names.constant(node, "ARGMAX"), e.getValue(),
                     "Index-arena offset (per sample) of " + node.name() + "'s argmax positions."));
+        }
+        for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.Conv c) {
+                type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Sizes of $L's convolution: input, kernel, stride, padding, dilation, output.\n",
+                                node.name())
+                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", LayerCode.CONV_GEOMETRY,
+                                node.in().height(), node.in().width(), node.in().channels(), c.kernel(), c.stride(),
+                                c.padding(), c.dilation(), node.out().height(), node.out().width(), c.filters())
+                        .build());
+            }
         }
         type.addField(constant("PARAMETERS", plan.parameterCount(), "Trainable parameters."));
         type.addField(constant("STATISTICS", plan.bufferCount(), "Running statistics (not trained)."));
@@ -202,37 +228,63 @@ public final class JavaEmitter {
         return field.equals(node.dropoutName()) ? "Dropout" : node.op().kind();
     }
 
-    private MethodSpec forward() {
-        CodeBlock.Builder b = CodeBlock.builder();
+    /** The slice method's locals shared by forward and backward. */
+    private void commonLocals(CodeBlock.Builder b) {
         b.addStatement("$T arena = state.arena(n)", MEMORY);
         b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
         b.addStatement("$T params = state.parameters()", MEMORY);
         b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
+    }
+
+    private MethodSpec forward() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("batch = n");
+        if (!plan.mask().isEmpty()) {
+            b.beginControlFlow("if (state.isTraining())");
+            b.addStatement("state.advanceDropout()");
+            b.endControlFlow();
+        }
+        b.addStatement("state.run(n, forwardPass)");
+        return MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "n").addCode(b.build()).build();
+    }
+
+    private MethodSpec forwardRows() {
+        CodeBlock.Builder b = CodeBlock.builder();
+        commonLocals(b);
+        if (!plan.mask().isEmpty() || !plan.buffers().isEmpty()) {
+            b.addStatement("boolean training = state.isTraining()");
+        }
+        if (!plan.mask().isEmpty()) {
+            b.addStatement("long dropoutKey = state.dropoutKey()");
+        }
         if (!plan.buffers().isEmpty()) {
             b.addStatement("$T stats = state.buffers().floats()", FLOAT_BUFFER);
         }
         if (!plan.argmax().isEmpty()) {
             b.addStatement("int[] indices = state.indices(n)");
         }
-        if (!plan.mask().isEmpty()) {
-            b.addStatement("$T rng = state.dropoutRng()", LayerCode.RNG);
-        }
-        b.addStatement("boolean training = state.isTraining()");
-        b.addStatement("batch = n");
         for (Node node : graph.layers()) {
             b.add(layers.forward(node));
         }
-        return MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-                .addParameter(int.class, "n").addCode(b.build()).build();
+        return MethodSpec.methodBuilder("forwardRows").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("The forward pass over rows {@code [first, first + rows)} of a batch of {@code n}: one "
+                        + "worker's slice.\n")
+                .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
+                .addParameter(int.class, "rows").addCode(b.build()).build();
     }
 
     private MethodSpec backward() {
+        return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "n")
+                .addStatement("state.run(n, backwardPass)")
+                .build();
+    }
+
+    private MethodSpec backwardRows() {
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("$T arena = state.arena(n)", MEMORY);
-        b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
-        b.addStatement("$T params = state.parameters()", MEMORY);
-        b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
-        b.addStatement("$T grads = state.gradients()", MEMORY);
+        commonLocals(b);
+        b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
         b.addStatement("$T g = grads.floats()", FLOAT_BUFFER);
         if (!plan.argmax().isEmpty()) {
             b.addStatement("int[] indices = state.indices(n)");
@@ -242,8 +294,12 @@ public final class JavaEmitter {
         for (Node node : reversed) {
             b.add(layers.backward(node));
         }
-        return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-                .addParameter(int.class, "n").addCode(b.build()).build();
+        b.addStatement("state.sumGradients(worker)");
+        return MethodSpec.methodBuilder("backwardRows").addModifiers(Modifier.PRIVATE)
+                .addJavadoc("The backward pass over one worker's slice; its weight gradients go to its own block, "
+                        + "summed at the end.\n")
+                .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
+                .addParameter(int.class, "rows").addCode(b.build()).build();
     }
 
     private String simpleUserName() {

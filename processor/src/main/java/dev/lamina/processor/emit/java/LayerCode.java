@@ -7,16 +7,17 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
-import dev.lamina.processor.plan.MemoryPlanner;
 
 /**
- * The forward and backward code of each layer. GEMMs and the generic kernels (im2col, pooling, batch-norm
- * statistics) are calls into the runtime; everything pointwise after them (bias, activation, dropout) is written
- * out here as one loop, specialised to the layer's sizes.
+ * The forward and backward code of each layer, for one worker's slice of the batch: rows {@code [first, first +
+ * rows)} of a batch of {@code n}. A region's slice starts at {@code REGION * n + first * SIZE}. GEMMs and the
+ * generic kernels (convolution, pooling, batch-norm statistics) are calls into the runtime; everything pointwise
+ * after them (bias, activation, dropout) is written out here as one loop, specialised to the layer's sizes.
  */
 final class LayerCode {
     static final ClassName BLAS = ClassName.get("dev.lamina.runtime", "Blas");
-    static final ClassName IM2COL = ClassName.get("dev.lamina.runtime.kernels", "Im2col");
+    static final ClassName CONVOLUTION = ClassName.get("dev.lamina.runtime.kernels", "Convolution");
+    static final ClassName CONV_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "ConvGeometry");
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
@@ -68,64 +69,77 @@ final class LayerCode {
         return CodeBlock.builder().add("// $L\n", describe(node)).add("{\n$>").add(body).add("$<}\n").build();
     }
 
+    /** {@code REGION * n + first * perSample}: where this worker's rows of a region start. */
+    private static String slice(String region, int perSample) {
+        return region + " * n + first * " + perSample;
+    }
+
+    /**
+     * Where this worker's rows of a gradient ping-pong region start. Layers of different widths share these
+     * regions, so each worker's slice is spaced by the widest layer ({@code DELTA_STRIDE}) and the workers' slices
+     * never overlap, whichever layer each worker is at.
+     */
+    private static String deltaSlice(String region) {
+        return region + " * n + first * DELTA_STRIDE";
+    }
+
+    /** The constant holding a convolution's sizes. */
+    static String geometry(Node node) {
+        return Names.constant(node, "GEOMETRY");
+    }
+
     private CodeBlock forwardBody(Node node) {
         CodeBlock.Builder b = CodeBlock.builder();
         Op op = node.op();
-        String in = names.out(node.input()) + " * n";
-        String out = Names.constant(node, "OUT");
+        b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         if (op instanceof Op.Dense d) {
-            b.addStatement("$T.forward(n, $L, $L, arena, $L, params, $L, arena, $L * n)", BLAS, d.units(),
-                    node.in().size(), in, Names.constant(node, "WEIGHT"), out);
-            epilogue(b, node, "n", d.units(), d.bias(), d.activation());
+            b.addStatement("$T.forward(rows, $L, $L, arena, in, params, $L, arena, out)", BLAS, d.units(),
+                    node.in().size(), Names.constant(node, "WEIGHT"));
+            epilogue(b, node, "rows", d.units(), d.bias(), d.activation());
         } else if (op instanceof Op.Conv c) {
-            int k = c.kernel();
-            int cin = node.in().channels();
-            String rows = "n * " + node.out().spatial();
-            String columns = in;
-            if (MemoryPlanner.needsColumns(node)) {
-                columns = Names.constant(node, "COLUMNS") + " * n";
-                b.addStatement("$T.unfold(a, $L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, a, $L)", IM2COL, in,
-                        node.in().height(), node.in().width(), cin, k, c.stride(), c.padding(), c.dilation(),
-                        node.out().height(), node.out().width(), columns);
-            }
-            b.addStatement("$T.forward($L, $L, $L, arena, $L, params, $L, arena, $L * n)", BLAS, rows, c.filters(),
-                    k * k * cin, columns, Names.constant(node, "WEIGHT"), out);
-            epilogue(b, node, rows, c.filters(), c.bias(), c.activation());
+            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, out, worker)", CONVOLUTION,
+                    geometry(node), Names.constant(node, "WEIGHT"));
+            epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
         } else if (op instanceof Op.Pool p) {
-            Node i = node;
             if (p.poolKind() == PoolKind.MAX) {
-                b.addStatement("$T.maxForward(a, $L, n, $L, $L, $L, $L, $L, $L, $L, a, $L * n, indices, $L * n)",
-                        POOLING, in, i.in().height(), i.in().width(), i.in().channels(), p.kernel(), p.stride(),
-                        i.out().height(), i.out().width(), out, Names.constant(node, "ARGMAX"));
+                b.addStatement("$T.maxForward(a, in, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)",
+                        POOLING, node.in().height(), node.in().width(), node.in().channels(), p.kernel(),
+                        p.stride(), node.out().height(), node.out().width(),
+                        slice(Names.constant(node, "ARGMAX"), node.out().size()));
             } else if (p.poolKind() == PoolKind.AVERAGE) {
-                b.addStatement("$T.averageForward(a, $L, n, $L, $L, $L, $L, $L, $L, $L, a, $L * n)", POOLING, in,
-                        i.in().height(), i.in().width(), i.in().channels(), p.kernel(), p.stride(),
-                        i.out().height(), i.out().width(), out);
+                b.addStatement("$T.averageForward(a, in, rows, $L, $L, $L, $L, $L, $L, $L, a, out)", POOLING,
+                        node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),
+                        node.out().height(), node.out().width());
             } else {
-                b.addStatement("$T.globalAverageForward(a, $L, n, $L, $L, a, $L * n)", POOLING, in,
-                        i.in().spatial(), i.in().channels(), out);
+                b.addStatement("$T.globalAverageForward(a, in, rows, $L, $L, a, out)", POOLING,
+                        node.in().spatial(), node.in().channels());
             }
         } else if (op instanceof Op.BatchNorm bn) {
             int ch = node.in().channels();
-            String rows = node.in().image() ? "n * " + node.in().spatial() : "n";
-            String xhat = Names.constant(node, "NORMALIZED") + " * n";
+            int spatial = node.in().image() ? node.in().spatial() : 1;
+            String rows = spatial == 1 ? "rows" : "rows * " + spatial;
+            String total = spatial == 1 ? "n" : "n * " + spatial;
+            b.addStatement("int normalized = $L", slice(Names.constant(node, "NORMALIZED"), node.out().size()));
             b.beginControlFlow("if (training)");
-            b.addStatement("$T.normalizeTraining(a, $L, $L, $L, $Lf, $Lf, a, $L, $L, stats, $L, $L)", NORMALIZATION,
-                    in, rows, ch, (float) bn.epsilon(), (float) bn.momentum(), xhat, invStdField(node),
-                    Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
+            b.addStatement("$T.normalizeTraining(a, in, $L, $L, $L, $Lf, $Lf, a, normalized, $L, stats, $L, $L, "
+                    + "worker)", NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
+                    invStdField(node), Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
             b.nextControlFlow("else");
-            b.addStatement("$T.normalizeInference(a, $L, $L, $L, $Lf, a, $L, stats, $L, $L)", NORMALIZATION, in, rows,
-                    ch, (float) bn.epsilon(), xhat, Names.constant(node, "RUNNING_MEAN"),
+            b.addStatement("$T.normalizeInference(a, in, $L, $L, $Lf, a, normalized, stats, $L, $L)", NORMALIZATION,
+                    rows, ch, (float) bn.epsilon(), Names.constant(node, "RUNNING_MEAN"),
                     Names.constant(node, "RUNNING_VAR"));
             b.endControlFlow();
             epilogue(b, node, rows, ch, true, bn.activation());
         } else if (op instanceof Op.Dropout drop) {
-            String mask = Names.constant(node, "MASK") + " * n";
-            b.beginControlFlow("for (int i = 0, count = n * $L; i < count; i++)", node.out().size());
-            b.addStatement("float keep = training ? (rng.nextFloat() < $Lf ? 0f : $Lf) : 1f", (float) drop.rate(),
-                    (float) (1 / (1 - drop.rate())));
-            b.addStatement("a.put($L + i, keep)", mask);
-            b.addStatement("a.put($L * n + i, a.get($L + i) * keep)", out, in);
+            b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
+            maskKey(b, node.name());
+            b.addStatement("int element = first * $L", node.out().size());
+            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
+            b.addStatement("float keep = training ? ($T.uniform(maskKey, element + i) < $Lf ? 0f : $Lf) : 1f", RNG,
+                    (float) drop.rate(), (float) (1 / (1 - drop.rate())));
+            b.addStatement("a.put(mask + i, keep)");
+            b.addStatement("a.put(out + i, a.get(in + i) * keep)");
             b.endControlFlow();
         }
         return b.build();
@@ -137,20 +151,20 @@ final class LayerCode {
      */
     private void epilogue(CodeBlock.Builder b, Node node, String rows, int cols, boolean bias, Op.Act act) {
         boolean batchNorm = node.op() instanceof Op.BatchNorm;
-        String out = Names.constant(node, "OUT") + " * n";
         String value;
         if (batchNorm) {
-            value = "p.get(" + Names.constant(node, "WEIGHT") + " + j) * a.get(" + Names.constant(node, "NORMALIZED")
-                    + " * n + at + j) + p.get(" + Names.constant(node, "BIAS") + " + j)";
+            value = "p.get(" + Names.constant(node, "WEIGHT") + " + j) * a.get(normalized + at + j) + p.get("
+                    + Names.constant(node, "BIAS") + " + j)";
         } else {
-            value = bias ? "a.get(o + at + j) + p.get(" + Names.constant(node, "BIAS") + " + j)" : "a.get(o + at + j)";
+            value = bias ? "a.get(out + at + j) + p.get(" + Names.constant(node, "BIAS") + " + j)"
+                    : "a.get(out + at + j)";
         }
         if (!graph.fuse()) {
             if (batchNorm || bias) {
-                rowLoop(b, out, rows, cols, "a.put(o + at + j, " + value + ")");
+                rowLoop(b, rows, cols, "a.put(out + at + j, " + value + ")");
             }
             if (!act.isIdentity()) {
-                b.beginControlFlow("for (int i = $L, end = i + $L * $L; i < end; i++)", out, rows, cols);
+                b.beginControlFlow("for (int i = out, end = out + $L * $L; i < end; i++)", rows, cols);
                 b.addStatement("float u = a.get(i)");
                 b.addStatement("a.put(i, $L)", ActivationCode.apply(act, "u"));
                 b.endControlFlow();
@@ -161,26 +175,39 @@ final class LayerCode {
             if (!batchNorm && !bias && act.isIdentity()) {
                 return;
             }
-            rowLoop(b, out, rows, cols, "float u = " + value + ";\na.put(o + at + j, " + ActivationCode.apply(act, "u")
-                    + ")");
+            rowLoop(b, rows, cols, "float u = " + value + ";\na.put(out + at + j, "
+                    + ActivationCode.apply(act, "u") + ")");
             return;
         }
-        String mask = Names.constant(node, "MASK") + " * n";
-        b.addStatement("int m = $L", mask);
+        b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
+        maskKey(b, node.dropoutName());
+        b.addStatement("int element = first * $L", node.out().size());
         b.addStatement("float dropScale = training ? $Lf : 1f", (float) (1 / (1 - node.dropout())));
         b.addStatement("float dropRate = training ? $Lf : 0f", (float) node.dropout());
-        rowLoop(b, out, rows, cols, "float u = " + value + ";\n"
-                + "float keep = dropRate > 0f && rng.nextFloat() < dropRate ? 0f : dropScale;\n"
-                + "a.put(m + at + j, keep);\n"
-                + "a.put(o + at + j, (" + ActivationCode.apply(act, "u") + ") * keep)");
+        rowLoop(b, rows, cols, "float u = " + value + ";\n"
+                + "float keep = dropRate > 0f && Rng.uniform(maskKey, element + at + j) < dropRate ? 0f : dropScale;\n"
+                + "a.put(mask + at + j, keep);\n"
+                + "a.put(out + at + j, (" + ActivationCode.apply(act, "u") + ") * keep)");
     }
 
-    private static void rowLoop(CodeBlock.Builder b, String out, String rows, int cols, String body) {
-        b.addStatement("int o = $L", out);
+    /**
+     * The key of one dropout layer's masks: the pass's key salted with the layer's field name, so that a layer's
+     * masks are the same whether its dropout is fused or not, and whatever the arena layout.
+     */
+    private static void maskKey(CodeBlock.Builder b, String dropoutField) {
+        b.addStatement("long maskKey = dropoutKey + $LL", (long) dropoutField.hashCode());
+    }
+
+    private static void rowLoop(CodeBlock.Builder b, String rows, int cols, String body) {
         b.beginControlFlow("for (int r = 0, at = 0; r < $L; r++, at += $L)", rows, cols);
         b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
         for (String line : body.split("\n")) {
-            b.addStatement(line.endsWith(";") ? line.substring(0, line.length() - 1) : line);
+            String statement = line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
+            if (statement.contains("Rng.uniform")) {
+                b.addStatement(statement.replace("Rng.uniform", "$T.uniform"), RNG);
+            } else {
+                b.addStatement("$L", statement);
+            }
         }
         b.endControlFlow();
         b.endControlFlow();
@@ -191,69 +218,61 @@ final class LayerCode {
     private CodeBlock backwardBody(Node node) {
         CodeBlock.Builder b = CodeBlock.builder();
         Op op = node.op();
-        String delta = names.gradient(node.id()) + " * n";
-        String deltaIn = names.gradient(node.input()) + " * n";
-        String in = names.out(node.input()) + " * n";
         boolean needInputGradient = node.input() != 0;
+        String weight = Names.constant(node, "WEIGHT");
+        b.addStatement("int delta = $L", deltaSlice(names.gradient(node.id())));
+        boolean gemmLayer = op instanceof Op.Dense || op instanceof Op.Conv;
+        if (gemmLayer ? needInputGradient : !(op instanceof Op.Dropout)) {
+            b.addStatement("int deltaIn = $L", deltaSlice(names.gradient(node.input())));
+        }
         if (op instanceof Op.Dense d) {
-            activationBackward(b, node, d.activation(), "n * " + d.units());
-            b.addStatement("$T.weightGradient(n, $L, $L, arena, $L, arena, $L, grads, $L)", BLAS, d.units(),
-                    node.in().size(), delta, in, Names.constant(node, "WEIGHT"));
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            activationBackward(b, node, d.activation(), "rows * " + d.units());
+            b.addStatement("$T.weightGradient(rows, $L, $L, arena, delta, arena, in, grads, $L)", BLAS, d.units(),
+                    node.in().size(), weight);
             if (d.bias()) {
-                b.addStatement("$T.columnSums(a, $L, n, $L, g, $L)", REDUCTIONS, delta, d.units(),
+                b.addStatement("$T.columnSums(a, delta, rows, $L, g, $L)", REDUCTIONS, d.units(),
                         Names.constant(node, "BIAS"));
             }
             if (needInputGradient) {
-                b.addStatement("$T.inputGradient(n, $L, $L, arena, $L, params, $L, arena, $L)", BLAS, d.units(),
-                        node.in().size(), delta, Names.constant(node, "WEIGHT"), deltaIn);
+                b.addStatement("$T.inputGradient(rows, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS,
+                        d.units(), node.in().size(), weight);
             }
         } else if (op instanceof Op.Conv c) {
-            int k = c.kernel();
-            int cin = node.in().channels();
-            int kkc = k * k * cin;
-            String rows = "n * " + node.out().spatial();
-            boolean unfolded = MemoryPlanner.needsColumns(node);
-            String columns = unfolded ? Names.constant(node, "COLUMNS") + " * n" : in;
-            activationBackward(b, node, c.activation(), rows + " * " + c.filters());
-            b.addStatement("$T.weightGradient($L, $L, $L, arena, $L, arena, $L, grads, $L)", BLAS, rows, c.filters(),
-                    kkc, delta, columns, Names.constant(node, "WEIGHT"));
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            activationBackward(b, node, c.activation(), "rows * " + node.out().size());
+            b.addStatement("$T.backward($L, arena, in, rows, arena, delta, params, $L, grads, $L, $L, worker)",
+                    CONVOLUTION, geometry(node), weight, weight, needInputGradient ? "arena, deltaIn" : "null, 0");
             if (c.bias()) {
-                b.addStatement("$T.columnSums(a, $L, $L, $L, g, $L)", REDUCTIONS, delta, rows, c.filters(),
-                        Names.constant(node, "BIAS"));
-            }
-            if (needInputGradient && unfolded) {
-                b.addStatement("$T.inputGradient($L, $L, $L, arena, $L, params, $L, arena, SCRATCH * n)", BLAS, rows,
-                        c.filters(), kkc, delta, Names.constant(node, "WEIGHT"));
-                b.addStatement("$T.fold(a, SCRATCH * n, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, a, $L)", IM2COL,
-                        node.in().height(), node.in().width(), cin, k, c.stride(), c.padding(), c.dilation(),
-                        node.out().height(), node.out().width(), deltaIn);
-            } else if (needInputGradient) {
-                b.addStatement("$T.inputGradient($L, $L, $L, arena, $L, params, $L, arena, $L)", BLAS, rows,
-                        c.filters(), kkc, delta, Names.constant(node, "WEIGHT"), deltaIn);
+                b.addStatement("$T.columnSums(a, delta, rows * $L, $L, g, $L)", REDUCTIONS, node.out().spatial(),
+                        c.filters(), Names.constant(node, "BIAS"));
             }
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
-                b.addStatement("$T.maxBackward(a, $L, n * $L, indices, $L * n, a, $L, n * $L)", POOLING, delta,
-                        node.out().size(), Names.constant(node, "ARGMAX"), deltaIn, node.in().size());
+                b.addStatement("$T.maxBackward(a, delta, rows * $L, indices, $L, a, deltaIn, rows * $L)", POOLING,
+                        node.out().size(), slice(Names.constant(node, "ARGMAX"), node.out().size()),
+                        node.in().size());
             } else if (p.poolKind() == PoolKind.AVERAGE) {
-                b.addStatement("$T.averageBackward(a, $L, n, $L, $L, $L, $L, $L, $L, $L, a, $L)", POOLING, delta,
+                b.addStatement("$T.averageBackward(a, delta, rows, $L, $L, $L, $L, $L, $L, $L, a, deltaIn)", POOLING,
                         node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),
-                        node.out().height(), node.out().width(), deltaIn);
+                        node.out().height(), node.out().width());
             } else {
-                b.addStatement("$T.globalAverageBackward(a, $L, n, $L, $L, a, $L)", POOLING, delta,
-                        node.in().spatial(), node.in().channels(), deltaIn);
+                b.addStatement("$T.globalAverageBackward(a, delta, rows, $L, $L, a, deltaIn)", POOLING,
+                        node.in().spatial(), node.in().channels());
             }
         } else if (op instanceof Op.BatchNorm bn) {
-            String rows = node.in().image() ? "n * " + node.in().spatial() : "n";
-            activationBackward(b, node, bn.activation(), rows + " * " + node.in().channels());
-            b.addStatement("$T.backward(a, $L, a, $L * n, $L, $L, p, $L, $L, g, $L, $L, a, $L)", NORMALIZATION, delta,
-                    Names.constant(node, "NORMALIZED"), rows, node.in().channels(), Names.constant(node, "WEIGHT"),
-                    invStdField(node), Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), deltaIn);
+            int spatial = node.in().image() ? node.in().spatial() : 1;
+            String rows = spatial == 1 ? "rows" : "rows * " + spatial;
+            String total = spatial == 1 ? "n" : "n * " + spatial;
+            b.addStatement("int normalized = $L", slice(Names.constant(node, "NORMALIZED"), node.out().size()));
+            activationBackward(b, node, bn.activation(), "rows * " + node.out().size());
+            b.addStatement("$T.backward(a, delta, a, normalized, $L, $L, $L, p, $L, $L, g, $L, $L, a, deltaIn, worker)",
+                    NORMALIZATION, rows, total, node.in().channels(), weight, invStdField(node), weight,
+                    Names.constant(node, "BIAS"));
         } else if (op instanceof Op.Dropout) {
-            String mask = Names.constant(node, "MASK") + " * n";
-            b.beginControlFlow("for (int i = 0, d = $L, m = $L, count = n * $L; i < count; i++)", delta, mask,
-                    node.out().size());
-            b.addStatement("a.put(d + i, a.get(d + i) * a.get(m + i))");
+            b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
+            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
+            b.addStatement("a.put(delta + i, a.get(delta + i) * a.get(mask + i))");
             b.endControlFlow();
         }
         return b.build();
@@ -261,26 +280,25 @@ final class LayerCode {
 
     /** {@code delta *= f'(u)} in place, through a fused dropout's mask when there is one. */
     private void activationBackward(CodeBlock.Builder b, Node node, Op.Act act, String count) {
-        String delta = names.gradient(node.id()) + " * n";
-        String out = Names.constant(node, "OUT") + " * n";
-        if (!node.hasFusedDropout()) {
-            if (act.isIdentity()) {
-                return;
-            }
-            b.beginControlFlow("for (int i = 0, d = $L, o = $L, count = $L; i < count; i++)", delta, out, count);
-            b.addStatement("float y = a.get(o + i)");
-            b.addStatement("float gy = a.get(d + i)");
-            b.addStatement("a.put(d + i, $L)", ActivationCode.backward(act, "gy", "y"));
+        boolean dropout = node.hasFusedDropout();
+        if (act.isIdentity() && !dropout) {
+            return;
+        }
+        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
+        if (!dropout) {
+            b.beginControlFlow("for (int i = 0, count = $L; i < count; i++)", count);
+            b.addStatement("float y = a.get(out + i)");
+            b.addStatement("float gy = a.get(delta + i)");
+            b.addStatement("a.put(delta + i, $L)", ActivationCode.backward(act, "gy", "y"));
             b.endControlFlow();
             return;
         }
-        String mask = Names.constant(node, "MASK") + " * n";
-        b.beginControlFlow("for (int i = 0, d = $L, o = $L, m = $L, count = $L; i < count; i++)", delta, out, mask,
-                count);
-        b.addStatement("float keep = a.get(m + i)");
-        b.addStatement("float y = keep == 0f ? 0f : a.get(o + i) / keep");
-        b.addStatement("float gy = a.get(d + i) * keep");
-        b.addStatement("a.put(d + i, $L)", ActivationCode.backward(act, "gy", "y"));
+        b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
+        b.beginControlFlow("for (int i = 0, count = $L; i < count; i++)", count);
+        b.addStatement("float keep = a.get(mask + i)");
+        b.addStatement("float y = keep == 0f ? 0f : a.get(out + i) / keep");
+        b.addStatement("float gy = a.get(delta + i) * keep");
+        b.addStatement("a.put(delta + i, $L)", ActivationCode.backward(act, "gy", "y"));
         b.endControlFlow();
     }
 

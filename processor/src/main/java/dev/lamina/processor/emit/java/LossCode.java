@@ -7,7 +7,8 @@ import dev.lamina.processor.graph.Graph;
  * The loss and its gradient in one pass over the output. Softmax cross-entropy works in log space (subtract the
  * row maximum) and writes {@code (softmax - t) / n}; sigmoid cross-entropy uses the stable
  * {@code max(v, 0) - v t + log(1 + e^-|v|)} and writes {@code (sigmoid - t) / n}; squared error writes
- * {@code (y - t) / n}. The loss is accumulated in double and is the mean over the batch.
+ * {@code (y - t) / n}. Each worker handles its slice of rows and sums its share of the loss in double; the
+ * shares are added in worker order and divided by the batch size.
  */
 final class LossCode {
     private LossCode() {
@@ -18,8 +19,8 @@ final class LossCode {
         CodeBlock.Builder b = CodeBlock.builder();
         b.addStatement("$T a = state.arena(n).floats()", JavaEmitter.FLOAT_BUFFER);
         b.addStatement("float[] t = state.targets(n)");
-        b.addStatement("int o = $L * n", names.out(graph.output().id()));
-        b.addStatement("int d = DELTA_A * n");
+        b.addStatement("int o = $L * n + first * $L", names.out(graph.output().id()), k);
+        b.addStatement("int d = DELTA_A * n + first * DELTA_STRIDE");
         b.addStatement("float scale = 1f / n");
         b.addStatement("double total = 0");
         switch (graph.loss()) {
@@ -29,7 +30,7 @@ final class LossCode {
                         ? "t[r * " + k + " + k] * " + (float) (1 - e) + "f + (1f - t[r * " + k + " + k]) * "
                         + (float) (e / (k - 1)) + "f"
                         : "t[r * " + k + " + k]";
-                b.beginControlFlow("for (int r = 0; r < n; r++, o += $L, d += $L)", k, k);
+                b.beginControlFlow("for (int r = first; r < first + rows; r++, o += $L, d += $L)", k, k);
                 b.addStatement("float max = a.get(o)");
                 b.beginControlFlow("for (int k = 1; k < $L; k++)", k);
                 b.addStatement("max = Math.max(max, a.get(o + k))");
@@ -48,21 +49,22 @@ final class LossCode {
                 b.endControlFlow();
             }
             case SIGMOID_CROSS_ENTROPY -> {
-                b.beginControlFlow("for (int i = 0, count = n * $L; i < count; i++)", k);
+                b.beginControlFlow("for (int i = 0, at = first * $L, count = rows * $L; i < count; i++)", k, k);
                 b.addStatement("float v = a.get(o + i)");
-                b.addStatement("total += Math.max(v, 0f) - v * t[i] + Math.log1p(Math.exp(-Math.abs(v)))");
-                b.addStatement("a.put(d + i, (1f / (1f + (float) Math.exp(-v)) - t[i]) * scale)");
+                b.addStatement("float target = t[at + i]");
+                b.addStatement("total += Math.max(v, 0f) - v * target + Math.log1p(Math.exp(-Math.abs(v)))");
+                b.addStatement("a.put(d + i, (1f / (1f + (float) Math.exp(-v)) - target) * scale)");
                 b.endControlFlow();
             }
             case MEAN_SQUARED_ERROR -> {
-                b.beginControlFlow("for (int i = 0, count = n * $L; i < count; i++)", k);
-                b.addStatement("float diff = a.get(o + i) - t[i]");
+                b.beginControlFlow("for (int i = 0, at = first * $L, count = rows * $L; i < count; i++)", k, k);
+                b.addStatement("float diff = a.get(o + i) - t[at + i]");
                 b.addStatement("total += 0.5 * diff * diff");
                 b.addStatement("a.put(d + i, diff * scale)");
                 b.endControlFlow();
             }
         }
-        b.addStatement("return total / n");
+        b.addStatement("state.partialLoss(worker, total)");
         return b.build();
     }
 }

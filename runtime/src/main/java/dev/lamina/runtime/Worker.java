@@ -1,0 +1,72 @@
+package dev.lamina.runtime;
+
+/**
+ * One member of a {@link Workers} team, as a generated pass sees it: its index, the team barrier, a deterministic
+ * all-reduce for statistics over the whole batch, and off-heap scratch of its own (for im2col columns), which
+ * stays in this core's cache from one chunk to the next.
+ */
+public final class Worker {
+    private final Workers team;
+    private final int index;
+    private final Memory[] scratch = {Memory.allocate(0), Memory.allocate(0)};
+    private double[] partial = new double[0];
+    private double[] doubles = new double[0];
+
+    Worker(Workers team, int index) {
+        this.team = team;
+        this.index = index;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int count() {
+        return team.count();
+    }
+
+    /** Waits until every worker of the team has reached this call. */
+    public void barrier() {
+        team.barrier().await();
+    }
+
+    /**
+     * Sums {@code values[0, length)} over the workers, in place: every worker gets the same total, added in worker
+     * order so that the result does not depend on timing.
+     */
+    public void allReduce(double[] values, int length) {
+        if (team.count() == 1) {
+            return;
+        }
+        if (partial.length < length) {
+            partial = new double[length];
+        }
+        System.arraycopy(values, 0, partial, 0, length);
+        barrier();
+        java.util.Arrays.fill(values, 0, length, 0.0);
+        for (int w = 0; w < team.count(); w++) {
+            double[] other = team.worker(w).partial;
+            for (int i = 0; i < length; i++) {
+                values[i] += other[i];
+            }
+        }
+        barrier();
+    }
+
+    /** A zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call. */
+    public double[] doubles(int length) {
+        if (doubles.length < length) {
+            doubles = new double[length];
+        }
+        java.util.Arrays.fill(doubles, 0, length, 0.0);
+        return doubles;
+    }
+
+    /** Off-heap scratch block {@code slot} (0 or 1) of at least {@code floats}; grows, never shrinks. */
+    public Memory scratch(int slot, int floats) {
+        if (scratch[slot].size() < floats) {
+            scratch[slot] = Memory.allocate(floats);
+        }
+        return scratch[slot];
+    }
+}

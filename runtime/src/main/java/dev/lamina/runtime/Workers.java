@@ -1,0 +1,233 @@
+package dev.lamina.runtime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The threads Lamina computes with: a fixed team that runs a generated pass data-parallel, each worker on its own
+ * contiguous slice of the batch and calling single-threaded OpenBLAS on it.
+ *
+ * <p>Why not let OpenBLAS thread each GEMM? The GEMMs of small networks are short and skinny (a convolution has
+ * 6 or 16 output columns), so splitting them inside BLAS pays a fork and join per call and leaves every Java pass
+ * between the GEMMs (im2col, pooling, the fused epilogues) on one core. Splitting the batch instead runs
+ * everything on every core with two synchronisation points per pass, plus {@link Worker#barrier()} where a layer
+ * needs the whole batch (batch-norm statistics). OpenBLAS itself is kept at one thread.
+ *
+ * <p>The slices depend only on the batch size and the worker count, so a run is bitwise reproducible for a fixed
+ * thread count. The count comes from the system property {@code lamina.threads} (default: all cores) or
+ * {@link #setThreads(int)}. Passes from different Java threads take turns.
+ */
+public final class Workers {
+    private static Workers shared;
+
+    /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
+    @FunctionalInterface
+    public interface RowTask {
+        void run(Worker worker, int n, int first, int rows);
+    }
+
+    private final Worker[] workers;
+    private final Thread[] helpers;
+    private final AtomicInteger finished = new AtomicInteger();
+    private final SpinBarrier barrier;
+    private volatile int generation;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private RowTask task;
+    private int rows;
+    private Thread caller;
+
+    private Workers(int count) {
+        workers = new Worker[count];
+        barrier = new SpinBarrier(count);
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker(this, i);
+        }
+        helpers = new Thread[count - 1];
+        for (int i = 1; i < count; i++) {
+            Worker worker = workers[i];
+            Thread t = new Thread(() -> helperLoop(worker), "lamina-worker-" + i);
+            t.setDaemon(true);
+            helpers[i - 1] = t;
+            t.start();
+        }
+    }
+
+    /** The process-wide team, created on first use. */
+    public static synchronized Workers shared() {
+        if (shared == null) {
+            shared = new Workers(Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors()));
+            Blas.singleThreaded();
+        }
+        return shared;
+    }
+
+    /** Replaces the shared team by one of {@code count} threads (the calling thread counts as one). */
+    public static synchronized void setThreads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("thread count must be >= 1, got " + count);
+        }
+        if (shared != null && shared.count() == count) {
+            return;
+        }
+        if (shared != null) {
+            shared.close();
+        }
+        shared = new Workers(count);
+        Blas.singleThreaded();
+    }
+
+    public static synchronized int threads() {
+        return shared().count();
+    }
+
+    public int count() {
+        return workers.length;
+    }
+
+    /**
+     * Runs {@code task} on every worker, worker {@code i} on the i-th of {@link #count()} contiguous slices of
+     * {@code [0, rows)} (possibly empty: every worker takes part, so that barriers line up), and returns when all
+     * are done. The calling thread is worker 0. A failure on any worker is rethrown here.
+     */
+    public synchronized void run(int rows, RowTask task) {
+        if (closed) {
+            throw new IllegalStateException("this worker team was replaced by Workers.setThreads");
+        }
+        if (workers.length == 1) {
+            task.run(workers[0], rows, 0, rows);
+            return;
+        }
+        this.task = task;
+        this.rows = rows;
+        this.caller = Thread.currentThread();
+        failure = null;
+        finished.set(0);
+        generation++;
+        for (Thread helper : helpers) {
+            LockSupport.unpark(helper);
+        }
+        try {
+            runSlice(workers[0]);
+        } catch (RuntimeException | Error e) {
+            barrier.breakBarrier();
+            awaitHelpers();
+            barrier.reset();
+            throw e;
+        }
+        awaitHelpers();
+        this.task = null;
+        Throwable f = failure;
+        if (f != null) {
+            barrier.reset();
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(f);
+        }
+    }
+
+    private void runSlice(Worker worker) {
+        int i = worker.index();
+        int first = (int) ((long) rows * i / workers.length);
+        int last = (int) ((long) rows * (i + 1) / workers.length);
+        task.run(worker, rows, first, last - first);
+    }
+
+    private void awaitHelpers() {
+        int spins = 0;
+        while (finished.get() < helpers.length) {
+            if (++spins < 1 << 16) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, 10_000);
+            }
+        }
+    }
+
+    private void helperLoop(Worker worker) {
+        int seen = 0;
+        while (!closed) {
+            int spins = 0;
+            while (generation == seen && !closed) {
+                // spin briefly: the next pass usually follows within microseconds
+                if (++spins < 1 << 14) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            if (closed) {
+                return;
+            }
+            seen = generation;
+            try {
+                runSlice(worker);
+            } catch (Throwable t) {
+                failure = t;
+                barrier.breakBarrier();
+            }
+            finished.incrementAndGet();
+            LockSupport.unpark(caller);
+        }
+    }
+
+    private void close() {
+        closed = true;
+        for (Thread helper : helpers) {
+            LockSupport.unpark(helper);
+        }
+    }
+
+    SpinBarrier barrier() {
+        return barrier;
+    }
+
+    Worker worker(int index) {
+        return workers[index];
+    }
+
+    /** A sense-reversing barrier that spins (the workers are few and the waits short), then yields. */
+    static final class SpinBarrier {
+        private final int parties;
+        private final AtomicInteger waiting = new AtomicInteger();
+        private volatile boolean sense;
+        private volatile boolean broken;
+
+        SpinBarrier(int parties) {
+            this.parties = parties;
+        }
+
+        void await() {
+            boolean mySense = !sense;
+            if (waiting.incrementAndGet() == parties) {
+                waiting.set(0);
+                sense = mySense;
+                return;
+            }
+            int spins = 0;
+            while (sense != mySense) {
+                if (broken) {
+                    throw new IllegalStateException("another worker failed; abandoning this pass");
+                }
+                if (++spins < 1 << 12) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
+        void breakBarrier() {
+            broken = true;
+        }
+
+        void reset() {
+            waiting.set(0);
+            broken = false;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.lamina.runtime.kernels;
+
+import dev.lamina.runtime.Blas;
+import dev.lamina.runtime.Memory;
+import dev.lamina.runtime.Worker;
+
+/**
+ * 2D convolution as im2col + GEMM over a worker's slice of the batch, a few images at a time. The columns of a
+ * chunk live in the worker's own scratch and are sized to stay in its core's cache, so each GEMM reads them from
+ * cache right after im2col wrote them; the backward pass unfolds each chunk again rather than keeping every
+ * image's columns (five to twenty times the image) in the arena.
+ */
+public final class Convolution {
+    /** Target size of one chunk's columns, in floats: 256 KiB, well inside a core's L2. */
+    static final int CHUNK_FLOATS = 64 * 1024;
+
+    private Convolution() {
+    }
+
+    /** Images per chunk for this geometry (at least one). */
+    static int chunk(ConvGeometry g) {
+        return Math.max(1, CHUNK_FLOATS / (g.positions() * g.fieldSize()));
+    }
+
+    /**
+     * {@code out = conv(in, w)} for {@code images} images, before bias and activation (the generated epilogue
+     * adds those).
+     */
+    public static void forward(ConvGeometry g, Memory in, int inOff, int images, Memory w, int wOff, Memory out,
+                               int outOff, Worker worker) {
+        int f = g.filters();
+        int field = g.fieldSize();
+        if (!g.needsColumns()) {
+            Blas.forward(images * g.positions(), f, field, in, inOff, w, wOff, out, outOff);
+            return;
+        }
+        int chunk = chunk(g);
+        Memory columns = worker.scratch(0, chunk * g.positions() * field);
+        boolean fieldMajor = Im2col.prefersFieldMajor(g);
+        for (int b = 0; b < images; b += chunk) {
+            int count = Math.min(chunk, images - b);
+            int rows = count * g.positions();
+            int o = outOff + b * g.outputSize();
+            if (fieldMajor) {
+                // out[rows x f] = (cols^T)^T W^T, reading the field-major columns transposed
+                Im2col.unfoldFieldMajor(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0, rows);
+                Blas.gemm(true, true, rows, f, field, 1f, columns, 0, rows, w, wOff, field, 0f, out, o, f);
+            } else {
+                Im2col.unfold(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0);
+                Blas.forward(rows, f, field, columns, 0, w, wOff, out, o);
+            }
+        }
+    }
+
+    /**
+     * Adds the weight gradient of {@code images} images to {@code dw}, and, when {@code dx} is not null, writes
+     * the gradient with respect to the input to {@code dx}. {@code delta} is the gradient at the convolution's
+     * output (after the activation's derivative).
+     */
+    public static void backward(ConvGeometry g, Memory in, int inOff, int images, Memory delta, int deltaOff,
+                                Memory w, int wOff, Memory dw, int dwOff, Memory dx, int dxOff, Worker worker) {
+        int f = g.filters();
+        int field = g.fieldSize();
+        if (!g.needsColumns()) {
+            Blas.weightGradient(images * g.positions(), f, field, delta, deltaOff, in, inOff, dw, dwOff);
+            if (dx != null) {
+                Blas.inputGradient(images * g.positions(), f, field, delta, deltaOff, w, wOff, dx, dxOff);
+            }
+            return;
+        }
+        int chunk = chunk(g);
+        Memory columns = worker.scratch(0, chunk * g.positions() * field);
+        Memory columnGradient = dx == null ? null : worker.scratch(1, chunk * g.positions() * field);
+        boolean fieldMajor = Im2col.prefersFieldMajor(g);
+        for (int b = 0; b < images; b += chunk) {
+            int count = Math.min(chunk, images - b);
+            int rows = count * g.positions();
+            int d = deltaOff + b * g.outputSize();
+            int x = inOff + b * g.inputSize();
+            if (fieldMajor) {
+                // dW[f x field] += delta^T (cols^T)^T; dCols^T[field x rows] = W^T delta^T
+                Im2col.unfoldFieldMajor(in.floats(), x, count, g, columns.floats(), 0, rows);
+                Blas.gemm(true, true, f, field, rows, 1f, delta, d, f, columns, 0, rows, 1f, dw, dwOff, field);
+                if (dx != null) {
+                    Blas.gemm(true, true, field, rows, f, 1f, w, wOff, field, delta, d, f, 0f, columnGradient, 0,
+                            rows);
+                    Im2col.foldFieldMajor(columnGradient.floats(), 0, rows, count, g, dx.floats(),
+                            dxOff + b * g.inputSize());
+                }
+            } else {
+                Im2col.unfold(in.floats(), x, count, g, columns.floats(), 0);
+                Blas.weightGradient(rows, f, field, delta, d, columns, 0, dw, dwOff);
+                if (dx != null) {
+                    Blas.inputGradient(rows, f, field, delta, d, w, wOff, columnGradient, 0);
+                    Im2col.fold(columnGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
+                }
+            }
+        }
+    }
+}
