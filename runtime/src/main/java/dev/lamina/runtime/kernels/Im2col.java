@@ -46,7 +46,9 @@ public final class Im2col {
                         if (iy < 0 || iy >= g.height() || kx0 >= kx1) {
                             Arrays.fill(out, dst, dst + k * c, 0f);
                         } else {
-                            Arrays.fill(out, dst, dst + kx0 * c, 0f);
+                            if (kx0 > 0) {
+                                Arrays.fill(out, dst, dst + kx0 * c, 0f);
+                            }
                             int src = (iy * g.width() + x0) * c;
                             if (g.dilation() == 1) {
                                 System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
@@ -55,7 +57,9 @@ public final class Im2col {
                                     System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
                                 }
                             }
-                            Arrays.fill(out, dst + kx1 * c, dst + k * c, 0f);
+                            if (kx1 < k) {
+                                Arrays.fill(out, dst + kx1 * c, dst + k * c, 0f);
+                            }
                         }
                         dst += k * c;
                     }
@@ -85,11 +89,20 @@ public final class Im2col {
                         int iy = oy * g.stride() - g.padding() + ky * g.dilation();
                         if (iy >= 0 && iy < g.height()) {
                             int row = (iy * g.width() + x0) * c;
-                            for (int kx = kx0; kx < kx1; kx++) {
-                                int to = row + kx * g.dilation() * c;
-                                int from = at + kx * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    image[to + ch] += src[from + ch];
+                            if (g.dilation() == 1) {
+                                // the taps inside the image are one contiguous run in both arrays
+                                int to = row + kx0 * c;
+                                int from = at + kx0 * c;
+                                for (int i = 0, count = (kx1 - kx0) * c; i < count; i++) {
+                                    image[to + i] += src[from + i];
+                                }
+                            } else {
+                                for (int kx = kx0; kx < kx1; kx++) {
+                                    int to = row + kx * g.dilation() * c;
+                                    int from = at + kx * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        image[to + ch] += src[from + ch];
+                                    }
                                 }
                             }
                         }
@@ -128,9 +141,13 @@ public final class Im2col {
                             Arrays.fill(row, dst, dst + ow, 0f);
                             continue;
                         }
-                        Arrays.fill(row, dst, dst + ox0, 0f);
+                        for (int ox = 0; ox < ox0; ox++) {
+                            row[dst + ox] = 0f;
+                        }
                         System.arraycopy(image, iy * g.width() + ox0 + dx, row, dst + ox0, ox1 - ox0);
-                        Arrays.fill(row, dst + ox1, dst + ow, 0f);
+                        for (int ox = ox1; ox < ow; ox++) {
+                            row[dst + ox] = 0f;
+                        }
                     }
                     cols.put(colsOff + (ky * k + kx) * ld + b * positions, row, 0, positions);
                 }

@@ -14,34 +14,41 @@ public final class Pooling {
         int outSize = oh * ow * c;
         float[] image = Scratch.get(0, imageSize);
         float[] result = Scratch.get(1, outSize);
+        int[] winner = Scratch.ints(outSize);
         for (int b = 0; b < n; b++) {
             in.get(inOff + b * imageSize, image, 0, imageSize);
-            int base = b * imageSize;
-            int args = argOff + b * outSize;
-            int o = 0;
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int first = (oy * stride * w + ox * stride) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        result[o + ch] = image[first + ch];
-                        argmax[args + o + ch] = base + first + ch;
-                    }
-                    for (int ky = 0; ky < k; ky++) {
-                        for (int kx = 0; kx < k; kx++) {
-                            int at = ((oy * stride + ky) * w + ox * stride + kx) * c;
+                int rowOut = oy * ow * c;
+                // the window's first row initialises the maxima, the others compete with them
+                for (int ky = 0; ky < k; ky++) {
+                    int rowIn = (oy * stride + ky) * w * c;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int o = rowOut + ox * c;
+                        int at = rowIn + ox * stride * c;
+                        if (ky == 0) {
+                            for (int ch = 0; ch < c; ch++) {
+                                result[o + ch] = image[at + ch];
+                                winner[o + ch] = at + ch;
+                            }
+                            at += c;
+                        }
+                        for (int kx = ky == 0 ? 1 : 0; kx < k; kx++, at += c) {
                             for (int ch = 0; ch < c; ch++) {
                                 float v = image[at + ch];
-                                if (v > result[o + ch]) {
-                                    result[o + ch] = v;
-                                    argmax[args + o + ch] = base + at + ch;
-                                }
+                                boolean larger = v > result[o + ch];
+                                result[o + ch] = larger ? v : result[o + ch];
+                                winner[o + ch] = larger ? at + ch : winner[o + ch];
                             }
                         }
                     }
-                    o += c;
                 }
             }
             out.put(outOff + b * outSize, result, 0, outSize);
+            int base = b * imageSize;
+            int args = argOff + b * outSize;
+            for (int o = 0; o < outSize; o++) {
+                argmax[args + o] = base + winner[o];
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.nio.FloatBuffer;
 
 /** Small reductions the generated backward passes share. */
 public final class Reductions {
+    private static final int BLOCK_FLOATS = 4096;
+
     private Reductions() {
     }
 
@@ -11,10 +13,16 @@ public final class Reductions {
     public static void columnSums(FloatBuffer m, int off, int rows, int cols, FloatBuffer out, int outOff) {
         float[] sums = Scratch.get(2, cols);
         java.util.Arrays.fill(sums, 0, cols, 0f);
-        for (int i = 0; i < rows; i++) {
-            int base = off + i * cols;
-            for (int j = 0; j < cols; j++) {
-                sums[j] += m.get(base + j);
+        // a block of rows at a time, bulk-copied to the heap where the loop compiles well
+        int block = Math.max(1, BLOCK_FLOATS / cols);
+        float[] values = Scratch.get(0, block * cols);
+        for (int first = 0; first < rows; first += block) {
+            int count = Math.min(block, rows - first);
+            m.get(off + first * cols, values, 0, count * cols);
+            for (int i = 0, at = 0; i < count; i++, at += cols) {
+                for (int j = 0; j < cols; j++) {
+                    sums[j] += values[at + j];
+                }
             }
         }
         for (int j = 0; j < cols; j++) {

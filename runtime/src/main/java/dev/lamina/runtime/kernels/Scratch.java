@@ -8,6 +8,7 @@ package dev.lamina.runtime.kernels;
  */
 final class Scratch {
     private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private Scratch() {
     }
@@ -19,5 +20,14 @@ final class Scratch {
             arrays[slot] = new float[size];
         }
         return arrays[slot];
+    }
+
+    /** This thread's int scratch array of at least {@code size}; contents undefined. */
+    static int[] ints(int size) {
+        int[][] arrays = INTS.get();
+        if (arrays[0].length < size) {
+            arrays[0] = new int[size];
+        }
+        return arrays[0];
     }
 }
