@@ -17,37 +17,68 @@ public final class Pooling {
         int[] winner = Scratch.ints(outSize);
         for (int b = 0; b < n; b++) {
             in.get(inOff + b * imageSize, image, 0, imageSize);
-            for (int oy = 0; oy < oh; oy++) {
-                int rowOut = oy * ow * c;
-                // the window's first row initialises the maxima, the others compete with them
-                for (int ky = 0; ky < k; ky++) {
-                    int rowIn = (oy * stride + ky) * w * c;
-                    for (int ox = 0; ox < ow; ox++) {
-                        int o = rowOut + ox * c;
-                        int at = rowIn + ox * stride * c;
-                        if (ky == 0) {
-                            for (int ch = 0; ch < c; ch++) {
-                                result[o + ch] = image[at + ch];
-                                winner[o + ch] = at + ch;
-                            }
-                            at += c;
-                        }
-                        for (int kx = ky == 0 ? 1 : 0; kx < k; kx++, at += c) {
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = image[at + ch];
-                                boolean larger = v > result[o + ch];
-                                result[o + ch] = larger ? v : result[o + ch];
-                                winner[o + ch] = larger ? at + ch : winner[o + ch];
-                            }
-                        }
-                    }
-                }
+            if (k == 2) {
+                maxWindows2x2(image, w, c, stride, oh, ow, result, winner);
+            } else {
+                maxWindows(image, w, c, k, stride, oh, ow, result, winner);
             }
             out.put(outOff + b * outSize, result, 0, outSize);
             int base = b * imageSize;
             int args = argOff + b * outSize;
             for (int o = 0; o < outSize; o++) {
                 argmax[args + o] = base + winner[o];
+            }
+        }
+    }
+
+    /** The common 2x2 window, unrolled: four candidates per output, compared without branches. */
+    private static void maxWindows2x2(float[] image, int w, int c, int stride, int oh, int ow, float[] result,
+                                      int[] winner) {
+        int rowStride = w * c;
+        for (int oy = 0, o = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++, o += c) {
+                int p0 = oy * stride * rowStride + ox * stride * c;
+                int p2 = p0 + rowStride;
+                for (int ch = 0; ch < c; ch++) {
+                    int i0 = p0 + ch;
+                    int i1 = i0 + c;
+                    int i2 = p2 + ch;
+                    int i3 = i2 + c;
+                    float v0 = image[i0];
+                    float v1 = image[i1];
+                    float v2 = image[i2];
+                    float v3 = image[i3];
+                    int top = v1 > v0 ? i1 : i0;
+                    float topMax = Math.max(v0, v1);
+                    int bottom = v3 > v2 ? i3 : i2;
+                    float bottomMax = Math.max(v2, v3);
+                    winner[o + ch] = bottomMax > topMax ? bottom : top;
+                    result[o + ch] = Math.max(topMax, bottomMax);
+                }
+            }
+        }
+    }
+
+    private static void maxWindows(float[] image, int w, int c, int k, int stride, int oh, int ow, float[] result,
+                                   int[] winner) {
+        for (int oy = 0, o = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++, o += c) {
+                int first = (oy * stride * w + ox * stride) * c;
+                for (int ch = 0; ch < c; ch++) {
+                    result[o + ch] = image[first + ch];
+                    winner[o + ch] = first + ch;
+                }
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        int at = ((oy * stride + ky) * w + ox * stride + kx) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            float v = image[at + ch];
+                            boolean larger = v > result[o + ch];
+                            result[o + ch] = larger ? v : result[o + ch];
+                            winner[o + ch] = larger ? at + ch : winner[o + ch];
+                        }
+                    }
+                }
             }
         }
     }
