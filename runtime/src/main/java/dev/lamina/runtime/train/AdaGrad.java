@@ -1,7 +1,5 @@
 package dev.lamina.runtime.train;
 
-import java.nio.FloatBuffer;
-
 /** AdaGrad: per-parameter rates shrinking with the sum of squared gradients. */
 final class AdaGrad extends Optimizer {
     private final float delta;
@@ -17,13 +15,13 @@ final class AdaGrad extends Optimizer {
     }
 
     @Override
-    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer r, FloatBuffer unused, int from, int to,
-                          boolean weight, float lr) {
-        for (int i = from; i < to; i++) {
-            float gi = g.get(i);
-            float ri = r.get(i) + gi * gi;
-            r.put(i, ri);
-            p.put(i, p.get(i) - lr * gi / (delta + (float) Math.sqrt(ri)));
+    protected void update(float[] p, float[] g, float[] r, float[] unused, int count, boolean weight,
+                          float lr) {
+        for (int i = 0; i < count; i++) {
+            float gi = g[i];
+            float ri = r[i] + gi * gi;
+            r[i] = ri;
+            p[i] = p[i] - lr * gi / (delta + (float) Math.sqrt(ri));
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.lamina.runtime.train;
 
-import java.nio.FloatBuffer;
-
 /** Adam, with bias-corrected moments; with {@code weightDecay > 0} it is AdamW (decay on weights only). */
 final class Adam extends Optimizer {
     private final double rho1;
@@ -23,20 +21,20 @@ final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer s, FloatBuffer r, int from, int to,
-                          boolean weight, float lr) {
+    protected void update(float[] p, float[] g, float[] s, float[] r, int count, boolean weight,
+                          float lr) {
         float b1 = (float) rho1;
         float b2 = (float) rho2;
         float correct1 = (float) (1 / (1 - Math.pow(rho1, steps())));
         float correct2 = (float) (1 / (1 - Math.pow(rho2, steps())));
         float decay = weight ? 1f - lr * weightDecay : 1f;
-        for (int i = from; i < to; i++) {
-            float gi = g.get(i);
-            float si = b1 * s.get(i) + (1 - b1) * gi;
-            float ri = b2 * r.get(i) + (1 - b2) * gi * gi;
-            s.put(i, si);
-            r.put(i, ri);
-            p.put(i, decay * p.get(i) - lr * (si * correct1) / ((float) Math.sqrt(ri * correct2) + delta));
+        for (int i = 0; i < count; i++) {
+            float gi = g[i];
+            float si = b1 * s[i] + (1 - b1) * gi;
+            float ri = b2 * r[i] + (1 - b2) * gi * gi;
+            s[i] = si;
+            r[i] = ri;
+            p[i] = decay * p[i] - lr * (si * correct1) / ((float) Math.sqrt(ri * correct2) + delta);
         }
     }
 }

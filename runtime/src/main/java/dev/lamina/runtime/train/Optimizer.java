@@ -3,17 +3,29 @@ package dev.lamina.runtime.train;
 import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Tensor;
+import dev.lamina.runtime.Worker;
+import dev.lamina.runtime.Workers;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
- * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor. The state
- * (velocities, moment estimates) is allocated on the first step, off-heap like the parameters.
+ * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor, the flat
+ * range split over the {@link Workers} (the update is element-wise, so the split does not change the result).
+ * The state (velocities, moment estimates) is allocated on the first step, off-heap like the parameters.
  */
 public abstract class Optimizer {
     private double learningRate;
     private int steps;
     private Memory first;
     private Memory second;
+    /** The model of the step in progress, and its tensors (cached: a step allocates nothing). */
+    private Model model;
+    private List<Tensor> tensors;
+    private final Workers.RowTask updateSlice = this::updateSlice;
+
+    /** Floats per block moved to the heap for an update: small enough to stay in the L1 cache. */
+    private static final int BLOCK = 2048;
+    private static final ThreadLocal<float[][]> BLOCKS = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
 
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
@@ -43,11 +55,46 @@ public abstract class Optimizer {
             second = stateSlots() > 1 ? Memory.allocate(size) : null;
         }
         steps++;
+        if (this.model != model) {
+            this.model = model;
+            tensors = model.parameterTensors();
+        }
+        Workers.shared().run(size, updateSlice);
+    }
+
+    /** Updates the parameters in {@code [from, from + count)}, tensor by tensor, a block at a time. */
+    private void updateSlice(Worker worker, int size, int from, int count) {
+        for (Tensor t : tensors) {
+            int start = Math.max(from, t.offset());
+            int end = Math.min(from + count, t.offset() + t.length());
+            for (int at = start; at < end; at += BLOCK) {
+                updateBlock(at, Math.min(BLOCK, end - at), t.kind() == Tensor.Kind.WEIGHT);
+            }
+        }
+    }
+
+    /**
+     * Copies a block of the parameters, gradients and state to this thread's heap arrays, updates it there (the
+     * loops compile to vector code, which element access to direct buffers does not), and copies it back.
+     */
+    private void updateBlock(int at, int count, boolean weight) {
+        float[][] block = BLOCKS.get();
         FloatBuffer p = model.parameters().floats();
-        FloatBuffer g = model.gradients().floats();
-        for (Tensor t : model.parameterTensors()) {
-            update(p, g, first == null ? null : first.floats(), second == null ? null : second.floats(),
-                    t.offset(), t.offset() + t.length(), t.kind() == Tensor.Kind.WEIGHT, (float) learningRate);
+        p.get(at, block[0], 0, count);
+        model.gradients().floats().get(at, block[1], 0, count);
+        if (first != null) {
+            first.floats().get(at, block[2], 0, count);
+        }
+        if (second != null) {
+            second.floats().get(at, block[3], 0, count);
+        }
+        update(block[0], block[1], block[2], block[3], count, weight, (float) learningRate);
+        p.put(at, block[0], 0, count);
+        if (first != null) {
+            first.floats().put(at, block[2], 0, count);
+        }
+        if (second != null) {
+            second.floats().put(at, block[3], 0, count);
         }
     }
 
@@ -55,11 +102,11 @@ public abstract class Optimizer {
     protected abstract int stateSlots();
 
     /**
-     * Updates {@code p[from, to)} from {@code g}; {@code s1}, {@code s2} are this optimizer's state arrays
-     * ({@code null} beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
+     * Updates {@code p[0, count)} from {@code g}; {@code s1}, {@code s2} hold this optimizer's state for the same
+     * elements (unused beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
      */
-    protected abstract void update(FloatBuffer p, FloatBuffer g, FloatBuffer s1, FloatBuffer s2, int from, int to,
-                                   boolean weight, float lr);
+    protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int count, boolean weight,
+                                   float lr);
 
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {

@@ -1,7 +1,5 @@
 package dev.lamina.runtime.train;
 
-import java.nio.FloatBuffer;
-
 /** RMSProp: AdaGrad with an exponentially decaying average of squared gradients. */
 final class RmsProp extends Optimizer {
     private final float rho;
@@ -19,13 +17,13 @@ final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer r, FloatBuffer unused, int from, int to,
-                          boolean weight, float lr) {
-        for (int i = from; i < to; i++) {
-            float gi = g.get(i);
-            float ri = rho * r.get(i) + (1 - rho) * gi * gi;
-            r.put(i, ri);
-            p.put(i, p.get(i) - lr * gi / (float) Math.sqrt(delta + ri));
+    protected void update(float[] p, float[] g, float[] r, float[] unused, int count, boolean weight,
+                          float lr) {
+        for (int i = 0; i < count; i++) {
+            float gi = g[i];
+            float ri = rho * r[i] + (1 - rho) * gi * gi;
+            r[i] = ri;
+            p[i] = p[i] - lr * gi / (float) Math.sqrt(delta + ri);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.lamina.runtime.train;
 
-import java.nio.FloatBuffer;
-
 /** Gradient descent, with momentum or Nesterov momentum when {@code momentum > 0}. */
 final class Sgd extends Optimizer {
     private final float momentum;
@@ -22,24 +20,24 @@ final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(FloatBuffer p, FloatBuffer g, FloatBuffer v, FloatBuffer unused, int from, int to,
-                          boolean weight, float lr) {
+    protected void update(float[] p, float[] g, float[] v, float[] unused, int count, boolean weight,
+                          float lr) {
         if (momentum == 0f) {
-            for (int i = from; i < to; i++) {
-                p.put(i, p.get(i) - lr * g.get(i));
+            for (int i = 0; i < count; i++) {
+                p[i] = p[i] - lr * g[i];
             }
         } else if (!nesterov) {
-            for (int i = from; i < to; i++) {
-                float vi = momentum * v.get(i) - lr * g.get(i);
-                v.put(i, vi);
-                p.put(i, p.get(i) + vi);
+            for (int i = 0; i < count; i++) {
+                float vi = momentum * v[i] - lr * g[i];
+                v[i] = vi;
+                p[i] = p[i] + vi;
             }
         } else {
-            for (int i = from; i < to; i++) {
-                float step = lr * g.get(i);
-                float vi = momentum * v.get(i) - step;
-                v.put(i, vi);
-                p.put(i, p.get(i) + momentum * vi - step);
+            for (int i = 0; i < count; i++) {
+                float step = lr * g[i];
+                float vi = momentum * v[i] - step;
+                v[i] = vi;
+                p[i] = p[i] + momentum * vi - step;
             }
         }
     }
