@@ -43,8 +43,12 @@ class GeneratedSourceTest {
         assertThat(code).contains("int in = INPUT * n + first * 784;");
         assertThat(code).contains("int out = HIDDEN_OUT * n + first * 256;");
         assertThat(code).contains("Blas.forward(rows, 256, 784, arena, in, params, HIDDEN_WEIGHT, arena, out);");
-        assertThat(code).contains("float u = a.get(out + at + j) + p.get(HIDDEN_BIAS + j);");
-        assertThat(code).contains("a.put(out + at + j, Math.max(u, 0f));");
+        // (a block of rows at a time in the worker's heap arrays)
+        assertThat(code).contains("p.get(HIDDEN_BIAS, shift, 0, 256);");
+        assertThat(code).contains("a.get(out + r * 256, v, 0, length);");
+        assertThat(code).contains("float u = v[at + j] + shift[j];");
+        assertThat(code).contains("v[at + j] = Math.max(u, 0f);");
+        assertThat(code).contains("a.put(out + r * 256, v, 0, length);");
         // gradient regions are shared by layers of different widths: slices spaced by the widest
         assertThat(code).contains("private static final int DELTA_STRIDE = 784;");
         assertThat(code).contains("int delta = DELTA_A * n + first * DELTA_STRIDE;");
@@ -82,7 +86,9 @@ class GeneratedSourceTest {
                 + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6);");
         assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, out, "
                 + "worker);");
-        assertThat(code).contains("for (int r = 0, at = 0; r < rows * 784; r++, at += 6) {");
+        assertThat(code).contains("for (int r = 0, total = rows * 784; r < total; r += blockRows) {");
+        // ReLU's derivative, a block at a time
+        assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
         assertThat(code).contains("Pooling.maxForward(a, in, rows, 28, 28, 6, 2, 2, 14, 14, a, out, indices, "
                 + "S2_ARGMAX * n + first * 1176);");
         assertThat(code).contains("// f5_flatten: Flatten [16, 5, 5] -> [400]");

@@ -11,6 +11,13 @@ public final class Worker {
     private final Memory[] scratch = {Memory.allocate(0), Memory.allocate(0)};
     private double[] partial = new double[0];
     private double[] doubles = new double[0];
+    private final float[][] blocks = new float[3][BLOCK];
+
+    /**
+     * Floats in one of {@link #block}'s arrays: generated element-wise passes move a block of the arena to the
+     * heap, where their loops compile to vector code, and back. 16 KiB: three stay in the L1 cache.
+     */
+    public static final int BLOCK = 4096;
 
     Worker(Workers team, int index) {
         this.team = team;
@@ -60,6 +67,11 @@ public final class Worker {
         }
         java.util.Arrays.fill(doubles, 0, length, 0.0);
         return doubles;
+    }
+
+    /** Heap block {@code slot} (0 to 2) of {@link #BLOCK} floats, this worker's own; contents undefined. */
+    public float[] block(int slot) {
+        return blocks[slot];
     }
 
     /** Off-heap scratch block {@code slot} (0 or 1) of at least {@code floats}; grows, never shrinks. */

@@ -22,6 +22,9 @@ final class LayerCode {
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
+    static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
+    /** {@code Worker.BLOCK} (the processor does not depend on the runtime): rows wider than this are not blocked. */
+    static final int HEAP_BLOCK = 4096;
 
     private final Graph graph;
     private final MemoryPlan plan;
@@ -175,8 +178,12 @@ final class LayerCode {
             if (!batchNorm && !bias && act.isIdentity()) {
                 return;
             }
-            rowLoop(b, rows, cols, "float u = " + value + ";\na.put(out + at + j, "
-                    + ActivationCode.apply(act, "u") + ")");
+            if (cols <= HEAP_BLOCK) {
+                blockedEpilogue(b, node, rows, cols, bias, act);
+            } else {
+                rowLoop(b, rows, cols, "float u = " + value + ";\na.put(out + at + j, "
+                        + ActivationCode.apply(act, "u") + ")");
+            }
             return;
         }
         b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
@@ -188,6 +195,37 @@ final class LayerCode {
                 + "float keep = dropRate > 0f && Rng.uniform(maskKey, element + at + j) < dropRate ? 0f : dropScale;\n"
                 + "a.put(mask + at + j, keep);\n"
                 + "a.put(out + at + j, (" + ActivationCode.apply(act, "u") + ") * keep)");
+    }
+
+    /**
+     * Bias (or the batch-norm affine transform) and activation over the slice, a block of whole rows at a time in
+     * the worker's heap arrays: {@code v} holds the values, {@code shift} (and {@code scale}) the per-column
+     * parameters.
+     */
+    private void blockedEpilogue(CodeBlock.Builder b, Node node, String rows, int cols, boolean bias, Op.Act act) {
+        boolean batchNorm = node.op() instanceof Op.BatchNorm;
+        b.addStatement("float[] v = worker.block(0)");
+        if (batchNorm || bias) {
+            b.addStatement("float[] shift = worker.block(1)");
+            b.addStatement("p.get($L, shift, 0, $L)", Names.constant(node, "BIAS"), cols);
+        }
+        if (batchNorm) {
+            b.addStatement("float[] scale = worker.block(2)");
+            b.addStatement("p.get($L, scale, 0, $L)", Names.constant(node, "WEIGHT"), cols);
+        }
+        b.addStatement("int blockRows = $T.BLOCK / $L", WORKER, cols);
+        b.beginControlFlow("for (int r = 0, total = $L; r < total; r += blockRows)", rows);
+        b.addStatement("int length = Math.min(blockRows, total - r) * $L", cols);
+        b.addStatement("a.get($L + r * $L, v, 0, length)", batchNorm ? "normalized" : "out", cols);
+        b.beginControlFlow("for (int at = 0; at < length; at += $L)", cols);
+        b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
+        String value = batchNorm ? "scale[j] * v[at + j] + shift[j]" : bias ? "v[at + j] + shift[j]" : "v[at + j]";
+        b.addStatement("float u = $L", value);
+        b.addStatement("v[at + j] = $L", ActivationCode.apply(act, "u"));
+        b.endControlFlow();
+        b.endControlFlow();
+        b.addStatement("a.put(out + r * $L, v, 0, length)", cols);
+        b.endControlFlow();
     }
 
     /**
@@ -286,10 +324,19 @@ final class LayerCode {
         }
         b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         if (!dropout) {
-            b.beginControlFlow("for (int i = 0, count = $L; i < count; i++)", count);
-            b.addStatement("float y = a.get(out + i)");
-            b.addStatement("float gy = a.get(delta + i)");
-            b.addStatement("a.put(delta + i, $L)", ActivationCode.backward(act, "gy", "y"));
+            // a block at a time in the worker's heap arrays, where the loop compiles to vector code
+            b.addStatement("float[] ys = worker.block(0)");
+            b.addStatement("float[] gs = worker.block(1)");
+            b.beginControlFlow("for (int i = 0, count = $L; i < count; i += $T.BLOCK)", count, WORKER);
+            b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
+            b.addStatement("a.get(out + i, ys, 0, length)");
+            b.addStatement("a.get(delta + i, gs, 0, length)");
+            b.beginControlFlow("for (int j = 0; j < length; j++)");
+            b.addStatement("float y = ys[j]");
+            b.addStatement("float gy = gs[j]");
+            b.addStatement("gs[j] = $L", ActivationCode.backward(act, "gy", "y"));
+            b.endControlFlow();
+            b.addStatement("a.put(delta + i, gs, 0, length)");
             b.endControlFlow();
             return;
         }
