@@ -44,10 +44,10 @@ class GeneratedSourceTest {
         assertThat(code).contains("int out = HIDDEN_OUT * n + first * 256;");
         assertThat(code).contains("Blas.forward(rows, 256, 784, arena, in, params, HIDDEN_WEIGHT, arena, out);");
         // (a block of rows at a time in the worker's heap arrays)
-        assertThat(code).contains("p.get(HIDDEN_BIAS, shift, 0, 256);");
+        assertThat(code).contains("p.get(HIDDEN_BIAS, shift, r * 256, 256);");
         assertThat(code).contains("a.get(out + r * 256, v, 0, length);");
-        assertThat(code).contains("float u = v[at + j] + shift[j];");
-        assertThat(code).contains("v[at + j] = Math.max(u, 0f);");
+        assertThat(code).contains("float u = v[i] + shift[i];");
+        assertThat(code).contains("v[i] = Math.max(u, 0f);");
         assertThat(code).contains("a.put(out + r * 256, v, 0, length);");
         // gradient regions are shared by layers of different widths: slices spaced by the widest
         assertThat(code).contains("private static final int DELTA_STRIDE = 784;");

@@ -204,25 +204,28 @@ final class LayerCode {
      */
     private void blockedEpilogue(CodeBlock.Builder b, Node node, String rows, int cols, boolean bias, Op.Act act) {
         boolean batchNorm = node.op() instanceof Op.BatchNorm;
+        b.addStatement("int blockRows = $T.BLOCK / $L", WORKER, cols);
         b.addStatement("float[] v = worker.block(0)");
         if (batchNorm || bias) {
+            // the per-column parameters repeated for a block of rows: the loop below runs over one flat index
             b.addStatement("float[] shift = worker.block(1)");
-            b.addStatement("p.get($L, shift, 0, $L)", Names.constant(node, "BIAS"), cols);
+            if (batchNorm) {
+                b.addStatement("float[] scale = worker.block(2)");
+            }
+            b.beginControlFlow("for (int r = 0; r < blockRows; r++)");
+            b.addStatement("p.get($L, shift, r * $L, $L)", Names.constant(node, "BIAS"), cols, cols);
+            if (batchNorm) {
+                b.addStatement("p.get($L, scale, r * $L, $L)", Names.constant(node, "WEIGHT"), cols, cols);
+            }
+            b.endControlFlow();
         }
-        if (batchNorm) {
-            b.addStatement("float[] scale = worker.block(2)");
-            b.addStatement("p.get($L, scale, 0, $L)", Names.constant(node, "WEIGHT"), cols);
-        }
-        b.addStatement("int blockRows = $T.BLOCK / $L", WORKER, cols);
         b.beginControlFlow("for (int r = 0, total = $L; r < total; r += blockRows)", rows);
         b.addStatement("int length = Math.min(blockRows, total - r) * $L", cols);
         b.addStatement("a.get($L + r * $L, v, 0, length)", batchNorm ? "normalized" : "out", cols);
-        b.beginControlFlow("for (int at = 0; at < length; at += $L)", cols);
-        b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
-        String value = batchNorm ? "scale[j] * v[at + j] + shift[j]" : bias ? "v[at + j] + shift[j]" : "v[at + j]";
+        b.beginControlFlow("for (int i = 0; i < length; i++)");
+        String value = batchNorm ? "scale[i] * v[i] + shift[i]" : bias ? "v[i] + shift[i]" : "v[i]";
         b.addStatement("float u = $L", value);
-        b.addStatement("v[at + j] = $L", ActivationCode.apply(act, "u"));
-        b.endControlFlow();
+        b.addStatement("v[i] = $L", ActivationCode.apply(act, "u"));
         b.endControlFlow();
         b.addStatement("a.put(out + r * $L, v, 0, length)", cols);
         b.endControlFlow();
