@@ -11,18 +11,24 @@ public final class Reductions {
 
     /** {@code out[j] += sum_i m[i][j]} over a row-major {@code rows x cols} block: a bias gradient. */
     public static void columnSums(FloatBuffer m, int off, int rows, int cols, FloatBuffer out, int outOff) {
-        float[] sums = Scratch.get(2, cols);
-        java.util.Arrays.fill(sums, 0, cols, 0f);
-        // a block of rows at a time, bulk-copied to the heap where the loop compiles well
+        // whole rows a block at a time, bulk-copied to the heap and added into a row-tiled accumulator over one
+        // flat index (a loop the JIT vectorises), then folded into one sum per column
         int block = Math.max(1, BLOCK_FLOATS / cols);
         float[] values = Scratch.get(0, block * cols);
+        float[] tiled = Scratch.get(1, block * cols);
+        java.util.Arrays.fill(tiled, 0, block * cols, 0f);
         for (int first = 0; first < rows; first += block) {
-            int count = Math.min(block, rows - first);
-            m.get(off + first * cols, values, 0, count * cols);
-            for (int i = 0, at = 0; i < count; i++, at += cols) {
-                for (int j = 0; j < cols; j++) {
-                    sums[j] += values[at + j];
-                }
+            int length = Math.min(block, rows - first) * cols;
+            m.get(off + first * cols, values, 0, length);
+            for (int i = 0; i < length; i++) {
+                tiled[i] += values[i];
+            }
+        }
+        float[] sums = Scratch.get(2, cols);
+        java.util.Arrays.fill(sums, 0, cols, 0f);
+        for (int i = 0, at = 0; i < block; i++, at += cols) {
+            for (int j = 0; j < cols; j++) {
+                sums[j] += tiled[at + j];
             }
         }
         for (int j = 0; j < cols; j++) {
