@@ -81,21 +81,31 @@ class GeneratedSourceTest {
                 "}"));
         String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.LeNetNet");
         assertThat(code).contains("private static final int PARAMETERS = 61706;");
-        assertThat(code).contains("// c1: Conv [1, 28, 28] -> [6, 28, 28], RELU");
+        // each max pool is fused into the convolution before it: it pools the raw sums, then bias and ReLU run
+        // on the pooled values only
+        assertThat(code).contains("// c1: Conv [1, 28, 28] -> [6, 28, 28], RELU, then s2: MAX pool 2/2 -> [6, 14, 14]");
         assertThat(code).contains("private static final ConvGeometry C1_GEOMETRY = "
                 + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6);");
-        assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, out, "
+        assertThat(code).contains("int sums = C1_SUMS * n + first * 4704;");
+        assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, sums, "
                 + "worker);");
-        assertThat(code).contains("for (int r = 0, total = rows * 784; r < total; r += blockRows) {");
-        // ReLU's derivative, a block at a time
-        assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
-        assertThat(code).contains("Pooling.maxForward(a, in, rows, 28, 28, 6, 2, 2, 14, 14, a, out, indices, "
+        assertThat(code).contains("Pooling.maxForward(a, sums, rows, 28, 28, 6, 2, 2, 14, 14, a, out, indices, "
                 + "S2_ARGMAX * n + first * 1176);");
+        assertThat(code).contains("for (int r = 0, total = rows * 196; r < total; r += blockRows) {");
+        assertThat(code).contains("private static final int DELTA_STRIDE = 1176;");
+        // ReLU's derivative at the pooled outputs, a block at a time; then the winners get the gradient
+        assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
+        assertThat(code).contains("for (int i = 0, count = rows * 1176; i < count; i += Worker.BLOCK) {");
+        assertThat(code).contains("Pooling.maxBackward(a, delta, rows * 1176, indices, S2_ARGMAX * n + first * 1176, "
+                + "a, sums, rows * 4704);");
+        // the handles keep the user's view: the convolution's own shape, and the pool's
+        assertThat(code).contains("this.c1 = state.layer(\"c1\", \"Conv\", new int[] {6, 28, 28});");
+        assertThat(code).contains("this.s2 = state.layer(\"s2\", \"Pool\", new int[] {6, 14, 14});");
         assertThat(code).contains("// f5_flatten: Flatten [16, 5, 5] -> [400]");
         // c3 passes its input gradient on; c1, the first layer, does not
-        assertThat(code).contains("Convolution.backward(C3_GEOMETRY, arena, in, rows, arena, delta, params, "
+        assertThat(code).contains("Convolution.backward(C3_GEOMETRY, arena, in, rows, arena, sums, params, "
                 + "C3_WEIGHT, grads, C3_WEIGHT, arena, deltaIn, worker);");
-        assertThat(code).contains("Convolution.backward(C1_GEOMETRY, arena, in, rows, arena, delta, params, "
+        assertThat(code).contains("Convolution.backward(C1_GEOMETRY, arena, in, rows, arena, sums, params, "
                 + "C1_WEIGHT, grads, C1_WEIGHT, null, 0, worker);");
         // no im2col columns in the arena: convolutions unfold into worker scratch
         assertThat(code).doesNotContain("COLUMNS");

@@ -1,5 +1,6 @@
 package dev.lamina.processor.fuse;
 
+import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -8,9 +9,16 @@ import java.util.List;
 
 /**
  * Decides kernel boundaries. Bias and activation always belong to the layer that computes them (one pass after
- * the GEMM when fusing, one pass each when not); here a Dropout directly after a Dense, Conv or BatchNorm is
- * folded into that layer's epilogue, so that its mask is drawn in the same pass. Softmax and cross-entropy are
- * always one pass: that is the loss emitter's job.
+ * the GEMM when fusing, one pass each when not). Here two more things are folded into the layer before them:
+ * <ul>
+ *   <li>a max pool directly after a convolution, which then pools its raw sums and applies bias and activation
+ *       to the pooled values only (they are non-decreasing per channel, so they commute with the max); the
+ *       backward pass needs the activation's derivative only at the window winners, whose outputs the pool
+ *       kept;</li>
+ *   <li>a Dropout directly after a Dense, Conv (pooled or not) or BatchNorm, so that its mask is drawn in the
+ *       epilogue's pass.</li>
+ * </ul>
+ * Softmax and cross-entropy are always one pass: that is the loss emitter's job.
  */
 public final class Fusion {
     private Fusion() {
@@ -23,6 +31,10 @@ public final class Fusion {
         List<Node> out = new ArrayList<>();
         for (Node node : graph.nodes()) {
             Node previous = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (previous != null && poolsAfter(previous, node)) {
+                out.set(out.size() - 1, previous.withFusedPool(node));
+                continue;
+            }
             if (node.op() instanceof Op.Dropout drop && previous != null && hasEpilogue(previous.op())
                     && !previous.hasFusedDropout()) {
                 out.set(out.size() - 1, previous.withFusedDropout(drop.rate(), node.name())
@@ -36,5 +48,14 @@ public final class Fusion {
 
     static boolean hasEpilogue(Op op) {
         return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.BatchNorm;
+    }
+
+    /**
+     * A max pool can run before {@code conv}'s epilogue when nothing else is folded in yet: a dropout between
+     * them would have to see every unpooled value.
+     */
+    static boolean poolsAfter(Node conv, Node node) {
+        return conv.op() instanceof Op.Conv c && c.activation().isNonDecreasing() && !conv.hasFusedDropout()
+                && !conv.hasFusedPool() && node.op() instanceof Op.Pool p && p.poolKind() == PoolKind.MAX;
     }
 }

@@ -4,28 +4,55 @@ package dev.lamina.processor.graph;
  * One layer of the graph. {@code input} is the id of the node it reads (-1 for the input node); shapes are null
  * until shape inference has run, and stay null past a layer whose shape could not be inferred. {@code dropout}
  * is the rate of a dropout that fusion folded into this node's epilogue (0 when none), and {@code dropoutName}
- * the field it came from.
+ * the field it came from. {@code pool} is a max pool that fusion folded into a convolution (null when none):
+ * {@code out} is then the pooled shape.
  */
 public record Node(int id, String name, Op op, int input, Shape in, Shape out, double dropout,
-                   String dropoutName) {
+                   String dropoutName, FusedPool pool) {
+
+    /**
+     * A max pool run on a convolution's raw sums, before its bias and activation: both are non-decreasing
+     * functions applied per channel, so they commute with the max and run on a quarter of the values.
+     *
+     * @param name     the pool's field
+     * @param op       the pool
+     * @param convOut  the convolution's own output shape, before pooling
+     */
+    public record FusedPool(String name, Op.Pool op, Shape convOut) {
+    }
 
     public static Node of(int id, String name, Op op, int input) {
-        return new Node(id, name, op, input, null, null, 0, null);
+        return new Node(id, name, op, input, null, null, 0, null, null);
     }
 
     public Node withShapes(Shape newIn, Shape newOut) {
-        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName);
+        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName, pool);
     }
 
     public Node withInput(int newInput) {
-        return new Node(id, name, op, newInput, in, out, dropout, dropoutName);
+        return new Node(id, name, op, newInput, in, out, dropout, dropoutName, pool);
     }
 
     public Node withFusedDropout(double rate, String field) {
-        return new Node(id, name, op, input, in, out, rate, field);
+        return new Node(id, name, op, input, in, out, rate, field, pool);
+    }
+
+    /** This convolution followed by {@code pooling} (a max pool node reading it), as one node. */
+    public Node withFusedPool(Node pooling) {
+        return new Node(id, name, op, input, in, pooling.out(), dropout, dropoutName,
+                new FusedPool(pooling.name(), (Op.Pool) pooling.op(), out));
     }
 
     public boolean hasFusedDropout() {
         return dropout > 0;
+    }
+
+    public boolean hasFusedPool() {
+        return pool != null;
+    }
+
+    /** The shape this node's own operation produces: the convolution's output when a pool was fused in. */
+    public Shape ownOut() {
+        return pool != null ? pool.convOut() : out;
     }
 }

@@ -33,6 +33,14 @@ public sealed interface Op {
             return function == Activation.IDENTITY;
         }
 
+        /**
+         * Whether {@code u <= v} implies {@code f(u) <= f(v)}, in float arithmetic too: then {@code f} commutes
+         * with a max. Every activation Lamina has is; one that is not must answer false here.
+         */
+        public boolean isNonDecreasing() {
+            return true;
+        }
+
         @Override
         public String toString() {
             return function.name();

@@ -12,13 +12,16 @@ import java.util.Map;
  * @param gradient   node id to the region of the gradient with respect to its output
  * @param mask       node id to its dropout mask region
  * @param normalized batch-norm node id to its normalised-values region
- * @param argmax     max-pool node id to its region of the int index arena
+ * @param argmax     max-pool node id (or the id of a convolution with a fused pool) to its region of the int
+ *                   index arena
+ * @param sums       id of a convolution with a fused max pool to the region of its raw, unpooled sums; the
+ *                   backward pass reuses it for their gradient
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
                          Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
-                         Map<Integer, Integer> argmax,
+                         Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
                          List<TensorSlot> buffers) {
 

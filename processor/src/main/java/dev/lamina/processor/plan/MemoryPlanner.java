@@ -16,7 +16,9 @@ import java.util.Map;
  * Lays out parameters and the activation arena from liveness. In training every forward output (and each mask
  * and normalised value) is read again by the backward pass, so each gets its own region; gradients with respect to
  * activations live only from one layer's backward step to the next, so two ping-pong regions serve them all, and
- * dropout and flatten work in place. Convolution columns are not planned here: they live in worker scratch.
+ * dropout and flatten work in place. A convolution with a fused max pool keeps its raw sums in a region of their
+ * own; the backward pass overwrites them with their gradient. Convolution columns are not planned here: they
+ * live in worker scratch.
  */
 public final class MemoryPlanner {
     private MemoryPlanner() {
@@ -27,6 +29,7 @@ public final class MemoryPlanner {
         Map<Integer, Integer> mask = new HashMap<>();
         Map<Integer, Integer> normalized = new HashMap<>();
         Map<Integer, Integer> argmax = new HashMap<>();
+        Map<Integer, Integer> sums = new HashMap<>();
         List<TensorSlot> parameters = new ArrayList<>();
         List<TensorSlot> buffers = new ArrayList<>();
         int arena = 0;
@@ -96,6 +99,12 @@ public final class MemoryPlanner {
                 argmax.put(node.id(), indices);
                 indices += outSize;
             }
+            if (node.hasFusedPool()) {
+                sums.put(node.id(), arena);
+                arena += node.ownOut().size();
+                argmax.put(node.id(), indices);
+                indices += outSize;
+            }
         }
         int deltaA = arena;
         int deltaB = arena + largest;
@@ -110,7 +119,7 @@ public final class MemoryPlanner {
             boolean inPlace = node.op() instanceof Op.Flatten || node.op() instanceof Op.Dropout;
             gradient.put(node.input(), inPlace ? mine : (mine == deltaA ? deltaB : deltaA));
         }
-        return new MemoryPlan(output, gradient, mask, normalized, argmax, arena, indices,
+        return new MemoryPlan(output, gradient, mask, normalized, argmax, sums, arena, indices,
                 parameters, buffers);
     }
 

@@ -10,6 +10,8 @@ import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
 import dev.lamina.processor.nets.GradNets_KinkedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
+import dev.lamina.processor.nets.GradNets_PooledNet;
+import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
 import dev.lamina.processor.nets.LeNet5Net;
 import dev.lamina.runtime.Model;
@@ -62,6 +64,16 @@ class GradientCheckTest {
     }
 
     @Test
+    void maxPoolsFusedIntoConvolutions() {
+        Model m = GradNets_PooledNet.create(10);
+        float[] x = Fixtures.gaussian(3 * m.inputSize(), 3);
+        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(3, 3, 9), 3, 1e-3, 1, 1e-2);
+        // ReLU and max pooling have kinks; allow 1% of differences to straddle one
+        assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
+        assertEquals(m.parameterCount(), r.checked());
+    }
+
+    @Test
     void lenetWithFusedDropoutOnASample() {
         Model m = LeNet5Net.create(6);
         float[] x = Fixtures.uniform(2 * 784, 3);
@@ -78,6 +90,11 @@ class GradientCheckTest {
     @Test
     void fusedAndUnfusedConvolutionsAgree() {
         assertSameComputation(GradNets_ConvsNet.create(8), GradNets_ConvsUnfusedNet.create(8), 3);
+    }
+
+    @Test
+    void fusedAndUnfusedMaxPoolsAgree() {
+        assertSameComputation(GradNets_PooledNet.create(9), GradNets_PooledUnfusedNet.create(9), 5);
     }
 
     /** Same seed, same layers: the outputs, losses and gradients must match to float rounding. */

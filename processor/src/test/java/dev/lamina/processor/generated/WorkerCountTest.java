@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
+import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.LeNet5Net;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Workers;
@@ -34,6 +35,11 @@ class WorkerCountTest {
     @Test
     void convolutionsAndPooling() {
         assertSplitInvariant(() -> GradNets_ConvsNet.create(2), 5);
+    }
+
+    @Test
+    void fusedMaxPoolsAndDropout() {
+        assertSplitInvariant(() -> GradNets_PooledNet.create(5), 5);
     }
 
     @Test

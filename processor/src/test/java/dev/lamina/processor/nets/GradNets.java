@@ -85,4 +85,28 @@ public final class GradNets {
         @Flatten Layer flat;
         @Dense(units = 3) Layer out;
     }
+    /**
+     * Max pools fused into the convolutions before them: overlapping 3/2 windows with a dropout fused in after the
+     * pool, and 2/1 windows after a leaky ReLU.
+     */
+    @Network(input = {2, 9, 9})
+    public abstract static class Pooled {
+        @Conv(filters = 4, kernel = 3, padding = 1, activation = Activation.RELU) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 2) Layer p1;
+        @Dropout(rate = 0.25) Layer drop;
+        @Conv(filters = 3, kernel = 2, activation = Activation.LEAKY_RELU, alpha = 0.1) Layer c2;
+        @Pool(kind = PoolKind.MAX, kernel = 2, stride = 1) Layer p2;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link Pooled} with fusion off. */
+    @Network(input = {2, 9, 9}, fuse = false)
+    public abstract static class PooledUnfused {
+        @Conv(filters = 4, kernel = 3, padding = 1, activation = Activation.RELU) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 2) Layer p1;
+        @Dropout(rate = 0.25) Layer drop;
+        @Conv(filters = 3, kernel = 2, activation = Activation.LEAKY_RELU, alpha = 0.1) Layer c2;
+        @Pool(kind = PoolKind.MAX, kernel = 2, stride = 1) Layer p2;
+        @Dense(units = 3) Layer out;
+    }
 }

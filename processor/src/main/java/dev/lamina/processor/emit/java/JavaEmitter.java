@@ -140,6 +140,8 @@ public final class JavaEmitter {
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
             region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
+            region(regions, docs, plan.sums(), node, "SUMS", "raw convolution sums " + node.ownOut()
+                    + " before the fused pool (their gradient, in the backward pass)");
         }
         int deltaA = plan.gradient().get(graph.output().id());
         int largest = graph.nodes().stream().mapToInt(nd -> nd.out().size()).max().orElse(0);
@@ -153,8 +155,9 @@ public final class JavaEmitter {
         for (Map.Entry<Integer, Integer> e : plan.argmax().entrySet().stream()
                 .sorted(Map.Entry.comparingByValue()).collect(Collectors.toList())) {
             Node node = graph.node(e.getKey());
-            type.addField(constant(Names.constant(node, "ARGMAX"), e.getValue(),
-                    "Index-arena offset (per sample) of " + node.name() + "'s argmax positions."));
+            String pool = node.hasFusedPool() ? node.pool().name() : node.name();
+            type.addField(constant(Names.argmax(node), e.getValue(),
+                    "Index-arena offset (per sample) of " + pool + "'s argmax positions."));
         }
         for (Node node : graph.layers()) {
             if (node.op() instanceof Op.Conv c) {
@@ -164,7 +167,7 @@ public final class JavaEmitter {
                                 node.name())
                         .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", LayerCode.CONV_GEOMETRY,
                                 node.in().height(), node.in().width(), node.in().channels(), c.kernel(), c.stride(),
-                                c.padding(), c.dilation(), node.out().height(), node.out().width(), c.filters())
+                                c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(), c.filters())
                         .build());
             }
         }
@@ -206,18 +209,20 @@ public final class JavaEmitter {
         }
         for (String field : graph.layerFields()) {
             Node node = nodeForField(field);
+            int[] shape = field.equals(node.name()) ? node.ownOut().dims() : node.out().dims();
             b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
-                    join(node.out().dims()));
+                    join(shape));
         }
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
                 .addCode(b.build()).build();
     }
 
-    /** The node a field became: itself, or the layer a dropout was fused into. */
+    /** The node a field became: itself, or the layer a pool or dropout was fused into. */
     private Node nodeForField(String field) {
         for (Node node : graph.layers()) {
-            if (node.name().equals(field) || field.equals(node.dropoutName())) {
+            if (node.name().equals(field) || field.equals(node.dropoutName())
+                    || node.hasFusedPool() && field.equals(node.pool().name())) {
                 return node;
             }
         }
@@ -225,7 +230,10 @@ public final class JavaEmitter {
     }
 
     private static String kindOf(String field, Node node) {
-        return field.equals(node.dropoutName()) ? "Dropout" : node.op().kind();
+        if (field.equals(node.dropoutName())) {
+            return "Dropout";
+        }
+        return field.equals(node.name()) ? node.op().kind() : node.pool().op().kind();
     }
 
     /** The slice method's locals shared by forward and backward. */

@@ -6,6 +6,7 @@ import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
 
 /**
@@ -48,6 +49,11 @@ final class LayerCode {
         }
         String drop = node.hasFusedDropout() ? ", dropout " + node.dropout() + " ('" + node.dropoutName() + "')" : "";
         String kind = node.op() instanceof Op.Pool p ? p.poolKind() + " pool" : node.op().kind();
+        if (node.hasFusedPool()) {
+            return node.name() + ": " + kind + " " + node.in() + " -> " + node.ownOut() + act + ", then "
+                    + node.pool().name() + ": MAX pool " + node.pool().op().kernel() + "/" + node.pool().op().stride()
+                    + " -> " + node.out() + drop;
+        }
         return node.name() + ": " + kind + " " + node.in() + " -> " + node.out() + act + drop;
     }
 
@@ -101,15 +107,20 @@ final class LayerCode {
                     node.in().size(), Names.constant(node, "WEIGHT"));
             epilogue(b, node, "rows", d.units(), d.bias(), d.activation());
         } else if (op instanceof Op.Conv c) {
-            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, out, worker)", CONVOLUTION,
-                    geometry(node), Names.constant(node, "WEIGHT"));
+            String sums = node.hasFusedPool() ? "sums" : "out";
+            if (node.hasFusedPool()) {
+                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), node.ownOut().size()));
+            }
+            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, $L, worker)", CONVOLUTION,
+                    geometry(node), Names.constant(node, "WEIGHT"), sums);
+            if (node.hasFusedPool()) {
+                b.add("// bias and activation are non-decreasing, so they can follow the max\n");
+                maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
+            }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
-                b.addStatement("$T.maxForward(a, in, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)",
-                        POOLING, node.in().height(), node.in().width(), node.in().channels(), p.kernel(),
-                        p.stride(), node.out().height(), node.out().width(),
-                        slice(Names.constant(node, "ARGMAX"), node.out().size()));
+                maxPoolForward(b, node, p, node.in(), "in");
             } else if (p.poolKind() == PoolKind.AVERAGE) {
                 b.addStatement("$T.averageForward(a, in, rows, $L, $L, $L, $L, $L, $L, $L, a, out)", POOLING,
                         node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),
@@ -146,6 +157,21 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
+    }
+
+    /** Max pooling of region {@code in} (of shape {@code input}) into {@code out}, recording the winners. */
+    private static void maxPoolForward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input,
+                                       String in) {
+        b.addStatement("$T.maxForward(a, $L, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)", POOLING, in,
+                input.height(), input.width(), input.channels(), p.kernel(), p.stride(), node.out().height(),
+                node.out().width(), slice(Names.argmax(node), node.out().size()));
+    }
+
+    /** Routes {@code delta} (at the pooled output) to the winners, in region {@code target} of shape {@code input}. */
+    private static void maxPoolBackward(CodeBlock.Builder b, Node node, Shape input,
+                                        String target) {
+        b.addStatement("$T.maxBackward(a, delta, rows * $L, indices, $L, a, $L, rows * $L)", POOLING,
+                node.out().size(), slice(Names.argmax(node), node.out().size()), target, input.size());
     }
 
     /**
@@ -282,17 +308,23 @@ final class LayerCode {
         } else if (op instanceof Op.Conv c) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             activationBackward(b, node, c.activation(), "rows * " + node.out().size());
-            b.addStatement("$T.backward($L, arena, in, rows, arena, delta, params, $L, grads, $L, $L, worker)",
-                    CONVOLUTION, geometry(node), weight, weight, needInputGradient ? "arena, deltaIn" : "null, 0");
             if (c.bias()) {
                 b.addStatement("$T.columnSums(a, delta, rows * $L, $L, g, $L)", REDUCTIONS, node.out().spatial(),
                         c.filters(), Names.constant(node, "BIAS"));
             }
+            String sumsGradient = "delta";
+            if (node.hasFusedPool()) {
+                b.add("// the gradient of the raw sums takes their place: only the window winners receive any\n");
+                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), node.ownOut().size()));
+                maxPoolBackward(b, node, node.ownOut(), "sums");
+                sumsGradient = "sums";
+            }
+            b.addStatement("$T.backward($L, arena, in, rows, arena, $L, params, $L, grads, $L, $L, worker)",
+                    CONVOLUTION, geometry(node), sumsGradient, weight, weight,
+                    needInputGradient ? "arena, deltaIn" : "null, 0");
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
-                b.addStatement("$T.maxBackward(a, delta, rows * $L, indices, $L, a, deltaIn, rows * $L)", POOLING,
-                        node.out().size(), slice(Names.constant(node, "ARGMAX"), node.out().size()),
-                        node.in().size());
+                maxPoolBackward(b, node, node.in(), "deltaIn");
             } else if (p.poolKind() == PoolKind.AVERAGE) {
                 b.addStatement("$T.averageBackward(a, delta, rows, $L, $L, $L, $L, $L, $L, $L, a, deltaIn)", POOLING,
                         node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),

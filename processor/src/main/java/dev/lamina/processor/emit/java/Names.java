@@ -34,6 +34,11 @@ final class Names {
         return node.id() == 0 ? "INPUT" : constant(node, "OUT");
     }
 
+    /** The index-arena constant of a max pool's winners, named after the pool's field even when it was fused. */
+    static String argmax(Node node) {
+        return node.hasFusedPool() ? constant(node.pool().name()) + "_ARGMAX" : constant(node, "ARGMAX");
+    }
+
     String gradient(int nodeId) {
         int region = plan.gradient().get(nodeId);
         return region == plan.gradient().get(graph.output().id()) ? "DELTA_A" : "DELTA_B";
