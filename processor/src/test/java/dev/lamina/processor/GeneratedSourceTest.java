@@ -89,15 +89,15 @@ class GeneratedSourceTest {
         assertThat(code).contains("int sums = C1_SUMS * n + first * 4704;");
         assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, sums, "
                 + "worker);");
-        assertThat(code).contains("Pooling.maxForward(a, sums, rows, 28, 28, 6, 2, 2, 14, 14, a, out, indices, "
-                + "S2_ARGMAX * n + first * 1176);");
+        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 28, 28, 6, a, out);");
+        // 2x2 pools find their winners again in the backward pass: no index arena
+        assertThat(code).contains("private static final int INDICES_PER_SAMPLE = 0;");
         assertThat(code).contains("for (int r = 0, total = rows * 196; r < total; r += blockRows) {");
         assertThat(code).contains("private static final int DELTA_STRIDE = 1176;");
         // ReLU's derivative at the pooled outputs, a block at a time; then the winners get the gradient
         assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
         assertThat(code).contains("for (int i = 0, count = rows * 1176; i < count; i += Worker.BLOCK) {");
-        assertThat(code).contains("Pooling.maxBackward(a, delta, rows * 1176, indices, S2_ARGMAX * n + first * 1176, "
-                + "a, sums, rows * 4704);");
+        assertThat(code).contains("MaxPool2x2.backward(a, sums, a, delta, rows, 28, 28, 6, a, sums);");
         // the handles keep the user's view: the convolution's own shape, and the pool's
         assertThat(code).contains("this.c1 = state.layer(\"c1\", \"Conv\", new int[] {6, 28, 28});");
         assertThat(code).contains("this.s2 = state.layer(\"s2\", \"Pool\", new int[] {6, 14, 14});");

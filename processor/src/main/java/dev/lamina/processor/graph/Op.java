@@ -69,6 +69,19 @@ public sealed interface Op {
         public String kind() {
             return "Pool";
         }
+
+        /**
+         * Whether this is the common 2x2, stride-2 max pool, whose runtime kernel vectorises and finds the
+         * winners again in the backward pass instead of recording them.
+         */
+        public boolean isMax2x2() {
+            return poolKind == PoolKind.MAX && kernel == 2 && stride == 2;
+        }
+
+        /** Whether the forward pass records each window's winner for the backward pass. */
+        public boolean recordsWinners() {
+            return poolKind == PoolKind.MAX && !isMax2x2();
+        }
     }
 
     record BatchNorm(double momentum, double epsilon, Act activation) implements Op {

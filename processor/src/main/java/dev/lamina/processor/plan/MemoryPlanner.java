@@ -95,15 +95,17 @@ public final class MemoryPlanner {
                 stats += ch;
                 normalized.put(node.id(), arena);
                 arena += outSize;
-            } else if (op instanceof Op.Pool p && p.poolKind() == PoolKind.MAX) {
+            } else if (op instanceof Op.Pool p && p.recordsWinners()) {
                 argmax.put(node.id(), indices);
                 indices += outSize;
             }
             if (node.hasFusedPool()) {
                 sums.put(node.id(), arena);
                 arena += node.ownOut().size();
-                argmax.put(node.id(), indices);
-                indices += outSize;
+                if (node.pool().op().recordsWinners()) {
+                    argmax.put(node.id(), indices);
+                    indices += outSize;
+                }
             }
         }
         int deltaA = arena;

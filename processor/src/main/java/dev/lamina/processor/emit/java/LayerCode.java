@@ -20,6 +20,7 @@ final class LayerCode {
     static final ClassName CONVOLUTION = ClassName.get("dev.lamina.runtime.kernels", "Convolution");
     static final ClassName CONV_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "ConvGeometry");
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
+    static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
@@ -159,17 +160,29 @@ final class LayerCode {
         return b.build();
     }
 
-    /** Max pooling of region {@code in} (of shape {@code input}) into {@code out}, recording the winners. */
-    private static void maxPoolForward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input,
-                                       String in) {
+    /** Max pooling of region {@code in} (of shape {@code input}) into {@code out}. */
+    private static void maxPoolForward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input, String in) {
+        if (p.isMax2x2()) {
+            b.addStatement("$T.forward(a, $L, rows, $L, $L, $L, a, out)", MAX_POOL_2X2, in, input.height(),
+                    input.width(), input.channels());
+            return;
+        }
         b.addStatement("$T.maxForward(a, $L, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)", POOLING, in,
                 input.height(), input.width(), input.channels(), p.kernel(), p.stride(), node.out().height(),
                 node.out().width(), slice(Names.argmax(node), node.out().size()));
     }
 
-    /** Routes {@code delta} (at the pooled output) to the winners, in region {@code target} of shape {@code input}. */
-    private static void maxPoolBackward(CodeBlock.Builder b, Node node, Shape input,
+    /**
+     * Routes {@code delta} (at the pooled output) to the winners, in region {@code target} of shape {@code input};
+     * {@code values} is the region the pool read, for the kernel that finds the winners again.
+     */
+    private static void maxPoolBackward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input, String values,
                                         String target) {
+        if (p.isMax2x2()) {
+            b.addStatement("$T.backward(a, $L, a, delta, rows, $L, $L, $L, a, $L)", MAX_POOL_2X2, values,
+                    input.height(), input.width(), input.channels(), target);
+            return;
+        }
         b.addStatement("$T.maxBackward(a, delta, rows * $L, indices, $L, a, $L, rows * $L)", POOLING,
                 node.out().size(), slice(Names.argmax(node), node.out().size()), target, input.size());
     }
@@ -316,7 +329,7 @@ final class LayerCode {
             if (node.hasFusedPool()) {
                 b.add("// the gradient of the raw sums takes their place: only the window winners receive any\n");
                 b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), node.ownOut().size()));
-                maxPoolBackward(b, node, node.ownOut(), "sums");
+                maxPoolBackward(b, node, node.pool().op(), node.ownOut(), "sums", "sums");
                 sumsGradient = "sums";
             }
             b.addStatement("$T.backward($L, arena, in, rows, arena, $L, params, $L, grads, $L, $L, worker)",
@@ -324,7 +337,8 @@ final class LayerCode {
                     needInputGradient ? "arena, deltaIn" : "null, 0");
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
-                maxPoolBackward(b, node, node.in(), "deltaIn");
+                b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+                maxPoolBackward(b, node, p, node.in(), "in", "deltaIn");
             } else if (p.poolKind() == PoolKind.AVERAGE) {
                 b.addStatement("$T.averageBackward(a, delta, rows, $L, $L, $L, $L, $L, $L, $L, a, deltaIn)", POOLING,
                         node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),
