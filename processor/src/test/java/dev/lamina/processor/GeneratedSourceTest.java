@@ -84,12 +84,14 @@ class GeneratedSourceTest {
         // each max pool is fused into the convolution before it: it pools the raw sums, then bias and ReLU run
         // on the pooled values only
         assertThat(code).contains("// c1: Conv [1, 28, 28] -> [6, 28, 28], RELU, then s2: MAX pool 2/2 -> [6, 14, 14]");
+        // c1 reads one channel: its sums are kept in rows as wide as the padded input (32 positions)
         assertThat(code).contains("private static final ConvGeometry C1_GEOMETRY = "
-                + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6);");
-        assertThat(code).contains("int sums = C1_SUMS * n + first * 4704;");
+                + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6, true);");
+        assertThat(code).contains("int sums = C1_SUMS * n + first * 5376;");
         assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, sums, "
                 + "worker);");
-        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 28, 28, 6, a, out);");
+        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 28, 28, 6, 192, a, out);");
+        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 10, 10, 16, a, out);");
         // 2x2 pools find their winners again in the backward pass: no index arena
         assertThat(code).contains("private static final int INDICES_PER_SAMPLE = 0;");
         assertThat(code).contains("for (int r = 0, total = rows * 196; r < total; r += blockRows) {");
@@ -97,7 +99,7 @@ class GeneratedSourceTest {
         // ReLU's derivative at the pooled outputs, a block at a time; then the winners get the gradient
         assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
         assertThat(code).contains("for (int i = 0, count = rows * 1176; i < count; i += Worker.BLOCK) {");
-        assertThat(code).contains("MaxPool2x2.backward(a, sums, a, delta, rows, 28, 28, 6, a, sums);");
+        assertThat(code).contains("MaxPool2x2.backward(a, sums, a, delta, rows, 28, 28, 6, 192, a, sums);");
         // the handles keep the user's view: the convolution's own shape, and the pool's
         assertThat(code).contains("this.c1 = state.layer(\"c1\", \"Conv\", new int[] {6, 28, 28});");
         assertThat(code).contains("this.s2 = state.layer(\"s2\", \"Pool\", new int[] {6, 14, 14});");

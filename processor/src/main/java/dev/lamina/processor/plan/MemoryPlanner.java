@@ -101,7 +101,7 @@ public final class MemoryPlanner {
             }
             if (node.hasFusedPool()) {
                 sums.put(node.id(), arena);
-                arena += node.ownOut().size();
+                arena += WideRows.sumsSize(node);
                 if (node.pool().op().recordsWinners()) {
                     argmax.put(node.id(), indices);
                     indices += outSize;

@@ -7,6 +7,7 @@ import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
+import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.LeNet5Net;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Workers;
@@ -40,6 +41,11 @@ class WorkerCountTest {
     @Test
     void fusedMaxPoolsAndDropout() {
         assertSplitInvariant(() -> GradNets_PooledNet.create(5), 5);
+    }
+
+    @Test
+    void wideRows() {
+        assertSplitInvariant(() -> GradNets_WideRowsNet.create(6), 5);
     }
 
     @Test

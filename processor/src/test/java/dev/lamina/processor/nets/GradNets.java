@@ -109,4 +109,22 @@ public final class GradNets {
         @Pool(kind = PoolKind.MAX, kernel = 2, stride = 1) Layer p2;
         @Dense(units = 3) Layer out;
     }
+
+    /** A one-channel convolution whose 2x2 pool is fused in: its sums are kept in rows as wide as the input. */
+    @Network(input = {1, 9, 8})
+    public abstract static class WideRows {
+        @Conv(filters = 3, kernel = 3, padding = 1, dilation = 1, activation = Activation.TANH) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 2, kernel = 2, padding = 1, activation = Activation.ELU) Layer c2;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link WideRows} with fusion off. */
+    @Network(input = {1, 9, 8}, fuse = false)
+    public abstract static class WideRowsUnfused {
+        @Conv(filters = 3, kernel = 3, padding = 1, dilation = 1, activation = Activation.TANH) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 2, kernel = 2, padding = 1, activation = Activation.ELU) Layer c2;
+        @Dense(units = 3) Layer out;
+    }
 }

@@ -10,23 +10,49 @@ package dev.lamina.runtime.kernels;
  * @param outHeight output height (the processor infers it)
  * @param outWidth output width
  * @param filters output channels
+ * @param wide whether the output rows are as wide as the padded input: {@code width + 2 padding} positions,
+ *             of which the last {@code gridWidth() - outWidth} are not part of the result (only for one-channel,
+ *             stride-1 convolutions; see {@link Im2col#unfoldWide})
  */
 public record ConvGeometry(int height, int width, int channels, int kernel, int stride, int padding, int dilation,
-                           int outHeight, int outWidth, int filters) {
+                           int outHeight, int outWidth, int filters, boolean wide) {
+
+    public ConvGeometry {
+        if (wide && !supportsWide(channels, stride)) {
+            throw new IllegalArgumentException("wide output rows need one input channel and stride 1, got "
+                    + channels + " channels and stride " + stride);
+        }
+    }
+
+    /** The usual layout: output rows exactly {@code outWidth} positions wide. */
+    public ConvGeometry(int height, int width, int channels, int kernel, int stride, int padding, int dilation,
+                        int outHeight, int outWidth, int filters) {
+        this(height, width, channels, kernel, stride, padding, dilation, outHeight, outWidth, filters, false);
+    }
+
+    /** Whether a convolution with these sizes can write wide output rows. */
+    public static boolean supportsWide(int channels, int stride) {
+        return channels == 1 && stride == 1;
+    }
 
     /** Floats of one input image. */
     public int inputSize() {
         return height * width * channels;
     }
 
-    /** Floats of one output image. */
-    public int outputSize() {
-        return outHeight * outWidth * filters;
+    /** Positions per output row: {@code outWidth}, or the padded input's width when {@link #wide}. */
+    public int gridWidth() {
+        return wide ? width + 2 * padding : outWidth;
     }
 
-    /** Output positions per image: the GEMM rows one image contributes. */
+    /** Floats of one output image, in its layout. */
+    public int outputSize() {
+        return outHeight * gridWidth() * filters;
+    }
+
+    /** Output positions per image, in its layout: the GEMM rows one image contributes. */
     public int positions() {
-        return outHeight * outWidth;
+        return outHeight * gridWidth();
     }
 
     /** Length of one im2col row: a receptive field, {@code kernel x kernel x channels}. */

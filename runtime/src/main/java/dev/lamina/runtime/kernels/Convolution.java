@@ -36,14 +36,14 @@ public final class Convolution {
         }
         int chunk = chunk(g);
         Memory columns = worker.scratch(0, chunk * g.positions() * field);
-        boolean fieldMajor = Im2col.prefersFieldMajor(g);
+        boolean fieldMajor = g.wide() || Im2col.prefersFieldMajor(g);
         for (int b = 0; b < images; b += chunk) {
             int count = Math.min(chunk, images - b);
             int rows = count * g.positions();
             int o = outOff + b * g.outputSize();
             if (fieldMajor) {
                 // out[rows x f] = (cols^T)^T W^T, reading the field-major columns transposed
-                Im2col.unfoldFieldMajor(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0, rows);
+                unfoldFieldMajor(g, in, inOff + b * g.inputSize(), count, columns, rows);
                 Blas.gemm(true, true, rows, f, field, 1f, columns, 0, rows, w, wOff, field, 0f, out, o, f);
             } else {
                 Im2col.unfold(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0);
@@ -71,7 +71,7 @@ public final class Convolution {
         int chunk = chunk(g);
         Memory columns = worker.scratch(0, chunk * g.positions() * field);
         Memory columnGradient = dx == null ? null : worker.scratch(1, chunk * g.positions() * field);
-        boolean fieldMajor = Im2col.prefersFieldMajor(g);
+        boolean fieldMajor = g.wide() || Im2col.prefersFieldMajor(g);
         for (int b = 0; b < images; b += chunk) {
             int count = Math.min(chunk, images - b);
             int rows = count * g.positions();
@@ -79,13 +79,18 @@ public final class Convolution {
             int x = inOff + b * g.inputSize();
             if (fieldMajor) {
                 // dW[f x field] += delta^T (cols^T)^T; dCols^T[field x rows] = W^T delta^T
-                Im2col.unfoldFieldMajor(in.floats(), x, count, g, columns.floats(), 0, rows);
+                unfoldFieldMajor(g, in, x, count, columns, rows);
                 Blas.gemm(true, true, f, field, rows, 1f, delta, d, f, columns, 0, rows, 1f, dw, dwOff, field);
                 if (dx != null) {
                     Blas.gemm(true, true, field, rows, f, 1f, w, wOff, field, delta, d, f, 0f, columnGradient, 0,
                             rows);
-                    Im2col.foldFieldMajor(columnGradient.floats(), 0, rows, count, g, dx.floats(),
-                            dxOff + b * g.inputSize());
+                    if (g.wide()) {
+                        Im2col.foldWide(columnGradient.floats(), 0, rows, count, g, dx.floats(),
+                                dxOff + b * g.inputSize());
+                    } else {
+                        Im2col.foldFieldMajor(columnGradient.floats(), 0, rows, count, g, dx.floats(),
+                                dxOff + b * g.inputSize());
+                    }
                 }
             } else {
                 Im2col.unfold(in.floats(), x, count, g, columns.floats(), 0);
@@ -95,6 +100,14 @@ public final class Convolution {
                     Im2col.fold(columnGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
                 }
             }
+        }
+    }
+
+    private static void unfoldFieldMajor(ConvGeometry g, Memory in, int inOff, int count, Memory columns, int ld) {
+        if (g.wide()) {
+            Im2col.unfoldWide(in.floats(), inOff, count, g, columns.floats(), 0, ld);
+        } else {
+            Im2col.unfoldFieldMajor(in.floats(), inOff, count, g, columns.floats(), 0, ld);
         }
     }
 }

@@ -189,6 +189,73 @@ public final class Im2col {
         }
     }
 
+    /**
+     * Field-major columns for {@link ConvGeometry#wide wide} output rows: each output row spans the padded input's
+     * whole width, so a tap's row of columns is one contiguous run of the zero-padded image, copied from the heap
+     * straight into the columns. The price is a few output positions per row that are not part of the result.
+     */
+    public static void unfoldWide(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer cols, int colsOff,
+                                  int ld) {
+        requireWide(g);
+        int k = g.kernel();
+        int positions = g.positions();
+        float[] padded = Scratch.get(0, paddedSize(g));
+        // the border stays zero: only the interior is written, image after image
+        Arrays.fill(padded, 0, paddedSize(g), 0f);
+        for (int b = 0; b < n; b++) {
+            readPadded(in, inOff + b * g.inputSize(), g, padded);
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int shift = (ky * g.gridWidth() + kx) * g.dilation();
+                    cols.put(colsOff + (ky * k + kx) * ld + b * positions, padded, shift, positions);
+                }
+            }
+        }
+    }
+
+    /** The transpose of {@link #unfoldWide}; columns of positions outside the result must hold zeros. */
+    public static void foldWide(FloatBuffer cols, int colsOff, int ld, int n, ConvGeometry g, FloatBuffer in,
+                                int inOff) {
+        requireWide(g);
+        int k = g.kernel();
+        int positions = g.positions();
+        float[] padded = Scratch.get(0, paddedSize(g));
+        float[] row = Scratch.get(1, positions);
+        for (int b = 0; b < n; b++) {
+            Arrays.fill(padded, 0, paddedSize(g), 0f);
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    cols.get(colsOff + (ky * k + kx) * ld + b * positions, row, 0, positions);
+                    int shift = (ky * g.gridWidth() + kx) * g.dilation();
+                    for (int p = 0; p < positions; p++) {
+                        padded[shift + p] += row[p];
+                    }
+                }
+            }
+            int image = inOff + b * g.inputSize();
+            for (int y = 0; y < g.height(); y++) {
+                in.put(image + y * g.width(), padded, (y + g.padding()) * g.gridWidth() + g.padding(), g.width());
+            }
+        }
+    }
+
+    /** The zero-padded image, plus room for the last tap's reads past its end (positions outside the result). */
+    private static int paddedSize(ConvGeometry g) {
+        return (g.height() + 2 * g.padding()) * g.gridWidth() + (g.kernel() - 1) * g.dilation();
+    }
+
+    private static void readPadded(FloatBuffer in, int image, ConvGeometry g, float[] padded) {
+        for (int y = 0; y < g.height(); y++) {
+            in.get(image + y * g.width(), padded, (y + g.padding()) * g.gridWidth() + g.padding(), g.width());
+        }
+    }
+
+    private static void requireWide(ConvGeometry g) {
+        if (!g.wide()) {
+            throw new IllegalArgumentException("wide columns need a geometry with wide output rows, got " + g);
+        }
+    }
+
     private static void requireFieldMajor(ConvGeometry g) {
         if (!prefersFieldMajor(g)) {
             throw new IllegalArgumentException("field-major columns need one channel and stride 1, got " + g);

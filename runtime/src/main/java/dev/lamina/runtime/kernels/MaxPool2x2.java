@@ -26,9 +26,18 @@ public final class MaxPool2x2 {
 
     /** {@code [n, h, w, c] -> [n, h / 2, w / 2, c]}; an odd last row or column is left out, as in every framework. */
     public static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, FloatBuffer out, int outOff) {
+        forward(in, inOff, n, h, w, c, w * c, out, outOff);
+    }
+
+    /**
+     * As {@link #forward(FloatBuffer, int, int, int, int, int, FloatBuffer, int)} over images whose rows are
+     * {@code rowLength >= w c} floats apart, the floats past {@code w c} being no part of the image (a
+     * convolution's {@link ConvGeometry#wide wide} output rows).
+     */
+    public static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, int rowLength, FloatBuffer out,
+                               int outOff) {
         int oh = h / 2;
         int ow = w / 2;
-        int rowLength = w * c;
         int pooledSize = oh * ow * c;
         Work work = WORK.get().fit(oh * rowLength);
         for (int b = 0; b < n; b++) {
@@ -46,9 +55,14 @@ public final class MaxPool2x2 {
      */
     public static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
                                 int w, int c, FloatBuffer dIn, int dInOff) {
+        backward(values, valuesOff, dOut, dOutOff, n, h, w, c, w * c, dIn, dInOff);
+    }
+
+    /** The backward pass over rows {@code rowLength} floats apart; what lies past {@code w c} gets zero. */
+    public static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
+                                int w, int c, int rowLength, FloatBuffer dIn, int dInOff) {
         int oh = h / 2;
         int ow = w / 2;
-        int rowLength = w * c;
         int pooledSize = oh * ow * c;
         int span = oh * rowLength;
         Work work = WORK.get().fit(span);

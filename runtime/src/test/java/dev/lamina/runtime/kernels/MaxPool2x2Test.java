@@ -39,6 +39,38 @@ class MaxPool2x2Test {
     }
 
     @Test
+    void rowsWiderThanTheImageAreReadAsTheImageAndGetNoGradient() {
+        int n = 2, h = 6, w = 4, c = 3, rowLength = 7 * c;
+        Rng rng = new Rng(5);
+        Memory compact = gaussian(n * h * w * c, rng);
+        Memory wide = Memory.allocate(n * h * rowLength);
+        for (int i = 0; i < wide.size(); i++) {
+            wide.floats().put(i, 100f); // larger than anything real: must never win
+        }
+        for (int row = 0; row < n * h; row++) {
+            for (int j = 0; j < w * c; j++) {
+                wide.floats().put(row * rowLength + j, compact.floats().get(row * w * c + j));
+            }
+        }
+        Memory dOut = gaussian(n * (h / 2) * (w / 2) * c, rng);
+        Memory want = Memory.allocate(dOut.size());
+        Memory got = Memory.allocate(dOut.size());
+        MaxPool2x2.forward(compact.floats(), 0, n, h, w, c, want.floats(), 0);
+        MaxPool2x2.forward(wide.floats(), 0, n, h, w, c, rowLength, got.floats(), 0);
+        assertEquals(want.floats(), got.floats());
+
+        Memory wantGrad = Memory.allocate(compact.size());
+        MaxPool2x2.backward(compact.floats(), 0, dOut.floats(), 0, n, h, w, c, wantGrad.floats(), 0);
+        MaxPool2x2.backward(wide.floats(), 0, dOut.floats(), 0, n, h, w, c, rowLength, wide.floats(), 0);
+        for (int row = 0; row < n * h; row++) {
+            for (int j = 0; j < rowLength; j++) {
+                float expected = j < w * c ? wantGrad.floats().get(row * w * c + j) : 0f;
+                assertEquals(expected, wide.floats().get(row * rowLength + j), "row " + row + " float " + j);
+            }
+        }
+    }
+
+    @Test
     void tiesGiveTheWholeGradientToOneInput() {
         int h = 4, w = 4, c = 2;
         Memory in = Memory.allocate(h * w * c); // all zeros: every window is a four-way tie

@@ -12,6 +12,7 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
+import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -141,6 +142,7 @@ public final class JavaEmitter {
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
             region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
             region(regions, docs, plan.sums(), node, "SUMS", "raw convolution sums " + node.ownOut()
+                    + (WideRows.applies(node) ? " in rows " + WideRows.gridWidth(node) + " positions wide" : "")
                     + " before the fused pool (their gradient, in the backward pass)");
         }
         int deltaA = plan.gradient().get(graph.output().id());
@@ -161,13 +163,15 @@ public final class JavaEmitter {
         }
         for (Node node : graph.layers()) {
             if (node.op() instanceof Op.Conv c) {
+                boolean wide = WideRows.applies(node);
                 type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
                                 Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of $L's convolution: input, kernel, stride, padding, dilation, output.\n",
-                                node.name())
-                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", LayerCode.CONV_GEOMETRY,
+                        .addJavadoc("Sizes of $L's convolution: input, kernel, stride, padding, dilation, output$L.\n",
+                                node.name(), wide ? "; its rows are as wide as the padded input" : "")
+                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L$L)", LayerCode.CONV_GEOMETRY,
                                 node.in().height(), node.in().width(), node.in().channels(), c.kernel(), c.stride(),
-                                c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(), c.filters())
+                                c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(), c.filters(),
+                                wide ? ", true" : "")
                         .build());
             }
         }

@@ -8,6 +8,7 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.WideRows;
 
 /**
  * The forward and backward code of each layer, for one worker's slice of the batch: rows {@code [first, first +
@@ -110,7 +111,7 @@ final class LayerCode {
         } else if (op instanceof Op.Conv c) {
             String sums = node.hasFusedPool() ? "sums" : "out";
             if (node.hasFusedPool()) {
-                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), node.ownOut().size()));
+                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), WideRows.sumsSize(node)));
             }
             b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, $L, worker)", CONVOLUTION,
                     geometry(node), Names.constant(node, "WEIGHT"), sums);
@@ -163,8 +164,13 @@ final class LayerCode {
     /** Max pooling of region {@code in} (of shape {@code input}) into {@code out}. */
     private static void maxPoolForward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input, String in) {
         if (p.isMax2x2()) {
-            b.addStatement("$T.forward(a, $L, rows, $L, $L, $L, a, out)", MAX_POOL_2X2, in, input.height(),
-                    input.width(), input.channels());
+            if (WideRows.applies(node)) {
+                b.addStatement("$T.forward(a, $L, rows, $L, $L, $L, $L, a, out)", MAX_POOL_2X2, in, input.height(),
+                        input.width(), input.channels(), WideRows.gridWidth(node) * input.channels());
+            } else {
+                b.addStatement("$T.forward(a, $L, rows, $L, $L, $L, a, out)", MAX_POOL_2X2, in, input.height(),
+                        input.width(), input.channels());
+            }
             return;
         }
         b.addStatement("$T.maxForward(a, $L, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)", POOLING, in,
@@ -179,8 +185,9 @@ final class LayerCode {
     private static void maxPoolBackward(CodeBlock.Builder b, Node node, Op.Pool p, Shape input, String values,
                                         String target) {
         if (p.isMax2x2()) {
-            b.addStatement("$T.backward(a, $L, a, delta, rows, $L, $L, $L, a, $L)", MAX_POOL_2X2, values,
-                    input.height(), input.width(), input.channels(), target);
+            String rowLength = WideRows.applies(node) ? ", " + WideRows.gridWidth(node) * input.channels() : "";
+            b.addStatement("$T.backward(a, $L, a, delta, rows, $L, $L, $L$L, a, $L)", MAX_POOL_2X2, values,
+                    input.height(), input.width(), input.channels(), rowLength, target);
             return;
         }
         b.addStatement("$T.maxBackward(a, delta, rows * $L, indices, $L, a, $L, rows * $L)", POOLING,
@@ -328,7 +335,7 @@ final class LayerCode {
             String sumsGradient = "delta";
             if (node.hasFusedPool()) {
                 b.add("// the gradient of the raw sums takes their place: only the window winners receive any\n");
-                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), node.ownOut().size()));
+                b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), WideRows.sumsSize(node)));
                 maxPoolBackward(b, node, node.pool().op(), node.ownOut(), "sums", "sums");
                 sumsGradient = "sums";
             }
