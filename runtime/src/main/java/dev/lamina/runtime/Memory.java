@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * A block of off-heap floats, seen both by Java loops (a direct {@link FloatBuffer}) and by OpenBLAS (a
@@ -50,6 +51,15 @@ public final class Memory {
 
     public int size() {
         return floats.capacity();
+    }
+
+    /** Zeroes {@code count} floats from {@code offset}, with a native memset. */
+    public void clear(int offset, int count) {
+        if (offset < 0 || count < 0 || offset + count > floats.capacity()) {
+            throw new IndexOutOfBoundsException("floats [" + offset + ", " + (offset + count) + ") outside a block of "
+                    + floats.capacity());
+        }
+        Pointer.memset(at(0, offset), 0, (long) count * Float.BYTES);
     }
 
     public void fill(float value) {

@@ -34,6 +34,10 @@ public final class Convolution {
             Blas.forward(images * g.positions(), f, field, in, inOff, w, wOff, out, outOff);
             return;
         }
+        if (Im2col.prefersKernelRows(g)) {
+            forwardByKernelRows(g, in, inOff, images, w, wOff, out, outOff, worker);
+            return;
+        }
         int chunk = chunk(g);
         Memory columns = worker.scratch(0, chunk * g.positions() * field);
         boolean fieldMajor = g.wide() || Im2col.prefersFieldMajor(g);
@@ -66,6 +70,10 @@ public final class Convolution {
             if (dx != null) {
                 Blas.inputGradient(images * g.positions(), f, field, delta, deltaOff, w, wOff, dx, dxOff);
             }
+            return;
+        }
+        if (Im2col.prefersKernelRows(g)) {
+            backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, dx, dxOff, worker);
             return;
         }
         int chunk = chunk(g);
@@ -108,6 +116,70 @@ public final class Convolution {
             Im2col.unfoldWide(in.floats(), inOff, count, g, columns.floats(), 0, ld);
         } else {
             Im2col.unfoldFieldMajor(in.floats(), inOff, count, g, columns.floats(), 0, ld);
+        }
+    }
+
+    /** Images per chunk of kernel-row columns (at least one). */
+    private static int kernelRowChunk(ConvGeometry g) {
+        return Math.max(1, CHUNK_FLOATS / (Im2col.kernelRowCount(g) * g.kernel() * g.channels()));
+    }
+
+    /**
+     * The forward pass on kernel-row columns ({@link Im2col#unfoldRows}): per image, one GEMM per kernel row
+     * {@code ky}, {@code out += rows_ky W_ky^T}, where {@code rows_ky} starts {@code ky dilation} input rows
+     * into the image's block and {@code W_ky} is that kernel row's slice of every filter.
+     */
+    private static void forwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory w, int wOff,
+                                            Memory out, int outOff, Worker worker) {
+        int run = g.kernel() * g.channels();
+        int perImage = Im2col.kernelRowCount(g) * run;
+        int rowStep = g.dilation() * g.outWidth() * run;
+        int chunk = kernelRowChunk(g);
+        Memory rows = worker.scratch(0, chunk * perImage);
+        for (int b = 0; b < images; b += chunk) {
+            int count = Math.min(chunk, images - b);
+            Im2col.unfoldRows(in.floats(), inOff + b * g.inputSize(), count, g, rows.floats(), 0);
+            for (int i = 0; i < count; i++) {
+                int o = outOff + (b + i) * g.outputSize();
+                for (int ky = 0; ky < g.kernel(); ky++) {
+                    Blas.gemm(false, true, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
+                            run, w, wOff + ky * run, g.fieldSize(), ky == 0 ? 0f : 1f, out, o, g.filters());
+                }
+            }
+        }
+    }
+
+    /** The backward pass on kernel-row columns: the transpose of each forward GEMM, then one fold. */
+    private static void backwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory delta,
+                                             int deltaOff, Memory w, int wOff, Memory dw, int dwOff, Memory dx,
+                                             int dxOff, Worker worker) {
+        int run = g.kernel() * g.channels();
+        int perImage = Im2col.kernelRowCount(g) * run;
+        int rowStep = g.dilation() * g.outWidth() * run;
+        int chunk = kernelRowChunk(g);
+        Memory rows = worker.scratch(0, chunk * perImage);
+        Memory rowGradient = dx == null ? null : worker.scratch(1, chunk * perImage);
+        for (int b = 0; b < images; b += chunk) {
+            int count = Math.min(chunk, images - b);
+            Im2col.unfoldRows(in.floats(), inOff + b * g.inputSize(), count, g, rows.floats(), 0);
+            if (dx != null) {
+                rowGradient.clear(0, count * perImage);
+            }
+            for (int i = 0; i < count; i++) {
+                int d = deltaOff + (b + i) * g.outputSize();
+                for (int ky = 0; ky < g.kernel(); ky++) {
+                    // dW_ky[f x run] += delta^T rows_ky; dRows_ky += delta W_ky (kernel rows overlap: accumulate)
+                    Blas.gemm(true, false, g.filters(), run, g.positions(), 1f, delta, d, g.filters(), rows,
+                            i * perImage + ky * rowStep, run, 1f, dw, dwOff + ky * run, g.fieldSize());
+                    if (dx != null) {
+                        Blas.gemm(false, false, g.positions(), run, g.filters(), 1f, delta, d, g.filters(), w,
+                                wOff + ky * run, g.fieldSize(), 1f, rowGradient, i * perImage + ky * rowStep, run);
+                    }
+                }
+            }
+            if (dx != null) {
+                Im2col.foldRows(rowGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
+            }
         }
     }
 }

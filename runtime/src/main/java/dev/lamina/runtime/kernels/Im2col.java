@@ -189,6 +189,96 @@ public final class Im2col {
         }
     }
 
+    /** Whether a convolution unfolds one kernel row at a time ({@link #unfoldRows}): several channels, stride 1. */
+    public static boolean prefersKernelRows(ConvGeometry g) {
+        return g.stride() == 1 && !prefersFieldMajor(g) && !g.wide() && g.needsColumns();
+    }
+
+    /** Rows of one image's kernel-row columns: one per padded input row and output column. */
+    public static int kernelRowCount(ConvGeometry g) {
+        return (g.height() + 2 * g.padding()) * g.outWidth();
+    }
+
+    /**
+     * Unfolds along x only: row {@code (y, ox)} of an image's block holds the {@code kernel x channels} inputs
+     * that kernel row meets at padded input row {@code y} and output column {@code ox}. Kernel row {@code ky}'s
+     * columns for output {@code (oy, ox)} are then row {@code (oy + ky dilation, ox)}: for every {@code ky} the
+     * same block read from a further row, one GEMM per kernel row with a {@code kernel}-times smaller unfold.
+     */
+    public static void unfoldRows(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer rows, int rowsOff) {
+        int k = g.kernel();
+        int c = g.channels();
+        int run = k * c;
+        int perImage = kernelRowCount(g) * run;
+        float[] image = Scratch.get(0, g.inputSize());
+        float[] out = Scratch.get(1, perImage);
+        for (int b = 0; b < n; b++) {
+            in.get(inOff + b * g.inputSize(), image, 0, g.inputSize());
+            int dst = 0;
+            for (int y = -g.padding(); y < g.height() + g.padding(); y++) {
+                for (int ox = 0; ox < g.outWidth(); ox++, dst += run) {
+                    int x0 = ox - g.padding();
+                    int kx0 = firstTap(x0, g.dilation());
+                    int kx1 = endTap(x0, g.dilation(), k, g.width());
+                    if (y < 0 || y >= g.height() || kx0 >= kx1) {
+                        Arrays.fill(out, dst, dst + run, 0f);
+                        continue;
+                    }
+                    Arrays.fill(out, dst, dst + kx0 * c, 0f);
+                    int src = (y * g.width() + x0) * c;
+                    if (g.dilation() == 1) {
+                        System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
+                    } else {
+                        for (int kx = kx0; kx < kx1; kx++) {
+                            System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
+                        }
+                    }
+                    Arrays.fill(out, dst + kx1 * c, dst + run, 0f);
+                }
+            }
+            rows.put(rowsOff + b * perImage, out, 0, perImage);
+        }
+    }
+
+    /** The transpose of {@link #unfoldRows}: sums each entry back into the input position it came from. */
+    public static void foldRows(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
+        int k = g.kernel();
+        int c = g.channels();
+        int run = k * c;
+        int perImage = kernelRowCount(g) * run;
+        float[] image = Scratch.get(0, g.inputSize());
+        float[] src = Scratch.get(1, perImage);
+        for (int b = 0; b < n; b++) {
+            rows.get(rowsOff + b * perImage, src, 0, perImage);
+            Arrays.fill(image, 0, g.inputSize(), 0f);
+            int at = g.padding() * g.outWidth() * run;
+            for (int y = 0; y < g.height(); y++) {
+                for (int ox = 0; ox < g.outWidth(); ox++, at += run) {
+                    int x0 = ox - g.padding();
+                    int kx0 = firstTap(x0, g.dilation());
+                    int kx1 = endTap(x0, g.dilation(), k, g.width());
+                    int row = (y * g.width() + x0) * c;
+                    if (g.dilation() == 1) {
+                        int to = row + kx0 * c;
+                        int from = at + kx0 * c;
+                        for (int i = 0, count = (kx1 - kx0) * c; i < count; i++) {
+                            image[to + i] += src[from + i];
+                        }
+                    } else {
+                        for (int kx = kx0; kx < kx1; kx++) {
+                            int to = row + kx * g.dilation() * c;
+                            int from = at + kx * c;
+                            for (int ch = 0; ch < c; ch++) {
+                                image[to + ch] += src[from + ch];
+                            }
+                        }
+                    }
+                }
+            }
+            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+        }
+    }
+
     /**
      * Field-major columns for {@link ConvGeometry#wide wide} output rows: each output row spans the padded input's
      * whole width, so a tap's row of columns is one contiguous run of the zero-padded image, copied from the heap
