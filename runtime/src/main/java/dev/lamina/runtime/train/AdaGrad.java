@@ -15,9 +15,9 @@ final class AdaGrad extends Optimizer {
     }
 
     @Override
-    protected void update(float[] p, float[] g, float[] r, float[] unused, int count, boolean weight,
+    protected void update(float[] p, float[] g, float[] r, float[] unused, int from, int to, boolean weight,
                           float lr) {
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             float ri = r[i] + gi * gi;
             r[i] = ri;

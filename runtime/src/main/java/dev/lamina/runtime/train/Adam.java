@@ -21,14 +21,14 @@ final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(float[] p, float[] g, float[] s, float[] r, int count, boolean weight,
+    protected void update(float[] p, float[] g, float[] s, float[] r, int from, int to, boolean weight,
                           float lr) {
         float b1 = (float) rho1;
         float b2 = (float) rho2;
         float correct1 = (float) (1 / (1 - Math.pow(rho1, steps())));
         float correct2 = (float) (1 / (1 - Math.pow(rho2, steps())));
         float decay = weight ? 1f - lr * weightDecay : 1f;
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < to; i++) {
             float gi = g[i];
             float si = b1 * s[i] + (1 - b1) * gi;
             float ri = b2 * r[i] + (1 - b2) * gi * gi;

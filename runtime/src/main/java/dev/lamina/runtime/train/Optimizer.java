@@ -1,6 +1,5 @@
 package dev.lamina.runtime.train;
 
-import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Tensor;
 import dev.lamina.runtime.Worker;
@@ -11,21 +10,26 @@ import java.util.List;
 /**
  * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor, the flat
  * range split over the {@link Workers} (the update is element-wise, so the split does not change the result).
- * The state (velocities, moment estimates) is allocated on the first step, off-heap like the parameters.
+ * The state (velocities, moment estimates) is allocated on the first step, on the heap: only this class reads it.
  */
 public abstract class Optimizer {
     private double learningRate;
     private int steps;
-    private Memory first;
-    private Memory second;
+    private float[] first;
+    private float[] second;
     /** The model of the step in progress, and its tensors (cached: a step allocates nothing). */
     private Model model;
     private List<Tensor> tensors;
     private final Workers.RowTask updateSlice = this::updateSlice;
 
-    /** Floats per block moved to the heap for an update: small enough to stay in the L1 cache. */
+    /** Floats per block of an update: small enough to stay in the L1 cache. */
     private static final int BLOCK = 2048;
-    private static final ThreadLocal<float[][]> BLOCKS = ThreadLocal.withInitial(() -> new float[4][BLOCK]);
+    /**
+     * Each thread's heap copies of the parameters and gradients, as long as the model's arrays: a block is copied
+     * to the same index as the state's, so that every array in an update loop is read at one index (what the JIT
+     * needs to vectorise it).
+     */
+    private static final ThreadLocal<float[][]> COPIES = ThreadLocal.withInitial(() -> new float[2][0]);
 
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
@@ -50,9 +54,9 @@ public abstract class Optimizer {
     /** Applies one update with the gradients the last backward pass left. */
     public final void step(Model model) {
         int size = model.parameterCount();
-        if (first == null || first.size() != Math.max(size, 1)) {
-            first = Memory.allocate(size);
-            second = stateSlots() > 1 ? Memory.allocate(size) : null;
+        if (first == null || first.length != size) {
+            first = new float[size];
+            second = stateSlots() > 1 ? new float[size] : first;
         }
         steps++;
         if (this.model != model) {
@@ -74,38 +78,33 @@ public abstract class Optimizer {
     }
 
     /**
-     * Copies a block of the parameters, gradients and state to this thread's heap arrays, updates it there (the
-     * loops compile to vector code, which element access to direct buffers does not), and copies it back.
+     * Copies a block of the parameters and gradients to this thread's heap arrays, updates it there with the
+     * state (the loops compile to vector code, which element access to direct buffers does not), and copies the
+     * parameters back.
      */
     private void updateBlock(int at, int count, boolean weight) {
-        float[][] block = BLOCKS.get();
-        FloatBuffer p = model.parameters().floats();
-        p.get(at, block[0], 0, count);
-        model.gradients().floats().get(at, block[1], 0, count);
-        if (first != null) {
-            first.floats().get(at, block[2], 0, count);
+        float[][] copies = COPIES.get();
+        if (copies[0].length < first.length) {
+            copies[0] = new float[first.length];
+            copies[1] = new float[first.length];
         }
-        if (second != null) {
-            second.floats().get(at, block[3], 0, count);
-        }
-        update(block[0], block[1], block[2], block[3], count, weight, (float) learningRate);
-        p.put(at, block[0], 0, count);
-        if (first != null) {
-            first.floats().put(at, block[2], 0, count);
-        }
-        if (second != null) {
-            second.floats().put(at, block[3], 0, count);
-        }
+        float[] p = copies[0];
+        float[] g = copies[1];
+        FloatBuffer parameters = model.parameters().floats();
+        parameters.get(at, p, at, count);
+        model.gradients().floats().get(at, g, at, count);
+        update(p, g, first, second, at, at + count, weight, (float) learningRate);
+        parameters.put(at, p, at, count);
     }
 
     /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
     protected abstract int stateSlots();
 
     /**
-     * Updates {@code p[0, count)} from {@code g}; {@code s1}, {@code s2} hold this optimizer's state for the same
-     * elements (unused beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
+     * Updates {@code p[from, to)} from {@code g}; {@code s1}, {@code s2} hold this optimizer's state at the same
+     * indices (unused beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
      */
-    protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int count, boolean weight,
+    protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int from, int to, boolean weight,
                                    float lr);
 
     /** Forgets the state (velocities, moments) and the step count. */

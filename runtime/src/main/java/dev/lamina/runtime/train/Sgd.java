@@ -20,20 +20,20 @@ final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(float[] p, float[] g, float[] v, float[] unused, int count, boolean weight,
+    protected void update(float[] p, float[] g, float[] v, float[] unused, int from, int to, boolean weight,
                           float lr) {
         if (momentum == 0f) {
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 p[i] = p[i] - lr * g[i];
             }
         } else if (!nesterov) {
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 float vi = momentum * v[i] - lr * g[i];
                 v[i] = vi;
                 p[i] = p[i] + vi;
             }
         } else {
-            for (int i = 0; i < count; i++) {
+            for (int i = from; i < to; i++) {
                 float step = lr * g[i];
                 float vi = momentum * v[i] - step;
                 v[i] = vi;
