@@ -8,20 +8,31 @@ import java.lang.annotation.Target;
 
 /**
  * Marks an abstract class as a network. Its fields of type {@code dev.lamina.runtime.Layer}, annotated with layer
- * annotations ({@link Dense}, {@link Conv}, {@link Pool}, {@link BatchNorm}, {@link Dropout}, {@link Flatten}), are
- * the layers, run in declaration order. The processor generates {@code <ClassName>Net} in the same package (for a
- * nested class {@code Outer.Inner}: {@code Outer_InnerNet}), a final subclass that implements
+ * annotations ({@link Dense}, {@link Conv}, {@link Pool}, {@link BatchNorm}, {@link Dropout}, {@link Flatten},
+ * {@link LSTM}), are the layers, run in declaration order. The processor generates {@code <ClassName>Net} in the
+ * same package (for a nested class {@code Outer.Inner}: {@code Outer_InnerNet}), a final subclass that implements
  * {@code dev.lamina.runtime.Model}.
  *
  * <p>Shapes are written as PyTorch writes them: {@code {channels, height, width}} for images, {@code {features}}
- * for vectors. A flatten is inserted before a {@link Dense} that follows an image-shaped layer.
+ * for vectors, {@code [steps, features]} for sequences. A flatten is inserted before a {@link Dense} that follows
+ * an image or a sequence.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.TYPE)
 public @interface Network {
-    /** The shape of one input sample: {@code {features}} or {@code {channels, height, width}}. */
+    /**
+     * The shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link #steps}
+     * the shape of one step, {@code {features}}.
+     */
     int[] input();
+
+    /**
+     * When positive, the input is a sequence of this many steps of {@code input} features each, stored step after
+     * step ({@code [steps, features]}, row-major): an image whose rows are read as steps is already in that layout.
+     * Recurrent layers ({@link LSTM}) need a sequence; a {@link Dense} after a sequence flattens it.
+     */
+    int steps() default 0;
 
     /** The loss the network is trained with. */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;

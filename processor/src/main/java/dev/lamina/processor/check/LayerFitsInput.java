@@ -5,6 +5,7 @@ import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 
 /**
  * Every layer can apply to what it receives: convolutions and pooling get images, and their kernels fit the
@@ -21,9 +22,13 @@ final class LayerFitsInput implements Rule {
                 continue;
             }
             String name = "'" + node.name() + "' (" + node.op().kind() + ")";
-            if (!node.in().image()) {
-                d.error(node, name + " needs an image input [channels, height, width], but its input is the vector "
-                        + node.in());
+            if (node.op() instanceof Op.Lstm) {
+                d.error(node, name + " is recurrent and needs a sequence input [steps, features] (declare "
+                        + "@Network(steps = ...) or stack it on a recurrent layer with returnSequences = true), but "
+                        + "its input is " + describe(node.in()));
+            } else if (!node.in().image()) {
+                d.error(node, name + " needs an image input [channels, height, width], but its input is "
+                        + describe(node.in()));
             } else if (node.op() instanceof Op.Conv c) {
                 int h = node.in().height() + 2 * c.padding();
                 int w = node.in().width() + 2 * c.padding();
@@ -41,5 +46,9 @@ final class LayerFitsInput implements Rule {
             }
             return;
         }
+    }
+
+    private static String describe(Shape shape) {
+        return (shape.sequence() ? "the sequence " : shape.image() ? "the image " : "the vector ") + shape;
     }
 }

@@ -17,7 +17,7 @@ final class LossMatchesOutput implements Rule {
         if (out.out() == null || graph.layers().isEmpty()) {
             return;
         }
-        boolean vectorLike = !out.out().image() || out.out().spatial() == 1;
+        boolean vectorLike = !out.out().sequence() && (!out.out().image() || out.out().spatial() == 1);
         switch (graph.loss()) {
             case SOFTMAX_CROSS_ENTROPY -> {
                 if (!vectorLike || out.out().size() < 2) {

@@ -27,6 +27,8 @@ final class PositiveSizes implements Rule {
             } else if (op instanceof Op.Pool p) {
                 positive(d, node, "kernel", p.kernel());
                 positive(d, node, "stride", p.stride());
+            } else if (op instanceof Op.Lstm lstm) {
+                positive(d, node, "units", lstm.units());
             } else if (op instanceof Op.Dropout drop) {
                 if (!(drop.rate() >= 0 && drop.rate() < 1)) {
                     d.error(node, "rate of '" + node.name() + "' must be in [0, 1), found " + drop.rate());

@@ -90,6 +90,13 @@ public sealed interface Op {
         }
     }
 
+    /** An LSTM over a sequence; {@code sequences}: output every step's hidden state, not only the last. */
+    record Lstm(int units, boolean sequences) implements Op {
+        public String kind() {
+            return "LSTM";
+        }
+    }
+
     record Dropout(double rate) implements Op {
         public String kind() {
             return "Dropout";

@@ -16,14 +16,24 @@ import java.util.Map;
  *                   index arena
  * @param sums       id of a convolution with a fused max pool to the region of its raw, unpooled sums; the
  *                   backward pass reuses it for their gradient
+ * @param recurrent  recurrent node id to its per-step regions
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
                          Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
                          Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
+                         Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
                          List<TensorSlot> buffers) {
+
+    /**
+     * An LSTM's regions, per sample: its gates {@code [steps, 4 units]} (activations, then their gradients), cell
+     * states and hidden states {@code [steps, units]} each; {@code hidden} is the output region when the layer
+     * returns sequences.
+     */
+    public record RecurrentRegions(int gates, int cells, int hidden) {
+    }
 
     /** A tensor's place in a flat array, and how it is initialised. */
     public record TensorSlot(String name, String kind, int[] shape, int offset, double initStd, int node,

@@ -30,6 +30,7 @@ public final class MemoryPlanner {
         Map<Integer, Integer> normalized = new HashMap<>();
         Map<Integer, Integer> argmax = new HashMap<>();
         Map<Integer, Integer> sums = new HashMap<>();
+        Map<Integer, MemoryPlan.RecurrentRegions> recurrent = new HashMap<>();
         List<TensorSlot> parameters = new ArrayList<>();
         List<TensorSlot> buffers = new ArrayList<>();
         int arena = 0;
@@ -79,6 +80,34 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.Lstm l) {
+                int features = node.in().features();
+                int gates = 4 * l.units();
+                // PyTorch's U(-1/sqrt(H), 1/sqrt(H)) has this standard deviation; biases start at zero
+                double std = 1 / Math.sqrt(3.0 * l.units());
+                parameters.add(new TensorSlot(node.name() + ".weight_ih", "WEIGHT", new int[] {gates, features},
+                        params, std, node.id(), "weight"));
+                params += gates * features;
+                parameters.add(new TensorSlot(node.name() + ".weight_hh", "WEIGHT", new int[] {gates, l.units()},
+                        params, std, node.id(), "recurrent weight"));
+                params += gates * l.units();
+                parameters.add(new TensorSlot(node.name() + ".bias_ih", "BIAS", new int[] {gates}, params, 0,
+                        node.id(), "bias"));
+                params += gates;
+                parameters.add(new TensorSlot(node.name() + ".bias_hh", "BIAS", new int[] {gates}, params, 0,
+                        node.id(), "recurrent bias"));
+                params += gates;
+                int steps = node.in().steps();
+                int gateRegion = arena;
+                arena += steps * gates;
+                int cellRegion = arena;
+                arena += steps * l.units();
+                int hiddenRegion = output.get(node.id());
+                if (!l.sequences()) {
+                    hiddenRegion = arena;
+                    arena += steps * l.units();
+                }
+                recurrent.put(node.id(), new MemoryPlan.RecurrentRegions(gateRegion, cellRegion, hiddenRegion));
             } else if (op instanceof Op.BatchNorm) {
                 int ch = node.in().channels();
                 parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {ch}, params, 0,
@@ -121,7 +150,7 @@ public final class MemoryPlanner {
             boolean inPlace = node.op() instanceof Op.Flatten || node.op() instanceof Op.Dropout;
             gradient.put(node.input(), inPlace ? mine : (mine == deltaA ? deltaB : deltaA));
         }
-        return new MemoryPlan(output, gradient, mask, normalized, argmax, sums, arena, indices,
+        return new MemoryPlan(output, gradient, mask, normalized, argmax, sums, recurrent, arena, indices,
                 parameters, buffers);
     }
 

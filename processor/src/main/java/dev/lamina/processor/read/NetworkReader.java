@@ -5,6 +5,7 @@ import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.processor.graph.Graph;
@@ -36,7 +37,8 @@ public final class NetworkReader {
     public static final String LAYER_TYPE = "dev.lamina.runtime.Layer";
 
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
-            List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class);
+            List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
+                    LSTM.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -81,7 +83,8 @@ public final class NetworkReader {
             return new Result(Optional.empty(), origins);
         }
         int[] in = network.input();
-        Shape inputShape = in.length == 1 ? Shape.vector(in[0]) : Shape.image(in[0], in[1], in[2]);
+        Shape inputShape = network.steps() > 0 ? Shape.sequence(network.steps(), in[0])
+                : in.length == 1 ? Shape.vector(in[0]) : Shape.image(in[0], in[1], in[2]);
         nodes.set(0, nodes.get(0).withShapes(null, inputShape));
         String pkg = packageOf(type).getQualifiedName().toString();
         Graph graph = new Graph(pkg, type.getQualifiedName().toString(), generatedName(type), network.loss(),
@@ -138,6 +141,16 @@ public final class NetworkReader {
         int[] in = network.input();
         boolean rankOk = in.length == 1 || in.length == 3;
         boolean positive = java.util.Arrays.stream(in).allMatch(d -> d > 0);
+        if (network.steps() < 0) {
+            error("@Network steps must be positive for a sequence input (or 0 for none), found " + network.steps(),
+                    type, mirror);
+            return false;
+        }
+        if (network.steps() > 0 && (in.length != 1 || !positive)) {
+            error("a sequence input (steps = " + network.steps() + ") takes the features of one step, {features}, "
+                    + "found input " + java.util.Arrays.toString(in), type, mirror);
+            return false;
+        }
         if (!rankOk || !positive) {
             error("@Network input must be {features} or {channels, height, width} with every size positive, found "
                     + java.util.Arrays.toString(in), type, mirror);
@@ -182,6 +195,10 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == LSTM.class) {
+            LSTM l = field.getAnnotation(LSTM.class);
+            return new Op.Lstm(l.units(), l.returnSequences());
         }
         if (kind == Dropout.class) {
             return new Op.Dropout(field.getAnnotation(Dropout.class).rate());

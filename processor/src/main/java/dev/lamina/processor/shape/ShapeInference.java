@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Gives every node its input and output shape, and inserts the implicit flatten before a Dense that follows an
- * image. It does not judge: where a shape cannot be computed (a kernel larger than its input, a convolution on a
+ * image or a sequence. It does not judge: where a shape cannot be computed (a kernel larger than its input, a convolution on a
  * vector) the output stays null, and so does everything after it; the check rules report why.
  */
 public final class ShapeInference {
@@ -25,7 +25,7 @@ public final class ShapeInference {
         Shape current = input.out();
         for (Node node : graph.layers()) {
             int from = out.get(out.size() - 1).id();
-            if (node.op() instanceof Op.Dense && current != null && current.image()) {
+            if (node.op() instanceof Op.Dense && current != null && (current.image() || current.sequence())) {
                 Node flatten = Node.of(nextId++, node.name() + "_flatten", new Op.Flatten(true), from)
                         .withShapes(current, Shape.vector(current.size()));
                 out.add(flatten);
@@ -42,7 +42,13 @@ public final class ShapeInference {
     /** The output shape, or null where the op cannot apply to {@code in}. */
     static Shape outputOf(Op op, Shape in) {
         if (op instanceof Op.Dense d) {
-            return in.image() ? null : Shape.vector(d.units());
+            return in.image() || in.sequence() ? null : Shape.vector(d.units());
+        }
+        if (op instanceof Op.Lstm l) {
+            if (!in.sequence()) {
+                return null;
+            }
+            return l.sequences() ? Shape.sequence(in.steps(), l.units()) : Shape.vector(l.units());
         }
         if (op instanceof Op.Conv c) {
             if (!in.image()) {

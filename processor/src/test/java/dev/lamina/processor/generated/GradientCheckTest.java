@@ -12,7 +12,9 @@ import dev.lamina.processor.nets.GradNets_KinkedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
+import dev.lamina.processor.nets.GradNets_RecurrentNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
+import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.GradNets_WideRowsUnfusedNet;
 import dev.lamina.processor.nets.LeNet5Net;
@@ -83,6 +85,18 @@ class GradientCheckTest {
         // max pooling has kinks; allow 1% of differences to straddle one
         assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
         assertEquals(m.parameterCount(), r.checked());
+    }
+
+    @Test
+    void lstmThroughTime() {
+        Model m = GradNets_RecurrentNet.create(13);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void stackedLstmsReturningSequences() {
+        Model m = GradNets_StackedRecurrentNet.create(14);
+        assertGradients(m, 3, Fixtures.gaussian(3 * 2, 9));
     }
 
     @Test

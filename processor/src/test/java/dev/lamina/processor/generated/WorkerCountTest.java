@@ -7,6 +7,7 @@ import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
+import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.LeNet5Net;
 import dev.lamina.runtime.Model;
@@ -46,6 +47,11 @@ class WorkerCountTest {
     @Test
     void wideRows() {
         assertSplitInvariant(() -> GradNets_WideRowsNet.create(6), 5);
+    }
+
+    @Test
+    void stackedLstms() {
+        assertSplitInvariant(() -> GradNets_StackedRecurrentNet.create(7), 5);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
@@ -126,5 +127,20 @@ public final class GradNets {
         @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
         @Conv(filters = 2, kernel = 2, padding = 1, activation = Activation.ELU) Layer c2;
         @Dense(units = 3) Layer out;
+    }
+
+    /** An LSTM over a short sequence, its last step classified. */
+    @Network(input = {3}, steps = 4)
+    public abstract static class Recurrent {
+        @LSTM(units = 5) Layer lstm;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Stacked LSTMs returning sequences, the last flattened into a Dense. */
+    @Network(input = {3}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class StackedRecurrent {
+        @LSTM(units = 4, returnSequences = true) Layer first;
+        @LSTM(units = 3, returnSequences = true) Layer second;
+        @Dense(units = 2, activation = Activation.TANH) Layer out;
     }
 }

@@ -141,6 +141,22 @@ public final class JavaEmitter {
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
             region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
+            MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
+            if (recurrent != null) {
+                int steps = node.in().steps();
+                String gates = Names.constant(node, "GATES");
+                regions.put(recurrent.gates(), gates);
+                docs.put(gates, "Arena offset (per sample) of " + node.name() + "'s gates [" + steps + " steps, "
+                        + 4 * ((Op.Lstm) node.op()).units() + "]: activations i, f, g, o, then their gradients.");
+                String cells = Names.constant(node, "CELLS");
+                regions.put(recurrent.cells(), cells);
+                docs.put(cells, "Arena offset (per sample) of " + node.name() + "'s cell states.");
+                if (!((Op.Lstm) node.op()).sequences()) {
+                    String hidden = Names.constant(node, "HIDDEN");
+                    regions.put(recurrent.hidden(), hidden);
+                    docs.put(hidden, "Arena offset (per sample) of " + node.name() + "'s hidden states, every step.");
+                }
+            }
             region(regions, docs, plan.sums(), node, "SUMS", "raw convolution sums " + node.ownOut()
                     + (WideRows.applies(node) ? " in rows " + WideRows.gridWidth(node) + " positions wide" : "")
                     + " before the fused pool (their gradient, in the backward pass)");
@@ -162,6 +178,14 @@ public final class JavaEmitter {
                     "Index-arena offset (per sample) of " + pool + "'s argmax positions."));
         }
         for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.Lstm l) {
+                type.addField(FieldSpec.builder(LayerCode.LSTM_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Sizes of $L: steps, input features, units.\n", node.name())
+                        .initializer("new $T($L, $L, $L)", LayerCode.LSTM_GEOMETRY, node.in().steps(),
+                                node.in().features(), l.units())
+                        .build());
+            }
             if (node.op() instanceof Op.Conv c) {
                 boolean wide = WideRows.applies(node);
                 type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,

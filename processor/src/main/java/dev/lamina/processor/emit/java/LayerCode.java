@@ -24,6 +24,8 @@ final class LayerCode {
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
+    static final ClassName LSTM = ClassName.get("dev.lamina.runtime.kernels", "Lstm");
+    static final ClassName LSTM_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "Lstm", "Geometry");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
     static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
     /** {@code Worker.BLOCK} (the processor does not depend on the runtime): rows wider than this are not blocked. */
@@ -120,6 +122,10 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Lstm l) {
+            recurrentRegions(b, node, l);
+            b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L)", LSTM,
+                    geometry(node), Names.constant(node, "WEIGHT_IH"), l.sequences() ? "-1" : "out");
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 maxPoolForward(b, node, p, node.in(), "in");
@@ -159,6 +165,18 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
+    }
+
+    /** Where this worker's rows of an LSTM's gates, cells and hidden states start (the output, for sequences). */
+    private static void recurrentRegions(CodeBlock.Builder b, Node node, Op.Lstm l) {
+        int steps = node.in().steps();
+        b.addStatement("int gates = $L", slice(Names.constant(node, "GATES"), steps * 4 * l.units()));
+        b.addStatement("int cells = $L", slice(Names.constant(node, "CELLS"), steps * l.units()));
+        if (l.sequences()) {
+            b.addStatement("int hidden = out");
+        } else {
+            b.addStatement("int hidden = $L", slice(Names.constant(node, "HIDDEN"), steps * l.units()));
+        }
     }
 
     /** Max pooling of region {@code in} (of shape {@code input}) into {@code out}. */
@@ -308,7 +326,7 @@ final class LayerCode {
         boolean needInputGradient = node.input() != 0;
         String weight = Names.constant(node, "WEIGHT");
         b.addStatement("int delta = $L", deltaSlice(names.gradient(node.id())));
-        boolean gemmLayer = op instanceof Op.Dense || op instanceof Op.Conv;
+        boolean gemmLayer = op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Lstm;
         if (gemmLayer ? needInputGradient : !(op instanceof Op.Dropout)) {
             b.addStatement("int deltaIn = $L", deltaSlice(names.gradient(node.input())));
         }
@@ -342,6 +360,15 @@ final class LayerCode {
             b.addStatement("$T.backward($L, arena, in, rows, arena, $L, params, $L, grads, $L, $L, worker)",
                     CONVOLUTION, geometry(node), sumsGradient, weight, weight,
                     needInputGradient ? "arena, deltaIn" : "null, 0");
+        } else if (op instanceof Op.Lstm l) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            if (l.sequences()) {
+                b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
+            }
+            recurrentRegions(b, node, l);
+            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, cells, hidden, delta, $L, grads, $L, "
+                    + "worker)", LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), l.sequences(),
+                    needInputGradient ? "deltaIn" : "-1");
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));

@@ -1,0 +1,34 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A long short-term memory layer over a sequence input ({@code [steps, features]}, see {@link Network#steps}),
+ * with PyTorch's gate order and parameters ({@code weight_ih [4 units, features]}, {@code weight_hh [4 units,
+ * units]}, {@code bias_ih}, {@code bias_hh}):
+ * <pre>
+ * i = s(W_i x_t + U_i h_{t-1} + b_i)     f = s(W_f x_t + U_f h_{t-1} + b_f)
+ * g = tanh(W_g x_t + U_g h_{t-1} + b_g)  o = s(W_o x_t + U_o h_{t-1} + b_o)
+ * c_t = f * c_{t-1} + i * g              h_t = o * tanh(c_t)
+ * </pre>
+ * with {@code b = bias_ih + bias_hh} and a zero initial state. It is computed the fast way: the input projection
+ * of every step in one GEMM, then per step one GEMM for the recurrent part and one fused pass for all four gates
+ * and the cell; backpropagation through time mirrors it.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface LSTM {
+    /** Size of the hidden and cell state; positive. */
+    int units();
+
+    /**
+     * {@code false}: the output is the last step's hidden state, {@code [units]}; {@code true}: the hidden state
+     * of every step, {@code [steps, units]} (to stack another recurrent layer on it).
+     */
+    boolean returnSequences() default false;
+}
