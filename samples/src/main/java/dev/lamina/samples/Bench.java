@@ -25,7 +25,8 @@ final class Bench {
         return switch (name) {
             case "mlp" -> MlpNet.create(0);
             case "lenet" -> LeNet5Net.create(0);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "': use mlp or lenet");
+            case "lstm" -> RowLstmNet.create(0);
+            default -> throw new IllegalArgumentException("unknown model '" + name + "': use mlp, lenet or lstm");
         };
     }
 

@@ -59,12 +59,7 @@ public final class Lstm {
         int width = g.gates();
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
-        float[] bias = r.bias;
-        params.floats().get(w + g.inputBias(), bias, 0, width);
-        params.floats().get(w + g.recurrentBias(), r.gate, 0, width);
-        for (int j = 0; j < width; j++) {
-            bias[j] += r.gate[j];
-        }
+        r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units);
         // every step's input projection at once: gates[rows * steps, 4H] = x W_ih^T
         Blas.gemm(false, true, rows * steps, width, g.features(), 1f, arena, x, g.features(), params, w,
                 g.features(), 0f, arena, gates, width);
@@ -77,14 +72,14 @@ public final class Lstm {
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int cellAt = cells + (row * steps + t) * units;
-                a.get(gateAt, r.gate, 0, width);
+                r.readGates(a, gateAt, units);
                 if (t > 0) {
                     a.get(cellAt - units, r.previous, 0, units);
                 } else {
                     Arrays.fill(r.previous, 0, units, 0f);
                 }
-                cellStep(r.gate, bias, r.previous, r.cell, r.hidden, units);
-                a.put(gateAt, r.gate, 0, width);
+                cellStep(r, units);
+                r.writeGates(a, gateAt, units);
                 a.put(cellAt, r.cell, 0, units);
                 a.put(hidden + (row * steps + t) * units, r.hidden, 0, units);
             }
@@ -98,23 +93,34 @@ public final class Lstm {
     }
 
     /**
-     * The fused step: pre-activations {@code gate} (plus {@code bias}) become the gate activations in place, and
-     * the new cell and hidden state are written to {@code cell} and {@code hidden}.
+     * The fused step over one row: the pre-activations in {@code r.in, r.forget, r.candidate, r.out} (plus the
+     * biases) become the gate activations in place, and the new cell and hidden state go to {@code r.cell} and
+     * {@code r.hidden}. Every array is read at the same index, so the loop vectorises.
      */
-    private static void cellStep(float[] gate, float[] bias, float[] previous, float[] cell, float[] hidden,
-                                 int units) {
+    private static void cellStep(Rows r, int units) {
+        float[] in = r.in;
+        float[] forget = r.forget;
+        float[] candidate = r.candidate;
+        float[] out = r.out;
+        float[] biasIn = r.biasIn;
+        float[] biasForget = r.biasForget;
+        float[] biasCandidate = r.biasCandidate;
+        float[] biasOut = r.biasOut;
+        float[] previous = r.previous;
+        float[] cell = r.cell;
+        float[] hidden = r.hidden;
         for (int j = 0; j < units; j++) {
-            float i = sigmoid(gate[j] + bias[j]);
-            float f = sigmoid(gate[units + j] + bias[units + j]);
-            float c = tanh(gate[2 * units + j] + bias[2 * units + j]);
-            float o = sigmoid(gate[3 * units + j] + bias[3 * units + j]);
-            gate[j] = i;
-            gate[units + j] = f;
-            gate[2 * units + j] = c;
-            gate[3 * units + j] = o;
+            float i = Squash.sigmoid(in[j] + biasIn[j]);
+            float f = Squash.sigmoid(forget[j] + biasForget[j]);
+            float c = Squash.tanh(candidate[j] + biasCandidate[j]);
+            float o = Squash.sigmoid(out[j] + biasOut[j]);
+            in[j] = i;
+            forget[j] = f;
+            candidate[j] = c;
+            out[j] = o;
             float state = f * previous[j] + i * c;
             cell[j] = state;
-            hidden[j] = o * tanh(state);
+            hidden[j] = o * Squash.tanh(state);
         }
     }
 
@@ -133,8 +139,9 @@ public final class Lstm {
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         Memory recurrent = worker.scratch(0, rows * units);
-        float[] carried = r.carried;
-        Arrays.fill(carried, 0, rows * units, 0f);
+        for (int row = 0; row < rows; row++) {
+            Arrays.fill(r.carried[row], 0, units, 0f);
+        }
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
                 // the gradient h_t receives from step t + 1: dGates_{t+1} W_hh
@@ -144,7 +151,7 @@ public final class Lstm {
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int cellAt = cells + (row * steps + t) * units;
-                a.get(gateAt, r.gate, 0, width);
+                r.readGates(a, gateAt, units);
                 a.get(cellAt, r.cell, 0, units);
                 if (t > 0) {
                     a.get(cellAt - units, r.previous, 0, units);
@@ -160,13 +167,14 @@ public final class Lstm {
                     Arrays.fill(dh, 0, units, 0f);
                 }
                 if (t < steps - 1) {
-                    recurrent.floats().get(row * units, r.bias, 0, units);
+                    float[] fromNext = r.fromNext;
+                    recurrent.floats().get(row * units, fromNext, 0, units);
                     for (int j = 0; j < units; j++) {
-                        dh[j] += r.bias[j];
+                        dh[j] += fromNext[j];
                     }
                 }
-                cellStepBackward(r.gate, r.cell, r.previous, dh, carried, row * units, units);
-                a.put(gateAt, r.gate, 0, width);
+                cellStepBackward(r, r.carried[row], units);
+                r.writeGates(a, gateAt, units);
             }
         }
         // weight gradients over every step at once: dW_ih += dGates^T x, and dW_hh += dGates_t^T h_{t-1}
@@ -186,57 +194,95 @@ public final class Lstm {
     }
 
     /**
-     * One step back through the cell: from the gate activations {@code gate}, the cell {@code cell} and the one
-     * before it, and the gradient {@code dh} at the hidden state, writes the gates' pre-activation gradients over
-     * {@code gate} and carries the cell's gradient in {@code carried[at, at + units)}.
+     * One step back through one row's cell: from the gate activations, the cell ({@code r.cell}), the one before
+     * it ({@code r.previous}) and the gradient at the hidden state ({@code r.hidden}), writes the gates'
+     * pre-activation gradients over the activations and carries the cell's gradient in {@code carried}.
      */
-    private static void cellStepBackward(float[] gate, float[] cell, float[] previous, float[] dh, float[] carried,
-                                         int at, int units) {
+    private static void cellStepBackward(Rows r, float[] carried, int units) {
+        float[] in = r.in;
+        float[] forget = r.forget;
+        float[] candidate = r.candidate;
+        float[] out = r.out;
+        float[] cell = r.cell;
+        float[] previous = r.previous;
+        float[] dh = r.hidden;
         for (int j = 0; j < units; j++) {
-            float i = gate[j];
-            float f = gate[units + j];
-            float c = gate[2 * units + j];
-            float o = gate[3 * units + j];
-            float squashed = tanh(cell[j]);
-            float dCell = carried[at + j] + dh[j] * o * (1f - squashed * squashed);
-            gate[j] = dCell * c * i * (1f - i);
-            gate[units + j] = dCell * previous[j] * f * (1f - f);
-            gate[2 * units + j] = dCell * i * (1f - c * c);
-            gate[3 * units + j] = dh[j] * squashed * o * (1f - o);
-            carried[at + j] = dCell * f;
+            float i = in[j];
+            float f = forget[j];
+            float c = candidate[j];
+            float o = out[j];
+            float squashed = Squash.tanh(cell[j]);
+            float dCell = carried[j] + dh[j] * o * (1f - squashed * squashed);
+            in[j] = dCell * c * i * (1f - i);
+            forget[j] = dCell * previous[j] * f * (1f - f);
+            candidate[j] = dCell * i * (1f - c * c);
+            out[j] = dh[j] * squashed * o * (1f - o);
+            carried[j] = dCell * f;
         }
     }
 
-    static float sigmoid(float u) {
-        return 1f / (1f + (float) Math.exp(-u));
-    }
-
-    /** {@code tanh(u) = 2 sigmoid(2u) - 1}: one exponential, where {@code Math.tanh} costs several. */
-    static float tanh(float u) {
-        return 2f / (1f + (float) Math.exp(-2f * u)) - 1f;
-    }
-
-    /** One thread's arrays for a step's rows. */
+    /** One thread's arrays for one row of a step, a gate per array so that the loops over them vectorise. */
     private static final class Rows {
-        float[] gate = new float[0];
-        float[] bias = gate;
-        float[] previous = gate;
-        float[] cell = gate;
-        float[] hidden = gate;
-        float[] carried = gate;
+        float[] in = new float[0];
+        float[] forget = in;
+        float[] candidate = in;
+        float[] out = in;
+        float[] biasIn = in;
+        float[] biasForget = in;
+        float[] biasCandidate = in;
+        float[] biasOut = in;
+        float[] previous = in;
+        float[] cell = in;
+        float[] hidden = in;
+        float[] fromNext = in;
+        float[][] carried = new float[0][];
 
         Rows fit(int units, int rows) {
-            if (gate.length < 4 * units) {
-                gate = new float[4 * units];
-                bias = new float[4 * units];
+            if (in.length < units) {
+                in = new float[units];
+                forget = new float[units];
+                candidate = new float[units];
+                out = new float[units];
+                biasIn = new float[units];
+                biasForget = new float[units];
+                biasCandidate = new float[units];
+                biasOut = new float[units];
                 previous = new float[units];
                 cell = new float[units];
                 hidden = new float[units];
+                fromNext = new float[units];
             }
-            if (carried.length < rows * units) {
-                carried = new float[rows * units];
+            if (carried.length < rows || carried.length > 0 && carried[0].length < units) {
+                carried = new float[Math.max(rows, carried.length)][units];
             }
             return this;
+        }
+
+        /** {@code bias_ih + bias_hh}, a gate per array. */
+        void readBias(FloatBuffer p, int inputBias, int recurrentBias, int units) {
+            float[][] biases = {biasIn, biasForget, biasCandidate, biasOut};
+            for (int k = 0; k < 4; k++) {
+                float[] bias = biases[k];
+                p.get(inputBias + k * units, bias, 0, units);
+                p.get(recurrentBias + k * units, fromNext, 0, units);
+                for (int j = 0; j < units; j++) {
+                    bias[j] += fromNext[j];
+                }
+            }
+        }
+
+        void readGates(FloatBuffer a, int at, int units) {
+            a.get(at, in, 0, units);
+            a.get(at + units, forget, 0, units);
+            a.get(at + 2 * units, candidate, 0, units);
+            a.get(at + 3 * units, out, 0, units);
+        }
+
+        void writeGates(FloatBuffer a, int at, int units) {
+            a.put(at, in, 0, units);
+            a.put(at + units, forget, 0, units);
+            a.put(at + 2 * units, candidate, 0, units);
+            a.put(at + 3 * units, out, 0, units);
         }
     }
 }
