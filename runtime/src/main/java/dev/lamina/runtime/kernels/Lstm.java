@@ -95,32 +95,36 @@ public final class Lstm {
     /**
      * The fused step over one row: the pre-activations in {@code r.in, r.forget, r.candidate, r.out} (plus the
      * biases) become the gate activations in place, and the new cell and hidden state go to {@code r.cell} and
-     * {@code r.hidden}. Every array is read at the same index, so the loop vectorises.
+     * {@code r.hidden}. Every array is read at the same index, and each loop is small enough for the JIT to unroll,
+     * so they all vectorise (one loop with every gate in it would not).
      */
     private static void cellStep(Rows r, int units) {
         float[] in = r.in;
         float[] forget = r.forget;
         float[] candidate = r.candidate;
         float[] out = r.out;
-        float[] biasIn = r.biasIn;
-        float[] biasForget = r.biasForget;
-        float[] biasCandidate = r.biasCandidate;
-        float[] biasOut = r.biasOut;
-        float[] previous = r.previous;
         float[] cell = r.cell;
         float[] hidden = r.hidden;
+        sigmoidPlus(in, r.biasIn, units);
+        sigmoidPlus(forget, r.biasForget, units);
+        sigmoidPlus(out, r.biasOut, units);
+        float[] biasCandidate = r.biasCandidate;
         for (int j = 0; j < units; j++) {
-            float i = Squash.sigmoid(in[j] + biasIn[j]);
-            float f = Squash.sigmoid(forget[j] + biasForget[j]);
-            float c = Squash.tanh(candidate[j] + biasCandidate[j]);
-            float o = Squash.sigmoid(out[j] + biasOut[j]);
-            in[j] = i;
-            forget[j] = f;
-            candidate[j] = c;
-            out[j] = o;
-            float state = f * previous[j] + i * c;
-            cell[j] = state;
-            hidden[j] = o * Squash.tanh(state);
+            candidate[j] = Squash.tanh(candidate[j] + biasCandidate[j]);
+        }
+        float[] previous = r.previous;
+        for (int j = 0; j < units; j++) {
+            cell[j] = forget[j] * previous[j] + in[j] * candidate[j];
+        }
+        for (int j = 0; j < units; j++) {
+            hidden[j] = out[j] * Squash.tanh(cell[j]);
+        }
+    }
+
+    /** {@code v = sigmoid(v + bias)}. */
+    private static void sigmoidPlus(float[] v, float[] bias, int units) {
+        for (int j = 0; j < units; j++) {
+            v[j] = Squash.sigmoid(v[j] + bias[j]);
         }
     }
 
@@ -206,17 +210,28 @@ public final class Lstm {
         float[] cell = r.cell;
         float[] previous = r.previous;
         float[] dh = r.hidden;
+        // small loops, each of which the JIT vectorises: tanh(c), then dc, then each gate
+        float[] squashed = r.squashed;
+        for (int j = 0; j < units; j++) {
+            squashed[j] = Squash.tanh(cell[j]);
+        }
+        for (int j = 0; j < units; j++) {
+            float o = out[j];
+            float tc = squashed[j];
+            carried[j] += dh[j] * o * (1f - tc * tc);
+            out[j] = dh[j] * tc * o * (1f - o);
+        }
         for (int j = 0; j < units; j++) {
             float i = in[j];
-            float f = forget[j];
             float c = candidate[j];
-            float o = out[j];
-            float squashed = Squash.tanh(cell[j]);
-            float dCell = carried[j] + dh[j] * o * (1f - squashed * squashed);
+            float dCell = carried[j];
             in[j] = dCell * c * i * (1f - i);
-            forget[j] = dCell * previous[j] * f * (1f - f);
             candidate[j] = dCell * i * (1f - c * c);
-            out[j] = dh[j] * squashed * o * (1f - o);
+        }
+        for (int j = 0; j < units; j++) {
+            float f = forget[j];
+            float dCell = carried[j];
+            forget[j] = dCell * previous[j] * f * (1f - f);
             carried[j] = dCell * f;
         }
     }
@@ -235,6 +250,7 @@ public final class Lstm {
         float[] cell = in;
         float[] hidden = in;
         float[] fromNext = in;
+        float[] squashed = in;
         float[][] carried = new float[0][];
 
         Rows fit(int units, int rows) {
@@ -251,6 +267,7 @@ public final class Lstm {
                 cell = new float[units];
                 hidden = new float[units];
                 fromNext = new float[units];
+                squashed = new float[units];
             }
             if (carried.length < rows || carried.length > 0 && carried[0].length < units) {
                 carried = new float[Math.max(rows, carried.length)][units];
