@@ -9,6 +9,10 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.WideRows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The forward and backward code of each layer, for one worker's slice of the batch: rows {@code [first, first +
@@ -25,6 +29,9 @@ final class LayerCode {
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
     static final ClassName LSTM = ClassName.get("dev.lamina.runtime.kernels", "Lstm");
+    static final ClassName SQUASH = ClassName.get("dev.lamina.runtime.kernels", "Squash");
+    /** Runtime classes that expressions written as strings may name. */
+    private static final Pattern RUNTIME_CLASS = Pattern.compile("\\b(Rng|Squash)\\.");
     static final ClassName LSTM_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "Lstm", "Geometry");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
     static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
@@ -233,7 +240,7 @@ final class LayerCode {
             if (!act.isIdentity()) {
                 b.beginControlFlow("for (int i = out, end = out + $L * $L; i < end; i++)", rows, cols);
                 b.addStatement("float u = a.get(i)");
-                b.addStatement("a.put(i, $L)", ActivationCode.apply(act, "u"));
+                statement(b, "a.put(i, " + ActivationCode.apply(act, "u") + ")");
                 b.endControlFlow();
             }
             return;
@@ -289,7 +296,7 @@ final class LayerCode {
         b.beginControlFlow("for (int i = 0; i < length; i++)");
         String value = batchNorm ? "scale[i] * v[i] + shift[i]" : bias ? "v[i] + shift[i]" : "v[i]";
         b.addStatement("float u = $L", value);
-        b.addStatement("v[i] = $L", ActivationCode.apply(act, "u"));
+        statement(b, "v[i] = " + ActivationCode.apply(act, "u"));
         b.endControlFlow();
         b.addStatement("a.put(out + r * $L, v, 0, length)", cols);
         b.endControlFlow();
@@ -307,15 +314,28 @@ final class LayerCode {
         b.beginControlFlow("for (int r = 0, at = 0; r < $L; r++, at += $L)", rows, cols);
         b.beginControlFlow("for (int j = 0; j < $L; j++)", cols);
         for (String line : body.split("\n")) {
-            String statement = line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
-            if (statement.contains("Rng.uniform")) {
-                b.addStatement(statement.replace("Rng.uniform", "$T.uniform"), RNG);
-            } else {
-                b.addStatement("$L", statement);
-            }
+            statement(b, line.endsWith(";") ? line.substring(0, line.length() - 1) : line);
         }
         b.endControlFlow();
         b.endControlFlow();
+    }
+
+    /**
+     * Adds a statement written as plain Java, turning the runtime classes it names ({@code Rng}, {@code Squash})
+     * into type references so that the generated file imports them.
+     */
+    static void statement(CodeBlock.Builder b, String code) {
+        List<Object> types = new ArrayList<>();
+        StringBuilder format = new StringBuilder();
+        Matcher m = RUNTIME_CLASS.matcher(code);
+        int last = 0;
+        while (m.find()) {
+            format.append(code, last, m.start()).append("$T.");
+            types.add(m.group(1).equals("Rng") ? RNG : SQUASH);
+            last = m.end();
+        }
+        format.append(code.substring(last));
+        b.addStatement(format.toString(), types.toArray());
     }
 
     // ---------------------------------------------------------------- backward
