@@ -26,7 +26,9 @@ final class Bench {
             case "mlp" -> MlpNet.create(0);
             case "lenet" -> LeNet5Net.create(0);
             case "lstm" -> RowLstmNet.create(0);
-            default -> throw new IllegalArgumentException("unknown model '" + name + "': use mlp, lenet or lstm");
+            case "resnet" -> PeerResNetNet.create(0);
+            default -> throw new IllegalArgumentException("unknown model '" + name
+                    + "': use mlp, lenet, lstm or resnet");
         };
     }
 

@@ -22,7 +22,13 @@ final class LayerFitsInput implements Rule {
                 continue;
             }
             String name = "'" + node.name() + "' (" + node.op().kind() + ")";
-            if (node.op() instanceof Op.Lstm) {
+            if (node.op() instanceof Op.Add) {
+                Shape shortcut = graph.node(node.others().get(0)).out();
+                d.error(node, "residual block '" + node.name().substring(0, node.name().lastIndexOf('.'))
+                        + "' cannot add its shortcut " + shortcut + " to its output " + node.in()
+                        + ": the shapes differ and projection = false forbids the 1x1 convolution + batch norm that"
+                        + " would match them");
+            } else if (node.op() instanceof Op.Lstm) {
                 d.error(node, name + " is recurrent and needs a sequence input [steps, features] (declare "
                         + "@Network(steps = ...) or stack it on a recurrent layer with returnSequences = true), but "
                         + "its input is " + describe(node.in()));

@@ -27,6 +27,10 @@ final class PositiveSizes implements Rule {
             } else if (op instanceof Op.Pool p) {
                 positive(d, node, "kernel", p.kernel());
                 positive(d, node, "stride", p.stride());
+            } else if (op instanceof Op.Residual res) {
+                positive(d, node, "filters", res.filters());
+                positive(d, node, "stride", res.stride());
+                positive(d, node, "repeat", res.repeat());
             } else if (op instanceof Op.Lstm lstm) {
                 positive(d, node, "units", lstm.units());
             } else if (op instanceof Op.Dropout drop) {

@@ -5,7 +5,9 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides kernel boundaries. Bias and activation always belong to the layer that computes them (one pass after
@@ -28,20 +30,35 @@ public final class Fusion {
         if (!graph.fuse()) {
             return graph;
         }
+        Map<Integer, Integer> consumers = new HashMap<>();
+        for (Node node : graph.layers()) {
+            for (int input : node.inputs()) {
+                consumers.merge(input, 1, Integer::sum);
+            }
+        }
+        // a folded node's id now means the node it was folded into
+        Map<Integer, Integer> folded = new HashMap<>();
         List<Node> out = new ArrayList<>();
-        for (Node node : graph.nodes()) {
+        for (Node original : graph.nodes()) {
+            Node node = original.withInput(folded.getOrDefault(original.input(), original.input()))
+                    .withOthers(original.others().stream().map(i -> folded.getOrDefault(i, i)).toList());
             Node previous = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (previous != null && poolsAfter(previous, node)) {
+            // only a layer's sole reader can be folded into it
+            boolean soleReader = previous != null && node.input() == previous.id() && node.others().isEmpty()
+                    && consumers.getOrDefault(original.input(), 0) == 1;
+            if (soleReader && poolsAfter(previous, node)) {
                 out.set(out.size() - 1, previous.withFusedPool(node));
+                folded.put(original.id(), previous.id());
                 continue;
             }
-            if (node.op() instanceof Op.Dropout drop && previous != null && hasEpilogue(previous.op())
+            if (soleReader && node.op() instanceof Op.Dropout drop && hasEpilogue(previous.op())
                     && !previous.hasFusedDropout()) {
                 out.set(out.size() - 1, previous.withFusedDropout(drop.rate(), node.name())
                         .withShapes(previous.in(), node.out()));
+                folded.put(original.id(), previous.id());
                 continue;
             }
-            out.add(previous == null ? node : node.withInput(previous.id()));
+            out.add(node);
         }
         return graph.withNodes(out);
     }

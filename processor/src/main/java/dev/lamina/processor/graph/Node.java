@@ -1,14 +1,23 @@
 package dev.lamina.processor.graph;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * One layer of the graph. {@code input} is the id of the node it reads (-1 for the input node); shapes are null
- * until shape inference has run, and stay null past a layer whose shape could not be inferred. {@code dropout}
- * is the rate of a dropout that fusion folded into this node's epilogue (0 when none), and {@code dropoutName}
- * the field it came from. {@code pool} is a max pool that fusion folded into a convolution (null when none):
- * {@code out} is then the pooled shape.
+ * One layer of the graph. {@code input} is the id of the node it reads (-1 for the input node), and
+ * {@code others} the ids of any further inputs (the shortcut of an {@link Op.Add}); shapes are null until shape
+ * inference has run, and stay null past a layer whose shape could not be inferred. {@code dropout} is the rate of
+ * a dropout that fusion folded into this node's epilogue (0 when none), and {@code dropoutName} the field it came
+ * from. {@code pool} is a max pool that fusion folded into a convolution (null when none): {@code out} is then the
+ * pooled shape. {@code origin} is the id of the declared node this one came from (itself, or a {@code @Residual}
+ * that shape inference expanded): its errors are reported there.
  */
 public record Node(int id, String name, Op op, int input, Shape in, Shape out, double dropout,
-                   String dropoutName, FusedPool pool) {
+                   String dropoutName, FusedPool pool, List<Integer> others, int origin) {
+
+    public Node {
+        others = List.copyOf(others);
+    }
 
     /**
      * A max pool run on a convolution's raw sums, before its bias and activation: both are non-decreasing
@@ -22,25 +31,43 @@ public record Node(int id, String name, Op op, int input, Shape in, Shape out, d
     }
 
     public static Node of(int id, String name, Op op, int input) {
-        return new Node(id, name, op, input, null, null, 0, null, null);
+        return new Node(id, name, op, input, null, null, 0, null, null, List.of(), id);
     }
 
     public Node withShapes(Shape newIn, Shape newOut) {
-        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName, pool);
+        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName, pool, others, origin);
     }
 
     public Node withInput(int newInput) {
-        return new Node(id, name, op, newInput, in, out, dropout, dropoutName, pool);
+        return new Node(id, name, op, newInput, in, out, dropout, dropoutName, pool, others, origin);
+    }
+
+    /** This node with further inputs after {@code input}. */
+    public Node withOthers(List<Integer> newOthers) {
+        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, newOthers, origin);
+    }
+
+    /** This node, reported as part of the declared node {@code declared}. */
+    public Node withOrigin(int declared) {
+        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, others, declared);
     }
 
     public Node withFusedDropout(double rate, String field) {
-        return new Node(id, name, op, input, in, out, rate, field, pool);
+        return new Node(id, name, op, input, in, out, rate, field, pool, others, origin);
     }
 
     /** This convolution followed by {@code pooling} (a max pool node reading it), as one node. */
     public Node withFusedPool(Node pooling) {
         return new Node(id, name, op, input, in, pooling.out(), dropout, dropoutName,
-                new FusedPool(pooling.name(), (Op.Pool) pooling.op(), out));
+                new FusedPool(pooling.name(), (Op.Pool) pooling.op(), out), others, origin);
+    }
+
+    /** Every input: {@code input}, then {@code others}. */
+    public List<Integer> inputs() {
+        List<Integer> all = new ArrayList<>();
+        all.add(input);
+        all.addAll(others);
+        return all;
     }
 
     public boolean hasFusedDropout() {

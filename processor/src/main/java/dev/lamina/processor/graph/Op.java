@@ -3,6 +3,7 @@ package dev.lamina.processor.graph;
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.Init;
 import dev.lamina.dsl.PoolKind;
+import dev.lamina.dsl.ResidualBlock;
 
 /** What a node computes, with the attributes the user wrote (defaults resolved). */
 public sealed interface Op {
@@ -87,6 +88,29 @@ public sealed interface Op {
     record BatchNorm(double momentum, double epsilon, Act activation) implements Op {
         public String kind() {
             return "BatchNorm";
+        }
+    }
+
+    /**
+     * A declared stage of residual blocks; shape inference expands it into convolutions, batch norms and
+     * {@link Add}s, so later stages never see one.
+     */
+    record Residual(ResidualBlock block, int filters, int stride, int repeat, boolean projection, Act activation)
+            implements Op {
+        public String kind() {
+            return "Residual";
+        }
+
+        /** Output channels of each block. */
+        public int outChannels() {
+            return block == ResidualBlock.BOTTLENECK ? 4 * filters : filters;
+        }
+    }
+
+    /** {@code act(input + others...)}: the end of a residual block, elementwise over equal shapes. */
+    record Add(Act activation) implements Op {
+        public String kind() {
+            return "Add";
         }
     }
 

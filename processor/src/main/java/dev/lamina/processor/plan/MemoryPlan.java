@@ -9,7 +9,10 @@ import java.util.Map;
  * columns here: they unfold a few images at a time into their worker's own scratch, forward and backward.
  *
  * @param output     node id to the region of its output (a flatten shares its input's region)
- * @param gradient   node id to the region of the gradient with respect to its output
+ * @param gradient   node id to the gradient slot holding the gradient with respect to its output
+ * @param contributions consumer node id to where it writes the gradient for each of its inputs
+ * @param gradientSlots how many gradient slots there are, each {@code deltaStride} floats per sample from
+ *                   {@code deltaBase}; a worker's rows of every slot are spaced by {@code deltaStride}
  * @param mask       node id to its dropout mask region
  * @param normalized batch-norm node id to its normalised-values region
  * @param argmax     max-pool node id (or the id of a convolution with a fused pool) to its region of the int
@@ -21,7 +24,8 @@ import java.util.Map;
  * @param buffers    every running statistic, in flat-array order
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
-                         Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
+                         Map<Integer, List<Contribution>> contributions, int gradientSlots, int deltaBase,
+                         int deltaStride, Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
                          Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
                          Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
@@ -33,6 +37,19 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
      * returns sequences.
      */
     public record RecurrentRegions(int gates, int cells, int hidden) {
+    }
+
+    /**
+     * Where a layer puts the gradient for one of its inputs: it writes it to gradient slot {@code slot} (none
+     * when -1: the network input needs no gradient), and then, when {@code accumulateInto >= 0}, adds that slot
+     * into slot {@code accumulateInto}, the input's gradient, which another reader of the input already wrote.
+     */
+    public record Contribution(int slot, int accumulateInto) {
+        public static final Contribution NONE = new Contribution(-1, -1);
+
+        public boolean none() {
+            return slot < 0;
+        }
     }
 
     /** A tensor's place in a flat array, and how it is initialised. */

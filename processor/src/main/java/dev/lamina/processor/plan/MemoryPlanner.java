@@ -137,21 +137,11 @@ public final class MemoryPlanner {
                 }
             }
         }
-        int deltaA = arena;
-        int deltaB = arena + largest;
-        arena += 2 * largest;
-
-        Map<Integer, Integer> gradient = new HashMap<>();
-        List<Node> layers = graph.layers();
-        gradient.put(graph.output().id(), deltaA);
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            Node node = layers.get(i);
-            int mine = gradient.get(node.id());
-            boolean inPlace = node.op() instanceof Op.Flatten || node.op() instanceof Op.Dropout;
-            gradient.put(node.input(), inPlace ? mine : (mine == deltaA ? deltaB : deltaA));
-        }
-        return new MemoryPlan(output, gradient, mask, normalized, argmax, sums, recurrent, arena, indices,
-                parameters, buffers);
+        GradientSlots slots = GradientSlots.plan(graph);
+        int deltaBase = arena;
+        arena += slots.count() * largest;
+        return new MemoryPlan(output, slots.gradient(), slots.contributions(), slots.count(), deltaBase, largest,
+                mask, normalized, argmax, sums, recurrent, arena, indices, parameters, buffers);
     }
 
     /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */

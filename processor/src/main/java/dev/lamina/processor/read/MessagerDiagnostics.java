@@ -18,7 +18,7 @@ public final class MessagerDiagnostics implements Diagnostics {
 
     @Override
     public void error(Node node, String message) {
-        Origins.Origin o = origins.of(node.id());
+        Origins.Origin o = origins.of(node.origin());
         messager.printMessage(Diagnostic.Kind.ERROR, message, o.element(), o.annotation());
         errors = true;
     }

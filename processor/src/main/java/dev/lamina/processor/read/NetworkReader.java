@@ -8,6 +8,7 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
+import dev.lamina.dsl.Residual;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -38,7 +39,7 @@ public final class NetworkReader {
 
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
-                    LSTM.class);
+                    LSTM.class, Residual.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -195,6 +196,11 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Residual.class) {
+            Residual r = field.getAnnotation(Residual.class);
+            return new Op.Residual(r.block(), r.filters(), r.stride(), r.repeat(), r.projection(),
+                    Op.Act.of(r.activation(), Double.NaN));
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);

@@ -32,6 +32,13 @@ public final class ShapeInference {
                 current = flatten.out();
                 from = flatten.id();
             }
+            if (node.op() instanceof Op.Residual) {
+                List<Node> stage = ResidualExpansion.expand(node, from, current, nextId);
+                out.addAll(stage);
+                nextId += stage.size();
+                current = stage.get(stage.size() - 1).out();
+                continue;
+            }
             Shape result = current == null ? null : outputOf(node.op(), current);
             out.add(node.withInput(from).withShapes(current, result));
             current = result;

@@ -12,7 +12,10 @@ import dev.lamina.processor.nets.GradNets_KinkedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
+import dev.lamina.processor.nets.GradNets_BottlenecksNet;
 import dev.lamina.processor.nets.GradNets_RecurrentNet;
+import dev.lamina.processor.nets.GradNets_ResidualsNet;
+import dev.lamina.processor.nets.GradNets_ResidualsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
 import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
@@ -100,6 +103,22 @@ class GradientCheckTest {
     }
 
     @Test
+    void residualStagesWithIdentityAndProjectionShortcuts() {
+        Model m = GradNets_ResidualsNet.create(15);
+        float[] x = Fixtures.gaussian(4 * m.inputSize(), 3);
+        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(4, 3, 9), 4, 1e-3, 1, 1e-2);
+        // ReLU has kinks; allow 1% of differences to straddle one
+        assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
+        assertEquals(m.parameterCount(), r.checked());
+    }
+
+    @Test
+    void bottleneckBlocks() {
+        Model m = GradNets_BottlenecksNet.create(16);
+        assertGradients(m, 3, Fixtures.gaussian(3 * 2, 9));
+    }
+
+    @Test
     void lenetWithFusedDropoutOnASample() {
         Model m = LeNet5Net.create(6);
         float[] x = Fixtures.uniform(2 * 784, 3);
@@ -126,6 +145,11 @@ class GradientCheckTest {
     @Test
     void fusedAndUnfusedWideRowsAgree() {
         assertSameComputation(GradNets_WideRowsNet.create(12), GradNets_WideRowsUnfusedNet.create(12), 4);
+    }
+
+    @Test
+    void fusedAndUnfusedResidualsAgree() {
+        assertSameComputation(GradNets_ResidualsNet.create(17), GradNets_ResidualsUnfusedNet.create(17), 4);
     }
 
     /** Same seed, same layers: the outputs, losses and gradients must match to float rounding. */

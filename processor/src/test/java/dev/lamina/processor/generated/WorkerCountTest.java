@@ -7,6 +7,7 @@ import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
+import dev.lamina.processor.nets.GradNets_ResidualsNet;
 import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.LeNet5Net;
@@ -52,6 +53,11 @@ class WorkerCountTest {
     @Test
     void stackedLstms() {
         assertSplitInvariant(() -> GradNets_StackedRecurrentNet.create(7), 5);
+    }
+
+    @Test
+    void residualStages() {
+        assertSplitInvariant(() -> GradNets_ResidualsNet.create(8), 5);
     }
 
     @Test

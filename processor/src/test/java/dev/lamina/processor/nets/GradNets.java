@@ -11,6 +11,8 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.PoolKind;
+import dev.lamina.dsl.Residual;
+import dev.lamina.dsl.ResidualBlock;
 import dev.lamina.runtime.Layer;
 
 /** Small networks that exercise every layer, activation and loss, for gradient checks. */
@@ -142,5 +144,34 @@ public final class GradNets {
         @LSTM(units = 4, returnSequences = true) Layer first;
         @LSTM(units = 3, returnSequences = true) Layer second;
         @Dense(units = 2, activation = Activation.TANH) Layer out;
+    }
+
+    /** Residual stages: an identity shortcut, then a projection (stride 2, more channels). */
+    @Network(input = {2, 6, 6})
+    public abstract static class Residuals {
+        @Conv(filters = 3, kernel = 3, padding = 1, bias = false) Layer stem;
+        @BatchNorm(activation = Activation.RELU) Layer stemBn;
+        @Residual(filters = 3) Layer same;
+        @Residual(filters = 4, stride = 2, activation = Activation.TANH) Layer down;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link Residuals} with fusion off. */
+    @Network(input = {2, 6, 6}, fuse = false)
+    public abstract static class ResidualsUnfused {
+        @Conv(filters = 3, kernel = 3, padding = 1, bias = false) Layer stem;
+        @BatchNorm(activation = Activation.RELU) Layer stemBn;
+        @Residual(filters = 3) Layer same;
+        @Residual(filters = 4, stride = 2, activation = Activation.TANH) Layer down;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Two bottleneck blocks straight on the input: a projection, then an identity shortcut. */
+    @Network(input = {3, 4, 4}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Bottlenecks {
+        @Residual(filters = 2, repeat = 2, block = ResidualBlock.BOTTLENECK, activation = Activation.ELU) Layer stage;
+        @Dense(units = 2) Layer out;
     }
 }

@@ -2,7 +2,7 @@ package dev.lamina.runtime.kernels;
 
 import java.nio.FloatBuffer;
 
-/** Small reductions the generated backward passes share. */
+/** Small reductions and elementwise passes the generated code shares, a block at a time on the heap. */
 public final class Reductions {
     private static final int BLOCK_FLOATS = 4096;
 
@@ -33,6 +33,46 @@ public final class Reductions {
         }
         for (int j = 0; j < cols; j++) {
             out.put(outOff + j, out.get(outOff + j) + sums[j]);
+        }
+    }
+
+    /** {@code to[i] = from[i]} for {@code count} floats of one buffer (regions must not overlap). */
+    public static void copy(FloatBuffer m, int from, int to, int count) {
+        float[] values = Scratch.get(0, Math.min(count, BLOCK_FLOATS));
+        for (int i = 0; i < count; i += BLOCK_FLOATS) {
+            int length = Math.min(BLOCK_FLOATS, count - i);
+            m.get(from + i, values, 0, length);
+            m.put(to + i, values, 0, length);
+        }
+    }
+
+    /** {@code to[i] += from[i]} for {@code count} floats of one buffer: a gradient's second contribution. */
+    public static void accumulate(FloatBuffer m, int from, int to, int count) {
+        float[] values = Scratch.get(0, Math.min(count, BLOCK_FLOATS));
+        float[] sums = Scratch.get(1, Math.min(count, BLOCK_FLOATS));
+        for (int i = 0; i < count; i += BLOCK_FLOATS) {
+            int length = Math.min(BLOCK_FLOATS, count - i);
+            m.get(from + i, values, 0, length);
+            m.get(to + i, sums, 0, length);
+            for (int j = 0; j < length; j++) {
+                sums[j] += values[j];
+            }
+            m.put(to + i, sums, 0, length);
+        }
+    }
+
+    /** {@code out[i] = a[i] + b[i]} for {@code count} floats of one buffer: the add at the end of a residual block. */
+    public static void add(FloatBuffer m, int a, int b, int out, int count) {
+        float[] left = Scratch.get(0, Math.min(count, BLOCK_FLOATS));
+        float[] right = Scratch.get(1, Math.min(count, BLOCK_FLOATS));
+        for (int i = 0; i < count; i += BLOCK_FLOATS) {
+            int length = Math.min(BLOCK_FLOATS, count - i);
+            m.get(a + i, left, 0, length);
+            m.get(b + i, right, 0, length);
+            for (int j = 0; j < length; j++) {
+                left[j] += right[j];
+            }
+            m.put(out + i, left, 0, length);
         }
     }
 }

@@ -161,14 +161,14 @@ public final class JavaEmitter {
                     + (WideRows.applies(node) ? " in rows " + WideRows.gridWidth(node) + " positions wide" : "")
                     + " before the fused pool (their gradient, in the backward pass)");
         }
-        int deltaA = plan.gradient().get(graph.output().id());
-        int largest = graph.nodes().stream().mapToInt(nd -> nd.out().size()).max().orElse(0);
-        regions.put(deltaA, "DELTA_A");
-        regions.put(deltaA + largest, "DELTA_B");
-        docs.put("DELTA_A", "Arena offset (per sample) of the first gradient ping-pong region.");
-        docs.put("DELTA_B", "Arena offset (per sample) of the second gradient ping-pong region.");
-        type.addField(constant("DELTA_STRIDE", largest, "Floats per sample of each gradient ping-pong region: the "
-                + "widest layer."));
+        for (int slot = 0; slot < plan.gradientSlots(); slot++) {
+            String name = Names.slot(slot);
+            regions.put(plan.deltaBase() + slot * plan.deltaStride(), name);
+            docs.put(name, "Arena offset (per sample) of gradient slot " + name.substring(6) + (slot == 0
+                    ? ": the loss gradient, then every other layer's, as the slots take turns." : "."));
+        }
+        type.addField(constant("DELTA_STRIDE", plan.deltaStride(), "Floats per sample of each gradient slot: the "
+                + "widest layer, so that workers' slices never overlap whichever layer fills a slot."));
         regions.forEach((offset, name) -> type.addField(constant(name, offset, docs.get(name))));
         for (Map.Entry<Integer, Integer> e : plan.argmax().entrySet().stream()
                 .sorted(Map.Entry.comparingByValue()).collect(Collectors.toList())) {
@@ -236,6 +236,12 @@ public final class JavaEmitter {
                     Names.constant(slot.name().replace('.', '_')));
         }
         for (String field : graph.layerFields()) {
+            Node stageEnd = residualStageEnd(field);
+            if (stageEnd != null) {
+                b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, "Residual",
+                        join(stageEnd.out().dims()));
+                continue;
+            }
             Node node = nodeForField(field);
             int[] shape = field.equals(node.name()) ? node.ownOut().dims() : node.out().dims();
             b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
@@ -244,6 +250,17 @@ public final class JavaEmitter {
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
                 .addCode(b.build()).build();
+    }
+
+    /** The last node of the residual stage {@code field} expanded into (its blocks' names start with it), or null. */
+    private Node residualStageEnd(String field) {
+        Node last = null;
+        for (Node node : graph.layers()) {
+            if (node.name().startsWith(field + ".") && node.op() instanceof Op.Add) {
+                last = node;
+            }
+        }
+        return last;
     }
 
     /** The node a field became: itself, or the layer a pool or dropout was fused into. */

@@ -8,6 +8,7 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.MemoryPlan.Contribution;
 import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,8 @@ final class LayerCode {
             act = ", " + c.activation();
         } else if (node.op() instanceof Op.BatchNorm b && !b.activation().isIdentity()) {
             act = ", " + b.activation();
+        } else if (node.op() instanceof Op.Add a && !a.activation().isIdentity()) {
+            act = ", " + a.activation();
         }
         String drop = node.hasFusedDropout() ? ", dropout " + node.dropout() + " ('" + node.dropoutName() + "')" : "";
         String kind = node.op() instanceof Op.Pool p ? p.poolKind() + " pool" : node.op().kind();
@@ -129,6 +132,12 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Add add) {
+            b.addStatement("int shortcut = $L", slice(names.out(node.others().get(0)), node.out().size()));
+            b.addStatement("$T.add(a, in, shortcut, out, rows * $L)", REDUCTIONS, node.out().size());
+            if (!add.activation().isIdentity()) {
+                blockedActivation(b, add.activation(), "rows * " + node.out().size());
+            }
         } else if (op instanceof Op.Lstm l) {
             recurrentRegions(b, node, l);
             b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L)", LSTM,
@@ -172,6 +181,20 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
+    }
+
+    /** {@code out = f(out)} over {@code count} floats, a block at a time in the worker's heap array. */
+    private static void blockedActivation(CodeBlock.Builder b, Op.Act act, String count) {
+        b.addStatement("float[] v = worker.block(0)");
+        b.beginControlFlow("for (int i = 0, count = $L; i < count; i += $T.BLOCK)", count, WORKER);
+        b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
+        b.addStatement("a.get(out + i, v, 0, length)");
+        b.beginControlFlow("for (int j = 0; j < length; j++)");
+        b.addStatement("float u = v[j]");
+        statement(b, "v[j] = " + ActivationCode.apply(act, "u"));
+        b.endControlFlow();
+        b.addStatement("a.put(out + i, v, 0, length)");
+        b.endControlFlow();
     }
 
     /** Where this worker's rows of an LSTM's gates, cells and hidden states start (the output, for sequences). */
@@ -343,12 +366,18 @@ final class LayerCode {
     private CodeBlock backwardBody(Node node) {
         CodeBlock.Builder b = CodeBlock.builder();
         Op op = node.op();
-        boolean needInputGradient = node.input() != 0;
+        List<Contribution> contributions = plan.contributions().get(node.id());
+        Contribution main = contributions.get(0);
+        boolean needInputGradient = !main.none();
         String weight = Names.constant(node, "WEIGHT");
         b.addStatement("int delta = $L", deltaSlice(names.gradient(node.id())));
-        boolean gemmLayer = op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Lstm;
-        if (gemmLayer ? needInputGradient : !(op instanceof Op.Dropout)) {
-            b.addStatement("int deltaIn = $L", deltaSlice(names.gradient(node.input())));
+        if (op instanceof Op.Add add) {
+            addBackward(b, node, add, contributions);
+            return b.build();
+        }
+        boolean inPlace = op instanceof Op.Dropout || op instanceof Op.Flatten;
+        if (needInputGradient && !inPlace) {
+            b.addStatement("int deltaIn = $L", deltaSlice(Names.slot(main.slot())));
         }
         if (op instanceof Op.Dense d) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
@@ -416,7 +445,34 @@ final class LayerCode {
             b.addStatement("a.put(delta + i, a.get(delta + i) * a.get(mask + i))");
             b.endControlFlow();
         }
+        if (main.accumulateInto() >= 0) {
+            // another reader of the input already wrote its gradient: add this one in
+            b.addStatement("$T.accumulate(a, $L, $L, rows * $L)", REDUCTIONS,
+                    inPlace ? "delta" : "deltaIn", deltaSlice(Names.slot(main.accumulateInto())), node.in().size());
+        }
         return b.build();
+    }
+
+    /**
+     * An add passes its gradient (after the activation's derivative) to every input unchanged: in place to the
+     * first when it may, by copying or adding in to the others.
+     */
+    private void addBackward(CodeBlock.Builder b, Node node, Op.Add add, List<Contribution> contributions) {
+        activationBackward(b, node, add.activation(), "rows * " + node.out().size());
+        int mine = plan.gradient().get(node.id());
+        for (Contribution c : contributions) {
+            if (c.none()) {
+                continue;
+            }
+            if (c.slot() != mine) {
+                b.addStatement("$T.copy(a, delta, $L, rows * $L)", REDUCTIONS, deltaSlice(Names.slot(c.slot())),
+                        node.out().size());
+            }
+            if (c.accumulateInto() >= 0) {
+                b.addStatement("$T.accumulate(a, delta, $L, rows * $L)", REDUCTIONS,
+                        deltaSlice(Names.slot(c.accumulateInto())), node.out().size());
+            }
+        }
     }
 
     /** {@code delta *= f'(u)} in place, through a fused dropout's mask when there is one. */
@@ -453,6 +509,6 @@ final class LayerCode {
     }
 
     static String invStdField(Node node) {
-        return node.name() + "InvStd";
+        return Names.field(node) + "InvStd";
     }
 }

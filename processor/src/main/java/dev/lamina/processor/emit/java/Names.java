@@ -18,7 +18,22 @@ final class Names {
 
     /** {@code convOne -> CONV_ONE}. */
     static String constant(String fieldName) {
-        return fieldName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        return fieldName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code layer1.0.bn1 -> layer10Bn1}: a Java identifier for a node's own fields. */
+    static String field(Node node) {
+        StringBuilder name = new StringBuilder();
+        boolean upper = false;
+        for (char ch : node.name().toCharArray()) {
+            if (ch == '.') {
+                upper = true;
+            } else {
+                name.append(upper ? Character.toUpperCase(ch) : ch);
+                upper = false;
+            }
+        }
+        return name.toString();
     }
 
     static String constant(Node node, String suffix) {
@@ -39,8 +54,13 @@ final class Names {
         return node.hasFusedPool() ? constant(node.pool().name()) + "_ARGMAX" : constant(node, "ARGMAX");
     }
 
+    /** The gradient slot holding the gradient with respect to {@code nodeId}'s output. */
     String gradient(int nodeId) {
-        int region = plan.gradient().get(nodeId);
-        return region == plan.gradient().get(graph.output().id()) ? "DELTA_A" : "DELTA_B";
+        return slot(plan.gradient().get(nodeId));
+    }
+
+    /** {@code DELTA_A}, {@code DELTA_B}, ...: gradient slot {@code index}. */
+    static String slot(int index) {
+        return index < 26 ? "DELTA_" + (char) ('A' + index) : "DELTA_" + index;
     }
 }

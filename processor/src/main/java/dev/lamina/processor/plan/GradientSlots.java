@@ -1,0 +1,112 @@
+package dev.lamina.processor.plan;
+
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.plan.MemoryPlan.Contribution;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Assigns the gradients with respect to layer outputs to a few shared slots, walking the backward pass: a
+ * gradient lives from the moment the first of its readers (in backward order) writes it until its own layer's
+ * backward step has run, and a slot is reused as soon as it is free. A chain therefore ping-pongs between two
+ * slots. A layer read by several others (the input of a residual block) gets its gradient from the first one
+ * processed; every later one writes to a temporary slot that is then added in. Dropout, flatten and the main
+ * input of an add pass their gradient on in place.
+ */
+final class GradientSlots {
+    private final Map<Integer, Integer> gradient = new HashMap<>();
+    private final Map<Integer, List<Contribution>> contributions = new HashMap<>();
+    private final TreeSet<Integer> free = new TreeSet<>();
+    private int count;
+
+    private GradientSlots() {
+    }
+
+    static GradientSlots plan(Graph graph) {
+        GradientSlots s = new GradientSlots();
+        s.gradient.put(graph.output().id(), s.allocate());
+        List<Node> layers = graph.layers();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            s.step(layers.get(i));
+        }
+        return s;
+    }
+
+    private void step(Node node) {
+        Integer mine = gradient.get(node.id());
+        if (mine == null) {
+            throw new IllegalStateException("layer '" + node.name() + "' does not reach the output");
+        }
+        boolean handedOn = false;
+        List<Integer> temporaries = new ArrayList<>();
+        List<Contribution> mineOut = new ArrayList<>();
+        List<Integer> inputs = node.inputs();
+        for (int k = 0; k < inputs.size(); k++) {
+            int input = inputs.get(k);
+            if (input == 0 && canSkipInputGradient(node.op())) {
+                mineOut.add(Contribution.NONE);
+                continue;
+            }
+            Integer target = gradient.get(input);
+            boolean inPlace = k == 0 && passesOnInPlace(node.op());
+            boolean add = node.op() instanceof Op.Add;
+            if (target == null) {
+                if (inPlace) {
+                    gradient.put(input, mine);
+                    handedOn = true;
+                    mineOut.add(new Contribution(mine, -1));
+                } else {
+                    int slot = allocate();
+                    gradient.put(input, slot);
+                    mineOut.add(new Contribution(slot, -1));
+                }
+            } else if (inPlace || add) {
+                // the gradient is this layer's own (after its in-place step): add it in directly
+                mineOut.add(new Contribution(mine, target));
+            } else {
+                int temporary = allocate();
+                temporaries.add(temporary);
+                mineOut.add(new Contribution(temporary, target));
+            }
+        }
+        contributions.put(node.id(), mineOut);
+        temporaries.forEach(free::add);
+        if (!handedOn) {
+            free.add(mine);
+        }
+    }
+
+    /**
+     * Layers whose backward step can leave out the gradient with respect to their input: the network input
+     * needs none. (The others compute it anyway, into a slot nobody reads.)
+     */
+    private static boolean canSkipInputGradient(Op op) {
+        return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Lstm;
+    }
+
+    /** Layers whose input gradient is their output gradient, changed in place (or not at all). */
+    private static boolean passesOnInPlace(Op op) {
+        return op instanceof Op.Flatten || op instanceof Op.Dropout || op instanceof Op.Add;
+    }
+
+    private int allocate() {
+        return free.isEmpty() ? count++ : free.pollFirst();
+    }
+
+    Map<Integer, Integer> gradient() {
+        return gradient;
+    }
+
+    Map<Integer, List<Contribution>> contributions() {
+        return contributions;
+    }
+
+    int count() {
+        return count;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.lamina.processor.shape;
+
+import dev.lamina.dsl.Activation;
+import dev.lamina.dsl.Init;
+import dev.lamina.dsl.ResidualBlock;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A declared {@code @Residual} stage as plain nodes: per block its convolutions and batch norms, the shortcut
+ * (the block's input, or a 1x1 convolution + batch norm projecting it) and an {@link Op.Add} that ends the block.
+ * Every node keeps the stage's id as its origin, so errors inside are reported on the {@code @Residual}.
+ */
+final class ResidualExpansion {
+    private static final Op.Act IDENTITY = Op.Act.of(Activation.IDENTITY, Double.NaN);
+
+    private final Node stage;
+    private final Op.Residual residual;
+    private final List<Node> out = new ArrayList<>();
+    private int nextId;
+
+    private ResidualExpansion(Node stage, int nextId) {
+        this.stage = stage;
+        this.residual = (Op.Residual) stage.op();
+        this.nextId = nextId;
+    }
+
+    /** The stage's nodes, reading node {@code from} of shape {@code in}; the last is the stage's output. */
+    static List<Node> expand(Node stage, int from, Shape in, int nextId) {
+        ResidualExpansion e = new ResidualExpansion(stage, nextId);
+        Op.Residual r = e.residual;
+        Shape current = in;
+        for (int b = 0; b < r.repeat(); b++) {
+            String prefix = r.repeat() == 1 ? stage.name() : stage.name() + "." + b;
+            from = e.block(prefix, from, current, b == 0 ? r.stride() : 1);
+            current = e.out.get(e.out.size() - 1).out();
+        }
+        return e.out;
+    }
+
+    /** One block; returns the id of its add. */
+    private int block(String prefix, int x, Shape in, int stride) {
+        Op.Act act = residual.activation();
+        int width = residual.filters();
+        int last;
+        if (residual.block() == ResidualBlock.BASIC) {
+            last = conv(prefix + ".conv1", x, in, width, 3, stride, 1);
+            last = norm(prefix + ".bn1", last, act);
+            last = conv(prefix + ".conv2", last, shapeOf(last), width, 3, 1, 1);
+            last = norm(prefix + ".bn2", last, IDENTITY);
+        } else {
+            last = conv(prefix + ".conv1", x, in, width, 1, 1, 0);
+            last = norm(prefix + ".bn1", last, act);
+            last = conv(prefix + ".conv2", last, shapeOf(last), width, 3, stride, 1);
+            last = norm(prefix + ".bn2", last, act);
+            last = conv(prefix + ".conv3", last, shapeOf(last), residual.outChannels(), 1, 1, 0);
+            last = norm(prefix + ".bn3", last, IDENTITY);
+        }
+        Shape main = shapeOf(last);
+        int shortcut = x;
+        boolean reshapes = stride != 1 || in == null || in.channels() != residual.outChannels();
+        if (reshapes && residual.projection()) {
+            shortcut = conv(prefix + ".shortcut.conv", x, in, residual.outChannels(), 1, stride, 0);
+            shortcut = norm(prefix + ".shortcut.bn", shortcut, IDENTITY);
+        }
+        Shape other = shortcut == x ? in : shapeOf(shortcut);
+        Shape sum = main != null && main.equals(other) ? main : null;
+        return add(Node.of(nextId++, prefix + ".add", new Op.Add(act), last).withOthers(List.of(shortcut))
+                .withShapes(main, sum));
+    }
+
+    private int conv(String name, int from, Shape in, int filters, int kernel, int stride, int padding) {
+        Op.Conv op = new Op.Conv(filters, kernel, stride, padding, 1, false, IDENTITY, Init.HE, 0.01);
+        return add(Node.of(nextId++, name, op, from).withShapes(in, in == null ? null : ShapeInference.outputOf(op, in)));
+    }
+
+    private int norm(String name, int from, Op.Act act) {
+        Shape in = shapeOf(from);
+        return add(Node.of(nextId++, name, new Op.BatchNorm(0.1, 1e-5, act), from).withShapes(in, in));
+    }
+
+    private int add(Node node) {
+        out.add(node.withOrigin(stage.id()));
+        return node.id();
+    }
+
+    private Shape shapeOf(int id) {
+        for (Node n : out) {
+            if (n.id() == id) {
+                return n.out();
+            }
+        }
+        throw new IllegalStateException("no expanded node " + id);
+    }
+}
