@@ -2,6 +2,7 @@ package dev.lamina.runtime.kernels;
 
 import dev.lamina.runtime.Worker;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Batch-norm statistics over {@code rows x channels} (channels last: a dense layer's features, or a convolution's
@@ -9,9 +10,38 @@ import java.nio.FloatBuffer;
  * kernels compute the normalised values and the gradient through the statistics. Each worker passes its own
  * rows; the per-channel sums are combined over the workers ({@link Worker#allReduce}) so the statistics are the
  * whole batch's.
+ *
+ * <p>Every pass works on blocks of whole rows copied to the heap, with the per-channel values tiled across the
+ * block, so that each loop runs over one flat index (the form the JIT vectorises). Sums accumulate per position
+ * of the block in floats and are folded into doubles per channel at the end. They are taken around the running
+ * mean, which keeps the variance {@code E[(x-s)^2] - E[x-s]^2} free of cancellation once the running mean has
+ * moved near the batch mean.
  */
 public final class Normalization {
+    private static final int BLOCK_FLOATS = 4096;
+
     private Normalization() {
+    }
+
+    /** Rows per block for {@code channels}: at least one. */
+    private static int blockRows(int channels) {
+        return Math.max(1, BLOCK_FLOATS / channels);
+    }
+
+    /** {@code values[0, channels)} repeated over {@code rows} rows of {@code tiled}. */
+    private static void tile(float[] values, int channels, float[] tiled, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(values, 0, tiled, r * channels, channels);
+        }
+    }
+
+    /** Adds each column of a row-tiled accumulator into {@code sums[offset + ch]}. */
+    private static void fold(float[] tiled, int rows, int channels, double[] sums, int offset) {
+        for (int r = 0; r < rows; r++) {
+            for (int ch = 0; ch < channels; ch++) {
+                sums[offset + ch] += tiled[r * channels + ch];
+            }
+        }
     }
 
     /**
@@ -23,21 +53,36 @@ public final class Normalization {
                                          float epsilon, float momentum, FloatBuffer xhat, int xhatOff,
                                          float[] invStd, FloatBuffer running, int meanOff, int varOff,
                                          Worker worker) {
-        double[] sums = worker.doubles(2 * channels);
-        for (int r = 0; r < rows; r++) {
-            int base = xOff + r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                double v = x.get(base + ch);
-                sums[ch] += v;
-                sums[channels + ch] += v * v;
+        int block = blockRows(channels);
+        int span = block * channels;
+        float[] v = Scratch.get(0, span);
+        float[] shift = Scratch.get(1, span);
+        float[] sum = Scratch.get(2, span);
+        float[] squares = Scratch.get(3, span);
+        float[] shiftOne = Scratch.get(4, channels);
+        running.get(meanOff, shiftOne, 0, channels);
+        tile(shiftOne, channels, shift, block);
+        Arrays.fill(sum, 0, span, 0f);
+        Arrays.fill(squares, 0, span, 0f);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            x.get(xOff + first * channels, v, 0, length);
+            for (int i = 0; i < length; i++) {
+                float d = v[i] - shift[i];
+                sum[i] += d;
+                squares[i] += d * d;
             }
         }
+        double[] sums = worker.doubles(2 * channels);
+        fold(sum, block, channels, sums, 0);
+        fold(squares, block, channels, sums, channels);
         worker.allReduce(sums, 2 * channels);
-        float[] mean = Scratch.get(0, channels);
-        float[] inv = Scratch.get(1, channels);
+        float[] mean = Scratch.get(5, channels);
+        float[] inv = shiftOne;
         for (int ch = 0; ch < channels; ch++) {
-            double m = sums[ch] / totalRows;
-            double biased = Math.max(sums[channels + ch] / totalRows - m * m, 0.0);
+            double shifted = sums[ch] / totalRows;
+            double m = shiftOne[ch] + shifted;
+            double biased = Math.max(sums[channels + ch] / totalRows - shifted * shifted, 0.0);
             mean[ch] = (float) m;
             inv[ch] = (float) (1.0 / Math.sqrt(biased + epsilon));
             if (worker.index() == 0) {
@@ -47,11 +92,26 @@ public final class Normalization {
                 running.put(varOff + ch, (float) ((1 - momentum) * running.get(varOff + ch) + momentum * unbiased));
             }
         }
-        for (int r = 0; r < rows; r++) {
-            int base = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                xhat.put(xhatOff + base + ch, (x.get(xOff + base + ch) - mean[ch]) * inv[ch]);
+        normalize(x, xOff, rows, channels, xhat, xhatOff, mean, inv);
+    }
+
+    /** {@code xhat = (x - mean) inv}, a block of rows at a time. */
+    private static void normalize(FloatBuffer x, int xOff, int rows, int channels, FloatBuffer xhat, int xhatOff,
+                                  float[] mean, float[] inv) {
+        int block = blockRows(channels);
+        int span = block * channels;
+        float[] v = Scratch.get(0, span);
+        float[] meanTiled = Scratch.get(1, span);
+        float[] invTiled = Scratch.get(2, span);
+        tile(mean, channels, meanTiled, block);
+        tile(inv, channels, invTiled, block);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            x.get(xOff + first * channels, v, 0, length);
+            for (int i = 0; i < length; i++) {
+                v[i] = (v[i] - meanTiled[i]) * invTiled[i];
             }
+            xhat.put(xhatOff + first * channels, v, 0, length);
         }
     }
 
@@ -59,16 +119,13 @@ public final class Normalization {
     public static void normalizeInference(FloatBuffer x, int xOff, int rows, int channels, float epsilon,
                                           FloatBuffer xhat, int xhatOff, FloatBuffer running, int meanOff,
                                           int varOff) {
-        float[] inv = Scratch.get(1, channels);
+        float[] mean = Scratch.get(4, channels);
+        float[] inv = Scratch.get(5, channels);
+        running.get(meanOff, mean, 0, channels);
         for (int ch = 0; ch < channels; ch++) {
             inv[ch] = (float) (1.0 / Math.sqrt(running.get(varOff + ch) + epsilon));
         }
-        for (int r = 0; r < rows; r++) {
-            int base = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                xhat.put(xhatOff + base + ch, (x.get(xOff + base + ch) - running.get(meanOff + ch)) * inv[ch]);
-            }
-        }
+        normalize(x, xOff, rows, channels, xhat, xhatOff, mean, inv);
     }
 
     /**
@@ -79,34 +136,56 @@ public final class Normalization {
     public static void backward(FloatBuffer dy, int dyOff, FloatBuffer xhat, int xhatOff, int rows, int totalRows,
                                 int channels, FloatBuffer params, int gammaOff, float[] invStd, FloatBuffer grads,
                                 int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
-        double[] sums = worker.doubles(2 * channels);
-        for (int r = 0; r < rows; r++) {
-            int base = r * channels;
-            for (int ch = 0; ch < channels; ch++) {
-                float g = dy.get(dyOff + base + ch);
-                sums[ch] += g;
-                sums[channels + ch] += g * xhat.get(xhatOff + base + ch);
+        int block = blockRows(channels);
+        int span = block * channels;
+        float[] g = Scratch.get(0, span);
+        float[] h = Scratch.get(1, span);
+        float[] sum = Scratch.get(2, span);
+        float[] products = Scratch.get(3, span);
+        Arrays.fill(sum, 0, span, 0f);
+        Arrays.fill(products, 0, span, 0f);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            dy.get(dyOff + first * channels, g, 0, length);
+            xhat.get(xhatOff + first * channels, h, 0, length);
+            for (int i = 0; i < length; i++) {
+                sum[i] += g[i];
+                products[i] += g[i] * h[i];
             }
         }
+        double[] sums = worker.doubles(2 * channels);
+        fold(sum, block, channels, sums, 0);
+        fold(products, block, channels, sums, channels);
         for (int ch = 0; ch < channels; ch++) {
             grads.put(dBetaOff + ch, grads.get(dBetaOff + ch) + (float) sums[ch]);
             grads.put(dGammaOff + ch, grads.get(dGammaOff + ch) + (float) sums[channels + ch]);
         }
         worker.allReduce(sums, 2 * channels);
-        float[] scale = Scratch.get(0, channels);
-        float[] meanDy = Scratch.get(1, channels);
-        float[] meanDyXhat = Scratch.get(2, channels);
+        float[] scale = Scratch.get(4, channels);
+        float[] meanDy = Scratch.get(5, channels);
         for (int ch = 0; ch < channels; ch++) {
             scale[ch] = params.get(gammaOff + ch) * invStd[ch];
             meanDy[ch] = (float) (sums[ch] / totalRows);
-            meanDyXhat[ch] = (float) (sums[channels + ch] / totalRows);
         }
-        for (int r = 0; r < rows; r++) {
-            int base = r * channels;
+        // the tiles reuse the accumulators' arrays, and scale's once it is tiled
+        float[] scaleTiled = sum;
+        float[] meanDyTiled = products;
+        tile(scale, channels, scaleTiled, block);
+        tile(meanDy, channels, meanDyTiled, block);
+        float[] meanDyXhatTiled = Scratch.get(4, span);
+        for (int r = 0; r < block; r++) {
             for (int ch = 0; ch < channels; ch++) {
-                float g = dy.get(dyOff + base + ch) - meanDy[ch] - xhat.get(xhatOff + base + ch) * meanDyXhat[ch];
-                dx.put(dxOff + base + ch, scale[ch] * g);
+                meanDyXhatTiled[r * channels + ch] = (float) (sums[channels + ch] / totalRows);
             }
+        }
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            dy.get(dyOff + first * channels, g, 0, length);
+            xhat.get(xhatOff + first * channels, h, 0, length);
+            for (int i = 0; i < length; i++) {
+                g[i] = scaleTiled[i] * (g[i] - meanDyTiled[i] - h[i] * meanDyXhatTiled[i]);
+            }
+            dx.put(dxOff + first * channels, g, 0, length);
         }
     }
 }
