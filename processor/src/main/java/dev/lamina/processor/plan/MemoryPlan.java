@@ -14,7 +14,6 @@ import java.util.Map;
  * @param gradientSlots how many gradient slots there are, each {@code deltaStride} floats per sample from
  *                   {@code deltaBase}; a worker's rows of every slot are spaced by {@code deltaStride}
  * @param mask       node id to its dropout mask region
- * @param normalized batch-norm node id to its normalised-values region
  * @param argmax     max-pool node id (or the id of a convolution with a fused pool) to its region of the int
  *                   index arena
  * @param sums       id of a convolution with a fused max pool to the region of its raw, unpooled sums; the
@@ -25,7 +24,7 @@ import java.util.Map;
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
                          Map<Integer, List<Contribution>> contributions, int gradientSlots, int deltaBase,
-                         int deltaStride, Map<Integer, Integer> mask, Map<Integer, Integer> normalized,
+                         int deltaStride, Map<Integer, Integer> mask,
                          Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
                          Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,

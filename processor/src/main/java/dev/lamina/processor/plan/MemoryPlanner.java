@@ -27,7 +27,6 @@ public final class MemoryPlanner {
     public static MemoryPlan plan(Graph graph) {
         Map<Integer, Integer> output = new HashMap<>();
         Map<Integer, Integer> mask = new HashMap<>();
-        Map<Integer, Integer> normalized = new HashMap<>();
         Map<Integer, Integer> argmax = new HashMap<>();
         Map<Integer, Integer> sums = new HashMap<>();
         Map<Integer, MemoryPlan.RecurrentRegions> recurrent = new HashMap<>();
@@ -122,8 +121,6 @@ public final class MemoryPlanner {
                 buffers.add(new TensorSlot(node.name() + ".running_var", "STATISTIC", new int[] {ch}, stats, 0,
                         node.id(), "var"));
                 stats += ch;
-                normalized.put(node.id(), arena);
-                arena += outSize;
             } else if (op instanceof Op.Pool p && p.recordsWinners()) {
                 argmax.put(node.id(), indices);
                 indices += outSize;
@@ -141,7 +138,7 @@ public final class MemoryPlanner {
         int deltaBase = arena;
         arena += slots.count() * largest;
         return new MemoryPlan(output, slots.gradient(), slots.contributions(), slots.count(), deltaBase, largest,
-                mask, normalized, argmax, sums, recurrent, arena, indices, parameters, buffers);
+                mask, argmax, sums, recurrent, arena, indices, parameters, buffers);
     }
 
     /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */

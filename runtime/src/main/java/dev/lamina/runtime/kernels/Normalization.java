@@ -6,8 +6,10 @@ import java.util.Arrays;
 
 /**
  * Batch-norm statistics over {@code rows x channels} (channels last: a dense layer's features, or a convolution's
- * channels over batch, height and width). The affine transform and the activation are generated and fused; these
- * kernels compute the normalised values and the gradient through the statistics. Each worker passes its own
+ * channels over batch, height and width). These kernels fold the statistics and gamma, beta into one
+ * {@code scale x + shift} per channel, which the generated epilogue applies together with the activation in one
+ * pass over the input: the normalised values are never stored, and the backward pass computes them again from the
+ * input, with the gradient through the statistics. Each worker passes its own
  * rows; the per-channel sums are combined over the workers ({@link Worker#allReduce}) so the statistics are the
  * whole batch's.
  *
@@ -45,30 +47,32 @@ public final class Normalization {
     }
 
     /**
-     * Training mode: normalises this worker's {@code rows} with the statistics of all {@code totalRows}, writes
-     * {@code xhat}, and on worker 0 keeps {@code 1/sqrt(var + eps)} per channel in {@code invStd} for the backward
-     * pass and moves the running statistics (unbiased variance) by {@code momentum}.
+     * Training mode: the statistics of all {@code totalRows} (each worker passes its own {@code rows}), folded
+     * with gamma and beta into {@code y = scale x + shift} per channel. Worker 0 writes {@code mean},
+     * {@code invStd} ({@code 1/sqrt(var + eps)}, for the backward pass), {@code scale} and {@code shift}, and
+     * moves the running statistics (unbiased variance) by {@code momentum}; every worker returns after they are
+     * written. The generated epilogue then applies the transform and the activation in one pass over {@code x}.
      */
-    public static void normalizeTraining(FloatBuffer x, int xOff, int rows, int totalRows, int channels,
-                                         float epsilon, float momentum, FloatBuffer xhat, int xhatOff,
-                                         float[] invStd, FloatBuffer running, int meanOff, int varOff,
-                                         Worker worker) {
+    public static void training(FloatBuffer x, int xOff, int rows, int totalRows, int channels, float epsilon,
+                                float momentum, FloatBuffer params, int gammaOff, int betaOff, float[] mean,
+                                float[] invStd, float[] scale, float[] shift, FloatBuffer running, int meanOff,
+                                int varOff, Worker worker) {
         int block = blockRows(channels);
         int span = block * channels;
         float[] v = Scratch.get(0, span);
-        float[] shift = Scratch.get(1, span);
+        float[] shiftTiled = Scratch.get(1, span);
         float[] sum = Scratch.get(2, span);
         float[] squares = Scratch.get(3, span);
-        float[] shiftOne = Scratch.get(4, channels);
-        running.get(meanOff, shiftOne, 0, channels);
-        tile(shiftOne, channels, shift, block);
+        float[] around = Scratch.get(4, channels);
+        running.get(meanOff, around, 0, channels);
+        tile(around, channels, shiftTiled, block);
         Arrays.fill(sum, 0, span, 0f);
         Arrays.fill(squares, 0, span, 0f);
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             x.get(xOff + first * channels, v, 0, length);
             for (int i = 0; i < length; i++) {
-                float d = v[i] - shift[i];
+                float d = v[i] - shiftTiled[i];
                 sum[i] += d;
                 squares[i] += d * d;
             }
@@ -77,55 +81,34 @@ public final class Normalization {
         fold(sum, block, channels, sums, 0);
         fold(squares, block, channels, sums, channels);
         worker.allReduce(sums, 2 * channels);
-        float[] mean = Scratch.get(5, channels);
-        float[] inv = shiftOne;
-        for (int ch = 0; ch < channels; ch++) {
-            double shifted = sums[ch] / totalRows;
-            double m = shiftOne[ch] + shifted;
-            double biased = Math.max(sums[channels + ch] / totalRows - shifted * shifted, 0.0);
-            mean[ch] = (float) m;
-            inv[ch] = (float) (1.0 / Math.sqrt(biased + epsilon));
-            if (worker.index() == 0) {
-                invStd[ch] = inv[ch];
+        if (worker.index() == 0) {
+            for (int ch = 0; ch < channels; ch++) {
+                double shifted = sums[ch] / totalRows;
+                double m = around[ch] + shifted;
+                double biased = Math.max(sums[channels + ch] / totalRows - shifted * shifted, 0.0);
+                mean[ch] = (float) m;
+                invStd[ch] = (float) (1.0 / Math.sqrt(biased + epsilon));
+                scale[ch] = params.get(gammaOff + ch) * invStd[ch];
+                shift[ch] = params.get(betaOff + ch) - mean[ch] * scale[ch];
                 double unbiased = totalRows > 1 ? biased * totalRows / (totalRows - 1) : biased;
                 running.put(meanOff + ch, (float) ((1 - momentum) * running.get(meanOff + ch) + momentum * m));
                 running.put(varOff + ch, (float) ((1 - momentum) * running.get(varOff + ch) + momentum * unbiased));
             }
         }
-        normalize(x, xOff, rows, channels, xhat, xhatOff, mean, inv);
+        worker.barrier();
     }
 
-    /** {@code xhat = (x - mean) inv}, a block of rows at a time. */
-    private static void normalize(FloatBuffer x, int xOff, int rows, int channels, FloatBuffer xhat, int xhatOff,
-                                  float[] mean, float[] inv) {
-        int block = blockRows(channels);
-        int span = block * channels;
-        float[] v = Scratch.get(0, span);
-        float[] meanTiled = Scratch.get(1, span);
-        float[] invTiled = Scratch.get(2, span);
-        tile(mean, channels, meanTiled, block);
-        tile(inv, channels, invTiled, block);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            x.get(xOff + first * channels, v, 0, length);
-            for (int i = 0; i < length; i++) {
-                v[i] = (v[i] - meanTiled[i]) * invTiled[i];
+    /** Inference mode: {@code scale} and {@code shift} from the running statistics (worker 0 writes them). */
+    public static void inference(FloatBuffer params, int gammaOff, int betaOff, int channels, float epsilon,
+                                 float[] scale, float[] shift, FloatBuffer running, int meanOff, int varOff,
+                                 Worker worker) {
+        if (worker.index() == 0) {
+            for (int ch = 0; ch < channels; ch++) {
+                scale[ch] = (float) (params.get(gammaOff + ch) / Math.sqrt(running.get(varOff + ch) + epsilon));
+                shift[ch] = params.get(betaOff + ch) - running.get(meanOff + ch) * scale[ch];
             }
-            xhat.put(xhatOff + first * channels, v, 0, length);
         }
-    }
-
-    /** Inference mode: normalises with the running statistics. */
-    public static void normalizeInference(FloatBuffer x, int xOff, int rows, int channels, float epsilon,
-                                          FloatBuffer xhat, int xhatOff, FloatBuffer running, int meanOff,
-                                          int varOff) {
-        float[] mean = Scratch.get(4, channels);
-        float[] inv = Scratch.get(5, channels);
-        running.get(meanOff, mean, 0, channels);
-        for (int ch = 0; ch < channels; ch++) {
-            inv[ch] = (float) (1.0 / Math.sqrt(running.get(varOff + ch) + epsilon));
-        }
-        normalize(x, xOff, rows, channels, xhat, xhatOff, mean, inv);
+        worker.barrier();
     }
 
     /**
@@ -133,24 +116,31 @@ public final class Normalization {
      * their part of the gamma and beta gradients to {@code grads} and writes
      * {@code dx = gamma invStd / m (m dy - sum dy - xhat sum(dy xhat))}, the sums over all {@code totalRows}.
      */
-    public static void backward(FloatBuffer dy, int dyOff, FloatBuffer xhat, int xhatOff, int rows, int totalRows,
-                                int channels, FloatBuffer params, int gammaOff, float[] invStd, FloatBuffer grads,
-                                int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
+    public static void backward(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows, int totalRows,
+                                int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
+                                FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff,
+                                Worker worker) {
         int block = blockRows(channels);
         int span = block * channels;
         float[] g = Scratch.get(0, span);
         float[] h = Scratch.get(1, span);
         float[] sum = Scratch.get(2, span);
         float[] products = Scratch.get(3, span);
+        float[] meanTiled = Scratch.get(4, span);
+        float[] invTiled = Scratch.get(5, span);
+        tile(mean, channels, meanTiled, block);
+        tile(invStd, channels, invTiled, block);
         Arrays.fill(sum, 0, span, 0f);
         Arrays.fill(products, 0, span, 0f);
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             dy.get(dyOff + first * channels, g, 0, length);
-            xhat.get(xhatOff + first * channels, h, 0, length);
+            x.get(xOff + first * channels, h, 0, length);
             for (int i = 0; i < length; i++) {
+                // the normalised value, again from x: it is not stored
+                float xhat = (h[i] - meanTiled[i]) * invTiled[i];
                 sum[i] += g[i];
-                products[i] += g[i] * h[i];
+                products[i] += g[i] * xhat;
             }
         }
         double[] sums = worker.doubles(2 * channels);
@@ -161,29 +151,28 @@ public final class Normalization {
             grads.put(dGammaOff + ch, grads.get(dGammaOff + ch) + (float) sums[channels + ch]);
         }
         worker.allReduce(sums, 2 * channels);
-        float[] scale = Scratch.get(4, channels);
-        float[] meanDy = Scratch.get(5, channels);
+        // per channel: gamma invStd, the mean of dy, the mean of dy xhat; tiled into the accumulators' arrays
+        float[] perChannel = Scratch.get(6, 3 * channels);
         for (int ch = 0; ch < channels; ch++) {
-            scale[ch] = params.get(gammaOff + ch) * invStd[ch];
-            meanDy[ch] = (float) (sums[ch] / totalRows);
+            perChannel[ch] = params.get(gammaOff + ch) * invStd[ch];
+            perChannel[channels + ch] = (float) (sums[ch] / totalRows);
+            perChannel[2 * channels + ch] = (float) (sums[channels + ch] / totalRows);
         }
-        // the tiles reuse the accumulators' arrays, and scale's once it is tiled
         float[] scaleTiled = sum;
         float[] meanDyTiled = products;
-        tile(scale, channels, scaleTiled, block);
-        tile(meanDy, channels, meanDyTiled, block);
-        float[] meanDyXhatTiled = Scratch.get(4, span);
+        float[] meanDyXhatTiled = Scratch.get(7, span);
         for (int r = 0; r < block; r++) {
-            for (int ch = 0; ch < channels; ch++) {
-                meanDyXhatTiled[r * channels + ch] = (float) (sums[channels + ch] / totalRows);
-            }
+            System.arraycopy(perChannel, 0, scaleTiled, r * channels, channels);
+            System.arraycopy(perChannel, channels, meanDyTiled, r * channels, channels);
+            System.arraycopy(perChannel, 2 * channels, meanDyXhatTiled, r * channels, channels);
         }
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             dy.get(dyOff + first * channels, g, 0, length);
-            xhat.get(xhatOff + first * channels, h, 0, length);
+            x.get(xOff + first * channels, h, 0, length);
             for (int i = 0; i < length; i++) {
-                g[i] = scaleTiled[i] * (g[i] - meanDyTiled[i] - h[i] * meanDyXhatTiled[i]);
+                float xhat = (h[i] - meanTiled[i]) * invTiled[i];
+                g[i] = scaleTiled[i] * (g[i] - meanDyTiled[i] - xhat * meanDyXhatTiled[i]);
             }
             dx.put(dxOff + first * channels, g, 0, length);
         }

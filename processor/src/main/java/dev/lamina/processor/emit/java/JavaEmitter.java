@@ -70,9 +70,12 @@ public final class JavaEmitter {
         }
         for (Node node : graph.layers()) {
             if (node.op() instanceof Op.BatchNorm) {
-                type.addField(FieldSpec.builder(float[].class, LayerCode.invStdField(node), Modifier.PRIVATE,
-                                Modifier.FINAL)
-                        .initializer("new float[$L]", node.in().channels()).build());
+                // the batch's statistics, kept for the backward pass, and the transform the epilogue applies
+                for (String part : List.of("Mean", "InvStd", "Scale", "Shift")) {
+                    type.addField(FieldSpec.builder(float[].class, LayerCode.normField(node, part), Modifier.PRIVATE,
+                                    Modifier.FINAL)
+                            .initializer("new float[$L]", node.in().channels()).build());
+                }
             }
         }
         type.addMethod(constructor());
@@ -140,7 +143,6 @@ public final class JavaEmitter {
             regions.put(plan.output().get(node.id()), name);
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
-            region(regions, docs, plan.normalized(), node, "NORMALIZED", "normalised values");
             MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
             if (recurrent != null) {
                 int steps = node.in().steps();

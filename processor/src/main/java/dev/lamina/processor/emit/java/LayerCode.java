@@ -158,14 +158,16 @@ final class LayerCode {
             int spatial = node.in().image() ? node.in().spatial() : 1;
             String rows = spatial == 1 ? "rows" : "rows * " + spatial;
             String total = spatial == 1 ? "n" : "n * " + spatial;
-            b.addStatement("int normalized = $L", slice(Names.constant(node, "NORMALIZED"), node.out().size()));
             b.beginControlFlow("if (training)");
-            b.addStatement("$T.normalizeTraining(a, in, $L, $L, $L, $Lf, $Lf, a, normalized, $L, stats, $L, $L, "
-                    + "worker)", NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
-                    invStdField(node), Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
+            b.addStatement("$T.training(a, in, $L, $L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
+                    NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
+                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
+                    normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
+                    Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
             b.nextControlFlow("else");
-            b.addStatement("$T.normalizeInference(a, in, $L, $L, $Lf, a, normalized, stats, $L, $L)", NORMALIZATION,
-                    rows, ch, (float) bn.epsilon(), Names.constant(node, "RUNNING_MEAN"),
+            b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
+                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), ch, (float) bn.epsilon(),
+                    normField(node, "Scale"), normField(node, "Shift"), Names.constant(node, "RUNNING_MEAN"),
                     Names.constant(node, "RUNNING_VAR"));
             b.endControlFlow();
             epilogue(b, node, rows, ch, true, bn.activation());
@@ -250,8 +252,7 @@ final class LayerCode {
         boolean batchNorm = node.op() instanceof Op.BatchNorm;
         String value;
         if (batchNorm) {
-            value = "p.get(" + Names.constant(node, "WEIGHT") + " + j) * a.get(normalized + at + j) + p.get("
-                    + Names.constant(node, "BIAS") + " + j)";
+            value = normField(node, "Scale") + "[j] * a.get(in + at + j) + " + normField(node, "Shift") + "[j]";
         } else {
             value = bias ? "a.get(out + at + j) + p.get(" + Names.constant(node, "BIAS") + " + j)"
                     : "a.get(out + at + j)";
@@ -307,15 +308,17 @@ final class LayerCode {
                 b.addStatement("float[] scale = worker.block(2)");
             }
             b.beginControlFlow("for (int r = 0; r < blockRows; r++)");
-            b.addStatement("p.get($L, shift, r * $L, $L)", Names.constant(node, "BIAS"), cols, cols);
             if (batchNorm) {
-                b.addStatement("p.get($L, scale, r * $L, $L)", Names.constant(node, "WEIGHT"), cols, cols);
+                b.addStatement("System.arraycopy($L, 0, shift, r * $L, $L)", normField(node, "Shift"), cols, cols);
+                b.addStatement("System.arraycopy($L, 0, scale, r * $L, $L)", normField(node, "Scale"), cols, cols);
+            } else {
+                b.addStatement("p.get($L, shift, r * $L, $L)", Names.constant(node, "BIAS"), cols, cols);
             }
             b.endControlFlow();
         }
         b.beginControlFlow("for (int r = 0, total = $L; r < total; r += blockRows)", rows);
         b.addStatement("int length = Math.min(blockRows, total - r) * $L", cols);
-        b.addStatement("a.get($L + r * $L, v, 0, length)", batchNorm ? "normalized" : "out", cols);
+        b.addStatement("a.get($L + r * $L, v, 0, length)", batchNorm ? "in" : "out", cols);
         b.beginControlFlow("for (int i = 0; i < length; i++)");
         String value = batchNorm ? "scale[i] * v[i] + shift[i]" : bias ? "v[i] + shift[i]" : "v[i]";
         b.addStatement("float u = $L", value);
@@ -434,11 +437,11 @@ final class LayerCode {
             int spatial = node.in().image() ? node.in().spatial() : 1;
             String rows = spatial == 1 ? "rows" : "rows * " + spatial;
             String total = spatial == 1 ? "n" : "n * " + spatial;
-            b.addStatement("int normalized = $L", slice(Names.constant(node, "NORMALIZED"), node.out().size()));
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             activationBackward(b, node, bn.activation(), "rows * " + node.out().size());
-            b.addStatement("$T.backward(a, delta, a, normalized, $L, $L, $L, p, $L, $L, g, $L, $L, a, deltaIn, worker)",
-                    NORMALIZATION, rows, total, node.in().channels(), weight, invStdField(node), weight,
-                    Names.constant(node, "BIAS"));
+            b.addStatement("$T.backward(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, g, $L, $L, a, deltaIn, worker)",
+                    NORMALIZATION, rows, total, node.in().channels(), weight, normField(node, "Mean"),
+                    normField(node, "InvStd"), weight, Names.constant(node, "BIAS"));
         } else if (op instanceof Op.Dropout) {
             b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
             b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
@@ -508,7 +511,8 @@ final class LayerCode {
         b.endControlFlow();
     }
 
-    static String invStdField(Node node) {
-        return Names.field(node) + "InvStd";
+    /** A batch norm's per-channel array {@code part}: Mean, InvStd, Scale or Shift. */
+    static String normField(Node node, String part) {
+        return Names.field(node) + part;
     }
 }
