@@ -161,4 +161,76 @@ class DiagnosticsTest {
         assertThat(compile(src)).hadErrorContaining("network class Inner is an inner class of Net; make it static")
                 .inFile(src).onLine(5);
     }
+
+    @Test
+    void residualShapeChangeWithProjectionForbidden() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {8, 10, 10})",                           // 4
+                "abstract class Net {",                                    // 5
+                "  @Residual(filters = 8) Layer keep;",                    // 6
+                "  @Residual(filters = 16, stride = 2, projection = false) Layer down;", // 7
+                "  @Dense(units = 2) Layer out;",                          // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("residual block 'down' cannot add its shortcut [8, 10, 10] to its output "
+                + "[16, 5, 5]: the shapes differ and projection = false forbids the 1x1 convolution + batch norm that "
+                + "would match them").inFile(src).onLine(7);
+    }
+
+    @Test
+    void recurrentLayerFedANonSequence() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @LSTM(units = 4) Layer rnn;",                           // 6
+                "  @Dense(units = 2) Layer out;",                          // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'rnn' (LSTM) is recurrent and needs a sequence input [steps, features] "
+                + "(declare @Network(steps = ...) or stack it on a recurrent layer with returnSequences = true), but "
+                + "its input is the image [1, 8, 8]").inFile(src).onLine(6);
+    }
+
+    @Test
+    void convolutionFedASequence() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {5}, steps = 7)",                        // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer c;",               // 6
+                "  @Dense(units = 2) Layer out;",                          // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'c' (Conv) needs an image input [channels, height, width], but its input "
+                + "is the sequence [7 steps, 5]").inFile(src).onLine(6);
+    }
+
+    @Test
+    void sequenceInputWithImageShape() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8}, steps = 4)",                  // 4
+                "abstract class Net {",                                    // 5
+                "  @LSTM(units = 4) Layer rnn;",                           // 6
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("a sequence input (steps = 4) takes the features of one step, {features}, "
+                + "found input [1, 8, 8]").inFile(src).onLine(4);
+    }
+
+    @Test
+    void residualFiltersNotPositive() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4, 6, 6})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Residual(filters = 0) Layer r;",                       // 6
+                "  @Dense(units = 2) Layer out;",                          // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("filters of 'r' (Residual) must be positive, found 0").inFile(src)
+                .onLine(6);
+    }
 }
