@@ -28,7 +28,7 @@ final class LayerFitsInput implements Rule {
                         + "' cannot add its shortcut " + shortcut + " to its output " + node.in()
                         + ": the shapes differ and projection = false forbids the 1x1 convolution + batch norm that"
                         + " would match them");
-            } else if (node.op() instanceof Op.Lstm) {
+            } else if (node.op() instanceof Op.Recurrent) {
                 d.error(node, name + " is recurrent and needs a sequence input [steps, features] (declare "
                         + "@Network(steps = ...) or stack it on a recurrent layer with returnSequences = true), but "
                         + "its input is " + describe(node.in()));

@@ -31,7 +31,7 @@ final class PositiveSizes implements Rule {
                 positive(d, node, "filters", res.filters());
                 positive(d, node, "stride", res.stride());
                 positive(d, node, "repeat", res.repeat());
-            } else if (op instanceof Op.Lstm lstm) {
+            } else if (op instanceof Op.Recurrent lstm) {
                 positive(d, node, "units", lstm.units());
             } else if (op instanceof Op.Dropout drop) {
                 if (!(drop.rate() >= 0 && drop.rate() < 1)) {

@@ -114,10 +114,27 @@ public sealed interface Op {
         }
     }
 
-    /** An LSTM over a sequence; {@code sequences}: output every step's hidden state, not only the last. */
-    record Lstm(int units, boolean sequences) implements Op {
+    /** The recurrent cells, with their gate blocks per unit. */
+    enum Cell {
+        LSTM(4), GRU(3), RNN(1);
+
+        private final int gates;
+
+        Cell(int gates) {
+            this.gates = gates;
+        }
+
+        public int gates() {
+            return gates;
+        }
+    }
+
+    /**
+     * A recurrent layer over a sequence; {@code sequences}: output every step's hidden state, not only the last.
+     */
+    record Recurrent(Cell cell, int units, boolean sequences) implements Op {
         public String kind() {
-            return "LSTM";
+            return cell.name();
         }
     }
 

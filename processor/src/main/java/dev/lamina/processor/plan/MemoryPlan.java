@@ -1,5 +1,6 @@
 package dev.lamina.processor.plan;
 
+import dev.lamina.processor.graph.Op;
 import java.util.List;
 import java.util.Map;
 
@@ -31,11 +32,24 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
                          List<TensorSlot> buffers) {
 
     /**
-     * An LSTM's regions, per sample: its gates {@code [steps, 4 units]} (activations, then their gradients), cell
-     * states and hidden states {@code [steps, units]} each; {@code hidden} is the output region when the layer
-     * returns sequences.
+     * A recurrent layer's regions, per sample, each {@code [steps, ...]}: its gates (activations, then their
+     * gradients), its per-step state ({@code -1} when it has none: an LSTM's cells, a GRU's recurrent
+     * projections) and its hidden states ({@code hidden} is the output region when the layer returns sequences).
      */
-    public record RecurrentRegions(int gates, int cells, int hidden) {
+    public record RecurrentRegions(int gates, int state, int hidden) {
+        /** Floats per step of the per-step state. */
+        public static int stateSize(Op.Recurrent layer) {
+            return switch (layer.cell()) {
+                case LSTM -> layer.units();
+                case GRU -> 3 * layer.units();
+                case RNN -> 0;
+            };
+        }
+
+        /** The state region's name in generated code. */
+        public static String stateName(Op.Recurrent layer) {
+            return layer.cell() == Op.Cell.LSTM ? "CELLS" : "PROJECTIONS";
+        }
     }
 
     /**

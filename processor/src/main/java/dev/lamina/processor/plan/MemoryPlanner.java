@@ -79,9 +79,9 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
-            } else if (op instanceof Op.Lstm l) {
+            } else if (op instanceof Op.Recurrent l) {
                 int features = node.in().features();
-                int gates = 4 * l.units();
+                int gates = l.cell().gates() * l.units();
                 // PyTorch's U(-1/sqrt(H), 1/sqrt(H)) has this standard deviation; biases start at zero
                 double std = 1 / Math.sqrt(3.0 * l.units());
                 parameters.add(new TensorSlot(node.name() + ".weight_ih", "WEIGHT", new int[] {gates, features},
@@ -99,14 +99,18 @@ public final class MemoryPlanner {
                 int steps = node.in().steps();
                 int gateRegion = arena;
                 arena += steps * gates;
-                int cellRegion = arena;
-                arena += steps * l.units();
+                int stateRegion = -1;
+                int stateSize = MemoryPlan.RecurrentRegions.stateSize(l);
+                if (stateSize > 0) {
+                    stateRegion = arena;
+                    arena += steps * stateSize;
+                }
                 int hiddenRegion = output.get(node.id());
                 if (!l.sequences()) {
                     hiddenRegion = arena;
                     arena += steps * l.units();
                 }
-                recurrent.put(node.id(), new MemoryPlan.RecurrentRegions(gateRegion, cellRegion, hiddenRegion));
+                recurrent.put(node.id(), new MemoryPlan.RecurrentRegions(gateRegion, stateRegion, hiddenRegion));
             } else if (op instanceof Op.BatchNorm) {
                 int ch = node.in().channels();
                 parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {ch}, params, 0,

@@ -5,7 +5,9 @@ import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
+import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.Residual;
@@ -39,7 +41,7 @@ public final class NetworkReader {
 
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
-                    LSTM.class, Residual.class);
+                    LSTM.class, GRU.class, RNN.class, Residual.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -204,7 +206,15 @@ public final class NetworkReader {
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);
-            return new Op.Lstm(l.units(), l.returnSequences());
+            return new Op.Recurrent(Op.Cell.LSTM, l.units(), l.returnSequences());
+        }
+        if (kind == GRU.class) {
+            GRU g = field.getAnnotation(GRU.class);
+            return new Op.Recurrent(Op.Cell.GRU, g.units(), g.returnSequences());
+        }
+        if (kind == RNN.class) {
+            RNN r = field.getAnnotation(RNN.class);
+            return new Op.Recurrent(Op.Cell.RNN, r.units(), r.returnSequences());
         }
         if (kind == Dropout.class) {
             return new Op.Dropout(field.getAnnotation(Dropout.class).rate());

@@ -51,7 +51,7 @@ public final class ShapeInference {
         if (op instanceof Op.Dense d) {
             return in.image() || in.sequence() ? null : Shape.vector(d.units());
         }
-        if (op instanceof Op.Lstm l) {
+        if (op instanceof Op.Recurrent l) {
             if (!in.sequence()) {
                 return null;
             }

@@ -13,6 +13,8 @@ import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
 import dev.lamina.processor.nets.GradNets_BottlenecksNet;
+import dev.lamina.processor.nets.GradNets_ElmanThenGatedNet;
+import dev.lamina.processor.nets.GradNets_GatedThenElmanNet;
 import dev.lamina.processor.nets.GradNets_RecurrentNet;
 import dev.lamina.processor.nets.GradNets_ResidualsNet;
 import dev.lamina.processor.nets.GradNets_ResidualsUnfusedNet;
@@ -94,6 +96,18 @@ class GradientCheckTest {
     void lstmThroughTime() {
         Model m = GradNets_RecurrentNet.create(13);
         assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void gruSequenceIntoElmanRnn() {
+        Model m = GradNets_GatedThenElmanNet.create(18);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void elmanSequenceIntoGru() {
+        Model m = GradNets_ElmanThenGatedNet.create(19);
+        assertGradients(m, 3, Fixtures.gaussian(3 * 2, 9));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
+import dev.lamina.processor.nets.GradNets_GatedThenElmanNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_ResidualsNet;
 import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
@@ -48,6 +49,11 @@ class WorkerCountTest {
     @Test
     void wideRows() {
         assertSplitInvariant(() -> GradNets_WideRowsNet.create(6), 5);
+    }
+
+    @Test
+    void gruAndElmanRnn() {
+        assertSplitInvariant(() -> GradNets_GatedThenElmanNet.create(9), 5);
     }
 
     @Test

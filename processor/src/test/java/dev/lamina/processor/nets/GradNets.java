@@ -6,7 +6,9 @@ import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
+import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
@@ -173,5 +175,21 @@ public final class GradNets {
     public abstract static class Bottlenecks {
         @Residual(filters = 2, repeat = 2, block = ResidualBlock.BOTTLENECK, activation = Activation.ELU) Layer stage;
         @Dense(units = 2) Layer out;
+    }
+
+    /** A GRU returning its sequence into an Elman RNN that returns its last state. */
+    @Network(input = {3}, steps = 5)
+    public abstract static class GatedThenElman {
+        @GRU(units = 4, returnSequences = true) Layer gru;
+        @RNN(units = 3) Layer rnn;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** An Elman RNN returning its sequence into a GRU that returns its last state. */
+    @Network(input = {2}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class ElmanThenGated {
+        @RNN(units = 3, returnSequences = true) Layer rnn;
+        @GRU(units = 4) Layer gru;
+        @Dense(units = 2, activation = Activation.TANH) Layer out;
     }
 }

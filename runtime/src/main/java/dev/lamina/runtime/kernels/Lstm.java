@@ -26,37 +26,15 @@ public final class Lstm {
     private Lstm() {
     }
 
-    /** The sizes of one LSTM layer: steps, input features, hidden units. */
-    public record Geometry(int steps, int features, int units) {
-        int gates() {
-            return 4 * units;
-        }
-
-        /** Offset of weight_hh from weight_ih. */
-        int recurrentWeights() {
-            return gates() * features;
-        }
-
-        /** Offset of bias_ih from weight_ih. */
-        int inputBias() {
-            return recurrentWeights() + gates() * units;
-        }
-
-        /** Offset of bias_hh from weight_ih. */
-        int recurrentBias() {
-            return inputBias() + gates();
-        }
-    }
-
     /**
      * The forward pass of {@code rows} samples whose inputs start at {@code x}. When {@code out >= 0} the last
      * hidden state is also copied there ({@code [rows, H]}).
      */
-    public static void forward(Geometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
+    public static void forward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
                                int cells, int hidden, int out) {
         int steps = g.steps();
         int units = g.units();
-        int width = g.gates();
+        int width = g.width();
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units);
@@ -134,12 +112,12 @@ public final class Lstm {
      * {@code grads} from {@code w} (the parameters' layout), and writes the gradient with respect to the input to
      * {@code dx} when it is not negative. The gates region ends up holding the gates' pre-activation gradients.
      */
-    public static void backward(Geometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
+    public static void backward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
                                 int cells, int hidden, int delta, boolean sequences, Memory grads, int dx,
                                 Worker worker) {
         int steps = g.steps();
         int units = g.units();
-        int width = g.gates();
+        int width = g.width();
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         Memory recurrent = worker.scratch(0, rows * units);

@@ -145,15 +145,20 @@ public final class JavaEmitter {
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
             MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
             if (recurrent != null) {
+                Op.Recurrent layer = (Op.Recurrent) node.op();
                 int steps = node.in().steps();
                 String gates = Names.constant(node, "GATES");
                 regions.put(recurrent.gates(), gates);
                 docs.put(gates, "Arena offset (per sample) of " + node.name() + "'s gates [" + steps + " steps, "
-                        + 4 * ((Op.Lstm) node.op()).units() + "]: activations i, f, g, o, then their gradients.");
-                String cells = Names.constant(node, "CELLS");
-                regions.put(recurrent.cells(), cells);
-                docs.put(cells, "Arena offset (per sample) of " + node.name() + "'s cell states.");
-                if (!((Op.Lstm) node.op()).sequences()) {
+                        + layer.cell().gates() * layer.units() + "]: activations, then their gradients.");
+                if (recurrent.state() >= 0) {
+                    String state = Names.constant(node, MemoryPlan.RecurrentRegions.stateName(layer));
+                    regions.put(recurrent.state(), state);
+                    docs.put(state, "Arena offset (per sample) of " + node.name() + "'s "
+                            + (layer.cell() == Op.Cell.LSTM ? "cell states." : "recurrent projections, then their "
+                            + "gradients."));
+                }
+                if (!layer.sequences()) {
                     String hidden = Names.constant(node, "HIDDEN");
                     regions.put(recurrent.hidden(), hidden);
                     docs.put(hidden, "Arena offset (per sample) of " + node.name() + "'s hidden states, every step.");
@@ -180,12 +185,12 @@ public final class JavaEmitter {
                     "Index-arena offset (per sample) of " + pool + "'s argmax positions."));
         }
         for (Node node : graph.layers()) {
-            if (node.op() instanceof Op.Lstm l) {
-                type.addField(FieldSpec.builder(LayerCode.LSTM_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
-                                Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of $L: steps, input features, units.\n", node.name())
-                        .initializer("new $T($L, $L, $L)", LayerCode.LSTM_GEOMETRY, node.in().steps(),
-                                node.in().features(), l.units())
+            if (node.op() instanceof Op.Recurrent l) {
+                type.addField(FieldSpec.builder(LayerCode.RECURRENT_GEOMETRY, LayerCode.geometry(node),
+                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Sizes of $L: steps, input features, units, gates.\n", node.name())
+                        .initializer("new $T($L, $L, $L, $L)", LayerCode.RECURRENT_GEOMETRY, node.in().steps(),
+                                node.in().features(), l.units(), l.cell().gates())
                         .build());
             }
             if (node.op() instanceof Op.Conv c) {

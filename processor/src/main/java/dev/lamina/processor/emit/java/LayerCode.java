@@ -30,10 +30,12 @@ final class LayerCode {
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
     static final ClassName LSTM = ClassName.get("dev.lamina.runtime.kernels", "Lstm");
+    static final ClassName GRU = ClassName.get("dev.lamina.runtime.kernels", "Gru");
+    static final ClassName ELMAN_RNN = ClassName.get("dev.lamina.runtime.kernels", "ElmanRnn");
     static final ClassName SQUASH = ClassName.get("dev.lamina.runtime.kernels", "Squash");
     /** Runtime classes that expressions written as strings may name. */
     private static final Pattern RUNTIME_CLASS = Pattern.compile("\\b(Rng|Squash)\\.");
-    static final ClassName LSTM_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "Lstm", "Geometry");
+    static final ClassName RECURRENT_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "RecurrentGeometry");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
     static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
     /** {@code Worker.BLOCK} (the processor does not depend on the runtime): rows wider than this are not blocked. */
@@ -138,10 +140,17 @@ final class LayerCode {
             if (!add.activation().isIdentity()) {
                 blockedActivation(b, add.activation(), "rows * " + node.out().size());
             }
-        } else if (op instanceof Op.Lstm l) {
+        } else if (op instanceof Op.Recurrent l) {
             recurrentRegions(b, node, l);
-            b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L)", LSTM,
-                    geometry(node), Names.constant(node, "WEIGHT_IH"), l.sequences() ? "-1" : "out");
+            String last = l.sequences() ? "-1" : "out";
+            switch (l.cell()) {
+                case LSTM -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L)",
+                        LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), last);
+                case GRU -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, projections, hidden, "
+                        + "$L)", GRU, geometry(node), Names.constant(node, "WEIGHT_IH"), last);
+                case RNN -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, hidden, $L)", ELMAN_RNN,
+                        geometry(node), Names.constant(node, "WEIGHT_IH"), last);
+            }
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 maxPoolForward(b, node, p, node.in(), "in");
@@ -199,11 +208,16 @@ final class LayerCode {
         b.endControlFlow();
     }
 
-    /** Where this worker's rows of an LSTM's gates, cells and hidden states start (the output, for sequences). */
-    private static void recurrentRegions(CodeBlock.Builder b, Node node, Op.Lstm l) {
+    /** Where this worker's rows of a recurrent layer's regions start (the hidden states: the output, for sequences). */
+    private static void recurrentRegions(CodeBlock.Builder b, Node node, Op.Recurrent l) {
         int steps = node.in().steps();
-        b.addStatement("int gates = $L", slice(Names.constant(node, "GATES"), steps * 4 * l.units()));
-        b.addStatement("int cells = $L", slice(Names.constant(node, "CELLS"), steps * l.units()));
+        b.addStatement("int gates = $L", slice(Names.constant(node, "GATES"), steps * l.cell().gates() * l.units()));
+        int stateSize = MemoryPlan.RecurrentRegions.stateSize(l);
+        if (stateSize > 0) {
+            String name = MemoryPlan.RecurrentRegions.stateName(l);
+            b.addStatement("int $L = $L", name.toLowerCase(java.util.Locale.ROOT),
+                    slice(Names.constant(node, name), steps * stateSize));
+        }
         if (l.sequences()) {
             b.addStatement("int hidden = out");
         } else {
@@ -412,15 +426,25 @@ final class LayerCode {
             b.addStatement("$T.backward($L, arena, in, rows, arena, $L, params, $L, grads, $L, $L, worker)",
                     CONVOLUTION, geometry(node), sumsGradient, weight, weight,
                     needInputGradient ? "arena, deltaIn" : "null, 0");
-        } else if (op instanceof Op.Lstm l) {
+        } else if (op instanceof Op.Recurrent l) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             if (l.sequences()) {
                 b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
             }
             recurrentRegions(b, node, l);
-            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, cells, hidden, delta, $L, grads, $L, "
-                    + "worker)", LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), l.sequences(),
-                    needInputGradient ? "deltaIn" : "-1");
+            String dx = needInputGradient ? "deltaIn" : "-1";
+            String state = switch (l.cell()) {
+                case LSTM -> "cells, ";
+                case GRU -> "projections, ";
+                case RNN -> "";
+            };
+            ClassName kernel = switch (l.cell()) {
+                case LSTM -> LSTM;
+                case GRU -> GRU;
+                case RNN -> ELMAN_RNN;
+            };
+            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, $Lhidden, delta, $L, grads, $L, "
+                    + "worker)", kernel, geometry(node), Names.constant(node, "WEIGHT_IH"), state, l.sequences(), dx);
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));

@@ -1,0 +1,22 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * An Elman recurrent layer over a sequence input: {@code h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)},
+ * weights shared across time, a zero initial state; parameters as PyTorch's {@code nn.RNN}.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface RNN {
+    /** Size of the hidden state; positive. */
+    int units();
+
+    /** {@code false}: the last step's state, {@code [units]}; {@code true}: every step's, {@code [steps, units]}. */
+    boolean returnSequences() default false;
+}
