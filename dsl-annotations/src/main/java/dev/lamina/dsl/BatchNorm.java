@@ -24,4 +24,10 @@ public @interface BatchNorm {
     Activation activation() default Activation.IDENTITY;
 
     double alpha() default Double.NaN;
+
+    /**
+     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
+     * before.
+     */
+    String from() default "";
 }

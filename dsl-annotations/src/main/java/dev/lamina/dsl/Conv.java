@@ -39,4 +39,10 @@ public @interface Conv {
     Init init() default Init.DEFAULT;
 
     double initStd() default 0.01;
+
+    /**
+     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
+     * before.
+     */
+    String from() default "";
 }

@@ -25,4 +25,10 @@ public @interface Dense {
 
     /** Standard deviation for {@link Init#GAUSSIAN}. */
     double initStd() default 0.01;
+
+    /**
+     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
+     * before.
+     */
+    String from() default "";
 }

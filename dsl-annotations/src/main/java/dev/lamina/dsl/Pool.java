@@ -7,8 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Spatial pooling over a {@code [C, H, W]} input, per channel, without padding: windows that do not fit are
- * dropped (floor), as in PyTorch. Overlapping pooling is {@code stride < kernel}.
+ * Spatial pooling over a {@code [C, H, W]} input, per channel: windows that do not fit are dropped (floor), as in
+ * PyTorch. Overlapping pooling is {@code stride < kernel}. Max pooling may pad (with minus infinity: a window
+ * then takes the maximum of the inputs it covers), which keeps the size for a 3x3, stride-1 branch.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
@@ -20,4 +21,13 @@ public @interface Pool {
 
     /** Step between windows; 0 means equal to the kernel (non-overlapping). */
     int stride() default 0;
+
+    /** Padding on each side (max pooling only). */
+    int padding() default 0;
+
+    /**
+     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
+     * before.
+     */
+    String from() default "";
 }

@@ -233,4 +233,50 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("filters of 'r' (Residual) must be positive, found 0").inFile(src)
                 .onLine(6);
     }
+
+    @Test
+    void readingAFieldThatDoesNotExist() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer stem;",            // 6
+                "  @Conv(filters = 4, kernel = 1, from = \"stme\") Layer b;", // 7
+                "  @Dense(units = 2) Layer out;",                          // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'b' reads 'stme', which is not a layer field of Net").inFile(src).onLine(7);
+    }
+
+    @Test
+    void concatenatingALaterField() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer a;",               // 6
+                "  @Concat(of = {\"a\", \"b\"}) Layer joined;",        // 7
+                "  @Conv(filters = 4, kernel = 3) Layer b;",               // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'joined' reads 'b', which is declared after it: a layer can only read "
+                + "layers declared before it").inFile(src).onLine(7);
+    }
+
+    @Test
+    void concatenationOfMismatchedSpatialSizes() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer a;",  // 6
+                "  @Conv(filters = 2, kernel = 3) Layer b;",               // 7
+                "  @Concat(of = {\"a\"}, withPrevious = true) Layer skip;", // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'skip' (Concat) joins images along channels, or vectors: their heights and "
+                + "widths must match, but 'b' is [2, 6, 6], 'a' is [4, 8, 8]").inFile(src).onLine(8);
+    }
 }

@@ -22,7 +22,15 @@ final class LayerFitsInput implements Rule {
                 continue;
             }
             String name = "'" + node.name() + "' (" + node.op().kind() + ")";
-            if (node.op() instanceof Op.Add) {
+            if (node.op() instanceof Op.Concat) {
+                StringBuilder parts = new StringBuilder("'" + graph.node(node.input()).name() + "' is " + node.in());
+                for (int other : node.others()) {
+                    Node part = graph.node(other);
+                    parts.append(", '").append(part.name()).append("' is ").append(part.out());
+                }
+                d.error(node, name + " joins images along channels, or vectors: their heights and widths must "
+                        + "match, but " + parts);
+            } else if (node.op() instanceof Op.Add) {
                 Shape shortcut = graph.node(node.others().get(0)).out();
                 d.error(node, "residual block '" + node.name().substring(0, node.name().lastIndexOf('.'))
                         + "' cannot add its shortcut " + shortcut + " to its output " + node.in()

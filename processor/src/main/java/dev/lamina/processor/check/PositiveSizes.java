@@ -1,5 +1,6 @@
 package dev.lamina.processor.check;
 
+import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -27,6 +28,13 @@ final class PositiveSizes implements Rule {
             } else if (op instanceof Op.Pool p) {
                 positive(d, node, "kernel", p.kernel());
                 positive(d, node, "stride", p.stride());
+                if (p.padding() != 0 && p.poolKind() != PoolKind.MAX) {
+                    d.error(node, "padding of '" + node.name() + "' (" + p.poolKind() + " pool) must be 0: only max"
+                            + " pooling pads, found " + p.padding());
+                } else if (p.padding() < 0 || p.padding() > p.kernel() / 2) {
+                    d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
+                            + p.kernel() / 2 + "), found " + p.padding());
+                }
             } else if (op instanceof Op.Residual res) {
                 positive(d, node, "filters", res.filters());
                 positive(d, node, "stride", res.stride());

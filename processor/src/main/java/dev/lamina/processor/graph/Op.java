@@ -66,7 +66,7 @@ public sealed interface Op {
         }
     }
 
-    record Pool(PoolKind poolKind, int kernel, int stride) implements Op {
+    record Pool(PoolKind poolKind, int kernel, int stride, int padding) implements Op {
         public String kind() {
             return "Pool";
         }
@@ -76,7 +76,7 @@ public sealed interface Op {
          * winners again in the backward pass instead of recording them.
          */
         public boolean isMax2x2() {
-            return poolKind == PoolKind.MAX && kernel == 2 && stride == 2;
+            return poolKind == PoolKind.MAX && kernel == 2 && stride == 2 && padding == 0;
         }
 
         /** Whether the forward pass records each window's winner for the backward pass. */
@@ -104,6 +104,13 @@ public sealed interface Op {
         /** Output channels of each block. */
         public int outChannels() {
             return block == ResidualBlock.BOTTLENECK ? 4 * filters : filters;
+        }
+    }
+
+    /** Joins {@code input} and {@code others} along channels (images) or features (vectors), in that order. */
+    record Concat() implements Op {
+        public String kind() {
+            return "Concat";
         }
     }
 

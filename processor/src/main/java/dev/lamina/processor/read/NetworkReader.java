@@ -1,6 +1,7 @@
 package dev.lamina.processor.read;
 
 import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
@@ -41,7 +42,7 @@ public final class NetworkReader {
 
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
-                    LSTM.class, GRU.class, RNN.class, Residual.class);
+                    LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -78,7 +79,14 @@ public final class NetworkReader {
             }
             ok &= checkField(field, mirror);
             int id = nodes.size();
-            nodes.add(Node.of(id, field.getSimpleName().toString(), op(field, present.get(0)), id - 1));
+            Node node = Node.of(id, field.getSimpleName().toString(), op(field, present.get(0)), id - 1);
+            List<Integer> inputs = inputs(field, mirror, id, fields);
+            if (inputs == null) {
+                ok = false;
+            } else if (!inputs.isEmpty()) {
+                node = node.withInput(inputs.get(0)).withOthers(inputs.subList(1, inputs.size()));
+            }
+            nodes.add(node);
             fields.add(field.getSimpleName().toString());
             origins.put(id, new Origins.Origin(field, mirror));
         }
@@ -93,6 +101,68 @@ public final class NetworkReader {
         Graph graph = new Graph(pkg, type.getQualifiedName().toString(), generatedName(type), network.loss(),
                 network.labelSmoothing(), network.fuse(), nodes, fields);
         return new Result(Optional.of(graph), origins);
+    }
+
+    /**
+     * The node ids a layer reads when it names them ({@code from}, or a concatenation's parts), empty for the
+     * layer declared just before, null after reporting a name that is not an earlier layer field.
+     */
+    private List<Integer> inputs(VariableElement field, AnnotationMirror mirror, int id, List<String> earlier) {
+        List<String> names = new ArrayList<>();
+        Concat concat = field.getAnnotation(Concat.class);
+        if (concat != null) {
+            if (concat.withPrevious()) {
+                if (id == 1) {
+                    error("'" + field.getSimpleName() + "' (Concat) joins the previous layer, but it is the first "
+                            + "layer", field, mirror);
+                    return null;
+                }
+                names.add(earlier.get(earlier.size() - 1));
+            }
+            names.addAll(List.of(concat.of()));
+            if (names.size() < 2) {
+                error("'" + field.getSimpleName() + "' (Concat) needs at least two parts to join, found " + names,
+                        field, mirror);
+                return null;
+            }
+        } else {
+            String from = from(field);
+            if (from.isEmpty()) {
+                return List.of();
+            }
+            names.add(from);
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (String name : names) {
+            int index = earlier.indexOf(name);
+            if (index < 0) {
+                boolean later = ElementFilter.fieldsIn(field.getEnclosingElement().getEnclosedElements()).stream()
+                        .anyMatch(f -> f.getSimpleName().contentEquals(name));
+                error("'" + field.getSimpleName() + "' reads '" + name + "', " + (later
+                        ? "which is declared after it: a layer can only read layers declared before it"
+                        : "which is not a layer field of " + field.getEnclosingElement().getSimpleName()),
+                        field, mirror);
+                return null;
+            }
+            ids.add(index + 1);
+        }
+        return ids;
+    }
+
+    private static String from(VariableElement field) {
+        if (field.getAnnotation(Conv.class) != null) {
+            return field.getAnnotation(Conv.class).from();
+        }
+        if (field.getAnnotation(Dense.class) != null) {
+            return field.getAnnotation(Dense.class).from();
+        }
+        if (field.getAnnotation(Pool.class) != null) {
+            return field.getAnnotation(Pool.class).from();
+        }
+        if (field.getAnnotation(BatchNorm.class) != null) {
+            return field.getAnnotation(BatchNorm.class).from();
+        }
+        return "";
     }
 
     /** {@code Foo -> FooNet}; a nested {@code Outer.Foo -> Outer_FooNet}. */
@@ -193,11 +263,14 @@ public final class NetworkReader {
         }
         if (kind == Pool.class) {
             Pool p = field.getAnnotation(Pool.class);
-            return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride());
+            return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride(), p.padding());
         }
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Concat.class) {
+            return new Op.Concat();
         }
         if (kind == Residual.class) {
             Residual r = field.getAnnotation(Residual.class);

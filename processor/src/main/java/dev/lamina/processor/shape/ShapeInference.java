@@ -6,7 +6,9 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Gives every node its input and output shape, and inserts the implicit flatten before a Dense that follows an
@@ -22,12 +24,16 @@ public final class ShapeInference {
         Node input = graph.input();
         out.add(input);
         int nextId = graph.nodes().stream().mapToInt(Node::id).max().orElse(0) + 1;
-        Shape current = input.out();
+        // the node that now produces each declared node's output (a residual stage's last add)
+        Map<Integer, Node> producer = new HashMap<>();
+        producer.put(input.id(), input);
         for (Node node : graph.layers()) {
-            int from = out.get(out.size() - 1).id();
+            Node source = producer.get(node.input());
+            int from = source.id();
+            Shape current = source.out();
             if (node.op() instanceof Op.Dense && current != null && (current.image() || current.sequence())) {
                 Node flatten = Node.of(nextId++, node.name() + "_flatten", new Op.Flatten(true), from)
-                        .withShapes(current, Shape.vector(current.size()));
+                        .withShapes(current, Shape.vector(current.size())).withOrigin(node.id());
                 out.add(flatten);
                 current = flatten.out();
                 from = flatten.id();
@@ -36,14 +42,34 @@ public final class ShapeInference {
                 List<Node> stage = ResidualExpansion.expand(node, from, current, nextId);
                 out.addAll(stage);
                 nextId += stage.size();
-                current = stage.get(stage.size() - 1).out();
+                producer.put(node.id(), stage.get(stage.size() - 1));
                 continue;
             }
-            Shape result = current == null ? null : outputOf(node.op(), current);
-            out.add(node.withInput(from).withShapes(current, result));
-            current = result;
+            List<Node> parts = new ArrayList<>();
+            for (int other : node.others()) {
+                parts.add(producer.get(other));
+            }
+            Shape result = current == null ? null : node.op() instanceof Op.Concat
+                    ? joined(current, parts.stream().map(Node::out).toList()) : outputOf(node.op(), current);
+            Node shaped = node.withInput(from).withOthers(parts.stream().map(Node::id).toList())
+                    .withShapes(current, result);
+            out.add(shaped);
+            producer.put(node.id(), shaped);
         }
         return graph.withNodes(out);
+    }
+
+    /** The concatenation of {@code first} and {@code rest} along channels or features, or null where it cannot be. */
+    static Shape joined(Shape first, List<Shape> rest) {
+        int channels = first.channels();
+        for (Shape s : rest) {
+            if (s == null || s.image() != first.image() || s.sequence() || first.sequence()
+                    || s.height() != first.height() || s.width() != first.width()) {
+                return null;
+            }
+            channels += s.channels();
+        }
+        return first.image() ? Shape.image(channels, first.height(), first.width()) : Shape.vector(channels);
     }
 
     /** The output shape, or null where the op cannot apply to {@code in}. */
@@ -72,8 +98,8 @@ public final class ShapeInference {
             if (p.poolKind() == PoolKind.GLOBAL_AVERAGE) {
                 return Shape.image(in.channels(), 1, 1);
             }
-            int oh = convolved(in.height(), p.kernel(), p.stride(), 0);
-            int ow = convolved(in.width(), p.kernel(), p.stride(), 0);
+            int oh = convolved(in.height(), p.kernel(), p.stride(), p.padding());
+            int ow = convolved(in.width(), p.kernel(), p.stride(), p.padding());
             return oh < 1 || ow < 1 ? null : Shape.image(in.channels(), oh, ow);
         }
         if (op instanceof Op.Flatten) {

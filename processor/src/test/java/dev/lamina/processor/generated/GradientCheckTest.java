@@ -13,6 +13,8 @@ import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
 import dev.lamina.processor.nets.GradNets_BottlenecksNet;
+import dev.lamina.processor.nets.GradNets_BranchesNet;
+import dev.lamina.processor.nets.GradNets_BranchesUnfusedNet;
 import dev.lamina.processor.nets.GradNets_ElmanThenGatedNet;
 import dev.lamina.processor.nets.GradNets_GatedThenElmanNet;
 import dev.lamina.processor.nets.GradNets_RecurrentNet;
@@ -124,6 +126,21 @@ class GradientCheckTest {
         // ReLU has kinks; allow 1% of differences to straddle one
         assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
         assertEquals(m.parameterCount(), r.checked());
+    }
+
+    @Test
+    void branchesJoinedAlongChannelsAndASkip() {
+        Model m = GradNets_BranchesNet.create(20);
+        float[] x = Fixtures.gaussian(3 * m.inputSize(), 3);
+        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(3, 3, 9), 3, 1e-3, 1, 1e-2);
+        // the max pool has kinks; allow 1% of differences to straddle one
+        assertTrue(r.above2Percent() <= r.checked() / 100, r.toString());
+        assertEquals(m.parameterCount(), r.checked());
+    }
+
+    @Test
+    void fusedAndUnfusedBranchesAgree() {
+        assertSameComputation(GradNets_BranchesNet.create(21), GradNets_BranchesUnfusedNet.create(21), 3);
     }
 
     @Test

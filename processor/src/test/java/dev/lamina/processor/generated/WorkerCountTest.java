@@ -3,6 +3,7 @@ package dev.lamina.processor.generated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lamina.processor.nets.GradNets_BranchesNet;
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
@@ -54,6 +55,11 @@ class WorkerCountTest {
     @Test
     void gruAndElmanRnn() {
         assertSplitInvariant(() -> GradNets_GatedThenElmanNet.create(9), 5);
+    }
+
+    @Test
+    void branches() {
+        assertSplitInvariant(() -> GradNets_BranchesNet.create(10), 5);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lamina.processor.nets;
 
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
@@ -191,5 +192,40 @@ public final class GradNets {
         @RNN(units = 3, returnSequences = true) Layer rnn;
         @GRU(units = 4) Layer gru;
         @Dense(units = 2, activation = Activation.TANH) Layer out;
+    }
+
+    /**
+     * Inception-style branches from one stem (1x1; 1x1 then 3x3; a padded 3x3 max pool then 1x1) joined along
+     * channels, then a U-Net-style skip joining a later layer to the stem.
+     */
+    @Network(input = {2, 6, 6})
+    public abstract static class Branches {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer stem;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH) Layer b1;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH, from = "stem") Layer b3Reduce;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer b3;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 1, padding = 1, from = "stem") Layer branchPool;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH) Layer poolProj;
+        @Concat(of = {"b1", "b3", "poolProj"}) Layer mixed;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer refine;
+        @Concat(of = {"stem"}, withPrevious = true) Layer skip;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link Branches} with fusion off. */
+    @Network(input = {2, 6, 6}, fuse = false)
+    public abstract static class BranchesUnfused {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer stem;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH) Layer b1;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH, from = "stem") Layer b3Reduce;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer b3;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 1, padding = 1, from = "stem") Layer branchPool;
+        @Conv(filters = 2, kernel = 1, activation = Activation.TANH) Layer poolProj;
+        @Concat(of = {"b1", "b3", "poolProj"}) Layer mixed;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer refine;
+        @Concat(of = {"stem"}, withPrevious = true) Layer skip;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
+        @Dense(units = 3) Layer out;
     }
 }

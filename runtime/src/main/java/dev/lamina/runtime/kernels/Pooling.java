@@ -10,6 +10,16 @@ public final class Pooling {
     /** Max pooling; {@code argmax} receives, per output, the input position (relative to {@code inOff}). */
     public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
                                   int oh, int ow, FloatBuffer out, int outOff, int[] argmax, int argOff) {
+        maxForward(in, inOff, n, h, w, c, k, stride, 0, oh, ow, out, outOff, argmax, argOff);
+    }
+
+    /**
+     * Max pooling with {@code padding} on each side: a window takes the maximum of the inputs it covers (padding
+     * counts as minus infinity).
+     */
+    public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                                  int padding, int oh, int ow, FloatBuffer out, int outOff, int[] argmax,
+                                  int argOff) {
         int imageSize = h * w * c;
         int outSize = oh * ow * c;
         float[] image = Scratch.get(0, imageSize);
@@ -17,10 +27,10 @@ public final class Pooling {
         int[] winner = Scratch.ints(outSize);
         for (int b = 0; b < n; b++) {
             in.get(inOff + b * imageSize, image, 0, imageSize);
-            if (k == 2) {
+            if (k == 2 && padding == 0) {
                 maxWindows2x2(image, w, c, stride, oh, ow, result, winner);
             } else {
-                maxWindows(image, w, c, k, stride, oh, ow, result, winner);
+                maxWindows(image, h, w, c, k, stride, padding, oh, ow, result, winner);
             }
             out.put(outOff + b * outSize, result, 0, outSize);
             int base = b * imageSize;
@@ -59,18 +69,23 @@ public final class Pooling {
         }
     }
 
-    private static void maxWindows(float[] image, int w, int c, int k, int stride, int oh, int ow, float[] result,
-                                   int[] winner) {
+    private static void maxWindows(float[] image, int h, int w, int c, int k, int stride, int padding, int oh,
+                                   int ow, float[] result, int[] winner) {
         for (int oy = 0, o = 0; oy < oh; oy++) {
+            int y0 = Math.max(0, oy * stride - padding);
+            int y1 = Math.min(h, oy * stride - padding + k);
             for (int ox = 0; ox < ow; ox++, o += c) {
-                int first = (oy * stride * w + ox * stride) * c;
+                int x0 = Math.max(0, ox * stride - padding);
+                int x1 = Math.min(w, ox * stride - padding + k);
+                // the window's first input inside the image starts the search
+                int first = (y0 * w + x0) * c;
                 for (int ch = 0; ch < c; ch++) {
                     result[o + ch] = image[first + ch];
                     winner[o + ch] = first + ch;
                 }
-                for (int ky = 0; ky < k; ky++) {
-                    for (int kx = 0; kx < k; kx++) {
-                        int at = ((oy * stride + ky) * w + ox * stride + kx) * c;
+                for (int y = y0; y < y1; y++) {
+                    for (int x = x0; x < x1; x++) {
+                        int at = (y * w + x) * c;
                         for (int ch = 0; ch < c; ch++) {
                             float v = image[at + ch];
                             boolean larger = v > result[o + ch];

@@ -26,6 +26,7 @@ final class LayerCode {
     static final ClassName CONVOLUTION = ClassName.get("dev.lamina.runtime.kernels", "Convolution");
     static final ClassName CONV_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "ConvGeometry");
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
+    static final ClassName CONCATENATION = ClassName.get("dev.lamina.runtime.kernels", "Concatenation");
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
@@ -134,6 +135,16 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Concat) {
+            int positions = node.out().image() ? node.out().spatial() : 1;
+            int offset = 0;
+            for (int part : node.inputs()) {
+                Shape shape = graph.node(part).out();
+                b.addStatement("$T.place(a, $L, rows * $L, $L, out, $L, $L)", CONCATENATION,
+                        slice(names.out(part), shape.size()), positions, shape.channels(), node.out().channels(),
+                        offset);
+                offset += shape.channels();
+            }
         } else if (op instanceof Op.Add add) {
             b.addStatement("int shortcut = $L", slice(names.out(node.others().get(0)), node.out().size()));
             b.addStatement("$T.add(a, in, shortcut, out, rows * $L)", REDUCTIONS, node.out().size());
@@ -237,9 +248,10 @@ final class LayerCode {
             }
             return;
         }
-        b.addStatement("$T.maxForward(a, $L, rows, $L, $L, $L, $L, $L, $L, $L, a, out, indices, $L)", POOLING, in,
-                input.height(), input.width(), input.channels(), p.kernel(), p.stride(), node.out().height(),
-                node.out().width(), slice(Names.argmax(node), node.out().size()));
+        b.addStatement("$T.maxForward(a, $L, rows, $L, $L, $L, $L, $L, $L$L, $L, a, out, indices, $L)", POOLING, in,
+                input.height(), input.width(), input.channels(), p.kernel(), p.stride(),
+                p.padding() > 0 ? p.padding() + ", " : "", node.out().height(), node.out().width(),
+                slice(Names.argmax(node), node.out().size()));
     }
 
     /**
@@ -392,6 +404,10 @@ final class LayerCode {
             addBackward(b, node, add, contributions);
             return b.build();
         }
+        if (op instanceof Op.Concat) {
+            concatBackward(b, node, contributions);
+            return b.build();
+        }
         boolean inPlace = op instanceof Op.Dropout || op instanceof Op.Flatten;
         if (needInputGradient && !inPlace) {
             b.addStatement("int deltaIn = $L", deltaSlice(Names.slot(main.slot())));
@@ -478,6 +494,27 @@ final class LayerCode {
                     inPlace ? "delta" : "deltaIn", deltaSlice(Names.slot(main.accumulateInto())), node.in().size());
         }
         return b.build();
+    }
+
+    /** Each part of a concatenation gets its channels of the gradient back. */
+    private void concatBackward(CodeBlock.Builder b, Node node, List<Contribution> contributions) {
+        int positions = node.out().image() ? node.out().spatial() : 1;
+        int offset = 0;
+        List<Integer> parts = node.inputs();
+        for (int k = 0; k < parts.size(); k++) {
+            Shape shape = graph.node(parts.get(k)).out();
+            Contribution c = contributions.get(k);
+            if (!c.none()) {
+                String target = deltaSlice(Names.slot(c.slot()));
+                b.addStatement("$T.take(a, delta, rows * $L, $L, $L, $L, $L)", CONCATENATION, positions,
+                        node.out().channels(), offset, shape.channels(), target);
+                if (c.accumulateInto() >= 0) {
+                    b.addStatement("$T.accumulate(a, $L, $L, rows * $L)", REDUCTIONS, target,
+                            deltaSlice(Names.slot(c.accumulateInto())), shape.size());
+                }
+            }
+            offset += shape.channels();
+        }
     }
 
     /**
