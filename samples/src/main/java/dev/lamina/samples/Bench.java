@@ -27,8 +27,9 @@ final class Bench {
             case "lenet" -> LeNet5Net.create(0);
             case "lstm" -> RowLstmNet.create(0);
             case "resnet" -> PeerResNetNet.create(0);
+            case "inception" -> InceptionNetNet.create(0);
             default -> throw new IllegalArgumentException("unknown model '" + name
-                    + "': use mlp, lenet, lstm or resnet");
+                    + "': use mlp, lenet, lstm, resnet or inception");
         };
     }
 

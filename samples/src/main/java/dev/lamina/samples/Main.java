@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  *   java -jar lamina-samples.jar                      the default sample: LeNet on Fashion-MNIST if installed,
  *                                                     else a small CNN on the UCI digits inside the jar
- *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|digits|autoencoder [--epochs N] [--threads T] [--data DIR]
+ *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder [--epochs N] [--threads T] [--data DIR]
  *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR]
  * </pre>
  */
