@@ -9,13 +9,14 @@ import java.lang.annotation.Target;
 /**
  * Marks an abstract class as a network. Its fields of type {@code dev.lamina.runtime.Layer}, annotated with layer
  * annotations ({@link Dense}, {@link Conv}, {@link Pool}, {@link BatchNorm}, {@link Dropout}, {@link Flatten},
- * {@link LSTM}), are the layers, run in declaration order. The processor generates {@code <ClassName>Net} in the
- * same package (for a nested class {@code Outer.Inner}: {@code Outer_InnerNet}), a final subclass that implements
- * {@code dev.lamina.runtime.Model}.
+ * {@link LSTM}, {@link GRU}, {@link RNN}, {@link Embedding}, {@link Residual}, {@link Concat}), are the layers,
+ * run in declaration order. The processor generates {@code <ClassName>Net} in the same package (for a nested class
+ * {@code Outer.Inner}: {@code Outer_InnerNet}), a final subclass that implements {@code dev.lamina.runtime.Model}.
  *
  * <p>Shapes are written as PyTorch writes them: {@code {channels, height, width}} for images, {@code {features}}
  * for vectors, {@code [steps, features]} for sequences. A flatten is inserted before a {@link Dense} that follows
- * an image or a sequence.
+ * an image; a {@link Dense} after a sequence applies to every step (as PyTorch's and Keras's do), and a loss on a
+ * sequence output is taken at every step (softmax cross-entropy: the mean over steps and samples).
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
@@ -23,16 +24,23 @@ import java.lang.annotation.Target;
 public @interface Network {
     /**
      * The shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link #steps}
-     * the shape of one step, {@code {features}}.
+     * the shape of one step, {@code {features}}; left out for {@link #tokens}.
      */
-    int[] input();
+    int[] input() default {};
 
     /**
      * When positive, the input is a sequence of this many steps of {@code input} features each, stored step after
      * step ({@code [steps, features]}, row-major): an image whose rows are read as steps is already in that layout.
-     * Recurrent layers ({@link LSTM}) need a sequence; a {@link Dense} after a sequence flattens it.
+     * Recurrent layers ({@link LSTM}, {@link GRU}, {@link RNN}) need a sequence; a {@link Dense} after one applies
+     * to each step ({@link Flatten} first to join the steps).
      */
     int steps() default 0;
+
+    /**
+     * When positive, the input is a sequence of {@link #steps} token ids in {@code [0, tokens)}, stored as floats
+     * one per step ({@code input} is then left out); an {@link Embedding} turns them into vectors.
+     */
+    int tokens() default 0;
 
     /** The loss the network is trained with. */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;

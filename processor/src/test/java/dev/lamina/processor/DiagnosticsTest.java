@@ -279,4 +279,34 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("'skip' (Concat) joins images along channels, or vectors: their heights and "
                 + "widths must match, but 'b' is [2, 6, 6], 'a' is [4, 8, 8]").inFile(src).onLine(8);
     }
+
+    @Test
+    void embeddingFedFloats() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {6}, steps = 4)",                        // 4
+                "abstract class Net {",                                    // 5
+                "  @Embedding(dim = 3) Layer embed;",                      // 6
+                "  @LSTM(units = 4) Layer rnn;",                           // 7
+                "  @Dense(units = 2) Layer out;",                          // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'embed' (Embedding) looks up token ids, but its input is the floats "
+                + "[4 steps, 6] from 'input'; declare @Network(tokens = ..., steps = ...) and make the embedding the "
+                + "first layer").inFile(src).onLine(6);
+    }
+
+    @Test
+    void tokenIdsFedToARecurrentLayer() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(tokens = 30, steps = 10)",                       // 4
+                "abstract class Net {",                                    // 5
+                "  @LSTM(units = 4) Layer rnn;",                           // 6
+                "  @Dense(units = 2) Layer out;",                          // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'rnn' (LSTM) reads the token ids of the input; put an @Embedding before it "
+                + "to turn them into vectors").inFile(src).onLine(6);
+    }
 }

@@ -17,10 +17,12 @@ final class LossMatchesOutput implements Rule {
         if (out.out() == null || graph.layers().isEmpty()) {
             return;
         }
-        boolean vectorLike = !out.out().sequence() && (!out.out().image() || out.out().spatial() == 1);
+        // a sequence output takes the loss at every step
+        boolean vectorLike = !out.out().image() || out.out().spatial() == 1;
+        int classes = out.out().sequence() ? out.out().features() : out.out().size();
         switch (graph.loss()) {
             case SOFTMAX_CROSS_ENTROPY -> {
-                if (!vectorLike || out.out().size() < 2) {
+                if (!vectorLike || classes < 2) {
                     d.error(out, "loss SOFTMAX_CROSS_ENTROPY needs a vector of at least 2 class scores, but the output"
                             + " of '" + out.name() + "' (" + out.op().kind() + ") is " + out.out()
                             + (vectorLike ? "" : "; add a Dense layer with one unit per class"));

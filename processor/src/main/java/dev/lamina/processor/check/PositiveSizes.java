@@ -35,6 +35,8 @@ final class PositiveSizes implements Rule {
                     d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
+            } else if (op instanceof Op.Embedding e) {
+                positive(d, node, "dim", e.dim());
             } else if (op instanceof Op.Residual res) {
                 positive(d, node, "filters", res.filters());
                 positive(d, node, "stride", res.stride());

@@ -14,6 +14,7 @@ public final class Rules {
 
     /** Rules that need the inferred shapes. */
     public static List<Rule> shaped() {
-        return List.of(new LayerFitsInput(), new OutputFeedsLoss(), new LossMatchesOutput());
+        return List.of(new TokensFeedEmbeddings(), new LayerFitsInput(), new OutputFeedsLoss(),
+                new LossMatchesOutput());
     }
 }

@@ -11,8 +11,8 @@ public sealed interface Op {
     /** The annotation name users know the op by, for messages and summaries. */
     String kind();
 
-    /** The network input. */
-    record Input() implements Op {
+    /** The network input; {@code tokens > 0} for a sequence of token ids in {@code [0, tokens)}. */
+    record Input(int tokens) implements Op {
         public String kind() {
             return "Input";
         }
@@ -104,6 +104,13 @@ public sealed interface Op {
         /** Output channels of each block. */
         public int outChannels() {
             return block == ResidualBlock.BOTTLENECK ? 4 * filters : filters;
+        }
+    }
+
+    /** A learned vector per token id: {@code [steps] -> [steps, dim]}. */
+    record Embedding(int dim) implements Op {
+        public String kind() {
+            return "Embedding";
         }
     }
 

@@ -79,6 +79,12 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.Embedding e) {
+                int tokens = ((Op.Input) graph.input().op()).tokens();
+                // N(0, 1), as PyTorch's nn.Embedding
+                parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {tokens, e.dim()}, params,
+                        1.0, node.id(), "weight"));
+                params += tokens * e.dim();
             } else if (op instanceof Op.Recurrent l) {
                 int features = node.in().features();
                 int gates = l.cell().gates() * l.units();

@@ -5,6 +5,7 @@ import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
+import dev.lamina.dsl.Embedding;
 import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
@@ -42,7 +43,7 @@ public final class NetworkReader {
 
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
-                    LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class);
+                    LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class, Embedding.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -61,7 +62,7 @@ public final class NetworkReader {
         boolean ok = checkClass(type, networkMirror) & checkInput(type, networkMirror, network);
 
         List<Node> nodes = new ArrayList<>();
-        nodes.add(Node.of(0, "input", new Op.Input(), -1));
+        nodes.add(Node.of(0, "input", new Op.Input(Math.max(network.tokens(), 0)), -1));
         List<String> fields = new ArrayList<>();
         for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
             List<Class<? extends Annotation>> present = LAYER_ANNOTATIONS.stream()
@@ -94,7 +95,8 @@ public final class NetworkReader {
             return new Result(Optional.empty(), origins);
         }
         int[] in = network.input();
-        Shape inputShape = network.steps() > 0 ? Shape.sequence(network.steps(), in[0])
+        Shape inputShape = network.tokens() > 0 ? Shape.sequence(network.steps(), 1)
+                : network.steps() > 0 ? Shape.sequence(network.steps(), in[0])
                 : in.length == 1 ? Shape.vector(in[0]) : Shape.image(in[0], in[1], in[2]);
         nodes.set(0, nodes.get(0).withShapes(null, inputShape));
         String pkg = packageOf(type).getQualifiedName().toString();
@@ -219,6 +221,20 @@ public final class NetworkReader {
                     type, mirror);
             return false;
         }
+        if (network.tokens() < 0) {
+            error("@Network tokens must be positive for a token input (or 0 for none), found " + network.tokens(),
+                    type, mirror);
+            return false;
+        }
+        if (network.tokens() > 0) {
+            if (network.steps() < 1 || in.length > 1 || in.length == 1 && in[0] != 1) {
+                error("a token input (tokens = " + network.tokens() + ") is a sequence of ids, one per step: give steps"
+                        + " and leave input out, found steps = " + network.steps() + " and input "
+                        + java.util.Arrays.toString(in), type, mirror);
+                return false;
+            }
+            return true;
+        }
         if (network.steps() > 0 && (in.length != 1 || !positive)) {
             error("a sequence input (steps = " + network.steps() + ") takes the features of one step, {features}, "
                     + "found input " + java.util.Arrays.toString(in), type, mirror);
@@ -268,6 +284,9 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Embedding.class) {
+            return new Op.Embedding(field.getAnnotation(Embedding.class).dim());
         }
         if (kind == Concat.class) {
             return new Op.Concat();

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Gives every node its input and output shape, and inserts the implicit flatten before a Dense that follows an
- * image or a sequence. It does not judge: where a shape cannot be computed (a kernel larger than its input, a convolution on a
+ * image (a Dense after a sequence applies at every step). It does not judge: where a shape cannot be computed (a kernel larger than its input, a convolution on a
  * vector) the output stays null, and so does everything after it; the check rules report why.
  */
 public final class ShapeInference {
@@ -31,7 +31,7 @@ public final class ShapeInference {
             Node source = producer.get(node.input());
             int from = source.id();
             Shape current = source.out();
-            if (node.op() instanceof Op.Dense && current != null && (current.image() || current.sequence())) {
+            if (node.op() instanceof Op.Dense && current != null && current.image()) {
                 Node flatten = Node.of(nextId++, node.name() + "_flatten", new Op.Flatten(true), from)
                         .withShapes(current, Shape.vector(current.size())).withOrigin(node.id());
                 out.add(flatten);
@@ -75,7 +75,14 @@ public final class ShapeInference {
     /** The output shape, or null where the op cannot apply to {@code in}. */
     static Shape outputOf(Op op, Shape in) {
         if (op instanceof Op.Dense d) {
-            return in.image() || in.sequence() ? null : Shape.vector(d.units());
+            if (in.image()) {
+                return null;
+            }
+            // on a sequence, the same layer at every step
+            return in.sequence() ? Shape.sequence(in.steps(), d.units()) : Shape.vector(d.units());
+        }
+        if (op instanceof Op.Embedding e) {
+            return in.sequence() && in.features() == 1 ? Shape.sequence(in.steps(), e.dim()) : null;
         }
         if (op instanceof Op.Recurrent l) {
             if (!in.sequence()) {

@@ -22,6 +22,7 @@ import dev.lamina.processor.nets.GradNets_ResidualsNet;
 import dev.lamina.processor.nets.GradNets_ResidualsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
 import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
+import dev.lamina.processor.nets.GradNets_TokensNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.GradNets_WideRowsUnfusedNet;
 import dev.lamina.processor.nets.LeNet5Net;
@@ -110,6 +111,21 @@ class GradientCheckTest {
     void elmanSequenceIntoGru() {
         Model m = GradNets_ElmanThenGatedNet.create(19);
         assertGradients(m, 3, Fixtures.gaussian(3 * 2, 9));
+    }
+
+    @Test
+    void embeddingAndALossAtEveryStep() {
+        Model m = GradNets_TokensNet.create(22);
+        int n = 3;
+        float[] ids = new float[n * 4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (i * 7 + 3) % 5; // every id, some twice in a row
+        }
+        float[] next = Fixtures.oneHot(n * 4, 5, 9); // a one-hot target per step
+        GradientCheck.Result r = GradientCheck.check(m, ids, next, n, 1e-3, 1, 1e-2);
+        assertTrue(r.maxRelativeError() < TOLERANCE, r.toString());
+        assertEquals(m.parameterCount(), r.checked());
+        assertEquals(4 * 5, m.outputSize());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
+import dev.lamina.dsl.Embedding;
 import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
@@ -141,11 +142,12 @@ public final class GradNets {
         @Dense(units = 3) Layer out;
     }
 
-    /** Stacked LSTMs returning sequences, the last flattened into a Dense. */
+    /** Stacked LSTMs returning sequences, the last one's steps flattened into a Dense. */
     @Network(input = {3}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR)
     public abstract static class StackedRecurrent {
         @LSTM(units = 4, returnSequences = true) Layer first;
         @LSTM(units = 3, returnSequences = true) Layer second;
+        @Flatten Layer steps;
         @Dense(units = 2, activation = Activation.TANH) Layer out;
     }
 
@@ -227,5 +229,16 @@ public final class GradNets {
         @Concat(of = {"stem"}, withPrevious = true) Layer skip;
         @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
         @Dense(units = 3) Layer out;
+    }
+
+    /**
+     * A character model: token ids through an embedding and an LSTM returning every step, a Dense applied at every
+     * step, softmax cross-entropy at every step.
+     */
+    @Network(tokens = 5, steps = 4)
+    public abstract static class Tokens {
+        @Embedding(dim = 3) Layer embed;
+        @LSTM(units = 4, returnSequences = true) Layer lstm;
+        @Dense(units = 5) Layer next;
     }
 }

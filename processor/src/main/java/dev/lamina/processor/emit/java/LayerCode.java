@@ -27,6 +27,7 @@ final class LayerCode {
     static final ClassName CONV_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "ConvGeometry");
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
     static final ClassName CONCATENATION = ClassName.get("dev.lamina.runtime.kernels", "Concatenation");
+    static final ClassName EMBEDDINGS = ClassName.get("dev.lamina.runtime.kernels", "Embeddings");
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
@@ -120,9 +121,14 @@ final class LayerCode {
         b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
         b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         if (op instanceof Op.Dense d) {
-            b.addStatement("$T.forward(rows, $L, $L, arena, in, params, $L, arena, out)", BLAS, d.units(),
-                    node.in().size(), Names.constant(node, "WEIGHT"));
-            epilogue(b, node, "rows", d.units(), d.bias(), d.activation());
+            // on a sequence, every step of every row is a row of the GEMM
+            String rows = gemmRows(node);
+            b.addStatement("$T.forward($L, $L, $L, arena, in, params, $L, arena, out)", BLAS, rows, d.units(),
+                    node.in().features(), Names.constant(node, "WEIGHT"));
+            epilogue(b, node, rows, d.units(), d.bias(), d.activation());
+        } else if (op instanceof Op.Embedding e) {
+            b.addStatement("$T.forward(a, in, rows * $L, p, $L, $L, $L, a, out)", EMBEDDINGS, node.in().steps(),
+                    Names.constant(node, "WEIGHT"), ((Op.Input) graph.input().op()).tokens(), e.dim());
         } else if (op instanceof Op.Conv c) {
             String sums = node.hasFusedPool() ? "sums" : "out";
             if (node.hasFusedPool()) {
@@ -203,6 +209,11 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
+    }
+
+    /** The GEMM rows of a dense layer's slice: {@code rows}, or {@code rows * steps} on a sequence. */
+    private static String gemmRows(Node node) {
+        return node.in().sequence() ? "rows * " + node.in().steps() : "rows";
     }
 
     /** {@code out = f(out)} over {@code count} floats, a block at a time in the worker's heap array. */
@@ -413,18 +424,23 @@ final class LayerCode {
             b.addStatement("int deltaIn = $L", deltaSlice(Names.slot(main.slot())));
         }
         if (op instanceof Op.Dense d) {
+            String rows = gemmRows(node);
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
-            activationBackward(b, node, d.activation(), "rows * " + d.units());
-            b.addStatement("$T.weightGradient(rows, $L, $L, arena, delta, arena, in, grads, $L)", BLAS, d.units(),
-                    node.in().size(), weight);
+            activationBackward(b, node, d.activation(), "rows * " + node.out().size());
+            b.addStatement("$T.weightGradient($L, $L, $L, arena, delta, arena, in, grads, $L)", BLAS, rows,
+                    d.units(), node.in().features(), weight);
             if (d.bias()) {
-                b.addStatement("$T.columnSums(a, delta, rows, $L, g, $L)", REDUCTIONS, d.units(),
+                b.addStatement("$T.columnSums(a, delta, $L, $L, g, $L)", REDUCTIONS, rows, d.units(),
                         Names.constant(node, "BIAS"));
             }
             if (needInputGradient) {
-                b.addStatement("$T.inputGradient(rows, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS,
-                        d.units(), node.in().size(), weight);
+                b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
+                        d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.Embedding e) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            b.addStatement("$T.backward(a, in, rows * $L, a, delta, g, $L, $L)", EMBEDDINGS, node.in().steps(),
+                    weight, e.dim());
         } else if (op instanceof Op.Conv c) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             activationBackward(b, node, c.activation(), "rows * " + node.out().size());

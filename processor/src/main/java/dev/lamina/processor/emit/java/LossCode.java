@@ -1,6 +1,7 @@
 package dev.lamina.processor.emit.java;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
 
 /**
@@ -15,13 +16,17 @@ final class LossCode {
     }
 
     static CodeBlock body(Graph graph, Names names) {
-        int k = graph.output().out().size();
+        int size = graph.output().out().size();
+        // on a sequence output softmax cross-entropy is taken at every step: k classes a step, the mean over steps
+        boolean perStep = graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY;
+        int steps = perStep ? graph.output().out().steps() : 1;
+        int k = size / steps;
         CodeBlock.Builder b = CodeBlock.builder();
         b.addStatement("$T a = state.arena(n).floats()", JavaEmitter.FLOAT_BUFFER);
         b.addStatement("float[] t = state.targets(n)");
-        b.addStatement("int o = $L * n + first * $L", names.out(graph.output().id()), k);
+        b.addStatement("int o = $L * n + first * $L", names.out(graph.output().id()), size);
         b.addStatement("int d = DELTA_A * n + first * DELTA_STRIDE");
-        b.addStatement("float scale = 1f / n");
+        b.addStatement(perStep ? "float scale = 1f / (n * " + steps + ")" : "float scale = 1f / n");
         b.addStatement("double total = 0");
         switch (graph.loss()) {
             case SOFTMAX_CROSS_ENTROPY -> {
@@ -30,7 +35,12 @@ final class LossCode {
                         ? "t[r * " + k + " + k] * " + (float) (1 - e) + "f + (1f - t[r * " + k + " + k]) * "
                         + (float) (e / (k - 1)) + "f"
                         : "t[r * " + k + " + k]";
-                b.beginControlFlow("for (int r = first; r < first + rows; r++, o += $L, d += $L)", k, k);
+                if (perStep) {
+                    b.beginControlFlow("for (int r = first * $L; r < (first + rows) * $L; r++, o += $L, d += $L)",
+                            steps, steps, k, k);
+                } else {
+                    b.beginControlFlow("for (int r = first; r < first + rows; r++, o += $L, d += $L)", k, k);
+                }
                 b.addStatement("float max = a.get(o)");
                 b.beginControlFlow("for (int k = 1; k < $L; k++)", k);
                 b.addStatement("max = Math.max(max, a.get(o + k))");
@@ -64,7 +74,7 @@ final class LossCode {
                 b.endControlFlow();
             }
         }
-        b.addStatement("state.partialLoss(worker, total)");
+        b.addStatement(perStep ? "state.partialLoss(worker, total / " + steps + ")" : "state.partialLoss(worker, total)");
         return b.build();
     }
 }
