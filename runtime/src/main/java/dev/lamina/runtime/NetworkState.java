@@ -23,6 +23,7 @@ public final class NetworkState {
     private final int[] inputShape;
     private final int inputSize;
     private final int outputSize;
+    private int outputSteps = 1;
     private final int arenaPerSample;
     private final int indicesPerSample;
     private final Memory parameters;
@@ -318,6 +319,19 @@ public final class NetworkState {
 
     public int outputSize() {
         return outputSize;
+    }
+
+    /** Steps of a sequence output whose loss is taken at every step (1 otherwise). */
+    public int outputSteps() {
+        return outputSteps;
+    }
+
+    /** Declares the output a sequence of {@code steps} steps, each scored on its own (generated code calls it). */
+    public void stepwiseOutput(int steps) {
+        if (steps < 1 || outputSize % steps != 0) {
+            throw new IllegalArgumentException("an output of " + outputSize + " floats cannot have " + steps + " steps");
+        }
+        this.outputSteps = steps;
     }
 
     public Memory parameters() {

@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  *   java -jar lamina-samples.jar                      the default sample: LeNet on Fashion-MNIST if installed,
  *                                                     else a small CNN on the UCI digits inside the jar
- *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder [--epochs N] [--threads T] [--data DIR]
+ *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder|charrnn [--epochs N] [--threads T] [--data DIR]
  *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR]
  * </pre>
  */
@@ -46,7 +46,11 @@ public final class Main {
             case "train" -> {
                 String model = options.getOrDefault("model", "lenet");
                 // the 8-sample identity problem takes one small batch per epoch: many epochs
-                String epochs = options.getOrDefault("epochs", model.equals("autoencoder") ? "3000" : "2");
+                String epochs = options.getOrDefault("epochs", switch (model) {
+                    case "autoencoder" -> "3000";
+                    case "charrnn" -> "40";
+                    default -> "2";
+                });
                 train(model, Integer.parseInt(epochs), data);
             }
             case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
@@ -72,6 +76,10 @@ public final class Main {
     private static void train(String modelName, int epochs, Path data) throws Exception {
         if (modelName.equals("autoencoder")) {
             IdentityProblem.run(epochs);
+            return;
+        }
+        if (modelName.equals("charrnn")) {
+            CharRnn.run(epochs);
             return;
         }
         Mnist.Split split;

@@ -13,7 +13,7 @@ public record Evaluation(double loss, double accuracy) {
         model.setTraining(false);
         try {
             double loss = 0;
-            long correct = 0;
+            double correct = 0;
             int n = data.size();
             model.reserve(Math.min(batchSize, n));
             for (int start = 0; start < n; start += batchSize) {
@@ -35,32 +35,40 @@ public record Evaluation(double loss, double accuracy) {
 
     /**
      * Rows of the last forward pass that are right: argmax of scores equals argmax of targets (softmax), or every
-     * label's sign agrees (sigmoid).
+     * label's sign agrees (sigmoid). For an output scored at every step, each row counts the share of its steps
+     * that are right.
      */
-    static int correct(Model model, float[] t, int start, int rows) {
-        int k = model.outputSize();
-        int right = 0;
+    static double correct(Model model, float[] t, int start, int rows) {
+        int size = model.outputSize();
+        int steps = model.state().outputSteps();
+        int k = size / steps;
+        double right = 0;
         for (int r = 0; r < rows; r++) {
-            int base = (start + r) * k;
             if (model.lossKind() == Loss.SIGMOID_CROSS_ENTROPY) {
+                int base = (start + r) * size;
                 boolean all = true;
-                for (int j = 0; j < k; j++) {
+                for (int j = 0; j < size; j++) {
                     all &= (model.output(r, j) >= 0f) == (t[base + j] >= 0.5f);
                 }
                 right += all ? 1 : 0;
-            } else {
+                continue;
+            }
+            int stepsRight = 0;
+            for (int s = 0; s < steps; s++) {
+                int base = (start + r) * size + s * k;
                 int best = 0;
                 int target = 0;
                 for (int j = 1; j < k; j++) {
-                    if (model.output(r, j) > model.output(r, best)) {
+                    if (model.output(r, s * k + j) > model.output(r, s * k + best)) {
                         best = j;
                     }
                     if (t[base + j] > t[base + target]) {
                         target = j;
                     }
                 }
-                right += best == target ? 1 : 0;
+                stepsRight += best == target ? 1 : 0;
             }
+            right += stepsRight / (double) steps;
         }
         return right;
     }

@@ -131,7 +131,7 @@ public final class Trainer {
             }
             long started = System.nanoTime();
             double lossSum = 0;
-            long correct = 0;
+            double correct = 0;
             for (int b = 0; b < batches && !stop; b++) {
                 for (int r = 0; r < batch; r++) {
                     int i = order[b * batch + r];

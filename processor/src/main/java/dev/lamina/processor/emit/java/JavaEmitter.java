@@ -35,6 +35,7 @@ public final class JavaEmitter {
     private static final ClassName ROW_TASK = ClassName.get("dev.lamina.runtime", "Workers", "RowTask");
     private static final ClassName TENSOR_KIND = ClassName.get("dev.lamina.runtime", "Tensor", "Kind");
     private static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
+    private static final dev.lamina.dsl.Loss SOFTMAX = dev.lamina.dsl.Loss.SOFTMAX_CROSS_ENTROPY;
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     private final Graph graph;
@@ -253,6 +254,9 @@ public final class JavaEmitter {
             int[] shape = field.equals(node.name()) ? node.ownOut().dims() : node.out().dims();
             b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
                     join(shape));
+        }
+        if (graph.output().out().sequence() && graph.loss() == SOFTMAX) {
+            b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
         }
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
