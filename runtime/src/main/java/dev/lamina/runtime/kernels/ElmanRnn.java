@@ -1,6 +1,5 @@
 package dev.lamina.runtime.kernels;
 
-import dev.lamina.runtime.Blas;
 import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Worker;
 import java.nio.FloatBuffer;
@@ -41,12 +40,11 @@ public final class ElmanRnn {
         for (int j = 0; j < units; j++) {
             bias[j] += value[j];
         }
-        Blas.gemm(false, true, rows * steps, units, g.features(), 1f, arena, x, g.features(), params, w,
-                g.features(), 0f, arena, hidden, units);
+        // the pre-activations go where the states will be: hidden holds both, a step at a time
+        RecurrentPasses.inputProjection(g, arena, x, rows, params, w, hidden);
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
-                Blas.gemm(false, true, rows, units, units, 1f, arena, hidden + (t - 1) * units, steps * units,
-                        params, w + g.recurrentWeights(), units, 1f, arena, hidden + t * units, steps * units);
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, hidden, true);
             }
             for (int row = 0; row < rows; row++) {
                 int at = hidden + (row * steps + t) * units;
@@ -58,10 +56,7 @@ public final class ElmanRnn {
             }
         }
         if (out >= 0) {
-            for (int row = 0; row < rows; row++) {
-                a.get(hidden + (row * steps + steps - 1) * units, value, 0, units);
-                a.put(out + row * units, value, 0, units);
-            }
+            RecurrentPasses.copyLastState(g, a, hidden, rows, out, value);
         }
     }
 
@@ -82,23 +77,10 @@ public final class ElmanRnn {
         Memory recurrent = worker.scratch(0, rows * units);
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
-                Blas.gemm(false, false, rows, units, units, 1f, arena, gates + (t + 1) * units, steps * units,
-                        params, w + g.recurrentWeights(), units, 0f, recurrent, 0, units);
+                RecurrentPasses.gradientThroughRecurrence(g, arena, gates, t, rows, params, w, recurrent);
             }
             for (int row = 0; row < rows; row++) {
-                if (sequences) {
-                    a.get(delta + (row * steps + t) * units, dh, 0, units);
-                } else if (t == steps - 1) {
-                    a.get(delta + row * units, dh, 0, units);
-                } else {
-                    Arrays.fill(dh, 0, units, 0f);
-                }
-                if (t < steps - 1) {
-                    recurrent.floats().get(row * units, fromNext, 0, units);
-                    for (int j = 0; j < units; j++) {
-                        dh[j] += fromNext[j];
-                    }
-                }
+                RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, dh, fromNext);
                 a.get(hidden + (row * steps + t) * units, state, 0, units);
                 for (int j = 0; j < units; j++) {
                     dh[j] *= 1f - state[j] * state[j];
@@ -106,17 +88,7 @@ public final class ElmanRnn {
                 a.put(gates + (row * steps + t) * units, dh, 0, units);
             }
         }
-        Blas.gemm(true, false, units, g.features(), rows * steps, 1f, arena, gates, units, arena, x, g.features(),
-                1f, grads, w, g.features());
-        for (int t = 1; t < steps; t++) {
-            Blas.gemm(true, false, units, units, rows, 1f, arena, gates + t * units, steps * units, arena,
-                    hidden + (t - 1) * units, steps * units, 1f, grads, w + g.recurrentWeights(), units);
-        }
-        Reductions.columnSums(a, gates, rows * steps, units, grads.floats(), w + g.inputBias());
-        Reductions.columnSums(a, gates, rows * steps, units, grads.floats(), w + g.recurrentBias());
-        if (dx >= 0) {
-            Blas.gemm(false, false, rows * steps, g.features(), units, 1f, arena, gates, units, params, w,
-                    g.features(), 0f, arena, dx, g.features());
-        }
+        // the two biases enter the same sum, so they get the same gradient
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, grads, dx);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lamina.runtime.kernels;
 
-import dev.lamina.runtime.Blas;
 import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Worker;
 import java.nio.FloatBuffer;
@@ -36,16 +35,12 @@ public final class Gru {
         int width = g.width();
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
-        // every step's input projection plus bias_ih, and bias_hh for the recurrent ones
-        Blas.gemm(false, true, rows * steps, width, g.features(), 1f, arena, x, g.features(), params, w,
-                g.features(), 0f, arena, gates, width);
+        RecurrentPasses.inputProjection(g, arena, x, rows, params, w, gates);
         params.floats().get(w + g.inputBias(), r.inputBias, 0, width);
         params.floats().get(w + g.recurrentBias(), r.recurrentBias, 0, width);
         for (int t = 0; t < steps; t++) {
-            int projectionsT = projections + t * width;
             if (t > 0) {
-                Blas.gemm(false, true, rows, width, units, 1f, arena, hidden + (t - 1) * units, steps * units,
-                        params, w + g.recurrentWeights(), units, 0f, arena, projectionsT, steps * width);
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, projections, false);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
@@ -65,10 +60,7 @@ public final class Gru {
             }
         }
         if (out >= 0) {
-            for (int row = 0; row < rows; row++) {
-                a.get(hidden + (row * steps + steps - 1) * units, r.state, 0, units);
-                a.put(out + row * units, r.state, 0, units);
-            }
+            RecurrentPasses.copyLastState(g, a, hidden, rows, out, r.state);
         }
     }
 
@@ -129,9 +121,7 @@ public final class Gru {
         }
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
-                // what h_t receives through step t + 1's recurrent projections
-                Blas.gemm(false, false, rows, units, width, 1f, arena, projections + (t + 1) * width,
-                        steps * width, params, w + g.recurrentWeights(), units, 0f, recurrent, 0, units);
+                RecurrentPasses.gradientThroughRecurrence(g, arena, projections, t, rows, params, w, recurrent);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
@@ -144,19 +134,12 @@ public final class Gru {
                     Arrays.fill(r.previous, 0, units, 0f);
                 }
                 float[] dh = r.state;
-                if (sequences) {
-                    a.get(delta + (row * steps + t) * units, dh, 0, units);
-                } else if (t == steps - 1) {
-                    a.get(delta + row * units, dh, 0, units);
-                } else {
-                    Arrays.fill(dh, 0, units, 0f);
-                }
+                RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, dh, r.fromNext);
                 float[] carried = r.carried[row];
                 if (t < steps - 1) {
-                    recurrent.floats().get(row * units, r.fromNext, 0, units);
-                    float[] fromNext = r.fromNext;
+                    // and what bypasses the projections: z dh of step t + 1
                     for (int j = 0; j < units; j++) {
-                        dh[j] += fromNext[j] + carried[j];
+                        dh[j] += carried[j];
                     }
                 }
                 cellStepBackward(r, carried, units);
@@ -164,18 +147,7 @@ public final class Gru {
                 a.put(projectionAt, r.h, 0, width);
             }
         }
-        Blas.gemm(true, false, width, g.features(), rows * steps, 1f, arena, gates, width, arena, x, g.features(),
-                1f, grads, w, g.features());
-        for (int t = 1; t < steps; t++) {
-            Blas.gemm(true, false, width, units, rows, 1f, arena, projections + t * width, steps * width, arena,
-                    hidden + (t - 1) * units, steps * units, 1f, grads, w + g.recurrentWeights(), units);
-        }
-        Reductions.columnSums(a, gates, rows * steps, width, grads.floats(), w + g.inputBias());
-        Reductions.columnSums(a, projections, rows * steps, width, grads.floats(), w + g.recurrentBias());
-        if (dx >= 0) {
-            Blas.gemm(false, false, rows * steps, g.features(), width, 1f, arena, gates, width, params, w,
-                    g.features(), 0f, arena, dx, g.features());
-        }
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, projections, hidden, grads, dx);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.lamina.runtime.kernels;
 
-import dev.lamina.runtime.Blas;
 import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Worker;
 import java.nio.FloatBuffer;
@@ -38,14 +37,10 @@ public final class Lstm {
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units);
-        // every step's input projection at once: gates[rows * steps, 4H] = x W_ih^T
-        Blas.gemm(false, true, rows * steps, width, g.features(), 1f, arena, x, g.features(), params, w,
-                g.features(), 0f, arena, gates, width);
+        RecurrentPasses.inputProjection(g, arena, x, rows, params, w, gates);
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
-                // gates_t += h_{t-1} W_hh^T, one row per sample, steps x width floats apart
-                Blas.gemm(false, true, rows, width, units, 1f, arena, hidden + (t - 1) * units, steps * units,
-                        params, w + g.recurrentWeights(), units, 1f, arena, gates + t * width, steps * width);
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, gates, true);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
@@ -63,10 +58,7 @@ public final class Lstm {
             }
         }
         if (out >= 0) {
-            for (int row = 0; row < rows; row++) {
-                a.get(hidden + (row * steps + steps - 1) * units, r.hidden, 0, units);
-                a.put(out + row * units, r.hidden, 0, units);
-            }
+            RecurrentPasses.copyLastState(g, a, hidden, rows, out, r.hidden);
         }
     }
 
@@ -126,9 +118,7 @@ public final class Lstm {
         }
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
-                // the gradient h_t receives from step t + 1: dGates_{t+1} W_hh
-                Blas.gemm(false, false, rows, units, width, 1f, arena, gates + (t + 1) * width, steps * width,
-                        params, w + g.recurrentWeights(), units, 0f, recurrent, 0, units);
+                RecurrentPasses.gradientThroughRecurrence(g, arena, gates, t, rows, params, w, recurrent);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
@@ -140,39 +130,13 @@ public final class Lstm {
                 } else {
                     Arrays.fill(r.previous, 0, units, 0f);
                 }
-                float[] dh = r.hidden;
-                if (sequences) {
-                    a.get(delta + (row * steps + t) * units, dh, 0, units);
-                } else if (t == steps - 1) {
-                    a.get(delta + row * units, dh, 0, units);
-                } else {
-                    Arrays.fill(dh, 0, units, 0f);
-                }
-                if (t < steps - 1) {
-                    float[] fromNext = r.fromNext;
-                    recurrent.floats().get(row * units, fromNext, 0, units);
-                    for (int j = 0; j < units; j++) {
-                        dh[j] += fromNext[j];
-                    }
-                }
+                RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, r.hidden, r.fromNext);
                 cellStepBackward(r, r.carried[row], units);
                 r.writeGates(a, gateAt, units);
             }
         }
-        // weight gradients over every step at once: dW_ih += dGates^T x, and dW_hh += dGates_t^T h_{t-1}
-        Blas.gemm(true, false, width, g.features(), rows * steps, 1f, arena, gates, width, arena, x, g.features(),
-                1f, grads, w, g.features());
-        for (int t = 1; t < steps; t++) {
-            Blas.gemm(true, false, width, units, rows, 1f, arena, gates + t * width, steps * width, arena,
-                    hidden + (t - 1) * units, steps * units, 1f, grads, w + g.recurrentWeights(), units);
-        }
         // the two biases enter the same sum, so they get the same gradient
-        Reductions.columnSums(a, gates, rows * steps, width, grads.floats(), w + g.inputBias());
-        Reductions.columnSums(a, gates, rows * steps, width, grads.floats(), w + g.recurrentBias());
-        if (dx >= 0) {
-            Blas.gemm(false, false, rows * steps, g.features(), width, 1f, arena, gates, width, params, w,
-                    g.features(), 0f, arena, dx, g.features());
-        }
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, grads, dx);
     }
 
     /**

@@ -1,0 +1,100 @@
+package dev.lamina.runtime.kernels;
+
+import dev.lamina.runtime.Blas;
+import dev.lamina.runtime.Memory;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The parts every recurrent kernel ({@link Lstm}, {@link Gru}, {@link ElmanRnn}) shares: the GEMMs over all steps
+ * and per step, and moving states and gradients. Regions are sample-major and step-major ({@code [rows][steps]
+ * [width]}), so one step of all rows is a matrix whose rows are {@code steps x width} floats apart.
+ */
+final class RecurrentPasses {
+    private RecurrentPasses() {
+    }
+
+    /** {@code gates[rows * steps, width] = x W_ih^T}: every step's input projection at once. */
+    static void inputProjection(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w,
+                                int gates) {
+        Blas.gemm(false, true, rows * g.steps(), g.width(), g.features(), 1f, arena, x, g.features(), params, w,
+                g.features(), 0f, arena, gates, g.width());
+    }
+
+    /**
+     * Step {@code t}'s recurrent projection {@code h_{t-1} W_hh^T} into the step's rows of {@code target}
+     * ({@code width} floats a step), added to what is there when {@code add}.
+     */
+    static void recurrentProjection(RecurrentGeometry g, Memory arena, int hidden, int t, int rows, Memory params,
+                                    int w, int target, boolean add) {
+        Blas.gemm(false, true, rows, g.width(), g.units(), 1f, arena, hidden + (t - 1) * g.units(),
+                g.steps() * g.units(), params, w + g.recurrentWeights(), g.units(), add ? 1f : 0f, arena,
+                target + t * g.width(), g.steps() * g.width());
+    }
+
+    /** {@code recurrent[rows, H] = grad_{t+1} W_hh}: what the states of step {@code t} receive from step t + 1. */
+    static void gradientThroughRecurrence(RecurrentGeometry g, Memory arena, int gradients, int t, int rows,
+                                          Memory params, int w, Memory recurrent) {
+        Blas.gemm(false, false, rows, g.units(), g.width(), 1f, arena, gradients + (t + 1) * g.width(),
+                g.steps() * g.width(), params, w + g.recurrentWeights(), g.units(), 0f, recurrent, 0, g.units());
+    }
+
+    /** Copies each row's last hidden state to {@code out} ({@code [rows, H]}). */
+    static void copyLastState(RecurrentGeometry g, FloatBuffer a, int hidden, int rows, int out, float[] buffer) {
+        int units = g.units();
+        for (int row = 0; row < rows; row++) {
+            a.get(hidden + (row * g.steps() + g.steps() - 1) * units, buffer, 0, units);
+            a.put(out + row * units, buffer, 0, units);
+        }
+    }
+
+    /**
+     * Into {@code dh}: the gradient at row {@code row}'s state of step {@code t} from the layer's output
+     * ({@code [rows, H]} for the last step, or {@code [rows, T, H]} for sequences), plus, before the last step,
+     * what it receives through the recurrence ({@code recurrent}, filled by {@link #gradientThroughRecurrence}).
+     */
+    static void stateGradient(RecurrentGeometry g, FloatBuffer a, int delta, boolean sequences, int row, int t,
+                              Memory recurrent, float[] dh, float[] buffer) {
+        int units = g.units();
+        int last = g.steps() - 1;
+        if (sequences) {
+            a.get(delta + (row * g.steps() + t) * units, dh, 0, units);
+        } else if (t == last) {
+            a.get(delta + row * units, dh, 0, units);
+        } else {
+            Arrays.fill(dh, 0, units, 0f);
+        }
+        if (t < last) {
+            recurrent.floats().get(row * units, buffer, 0, units);
+            for (int j = 0; j < units; j++) {
+                dh[j] += buffer[j];
+            }
+        }
+    }
+
+    /**
+     * The parameter gradients of all steps, from the gradients at the input projections ({@code inputGradients})
+     * and at the recurrent ones ({@code recurrentGradients}; the same region where they are equal):
+     * {@code dW_ih += dIn^T x}, {@code dW_hh += sum_t dRec_t^T h_{t-1}}, the biases' column sums; and, when
+     * {@code dx >= 0}, the input's gradient {@code dIn W_ih}.
+     */
+    static void parameterGradients(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w,
+                                   int inputGradients, int recurrentGradients, int hidden, Memory grads, int dx) {
+        int steps = g.steps();
+        int width = g.width();
+        Blas.gemm(true, false, width, g.features(), rows * steps, 1f, arena, inputGradients, width, arena, x,
+                g.features(), 1f, grads, w, g.features());
+        for (int t = 1; t < steps; t++) {
+            Blas.gemm(true, false, width, g.units(), rows, 1f, arena, recurrentGradients + t * width, steps * width,
+                    arena, hidden + (t - 1) * g.units(), steps * g.units(), 1f, grads, w + g.recurrentWeights(),
+                    g.units());
+        }
+        FloatBuffer a = arena.floats();
+        Reductions.columnSums(a, inputGradients, rows * steps, width, grads.floats(), w + g.inputBias());
+        Reductions.columnSums(a, recurrentGradients, rows * steps, width, grads.floats(), w + g.recurrentBias());
+        if (dx >= 0) {
+            Blas.gemm(false, false, rows * steps, g.features(), width, 1f, arena, inputGradients, width, params, w,
+                    g.features(), 0f, arena, dx, g.features());
+        }
+    }
+}
