@@ -24,4 +24,12 @@ public @interface GRU {
 
     /** {@code false}: the last step's state, {@code [units]}; {@code true}: every step's, {@code [steps, units]}. */
     boolean returnSequences() default false;
+
+    /**
+     * Truncated backpropagation through time: each batch row starts from the state that row ended the previous
+     * training batch with (zeros after {@code Model.resetStates()} or a change of batch size), and the gradient
+     * stops at the batch boundary. Feed consecutive chunks of each sequence to the same row, unshuffled. Evaluation
+     * starts from zeros.
+     */
+    boolean stateful() default false;
 }

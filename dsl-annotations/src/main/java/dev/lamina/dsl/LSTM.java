@@ -31,4 +31,12 @@ public @interface LSTM {
      * of every step, {@code [steps, units]} (to stack another recurrent layer on it).
      */
     boolean returnSequences() default false;
+
+    /**
+     * Truncated backpropagation through time: each batch row starts from the state that row ended the previous
+     * training batch with (zeros after {@code Model.resetStates()} or a change of batch size), and the gradient
+     * stops at the batch boundary. Feed consecutive chunks of each sequence to the same row, unshuffled. Evaluation
+     * starts from zeros.
+     */
+    boolean stateful() default false;
 }

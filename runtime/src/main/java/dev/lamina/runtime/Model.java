@@ -87,6 +87,11 @@ public interface Model {
         return state().isTraining();
     }
 
+    /** Forgets the states stateful recurrent layers carry between batches (start of a new text, a new epoch). */
+    default void resetStates() {
+        state().resetStates();
+    }
+
     /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
     default void reserve(int batch) {
         state().reserve(batch);

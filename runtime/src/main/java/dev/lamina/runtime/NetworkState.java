@@ -24,6 +24,9 @@ public final class NetworkState {
     private final int inputSize;
     private final int outputSize;
     private int outputSteps = 1;
+    /** Stateful recurrent layers' carried states, by layer. */
+    private final java.util.Map<Integer, Memory> carried = new java.util.HashMap<>();
+    private boolean holdStates;
     private final int arenaPerSample;
     private final int indicesPerSample;
     private final Memory parameters;
@@ -319,6 +322,44 @@ public final class NetworkState {
 
     public int outputSize() {
         return outputSize;
+    }
+
+    /**
+     * Makes room for the state stateful recurrent layer {@code layer} carries between batches: {@code perSample}
+     * floats for each of {@code batch} rows, zeros when new or when the batch size changed. Called by the pass's
+     * thread before the workers run.
+     */
+    public void prepareCarried(int layer, int batch, int perSample) {
+        Memory m = carried.get(layer);
+        if (m == null || m.size() != batch * perSample) {
+            carried.put(layer, Memory.allocate(batch * perSample));
+        }
+    }
+
+    /** The state layer {@code layer} carries (see {@link #prepareCarried}). */
+    public Memory carried(int layer) {
+        Memory m = carried.get(layer);
+        if (m == null) {
+            throw new IllegalStateException("no carried state for layer " + layer + ": prepareCarried first");
+        }
+        return m;
+    }
+
+    /** Forgets every carried state: the next training batch starts stateful layers from zeros. */
+    public void resetStates() {
+        carried.clear();
+    }
+
+    /**
+     * Whether training passes keep the carried states as they are instead of saving the new ones (a gradient
+     * check of a stateful layer evaluates one batch many times).
+     */
+    public void holdStates(boolean hold) {
+        this.holdStates = hold;
+    }
+
+    public boolean holdsStates() {
+        return holdStates;
     }
 
     /** Steps of a sequence output whose loss is taken at every step (1 otherwise). */

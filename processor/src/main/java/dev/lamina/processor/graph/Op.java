@@ -144,11 +144,17 @@ public sealed interface Op {
     }
 
     /**
-     * A recurrent layer over a sequence; {@code sequences}: output every step's hidden state, not only the last.
+     * A recurrent layer over a sequence; {@code sequences}: output every step's hidden state, not only the last;
+     * {@code stateful}: carry each row's final state into the next training batch (truncated BPTT).
      */
-    record Recurrent(Cell cell, int units, boolean sequences) implements Op {
+    record Recurrent(Cell cell, int units, boolean sequences, boolean stateful) implements Op {
         public String kind() {
             return cell.name();
+        }
+
+        /** Floats of a row's carried state: the hidden state, and an LSTM's cell after it. */
+        public int carriedSize() {
+            return cell == Cell.LSTM ? 2 * units : units;
         }
     }
 

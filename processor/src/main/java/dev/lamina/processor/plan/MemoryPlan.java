@@ -34,9 +34,10 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
     /**
      * A recurrent layer's regions, per sample, each {@code [steps, ...]}: its gates (activations, then their
      * gradients), its per-step state ({@code -1} when it has none: an LSTM's cells, a GRU's recurrent
-     * projections) and its hidden states ({@code hidden} is the output region when the layer returns sequences).
+     * projections) and its hidden states ({@code hidden} is the output region when the layer returns sequences);
+     * {@code initial}, for a stateful layer, the state each row starts the batch from ({@code -1} otherwise).
      */
-    public record RecurrentRegions(int gates, int state, int hidden) {
+    public record RecurrentRegions(int gates, int state, int hidden, int initial) {
         /** Floats per step of the per-step state. */
         public static int stateSize(Op.Recurrent layer) {
             return switch (layer.cell()) {

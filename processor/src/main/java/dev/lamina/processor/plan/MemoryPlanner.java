@@ -116,7 +116,13 @@ public final class MemoryPlanner {
                     hiddenRegion = arena;
                     arena += steps * l.units();
                 }
-                recurrent.put(node.id(), new MemoryPlan.RecurrentRegions(gateRegion, stateRegion, hiddenRegion));
+                int initialRegion = -1;
+                if (l.stateful()) {
+                    initialRegion = arena;
+                    arena += l.carriedSize();
+                }
+                recurrent.put(node.id(), new MemoryPlan.RecurrentRegions(gateRegion, stateRegion, hiddenRegion,
+                        initialRegion));
             } else if (op instanceof Op.BatchNorm) {
                 int ch = node.in().channels();
                 parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {ch}, params, 0,

@@ -298,15 +298,15 @@ public final class NetworkReader {
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);
-            return new Op.Recurrent(Op.Cell.LSTM, l.units(), l.returnSequences());
+            return new Op.Recurrent(Op.Cell.LSTM, l.units(), l.returnSequences(), l.stateful());
         }
         if (kind == GRU.class) {
             GRU g = field.getAnnotation(GRU.class);
-            return new Op.Recurrent(Op.Cell.GRU, g.units(), g.returnSequences());
+            return new Op.Recurrent(Op.Cell.GRU, g.units(), g.returnSequences(), g.stateful());
         }
         if (kind == RNN.class) {
             RNN r = field.getAnnotation(RNN.class);
-            return new Op.Recurrent(Op.Cell.RNN, r.units(), r.returnSequences());
+            return new Op.Recurrent(Op.Cell.RNN, r.units(), r.returnSequences(), r.stateful());
         }
         if (kind == Dropout.class) {
             return new Op.Dropout(field.getAnnotation(Dropout.class).rate());

@@ -241,4 +241,31 @@ public final class GradNets {
         @LSTM(units = 4, returnSequences = true) Layer lstm;
         @Dense(units = 5) Layer next;
     }
+
+    /** Stateful GRU, RNN and LSTM: every layer starts the batch from a carried state (truncated BPTT). */
+    @Network(input = {2}, steps = 3)
+    public abstract static class Stateful {
+        @GRU(units = 3, returnSequences = true, stateful = true) Layer gru;
+        @RNN(units = 3, returnSequences = true, stateful = true) Layer rnn;
+        @LSTM(units = 4, stateful = true) Layer lstm;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Six steps at once ... */
+    @Network(input = {2}, steps = 6)
+    public abstract static class SixSteps {
+        @GRU(units = 3, returnSequences = true) Layer gru;
+        @RNN(units = 3, returnSequences = true) Layer rnn;
+        @LSTM(units = 4) Layer lstm;
+        @Dense(units = 2) Layer out;
+    }
+
+    /** ... or in two chunks of three, the state carried between them. */
+    @Network(input = {2}, steps = 3)
+    public abstract static class ThreeStepChunks {
+        @GRU(units = 3, returnSequences = true, stateful = true) Layer gru;
+        @RNN(units = 3, returnSequences = true, stateful = true) Layer rnn;
+        @LSTM(units = 4, stateful = true) Layer lstm;
+        @Dense(units = 2) Layer out;
+    }
 }

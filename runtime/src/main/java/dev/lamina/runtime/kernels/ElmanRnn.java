@@ -28,7 +28,7 @@ public final class ElmanRnn {
 
     /** The forward pass; when {@code out >= 0} the last state is also copied there. */
     public static void forward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int hidden,
-                               int out) {
+                               int out, int initial) {
         int steps = g.steps();
         int units = g.units();
         FloatBuffer a = arena.floats();
@@ -43,8 +43,8 @@ public final class ElmanRnn {
         // the pre-activations go where the states will be: hidden holds both, a step at a time
         RecurrentPasses.inputProjection(g, arena, x, rows, params, w, hidden);
         for (int t = 0; t < steps; t++) {
-            if (t > 0) {
-                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, hidden, true);
+            if (t > 0 || initial >= 0) {
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, hidden, true, initial, units);
             }
             for (int row = 0; row < rows; row++) {
                 int at = hidden + (row * steps + t) * units;
@@ -66,7 +66,8 @@ public final class ElmanRnn {
      * gradient to {@code dx} when it is not negative.
      */
     public static void backward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
-                                int hidden, int delta, boolean sequences, Memory grads, int dx, Worker worker) {
+                                int hidden, int initial, int delta, boolean sequences, Memory grads, int dx,
+                                Worker worker) {
         int steps = g.steps();
         int units = g.units();
         FloatBuffer a = arena.floats();
@@ -89,6 +90,7 @@ public final class ElmanRnn {
             }
         }
         // the two biases enter the same sum, so they get the same gradient
-        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, grads, dx);
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, initial, units,
+                grads, dx);
     }
 }

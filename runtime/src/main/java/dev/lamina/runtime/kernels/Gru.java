@@ -29,7 +29,7 @@ public final class Gru {
 
     /** The forward pass; when {@code out >= 0} the last hidden state is also copied there. */
     public static void forward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
-                               int projections, int hidden, int out) {
+                               int projections, int hidden, int out, int initial) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
@@ -39,20 +39,21 @@ public final class Gru {
         params.floats().get(w + g.inputBias(), r.inputBias, 0, width);
         params.floats().get(w + g.recurrentBias(), r.recurrentBias, 0, width);
         for (int t = 0; t < steps; t++) {
-            if (t > 0) {
-                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, projections, false);
+            boolean projected = t > 0 || initial >= 0;
+            if (projected) {
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, projections, false, initial,
+                        units);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int projectionAt = projections + (row * steps + t) * width;
                 a.get(gateAt, r.x, 0, width);
-                if (t > 0) {
+                if (projected) {
                     a.get(projectionAt, r.h, 0, width);
-                    a.get(hidden + (row * steps + t - 1) * units, r.previous, 0, units);
                 } else {
                     Arrays.fill(r.h, 0, width, 0f);
-                    Arrays.fill(r.previous, 0, units, 0f);
                 }
+                RecurrentPasses.previousState(g, a, hidden, row, t, initial, units, 0, r.previous);
                 cellStep(r, units);
                 a.put(gateAt, r.x, 0, width);
                 a.put(projectionAt, r.h, 0, width);
@@ -108,8 +109,8 @@ public final class Gru {
      * gradient to {@code dx} when it is not negative.
      */
     public static void backward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
-                                int projections, int hidden, int delta, boolean sequences, Memory grads, int dx,
-                                Worker worker) {
+                                int projections, int hidden, int initial, int delta, boolean sequences,
+                                Memory grads, int dx, Worker worker) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
@@ -128,11 +129,7 @@ public final class Gru {
                 int projectionAt = projections + (row * steps + t) * width;
                 a.get(gateAt, r.x, 0, width);
                 a.get(projectionAt, r.h, 0, width);
-                if (t > 0) {
-                    a.get(hidden + (row * steps + t - 1) * units, r.previous, 0, units);
-                } else {
-                    Arrays.fill(r.previous, 0, units, 0f);
-                }
+                RecurrentPasses.previousState(g, a, hidden, row, t, initial, units, 0, r.previous);
                 float[] dh = r.state;
                 RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, dh, r.fromNext);
                 float[] carried = r.carried[row];
@@ -147,7 +144,8 @@ public final class Gru {
                 a.put(projectionAt, r.h, 0, width);
             }
         }
-        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, projections, hidden, grads, dx);
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, projections, hidden, initial, units,
+                grads, dx);
     }
 
     /**

@@ -30,7 +30,7 @@ public final class Lstm {
      * hidden state is also copied there ({@code [rows, H]}).
      */
     public static void forward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
-                               int cells, int hidden, int out) {
+                               int cells, int hidden, int out, int initial) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
@@ -39,18 +39,15 @@ public final class Lstm {
         r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units);
         RecurrentPasses.inputProjection(g, arena, x, rows, params, w, gates);
         for (int t = 0; t < steps; t++) {
-            if (t > 0) {
-                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, gates, true);
+            if (t > 0 || initial >= 0) {
+                RecurrentPasses.recurrentProjection(g, arena, hidden, t, rows, params, w, gates, true, initial,
+                        2 * units);
             }
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int cellAt = cells + (row * steps + t) * units;
                 r.readGates(a, gateAt, units);
-                if (t > 0) {
-                    a.get(cellAt - units, r.previous, 0, units);
-                } else {
-                    Arrays.fill(r.previous, 0, units, 0f);
-                }
+                RecurrentPasses.previousState(g, a, cells, row, t, initial, 2 * units, units, r.previous);
                 cellStep(r, units);
                 r.writeGates(a, gateAt, units);
                 a.put(cellAt, r.cell, 0, units);
@@ -105,8 +102,8 @@ public final class Lstm {
      * {@code dx} when it is not negative. The gates region ends up holding the gates' pre-activation gradients.
      */
     public static void backward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
-                                int cells, int hidden, int delta, boolean sequences, Memory grads, int dx,
-                                Worker worker) {
+                                int cells, int hidden, int initial, int delta, boolean sequences, Memory grads,
+                                int dx, Worker worker) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
@@ -125,18 +122,15 @@ public final class Lstm {
                 int cellAt = cells + (row * steps + t) * units;
                 r.readGates(a, gateAt, units);
                 a.get(cellAt, r.cell, 0, units);
-                if (t > 0) {
-                    a.get(cellAt - units, r.previous, 0, units);
-                } else {
-                    Arrays.fill(r.previous, 0, units, 0f);
-                }
+                RecurrentPasses.previousState(g, a, cells, row, t, initial, 2 * units, units, r.previous);
                 RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, r.hidden, r.fromNext);
                 cellStepBackward(r, r.carried[row], units);
                 r.writeGates(a, gateAt, units);
             }
         }
         // the two biases enter the same sum, so they get the same gradient
-        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, grads, dx);
+        RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, initial, 2 * units,
+                grads, dx);
     }
 
     /**

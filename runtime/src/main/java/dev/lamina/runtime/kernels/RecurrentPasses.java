@@ -23,13 +23,17 @@ final class RecurrentPasses {
 
     /**
      * Step {@code t}'s recurrent projection {@code h_{t-1} W_hh^T} into the step's rows of {@code target}
-     * ({@code width} floats a step), added to what is there when {@code add}.
+     * ({@code width} floats a step), added to what is there when {@code add}. At {@code t = 0}, {@code h_{-1}} is
+     * the initial state at {@code initial} (rows {@code initialStride} floats apart); callers skip the step when
+     * there is none (a zero state).
      */
     static void recurrentProjection(RecurrentGeometry g, Memory arena, int hidden, int t, int rows, Memory params,
-                                    int w, int target, boolean add) {
-        Blas.gemm(false, true, rows, g.width(), g.units(), 1f, arena, hidden + (t - 1) * g.units(),
-                g.steps() * g.units(), params, w + g.recurrentWeights(), g.units(), add ? 1f : 0f, arena,
-                target + t * g.width(), g.steps() * g.width());
+                                    int w, int target, boolean add, int initial, int initialStride) {
+        int source = t > 0 ? hidden + (t - 1) * g.units() : initial;
+        int stride = t > 0 ? g.steps() * g.units() : initialStride;
+        Blas.gemm(false, true, rows, g.width(), g.units(), 1f, arena, source, stride, params,
+                w + g.recurrentWeights(), g.units(), add ? 1f : 0f, arena, target + t * g.width(),
+                g.steps() * g.width());
     }
 
     /** {@code recurrent[rows, H] = grad_{t+1} W_hh}: what the states of step {@code t} receive from step t + 1. */
@@ -37,6 +41,23 @@ final class RecurrentPasses {
                                           Memory params, int w, Memory recurrent) {
         Blas.gemm(false, false, rows, g.units(), g.width(), 1f, arena, gradients + (t + 1) * g.width(),
                 g.steps() * g.width(), params, w + g.recurrentWeights(), g.units(), 0f, recurrent, 0, g.units());
+    }
+
+    /**
+     * Into {@code state}: row {@code row}'s state before step {@code t}: {@code region}'s step {@code t - 1}
+     * ({@code steps x units} floats a row), or at {@code t = 0} the initial one at {@code initial + offset}
+     * ({@code initialStride} floats a row), or zeros when there is none.
+     */
+    static void previousState(RecurrentGeometry g, FloatBuffer a, int region, int row, int t, int initial,
+                              int initialStride, int offset, float[] state) {
+        int units = g.units();
+        if (t > 0) {
+            a.get(region + (row * g.steps() + t - 1) * units, state, 0, units);
+        } else if (initial >= 0) {
+            a.get(initial + row * initialStride + offset, state, 0, units);
+        } else {
+            Arrays.fill(state, 0, units, 0f);
+        }
     }
 
     /** Copies each row's last hidden state to {@code out} ({@code [rows, H]}). */
@@ -79,15 +100,18 @@ final class RecurrentPasses {
      * {@code dx >= 0}, the input's gradient {@code dIn W_ih}.
      */
     static void parameterGradients(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w,
-                                   int inputGradients, int recurrentGradients, int hidden, Memory grads, int dx) {
+                                   int inputGradients, int recurrentGradients, int hidden, int initial,
+                                   int initialStride, Memory grads, int dx) {
         int steps = g.steps();
         int width = g.width();
         Blas.gemm(true, false, width, g.features(), rows * steps, 1f, arena, inputGradients, width, arena, x,
                 g.features(), 1f, grads, w, g.features());
-        for (int t = 1; t < steps; t++) {
+        // step 0 reads the initial state, when there is one
+        for (int t = initial >= 0 ? 0 : 1; t < steps; t++) {
+            int source = t > 0 ? hidden + (t - 1) * g.units() : initial;
+            int stride = t > 0 ? steps * g.units() : initialStride;
             Blas.gemm(true, false, width, g.units(), rows, 1f, arena, recurrentGradients + t * width, steps * width,
-                    arena, hidden + (t - 1) * g.units(), steps * g.units(), 1f, grads, w + g.recurrentWeights(),
-                    g.units());
+                    arena, source, stride, 1f, grads, w + g.recurrentWeights(), g.units());
         }
         FloatBuffer a = arena.floats();
         Reductions.columnSums(a, inputGradients, rows * steps, width, grads.floats(), w + g.inputBias());

@@ -25,6 +25,7 @@ public final class Trainer {
     private int batchSize = 128;
     private int epochs = 10;
     private long seed = 0;
+    private boolean shuffleEachEpoch = true;
     private Regularizer regularizer;
     private double clipNorm;
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
@@ -55,6 +56,15 @@ public final class Trainer {
 
     public Trainer epochs(int count) {
         this.epochs = count;
+        return this;
+    }
+
+    /**
+     * Whether to shuffle the samples every epoch (the default). Turn it off to feed stateful recurrent layers
+     * consecutive chunks of their sequences: their carried states are then reset at the start of every epoch.
+     */
+    public Trainer shuffle(boolean each) {
+        this.shuffleEachEpoch = each;
         return this;
     }
 
@@ -123,7 +133,10 @@ public final class Trainer {
         for (int epoch = 1; epoch <= epochs && !stop; epoch++) {
             double rate = schedule.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
-            shuffle.shuffle(order);
+            if (shuffleEachEpoch) {
+                shuffle.shuffle(order);
+            }
+            model.resetStates();
             model.setTraining(true);
             model.reserve(batch);
             for (TrainingListener l : listeners) {

@@ -159,6 +159,12 @@ public final class JavaEmitter {
                             + (layer.cell() == Op.Cell.LSTM ? "cell states." : "recurrent projections, then their "
                             + "gradients."));
                 }
+                if (layer.stateful()) {
+                    String initial = Names.constant(node, "INITIAL");
+                    regions.put(recurrent.initial(), initial);
+                    docs.put(initial, "Arena offset (per sample) of the state " + node.name() + " starts the batch "
+                            + "from: the one it carried out of the previous batch.");
+                }
                 if (!layer.sequences()) {
                     String hidden = Names.constant(node, "HIDDEN");
                     regions.put(recurrent.hidden(), hidden);
@@ -308,6 +314,15 @@ public final class JavaEmitter {
             b.addStatement("state.advanceDropout()");
             b.endControlFlow();
         }
+        List<Node> stateful = graph.layers().stream()
+                .filter(nd -> nd.op() instanceof Op.Recurrent r && r.stateful()).toList();
+        if (!stateful.isEmpty()) {
+            b.beginControlFlow("if (state.isTraining())");
+            for (Node node : stateful) {
+                b.addStatement("state.prepareCarried($L, n, $L)", node.id(), ((Op.Recurrent) node.op()).carriedSize());
+            }
+            b.endControlFlow();
+        }
         b.addStatement("state.run(n, forwardPass)");
         return MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n").addCode(b.build()).build();
@@ -316,7 +331,8 @@ public final class JavaEmitter {
     private MethodSpec forwardRows() {
         CodeBlock.Builder b = CodeBlock.builder();
         commonLocals(b);
-        if (!plan.mask().isEmpty() || !plan.buffers().isEmpty()) {
+        boolean stateful = graph.layers().stream().anyMatch(nd -> nd.op() instanceof Op.Recurrent r && r.stateful());
+        if (!plan.mask().isEmpty() || !plan.buffers().isEmpty() || stateful) {
             b.addStatement("boolean training = state.isTraining()");
         }
         if (!plan.mask().isEmpty()) {

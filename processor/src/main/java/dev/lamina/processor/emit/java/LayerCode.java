@@ -33,6 +33,7 @@ final class LayerCode {
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
     static final ClassName LSTM = ClassName.get("dev.lamina.runtime.kernels", "Lstm");
     static final ClassName GRU = ClassName.get("dev.lamina.runtime.kernels", "Gru");
+    static final ClassName RECURRENT_STATE = ClassName.get("dev.lamina.runtime.kernels", "RecurrentState");
     static final ClassName ELMAN_RNN = ClassName.get("dev.lamina.runtime.kernels", "ElmanRnn");
     static final ClassName SQUASH = ClassName.get("dev.lamina.runtime.kernels", "Squash");
     /** Runtime classes that expressions written as strings may name. */
@@ -160,13 +161,29 @@ final class LayerCode {
         } else if (op instanceof Op.Recurrent l) {
             recurrentRegions(b, node, l);
             String last = l.sequences() ? "-1" : "out";
+            if (l.stateful()) {
+                // each row starts from the state it carried out of the previous training batch
+                b.addStatement("int initial = -1");
+                b.beginControlFlow("if (training)");
+                b.addStatement("initial = $L", slice(Names.constant(node, "INITIAL"), l.carriedSize()));
+                b.addStatement("$T.load(state.carried($L), first * $L, a, initial, rows * $L)", RECURRENT_STATE,
+                        node.id(), l.carriedSize(), l.carriedSize());
+                b.endControlFlow();
+            }
+            String initial = l.stateful() ? "initial" : "-1";
             switch (l.cell()) {
-                case LSTM -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L)",
-                        LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), last);
+                case LSTM -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L, $L)",
+                        LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), last, initial);
                 case GRU -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, projections, hidden, "
-                        + "$L)", GRU, geometry(node), Names.constant(node, "WEIGHT_IH"), last);
-                case RNN -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, hidden, $L)", ELMAN_RNN,
-                        geometry(node), Names.constant(node, "WEIGHT_IH"), last);
+                        + "$L, $L)", GRU, geometry(node), Names.constant(node, "WEIGHT_IH"), last, initial);
+                case RNN -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, hidden, $L, $L)", ELMAN_RNN,
+                        geometry(node), Names.constant(node, "WEIGHT_IH"), last, initial);
+            }
+            if (l.stateful()) {
+                b.beginControlFlow("if (training && !state.holdsStates())");
+                b.addStatement("$T.save($L, a, hidden, $L, rows, state.carried($L), first * $L)", RECURRENT_STATE,
+                        geometry(node), l.cell() == Op.Cell.LSTM ? "cells" : "-1", node.id(), l.carriedSize());
+                b.endControlFlow();
             }
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
@@ -475,8 +492,10 @@ final class LayerCode {
                 case GRU -> GRU;
                 case RNN -> ELMAN_RNN;
             };
-            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, $Lhidden, delta, $L, grads, $L, "
-                    + "worker)", kernel, geometry(node), Names.constant(node, "WEIGHT_IH"), state, l.sequences(), dx);
+            String initial = l.stateful() ? slice(Names.constant(node, "INITIAL"), l.carriedSize()) : "-1";
+            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, $Lhidden, $L, delta, $L, grads, $L, "
+                    + "worker)", kernel, geometry(node), Names.constant(node, "WEIGHT_IH"), state, initial,
+                    l.sequences(), dx);
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
