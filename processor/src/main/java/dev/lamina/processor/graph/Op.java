@@ -158,6 +158,13 @@ public sealed interface Op {
         }
     }
 
+    /** Layer normalisation over the last axis, then an activation. */
+    record LayerNorm(double epsilon, Act activation) implements Op {
+        public String kind() {
+            return "LayerNorm";
+        }
+    }
+
     record Dropout(double rate) implements Op {
         public String kind() {
             return "Dropout";

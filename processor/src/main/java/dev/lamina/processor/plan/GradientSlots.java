@@ -86,7 +86,8 @@ final class GradientSlots {
      * needs none. (The others compute it anyway, into a slot nobody reads.)
      */
     private static boolean canSkipInputGradient(Op op) {
-        return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Recurrent;
+        return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Recurrent
+                || op instanceof Op.LayerNorm;
     }
 
     /** Layers whose input gradient is their output gradient, changed in place (or not at all). */

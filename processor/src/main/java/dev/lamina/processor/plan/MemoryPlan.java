@@ -19,6 +19,7 @@ import java.util.Map;
  *                   index arena
  * @param sums       id of a convolution with a fused max pool to the region of its raw, unpooled sums; the
  *                   backward pass reuses it for their gradient
+ * @param normStats  layer-norm node id to its region of per-row means and inverse deviations
  * @param recurrent  recurrent node id to its per-step regions
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
@@ -27,6 +28,7 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
                          Map<Integer, List<Contribution>> contributions, int gradientSlots, int deltaBase,
                          int deltaStride, Map<Integer, Integer> mask,
                          Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
+                         Map<Integer, Integer> normStats,
                          Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
                          List<TensorSlot> buffers) {

@@ -29,6 +29,7 @@ public final class MemoryPlanner {
         Map<Integer, Integer> mask = new HashMap<>();
         Map<Integer, Integer> argmax = new HashMap<>();
         Map<Integer, Integer> sums = new HashMap<>();
+        Map<Integer, Integer> normStats = new HashMap<>();
         Map<Integer, MemoryPlan.RecurrentRegions> recurrent = new HashMap<>();
         List<TensorSlot> parameters = new ArrayList<>();
         List<TensorSlot> buffers = new ArrayList<>();
@@ -79,6 +80,17 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.LayerNorm) {
+                int features = node.in().features();
+                parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {features}, params, 0,
+                        node.id(), "gamma"));
+                params += features;
+                parameters.add(new TensorSlot(node.name() + ".bias", "SHIFT", new int[] {features}, params, 0,
+                        node.id(), "beta"));
+                params += features;
+                // each row's mean and 1/sqrt(var + eps), for the backward pass
+                normStats.put(node.id(), arena);
+                arena += 2 * LayerNorms.rows(node);
             } else if (op instanceof Op.Embedding e) {
                 int tokens = ((Op.Input) graph.input().op()).tokens();
                 // N(0, 1), as PyTorch's nn.Embedding
@@ -154,7 +166,7 @@ public final class MemoryPlanner {
         int deltaBase = arena;
         arena += slots.count() * largest;
         return new MemoryPlan(output, slots.gradient(), slots.contributions(), slots.count(), deltaBase, largest,
-                mask, argmax, sums, recurrent, arena, indices, parameters, buffers);
+                mask, argmax, sums, normStats, recurrent, arena, indices, parameters, buffers);
     }
 
     /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */

@@ -9,6 +9,8 @@ import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
 import dev.lamina.processor.nets.GradNets_KinkedNet;
+import dev.lamina.processor.nets.GradNets_LayerNormedNet;
+import dev.lamina.processor.nets.GradNets_LayerNormedSequenceNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
@@ -67,6 +69,18 @@ class GradientCheckTest {
     void batchNormOnImagesAndVectors() {
         Model m = GradNets_NormedNet.create(4);
         assertGradients(m, 6, Fixtures.oneHot(6, 3, 9));
+    }
+
+    @Test
+    void layerNormOnImagePositionsAndVectors() {
+        Model m = GradNets_LayerNormedNet.create(23);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void layerNormOnEveryStep() {
+        Model m = GradNets_LayerNormedSequenceNet.create(24);
+        assertGradients(m, 3, Fixtures.gaussian(3 * 4 * 2, 9));
     }
 
     @Test

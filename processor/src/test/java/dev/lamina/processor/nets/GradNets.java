@@ -10,6 +10,7 @@ import dev.lamina.dsl.Embedding;
 import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
+import dev.lamina.dsl.LayerNorm;
 import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
@@ -266,6 +267,24 @@ public final class GradNets {
         @GRU(units = 3, returnSequences = true, stateful = true) Layer gru;
         @RNN(units = 3, returnSequences = true, stateful = true) Layer rnn;
         @LSTM(units = 4, stateful = true) Layer lstm;
+        @Dense(units = 2) Layer out;
+    }
+
+    /** Layer norm over each image position's channels, over a vector, and over each step of a sequence. */
+    @Network(input = {3, 4, 4})
+    public abstract static class LayerNormed {
+        @Conv(filters = 4, kernel = 3, padding = 1) Layer c;
+        @LayerNorm(activation = Activation.TANH) Layer perPosition;
+        @Dense(units = 5) Layer d;
+        @LayerNorm(activation = Activation.SIGMOID) Layer perSample;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Layer norm on every step of a recurrent layer's output. */
+    @Network(input = {3}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class LayerNormedSequence {
+        @GRU(units = 4, returnSequences = true) Layer gru;
+        @LayerNorm Layer perStep;
         @Dense(units = 2) Layer out;
     }
 }

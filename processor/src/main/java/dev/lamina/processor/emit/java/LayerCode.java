@@ -7,6 +7,7 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.plan.LayerNorms;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
 import dev.lamina.processor.plan.WideRows;
@@ -28,6 +29,7 @@ final class LayerCode {
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
     static final ClassName CONCATENATION = ClassName.get("dev.lamina.runtime.kernels", "Concatenation");
     static final ClassName EMBEDDINGS = ClassName.get("dev.lamina.runtime.kernels", "Embeddings");
+    static final ClassName LAYER_NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "LayerNormalization");
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
     static final ClassName REDUCTIONS = ClassName.get("dev.lamina.runtime.kernels", "Reductions");
@@ -63,6 +65,8 @@ final class LayerCode {
             act = ", " + c.activation();
         } else if (node.op() instanceof Op.BatchNorm b && !b.activation().isIdentity()) {
             act = ", " + b.activation();
+        } else if (node.op() instanceof Op.LayerNorm n && !n.activation().isIdentity()) {
+            act = ", " + n.activation();
         } else if (node.op() instanceof Op.Add a && !a.activation().isIdentity()) {
             act = ", " + a.activation();
         }
@@ -142,6 +146,15 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.LayerNorm ln) {
+            int rows = LayerNorms.rows(node);
+            b.addStatement("int stats = $L", slice(Names.constant(node, "STATS"), 2 * rows));
+            b.addStatement("$T.forward(a, in, rows * $L, $L, $Lf, p, $L, $L, stats, out)", LAYER_NORMALIZATION, rows,
+                    node.in().features(), (float) ln.epsilon(), Names.constant(node, "WEIGHT"),
+                    Names.constant(node, "BIAS"));
+            if (!ln.activation().isIdentity()) {
+                blockedActivation(b, ln.activation(), "rows * " + node.out().size());
+            }
         } else if (op instanceof Op.Concat) {
             int positions = node.out().image() ? node.out().spatial() : 1;
             int offset = 0;
@@ -454,6 +467,14 @@ final class LayerCode {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.LayerNorm ln) {
+            int rows = LayerNorms.rows(node);
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            b.addStatement("int stats = $L", slice(Names.constant(node, "STATS"), 2 * rows));
+            activationBackward(b, node, ln.activation(), "rows * " + node.out().size());
+            b.addStatement("$T.backward(a, delta, in, rows * $L, $L, p, $L, stats, g, $L, $L, $L)",
+                    LAYER_NORMALIZATION, rows, node.in().features(), weight, weight, Names.constant(node, "BIAS"),
+                    needInputGradient ? "deltaIn" : "-1");
         } else if (op instanceof Op.Embedding e) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             b.addStatement("$T.backward(a, in, rows * $L, a, delta, g, $L, $L)", EMBEDDINGS, node.in().steps(),
