@@ -35,6 +35,8 @@ final class PositiveSizes implements Rule {
                     d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
+            } else if (op instanceof Op.ResponseNorm lrn) {
+                positive(d, node, "size", lrn.size());
             } else if (op instanceof Op.LayerNorm ln) {
                 if (!(ln.epsilon() > 0)) {
                     d.error(node, "epsilon of '" + node.name() + "' must be positive, found " + ln.epsilon());

@@ -165,6 +165,13 @@ public sealed interface Op {
         }
     }
 
+    /** Local response normalisation across channels. */
+    record ResponseNorm(int size, double alpha, double beta, double k) implements Op {
+        public String kind() {
+            return "LocalResponseNorm";
+        }
+    }
+
     record Dropout(double rate) implements Op {
         public String kind() {
             return "Dropout";

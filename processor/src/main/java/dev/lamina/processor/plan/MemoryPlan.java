@@ -19,7 +19,8 @@ import java.util.Map;
  *                   index arena
  * @param sums       id of a convolution with a fused max pool to the region of its raw, unpooled sums; the
  *                   backward pass reuses it for their gradient
- * @param normStats  layer-norm node id to its region of per-row means and inverse deviations
+ * @param normStats  layer-norm node id to its region of per-row means and inverse deviations; local response
+ *                   norm node id to its region of denominator bases
  * @param recurrent  recurrent node id to its per-step regions
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order

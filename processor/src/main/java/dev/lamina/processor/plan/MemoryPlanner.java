@@ -80,6 +80,10 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.ResponseNorm) {
+                // the denominators' bases, for the backward pass
+                normStats.put(node.id(), arena);
+                arena += outSize;
             } else if (op instanceof Op.LayerNorm) {
                 int features = node.in().features();
                 parameters.add(new TensorSlot(node.name() + ".weight", "SCALE", new int[] {features}, params, 0,

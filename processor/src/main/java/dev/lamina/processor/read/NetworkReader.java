@@ -10,6 +10,7 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.LayerNorm;
+import dev.lamina.dsl.LocalResponseNorm;
 import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
@@ -45,7 +46,7 @@ public final class NetworkReader {
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
                     LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class, Embedding.class,
-                    LayerNorm.class);
+                    LayerNorm.class, LocalResponseNorm.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -286,6 +287,10 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == LocalResponseNorm.class) {
+            LocalResponseNorm l = field.getAnnotation(LocalResponseNorm.class);
+            return new Op.ResponseNorm(l.size(), l.alpha(), l.beta(), l.k());
         }
         if (kind == LayerNorm.class) {
             LayerNorm l = field.getAnnotation(LayerNorm.class);

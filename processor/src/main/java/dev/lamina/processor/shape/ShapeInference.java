@@ -81,6 +81,9 @@ public final class ShapeInference {
             // on a sequence, the same layer at every step
             return in.sequence() ? Shape.sequence(in.steps(), d.units()) : Shape.vector(d.units());
         }
+        if (op instanceof Op.ResponseNorm) {
+            return in.image() ? in : null;
+        }
         if (op instanceof Op.Embedding e) {
             return in.sequence() && in.features() == 1 ? Shape.sequence(in.steps(), e.dim()) : null;
         }

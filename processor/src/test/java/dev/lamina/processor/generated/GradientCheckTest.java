@@ -20,6 +20,7 @@ import dev.lamina.processor.nets.GradNets_BranchesUnfusedNet;
 import dev.lamina.processor.nets.GradNets_ElmanThenGatedNet;
 import dev.lamina.processor.nets.GradNets_GatedThenElmanNet;
 import dev.lamina.processor.nets.GradNets_RecurrentNet;
+import dev.lamina.processor.nets.GradNets_ResponseNormedNet;
 import dev.lamina.processor.nets.GradNets_ResidualsNet;
 import dev.lamina.processor.nets.GradNets_ResidualsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
@@ -81,6 +82,12 @@ class GradientCheckTest {
     void layerNormOnEveryStep() {
         Model m = GradNets_LayerNormedSequenceNet.create(24);
         assertGradients(m, 3, Fixtures.gaussian(3 * 4 * 2, 9));
+    }
+
+    @Test
+    void localResponseNormalisation() {
+        Model m = GradNets_ResponseNormedNet.create(25);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.GRU;
 import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.LayerNorm;
+import dev.lamina.dsl.LocalResponseNorm;
 import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
@@ -286,5 +287,14 @@ public final class GradNets {
         @GRU(units = 4, returnSequences = true) Layer gru;
         @LayerNorm Layer perStep;
         @Dense(units = 2) Layer out;
+    }
+
+    /** Local response normalisation across 7 channels, windows of 3 and of 4 (uneven), a large alpha. */
+    @Network(input = {2, 3, 3})
+    public abstract static class ResponseNormed {
+        @Conv(filters = 7, kernel = 1, activation = Activation.TANH) Layer c;
+        @LocalResponseNorm(size = 3, alpha = 0.5, k = 1.0) Layer lrn3;
+        @LocalResponseNorm(size = 4, alpha = 0.8, beta = 0.5) Layer lrn4;
+        @Dense(units = 3) Layer out;
     }
 }

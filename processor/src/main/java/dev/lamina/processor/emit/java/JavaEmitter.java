@@ -144,7 +144,8 @@ public final class JavaEmitter {
             regions.put(plan.output().get(node.id()), name);
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
-            region(regions, docs, plan.normStats(), node, "STATS", "per-row mean and inverse deviation");
+            region(regions, docs, plan.normStats(), node, "STATS", node.op() instanceof Op.ResponseNorm
+                    ? "denominator bases" : "per-row mean and inverse deviation");
             MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
             if (recurrent != null) {
                 Op.Recurrent layer = (Op.Recurrent) node.op();

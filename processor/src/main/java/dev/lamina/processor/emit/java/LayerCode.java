@@ -29,6 +29,8 @@ final class LayerCode {
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
     static final ClassName CONCATENATION = ClassName.get("dev.lamina.runtime.kernels", "Concatenation");
     static final ClassName EMBEDDINGS = ClassName.get("dev.lamina.runtime.kernels", "Embeddings");
+    static final ClassName RESPONSE_NORMALIZATION =
+            ClassName.get("dev.lamina.runtime.kernels", "ResponseNormalization");
     static final ClassName LAYER_NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "LayerNormalization");
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
@@ -146,6 +148,11 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.ResponseNorm lrn) {
+            b.addStatement("int scales = $L", slice(Names.constant(node, "STATS"), node.out().size()));
+            b.addStatement("$T.forward(a, in, rows * $L, $L, $L, $Lf, $Lf, $Lf, scales, out)", RESPONSE_NORMALIZATION,
+                    node.in().spatial(), node.in().channels(), lrn.size(), (float) lrn.alpha(), (float) lrn.beta(),
+                    (float) lrn.k());
         } else if (op instanceof Op.LayerNorm ln) {
             int rows = LayerNorms.rows(node);
             b.addStatement("int stats = $L", slice(Names.constant(node, "STATS"), 2 * rows));
@@ -467,6 +474,12 @@ final class LayerCode {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.ResponseNorm lrn) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            b.addStatement("int scales = $L", slice(Names.constant(node, "STATS"), node.out().size()));
+            b.addStatement("$T.backward(a, delta, in, rows * $L, $L, $L, $Lf, $Lf, scales, deltaIn)",
+                    RESPONSE_NORMALIZATION, node.in().spatial(), node.in().channels(), lrn.size(),
+                    (float) lrn.alpha(), (float) lrn.beta());
         } else if (op instanceof Op.LayerNorm ln) {
             int rows = LayerNorms.rows(node);
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));

@@ -1,0 +1,25 @@
+package dev.lamina.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Local response normalisation across channels (AlexNet): at each position,
+ * {@code b_c = a_c / (k + alpha / size * sum a_j^2)^beta}, the sum over the {@code size} channels centred on
+ * {@code c} (clipped at the ends), as PyTorch's {@code LocalResponseNorm}.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.FIELD)
+public @interface LocalResponseNorm {
+    int size() default 5;
+
+    double alpha() default 1e-4;
+
+    double beta() default 0.75;
+
+    double k() default 2.0;
+}
