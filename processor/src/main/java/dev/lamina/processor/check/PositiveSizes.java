@@ -35,6 +35,17 @@ final class PositiveSizes implements Rule {
                     d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
+            } else if (op instanceof Op.ConvTranspose t) {
+                positive(d, node, "filters", t.filters());
+                positive(d, node, "kernel", t.kernel());
+                positive(d, node, "stride", t.stride());
+                if (t.padding() < 0) {
+                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + t.padding());
+                }
+                if (t.outputPadding() < 0 || t.outputPadding() >= Math.max(t.stride(), 1)) {
+                    d.error(node, "outputPadding of '" + node.name() + "' must be between 0 and stride - 1 ("
+                            + (t.stride() - 1) + "), found " + t.outputPadding());
+                }
             } else if (op instanceof Op.ResponseNorm lrn) {
                 positive(d, node, "size", lrn.size());
             } else if (op instanceof Op.LayerNorm ln) {

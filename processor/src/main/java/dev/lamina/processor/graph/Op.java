@@ -66,6 +66,14 @@ public sealed interface Op {
         }
     }
 
+    /** A transposed convolution: the adjoint of a convolution from its output size to its input size. */
+    record ConvTranspose(int filters, int kernel, int stride, int padding, int outputPadding, boolean bias,
+                         Act activation, Init init, double initStd) implements Op {
+        public String kind() {
+            return "ConvTranspose";
+        }
+    }
+
     record Pool(PoolKind poolKind, int kernel, int stride, int padding) implements Op {
         public String kind() {
             return "Pool";

@@ -80,6 +80,18 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.ConvTranspose t) {
+                int cin = node.in().channels();
+                int k = t.kernel();
+                parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {cin, k, k, t.filters()},
+                        params, initStd(t.init(), t.initStd(), t.activation().function(), k * k * cin,
+                        k * k * t.filters()), node.id(), "weight"));
+                params += cin * k * k * t.filters();
+                if (t.bias()) {
+                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {t.filters()}, params, 0,
+                            node.id(), "bias"));
+                    params += t.filters();
+                }
             } else if (op instanceof Op.ResponseNorm) {
                 // the denominators' bases, for the backward pass
                 normStats.put(node.id(), arena);

@@ -3,6 +3,7 @@ package dev.lamina.processor.read;
 import dev.lamina.dsl.BatchNorm;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.ConvTranspose;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Embedding;
@@ -46,7 +47,7 @@ public final class NetworkReader {
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
                     LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class, Embedding.class,
-                    LayerNorm.class, LocalResponseNorm.class);
+                    LayerNorm.class, LocalResponseNorm.class, ConvTranspose.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -160,6 +161,9 @@ public final class NetworkReader {
         }
         if (field.getAnnotation(Dense.class) != null) {
             return field.getAnnotation(Dense.class).from();
+        }
+        if (field.getAnnotation(ConvTranspose.class) != null) {
+            return field.getAnnotation(ConvTranspose.class).from();
         }
         if (field.getAnnotation(Pool.class) != null) {
             return field.getAnnotation(Pool.class).from();
@@ -287,6 +291,11 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == ConvTranspose.class) {
+            ConvTranspose c = field.getAnnotation(ConvTranspose.class);
+            return new Op.ConvTranspose(c.filters(), c.kernel(), c.stride(), c.padding(), c.outputPadding(), c.bias(),
+                    Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd());
         }
         if (kind == LocalResponseNorm.class) {
             LocalResponseNorm l = field.getAnnotation(LocalResponseNorm.class);

@@ -81,6 +81,14 @@ public final class ShapeInference {
             // on a sequence, the same layer at every step
             return in.sequence() ? Shape.sequence(in.steps(), d.units()) : Shape.vector(d.units());
         }
+        if (op instanceof Op.ConvTranspose t) {
+            if (!in.image()) {
+                return null;
+            }
+            int oh = (in.height() - 1) * t.stride() - 2 * t.padding() + t.kernel() + t.outputPadding();
+            int ow = (in.width() - 1) * t.stride() - 2 * t.padding() + t.kernel() + t.outputPadding();
+            return oh < 1 || ow < 1 ? null : Shape.image(t.filters(), oh, ow);
+        }
         if (op instanceof Op.ResponseNorm) {
             return in.image() ? in : null;
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
+import dev.lamina.processor.nets.GradNets_DecoderNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
 import dev.lamina.processor.nets.GradNets_KinkedNet;
@@ -88,6 +89,13 @@ class GradientCheckTest {
     void localResponseNormalisation() {
         Model m = GradNets_ResponseNormedNet.create(25);
         assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void transposedConvolutionsInEveryColumnLayout() {
+        Model m = GradNets_DecoderNet.create(26);
+        assertEquals(7 * 7, m.outputSize());
+        assertGradients(m, 2, Fixtures.gaussian(2 * 49, 9));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.BatchNorm;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.ConvTranspose;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Embedding;
@@ -296,5 +297,18 @@ public final class GradNets {
         @LocalResponseNorm(size = 3, alpha = 0.5, k = 1.0) Layer lrn3;
         @LocalResponseNorm(size = 4, alpha = 0.8, beta = 0.5) Layer lrn4;
         @Dense(units = 3) Layer out;
+    }
+
+    /**
+     * An encoder step and transposed convolutions back up: strided with output padding (position-major columns),
+     * stride 1 over several channels (kernel rows), and to one channel (field-major).
+     */
+    @Network(input = {2, 6, 6}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Decoder {
+        @Conv(filters = 3, kernel = 3, stride = 2, padding = 1, activation = Activation.TANH) Layer down;
+        @ConvTranspose(filters = 2, kernel = 3, stride = 2, padding = 1, outputPadding = 1,
+                activation = Activation.TANH) Layer up;
+        @ConvTranspose(filters = 2, kernel = 3, padding = 1, activation = Activation.ELU) Layer same;
+        @ConvTranspose(filters = 1, kernel = 2, bias = false) Layer sharpen;
     }
 }

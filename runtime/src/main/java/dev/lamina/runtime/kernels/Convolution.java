@@ -57,8 +57,17 @@ public final class Convolution {
     }
 
     /**
-     * Adds the weight gradient of {@code images} images to {@code dw}, and, when {@code dx} is not null, writes
-     * the gradient with respect to the input to {@code dx}. {@code delta} is the gradient at the convolution's
+     * The gradient with respect to the input alone, {@code dx = conv^T(delta, w)}: a transposed convolution's
+     * forward pass ({@code in} is not read).
+     */
+    public static void dataGradient(ConvGeometry g, int images, Memory delta, int deltaOff, Memory w, int wOff,
+                                    Memory dx, int dxOff, Worker worker) {
+        backward(g, null, 0, images, delta, deltaOff, w, wOff, null, 0, dx, dxOff, worker);
+    }
+
+    /**
+     * Adds the weight gradient of {@code images} images to {@code dw} when it is not null, and, when {@code dx} is
+     * not null, writes the gradient with respect to the input to {@code dx}. {@code delta} is the gradient at the convolution's
      * output (after the activation's derivative).
      */
     public static void backward(ConvGeometry g, Memory in, int inOff, int images, Memory delta, int deltaOff,
@@ -66,7 +75,9 @@ public final class Convolution {
         int f = g.filters();
         int field = g.fieldSize();
         if (!g.needsColumns()) {
-            Blas.weightGradient(images * g.positions(), f, field, delta, deltaOff, in, inOff, dw, dwOff);
+            if (dw != null) {
+                Blas.weightGradient(images * g.positions(), f, field, delta, deltaOff, in, inOff, dw, dwOff);
+            }
             if (dx != null) {
                 Blas.inputGradient(images * g.positions(), f, field, delta, deltaOff, w, wOff, dx, dxOff);
             }
@@ -87,8 +98,10 @@ public final class Convolution {
             int x = inOff + b * g.inputSize();
             if (fieldMajor) {
                 // dW[f x field] += delta^T (cols^T)^T; dCols^T[field x rows] = W^T delta^T
-                unfoldFieldMajor(g, in, x, count, columns, rows);
-                Blas.gemm(true, true, f, field, rows, 1f, delta, d, f, columns, 0, rows, 1f, dw, dwOff, field);
+                if (dw != null) {
+                    unfoldFieldMajor(g, in, x, count, columns, rows);
+                    Blas.gemm(true, true, f, field, rows, 1f, delta, d, f, columns, 0, rows, 1f, dw, dwOff, field);
+                }
                 if (dx != null) {
                     Blas.gemm(true, true, field, rows, f, 1f, w, wOff, field, delta, d, f, 0f, columnGradient, 0,
                             rows);
@@ -101,8 +114,10 @@ public final class Convolution {
                     }
                 }
             } else {
-                Im2col.unfold(in.floats(), x, count, g, columns.floats(), 0);
-                Blas.weightGradient(rows, f, field, delta, d, columns, 0, dw, dwOff);
+                if (dw != null) {
+                    Im2col.unfold(in.floats(), x, count, g, columns.floats(), 0);
+                    Blas.weightGradient(rows, f, field, delta, d, columns, 0, dw, dwOff);
+                }
                 if (dx != null) {
                     Blas.inputGradient(rows, f, field, delta, d, w, wOff, columnGradient, 0);
                     Im2col.fold(columnGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
@@ -161,7 +176,9 @@ public final class Convolution {
         Memory rowGradient = dx == null ? null : worker.scratch(1, chunk * perImage);
         for (int b = 0; b < images; b += chunk) {
             int count = Math.min(chunk, images - b);
-            Im2col.unfoldRows(in.floats(), inOff + b * g.inputSize(), count, g, rows.floats(), 0);
+            if (dw != null) {
+                Im2col.unfoldRows(in.floats(), inOff + b * g.inputSize(), count, g, rows.floats(), 0);
+            }
             if (dx != null) {
                 rowGradient.clear(0, count * perImage);
             }
@@ -169,8 +186,10 @@ public final class Convolution {
                 int d = deltaOff + (b + i) * g.outputSize();
                 for (int ky = 0; ky < g.kernel(); ky++) {
                     // dW_ky[f x run] += delta^T rows_ky; dRows_ky += delta W_ky (kernel rows overlap: accumulate)
-                    Blas.gemm(true, false, g.filters(), run, g.positions(), 1f, delta, d, g.filters(), rows,
-                            i * perImage + ky * rowStep, run, 1f, dw, dwOff + ky * run, g.fieldSize());
+                    if (dw != null) {
+                        Blas.gemm(true, false, g.filters(), run, g.positions(), 1f, delta, d, g.filters(), rows,
+                                i * perImage + ky * rowStep, run, 1f, dw, dwOff + ky * run, g.fieldSize());
+                    }
                     if (dx != null) {
                         Blas.gemm(false, false, g.positions(), run, g.filters(), 1f, delta, d, g.filters(), w,
                                 wOff + ky * run, g.fieldSize(), 1f, rowGradient, i * perImage + ky * rowStep, run);

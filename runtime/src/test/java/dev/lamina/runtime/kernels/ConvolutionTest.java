@@ -75,6 +75,14 @@ class ConvolutionTest {
             assertClose(g + " forward", wantOut, gotOut);
             assertClose(g + " weight gradient", wantDw, dw.toArray());
             assertClose(g + " input gradient", wantDx, dx.toArray());
+            // the gradient with respect to the input alone: a transposed convolution's forward pass
+            Memory transposed = Memory.allocate(x.length);
+            Workers.shared().run(1, (worker, n, first, rows) -> {
+                if (worker.index() == 0) {
+                    Convolution.dataGradient(g, images, gradient, 0, weights, 0, transposed, 0, worker);
+                }
+            });
+            assertClose(g + " data gradient alone", wantDx, transposed.toArray());
         }
     }
 

@@ -202,6 +202,17 @@ public final class JavaEmitter {
                                 node.in().features(), l.units(), l.cell().gates())
                         .build());
             }
+            if (node.op() instanceof Op.ConvTranspose t) {
+                // the convolution this one is the adjoint of: from the output's size to the input's
+                type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Sizes of the convolution $L transposes: its input is $L's output, and its "
+                                + "output $L's input.\n", node.name(), node.name(), node.name())
+                        .initializer("new $T($L, $L, $L, $L, $L, $L, 1, $L, $L, $L)", LayerCode.CONV_GEOMETRY,
+                                node.out().height(), node.out().width(), t.filters(), t.kernel(), t.stride(),
+                                t.padding(), node.in().height(), node.in().width(), node.in().channels())
+                        .build());
+            }
             if (node.op() instanceof Op.Conv c) {
                 boolean wide = WideRows.applies(node);
                 type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,

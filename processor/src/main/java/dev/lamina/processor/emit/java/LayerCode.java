@@ -67,6 +67,8 @@ final class LayerCode {
             act = ", " + c.activation();
         } else if (node.op() instanceof Op.BatchNorm b && !b.activation().isIdentity()) {
             act = ", " + b.activation();
+        } else if (node.op() instanceof Op.ConvTranspose t && !t.activation().isIdentity()) {
+            act = ", " + t.activation();
         } else if (node.op() instanceof Op.LayerNorm n && !n.activation().isIdentity()) {
             act = ", " + n.activation();
         } else if (node.op() instanceof Op.Add a && !a.activation().isIdentity()) {
@@ -148,6 +150,11 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.ConvTranspose t) {
+            // the adjoint convolution's gradient with respect to its input
+            b.addStatement("$T.dataGradient($L, rows, arena, in, params, $L, arena, out, worker)", CONVOLUTION,
+                    geometry(node), Names.constant(node, "WEIGHT"));
+            epilogue(b, node, "rows * " + node.out().spatial(), t.filters(), t.bias(), t.activation());
         } else if (op instanceof Op.ResponseNorm lrn) {
             b.addStatement("int scales = $L", slice(Names.constant(node, "STATS"), node.out().size()));
             b.addStatement("$T.forward(a, in, rows * $L, $L, $L, $Lf, $Lf, $Lf, scales, out)", RESPONSE_NORMALIZATION,
@@ -473,6 +480,20 @@ final class LayerCode {
             if (needInputGradient) {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
+            }
+        } else if (op instanceof Op.ConvTranspose t) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            activationBackward(b, node, t.activation(), "rows * " + node.out().size());
+            if (t.bias()) {
+                b.addStatement("$T.columnSums(a, delta, rows * $L, $L, g, $L)", REDUCTIONS, node.out().spatial(),
+                        t.filters(), Names.constant(node, "BIAS"));
+            }
+            // dW as the adjoint convolution's, with the roles of its input and gradient swapped; dx = conv(delta)
+            b.addStatement("$T.backward($L, arena, delta, rows, arena, in, params, $L, grads, $L, null, 0, worker)",
+                    CONVOLUTION, geometry(node), weight, weight);
+            if (needInputGradient) {
+                b.addStatement("$T.forward($L, arena, delta, rows, params, $L, arena, deltaIn, worker)", CONVOLUTION,
+                        geometry(node), weight);
             }
         } else if (op instanceof Op.ResponseNorm lrn) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
