@@ -35,6 +35,8 @@ final class PositiveSizes implements Rule {
                     d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
+            } else if (op instanceof Op.Upsample u) {
+                positive(d, node, "scale", u.scale());
             } else if (op instanceof Op.ConvTranspose t) {
                 positive(d, node, "filters", t.filters());
                 positive(d, node, "kernel", t.kernel());

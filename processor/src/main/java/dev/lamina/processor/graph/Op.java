@@ -74,6 +74,13 @@ public sealed interface Op {
         }
     }
 
+    /** Nearest-neighbour upsampling by an integer scale. */
+    record Upsample(int scale) implements Op {
+        public String kind() {
+            return "Upsample";
+        }
+    }
+
     record Pool(PoolKind poolKind, int kernel, int stride, int padding) implements Op {
         public String kind() {
             return "Pool";

@@ -16,6 +16,7 @@ import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.Residual;
+import dev.lamina.dsl.Upsample;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -47,7 +48,8 @@ public final class NetworkReader {
     private static final List<Class<? extends Annotation>> LAYER_ANNOTATIONS =
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
                     LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class, Embedding.class,
-                    LayerNorm.class, LocalResponseNorm.class, ConvTranspose.class);
+                    LayerNorm.class, LocalResponseNorm.class, ConvTranspose.class,
+                    Upsample.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -161,6 +163,9 @@ public final class NetworkReader {
         }
         if (field.getAnnotation(Dense.class) != null) {
             return field.getAnnotation(Dense.class).from();
+        }
+        if (field.getAnnotation(Upsample.class) != null) {
+            return field.getAnnotation(Upsample.class).from();
         }
         if (field.getAnnotation(ConvTranspose.class) != null) {
             return field.getAnnotation(ConvTranspose.class).from();
@@ -291,6 +296,9 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Upsample.class) {
+            return new Op.Upsample(field.getAnnotation(Upsample.class).scale());
         }
         if (kind == ConvTranspose.class) {
             ConvTranspose c = field.getAnnotation(ConvTranspose.class);

@@ -81,6 +81,9 @@ public final class ShapeInference {
             // on a sequence, the same layer at every step
             return in.sequence() ? Shape.sequence(in.steps(), d.units()) : Shape.vector(d.units());
         }
+        if (op instanceof Op.Upsample u) {
+            return in.image() ? Shape.image(in.channels(), in.height() * u.scale(), in.width() * u.scale()) : null;
+        }
         if (op instanceof Op.ConvTranspose t) {
             if (!in.image()) {
                 return null;

@@ -27,6 +27,7 @@ import dev.lamina.processor.nets.GradNets_ResidualsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
 import dev.lamina.processor.nets.GradNets_StackedRecurrentNet;
 import dev.lamina.processor.nets.GradNets_TokensNet;
+import dev.lamina.processor.nets.GradNets_UpsampledSkipNet;
 import dev.lamina.processor.nets.GradNets_WideRowsNet;
 import dev.lamina.processor.nets.GradNets_WideRowsUnfusedNet;
 import dev.lamina.processor.nets.LeNet5Net;
@@ -96,6 +97,12 @@ class GradientCheckTest {
         Model m = GradNets_DecoderNet.create(26);
         assertEquals(7 * 7, m.outputSize());
         assertGradients(m, 2, Fixtures.gaussian(2 * 49, 9));
+    }
+
+    @Test
+    void upsampledUNetSkip() {
+        Model m = GradNets_UpsampledSkipNet.create(27);
+        assertGradients(m, 2, Fixtures.oneHot(2, 3, 9));
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.PoolKind;
 import dev.lamina.dsl.Residual;
+import dev.lamina.dsl.Upsample;
 import dev.lamina.dsl.ResidualBlock;
 import dev.lamina.runtime.Layer;
 
@@ -310,5 +311,17 @@ public final class GradNets {
                 activation = Activation.TANH) Layer up;
         @ConvTranspose(filters = 2, kernel = 3, padding = 1, activation = Activation.ELU) Layer same;
         @ConvTranspose(filters = 1, kernel = 2, bias = false) Layer sharpen;
+    }
+
+    /** A U-Net-style decoder step: upsample, join the encoder's features, convolve. */
+    @Network(input = {2, 6, 6})
+    public abstract static class UpsampledSkip {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer enc;
+        @Pool(kind = PoolKind.AVERAGE, kernel = 2) Layer down;
+        @Conv(filters = 3, kernel = 1, activation = Activation.TANH) Layer mid;
+        @Upsample(scale = 2) Layer up;
+        @Concat(of = {"enc"}, withPrevious = true) Layer skip;
+        @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer dec;
+        @Dense(units = 3) Layer out;
     }
 }

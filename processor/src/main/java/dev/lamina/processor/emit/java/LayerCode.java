@@ -31,6 +31,7 @@ final class LayerCode {
     static final ClassName EMBEDDINGS = ClassName.get("dev.lamina.runtime.kernels", "Embeddings");
     static final ClassName RESPONSE_NORMALIZATION =
             ClassName.get("dev.lamina.runtime.kernels", "ResponseNormalization");
+    static final ClassName UPSAMPLING = ClassName.get("dev.lamina.runtime.kernels", "Upsampling");
     static final ClassName LAYER_NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "LayerNormalization");
     static final ClassName MAX_POOL_2X2 = ClassName.get("dev.lamina.runtime.kernels", "MaxPool2x2");
     static final ClassName NORMALIZATION = ClassName.get("dev.lamina.runtime.kernels", "Normalization");
@@ -150,6 +151,9 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Upsample u) {
+            b.addStatement("$T.forward(a, in, rows, $L, $L, $L, $L, out)", UPSAMPLING, node.in().height(),
+                    node.in().width(), node.in().channels(), u.scale());
         } else if (op instanceof Op.ConvTranspose t) {
             // the adjoint convolution's gradient with respect to its input
             b.addStatement("$T.dataGradient($L, rows, arena, in, params, $L, arena, out, worker)", CONVOLUTION,
@@ -481,6 +485,9 @@ final class LayerCode {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.Upsample u) {
+            b.addStatement("$T.backward(a, delta, rows, $L, $L, $L, $L, deltaIn)", UPSAMPLING, node.in().height(),
+                    node.in().width(), node.in().channels(), u.scale());
         } else if (op instanceof Op.ConvTranspose t) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             activationBackward(b, node, t.activation(), "rows * " + node.out().size());
