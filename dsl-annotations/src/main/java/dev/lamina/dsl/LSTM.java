@@ -39,4 +39,13 @@ public @interface LSTM {
      * starts from zeros.
      */
     boolean stateful() default false;
+
+    /**
+     * Peephole connections: the input and forget gates also see {@code c_{t-1}}, the output gate {@code c_t}, each
+     * through a per-unit weight ({@code weight_peephole}).
+     */
+    boolean peephole() default false;
+
+    /** Couples the input gate to the forget gate, {@code c_t = f c_{t-1} + (1 - f) g}: gates f, g, o only. */
+    boolean coupled() default false;
 }

@@ -162,9 +162,20 @@ public sealed interface Op {
      * A recurrent layer over a sequence; {@code sequences}: output every step's hidden state, not only the last;
      * {@code stateful}: carry each row's final state into the next training batch (truncated BPTT).
      */
-    record Recurrent(Cell cell, int units, boolean sequences, boolean stateful) implements Op {
+    record Recurrent(Cell cell, int units, boolean sequences, boolean stateful, boolean peephole,
+                     boolean coupled) implements Op {
         public String kind() {
             return cell.name();
+        }
+
+        /** Gate blocks per unit: the cell's, less the input gate of a coupled LSTM. */
+        public int gates() {
+            return coupled ? cell.gates() - 1 : cell.gates();
+        }
+
+        /** Peephole weights per unit (an LSTM's: one per gate but the candidate). */
+        public int peepholes() {
+            return peephole ? gates() - 1 : 0;
         }
 
         /** Floats of a row's carried state: the hidden state, and an LSTM's cell after it. */

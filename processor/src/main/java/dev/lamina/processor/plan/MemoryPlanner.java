@@ -115,7 +115,7 @@ public final class MemoryPlanner {
                 params += tokens * e.dim();
             } else if (op instanceof Op.Recurrent l) {
                 int features = node.in().features();
-                int gates = l.cell().gates() * l.units();
+                int gates = l.gates() * l.units();
                 // PyTorch's U(-1/sqrt(H), 1/sqrt(H)) has this standard deviation; biases start at zero
                 double std = 1 / Math.sqrt(3.0 * l.units());
                 parameters.add(new TensorSlot(node.name() + ".weight_ih", "WEIGHT", new int[] {gates, features},
@@ -130,6 +130,11 @@ public final class MemoryPlanner {
                 parameters.add(new TensorSlot(node.name() + ".bias_hh", "BIAS", new int[] {gates}, params, 0,
                         node.id(), "recurrent bias"));
                 params += gates;
+                if (l.peephole()) {
+                    parameters.add(new TensorSlot(node.name() + ".weight_peephole", "WEIGHT",
+                            new int[] {l.peepholes(), l.units()}, params, std, node.id(), "peephole"));
+                    params += l.peepholes() * l.units();
+                }
                 int steps = node.in().steps();
                 int gateRegion = arena;
                 arena += steps * gates;

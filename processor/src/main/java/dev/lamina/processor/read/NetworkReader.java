@@ -326,15 +326,16 @@ public final class NetworkReader {
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);
-            return new Op.Recurrent(Op.Cell.LSTM, l.units(), l.returnSequences(), l.stateful());
+            return new Op.Recurrent(Op.Cell.LSTM, l.units(), l.returnSequences(), l.stateful(), l.peephole(),
+                    l.coupled());
         }
         if (kind == GRU.class) {
             GRU g = field.getAnnotation(GRU.class);
-            return new Op.Recurrent(Op.Cell.GRU, g.units(), g.returnSequences(), g.stateful());
+            return new Op.Recurrent(Op.Cell.GRU, g.units(), g.returnSequences(), g.stateful(), false, false);
         }
         if (kind == RNN.class) {
             RNN r = field.getAnnotation(RNN.class);
-            return new Op.Recurrent(Op.Cell.RNN, r.units(), r.returnSequences(), r.stateful());
+            return new Op.Recurrent(Op.Cell.RNN, r.units(), r.returnSequences(), r.stateful(), false, false);
         }
         if (kind == Dropout.class) {
             return new Op.Dropout(field.getAnnotation(Dropout.class).rate());

@@ -12,6 +12,7 @@ import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
 import dev.lamina.processor.nets.GradNets_KinkedNet;
 import dev.lamina.processor.nets.GradNets_LayerNormedNet;
 import dev.lamina.processor.nets.GradNets_LayerNormedSequenceNet;
+import dev.lamina.processor.nets.GradNets_LstmVariantsNet;
 import dev.lamina.processor.nets.GradNets_NormedNet;
 import dev.lamina.processor.nets.GradNets_PooledNet;
 import dev.lamina.processor.nets.GradNets_PooledUnfusedNet;
@@ -162,6 +163,19 @@ class GradientCheckTest {
         assertTrue(r.maxRelativeError() < TOLERANCE, r.toString());
         assertEquals(m.parameterCount(), r.checked());
         assertEquals(4 * 5, m.outputSize());
+    }
+
+    @Test
+    void lstmWithPeepholesACoupledGateAndBoth() {
+        Model m = GradNets_LstmVariantsNet.create(28);
+        int n = 3;
+        m.setTraining(true);
+        m.resetStates();
+        // one batch first, so that the stateful layer starts the checked one from a carried cell
+        GradientCheck.load(m, Fixtures.gaussian(n * m.inputSize(), 6), Fixtures.oneHot(n, 3, 7), n);
+        m.forward(n);
+        m.state().holdStates(true);
+        assertGradients(m, n, Fixtures.oneHot(n, 3, 9));
     }
 
     @Test

@@ -324,4 +324,13 @@ public final class GradNets {
         @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer dec;
         @Dense(units = 3) Layer out;
     }
+
+    /** The LSTM variants: peepholes, a coupled input gate, and both (stateful, so the initial cell matters). */
+    @Network(input = {3}, steps = 4)
+    public abstract static class LstmVariants {
+        @LSTM(units = 4, returnSequences = true, peephole = true) Layer peep;
+        @LSTM(units = 3, returnSequences = true, coupled = true) Layer coupled;
+        @LSTM(units = 3, peephole = true, coupled = true, stateful = true) Layer both;
+        @Dense(units = 3) Layer out;
+    }
 }

@@ -15,6 +15,10 @@ import java.util.Arrays;
  * through their leading dimension. The parameters lie as PyTorch's, from {@code w}: {@code weight_ih [4H, F]},
  * {@code weight_hh [4H, H]}, {@code bias_ih [4H]}, {@code bias_hh [4H]}, gates in the order i, f, g, o.
  *
+ * <p>Variants ({@link Cell}): with peepholes the input and forget gates also see {@code c_{t-1}} and the output
+ * gate sees {@code c_t}, each through a per-unit weight ({@code weight_peephole}, after {@code bias_hh}); with a
+ * coupled input gate, {@code i = 1 - f}, and the gates are f, g, o ({@code 3H} wide).
+ *
  * <p>Regions: {@code gates [T, 4H]} holds the gate activations after the forward pass and their pre-activation
  * gradients after the backward pass; {@code cells [T, H]} the cell states; {@code hidden [T, H]} the hidden states
  * (the output itself when the layer returns sequences).
@@ -25,18 +29,41 @@ public final class Lstm {
     private Lstm() {
     }
 
+    /** Which LSTM: with peepholes, and/or with the input gate coupled to the forget gate. */
+    public record Cell(boolean peephole, boolean coupled) {
+        /** The plain LSTM. */
+        public static final Cell PLAIN = new Cell(false, false);
+
+        /** Gate blocks per unit. */
+        public int gates() {
+            return coupled ? 3 : 4;
+        }
+
+        /** Peephole weights per unit: for i, f and o, or f and o when coupled. */
+        public int peepholes() {
+            return peephole ? gates() - 1 : 0;
+        }
+    }
+
     /**
      * The forward pass of {@code rows} samples whose inputs start at {@code x}. When {@code out >= 0} the last
      * hidden state is also copied there ({@code [rows, H]}).
      */
     public static void forward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
                                int cells, int hidden, int out, int initial) {
+        forward(g, Cell.PLAIN, arena, x, rows, params, w, gates, cells, hidden, out, initial);
+    }
+
+    /** The forward pass of an LSTM variant. */
+    public static void forward(RecurrentGeometry g, Cell variant, Memory arena, int x, int rows, Memory params,
+                               int w, int gates, int cells, int hidden, int out, int initial) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
-        r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units);
+        r.readBias(params.floats(), w + g.inputBias(), w + g.recurrentBias(), units, variant);
+        r.readPeepholes(params.floats(), w + g.recurrentBias() + width, units, variant);
         RecurrentPasses.inputProjection(g, arena, x, rows, params, w, gates);
         for (int t = 0; t < steps; t++) {
             if (t > 0 || initial >= 0) {
@@ -46,10 +73,10 @@ public final class Lstm {
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int cellAt = cells + (row * steps + t) * units;
-                r.readGates(a, gateAt, units);
+                r.readGates(a, gateAt, units, variant);
                 RecurrentPasses.previousState(g, a, cells, row, t, initial, 2 * units, units, r.previous);
-                cellStep(r, units);
-                r.writeGates(a, gateAt, units);
+                cellStep(r, units, variant);
+                r.writeGates(a, gateAt, units, variant);
                 a.put(cellAt, r.cell, 0, units);
                 a.put(hidden + (row * steps + t) * units, r.hidden, 0, units);
             }
@@ -65,26 +92,50 @@ public final class Lstm {
      * {@code r.hidden}. Every array is read at the same index, and each loop is small enough for the JIT to unroll,
      * so they all vectorise (one loop with every gate in it would not).
      */
-    private static void cellStep(Rows r, int units) {
+    private static void cellStep(Rows r, int units, Cell variant) {
         float[] in = r.in;
         float[] forget = r.forget;
         float[] candidate = r.candidate;
         float[] out = r.out;
         float[] cell = r.cell;
         float[] hidden = r.hidden;
-        sigmoidPlus(in, r.biasIn, units);
+        float[] previous = r.previous;
+        if (variant.peephole()) {
+            // the gates before the cell see the previous one
+            addProduct(forget, r.peepForget, previous, units);
+            if (!variant.coupled()) {
+                addProduct(in, r.peepIn, previous, units);
+            }
+        }
         sigmoidPlus(forget, r.biasForget, units);
-        sigmoidPlus(out, r.biasOut, units);
+        if (variant.coupled()) {
+            for (int j = 0; j < units; j++) {
+                in[j] = 1f - forget[j];
+            }
+        } else {
+            sigmoidPlus(in, r.biasIn, units);
+        }
         float[] biasCandidate = r.biasCandidate;
         for (int j = 0; j < units; j++) {
             candidate[j] = Squash.tanh(candidate[j] + biasCandidate[j]);
         }
-        float[] previous = r.previous;
         for (int j = 0; j < units; j++) {
             cell[j] = forget[j] * previous[j] + in[j] * candidate[j];
         }
+        if (variant.peephole()) {
+            // and the output gate the new one
+            addProduct(out, r.peepOut, cell, units);
+        }
+        sigmoidPlus(out, r.biasOut, units);
         for (int j = 0; j < units; j++) {
             hidden[j] = out[j] * Squash.tanh(cell[j]);
+        }
+    }
+
+    /** {@code v += p * c}. */
+    private static void addProduct(float[] v, float[] p, float[] c, int units) {
+        for (int j = 0; j < units; j++) {
+            v[j] += p[j] * c[j];
         }
     }
 
@@ -104,6 +155,14 @@ public final class Lstm {
     public static void backward(RecurrentGeometry g, Memory arena, int x, int rows, Memory params, int w, int gates,
                                 int cells, int hidden, int initial, int delta, boolean sequences, Memory grads,
                                 int dx, Worker worker) {
+        backward(g, Cell.PLAIN, arena, x, rows, params, w, gates, cells, hidden, initial, delta, sequences, grads,
+                dx, worker);
+    }
+
+    /** Backpropagation through all steps of an LSTM variant; also adds the peephole weights' gradient. */
+    public static void backward(RecurrentGeometry g, Cell variant, Memory arena, int x, int rows, Memory params,
+                                int w, int gates, int cells, int hidden, int initial, int delta, boolean sequences,
+                                Memory grads, int dx, Worker worker) {
         int steps = g.steps();
         int units = g.units();
         int width = g.width();
@@ -113,6 +172,8 @@ public final class Lstm {
         for (int row = 0; row < rows; row++) {
             Arrays.fill(r.carried[row], 0, units, 0f);
         }
+        r.readPeepholes(params.floats(), w + g.recurrentBias() + width, units, variant);
+        r.clearPeepholeGradients(units);
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
                 RecurrentPasses.gradientThroughRecurrence(g, arena, gates, t, rows, params, w, recurrent);
@@ -120,13 +181,16 @@ public final class Lstm {
             for (int row = 0; row < rows; row++) {
                 int gateAt = gates + (row * steps + t) * width;
                 int cellAt = cells + (row * steps + t) * units;
-                r.readGates(a, gateAt, units);
+                r.readGates(a, gateAt, units, variant);
                 a.get(cellAt, r.cell, 0, units);
                 RecurrentPasses.previousState(g, a, cells, row, t, initial, 2 * units, units, r.previous);
                 RecurrentPasses.stateGradient(g, a, delta, sequences, row, t, recurrent, r.hidden, r.fromNext);
-                cellStepBackward(r, r.carried[row], units);
-                r.writeGates(a, gateAt, units);
+                cellStepBackward(r, r.carried[row], units, variant);
+                r.writeGates(a, gateAt, units, variant);
             }
+        }
+        if (variant.peephole()) {
+            r.addPeepholeGradients(grads.floats(), w + g.recurrentBias() + width, units, variant);
         }
         // the two biases enter the same sum, so they get the same gradient
         RecurrentPasses.parameterGradients(g, arena, x, rows, params, w, gates, gates, hidden, initial, 2 * units,
@@ -138,7 +202,7 @@ public final class Lstm {
      * it ({@code r.previous}) and the gradient at the hidden state ({@code r.hidden}), writes the gates'
      * pre-activation gradients over the activations and carries the cell's gradient in {@code carried}.
      */
-    private static void cellStepBackward(Rows r, float[] carried, int units) {
+    private static void cellStepBackward(Rows r, float[] carried, int units, Cell variant) {
         float[] in = r.in;
         float[] forget = r.forget;
         float[] candidate = r.candidate;
@@ -157,6 +221,27 @@ public final class Lstm {
             carried[j] += dh[j] * o * (1f - tc * tc);
             out[j] = dh[j] * tc * o * (1f - o);
         }
+        if (variant.peephole()) {
+            // c_t reaches the loss through the output gate too
+            addProduct(carried, r.peepOut, out, units);
+            addProduct(r.dPeepOut, out, cell, units);
+        }
+        if (variant.coupled()) {
+            // c = f c' + (1 - f) g: the forget gate's pre-activation sees c' - g
+            for (int j = 0; j < units; j++) {
+                float f = forget[j];
+                float c = candidate[j];
+                float dCell = carried[j];
+                forget[j] = dCell * (previous[j] - c) * f * (1f - f);
+                candidate[j] = dCell * (1f - f) * (1f - c * c);
+                carried[j] = dCell * f;
+            }
+            if (variant.peephole()) {
+                addProduct(carried, r.peepForget, forget, units);
+                addProduct(r.dPeepForget, forget, previous, units);
+            }
+            return;
+        }
         for (int j = 0; j < units; j++) {
             float i = in[j];
             float c = candidate[j];
@@ -169,6 +254,13 @@ public final class Lstm {
             float dCell = carried[j];
             forget[j] = dCell * previous[j] * f * (1f - f);
             carried[j] = dCell * f;
+        }
+        if (variant.peephole()) {
+            // c_{t-1} reached the input and forget gates
+            addProduct(carried, r.peepIn, in, units);
+            addProduct(carried, r.peepForget, forget, units);
+            addProduct(r.dPeepIn, in, previous, units);
+            addProduct(r.dPeepForget, forget, previous, units);
         }
     }
 
@@ -187,6 +279,12 @@ public final class Lstm {
         float[] hidden = in;
         float[] fromNext = in;
         float[] squashed = in;
+        float[] peepIn = in;
+        float[] peepForget = in;
+        float[] peepOut = in;
+        float[] dPeepIn = in;
+        float[] dPeepForget = in;
+        float[] dPeepOut = in;
         float[][] carried = new float[0][];
 
         Rows fit(int units, int rows) {
@@ -204,6 +302,12 @@ public final class Lstm {
                 hidden = new float[units];
                 fromNext = new float[units];
                 squashed = new float[units];
+                peepIn = new float[units];
+                peepForget = new float[units];
+                peepOut = new float[units];
+                dPeepIn = new float[units];
+                dPeepForget = new float[units];
+                dPeepOut = new float[units];
             }
             if (carried.length < rows || carried.length > 0 && carried[0].length < units) {
                 carried = new float[Math.max(rows, carried.length)][units];
@@ -211,10 +315,11 @@ public final class Lstm {
             return this;
         }
 
-        /** {@code bias_ih + bias_hh}, a gate per array. */
-        void readBias(FloatBuffer p, int inputBias, int recurrentBias, int units) {
-            float[][] biases = {biasIn, biasForget, biasCandidate, biasOut};
-            for (int k = 0; k < 4; k++) {
+        /** {@code bias_ih + bias_hh}, a gate per array (the coupled variant has no input gate). */
+        void readBias(FloatBuffer p, int inputBias, int recurrentBias, int units, Cell variant) {
+            float[][] biases = variant.coupled() ? new float[][] {biasForget, biasCandidate, biasOut}
+                    : new float[][] {biasIn, biasForget, biasCandidate, biasOut};
+            for (int k = 0; k < biases.length; k++) {
                 float[] bias = biases[k];
                 p.get(inputBias + k * units, bias, 0, units);
                 p.get(recurrentBias + k * units, fromNext, 0, units);
@@ -224,18 +329,61 @@ public final class Lstm {
             }
         }
 
-        void readGates(FloatBuffer a, int at, int units) {
-            a.get(at, in, 0, units);
-            a.get(at + units, forget, 0, units);
-            a.get(at + 2 * units, candidate, 0, units);
-            a.get(at + 3 * units, out, 0, units);
+        /** The peephole weights, for i, f, o (f, o when coupled), from {@code at}. */
+        void readPeepholes(FloatBuffer p, int at, int units, Cell variant) {
+            if (!variant.peephole()) {
+                return;
+            }
+            int k = 0;
+            if (!variant.coupled()) {
+                p.get(at + units * k++, peepIn, 0, units);
+            }
+            p.get(at + units * k++, peepForget, 0, units);
+            p.get(at + units * k, peepOut, 0, units);
         }
 
-        void writeGates(FloatBuffer a, int at, int units) {
-            a.put(at, in, 0, units);
-            a.put(at + units, forget, 0, units);
-            a.put(at + 2 * units, candidate, 0, units);
-            a.put(at + 3 * units, out, 0, units);
+        void clearPeepholeGradients(int units) {
+            Arrays.fill(dPeepIn, 0, units, 0f);
+            Arrays.fill(dPeepForget, 0, units, 0f);
+            Arrays.fill(dPeepOut, 0, units, 0f);
+        }
+
+        /** Adds the peephole weights' gradient, summed over rows and steps, into {@code grads} at {@code at}. */
+        void addPeepholeGradients(FloatBuffer grads, int at, int units, Cell variant) {
+            float[][] parts = variant.coupled() ? new float[][] {dPeepForget, dPeepOut}
+                    : new float[][] {dPeepIn, dPeepForget, dPeepOut};
+            for (int k = 0; k < parts.length; k++) {
+                for (int j = 0; j < units; j++) {
+                    int i = at + k * units + j;
+                    grads.put(i, grads.get(i) + parts[k][j]);
+                }
+            }
+        }
+
+        void readGates(FloatBuffer a, int at, int units, Cell variant) {
+            int k = 0;
+            if (!variant.coupled()) {
+                a.get(at + units * k++, in, 0, units);
+            }
+            a.get(at + units * k++, forget, 0, units);
+            a.get(at + units * k++, candidate, 0, units);
+            a.get(at + units * k, out, 0, units);
+            if (variant.coupled()) {
+                // i = 1 - f, from the activations (forward reads pre-activations here and overwrites it)
+                for (int j = 0; j < units; j++) {
+                    in[j] = 1f - forget[j];
+                }
+            }
+        }
+
+        void writeGates(FloatBuffer a, int at, int units, Cell variant) {
+            int k = 0;
+            if (!variant.coupled()) {
+                a.put(at + units * k++, in, 0, units);
+            }
+            a.put(at + units * k++, forget, 0, units);
+            a.put(at + units * k++, candidate, 0, units);
+            a.put(at + units * k, out, 0, units);
         }
     }
 }

@@ -153,7 +153,7 @@ public final class JavaEmitter {
                 String gates = Names.constant(node, "GATES");
                 regions.put(recurrent.gates(), gates);
                 docs.put(gates, "Arena offset (per sample) of " + node.name() + "'s gates [" + steps + " steps, "
-                        + layer.cell().gates() * layer.units() + "]: activations, then their gradients.");
+                        + layer.gates() * layer.units() + "]: activations, then their gradients.");
                 if (recurrent.state() >= 0) {
                     String state = Names.constant(node, MemoryPlan.RecurrentRegions.stateName(layer));
                     regions.put(recurrent.state(), state);
@@ -194,12 +194,19 @@ public final class JavaEmitter {
                     "Index-arena offset (per sample) of " + pool + "'s argmax positions."));
         }
         for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.Recurrent l && (l.peephole() || l.coupled())) {
+                type.addField(FieldSpec.builder(LayerCode.LSTM_CELL, LayerCode.lstmCell(node), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("$L's variant: peepholes, coupled input gate.\n", node.name())
+                        .initializer("new $T($L, $L)", LayerCode.LSTM_CELL, l.peephole(), l.coupled())
+                        .build());
+            }
             if (node.op() instanceof Op.Recurrent l) {
                 type.addField(FieldSpec.builder(LayerCode.RECURRENT_GEOMETRY, LayerCode.geometry(node),
                                 Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Sizes of $L: steps, input features, units, gates.\n", node.name())
                         .initializer("new $T($L, $L, $L, $L)", LayerCode.RECURRENT_GEOMETRY, node.in().steps(),
-                                node.in().features(), l.units(), l.cell().gates())
+                                node.in().features(), l.units(), l.gates())
                         .build());
             }
             if (node.op() instanceof Op.ConvTranspose t) {

@@ -43,6 +43,7 @@ final class LayerCode {
     static final ClassName SQUASH = ClassName.get("dev.lamina.runtime.kernels", "Squash");
     /** Runtime classes that expressions written as strings may name. */
     private static final Pattern RUNTIME_CLASS = Pattern.compile("\\b(Rng|Squash)\\.");
+    static final ClassName LSTM_CELL = ClassName.get("dev.lamina.runtime.kernels", "Lstm", "Cell");
     static final ClassName RECURRENT_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "RecurrentGeometry");
     static final ClassName RNG = ClassName.get("dev.lamina.runtime", "Rng");
     static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
@@ -203,8 +204,8 @@ final class LayerCode {
             }
             String initial = l.stateful() ? "initial" : "-1";
             switch (l.cell()) {
-                case LSTM -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, cells, hidden, $L, $L)",
-                        LSTM, geometry(node), Names.constant(node, "WEIGHT_IH"), last, initial);
+                case LSTM -> b.addStatement("$T.forward($L, $Larena, in, rows, params, $L, gates, cells, hidden, $L, $L)",
+                        LSTM, geometry(node), variant(node, l), Names.constant(node, "WEIGHT_IH"), last, initial);
                 case GRU -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, gates, projections, hidden, "
                         + "$L, $L)", GRU, geometry(node), Names.constant(node, "WEIGHT_IH"), last, initial);
                 case RNN -> b.addStatement("$T.forward($L, arena, in, rows, params, $L, hidden, $L, $L)", ELMAN_RNN,
@@ -278,10 +279,20 @@ final class LayerCode {
         b.endControlFlow();
     }
 
+    /** The variant argument of an LSTM kernel call ({@code X_CELL, }), empty for the plain LSTM and other cells. */
+    private static String variant(Node node, Op.Recurrent l) {
+        return l.peephole() || l.coupled() ? lstmCell(node) + ", " : "";
+    }
+
+    /** The constant holding an LSTM variant. */
+    static String lstmCell(Node node) {
+        return Names.constant(node, "CELL");
+    }
+
     /** Where this worker's rows of a recurrent layer's regions start (the hidden states: the output, for sequences). */
     private static void recurrentRegions(CodeBlock.Builder b, Node node, Op.Recurrent l) {
         int steps = node.in().steps();
-        b.addStatement("int gates = $L", slice(Names.constant(node, "GATES"), steps * l.cell().gates() * l.units()));
+        b.addStatement("int gates = $L", slice(Names.constant(node, "GATES"), steps * l.gates() * l.units()));
         int stateSize = MemoryPlan.RecurrentRegions.stateSize(l);
         if (stateSize > 0) {
             String name = MemoryPlan.RecurrentRegions.stateName(l);
@@ -555,9 +566,9 @@ final class LayerCode {
                 case RNN -> ELMAN_RNN;
             };
             String initial = l.stateful() ? slice(Names.constant(node, "INITIAL"), l.carriedSize()) : "-1";
-            b.addStatement("$T.backward($L, arena, in, rows, params, $L, gates, $Lhidden, $L, delta, $L, grads, $L, "
-                    + "worker)", kernel, geometry(node), Names.constant(node, "WEIGHT_IH"), state, initial,
-                    l.sequences(), dx);
+            b.addStatement("$T.backward($L, $Larena, in, rows, params, $L, gates, $Lhidden, $L, delta, $L, grads, "
+                    + "$L, worker)", kernel, geometry(node), variant(node, l), Names.constant(node, "WEIGHT_IH"), state,
+                    initial, l.sequences(), dx);
         } else if (op instanceof Op.Pool p) {
             if (p.poolKind() == PoolKind.MAX) {
                 b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
