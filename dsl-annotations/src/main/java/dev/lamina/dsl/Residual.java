@@ -21,6 +21,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Residual {
+    /** In a {@link Block}'s layers, a size that takes the stage's value (its filters, or its stride). */
+    int STAGE = -1;
+
     /** Width of the block: its output channels ({@code 4 filters} for {@link ResidualBlock#BOTTLENECK}). */
     int filters();
 
@@ -31,6 +34,9 @@ public @interface Residual {
     int repeat() default 1;
 
     ResidualBlock block() default ResidualBlock.BASIC;
+
+    /** A {@link Block} class to use as the block instead of a built-in one ({@code Void}: none). */
+    Class<?> custom() default Void.class;
 
     /** Whether the shortcut may be a 1x1 convolution + batch norm where the block changes the shape. */
     boolean projection() default true;

@@ -309,4 +309,21 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("'rnn' (LSTM) reads the token ids of the input; put an @Embedding before it "
                 + "to turn them into vectors").inFile(src).onLine(6);
     }
+
+    @Test
+    void residualBlockClassWithoutBlockAnnotation() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4, 6, 6})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  static abstract class Twice {",                         // 6
+                "    @Conv(filters = Residual.STAGE, kernel = 3, padding = 1) Layer a;", // 7
+                "  }",                                                     // 8
+                "  @Residual(custom = Twice.class, filters = 4) Layer stage;", // 9
+                "  @Dense(units = 2) Layer out;",                          // 10
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'stage' (Residual) uses Twice as its block, but Twice is not annotated "
+                + "@Block").inFile(src).onLine(9);
+    }
 }

@@ -60,6 +60,20 @@ final class PositiveSizes implements Rule {
                 positive(d, node, "filters", res.filters());
                 positive(d, node, "stride", res.stride());
                 positive(d, node, "repeat", res.repeat());
+                for (Op.BlockLayer layer : res.custom()) {
+                    if (layer.op() instanceof Op.Conv c) {
+                        String where = " of block layer '" + layer.name() + "' of '" + node.name() + "'";
+                        if (c.filters() < 1 && c.filters() != Op.Residual.STAGE
+                                || c.stride() < 1 && c.stride() != Op.Residual.STAGE) {
+                            d.error(node, "filters and stride" + where + " must be positive or Residual.STAGE, found "
+                                    + c.filters() + " and " + c.stride());
+                        }
+                        if (c.kernel() < 1 || c.dilation() < 1 || c.padding() < 0) {
+                            d.error(node, "kernel and dilation" + where + " must be positive and padding >= 0, found "
+                                    + c.kernel() + ", " + c.dilation() + " and " + c.padding());
+                        }
+                    }
+                }
             } else if (op instanceof Op.Recurrent lstm) {
                 positive(d, node, "units", lstm.units());
             } else if (op instanceof Op.Dropout drop) {

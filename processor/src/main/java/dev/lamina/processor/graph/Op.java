@@ -4,6 +4,7 @@ import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.Init;
 import dev.lamina.dsl.PoolKind;
 import dev.lamina.dsl.ResidualBlock;
+import java.util.List;
 
 /** What a node computes, with the attributes the user wrote (defaults resolved). */
 public sealed interface Op {
@@ -110,16 +111,27 @@ public sealed interface Op {
      * A declared stage of residual blocks; shape inference expands it into convolutions, batch norms and
      * {@link Add}s, so later stages never see one.
      */
-    record Residual(ResidualBlock block, int filters, int stride, int repeat, boolean projection, Act activation)
-            implements Op {
+    record Residual(ResidualBlock block, int filters, int stride, int repeat, boolean projection, Act activation,
+                    List<BlockLayer> custom) implements Op {
+        /** The marker a user-defined block's layers use for the stage's filters or stride. */
+        public static final int STAGE = -1;
+
         public String kind() {
             return "Residual";
         }
 
-        /** Output channels of each block. */
+        /** Output channels of each built-in block. */
         public int outChannels() {
             return block == ResidualBlock.BOTTLENECK ? 4 * filters : filters;
         }
+
+        public boolean isCustom() {
+            return !custom.isEmpty();
+        }
+    }
+
+    /** One layer of a user-defined residual block: its field name and what it computes (sizes maybe STAGE). */
+    record BlockLayer(String name, Op op) {
     }
 
     /** A learned vector per token id: {@code [steps] -> [steps, dim]}. */

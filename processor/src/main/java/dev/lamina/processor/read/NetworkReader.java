@@ -86,7 +86,13 @@ public final class NetworkReader {
             }
             ok &= checkField(field, mirror);
             int id = nodes.size();
-            Node node = Node.of(id, field.getSimpleName().toString(), op(field, present.get(0)), id - 1);
+            Op op = op(field, present.get(0));
+            if (op instanceof Op.Residual residual) {
+                Op.Residual withBlock = customBlock(field, mirror, residual);
+                ok &= withBlock != null;
+                op = withBlock != null ? withBlock : residual;
+            }
+            Node node = Node.of(id, field.getSimpleName().toString(), op, id - 1);
             List<Integer> inputs = inputs(field, mirror, id, fields);
             if (inputs == null) {
                 ok = false;
@@ -155,6 +161,54 @@ public final class NetworkReader {
             ids.add(index + 1);
         }
         return ids;
+    }
+
+    /** The layers a block kind allows: ones that keep the data an image. */
+    private static final List<Class<? extends Annotation>> BLOCK_LAYERS =
+            List.of(Conv.class, BatchNorm.class, LayerNorm.class, LocalResponseNorm.class, Dropout.class);
+
+    /**
+     * {@code residual} with its user-defined block's layers when {@code custom} names one; null after reporting a
+     * class that cannot serve as a block.
+     */
+    private Op.Residual customBlock(VariableElement field, AnnotationMirror mirror, Op.Residual residual) {
+        TypeElement block = null;
+        for (var entry : mirror.getElementValues().entrySet()) {
+            if (entry.getKey().getSimpleName().contentEquals("custom")
+                    && entry.getValue().getValue() instanceof javax.lang.model.type.DeclaredType type) {
+                block = (TypeElement) type.asElement();
+            }
+        }
+        if (block == null || block.getQualifiedName().contentEquals("java.lang.Void")) {
+            return residual;
+        }
+        String stage = "'" + field.getSimpleName() + "' (Residual)";
+        if (block.getAnnotation(dev.lamina.dsl.Block.class) == null) {
+            error(stage + " uses " + block.getSimpleName() + " as its block, but " + block.getSimpleName()
+                    + " is not annotated @Block", field, mirror);
+            return null;
+        }
+        List<Op.BlockLayer> layers = new ArrayList<>();
+        for (VariableElement member : ElementFilter.fieldsIn(block.getEnclosedElements())) {
+            for (Class<? extends Annotation> kind : LAYER_ANNOTATIONS) {
+                if (member.getAnnotation(kind) == null) {
+                    continue;
+                }
+                if (!BLOCK_LAYERS.contains(kind)) {
+                    error(stage + " uses block " + block.getSimpleName() + ", whose layer '" + member.getSimpleName()
+                            + "' is a @" + kind.getSimpleName() + "; a block holds " + BLOCK_LAYERS.stream()
+                            .map(k -> "@" + k.getSimpleName()).toList(), field, mirror);
+                    return null;
+                }
+                layers.add(new Op.BlockLayer(member.getSimpleName().toString(), op(member, kind)));
+            }
+        }
+        if (layers.isEmpty()) {
+            error(stage + " uses block " + block.getSimpleName() + ", which has no layer fields", field, mirror);
+            return null;
+        }
+        return new Op.Residual(residual.block(), residual.filters(), residual.stride(), residual.repeat(),
+                residual.projection(), residual.activation(), List.copyOf(layers));
     }
 
     private static String from(VariableElement field) {
@@ -322,7 +376,7 @@ public final class NetworkReader {
         if (kind == Residual.class) {
             Residual r = field.getAnnotation(Residual.class);
             return new Op.Residual(r.block(), r.filters(), r.stride(), r.repeat(), r.projection(),
-                    Op.Act.of(r.activation(), Double.NaN));
+                    Op.Act.of(r.activation(), Double.NaN), List.of());
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);

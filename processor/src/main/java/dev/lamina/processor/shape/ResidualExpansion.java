@@ -46,7 +46,16 @@ final class ResidualExpansion {
         Op.Act act = residual.activation();
         int width = residual.filters();
         int last;
-        if (residual.block() == ResidualBlock.BASIC) {
+        if (residual.isCustom()) {
+            last = x;
+            Shape current = in;
+            for (Op.BlockLayer layer : residual.custom()) {
+                Op op = sized(layer.op(), stride);
+                Shape out = current == null ? null : ShapeInference.outputOf(op, current);
+                last = add(Node.of(nextId++, prefix + "." + layer.name(), op, last).withShapes(current, out));
+                current = out;
+            }
+        } else if (residual.block() == ResidualBlock.BASIC) {
             last = conv(prefix + ".conv1", x, in, width, 3, stride, 1);
             last = norm(prefix + ".bn1", last, act);
             last = conv(prefix + ".conv2", last, shapeOf(last), width, 3, 1, 1);
@@ -61,15 +70,26 @@ final class ResidualExpansion {
         }
         Shape main = shapeOf(last);
         int shortcut = x;
-        boolean reshapes = stride != 1 || in == null || in.channels() != residual.outChannels();
+        int channels = main != null ? main.channels() : residual.outChannels();
+        boolean reshapes = in == null || main == null || !in.equals(main);
         if (reshapes && residual.projection()) {
-            shortcut = conv(prefix + ".shortcut.conv", x, in, residual.outChannels(), 1, stride, 0);
+            shortcut = conv(prefix + ".shortcut.conv", x, in, channels, 1, stride, 0);
             shortcut = norm(prefix + ".shortcut.bn", shortcut, IDENTITY);
         }
         Shape other = shortcut == x ? in : shapeOf(shortcut);
         Shape sum = main != null && main.equals(other) ? main : null;
         return add(Node.of(nextId++, prefix + ".add", new Op.Add(act), last).withOthers(List.of(shortcut))
                 .withShapes(main, sum));
+    }
+
+    /** A user-defined block's layer with the stage's sizes put in for {@link Op.Residual#STAGE}. */
+    private Op sized(Op op, int stride) {
+        if (op instanceof Op.Conv c) {
+            return new Op.Conv(c.filters() == Op.Residual.STAGE ? residual.filters() : c.filters(), c.kernel(),
+                    c.stride() == Op.Residual.STAGE ? stride : c.stride(), c.padding(), c.dilation(), c.bias(),
+                    c.activation(), c.init(), c.initStd());
+        }
+        return op;
     }
 
     private int conv(String name, int from, Shape in, int filters, int kernel, int stride, int padding) {

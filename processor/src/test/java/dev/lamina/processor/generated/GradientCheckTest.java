@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.processor.nets.GradNets_ConvsNet;
+import dev.lamina.processor.nets.GradNets_CustomBlocksNet;
 import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_DecoderNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
@@ -207,6 +208,15 @@ class GradientCheckTest {
     @Test
     void fusedAndUnfusedBranchesAgree() {
         assertSameComputation(GradNets_BranchesNet.create(21), GradNets_BranchesUnfusedNet.create(21), 3);
+    }
+
+    @Test
+    void userDefinedBlocksAtTwoWidths() {
+        Model m = GradNets_CustomBlocksNet.create(29);
+        assertGradients(m, 4, Fixtures.oneHot(4, 3, 9));
+        // the block's layers are named after its fields, per stage and block
+        assertTrue(m.parameterTensors().stream().anyMatch(t -> t.name().equals("same.1.conv2.weight")));
+        assertTrue(m.parameterTensors().stream().anyMatch(t -> t.name().equals("down.shortcut.conv.weight")));
     }
 
     @Test

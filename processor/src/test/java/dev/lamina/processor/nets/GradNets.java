@@ -2,6 +2,7 @@ package dev.lamina.processor.nets;
 
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Block;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.ConvTranspose;
@@ -331,6 +332,23 @@ public final class GradNets {
         @LSTM(units = 4, returnSequences = true, peephole = true) Layer peep;
         @LSTM(units = 3, returnSequences = true, coupled = true) Layer coupled;
         @LSTM(units = 3, peephole = true, coupled = true, stateful = true) Layer both;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** A pre-activation block written by hand and used at two widths: BN-act-conv, BN-act-conv. */
+    @Network(input = {2, 6, 6})
+    public abstract static class CustomBlocks {
+        @Block
+        public abstract static class PreActivation {
+            @BatchNorm(activation = Activation.TANH) Layer bn1;
+            @Conv(filters = Residual.STAGE, kernel = 3, stride = Residual.STAGE, padding = 1, bias = false) Layer conv1;
+            @BatchNorm(activation = Activation.TANH) Layer bn2;
+            @Conv(filters = Residual.STAGE, kernel = 3, padding = 1, bias = false) Layer conv2;
+        }
+
+        @Conv(filters = 3, kernel = 1) Layer stem;
+        @Residual(custom = PreActivation.class, filters = 3, repeat = 2, activation = Activation.IDENTITY) Layer same;
+        @Residual(custom = PreActivation.class, filters = 4, stride = 2, activation = Activation.IDENTITY) Layer down;
         @Dense(units = 3) Layer out;
     }
 }
