@@ -7,14 +7,19 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Nearest-neighbour unpooling of an image: each input value fills a {@code scale x scale} block,
- * {@code [C, H, W] -> [C, scale H, scale W]}; the gradient of a block is summed back.
+ * Unpooling of an image. By default nearest-neighbour: each input value fills a {@code scale x scale} block,
+ * {@code [C, H, W] -> [C, scale H, scale W]}, and the gradient of a block is summed back. With {@code pool} naming
+ * an earlier max pool, max-unpooling: each value goes back to where that pool found its maximum, zeros elsewhere,
+ * and the output has the pool's input shape (the input must have its output shape).
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Upsample {
     int scale() default 2;
+
+    /** The max pool whose winners place the values (max-unpooling); empty for nearest-neighbour. */
+    String pool() default "";
 
     /** See {@link Conv#from()}. */
     String from() default "";

@@ -326,4 +326,20 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("'stage' (Residual) uses Twice as its block, but Twice is not annotated "
                 + "@Block").inFile(src).onLine(9);
     }
+
+    @Test
+    void unpoolingByALayerThatIsNotAMaxPool() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer c;",  // 6
+                "  @Pool(kind = PoolKind.AVERAGE, kernel = 2) Layer p;",   // 7
+                "  @Upsample(pool = \"p\") Layer up;",                   // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'up' (Upsample) unpools by 'p', which is not a max pool declared before it")
+                .inFile(src).onLine(8);
+    }
 }

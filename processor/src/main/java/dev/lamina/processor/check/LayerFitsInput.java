@@ -25,7 +25,11 @@ final class LayerFitsInput implements Rule {
             if (node.op() instanceof Op.Embedding) {
                 return; // TokensFeedEmbeddings says why
             }
-            if (node.op() instanceof Op.Concat) {
+            if (node.op() instanceof Op.Upsample up && up.pool() >= 0) {
+                Node pool = graph.node(up.pool());
+                d.error(node, name + " unpools by '" + pool.name() + "', so its input must have that pool's output "
+                        + "shape " + pool.out() + ", but it is " + node.in());
+            } else if (node.op() instanceof Op.Concat) {
                 StringBuilder parts = new StringBuilder("'" + graph.node(node.input()).name() + "' is " + node.in());
                 for (int other : node.others()) {
                     Node part = graph.node(other);

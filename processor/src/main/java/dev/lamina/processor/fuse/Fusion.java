@@ -73,6 +73,7 @@ public final class Fusion {
      */
     static boolean poolsAfter(Node conv, Node node) {
         return conv.op() instanceof Op.Conv c && c.activation().isNonDecreasing() && !conv.hasFusedDropout()
-                && !conv.hasFusedPool() && node.op() instanceof Op.Pool p && p.poolKind() == PoolKind.MAX;
+                && !conv.hasFusedPool() && node.op() instanceof Op.Pool p && p.poolKind() == PoolKind.MAX
+                && !p.keepsWinners();
     }
 }

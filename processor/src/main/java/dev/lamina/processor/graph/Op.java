@@ -75,14 +75,15 @@ public sealed interface Op {
         }
     }
 
-    /** Nearest-neighbour upsampling by an integer scale. */
-    record Upsample(int scale) implements Op {
+    /** Nearest-neighbour upsampling by an integer scale, or, with {@code pool >= 0}, max-unpooling by that node. */
+    record Upsample(int scale, int pool) implements Op {
         public String kind() {
             return "Upsample";
         }
     }
 
-    record Pool(PoolKind poolKind, int kernel, int stride, int padding) implements Op {
+    /** {@code keepsWinners}: an unpooling reads its winners, so it records them and is never fused away. */
+    record Pool(PoolKind poolKind, int kernel, int stride, int padding, boolean keepsWinners) implements Op {
         public String kind() {
             return "Pool";
         }
@@ -92,7 +93,11 @@ public sealed interface Op {
          * winners again in the backward pass instead of recording them.
          */
         public boolean isMax2x2() {
-            return poolKind == PoolKind.MAX && kernel == 2 && stride == 2 && padding == 0;
+            return poolKind == PoolKind.MAX && kernel == 2 && stride == 2 && padding == 0 && !keepsWinners;
+        }
+
+        public Pool keepingWinners() {
+            return new Pool(poolKind, kernel, stride, padding, true);
         }
 
         /** Whether the forward pass records each window's winner for the backward pass. */

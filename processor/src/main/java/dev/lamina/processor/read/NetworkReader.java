@@ -92,6 +92,17 @@ public final class NetworkReader {
                 ok &= withBlock != null;
                 op = withBlock != null ? withBlock : residual;
             }
+            if (op instanceof Op.Upsample up && !field.getAnnotation(Upsample.class).pool().isEmpty()) {
+                int pool = pairedPool(field, mirror, fields, nodes);
+                ok &= pool > 0;
+                if (pool > 0) {
+                    op = new Op.Upsample(up.scale(), pool);
+                    Node paired = nodes.get(pool);
+                    nodes.set(pool, new Node(paired.id(), paired.name(), ((Op.Pool) paired.op()).keepingWinners(),
+                            paired.input(), paired.in(), paired.out(), paired.dropout(), paired.dropoutName(),
+                            paired.pool(), paired.others(), paired.origin()));
+                }
+            }
             Node node = Node.of(id, field.getSimpleName().toString(), op, id - 1);
             List<Integer> inputs = inputs(field, mirror, id, fields);
             if (inputs == null) {
@@ -161,6 +172,19 @@ public final class NetworkReader {
             ids.add(index + 1);
         }
         return ids;
+    }
+
+    /** The id of the earlier max pool a max-unpooling names; -1 after reporting one that is not. */
+    private int pairedPool(VariableElement field, AnnotationMirror mirror, List<String> earlier, List<Node> nodes) {
+        String name = field.getAnnotation(Upsample.class).pool();
+        int index = earlier.indexOf(name);
+        if (index < 0 || !(nodes.get(index + 1).op() instanceof Op.Pool p)
+                || p.poolKind() != dev.lamina.dsl.PoolKind.MAX) {
+            error("'" + field.getSimpleName() + "' (Upsample) unpools by '" + name + "', which is not a max pool "
+                    + "declared before it", field, mirror);
+            return -1;
+        }
+        return index + 1;
     }
 
     /** The layers a block kind allows: ones that keep the data an image. */
@@ -345,14 +369,14 @@ public final class NetworkReader {
         }
         if (kind == Pool.class) {
             Pool p = field.getAnnotation(Pool.class);
-            return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride(), p.padding());
+            return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride(), p.padding(), false);
         }
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
         }
         if (kind == Upsample.class) {
-            return new Op.Upsample(field.getAnnotation(Upsample.class).scale());
+            return new Op.Upsample(field.getAnnotation(Upsample.class).scale(), -1);
         }
         if (kind == ConvTranspose.class) {
             ConvTranspose c = field.getAnnotation(ConvTranspose.class);

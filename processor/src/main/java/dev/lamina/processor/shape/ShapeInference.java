@@ -49,8 +49,18 @@ public final class ShapeInference {
             for (int other : node.others()) {
                 parts.add(producer.get(other));
             }
-            Shape result = current == null ? null : node.op() instanceof Op.Concat
-                    ? joined(current, parts.stream().map(Node::out).toList()) : outputOf(node.op(), current);
+            Shape result;
+            if (current == null) {
+                result = null;
+            } else if (node.op() instanceof Op.Concat) {
+                result = joined(current, parts.stream().map(Node::out).toList());
+            } else if (node.op() instanceof Op.Upsample up && up.pool() >= 0) {
+                // max-unpooling undoes its pool: back to the pool's input shape, from its output shape
+                Node pool = producer.get(up.pool());
+                result = current.equals(pool.out()) ? pool.in() : null;
+            } else {
+                result = outputOf(node.op(), current);
+            }
             Node shaped = node.withInput(from).withOthers(parts.stream().map(Node::id).toList())
                     .withShapes(current, result);
             out.add(shaped);

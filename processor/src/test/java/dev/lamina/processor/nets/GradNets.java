@@ -351,4 +351,15 @@ public final class GradNets {
         @Residual(custom = PreActivation.class, filters = 4, stride = 2, activation = Activation.IDENTITY) Layer down;
         @Dense(units = 3) Layer out;
     }
+
+    /** SegNet-style: the decoder unpools by the encoder's max pool, putting values back where the maxima were. */
+    @Network(input = {2, 6, 6})
+    public abstract static class MaxUnpooled {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer enc;
+        @Pool(kernel = 2) Layer pool;
+        @Conv(filters = 3, kernel = 1, activation = Activation.TANH) Layer mid;
+        @Upsample(pool = "pool") Layer unpool;
+        @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer dec;
+        @Dense(units = 3) Layer out;
+    }
 }

@@ -111,6 +111,16 @@ public final class Pooling {
         dIn.put(dInOff, grad, 0, inputs);
     }
 
+    /** {@code out[o] = in[argmax[o]]} for {@code count} outputs: the gradient of a max-unpooling. */
+    public static void gather(FloatBuffer in, int inOff, int[] argmax, int argOff, int count, FloatBuffer out,
+                              int outOff) {
+        float[] result = Scratch.get(1, count);
+        for (int o = 0; o < count; o++) {
+            result[o] = in.get(inOff + argmax[argOff + o]);
+        }
+        out.put(outOff, result, 0, count);
+    }
+
     public static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
                                       int oh, int ow, FloatBuffer out, int outOff) {
         float scale = 1f / (k * k);

@@ -152,6 +152,11 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
+            // each value back where the pool found it
+            Node pool = graph.node(u.pool());
+            b.addStatement("$T.maxBackward(a, in, rows * $L, indices, $L, a, out, rows * $L)", POOLING,
+                    pool.out().size(), slice(Names.argmax(pool), pool.out().size()), pool.in().size());
         } else if (op instanceof Op.Upsample u) {
             b.addStatement("$T.forward(a, in, rows, $L, $L, $L, $L, out)", UPSAMPLING, node.in().height(),
                     node.in().width(), node.in().channels(), u.scale());
@@ -496,6 +501,10 @@ final class LayerCode {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
+            Node pool = graph.node(u.pool());
+            b.addStatement("$T.gather(a, delta, indices, $L, rows * $L, a, deltaIn)", POOLING,
+                    slice(Names.argmax(pool), pool.out().size()), pool.out().size());
         } else if (op instanceof Op.Upsample u) {
             b.addStatement("$T.backward(a, delta, rows, $L, $L, $L, $L, deltaIn)", UPSAMPLING, node.in().height(),
                     node.in().width(), node.in().channels(), u.scale());
