@@ -25,7 +25,17 @@ final class LayerFitsInput implements Rule {
             if (node.op() instanceof Op.Embedding) {
                 return; // TokensFeedEmbeddings says why
             }
-            if (node.op() instanceof Op.Upsample up && up.pool() >= 0) {
+            if (node.op() instanceof Op.Conv1d c) {
+                if (!node.in().sequence()) {
+                    d.error(node, name + " convolves along steps and needs a sequence input [steps, features], but"
+                            + " its input is " + describe(node.in()));
+                } else {
+                    d.error(node, "kernel " + c.kernel() + (c.dilation() > 1 ? " (dilated to " + c.effectiveKernel()
+                            + ")" : "") + " of " + name + " is longer than its padded input of "
+                            + (node.in().steps() + 2 * c.padding()) + " steps (input " + node.in() + ", padding "
+                            + c.padding() + ")");
+                }
+            } else if (node.op() instanceof Op.Upsample up && up.pool() >= 0) {
                 Node pool = graph.node(up.pool());
                 d.error(node, name + " unpools by '" + pool.name() + "', so its input must have that pool's output "
                         + "shape " + pool.out() + ", but it is " + node.in());

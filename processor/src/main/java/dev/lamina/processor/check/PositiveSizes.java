@@ -35,6 +35,14 @@ final class PositiveSizes implements Rule {
                     d.error(node, "padding of '" + node.name() + "' must be between 0 and half the kernel ("
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
+            } else if (op instanceof Op.Conv1d c) {
+                positive(d, node, "filters", c.filters());
+                positive(d, node, "kernel", c.kernel());
+                positive(d, node, "stride", c.stride());
+                positive(d, node, "dilation", c.dilation());
+                if (c.padding() < 0) {
+                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + c.padding());
+                }
             } else if (op instanceof Op.Upsample u) {
                 positive(d, node, "scale", u.scale());
             } else if (op instanceof Op.ConvTranspose t) {

@@ -67,6 +67,19 @@ public sealed interface Op {
         }
     }
 
+    /** A 1D convolution along the steps of a sequence. */
+    record Conv1d(int filters, int kernel, int stride, int padding, int dilation, boolean bias, Act activation,
+                  Init init, double initStd) implements Op {
+        public String kind() {
+            return "Conv1d";
+        }
+
+        /** The steps the kernel covers: {@code k + (k - 1)(dilation - 1)}. */
+        public int effectiveKernel() {
+            return kernel + (kernel - 1) * (dilation - 1);
+        }
+    }
+
     /** A transposed convolution: the adjoint of a convolution from its output size to its input size. */
     record ConvTranspose(int filters, int kernel, int stride, int padding, int outputPadding, boolean bias,
                          Act activation, Init init, double initStd) implements Op {

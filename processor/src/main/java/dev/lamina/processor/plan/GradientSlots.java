@@ -87,7 +87,7 @@ final class GradientSlots {
      */
     private static boolean canSkipInputGradient(Op op) {
         return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Recurrent
-                || op instanceof Op.LayerNorm || op instanceof Op.ConvTranspose;
+                || op instanceof Op.LayerNorm || op instanceof Op.ConvTranspose || op instanceof Op.Conv1d;
     }
 
     /** Layers whose input gradient is their output gradient, changed in place (or not at all). */

@@ -80,6 +80,18 @@ public final class MemoryPlanner {
                             node.id(), "bias"));
                     params += c.filters();
                 }
+            } else if (op instanceof Op.Conv1d c) {
+                int features = node.in().features();
+                int k = c.kernel();
+                parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {c.filters(), k, features},
+                        params, initStd(c.init(), c.initStd(), c.activation().function(), k * features,
+                        k * c.filters()), node.id(), "weight"));
+                params += c.filters() * k * features;
+                if (c.bias()) {
+                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {c.filters()}, params, 0,
+                            node.id(), "bias"));
+                    params += c.filters();
+                }
             } else if (op instanceof Op.ConvTranspose t) {
                 int cin = node.in().channels();
                 int k = t.kernel();

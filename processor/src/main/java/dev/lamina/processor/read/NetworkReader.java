@@ -3,6 +3,7 @@ package dev.lamina.processor.read;
 import dev.lamina.dsl.BatchNorm;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.Conv1d;
 import dev.lamina.dsl.ConvTranspose;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
@@ -49,7 +50,7 @@ public final class NetworkReader {
             List.of(Dense.class, Conv.class, Pool.class, BatchNorm.class, Dropout.class, Flatten.class,
                     LSTM.class, GRU.class, RNN.class, Residual.class, Concat.class, Embedding.class,
                     LayerNorm.class, LocalResponseNorm.class, ConvTranspose.class,
-                    Upsample.class);
+                    Upsample.class, Conv1d.class);
 
     /** The graph and where its nodes came from; the graph is absent when the class itself is unusable. */
     public record Result(Optional<Graph> graph, Origins origins) {
@@ -242,6 +243,9 @@ public final class NetworkReader {
         if (field.getAnnotation(Dense.class) != null) {
             return field.getAnnotation(Dense.class).from();
         }
+        if (field.getAnnotation(Conv1d.class) != null) {
+            return field.getAnnotation(Conv1d.class).from();
+        }
         if (field.getAnnotation(Upsample.class) != null) {
             return field.getAnnotation(Upsample.class).from();
         }
@@ -374,6 +378,11 @@ public final class NetworkReader {
         if (kind == BatchNorm.class) {
             BatchNorm b = field.getAnnotation(BatchNorm.class);
             return new Op.BatchNorm(b.momentum(), b.epsilon(), Op.Act.of(b.activation(), b.alpha()));
+        }
+        if (kind == Conv1d.class) {
+            Conv1d c = field.getAnnotation(Conv1d.class);
+            return new Op.Conv1d(c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(),
+                    Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd());
         }
         if (kind == Upsample.class) {
             return new Op.Upsample(field.getAnnotation(Upsample.class).scale(), -1);

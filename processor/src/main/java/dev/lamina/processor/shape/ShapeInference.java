@@ -91,6 +91,13 @@ public final class ShapeInference {
             // on a sequence, the same layer at every step
             return in.sequence() ? Shape.sequence(in.steps(), d.units()) : Shape.vector(d.units());
         }
+        if (op instanceof Op.Conv1d c) {
+            if (!in.sequence()) {
+                return null;
+            }
+            int steps = convolved(in.steps(), c.effectiveKernel(), c.stride(), c.padding());
+            return steps < 1 ? null : Shape.sequence(steps, c.filters());
+        }
         if (op instanceof Op.Upsample u) {
             return in.image() ? Shape.image(in.channels(), in.height() * u.scale(), in.width() * u.scale()) : null;
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.processor.nets.GradNets_Convolved1dNet;
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_CustomBlocksNet;
 import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
@@ -116,6 +117,12 @@ class GradientCheckTest {
     void upsampledUNetSkip() {
         Model m = GradNets_UpsampledSkipNet.create(27);
         assertGradients(m, 2, Fixtures.oneHot(2, 3, 9));
+    }
+
+    @Test
+    void convolutionsAlongASequence() {
+        Model m = GradNets_Convolved1dNet.create(34);
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lamina.dsl.BatchNorm;
 import dev.lamina.dsl.Block;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
+import dev.lamina.dsl.Conv1d;
 import dev.lamina.dsl.ConvTranspose;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
@@ -360,6 +361,15 @@ public final class GradNets {
         @Conv(filters = 3, kernel = 1, activation = Activation.TANH) Layer mid;
         @Upsample(pool = "pool") Layer unpool;
         @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer dec;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** 1D convolutions along a sequence (padded; strided and dilated), then an LSTM over what they produce. */
+    @Network(input = {3}, steps = 9)
+    public abstract static class Convolved1d {
+        @Conv1d(filters = 4, kernel = 3, padding = 1, activation = Activation.TANH) Layer smooth;
+        @Conv1d(filters = 3, kernel = 2, stride = 2, dilation = 2, activation = Activation.ELU) Layer strided;
+        @LSTM(units = 3) Layer lstm;
         @Dense(units = 3) Layer out;
     }
 }

@@ -209,6 +209,16 @@ public final class JavaEmitter {
                                 node.in().features(), l.units(), l.gates())
                         .build());
             }
+            if (node.op() instanceof Op.Conv1d c) {
+                type.addField(FieldSpec.builder(LayerCode.CONV1D_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
+                                Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("Sizes of $L: steps, features, kernel, stride, padding, dilation, output steps, "
+                                + "filters.\n", node.name())
+                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L)", LayerCode.CONV1D_GEOMETRY,
+                                node.in().steps(), node.in().features(), c.kernel(), c.stride(), c.padding(),
+                                c.dilation(), node.out().steps(), c.filters())
+                        .build());
+            }
             if (node.op() instanceof Op.ConvTranspose t) {
                 // the convolution this one is the adjoint of: from the output's size to the input's
                 type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 final class LayerCode {
     static final ClassName BLAS = ClassName.get("dev.lamina.runtime", "Blas");
     static final ClassName CONVOLUTION = ClassName.get("dev.lamina.runtime.kernels", "Convolution");
+    static final ClassName CONVOLUTION_1D = ClassName.get("dev.lamina.runtime.kernels", "Convolution1d");
+    static final ClassName CONV1D_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "Convolution1d", "Geometry");
     static final ClassName CONV_GEOMETRY = ClassName.get("dev.lamina.runtime.kernels", "ConvGeometry");
     static final ClassName POOLING = ClassName.get("dev.lamina.runtime.kernels", "Pooling");
     static final ClassName CONCATENATION = ClassName.get("dev.lamina.runtime.kernels", "Concatenation");
@@ -69,6 +71,8 @@ final class LayerCode {
             act = ", " + c.activation();
         } else if (node.op() instanceof Op.BatchNorm b && !b.activation().isIdentity()) {
             act = ", " + b.activation();
+        } else if (node.op() instanceof Op.Conv1d c && !c.activation().isIdentity()) {
+            act = ", " + c.activation();
         } else if (node.op() instanceof Op.ConvTranspose t && !t.activation().isIdentity()) {
             act = ", " + t.activation();
         } else if (node.op() instanceof Op.LayerNorm n && !n.activation().isIdentity()) {
@@ -152,6 +156,10 @@ final class LayerCode {
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
             }
             epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
+        } else if (op instanceof Op.Conv1d c) {
+            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, out, worker)", CONVOLUTION_1D,
+                    geometry(node), Names.constant(node, "WEIGHT"));
+            epilogue(b, node, "rows * " + node.out().steps(), c.filters(), c.bias(), c.activation());
         } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
             // each value back where the pool found it
             Node pool = graph.node(u.pool());
@@ -501,6 +509,15 @@ final class LayerCode {
                 b.addStatement("$T.inputGradient($L, $L, $L, arena, delta, params, $L, arena, deltaIn)", BLAS, rows,
                         d.units(), node.in().features(), weight);
             }
+        } else if (op instanceof Op.Conv1d c) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            activationBackward(b, node, c.activation(), "rows * " + node.out().size());
+            if (c.bias()) {
+                b.addStatement("$T.columnSums(a, delta, rows * $L, $L, g, $L)", REDUCTIONS, node.out().steps(),
+                        c.filters(), Names.constant(node, "BIAS"));
+            }
+            b.addStatement("$T.backward($L, arena, in, rows, arena, delta, params, $L, grads, $L, $L, worker)",
+                    CONVOLUTION_1D, geometry(node), weight, weight, needInputGradient ? "arena, deltaIn" : "null, 0");
         } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
             Node pool = graph.node(u.pool());
             b.addStatement("$T.gather(a, delta, indices, $L, rows * $L, a, deltaIn)", POOLING,
