@@ -31,6 +31,12 @@ public @interface Conv {
 
     boolean bias() default true;
 
+    /**
+     * Groups the channels: group g's filters see only group g's input channels (both counts must divide by it).
+     * {@code groups} equal to the input channels is a depthwise convolution.
+     */
+    int groups() default 1;
+
     Activation activation() default Activation.IDENTITY;
 
     /** See {@link Dense#alpha()}. */

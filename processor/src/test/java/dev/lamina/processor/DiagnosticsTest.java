@@ -342,4 +342,18 @@ class DiagnosticsTest {
         assertThat(c).hadErrorContaining("'up' (Upsample) unpools by 'p', which is not a max pool declared before it")
                 .inFile(src).onLine(8);
     }
+
+    @Test
+    void groupsThatDoNotDivideTheInputChannels() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {3, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, groups = 2) Layer c;",   // 6
+                "  @Dense(units = 2) Layer out;",                          // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'c' (Conv) splits its input channels into 2 groups, but its input [3, 8, 8] "
+                + "has 3 channels").inFile(src).onLine(6);
+    }
 }

@@ -60,6 +60,9 @@ final class LayerFitsInput implements Rule {
             } else if (!node.in().image()) {
                 d.error(node, name + " needs an image input [channels, height, width], but its input is "
                         + describe(node.in()));
+            } else if (node.op() instanceof Op.Conv c && node.in().channels() % c.groups() != 0) {
+                d.error(node, name + " splits its input channels into " + c.groups() + " groups, but its input "
+                        + node.in() + " has " + node.in().channels() + " channels");
             } else if (node.op() instanceof Op.Conv c) {
                 int h = node.in().height() + 2 * c.padding();
                 int w = node.in().width() + 2 * c.padding();

@@ -18,6 +18,11 @@ final class PositiveSizes implements Rule {
             if (op instanceof Op.Dense dense) {
                 positive(d, node, "units", dense.units());
             } else if (op instanceof Op.Conv c) {
+                positive(d, node, "groups", c.groups());
+                if (c.groups() > 0 && c.filters() % c.groups() != 0) {
+                    d.error(node, "filters of '" + node.name() + "' (" + c.filters() + ") must divide into its "
+                            + c.groups() + " groups");
+                }
                 positive(d, node, "filters", c.filters());
                 positive(d, node, "kernel", c.kernel());
                 positive(d, node, "stride", c.stride());

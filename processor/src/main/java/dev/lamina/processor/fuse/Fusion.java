@@ -72,7 +72,7 @@ public final class Fusion {
      * them would have to see every unpooled value.
      */
     static boolean poolsAfter(Node conv, Node node) {
-        return conv.op() instanceof Op.Conv c && c.activation().isNonDecreasing() && !conv.hasFusedDropout()
+        return conv.op() instanceof Op.Conv c && c.groups() == 1 && c.activation().isNonDecreasing() && !conv.hasFusedDropout()
                 && !conv.hasFusedPool() && node.op() instanceof Op.Pool p && p.poolKind() == PoolKind.MAX
                 && !p.keepsWinners();
     }

@@ -56,7 +56,7 @@ public sealed interface Op {
     }
 
     record Conv(int filters, int kernel, int stride, int padding, int dilation, boolean bias, Act activation,
-                Init init, double initStd) implements Op {
+                Init init, double initStd, int groups) implements Op {
         public String kind() {
             return "Conv";
         }

@@ -21,6 +21,8 @@ import java.util.Map;
  *                   backward pass reuses it for their gradient
  * @param normStats  layer-norm node id to its region of per-row means and inverse deviations; local response
  *                   norm node id to its region of denominator bases
+ * @param grouped    grouped convolution node id to its working region: one group's input channels, its
+ *                   output, and its input gradient, one after the other
  * @param recurrent  recurrent node id to its per-step regions
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
@@ -29,7 +31,7 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
                          Map<Integer, List<Contribution>> contributions, int gradientSlots, int deltaBase,
                          int deltaStride, Map<Integer, Integer> mask,
                          Map<Integer, Integer> argmax, Map<Integer, Integer> sums,
-                         Map<Integer, Integer> normStats,
+                         Map<Integer, Integer> normStats, Map<Integer, Integer> grouped,
                          Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
                          List<TensorSlot> buffers) {

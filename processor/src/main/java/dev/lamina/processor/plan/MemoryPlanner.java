@@ -30,6 +30,7 @@ public final class MemoryPlanner {
         Map<Integer, Integer> argmax = new HashMap<>();
         Map<Integer, Integer> sums = new HashMap<>();
         Map<Integer, Integer> normStats = new HashMap<>();
+        Map<Integer, Integer> grouped = new HashMap<>();
         Map<Integer, MemoryPlan.RecurrentRegions> recurrent = new HashMap<>();
         List<TensorSlot> parameters = new ArrayList<>();
         List<TensorSlot> buffers = new ArrayList<>();
@@ -69,7 +70,7 @@ public final class MemoryPlanner {
                     params += d.units();
                 }
             } else if (op instanceof Op.Conv c) {
-                int cin = node.in().channels();
+                int cin = node.in().channels() / c.groups();
                 int k = c.kernel();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {c.filters(), k, k, cin},
                         params, initStd(c.init(), c.initStd(), c.activation().function(), k * k * cin,
@@ -79,6 +80,12 @@ public final class MemoryPlanner {
                     parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {c.filters()}, params, 0,
                             node.id(), "bias"));
                     params += c.filters();
+                }
+                if (c.groups() > 1) {
+                    // one group's input channels, output and input gradient at a time, contiguous
+                    int groupIn = node.in().spatial() * cin;
+                    grouped.put(node.id(), arena);
+                    arena += 2 * groupIn + node.out().spatial() * (c.filters() / c.groups());
                 }
             } else if (op instanceof Op.Conv1d c) {
                 int features = node.in().features();
@@ -199,7 +206,7 @@ public final class MemoryPlanner {
         int deltaBase = arena;
         arena += slots.count() * largest;
         return new MemoryPlan(output, slots.gradient(), slots.contributions(), slots.count(), deltaBase, largest,
-                mask, argmax, sums, normStats, recurrent, arena, indices, parameters, buffers);
+                mask, argmax, sums, normStats, grouped, recurrent, arena, indices, parameters, buffers);
     }
 
     /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */

@@ -14,7 +14,7 @@ public final class WideRows {
     }
 
     public static boolean applies(Node node) {
-        return node.op() instanceof Op.Conv c && node.hasFusedPool() && node.pool().op().isMax2x2()
+        return node.op() instanceof Op.Conv c && c.groups() == 1 && node.hasFusedPool() && node.pool().op().isMax2x2()
                 && node.in().channels() == 1 && c.stride() == 1;
     }
 

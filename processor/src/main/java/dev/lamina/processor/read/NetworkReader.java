@@ -369,7 +369,7 @@ public final class NetworkReader {
         if (kind == Conv.class) {
             Conv c = field.getAnnotation(Conv.class);
             return new Op.Conv(c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(),
-                    Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd());
+                    Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd(), c.groups());
         }
         if (kind == Pool.class) {
             Pool p = field.getAnnotation(Pool.class);

@@ -87,13 +87,13 @@ final class ResidualExpansion {
         if (op instanceof Op.Conv c) {
             return new Op.Conv(c.filters() == Op.Residual.STAGE ? residual.filters() : c.filters(), c.kernel(),
                     c.stride() == Op.Residual.STAGE ? stride : c.stride(), c.padding(), c.dilation(), c.bias(),
-                    c.activation(), c.init(), c.initStd());
+                    c.activation(), c.init(), c.initStd(), c.groups());
         }
         return op;
     }
 
     private int conv(String name, int from, Shape in, int filters, int kernel, int stride, int padding) {
-        Op.Conv op = new Op.Conv(filters, kernel, stride, padding, 1, false, IDENTITY, Init.HE, 0.01);
+        Op.Conv op = new Op.Conv(filters, kernel, stride, padding, 1, false, IDENTITY, Init.HE, 0.01, 1);
         return add(Node.of(nextId++, name, op, from).withShapes(in, in == null ? null : ShapeInference.outputOf(op, in)));
     }
 

@@ -122,7 +122,7 @@ public final class ShapeInference {
             return l.sequences() ? Shape.sequence(in.steps(), l.units()) : Shape.vector(l.units());
         }
         if (op instanceof Op.Conv c) {
-            if (!in.image()) {
+            if (!in.image() || in.channels() % c.groups() != 0) {
                 return null;
             }
             int oh = convolved(in.height(), c.effectiveKernel(), c.stride(), c.padding());

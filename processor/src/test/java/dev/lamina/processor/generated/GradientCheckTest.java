@@ -11,6 +11,8 @@ import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
 import dev.lamina.processor.nets.GradNets_DecoderNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
+import dev.lamina.processor.nets.GradNets_GroupedIsolationNet;
+import dev.lamina.processor.nets.GradNets_GroupedNet;
 import dev.lamina.processor.nets.GradNets_KinkedNet;
 import dev.lamina.processor.nets.GradNets_LayerNormedNet;
 import dev.lamina.processor.nets.GradNets_LayerNormedSequenceNet;
@@ -123,6 +125,30 @@ class GradientCheckTest {
     void convolutionsAlongASequence() {
         Model m = GradNets_Convolved1dNet.create(34);
         assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void groupedAndDepthwiseConvolutions() {
+        Model m = GradNets_GroupedNet.create(35);
+        // 6 filters of 3x3x2 + 6 biases; depthwise: 6 filters of 3x3x1 + 6 biases; dense 6*2*2 -> 3
+        assertEquals(6 * 9 * 2 + 6 + 6 * 9 + 6 + 24 * 3 + 3, m.parameterCount());
+        assertGradients(m, 3, Fixtures.oneHot(3, 3, 9));
+    }
+
+    @Test
+    void eachGroupSeesOnlyItsOwnChannels() {
+        Model m = GradNets_GroupedIsolationNet.create(36);
+        float[] x = Fixtures.gaussian(2 * 9, 3);
+        float[] before = m.predict(x, 1);
+        for (int i = 0; i < 9; i++) {
+            x[i] += 1f; // input channel 0 (channels first, as inputs are given)
+        }
+        float[] after = m.predict(x, 1);
+        for (int p = 0; p < 9; p++) {
+            // outputs are channels last: channel 0 at even indices, channel 1 at odd ones
+            assertEquals(before[2 * p + 1], after[2 * p + 1], 0f, "channel 1 moved at position " + p);
+        }
+        assertTrue(java.util.stream.IntStream.range(0, 9).anyMatch(p -> before[2 * p] != after[2 * p]));
     }
 
     @Test

@@ -372,4 +372,18 @@ public final class GradNets {
         @LSTM(units = 3) Layer lstm;
         @Dense(units = 3) Layer out;
     }
+
+    /** Grouped convolutions: two groups, then depthwise (a group per channel). */
+    @Network(input = {4, 5, 5})
+    public abstract static class Grouped {
+        @Conv(filters = 6, kernel = 3, padding = 1, groups = 2, activation = Activation.TANH) Layer pairs;
+        @Conv(filters = 6, kernel = 3, stride = 2, groups = 6, activation = Activation.TANH) Layer depthwise;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Two groups of one channel each: each output channel sees only its own input channel. */
+    @Network(input = {2, 3, 3}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class GroupedIsolation {
+        @Conv(filters = 2, kernel = 3, padding = 1, groups = 2) Layer c;
+    }
 }

@@ -144,6 +144,8 @@ public final class JavaEmitter {
             regions.put(plan.output().get(node.id()), name);
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
             region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
+            region(regions, docs, plan.grouped(), node, "GROUP", "working region: one group's input channels, "
+                    + "output and input gradient");
             region(regions, docs, plan.normStats(), node, "STATS", node.op() instanceof Op.ResponseNorm
                     ? "denominator bases" : "per-row mean and inverse deviation");
             MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
@@ -235,11 +237,12 @@ public final class JavaEmitter {
                 type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
                                 Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("Sizes of $L's convolution: input, kernel, stride, padding, dilation, output$L.\n",
-                                node.name(), wide ? "; its rows are as wide as the padded input" : "")
+                                node.name(), wide ? "; its rows are as wide as the padded input"
+                                        : c.groups() > 1 ? ", of one of its " + c.groups() + " groups" : "")
                         .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L$L)", LayerCode.CONV_GEOMETRY,
-                                node.in().height(), node.in().width(), node.in().channels(), c.kernel(), c.stride(),
-                                c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(), c.filters(),
-                                wide ? ", true" : "")
+                                node.in().height(), node.in().width(), node.in().channels() / c.groups(), c.kernel(),
+                                c.stride(), c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(),
+                                c.filters() / c.groups(), wide ? ", true" : "")
                         .build());
             }
         }

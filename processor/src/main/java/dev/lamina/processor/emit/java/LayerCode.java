@@ -144,6 +144,9 @@ final class LayerCode {
         } else if (op instanceof Op.Embedding e) {
             b.addStatement("$T.forward(a, in, rows * $L, p, $L, $L, $L, a, out)", EMBEDDINGS, node.in().steps(),
                     Names.constant(node, "WEIGHT"), ((Op.Input) graph.input().op()).tokens(), e.dim());
+        } else if (op instanceof Op.Conv c && c.groups() > 1) {
+            groupedForward(b, node, c);
+            epilogue(b, node, "rows * " + node.out().spatial(), c.filters(), c.bias(), c.activation());
         } else if (op instanceof Op.Conv c) {
             String sums = node.hasFusedPool() ? "sums" : "out";
             if (node.hasFusedPool()) {
@@ -300,6 +303,51 @@ final class LayerCode {
     /** The constant holding an LSTM variant. */
     static String lstmCell(Node node) {
         return Names.constant(node, "CELL");
+    }
+
+    /** The three parts of a grouped convolution's working region, for this worker's rows. */
+    private static void groupRegions(CodeBlock.Builder b, Node node, Op.Conv c) {
+        int groupIn = node.in().spatial() * (node.in().channels() / c.groups());
+        int groupOut = node.out().spatial() * (c.filters() / c.groups());
+        int size = 2 * groupIn + groupOut;
+        b.addStatement("int groupIn = $L", slice(Names.constant(node, "GROUP"), size));
+        b.addStatement("int groupOut = groupIn + rows * $L", groupIn);
+        b.addStatement("int groupDx = groupOut + rows * $L", groupOut);
+    }
+
+    /** Group by group: its input channels made contiguous, convolved with its filters, placed among the output's. */
+    private void groupedForward(CodeBlock.Builder b, Node node, Op.Conv c) {
+        int cin = node.in().channels() / c.groups();
+        int fg = c.filters() / c.groups();
+        groupRegions(b, node, c);
+        b.beginControlFlow("for (int group = 0; group < $L; group++)", c.groups());
+        b.addStatement("$T.take(a, in, rows * $L, $L, group * $L, $L, groupIn)", CONCATENATION, node.in().spatial(),
+                node.in().channels(), cin, cin);
+        b.addStatement("$T.forward($L, arena, groupIn, rows, params, $L + group * $L, arena, groupOut, worker)",
+                CONVOLUTION, geometry(node), Names.constant(node, "WEIGHT"), fg * c.kernel() * c.kernel() * cin);
+        b.addStatement("$T.place(a, groupOut, rows * $L, $L, out, $L, group * $L)", CONCATENATION,
+                node.out().spatial(), fg, c.filters(), fg);
+        b.endControlFlow();
+    }
+
+    /** The same, backward: each group's weight gradient, and its part of the input's gradient. */
+    private void groupedBackward(CodeBlock.Builder b, Node node, Op.Conv c, boolean needInputGradient) {
+        int cin = node.in().channels() / c.groups();
+        int fg = c.filters() / c.groups();
+        groupRegions(b, node, c);
+        String weights = Names.constant(node, "WEIGHT") + " + group * " + fg * c.kernel() * c.kernel() * cin;
+        b.beginControlFlow("for (int group = 0; group < $L; group++)", c.groups());
+        b.addStatement("$T.take(a, in, rows * $L, $L, group * $L, $L, groupIn)", CONCATENATION, node.in().spatial(),
+                node.in().channels(), cin, cin);
+        b.addStatement("$T.take(a, delta, rows * $L, $L, group * $L, $L, groupOut)", CONCATENATION,
+                node.out().spatial(), c.filters(), fg, fg);
+        b.addStatement("$T.backward($L, arena, groupIn, rows, arena, groupOut, params, $L, grads, $L, $L, worker)",
+                CONVOLUTION, geometry(node), weights, weights, needInputGradient ? "arena, groupDx" : "null, 0");
+        if (needInputGradient) {
+            b.addStatement("$T.place(a, groupDx, rows * $L, $L, deltaIn, $L, group * $L)", CONCATENATION,
+                    node.in().spatial(), cin, node.in().channels(), cin);
+        }
+        b.endControlFlow();
     }
 
     /** Where this worker's rows of a recurrent layer's regions start (the hidden states: the output, for sequences). */
@@ -557,6 +605,14 @@ final class LayerCode {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             b.addStatement("$T.backward(a, in, rows * $L, a, delta, g, $L, $L)", EMBEDDINGS, node.in().steps(),
                     weight, e.dim());
+        } else if (op instanceof Op.Conv c && c.groups() > 1) {
+            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+            activationBackward(b, node, c.activation(), "rows * " + node.out().size());
+            if (c.bias()) {
+                b.addStatement("$T.columnSums(a, delta, rows * $L, $L, g, $L)", REDUCTIONS, node.out().spatial(),
+                        c.filters(), Names.constant(node, "BIAS"));
+            }
+            groupedBackward(b, node, c, needInputGradient);
         } else if (op instanceof Op.Conv c) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             activationBackward(b, node, c.activation(), "rows * " + node.out().size());
