@@ -1,6 +1,7 @@
 package dev.lamina.processor.read;
 
 import dev.lamina.dsl.BatchNorm;
+import dev.lamina.dsl.Block;
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Conv1d;
@@ -16,6 +17,7 @@ import dev.lamina.dsl.LocalResponseNorm;
 import dev.lamina.dsl.RNN;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
+import dev.lamina.dsl.PoolKind;
 import dev.lamina.dsl.Residual;
 import dev.lamina.dsl.Upsample;
 import dev.lamina.processor.graph.Graph;
@@ -24,7 +26,9 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
@@ -180,7 +184,7 @@ public final class NetworkReader {
         String name = field.getAnnotation(Upsample.class).pool();
         int index = earlier.indexOf(name);
         if (index < 0 || !(nodes.get(index + 1).op() instanceof Op.Pool p)
-                || p.poolKind() != dev.lamina.dsl.PoolKind.MAX) {
+                || p.poolKind() != PoolKind.MAX) {
             error("'" + field.getSimpleName() + "' (Upsample) unpools by '" + name + "', which is not a max pool "
                     + "declared before it", field, mirror);
             return -1;
@@ -208,7 +212,7 @@ public final class NetworkReader {
             return residual;
         }
         String stage = "'" + field.getSimpleName() + "' (Residual)";
-        if (block.getAnnotation(dev.lamina.dsl.Block.class) == null) {
+        if (block.getAnnotation(Block.class) == null) {
             error(stage + " uses " + block.getSimpleName() + " as its block, but " + block.getSimpleName()
                     + " is not annotated @Block", field, mirror);
             return null;
@@ -309,7 +313,7 @@ public final class NetworkReader {
     private boolean checkInput(TypeElement type, AnnotationMirror mirror, Network network) {
         int[] in = network.input();
         boolean rankOk = in.length == 1 || in.length == 3;
-        boolean positive = java.util.Arrays.stream(in).allMatch(d -> d > 0);
+        boolean positive = Arrays.stream(in).allMatch(d -> d > 0);
         if (network.steps() < 0) {
             error("@Network steps must be positive for a sequence input (or 0 for none), found " + network.steps(),
                     type, mirror);
@@ -324,19 +328,19 @@ public final class NetworkReader {
             if (network.steps() < 1 || in.length > 1 || in.length == 1 && in[0] != 1) {
                 error("a token input (tokens = " + network.tokens() + ") is a sequence of ids, one per step: give steps"
                         + " and leave input out, found steps = " + network.steps() + " and input "
-                        + java.util.Arrays.toString(in), type, mirror);
+                        + Arrays.toString(in), type, mirror);
                 return false;
             }
             return true;
         }
         if (network.steps() > 0 && (in.length != 1 || !positive)) {
             error("a sequence input (steps = " + network.steps() + ") takes the features of one step, {features}, "
-                    + "found input " + java.util.Arrays.toString(in), type, mirror);
+                    + "found input " + Arrays.toString(in), type, mirror);
             return false;
         }
         if (!rankOk || !positive) {
             error("@Network input must be {features} or {channels, height, width} with every size positive, found "
-                    + java.util.Arrays.toString(in), type, mirror);
+                    + Arrays.toString(in), type, mirror);
             return false;
         }
         return true;
@@ -452,7 +456,7 @@ public final class NetworkReader {
             case ENUM -> "an enum";
             case ANNOTATION_TYPE -> "an annotation type";
             case RECORD -> "a record";
-            default -> kind.toString().toLowerCase(java.util.Locale.ROOT);
+            default -> kind.toString().toLowerCase(Locale.ROOT);
         };
     }
 

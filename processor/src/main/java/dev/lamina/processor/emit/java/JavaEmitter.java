@@ -7,6 +7,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -16,6 +17,7 @@ import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +37,6 @@ public final class JavaEmitter {
     private static final ClassName ROW_TASK = ClassName.get("dev.lamina.runtime", "Workers", "RowTask");
     private static final ClassName TENSOR_KIND = ClassName.get("dev.lamina.runtime", "Tensor", "Kind");
     private static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
-    private static final dev.lamina.dsl.Loss SOFTMAX = dev.lamina.dsl.Loss.SOFTMAX_CROSS_ENTROPY;
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
     private final Graph graph;
@@ -135,7 +136,7 @@ public final class JavaEmitter {
                     "Statistics offset of " + slot.name() + " " + Arrays.toString(slot.shape()) + "."));
         }
         Map<Integer, String> regions = new TreeMap<>();
-        Map<String, String> docs = new java.util.HashMap<>();
+        Map<String, String> docs = new HashMap<>();
         for (Node node : graph.nodes()) {
             if (node.op() instanceof Op.Flatten) {
                 continue;
@@ -294,7 +295,7 @@ public final class JavaEmitter {
             b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
                     join(shape));
         }
-        if (graph.output().out().sequence() && graph.loss() == SOFTMAX) {
+        if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
         }
         b.addStatement("state.initialize(seed)");

@@ -13,6 +13,7 @@ import dev.lamina.processor.plan.MemoryPlan.Contribution;
 import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -357,7 +358,7 @@ final class LayerCode {
         int stateSize = MemoryPlan.RecurrentRegions.stateSize(l);
         if (stateSize > 0) {
             String name = MemoryPlan.RecurrentRegions.stateName(l);
-            b.addStatement("int $L = $L", name.toLowerCase(java.util.Locale.ROOT),
+            b.addStatement("int $L = $L", name.toLowerCase(Locale.ROOT),
                     slice(Names.constant(node, name), steps * stateSize));
         }
         if (l.sequences()) {
