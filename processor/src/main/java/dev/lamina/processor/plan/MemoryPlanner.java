@@ -2,7 +2,6 @@ package dev.lamina.processor.plan;
 
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.Init;
-import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;

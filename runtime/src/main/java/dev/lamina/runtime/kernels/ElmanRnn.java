@@ -3,7 +3,6 @@ package dev.lamina.runtime.kernels;
 import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Worker;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 
 /**
  * An Elman RNN layer over one worker's rows: {@code h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)}, weights
