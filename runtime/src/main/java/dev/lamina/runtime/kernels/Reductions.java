@@ -60,19 +60,4 @@ public final class Reductions {
             m.put(to + i, sums, 0, length);
         }
     }
-
-    /** {@code out[i] = a[i] + b[i]} for {@code count} floats of one buffer: the add at the end of a residual block. */
-    public static void add(FloatBuffer m, int a, int b, int out, int count) {
-        float[] left = Scratch.get(0, Math.min(count, BLOCK_FLOATS));
-        float[] right = Scratch.get(1, Math.min(count, BLOCK_FLOATS));
-        for (int i = 0; i < count; i += BLOCK_FLOATS) {
-            int length = Math.min(BLOCK_FLOATS, count - i);
-            m.get(a + i, left, 0, length);
-            m.get(b + i, right, 0, length);
-            for (int j = 0; j < length; j++) {
-                left[j] += right[j];
-            }
-            m.put(out + i, left, 0, length);
-        }
-    }
 }

@@ -203,10 +203,20 @@ final class LayerCode {
             }
         } else if (op instanceof Op.Add add) {
             b.addStatement("int shortcut = $L", slice(names.out(node.others().get(0)), node.out().size()));
-            b.addStatement("$T.add(a, in, shortcut, out, rows * $L)", REDUCTIONS, node.out().size());
-            if (!add.activation().isIdentity()) {
-                blockedActivation(b, add.activation(), "rows * " + node.out().size());
-            }
+            // the sum and the activation in one pass, a block at a time
+            b.addStatement("float[] v = worker.block(0)");
+            b.addStatement("float[] s = worker.block(1)");
+            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i += $T.BLOCK)", node.out().size(),
+                    WORKER);
+            b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
+            b.addStatement("a.get(in + i, v, 0, length)");
+            b.addStatement("a.get(shortcut + i, s, 0, length)");
+            b.beginControlFlow("for (int j = 0; j < length; j++)");
+            b.addStatement("float u = v[j] + s[j]");
+            statement(b, "v[j] = " + ActivationCode.apply(add.activation(), "u"));
+            b.endControlFlow();
+            b.addStatement("a.put(out + i, v, 0, length)");
+            b.endControlFlow();
         } else if (op instanceof Op.Recurrent l) {
             recurrentRegions(b, node, l);
             String last = l.sequences() ? "-1" : "out";
