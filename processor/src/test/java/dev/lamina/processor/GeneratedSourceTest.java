@@ -113,4 +113,52 @@ class GeneratedSourceTest {
         assertThat(code).doesNotContain("COLUMNS");
         assertThat(code).contains("float logSum = max + (float) Math.log(sum);");
     }
+
+    @Test
+    void residualStage() throws IOException {
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Res", String.join("\n",
+                "package demo;",
+                "import dev.lamina.dsl.*;",
+                "import dev.lamina.runtime.Layer;",
+                "@Network(input = {8, 6, 6})",
+                "public abstract class Res {",
+                "  @Conv(filters = 8, kernel = 1) Layer stem;",
+                "  @Residual(filters = 16, stride = 2) Layer down;",
+                "  @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;",
+                "  @Dense(units = 3) Layer out;",
+                "}"));
+        String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.ResNet");
+        // the stage as torchvision names it, with a projection shortcut
+        assertThat(code).contains("private static final int DOWN_CONV1_WEIGHT = 72;");
+        assertThat(code).contains("// down.shortcut.conv: Conv [8, 6, 6] -> [16, 3, 3]");
+        assertThat(code).contains("// down.add: Add [16, 3, 3] -> [16, 3, 3], RELU");
+        assertThat(code).contains("float u = v[j] + s[j];");
+        // the add hands its gradient to both paths; the stage's input gets the second one added in
+        assertThat(code).contains("private static final int DELTA_C = ");
+        assertThat(code).contains("Reductions.copy(a, delta, ");
+        assertThat(code).contains("Reductions.accumulate(a, deltaIn, ");
+        assertThat(code).contains("this.down = state.layer(\"down\", \"Residual\", new int[] {16, 3, 3});");
+    }
+
+    @Test
+    void recurrent() throws IOException {
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Rows", String.join("\n",
+                "package demo;",
+                "import dev.lamina.dsl.*;",
+                "import dev.lamina.runtime.Layer;",
+                "@Network(input = {28}, steps = 28)",
+                "public abstract class Rows {",
+                "  @LSTM(units = 128) Layer lstm;",
+                "  @Dense(units = 10) Layer out;",
+                "}"));
+        String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.RowsNet");
+        assertThat(code).contains("private static final RecurrentGeometry LSTM_GEOMETRY = "
+                + "new RecurrentGeometry(28, 28, 128, 4);");
+        assertThat(code).contains("int gates = LSTM_GATES * n + first * 14336;");
+        assertThat(code).contains("Lstm.forward(LSTM_GEOMETRY, arena, in, rows, params, LSTM_WEIGHT_IH, gates, cells, "
+                + "hidden, out, -1);");
+        assertThat(code).contains("Lstm.backward(LSTM_GEOMETRY, arena, in, rows, params, LSTM_WEIGHT_IH, gates, cells, "
+                + "hidden, -1, delta, false, grads, -1, worker);");
+        assertThat(code).contains("private static final int PARAMETERS = 82186;");
+    }
 }
