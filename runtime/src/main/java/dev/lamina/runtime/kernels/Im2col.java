@@ -28,8 +28,7 @@ public final class Im2col {
 
     /** Unfolds {@code n} images starting at {@code inOff} into {@code n * positions} rows at {@code colsOff}. */
     public static void unfold(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer cols, int colsOff) {
-        int k = g.kernel();
-        int c = g.channels();
+        int run = g.kernel() * g.channels();
         int colsPerImage = g.positions() * g.fieldSize();
         float[] image = Scratch.get(0, g.inputSize());
         float[] out = Scratch.get(1, colsPerImage);
@@ -39,29 +38,8 @@ public final class Im2col {
             for (int oy = 0; oy < g.outHeight(); oy++) {
                 for (int ox = 0; ox < g.outWidth(); ox++) {
                     int x0 = ox * g.stride() - g.padding();
-                    int kx0 = firstTap(x0, g.dilation());
-                    int kx1 = endTap(x0, g.dilation(), k, g.width());
-                    for (int ky = 0; ky < k; ky++) {
-                        int iy = oy * g.stride() - g.padding() + ky * g.dilation();
-                        if (iy < 0 || iy >= g.height() || kx0 >= kx1) {
-                            Arrays.fill(out, dst, dst + k * c, 0f);
-                        } else {
-                            if (kx0 > 0) {
-                                Arrays.fill(out, dst, dst + kx0 * c, 0f);
-                            }
-                            int src = (iy * g.width() + x0) * c;
-                            if (g.dilation() == 1) {
-                                System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
-                            } else {
-                                for (int kx = kx0; kx < kx1; kx++) {
-                                    System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
-                                }
-                            }
-                            if (kx1 < k) {
-                                Arrays.fill(out, dst + kx1 * c, dst + k * c, 0f);
-                            }
-                        }
-                        dst += k * c;
+                    for (int ky = 0; ky < g.kernel(); ky++, dst += run) {
+                        copyKernelRow(image, g, oy * g.stride() - g.padding() + ky * g.dilation(), x0, out, dst);
                     }
                 }
             }
@@ -71,8 +49,7 @@ public final class Im2col {
 
     /** The transpose of {@link #unfold}: sums every column entry back into the input position it came from. */
     public static void fold(FloatBuffer cols, int colsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
-        int k = g.kernel();
-        int c = g.channels();
+        int run = g.kernel() * g.channels();
         int colsPerImage = g.positions() * g.fieldSize();
         float[] image = Scratch.get(0, g.inputSize());
         float[] src = Scratch.get(1, colsPerImage);
@@ -83,30 +60,8 @@ public final class Im2col {
             for (int oy = 0; oy < g.outHeight(); oy++) {
                 for (int ox = 0; ox < g.outWidth(); ox++) {
                     int x0 = ox * g.stride() - g.padding();
-                    int kx0 = firstTap(x0, g.dilation());
-                    int kx1 = endTap(x0, g.dilation(), k, g.width());
-                    for (int ky = 0; ky < k; ky++) {
-                        int iy = oy * g.stride() - g.padding() + ky * g.dilation();
-                        if (iy >= 0 && iy < g.height()) {
-                            int row = (iy * g.width() + x0) * c;
-                            if (g.dilation() == 1) {
-                                // the taps inside the image are one contiguous run in both arrays
-                                int to = row + kx0 * c;
-                                int from = at + kx0 * c;
-                                for (int i = 0, count = (kx1 - kx0) * c; i < count; i++) {
-                                    image[to + i] += src[from + i];
-                                }
-                            } else {
-                                for (int kx = kx0; kx < kx1; kx++) {
-                                    int to = row + kx * g.dilation() * c;
-                                    int from = at + kx * c;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        image[to + ch] += src[from + ch];
-                                    }
-                                }
-                            }
-                        }
-                        at += k * c;
+                    for (int ky = 0; ky < g.kernel(); ky++, at += run) {
+                        addKernelRow(src, at, g, oy * g.stride() - g.padding() + ky * g.dilation(), x0, image);
                     }
                 }
             }
@@ -206,9 +161,7 @@ public final class Im2col {
      * same block read from a further row, one GEMM per kernel row with a {@code kernel}-times smaller unfold.
      */
     public static void unfoldRows(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer rows, int rowsOff) {
-        int k = g.kernel();
-        int c = g.channels();
-        int run = k * c;
+        int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
         float[] out = Scratch.get(1, perImage);
@@ -217,23 +170,7 @@ public final class Im2col {
             int dst = 0;
             for (int y = -g.padding(); y < g.height() + g.padding(); y++) {
                 for (int ox = 0; ox < g.outWidth(); ox++, dst += run) {
-                    int x0 = ox - g.padding();
-                    int kx0 = firstTap(x0, g.dilation());
-                    int kx1 = endTap(x0, g.dilation(), k, g.width());
-                    if (y < 0 || y >= g.height() || kx0 >= kx1) {
-                        Arrays.fill(out, dst, dst + run, 0f);
-                        continue;
-                    }
-                    Arrays.fill(out, dst, dst + kx0 * c, 0f);
-                    int src = (y * g.width() + x0) * c;
-                    if (g.dilation() == 1) {
-                        System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
-                    } else {
-                        for (int kx = kx0; kx < kx1; kx++) {
-                            System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
-                        }
-                    }
-                    Arrays.fill(out, dst + kx1 * c, dst + run, 0f);
+                    copyKernelRow(image, g, y, ox - g.padding(), out, dst);
                 }
             }
             rows.put(rowsOff + b * perImage, out, 0, perImage);
@@ -242,40 +179,74 @@ public final class Im2col {
 
     /** The transpose of {@link #unfoldRows}: sums each entry back into the input position it came from. */
     public static void foldRows(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
-        int k = g.kernel();
-        int c = g.channels();
-        int run = k * c;
+        int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
         float[] src = Scratch.get(1, perImage);
         for (int b = 0; b < n; b++) {
             rows.get(rowsOff + b * perImage, src, 0, perImage);
             Arrays.fill(image, 0, g.inputSize(), 0f);
+            // the padding rows hold only zeros' gradients: start at the first real input row
             int at = g.padding() * g.outWidth() * run;
             for (int y = 0; y < g.height(); y++) {
                 for (int ox = 0; ox < g.outWidth(); ox++, at += run) {
-                    int x0 = ox - g.padding();
-                    int kx0 = firstTap(x0, g.dilation());
-                    int kx1 = endTap(x0, g.dilation(), k, g.width());
-                    int row = (y * g.width() + x0) * c;
-                    if (g.dilation() == 1) {
-                        int to = row + kx0 * c;
-                        int from = at + kx0 * c;
-                        for (int i = 0, count = (kx1 - kx0) * c; i < count; i++) {
-                            image[to + i] += src[from + i];
-                        }
-                    } else {
-                        for (int kx = kx0; kx < kx1; kx++) {
-                            int to = row + kx * g.dilation() * c;
-                            int from = at + kx * c;
-                            for (int ch = 0; ch < c; ch++) {
-                                image[to + ch] += src[from + ch];
-                            }
-                        }
-                    }
+                    addKernelRow(src, at, g, y, ox - g.padding(), image);
                 }
             }
             in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+        }
+    }
+
+    /**
+     * One kernel row's {@code kernel x channels} inputs for an output whose window starts at column {@code x0} of
+     * input row {@code iy}, into {@code out[dst, dst + kernel channels)}, zeros where the window leaves the image.
+     */
+    private static void copyKernelRow(float[] image, ConvGeometry g, int iy, int x0, float[] out, int dst) {
+        int k = g.kernel();
+        int c = g.channels();
+        int kx0 = firstTap(x0, g.dilation());
+        int kx1 = endTap(x0, g.dilation(), k, g.width());
+        if (iy < 0 || iy >= g.height() || kx0 >= kx1) {
+            Arrays.fill(out, dst, dst + k * c, 0f);
+            return;
+        }
+        Arrays.fill(out, dst, dst + kx0 * c, 0f);
+        int src = (iy * g.width() + x0) * c;
+        if (g.dilation() == 1) {
+            // the taps inside the image are one contiguous run
+            System.arraycopy(image, src + kx0 * c, out, dst + kx0 * c, (kx1 - kx0) * c);
+        } else {
+            for (int kx = kx0; kx < kx1; kx++) {
+                System.arraycopy(image, src + kx * g.dilation() * c, out, dst + kx * c, c);
+            }
+        }
+        Arrays.fill(out, dst + kx1 * c, dst + k * c, 0f);
+    }
+
+    /** The transpose of {@link #copyKernelRow}: adds {@code src[from, from + kernel channels)} back into the image. */
+    private static void addKernelRow(float[] src, int from, ConvGeometry g, int iy, int x0, float[] image) {
+        if (iy < 0 || iy >= g.height()) {
+            return;
+        }
+        int k = g.kernel();
+        int c = g.channels();
+        int kx0 = firstTap(x0, g.dilation());
+        int kx1 = endTap(x0, g.dilation(), k, g.width());
+        int row = (iy * g.width() + x0) * c;
+        if (g.dilation() == 1) {
+            int to = row + kx0 * c;
+            int at = from + kx0 * c;
+            for (int i = 0, count = (kx1 - kx0) * c; i < count; i++) {
+                image[to + i] += src[at + i];
+            }
+        } else {
+            for (int kx = kx0; kx < kx1; kx++) {
+                int to = row + kx * g.dilation() * c;
+                int at = from + kx * c;
+                for (int ch = 0; ch < c; ch++) {
+                    image[to + ch] += src[at + ch];
+                }
+            }
         }
     }
 
