@@ -23,13 +23,7 @@ final class PositiveSizes implements Rule {
                     d.error(node, "filters of '" + node.name() + "' (" + c.filters() + ") must divide into its "
                             + c.groups() + " groups");
                 }
-                positive(d, node, "filters", c.filters());
-                positive(d, node, "kernel", c.kernel());
-                positive(d, node, "stride", c.stride());
-                positive(d, node, "dilation", c.dilation());
-                if (c.padding() < 0) {
-                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + c.padding());
-                }
+                window(d, node, c.filters(), c.kernel(), c.stride(), c.dilation(), c.padding());
             } else if (op instanceof Op.Pool p) {
                 positive(d, node, "kernel", p.kernel());
                 positive(d, node, "stride", p.stride());
@@ -41,22 +35,11 @@ final class PositiveSizes implements Rule {
                             + p.kernel() / 2 + "), found " + p.padding());
                 }
             } else if (op instanceof Op.Conv1d c) {
-                positive(d, node, "filters", c.filters());
-                positive(d, node, "kernel", c.kernel());
-                positive(d, node, "stride", c.stride());
-                positive(d, node, "dilation", c.dilation());
-                if (c.padding() < 0) {
-                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + c.padding());
-                }
+                window(d, node, c.filters(), c.kernel(), c.stride(), c.dilation(), c.padding());
             } else if (op instanceof Op.Upsample u) {
                 positive(d, node, "scale", u.scale());
             } else if (op instanceof Op.ConvTranspose t) {
-                positive(d, node, "filters", t.filters());
-                positive(d, node, "kernel", t.kernel());
-                positive(d, node, "stride", t.stride());
-                if (t.padding() < 0) {
-                    d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + t.padding());
-                }
+                window(d, node, t.filters(), t.kernel(), t.stride(), 1, t.padding());
                 if (t.outputPadding() < 0 || t.outputPadding() >= Math.max(t.stride(), 1)) {
                     d.error(node, "outputPadding of '" + node.name() + "' must be between 0 and stride - 1 ("
                             + (t.stride() - 1) + "), found " + t.outputPadding());
@@ -101,6 +84,18 @@ final class PositiveSizes implements Rule {
                     d.error(node, "momentum of '" + node.name() + "' must be in [0, 1], found " + bn.momentum());
                 }
             }
+        }
+    }
+
+    /** The sizes every convolution has: filters, kernel, stride and dilation positive, padding not negative. */
+    private static void window(Diagnostics d, Node node, int filters, int kernel, int stride, int dilation,
+                               int padding) {
+        positive(d, node, "filters", filters);
+        positive(d, node, "kernel", kernel);
+        positive(d, node, "stride", stride);
+        positive(d, node, "dilation", dilation);
+        if (padding < 0) {
+            d.error(node, "padding of '" + node.name() + "' must be >= 0, found " + padding);
         }
     }
 

@@ -117,9 +117,7 @@ public final class Gru {
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         Memory recurrent = worker.scratch(0, rows * units);
-        for (int row = 0; row < rows; row++) {
-            Arrays.fill(r.carried[row], 0, units, 0f);
-        }
+        RecurrentPasses.clear(r.carried, rows, units);
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
                 RecurrentPasses.gradientThroughRecurrence(g, arena, projections, t, rows, params, w, recurrent);
@@ -225,9 +223,7 @@ public final class Gru {
                 dUpdate = new float[units];
                 dCandidate = new float[units];
             }
-            if (carried.length < rows || carried.length > 0 && carried[0].length < units) {
-                carried = new float[Math.max(rows, carried.length)][units];
-            }
+            carried = RecurrentPasses.perRow(carried, rows, units);
             return this;
         }
     }

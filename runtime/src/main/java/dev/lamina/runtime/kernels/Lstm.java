@@ -169,9 +169,7 @@ public final class Lstm {
         FloatBuffer a = arena.floats();
         Rows r = ROWS.get().fit(units, rows);
         Memory recurrent = worker.scratch(0, rows * units);
-        for (int row = 0; row < rows; row++) {
-            Arrays.fill(r.carried[row], 0, units, 0f);
-        }
+        RecurrentPasses.clear(r.carried, rows, units);
         r.readPeepholes(params.floats(), w + g.recurrentBias() + width, units, variant);
         r.clearPeepholeGradients(units);
         for (int t = steps - 1; t >= 0; t--) {
@@ -309,9 +307,7 @@ public final class Lstm {
                 dPeepForget = new float[units];
                 dPeepOut = new float[units];
             }
-            if (carried.length < rows || carried.length > 0 && carried[0].length < units) {
-                carried = new float[Math.max(rows, carried.length)][units];
-            }
+            carried = RecurrentPasses.perRow(carried, rows, units);
             return this;
         }
 

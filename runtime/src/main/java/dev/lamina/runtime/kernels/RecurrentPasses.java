@@ -60,6 +60,22 @@ final class RecurrentPasses {
         }
     }
 
+    /** {@code current}, or a larger array, with at least {@code rows} rows of {@code units}: per-row carried values. */
+    static float[][] perRow(float[][] current, int rows, int units) {
+        int width = current.length > 0 ? current[0].length : 0;
+        if (current.length < rows || width < units) {
+            return new float[Math.max(rows, current.length)][Math.max(units, width)];
+        }
+        return current;
+    }
+
+    /** Zeroes the first {@code units} values of the first {@code rows} rows. */
+    static void clear(float[][] perRow, int rows, int units) {
+        for (int row = 0; row < rows; row++) {
+            Arrays.fill(perRow[row], 0, units, 0f);
+        }
+    }
+
     /** Copies each row's last hidden state to {@code out} ({@code [rows, H]}). */
     static void copyLastState(RecurrentGeometry g, FloatBuffer a, int hidden, int rows, int out, float[] buffer) {
         int units = g.units();
