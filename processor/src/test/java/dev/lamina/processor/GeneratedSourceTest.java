@@ -46,6 +46,7 @@ class GeneratedSourceTest {
         // (a block of rows at a time in the worker's heap arrays)
         assertThat(code).contains("p.get(HIDDEN_BIAS, shift, r * 256, 256);");
         assertThat(code).contains("a.get(out + r * 256, v, 0, length);");
+        assertThat(code).contains("biasRelu(v, shift, length);");
         assertThat(code).contains("float u = v[i] + shift[i];");
         assertThat(code).contains("v[i] = Math.max(u, 0f);");
         assertThat(code).contains("a.put(out + r * 256, v, 0, length);");
@@ -97,7 +98,11 @@ class GeneratedSourceTest {
         assertThat(code).contains("for (int r = 0, total = rows * 196; r < total; r += blockRows) {");
         assertThat(code).contains("private static final int DELTA_STRIDE = 1176;");
         // ReLU's derivative at the pooled outputs, a block at a time; then the winners get the gradient
-        assertThat(code).contains("gs[j] = y > 0f ? gy : 0f;");
+        assertThat(code).contains("reluGradient(gs, ys, length);");
+        // the element-wise loops are small methods of their own, where C2 vectorises them
+        assertThat(code).contains("private static void reluGradient(float[] g, float[] y, int length) {\n"
+                + "        for (int i = 0; i < length; i++) {\n"
+                + "            g[i] = g[i] * Math.min(y[i] * 0x1p100f * 0x1p100f, 1f);");
         assertThat(code).contains("for (int i = 0, count = rows * 1176; i < count; i += Worker.BLOCK) {");
         assertThat(code).contains("MaxPool2x2.backward(a, sums, a, delta, rows, 28, 28, 6, 192, a, sums);");
         // the handles keep the user's view: the convolution's own shape, and the pool's
@@ -132,7 +137,8 @@ class GeneratedSourceTest {
         assertThat(code).contains("private static final int DOWN_CONV1_WEIGHT = 72;");
         assertThat(code).contains("// down.shortcut.conv: Conv [8, 6, 6] -> [16, 3, 3]");
         assertThat(code).contains("// down.add: Add [16, 3, 3] -> [16, 3, 3], RELU");
-        assertThat(code).contains("float u = v[j] + s[j];");
+        assertThat(code).contains("addRelu(v, s, length);");
+        assertThat(code).contains("float u = v[i] + s[i];");
         // the add hands its gradient to both paths; the stage's input gets the second one added in
         assertThat(code).contains("private static final int DELTA_C = ");
         assertThat(code).contains("Reductions.copy(a, delta, ");

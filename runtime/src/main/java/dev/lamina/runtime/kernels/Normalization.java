@@ -14,7 +14,8 @@ import java.util.Arrays;
  * whole batch's.
  *
  * <p>Every pass works on blocks of whole rows copied to the heap, with the per-channel values tiled across the
- * block, so that each loop runs over one flat index (the form the JIT vectorises). Sums accumulate per position
+ * block, so that each loop runs over one flat index (the form the JIT vectorises), and each loop is a small
+ * method of its own: C2 left the same loops scalar inside the larger kernel methods. Sums accumulate per position
  * of the block in floats and are folded into doubles per channel at the end. They are taken around the running
  * mean, which keeps the variance {@code E[(x-s)^2] - E[x-s]^2} free of cancellation once the running mean has
  * moved near the batch mean.
@@ -71,11 +72,7 @@ public final class Normalization {
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             x.get(xOff + first * channels, v, 0, length);
-            for (int i = 0; i < length; i++) {
-                float d = v[i] - shiftTiled[i];
-                sum[i] += d;
-                squares[i] += d * d;
-            }
+            accumulateMoments(v, shiftTiled, sum, squares, length);
         }
         double[] sums = worker.doubles(2 * channels);
         fold(sum, block, channels, sums, 0);
@@ -120,6 +117,21 @@ public final class Normalization {
                                 int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
                                 FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff,
                                 Worker worker) {
+        backwardThroughRelu(dy, dyOff, x, xOff, rows, totalRows, channels, params, gammaOff, mean, invStd, null,
+                null, grads, dGammaOff, dBetaOff, dx, dxOff, worker);
+    }
+
+    /**
+     * {@link #backward} for a batch norm whose ReLU ran in the same forward epilogue, {@code y = max(scale x +
+     * shift, 0)}: {@code dy} is the gradient at {@code y}, and ReLU's derivative is applied to each block as it is
+     * read, from {@code x} and the forward pass's {@code scale} and {@code shift} (the same float arithmetic, so the
+     * same zeros). That saves a pass over the output and the gradient. With {@code scale == null} there is no ReLU.
+     */
+    public static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
+                                           int totalRows, int channels, FloatBuffer params, int gammaOff,
+                                           float[] mean, float[] invStd, float[] scale, float[] shift,
+                                           FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx,
+                                           int dxOff, Worker worker) {
         int block = blockRows(channels);
         int span = block * channels;
         float[] g = Scratch.get(0, span);
@@ -130,18 +142,23 @@ public final class Normalization {
         float[] invTiled = Scratch.get(5, span);
         tile(mean, channels, meanTiled, block);
         tile(invStd, channels, invTiled, block);
+        boolean relu = scale != null;
+        float[] scaleTiled = relu ? Scratch.get(8, span) : null;
+        float[] shiftTiled = relu ? Scratch.get(9, span) : null;
+        if (relu) {
+            tile(scale, channels, scaleTiled, block);
+            tile(shift, channels, shiftTiled, block);
+        }
         Arrays.fill(sum, 0, span, 0f);
         Arrays.fill(products, 0, span, 0f);
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             dy.get(dyOff + first * channels, g, 0, length);
             x.get(xOff + first * channels, h, 0, length);
-            for (int i = 0; i < length; i++) {
-                // the normalised value, again from x: it is not stored
-                float xhat = (h[i] - meanTiled[i]) * invTiled[i];
-                sum[i] += g[i];
-                products[i] += g[i] * xhat;
+            if (relu) {
+                reluGradient(g, h, scaleTiled, shiftTiled, length);
             }
+            accumulateGradientSums(g, h, meanTiled, invTiled, sum, products, length);
         }
         double[] sums = worker.doubles(2 * channels);
         fold(sum, block, channels, sums, 0);
@@ -158,11 +175,11 @@ public final class Normalization {
             perChannel[channels + ch] = (float) (sums[ch] / totalRows);
             perChannel[2 * channels + ch] = (float) (sums[channels + ch] / totalRows);
         }
-        float[] scaleTiled = sum;
+        float[] gainTiled = sum;
         float[] meanDyTiled = products;
         float[] meanDyXhatTiled = Scratch.get(7, span);
         for (int r = 0; r < block; r++) {
-            System.arraycopy(perChannel, 0, scaleTiled, r * channels, channels);
+            System.arraycopy(perChannel, 0, gainTiled, r * channels, channels);
             System.arraycopy(perChannel, channels, meanDyTiled, r * channels, channels);
             System.arraycopy(perChannel, 2 * channels, meanDyXhatTiled, r * channels, channels);
         }
@@ -170,11 +187,50 @@ public final class Normalization {
             int length = Math.min(block, rows - first) * channels;
             dy.get(dyOff + first * channels, g, 0, length);
             x.get(xOff + first * channels, h, 0, length);
-            for (int i = 0; i < length; i++) {
-                float xhat = (h[i] - meanTiled[i]) * invTiled[i];
-                g[i] = scaleTiled[i] * (g[i] - meanDyTiled[i] - xhat * meanDyXhatTiled[i]);
+            if (relu) {
+                reluGradient(g, h, scaleTiled, shiftTiled, length);
             }
+            inputGradient(g, h, meanTiled, invTiled, gainTiled, meanDyTiled, meanDyXhatTiled, length);
             dx.put(dxOff + first * channels, g, 0, length);
+        }
+    }
+
+    /** Per position of the block: the sums of {@code x - s} and of its square, around the running mean {@code s}. */
+    private static void accumulateMoments(float[] v, float[] around, float[] sum, float[] squares, int length) {
+        for (int i = 0; i < length; i++) {
+            float d = v[i] - around[i];
+            sum[i] += d;
+            squares[i] += d * d;
+        }
+    }
+
+    /** Per position of the block: the sums of {@code dy} and of {@code dy xhat} ({@code xhat} again from x). */
+    private static void accumulateGradientSums(float[] g, float[] h, float[] meanTiled, float[] invTiled,
+                                               float[] sum, float[] products, int length) {
+        for (int i = 0; i < length; i++) {
+            float xhat = (h[i] - meanTiled[i]) * invTiled[i];
+            sum[i] += g[i];
+            products[i] += g[i] * xhat;
+        }
+    }
+
+    /**
+     * {@code g *= relu'(u)} with {@code u = scale x + shift} as the forward epilogue computed it; branch-free (so
+     * that it vectorises): {@code max(u, 0) 2^200} reaches 1 for every positive u and stays 0 otherwise.
+     */
+    private static void reluGradient(float[] g, float[] x, float[] scale, float[] shift, int length) {
+        for (int i = 0; i < length; i++) {
+            float y = Math.max(scale[i] * x[i] + shift[i], 0f);
+            g[i] = g[i] * Math.min(y * 0x1p100f * 0x1p100f, 1f);
+        }
+    }
+
+    /** {@code g = gamma invStd (dy - mean(dy) - xhat mean(dy xhat))}, in place over one block. */
+    private static void inputGradient(float[] g, float[] h, float[] meanTiled, float[] invTiled, float[] scaleTiled,
+                                      float[] meanDyTiled, float[] meanDyXhatTiled, int length) {
+        for (int i = 0; i < length; i++) {
+            float xhat = (h[i] - meanTiled[i]) * invTiled[i];
+            g[i] = scaleTiled[i] * (g[i] - meanDyTiled[i] - xhat * meanDyXhatTiled[i]);
         }
     }
 }

@@ -20,9 +20,7 @@ public final class Reductions {
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * cols;
             m.get(off + first * cols, values, 0, length);
-            for (int i = 0; i < length; i++) {
-                tiled[i] += values[i];
-            }
+            addInto(tiled, values, length);
         }
         float[] sums = Scratch.get(2, cols);
         java.util.Arrays.fill(sums, 0, cols, 0f);
@@ -38,12 +36,7 @@ public final class Reductions {
 
     /** {@code to[i] = from[i]} for {@code count} floats of one buffer (regions must not overlap). */
     public static void copy(FloatBuffer m, int from, int to, int count) {
-        float[] values = Scratch.get(0, Math.min(count, BLOCK_FLOATS));
-        for (int i = 0; i < count; i += BLOCK_FLOATS) {
-            int length = Math.min(BLOCK_FLOATS, count - i);
-            m.get(from + i, values, 0, length);
-            m.put(to + i, values, 0, length);
-        }
+        m.put(to, m, from, count);
     }
 
     /** {@code to[i] += from[i]} for {@code count} floats of one buffer: a gradient's second contribution. */
@@ -54,10 +47,15 @@ public final class Reductions {
             int length = Math.min(BLOCK_FLOATS, count - i);
             m.get(from + i, values, 0, length);
             m.get(to + i, sums, 0, length);
-            for (int j = 0; j < length; j++) {
-                sums[j] += values[j];
-            }
+            addInto(sums, values, length);
             m.put(to + i, sums, 0, length);
+        }
+    }
+
+    /** {@code sums[i] += values[i]}: a loop of its own, which C2 vectorises (inline in a larger method it may not). */
+    private static void addInto(float[] sums, float[] values, int length) {
+        for (int i = 0; i < length; i++) {
+            sums[i] += values[i];
         }
     }
 }

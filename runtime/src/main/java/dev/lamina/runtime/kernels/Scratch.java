@@ -7,13 +7,13 @@ package dev.lamina.runtime.kernels;
  * training step allocates nothing.
  */
 final class Scratch {
-    private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[8][0]);
+    private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[10][0]);
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private Scratch() {
     }
 
-    /** Scratch array number {@code slot} (0..7) of at least {@code size} floats; contents undefined. */
+    /** Scratch array number {@code slot} (0..9) of at least {@code size} floats; contents undefined. */
     static float[] get(int slot, int size) {
         float[][] arrays = ARRAYS.get();
         if (arrays[slot].length < size) {

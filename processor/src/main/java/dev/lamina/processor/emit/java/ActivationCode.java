@@ -33,14 +33,16 @@ final class ActivationCode {
         };
     }
 
-    /** {@code g f'(u)} given the output {@code y}; ReLU's derivative at 0 is 0. */
+    /** {@code g f'(u)} given the output {@code y}; ReLU's derivative at 0 is 0 (a non-finite g may give NaN there). */
     static String backward(Op.Act act, String g, String y) {
         String a = literal(act.alpha());
         return switch (act.function()) {
             case IDENTITY -> g;
             case SIGMOID -> g + " * " + y + " * (1f - " + y + ")";
             case TANH -> g + " * (1f - " + y + " * " + y + ")";
-            case RELU -> y + " > 0f ? " + g + " : 0f";
+            // branch-free, so that C2 vectorises it: y * 2^200 reaches 1 for every y > 0, the smallest subnormal
+            // included, and stays 0 for y = 0
+            case RELU -> g + " * Math.min(" + y + " * 0x1p100f * 0x1p100f, 1f)";
             case LEAKY_RELU -> y + " > 0f ? " + g + " : " + a + " * " + g;
             case ELU -> y + " > 0f ? " + g + " : " + g + " * (" + y + " + " + a + ")";
             case SELU -> y + " > 0f ? " + SELU_LAMBDA + " * " + g + " : " + g + " * (" + y + " + "

@@ -108,6 +108,7 @@ public final class JavaEmitter {
                 .addStatement("return state.arena(batch).floats().get($L * batch + row * $L + k)",
                         names.out(graph.output().id()), k)
                 .build());
+        type.addMethods(layers.loops().methods());
         return JavaFile.builder(graph.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
 

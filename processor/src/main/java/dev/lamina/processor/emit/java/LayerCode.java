@@ -2,6 +2,7 @@ package dev.lamina.processor.emit.java;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -56,11 +57,17 @@ final class LayerCode {
     private final Graph graph;
     private final MemoryPlan plan;
     private final Names names;
+    private final BlockLoops loops = new BlockLoops();
 
     LayerCode(Graph graph, MemoryPlan plan, Names names) {
         this.graph = graph;
         this.plan = plan;
         this.names = names;
+    }
+
+    /** The element-wise loop methods the layers' code calls, for the generated class. */
+    BlockLoops loops() {
+        return loops;
     }
 
     /** A one-line description for the comment above a layer's code. */
@@ -211,10 +218,7 @@ final class LayerCode {
             b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
             b.addStatement("a.get(in + i, v, 0, length)");
             b.addStatement("a.get(shortcut + i, s, 0, length)");
-            b.beginControlFlow("for (int j = 0; j < length; j++)");
-            b.addStatement("float u = v[j] + s[j]");
-            statement(b, "v[j] = " + ActivationCode.apply(add.activation(), "u"));
-            b.endControlFlow();
+            b.addStatement("$L(v, s, length)", loops.add(add.activation()));
             b.addStatement("a.put(out + i, v, 0, length)");
             b.endControlFlow();
         } else if (op instanceof Op.Recurrent l) {
@@ -293,15 +297,12 @@ final class LayerCode {
     }
 
     /** {@code out = f(out)} over {@code count} floats, a block at a time in the worker's heap array. */
-    private static void blockedActivation(CodeBlock.Builder b, Op.Act act, String count) {
+    private void blockedActivation(CodeBlock.Builder b, Op.Act act, String count) {
         b.addStatement("float[] v = worker.block(0)");
         b.beginControlFlow("for (int i = 0, count = $L; i < count; i += $T.BLOCK)", count, WORKER);
         b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
         b.addStatement("a.get(out + i, v, 0, length)");
-        b.beginControlFlow("for (int j = 0; j < length; j++)");
-        b.addStatement("float u = v[j]");
-        statement(b, "v[j] = " + ActivationCode.apply(act, "u"));
-        b.endControlFlow();
+        b.addStatement("$L(v, length)", loops.activation(act));
         b.addStatement("a.put(out + i, v, 0, length)");
         b.endControlFlow();
     }
@@ -487,11 +488,13 @@ final class LayerCode {
         b.beginControlFlow("for (int r = 0, total = $L; r < total; r += blockRows)", rows);
         b.addStatement("int length = Math.min(blockRows, total - r) * $L", cols);
         b.addStatement("a.get($L + r * $L, v, 0, length)", batchNorm ? "in" : "out", cols);
-        b.beginControlFlow("for (int i = 0; i < length; i++)");
-        String value = batchNorm ? "scale[i] * v[i] + shift[i]" : bias ? "v[i] + shift[i]" : "v[i]";
-        b.addStatement("float u = $L", value);
-        statement(b, "v[i] = " + ActivationCode.apply(act, "u"));
-        b.endControlFlow();
+        if (batchNorm) {
+            b.addStatement("$L(v, scale, shift, length)", loops.scaleShift(act));
+        } else if (bias) {
+            b.addStatement("$L(v, shift, length)", loops.bias(act));
+        } else {
+            b.addStatement("$L(v, length)", loops.activation(act));
+        }
         b.addStatement("a.put(out + r * $L, v, 0, length)", cols);
         b.endControlFlow();
     }
@@ -679,10 +682,18 @@ final class LayerCode {
             String rows = spatial == 1 ? "rows" : "rows * " + spatial;
             String total = spatial == 1 ? "n" : "n * " + spatial;
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
-            activationBackward(b, node, bn.activation(), "rows * " + node.out().size());
-            b.addStatement("$T.backward(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, g, $L, $L, a, deltaIn, worker)",
-                    NORMALIZATION, rows, total, node.in().channels(), weight, normField(node, "Mean"),
-                    normField(node, "InvStd"), weight, Names.constant(node, "BIAS"));
+            if (bn.activation().function() == Activation.RELU && !node.hasFusedDropout()) {
+                // ReLU's derivative is taken inside the kernel, from the input and the forward's transform
+                b.addStatement("$T.backwardThroughRelu(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, $L, $L, g, $L, $L, "
+                        + "a, deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
+                        normField(node, "Mean"), normField(node, "InvStd"), normField(node, "Scale"),
+                        normField(node, "Shift"), weight, Names.constant(node, "BIAS"));
+            } else {
+                activationBackward(b, node, bn.activation(), "rows * " + node.out().size());
+                b.addStatement("$T.backward(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, g, $L, $L, a, deltaIn, "
+                        + "worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
+                        normField(node, "Mean"), normField(node, "InvStd"), weight, Names.constant(node, "BIAS"));
+            }
         } else if (op instanceof Op.Dropout) {
             b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
             b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
@@ -755,11 +766,7 @@ final class LayerCode {
             b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
             b.addStatement("a.get(out + i, ys, 0, length)");
             b.addStatement("a.get(delta + i, gs, 0, length)");
-            b.beginControlFlow("for (int j = 0; j < length; j++)");
-            b.addStatement("float y = ys[j]");
-            b.addStatement("float gy = gs[j]");
-            b.addStatement("gs[j] = $L", ActivationCode.backward(act, "gy", "y"));
-            b.endControlFlow();
+            b.addStatement("$L(gs, ys, length)", loops.gradient(act));
             b.addStatement("a.put(delta + i, gs, 0, length)");
             b.endControlFlow();
             return;
