@@ -179,11 +179,13 @@ public final class Convolution {
             if (dw != null) {
                 Im2col.unfoldRows(in.floats(), inOff + b * g.inputSize(), count, g, rows.floats(), 0);
             }
-            if (dx != null) {
-                rowGradient.clear(0, count * perImage);
-            }
             for (int i = 0; i < count; i++) {
                 int d = deltaOff + (b + i) * g.outputSize();
+                if (dx != null) {
+                    // kernel row 0's GEMM overwrites the block's first rows; only the rows after them start at zero
+                    int covered = g.positions() * run;
+                    rowGradient.clear(i * perImage + covered, perImage - covered);
+                }
                 for (int ky = 0; ky < g.kernel(); ky++) {
                     // dW_ky[f x run] += delta^T rows_ky; dRows_ky += delta W_ky (kernel rows overlap: accumulate)
                     if (dw != null) {
@@ -192,7 +194,8 @@ public final class Convolution {
                     }
                     if (dx != null) {
                         Blas.gemm(false, false, g.positions(), run, g.filters(), 1f, delta, d, g.filters(), w,
-                                wOff + ky * run, g.fieldSize(), 1f, rowGradient, i * perImage + ky * rowStep, run);
+                                wOff + ky * run, g.fieldSize(), ky == 0 ? 0f : 1f, rowGradient,
+                                i * perImage + ky * rowStep, run);
                     }
                 }
             }

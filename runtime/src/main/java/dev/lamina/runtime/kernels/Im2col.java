@@ -161,6 +161,10 @@ public final class Im2col {
      * same block read from a further row, one GEMM per kernel row with a {@code kernel}-times smaller unfold.
      */
     public static void unfoldRows(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer rows, int rowsOff) {
+        if (g.dilation() == 1) {
+            unfoldRowsFromPaddedRows(in, inOff, n, g, rows, rowsOff);
+            return;
+        }
         int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
@@ -171,6 +175,39 @@ public final class Im2col {
             for (int y = -g.padding(); y < g.height() + g.padding(); y++) {
                 for (int ox = 0; ox < g.outWidth(); ox++, dst += run) {
                     copyKernelRow(image, g, y, ox - g.padding(), out, dst);
+                }
+            }
+            rows.put(rowsOff + b * perImage, out, 0, perImage);
+        }
+    }
+
+    /**
+     * {@link #unfoldRows} without dilation: each input row is read into a row with {@code padding} zero columns on
+     * either side, where position {@code ox}'s taps are the one window {@code [ox c, (ox + k) c)}, so every kernel
+     * row is one array copy with no bounds to work out.
+     */
+    private static void unfoldRowsFromPaddedRows(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer rows,
+                                                 int rowsOff) {
+        int c = g.channels();
+        int run = g.kernel() * c;
+        int rowRuns = g.outWidth() * run;
+        int perImage = kernelRowCount(g) * run;
+        int rowFloats = g.width() * c;
+        float[] padded = Scratch.get(0, (g.width() + 2 * g.padding()) * c);
+        float[] out = Scratch.get(1, perImage);
+        // the zero columns stay zero: only the interior is written, row after row
+        Arrays.fill(padded, 0, (g.width() + 2 * g.padding()) * c, 0f);
+        for (int b = 0; b < n; b++) {
+            int image = inOff + b * g.inputSize();
+            int dst = 0;
+            for (int y = -g.padding(); y < g.height() + g.padding(); y++, dst += rowRuns) {
+                if (y < 0 || y >= g.height()) {
+                    Arrays.fill(out, dst, dst + rowRuns, 0f);
+                    continue;
+                }
+                in.get(image + y * rowFloats, padded, g.padding() * c, rowFloats);
+                for (int ox = 0, at = dst; ox < g.outWidth(); ox++, at += run) {
+                    System.arraycopy(padded, ox * c, out, at, run);
                 }
             }
             rows.put(rowsOff + b * perImage, out, 0, perImage);
