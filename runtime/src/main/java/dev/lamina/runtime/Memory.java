@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * A block of off-heap floats, seen both by Java loops (a direct {@link FloatBuffer}) and by OpenBLAS (a
@@ -12,6 +11,7 @@ import org.bytedeco.javacpp.Pointer;
  * Java {@code float[]} in and out on every native call, which would cost more than the GEMM itself.
  */
 public final class Memory {
+    private static final float[] ZEROS = new float[4096];
     private final FloatBuffer floats;
     /**
      * One pointer per GEMM operand (A, B, C), since one call may pass the same block twice at two offsets, and per
@@ -53,13 +53,16 @@ public final class Memory {
         return floats.capacity();
     }
 
-    /** Zeroes {@code count} floats from {@code offset}, with a native memset. */
+    /** Zeroes {@code count} floats from {@code offset}. */
     public void clear(int offset, int count) {
         if (offset < 0 || count < 0 || offset + count > floats.capacity()) {
             throw new IndexOutOfBoundsException("floats [" + offset + ", " + (offset + count) + ") outside a block of "
                     + floats.capacity());
         }
-        Pointer.memset(at(0, offset), 0, (long) count * Float.BYTES);
+        // bulk copies of a zero block (Pointer.memset would take the pointer's position in bytes, not floats)
+        for (int done = 0; done < count; done += ZEROS.length) {
+            floats.put(offset + done, ZEROS, 0, Math.min(ZEROS.length, count - done));
+        }
     }
 
     public void fill(float value) {

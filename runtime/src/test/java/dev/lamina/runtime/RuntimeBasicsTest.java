@@ -32,6 +32,17 @@ class RuntimeBasicsTest {
     }
 
     @Test
+    void clearZeroesExactlyTheFloatsAskedFor() {
+        Memory m = Memory.allocate(5000);
+        m.fill(1f);
+        m.clear(3, 4200);
+        float[] f = m.toArray();
+        for (int i = 0; i < f.length; i++) {
+            assertEquals(i >= 3 && i < 4203 ? 0f : 1f, f[i], "float " + i);
+        }
+    }
+
+    @Test
     void unfoldAndFoldAreTransposes() {
         // few channels (copied by a loop) and many (copied by arraycopy); padding, stride and dilation
         unfoldAndFoldAreTransposes(new ConvGeometry(5, 4, 2, 3, 1, 1, 1, 5, 4, 1));
