@@ -18,6 +18,8 @@ import java.util.Arrays;
  * off-heap columns.
  */
 public final class Im2col {
+    /** Per thread, one padded input row per kernel tap, for {@link #foldRowsByTaps}. */
+    private static final ThreadLocal<float[][]> TAP_ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
     private Im2col() {
     }
 
@@ -216,6 +218,10 @@ public final class Im2col {
 
     /** The transpose of {@link #unfoldRows}: sums each entry back into the input position it came from. */
     public static void foldRows(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
+        if (g.dilation() == 1) {
+            foldRowsByTaps(rows, rowsOff, n, g, in, inOff);
+            return;
+        }
         int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
@@ -231,6 +237,60 @@ public final class Im2col {
                 }
             }
             in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+        }
+    }
+
+    /**
+     * {@link #foldRows} without dilation. Row by row, tap {@code kx}'s gradients (one {@code channels} run per
+     * position) are copied into a padded row of their own, shifted by the tap, and the taps' rows are then summed
+     * index by index: loops C2 vectorises, where adding each run in place at its shifted offset stays scalar.
+     */
+    private static void foldRowsByTaps(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in,
+                                       int inOff) {
+        int c = g.channels();
+        int k = g.kernel();
+        int run = k * c;
+        int ow = g.outWidth();
+        int paddedRow = (g.width() + 2 * g.padding()) * c;
+        int rowFloats = g.width() * c;
+        int perImage = kernelRowCount(g) * run;
+        float[] src = Scratch.get(1, perImage);
+        float[][] taps = TAP_ROWS.get();
+        if (taps.length < k || taps[0].length < paddedRow) {
+            taps = new float[Math.max(k, taps.length)][Math.max(paddedRow, taps[0].length)];
+            TAP_ROWS.set(taps);
+        }
+        // tap kx fills columns [kx, kx + ow) of its row; the others stay zero
+        for (int kx = 0; kx < k; kx++) {
+            Arrays.fill(taps[kx], 0, paddedRow, 0f);
+        }
+        float[] sum = taps[0];
+        for (int b = 0; b < n; b++) {
+            rows.get(rowsOff + b * perImage, src, 0, perImage);
+            int image = inOff + b * g.inputSize();
+            for (int y = 0; y < g.height(); y++) {
+                // the padding rows hold only zeros' gradients: kernel row block y + padding is input row y's
+                int base = (y + g.padding()) * ow * run;
+                for (int kx = 0; kx < k; kx++) {
+                    float[] tap = taps[kx];
+                    for (int ox = 0, from = base + kx * c, to = kx * c; ox < ow; ox++, from += run, to += c) {
+                        System.arraycopy(src, from, tap, to, c);
+                    }
+                }
+                // tap 0's row doubles as the sum: clear what the last row's sum left past its columns
+                Arrays.fill(sum, ow * c, paddedRow, 0f);
+                for (int kx = 1; kx < k; kx++) {
+                    addInto(sum, taps[kx], paddedRow);
+                }
+                in.put(image + y * rowFloats, sum, g.padding() * c, rowFloats);
+            }
+        }
+    }
+
+    /** {@code sum[i] += values[i]}: one index for both arrays, the form C2 vectorises. */
+    private static void addInto(float[] sum, float[] values, int length) {
+        for (int i = 0; i < length; i++) {
+            sum[i] += values[i];
         }
     }
 
