@@ -1,0 +1,24 @@
+package dev.lamina.gpu;
+
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+
+/** A loaded PTX module: the kernels of one network. */
+public final class CudaModule {
+    private final CudaDevice device;
+    private final CUmodule module;
+
+    CudaModule(CudaDevice device, CUmodule module) {
+        this.device = device;
+        this.module = module;
+    }
+
+    /** The kernel {@code name} (an {@code extern "C" __global__} function of the module). */
+    public Kernel kernel(String name) {
+        CUfunction function = new CUfunction();
+        cuModuleGetFunction(function, module, name);
+        return new Kernel(device, name, function);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.lamina.gpu;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * One allocation of device floats. A network takes one for everything it keeps on the device (parameters,
+ * gradients, optimizer state, the activation arena) and addresses regions of it by float offset, as the CPU
+ * path addresses its arena.
+ */
+public final class DeviceMemory implements AutoCloseable {
+    private final CudaDevice device;
+    private final CUdeviceptr base = new CUdeviceptr();
+    private final long floats;
+    private boolean freed;
+
+    DeviceMemory(CudaDevice device, long floats) {
+        if (floats <= 0) {
+            throw new IllegalArgumentException("device memory of " + floats + " floats asked for: need at least 1");
+        }
+        this.device = device;
+        this.floats = floats;
+        cuMemAlloc(base, floats * Sizeof.FLOAT);
+    }
+
+    public long floats() {
+        return floats;
+    }
+
+    /** The device address of float {@code offset}, for a kernel argument. */
+    public CUdeviceptr at(long offset) {
+        check(offset, 0);
+        return base.withByteOffset(offset * Sizeof.FLOAT);
+    }
+
+    /** Copies {@code count} floats from {@code src[from]} to float {@code offset}, and waits. */
+    public void upload(float[] src, int from, long offset, int count) {
+        check(offset, count);
+        cuMemcpyHtoD(at(offset), Pointer.to(src).withByteOffset((long) from * Sizeof.FLOAT),
+                (long) count * Sizeof.FLOAT);
+    }
+
+    /** Copies {@code count} floats from float {@code offset} to {@code dst[to]}, and waits. */
+    public void download(long offset, float[] dst, int to, int count) {
+        check(offset, count);
+        device.synchronize();
+        cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) to * Sizeof.FLOAT), at(offset),
+                (long) count * Sizeof.FLOAT);
+    }
+
+    /** Queues a copy of {@code count} floats from a pinned buffer: it overlaps with the kernels queued before it. */
+    public void uploadAsync(PinnedBuffer src, int from, long offset, int count) {
+        check(offset, count);
+        cuMemcpyHtoDAsync(at(offset), src.pointer().withByteOffset((long) from * Sizeof.FLOAT),
+                (long) count * Sizeof.FLOAT, device.stream());
+    }
+
+    /** Queues a copy of {@code count} floats into a pinned buffer. */
+    public void downloadAsync(long offset, PinnedBuffer dst, int to, int count) {
+        check(offset, count);
+        cuMemcpyDtoHAsync(dst.pointer().withByteOffset((long) to * Sizeof.FLOAT), at(offset),
+                (long) count * Sizeof.FLOAT, device.stream());
+    }
+
+    /** Queues zeroing {@code count} floats from {@code offset}. */
+    public void clear(long offset, long count) {
+        check(offset, count);
+        cuMemsetD32Async(at(offset), 0, count, device.stream());
+    }
+
+    private void check(long offset, long count) {
+        if (freed) {
+            throw new IllegalStateException("device memory used after close()");
+        }
+        if (offset < 0 || count < 0 || offset + count > floats) {
+            throw new IndexOutOfBoundsException("floats [" + offset + ", " + (offset + count)
+                    + ") outside a device block of " + floats);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!freed) {
+            freed = true;
+            cuMemFree(base);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lamina.gpu;
+
+/**
+ * No GPU path here: no NVIDIA driver, no CUDA device, or a network built without kernels. The message says what
+ * was looked for and what was found, so that a user knows whether to install a driver, pick another device, or
+ * rebuild with nvcc on the path.
+ */
+public final class GpuUnavailableException extends RuntimeException {
+    public GpuUnavailableException(String message) {
+        super(message);
+    }
+
+    public GpuUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.lamina.gpu;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+
+/**
+ * One kernel of a module, launched on its device's stream. Arguments are device addresses
+ * ({@link DeviceMemory#at}), {@code Integer}s and {@code Float}s, in the kernel's parameter order.
+ */
+public final class Kernel {
+    private final CudaDevice device;
+    private final String name;
+    private final CUfunction function;
+
+    Kernel(CudaDevice device, String name, CUfunction function) {
+        this.device = device;
+        this.name = name;
+        this.function = function;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Queues one launch of {@code blocks} blocks of {@code threads} threads (one dimension each). */
+    public void launch(int blocks, int threads, Object... args) {
+        launch(blocks, 1, threads, 1, 0, args);
+    }
+
+    /** Queues one launch on a two-dimensional grid of two-dimensional blocks, with dynamic shared memory. */
+    public void launch(int blocksX, int blocksY, int threadsX, int threadsY, int sharedBytes, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof CUdeviceptr p) {
+                params[i] = Pointer.to(p);
+            } else if (a instanceof Integer v) {
+                params[i] = Pointer.to(new int[] {v});
+            } else if (a instanceof Float v) {
+                params[i] = Pointer.to(new float[] {v});
+            } else {
+                throw new IllegalArgumentException("argument " + i + " of kernel " + name + " is a "
+                        + (a == null ? "null" : a.getClass().getName())
+                        + ": pass a device address (DeviceMemory.at), an Integer or a Float");
+            }
+        }
+        cuLaunchKernel(function, blocksX, blocksY, 1, threadsX, threadsY, 1, sharedBytes, device.stream(),
+                Pointer.to(params), null);
+    }
+}
