@@ -4,7 +4,9 @@ import com.google.auto.service.AutoService;
 import dev.lamina.dsl.Network;
 import dev.lamina.processor.check.Rule;
 import dev.lamina.processor.check.Rules;
+import dev.lamina.processor.emit.cuda.CudaEmitter;
 import dev.lamina.processor.emit.java.JavaEmitter;
+import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.fuse.Fusion;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.plan.MemoryPlan;
@@ -15,6 +17,7 @@ import dev.lamina.processor.shape.ShapeInference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
@@ -23,6 +26,8 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import javax.tools.FileObject;
+import javax.tools.StandardLocation;
 
 /**
  * The entry point javac calls. For each {@code @Network} class it runs the pipeline
@@ -81,6 +86,17 @@ public final class LaminaProcessor extends AbstractProcessor {
         graph = Fusion.fuse(graph);
         MemoryPlan plan = MemoryPlanner.plan(graph);
         new JavaEmitter(graph, plan).emit().writeTo(processingEnv.getFiler());
+        // beside the class: its CUDA (the Maven plugin compiles it to PTX) and the description the summary prints
+        writeResource(type, graph, ".cu", new CudaEmitter(graph).source());
+        writeResource(type, graph, ".summary.tsv", NetworkSummary.text(graph, plan));
+    }
+
+    private void writeResource(TypeElement type, Graph graph, String suffix, String text) throws IOException {
+        FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT,
+                graph.packageName(), graph.generatedClass() + suffix, type);
+        try (Writer writer = file.openWriter()) {
+            writer.write(text);
+        }
     }
 
     private static boolean runRules(Iterable<Rule> rules, Graph graph, MessagerDiagnostics diagnostics) {

@@ -1,0 +1,382 @@
+// ---------------------------------------------------------------------------------------------------------------
+// Lamina's generic CUDA kernels: the part of every network's .cu that does not depend on its shapes. The
+// processor copies this file to the top of each generated .cu so that nvcc compiles it on its own (no include
+// path to set up). Layout as on the CPU: row-major matrices, images channels last ([n][h][w][c]).
+// Every kernel is extern "C" so the host finds it by name in the PTX module.
+// ---------------------------------------------------------------------------------------------------------------
+
+#define LAMINA_TILE 64   // a block computes a 64 x 64 tile of C
+#define LAMINA_DEPTH 16  // and reads A and B 16 columns / rows at a time
+#define LAMINA_THREADS 256
+
+// One tile of C = alpha op(A) op(B) + beta C, row-major, op(A) m x k and op(B) k x n. 256 threads as 16 x 16;
+// each thread keeps a 4 x 4 block of C in registers (rows ty + 16 i, columns tx + 16 j, so that neighbouring
+// threads read neighbouring shared-memory words). Tiles of A and B are staged through shared memory with
+// coalesced loads whatever the transposes; out-of-range elements load as zero.
+template <bool TA, bool TB>
+__device__ __forceinline__ void lamina_gemm_tile(int m, int n, int k, float alpha, const float* __restrict__ A,
+                                                 int lda, const float* __restrict__ B, int ldb, float beta,
+                                                 float* __restrict__ C, int ldc) {
+    __shared__ float As[LAMINA_DEPTH][LAMINA_TILE + 1];
+    __shared__ float Bs[LAMINA_DEPTH][LAMINA_TILE + 1];
+    const int tx = threadIdx.x % 16;
+    const int ty = threadIdx.x / 16;
+    const int row0 = blockIdx.y * LAMINA_TILE;
+    const int col0 = blockIdx.x * LAMINA_TILE;
+    float acc[4][4];
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            acc[i][j] = 0.0f;
+        }
+    }
+    for (int k0 = 0; k0 < k; k0 += LAMINA_DEPTH) {
+        for (int e = threadIdx.x; e < LAMINA_TILE * LAMINA_DEPTH; e += LAMINA_THREADS) {
+            // A: consecutive threads walk the dimension that is contiguous in memory
+            int r = TA ? e % LAMINA_TILE : e / LAMINA_DEPTH;
+            int kk = TA ? e / LAMINA_TILE : e % LAMINA_DEPTH;
+            int gr = row0 + r;
+            int gk = k0 + kk;
+            As[kk][r] = (gr < m && gk < k) ? (TA ? A[(long) gk * lda + gr] : A[(long) gr * lda + gk]) : 0.0f;
+            int c = TB ? e / LAMINA_DEPTH : e % LAMINA_TILE;
+            int kb = TB ? e % LAMINA_DEPTH : e / LAMINA_TILE;
+            int gc = col0 + c;
+            int gkb = k0 + kb;
+            Bs[kb][c] = (gc < n && gkb < k) ? (TB ? B[(long) gc * ldb + gkb] : B[(long) gkb * ldb + gc]) : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < LAMINA_DEPTH; kk++) {
+            float a[4];
+            float b[4];
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                a[i] = As[kk][ty + 16 * i];
+                b[i] = Bs[kk][tx + 16 * i];
+            }
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+                }
+            }
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        int r = row0 + ty + 16 * i;
+#pragma unroll
+        for (int j = 0; j < 4; j++) {
+            int c = col0 + tx + 16 * j;
+            if (r < m && c < n) {
+                float* out = C + (long) r * ldc + c;
+                *out = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * *out;
+            }
+        }
+    }
+}
+
+// Launch with grid (ceil(n / 64), ceil(m / 64)) and 256 threads; the suffix names op(A) and op(B).
+extern "C" __global__ void lamina_gemm_nn(int m, int n, int k, float alpha, const float* A, int lda, const float* B,
+                                          int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tile<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+extern "C" __global__ void lamina_gemm_nt(int m, int n, int k, float alpha, const float* A, int lda, const float* B,
+                                          int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tile<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+extern "C" __global__ void lamina_gemm_tn(int m, int n, int k, float alpha, const float* A, int lda, const float* B,
+                                          int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tile<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+// im2col for channels-last images: cols[(b positions + p) field + (ky k + kx) c + ch], zeros outside the image.
+// One thread per column entry.
+extern "C" __global__ void lamina_im2col(const float* in, int images, int h, int w, int c, int k, int stride,
+                                         int pad, int dilation, int oh, int ow, float* cols) {
+    long field = (long) k * k * c;
+    long total = (long) images * oh * ow * field;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long row = e / field;
+        int f = (int) (e % field);
+        int ch = f % c;
+        int kx = (f / c) % k;
+        int ky = f / (c * k);
+        int b = (int) (row / ((long) oh * ow));
+        int p = (int) (row % ((long) oh * ow));
+        int iy = (p / ow) * stride - pad + ky * dilation;
+        int ix = (p % ow) * stride - pad + kx * dilation;
+        cols[e] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? in[(((long) b * h + iy) * w + ix) * c + ch] : 0.0f;
+    }
+}
+
+// The transpose of lamina_im2col: each input entry gathers the column entries it fed (no atomics, so the sums
+// come out the same on every run). One thread per input entry.
+extern "C" __global__ void lamina_col2im(const float* cols, int images, int h, int w, int c, int k, int stride,
+                                         int pad, int dilation, int oh, int ow, float* in) {
+    long total = (long) images * h * w * c;
+    long field = (long) k * k * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int ix = (int) ((e / c) % w);
+        int iy = (int) ((e / ((long) c * w)) % h);
+        int b = (int) (e / ((long) c * w * h));
+        float sum = 0.0f;
+        for (int ky = 0; ky < k; ky++) {
+            int ty = iy + pad - ky * dilation;
+            if (ty < 0 || ty % stride != 0 || ty / stride >= oh) {
+                continue;
+            }
+            for (int kx = 0; kx < k; kx++) {
+                int tx = ix + pad - kx * dilation;
+                if (tx < 0 || tx % stride != 0 || tx / stride >= ow) {
+                    continue;
+                }
+                long row = ((long) b * oh + ty / stride) * ow + tx / stride;
+                sum += cols[row * field + (ky * k + kx) * c + ch];
+            }
+        }
+        in[e] = sum;
+    }
+}
+
+// Sums of each column of a rows x cols matrix added to out[cols]: a bias gradient. One block per column.
+extern "C" __global__ void lamina_column_sums(const float* m, int rows, int cols, float* out) {
+    __shared__ float partial[LAMINA_THREADS];
+    int col = blockIdx.x;
+    float sum = 0.0f;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) {
+        sum += m[(long) r * cols + col];
+    }
+    partial[threadIdx.x] = sum;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            partial[threadIdx.x] += partial[threadIdx.x + s];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        out[col] += partial[0];
+    }
+}
+
+// Batch norm, training: per channel, the sum of x - around and of its square over rows x channels (channels
+// last), taken around the running mean as on the CPU. One block per channel; launch with 256 threads.
+extern "C" __global__ void lamina_bn_moments(const float* x, int rows, int channels, const float* around,
+                                             double* sums) {
+    __shared__ double s1[LAMINA_THREADS];
+    __shared__ double s2[LAMINA_THREADS];
+    int ch = blockIdx.x;
+    float a = around[ch];
+    double sum = 0.0;
+    double squares = 0.0;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) {
+        double d = x[(long) r * channels + ch] - a;
+        sum += d;
+        squares += d * d;
+    }
+    s1[threadIdx.x] = sum;
+    s2[threadIdx.x] = squares;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            s1[threadIdx.x] += s1[threadIdx.x + s];
+            s2[threadIdx.x] += s2[threadIdx.x + s];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        sums[ch] = s1[0];
+        sums[channels + ch] = s2[0];
+    }
+}
+
+// Batch norm, training: the statistics from the moments, folded with gamma and beta into scale and shift, and
+// the running statistics moved by momentum (unbiased variance). One thread per channel.
+extern "C" __global__ void lamina_bn_statistics(const double* sums, int rows, int channels, float epsilon,
+                                                float momentum, const float* gamma, const float* beta, float* mean,
+                                                float* invStd, float* scale, float* shift, float* runningMean,
+                                                float* runningVar) {
+    int ch = blockIdx.x * blockDim.x + threadIdx.x;
+    if (ch >= channels) {
+        return;
+    }
+    double shifted = sums[ch] / rows;
+    double m = runningMean[ch] + shifted;
+    double biased = fmax(sums[channels + ch] / rows - shifted * shifted, 0.0);
+    float inv = (float) (1.0 / sqrt(biased + epsilon));
+    mean[ch] = (float) m;
+    invStd[ch] = inv;
+    scale[ch] = gamma[ch] * inv;
+    shift[ch] = beta[ch] - (float) m * gamma[ch] * inv;
+    double unbiased = rows > 1 ? biased * rows / (rows - 1) : biased;
+    runningMean[ch] = (float) ((1 - momentum) * runningMean[ch] + momentum * m);
+    runningVar[ch] = (float) ((1 - momentum) * runningVar[ch] + momentum * unbiased);
+}
+
+// Batch norm, inference: scale and shift from the running statistics. One thread per channel.
+extern "C" __global__ void lamina_bn_inference(int channels, float epsilon, const float* gamma, const float* beta,
+                                               const float* runningMean, const float* runningVar, float* scale,
+                                               float* shift) {
+    int ch = blockIdx.x * blockDim.x + threadIdx.x;
+    if (ch < channels) {
+        float s = gamma[ch] * rsqrtf(runningVar[ch] + epsilon);
+        scale[ch] = s;
+        shift[ch] = beta[ch] - runningMean[ch] * s;
+    }
+}
+
+// Batch norm, backward: per channel, sum(dy) and sum(dy xhat), added to the beta and gamma gradients and kept in
+// sums for lamina_bn_backward. One block per channel; 256 threads.
+extern "C" __global__ void lamina_bn_gradient_sums(const float* dy, const float* x, int rows, int channels,
+                                                   const float* mean, const float* invStd, float* sums,
+                                                   float* dGamma, float* dBeta) {
+    __shared__ float s1[LAMINA_THREADS];
+    __shared__ float s2[LAMINA_THREADS];
+    int ch = blockIdx.x;
+    float m = mean[ch];
+    float inv = invStd[ch];
+    float sum = 0.0f;
+    float products = 0.0f;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) {
+        long i = (long) r * channels + ch;
+        float g = dy[i];
+        sum += g;
+        products += g * (x[i] - m) * inv;
+    }
+    s1[threadIdx.x] = sum;
+    s2[threadIdx.x] = products;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            s1[threadIdx.x] += s1[threadIdx.x + s];
+            s2[threadIdx.x] += s2[threadIdx.x + s];
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+        sums[ch] = s1[0];
+        sums[channels + ch] = s2[0];
+        dBeta[ch] += s1[0];
+        dGamma[ch] += s2[0];
+    }
+}
+
+// dx = gamma invStd (dy - mean(dy) - xhat mean(dy xhat)), one thread per value.
+extern "C" __global__ void lamina_bn_backward(const float* dy, const float* x, int rows, int channels,
+                                              const float* mean, const float* invStd, const float* gamma,
+                                              const float* sums, float* dx) {
+    long total = (long) rows * channels;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (i % channels);
+        float xhat = (x[i] - mean[ch]) * invStd[ch];
+        dx[i] = gamma[ch] * invStd[ch] * (dy[i] - sums[ch] / rows - xhat * sums[channels + ch] / rows);
+    }
+}
+
+// Max pooling over channels-last images, recording each output's winning input (relative to the image batch);
+// padding counts as minus infinity. One thread per output.
+extern "C" __global__ void lamina_max_pool(const float* in, int images, int h, int w, int c, int k, int stride,
+                                           int pad, int oh, int ow, float* out, int* argmax) {
+    long total = (long) images * oh * ow * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int ox = (int) ((e / c) % ow);
+        int oy = (int) ((e / ((long) c * ow)) % oh);
+        int b = (int) (e / ((long) c * ow * oh));
+        float best = -INFINITY;
+        long winner = -1;
+        for (int y = max(oy * stride - pad, 0); y < min(oy * stride - pad + k, h); y++) {
+            for (int x = max(ox * stride - pad, 0); x < min(ox * stride - pad + k, w); x++) {
+                long i = (((long) b * h + y) * w + x) * c + ch;
+                if (winner < 0 || in[i] > best) {
+                    best = in[i];
+                    winner = i;
+                }
+            }
+        }
+        out[e] = best;
+        argmax[e] = (int) winner;
+    }
+}
+
+// Routes each output gradient to its winner; windows may overlap, so the adds are atomic. dIn starts at zero.
+extern "C" __global__ void lamina_max_pool_backward(const float* dOut, const int* argmax, long outputs, float* dIn) {
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < outputs; e += (long) gridDim.x * blockDim.x) {
+        atomicAdd(dIn + argmax[e], dOut[e]);
+    }
+}
+
+// Global average pooling: out[b][ch] = mean over positions of in[b][p][ch]. One thread per output.
+extern "C" __global__ void lamina_global_average(const float* in, int images, int positions, int c, float* out) {
+    int e = blockIdx.x * blockDim.x + threadIdx.x;
+    if (e >= images * c) {
+        return;
+    }
+    int b = e / c;
+    int ch = e % c;
+    float sum = 0.0f;
+    for (int p = 0; p < positions; p++) {
+        sum += in[((long) b * positions + p) * c + ch];
+    }
+    out[e] = sum / positions;
+}
+
+extern "C" __global__ void lamina_global_average_backward(const float* dOut, int images, int positions, int c,
+                                                          float* dIn) {
+    long total = (long) images * positions * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        long b = e / ((long) positions * c);
+        dIn[e] = dOut[b * c + ch] / positions;
+    }
+}
+
+// y[i] += x[i]: a gradient's second contribution.
+extern "C" __global__ void lamina_accumulate(const float* x, long count, float* y) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        y[i] += x[i];
+    }
+}
+
+// The dropout stream of the CPU path (dev.lamina.runtime.Rng.uniform): the same key and counter give the same
+// mask on both devices.
+__device__ __forceinline__ float lamina_uniform(unsigned long long key, unsigned long long counter) {
+    unsigned long long z = key + 0x9E3779B97F4A7C15ULL * counter;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z = z ^ (z >> 31);
+    return (float) (z >> 40) * 5.9604644775390625e-8f;  // 2^-24
+}
+
+// SGD with momentum over the flat parameter array, the CPU's form: v = mu v - lr g; p += v.
+extern "C" __global__ void lamina_sgd_momentum(float* p, const float* g, float* v, long count, float lr,
+                                               float momentum) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float vi = momentum * v[i] - lr * g[i];
+        v[i] = vi;
+        p[i] += vi;
+    }
+}
+
+// Adam, the CPU's form: correct1 and correct2 are 1 / (1 - rho^t), computed on the host for step t.
+extern "C" __global__ void lamina_adam(float* p, const float* g, float* s, float* r, long count, float lr,
+                                       float rho1, float rho2, float delta, float correct1, float correct2,
+                                       float decay) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float gi = g[i];
+        float si = rho1 * s[i] + (1 - rho1) * gi;
+        float ri = rho2 * r[i] + (1 - rho2) * gi * gi;
+        s[i] = si;
+        r[i] = ri;
+        p[i] = decay * p[i] - lr * (si * correct1) / (sqrtf(ri * correct2) + delta);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The network's own kernels follow, with its shapes baked in as constants.
+// ---------------------------------------------------------------------------------------------------------------
