@@ -21,9 +21,9 @@ class SummaryTableTest {
         List<String> lines = List.of(table.split("\n"));
         assertEquals("demo.Small -> demo.SmallNet  (input [1, 8, 8])", lines.get(0));
         assertEquals("layer   kind   output     parameters  FLOPs/sample  activations/sample", lines.get(1));
-        assertEquals("conv    Conv   [4, 8, 8]          36        4.6 k             1.0 KiB", lines.get(3));
-        assertEquals("hidden  Dense  [6]         1,500,000      3.00 M                24 B", lines.get(4));
-        assertEquals("total                      1,500,036      3.00 M             1.0 KiB", lines.get(5));
+        assertEquals("conv    Conv   [4, 8, 8]          36         4.6 k             1.0 KiB", lines.get(3));
+        assertEquals("hidden  Dense  [6]         1,500,000        3.00 M                24 B", lines.get(4));
+        assertEquals("total                      1,500,036        3.00 M             1.0 KiB", lines.get(5));
         assertTrue(lines.get(6).startsWith("training keeps 16.0 KiB per sample"), lines.get(6));
     }
 
