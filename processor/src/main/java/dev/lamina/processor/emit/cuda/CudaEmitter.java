@@ -106,9 +106,29 @@ public final class CudaEmitter {
             b.append("        y[i] = ").append(CudaActivation.apply(add.activation(), "u")).append(";\n");
             b.append("    }\n}\n");
             activationBackward(b, id, node.out(), add.activation());
-        } else if (op instanceof Op.Pool || op instanceof Op.Flatten || op instanceof Op.Dropout
-                || op instanceof Op.Concat) {
-            b.append("// (generic kernels: lamina_max_pool, lamina_global_average, plain copies)\n");
+        } else if (op instanceof Op.Recurrent r) {
+            recurrent(b, node, id, r);
+        } else if (op instanceof Op.LayerNorm n) {
+            b.append("// (generic: lamina_layer_norm, lamina_layer_norm_backward)\n");
+            activationInPlace(b, id, node.out(), n.activation());
+            activationBackward(b, id, node.out(), n.activation());
+        } else if (op instanceof Op.Pool p) {
+            b.append("// (generic: ").append(switch (p.poolKind()) {
+                case MAX -> "lamina_max_pool, lamina_max_pool_backward";
+                case AVERAGE -> "lamina_average_pool, lamina_average_pool_backward";
+                case GLOBAL_AVERAGE -> "lamina_global_average, lamina_global_average_backward";
+            }).append(")\n");
+        } else if (op instanceof Op.Embedding) {
+            b.append("// (generic: lamina_embed, lamina_embed_backward)\n");
+        } else if (op instanceof Op.ResponseNorm) {
+            b.append("// (generic: lamina_lrn, lamina_lrn_backward)\n");
+        } else if (op instanceof Op.Upsample u) {
+            b.append(u.pool() >= 0 ? "// (generic: lamina_unpool with the paired pool's winners, lamina_gather)\n"
+                    : "// (generic: lamina_upsample, lamina_upsample_backward)\n");
+        } else if (op instanceof Op.Concat) {
+            b.append("// (generic: lamina_place, lamina_take)\n");
+        } else if (op instanceof Op.Flatten || op instanceof Op.Dropout) {
+            b.append("// (no kernel: a view of its input, or a dropout folded into the layer before)\n");
         } else {
             withoutKernels.add(op.kind());
             b.append("// no CUDA kernels yet for ").append(op.kind()).append(": this layer runs on the CPU path only\n");
@@ -142,6 +162,65 @@ public final class CudaEmitter {
         b.append("        out[i] = y;\n");
         b.append("    }\n}\n");
         activationBackward(b, id, shape, act);
+    }
+
+    /** y = f(y) in place, for a layer whose generic kernel leaves its output before the activation. */
+    private static void activationInPlace(StringBuilder b, String id, Shape shape, Op.Act act) {
+        if (act.isIdentity()) {
+            return;
+        }
+        b.append("extern \"C\" __global__ void ").append(id).append("_activation(float* y, int rows) {\n");
+        loop(b, shape.size());
+        b.append("        float u = y[i];\n");
+        b.append("        y[i] = ").append(CudaActivation.apply(act, "u")).append(";\n");
+        b.append("    }\n}\n");
+    }
+
+    /**
+     * A recurrent layer's step kernels, the generic cell templates instantiated with its units, steps and (for
+     * an LSTM) variant; the projections around them are GEMMs.
+     */
+    private void recurrent(StringBuilder b, Node node, String id, Op.Recurrent r) {
+        int h = r.units();
+        int steps = node.in().steps();
+        String cell = r.cell().name().toLowerCase(java.util.Locale.ROOT);
+        b.append("// one step of all rows; the projections are GEMMs (lamina_gemm_*) before and after\n");
+        switch (r.cell()) {
+            case LSTM -> {
+                String variant = h + ", " + steps + ", " + r.peephole() + ", " + r.coupled();
+                b.append("extern \"C\" __global__ void ").append(id).append("_step(float* gates, float* cells, ")
+                        .append("float* hidden, const float* c0, const float* peep, int rows, int t) {\n");
+                b.append("    lamina_lstm_forward<").append(variant)
+                        .append(">(gates, cells, hidden, c0, peep, rows, t);\n}\n");
+                b.append("extern \"C\" __global__ void ").append(id).append("_step_backward(float* gates, ")
+                        .append("const float* cells, const float* dh, float* dc, const float* c0, const float* peep, ")
+                        .append("float* dPeep, int rows, int t) {\n");
+                b.append("    lamina_lstm_backward<").append(variant)
+                        .append(">(gates, cells, dh, dc, c0, peep, dPeep, rows, t);\n}\n");
+            }
+            case GRU -> {
+                b.append("extern \"C\" __global__ void ").append(id).append("_step(float* gates, ")
+                        .append("float* projections, float* hidden, const float* h0, int rows, int t) {\n");
+                b.append("    lamina_gru_forward<").append(h).append(", ").append(steps)
+                        .append(">(gates, projections, hidden, h0, rows, t);\n}\n");
+                b.append("extern \"C\" __global__ void ").append(id).append("_step_backward(float* gates, ")
+                        .append("float* projections, const float* hidden, const float* dh, float* dhPrevious, ")
+                        .append("const float* h0, int rows, int t) {\n");
+                b.append("    lamina_gru_backward<").append(h).append(", ").append(steps)
+                        .append(">(gates, projections, hidden, dh, dhPrevious, h0, rows, t);\n}\n");
+            }
+            case RNN -> {
+                b.append("extern \"C\" __global__ void ").append(id)
+                        .append("_step(float* gates, float* hidden, int rows, int t) {\n");
+                b.append("    lamina_rnn_forward<").append(h).append(", ").append(steps)
+                        .append(">(gates, hidden, rows, t);\n}\n");
+                b.append("extern \"C\" __global__ void ").append(id)
+                        .append("_step_backward(float* gates, const float* dh, int rows, int t) {\n");
+                b.append("    lamina_rnn_backward<").append(h).append(", ").append(steps)
+                        .append(">(gates, dh, rows, t);\n}\n");
+            }
+        }
+        b.append("// (").append(cell).append(": ").append(h).append(" units over ").append(steps).append(" steps)\n");
     }
 
     /** delta = delta f'(u), from the layer's output y; nothing to emit for the identity. */

@@ -143,6 +143,41 @@ extern "C" __global__ void lamina_col2im(const float* cols, int images, int h, i
     }
 }
 
+// im2col along a sequence's steps (a 1D convolution): cols[(b outSteps + s) k c + kk c + ch]. One thread per entry.
+extern "C" __global__ void lamina_im2col_1d(const float* in, int rows, int steps, int c, int k, int stride, int pad,
+                                            int dilation, int outSteps, float* cols) {
+    long field = (long) k * c;
+    long total = (long) rows * outSteps * field;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long row = e / field;
+        int f = (int) (e % field);
+        int ch = f % c;
+        int kk = f / c;
+        long b = row / outSteps;
+        int s = (int) (row % outSteps) * stride - pad + kk * dilation;
+        cols[e] = (s >= 0 && s < steps) ? in[(b * steps + s) * c + ch] : 0.0f;
+    }
+}
+
+// Its transpose, as a gather. One thread per input entry.
+extern "C" __global__ void lamina_col2im_1d(const float* cols, int rows, int steps, int c, int k, int stride, int pad,
+                                            int dilation, int outSteps, float* in) {
+    long total = (long) rows * steps * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int s = (int) ((e / c) % steps);
+        long b = e / ((long) c * steps);
+        float sum = 0.0f;
+        for (int kk = 0; kk < k; kk++) {
+            int t = s + pad - kk * dilation;
+            if (t >= 0 && t % stride == 0 && t / stride < outSteps) {
+                sum += cols[((b * outSteps + t / stride) * k + kk) * c + ch];
+            }
+        }
+        in[e] = sum;
+    }
+}
+
 // Sums of each column of a rows x cols matrix added to out[cols]: a bias gradient. One block per column.
 extern "C" __global__ void lamina_column_sums(const float* m, int rows, int cols, float* out) {
     __shared__ float partial[LAMINA_THREADS];
@@ -374,6 +409,405 @@ extern "C" __global__ void lamina_adam(float* p, const float* g, float* s, float
         s[i] = si;
         r[i] = ri;
         p[i] = decay * p[i] - lr * (si * correct1) / (sqrtf(ri * correct2) + delta);
+    }
+}
+
+// Average pooling (no padding): one thread per output.
+extern "C" __global__ void lamina_average_pool(const float* in, int images, int h, int w, int c, int k, int stride,
+                                               int oh, int ow, float* out) {
+    long total = (long) images * oh * ow * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int ox = (int) ((e / c) % ow);
+        int oy = (int) ((e / ((long) c * ow)) % oh);
+        long b = e / ((long) c * ow * oh);
+        float sum = 0.0f;
+        for (int y = 0; y < k; y++) {
+            for (int x = 0; x < k; x++) {
+                sum += in[((b * h + oy * stride + y) * w + ox * stride + x) * c + ch];
+            }
+        }
+        out[e] = sum / (k * k);
+    }
+}
+
+// Its backward pass as a gather: each input sums the outputs whose windows hold it. One thread per input.
+extern "C" __global__ void lamina_average_pool_backward(const float* dOut, int images, int h, int w, int c, int k,
+                                                        int stride, int oh, int ow, float* dIn) {
+    long total = (long) images * h * w * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int x = (int) ((e / c) % w);
+        int y = (int) ((e / ((long) c * w)) % h);
+        long b = e / ((long) c * w * h);
+        float sum = 0.0f;
+        for (int oy = max(0, (y - k + stride) / stride); oy <= min(oh - 1, y / stride); oy++) {
+            for (int ox = max(0, (x - k + stride) / stride); ox <= min(ow - 1, x / stride); ox++) {
+                if (y - oy * stride < k && x - ox * stride < k) {
+                    sum += dOut[((b * oh + oy) * ow + ox) * c + ch];
+                }
+            }
+        }
+        dIn[e] = sum / (k * k);
+    }
+}
+
+// Nearest-neighbour upsampling by `scale`, and its backward pass (each input sums its scale x scale copies).
+extern "C" __global__ void lamina_upsample(const float* in, int images, int h, int w, int c, int scale, float* out) {
+    long total = (long) images * h * scale * w * scale * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int x = (int) ((e / c) % (w * scale));
+        int y = (int) ((e / ((long) c * w * scale)) % (h * scale));
+        long b = e / ((long) c * w * scale * h * scale);
+        out[e] = in[((b * h + y / scale) * w + x / scale) * c + ch];
+    }
+}
+
+extern "C" __global__ void lamina_upsample_backward(const float* dOut, int images, int h, int w, int c, int scale,
+                                                    float* dIn) {
+    long total = (long) images * h * w * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        int x = (int) ((e / c) % w);
+        int y = (int) ((e / ((long) c * w)) % h);
+        long b = e / ((long) c * w * h);
+        float sum = 0.0f;
+        for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+                sum += dOut[((b * h * scale + y * scale + dy) * (w * scale) + x * scale + dx) * c + ch];
+            }
+        }
+        dIn[e] = sum;
+    }
+}
+
+// Max-unpooling: each pooled value back at its recorded winner (out starts at zero), and the gradient taken back.
+extern "C" __global__ void lamina_unpool(const float* in, const int* argmax, long count, float* out) {
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
+        atomicAdd(out + argmax[e], in[e]);
+    }
+}
+
+extern "C" __global__ void lamina_gather(const float* in, const int* argmax, long count, float* out) {
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
+        out[e] = in[argmax[e]];
+    }
+}
+
+// Concatenation along channels: a part's `width` channels placed at `offset` of `total` per position, and taken
+// back out of the joined gradient.
+extern "C" __global__ void lamina_place(const float* part, long positions, int width, int total, int offset,
+                                        float* joined) {
+    long count = positions * width;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
+        joined[(e / width) * total + offset + e % width] = part[e];
+    }
+}
+
+extern "C" __global__ void lamina_take(const float* joined, long positions, int width, int total, int offset,
+                                       float* part) {
+    long count = positions * width;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
+        part[e] = joined[(e / width) * total + offset + e % width];
+    }
+}
+
+// Embedding lookup: ids are float-coded token ids; an id outside [0, vocabulary) yields zeros and sets *bad to
+// the id (the host checks it and raises the CPU path's error). One thread per output value.
+extern "C" __global__ void lamina_embed(const float* ids, long count, int dim, int vocabulary, const float* table,
+                                        float* out, float* bad) {
+    long total = count * dim;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int id = (int) ids[e / dim];
+        if (id < 0 || id >= vocabulary) {
+            *bad = ids[e / dim];
+            out[e] = 0.0f;
+        } else {
+            out[e] = table[(long) id * dim + e % dim];
+        }
+    }
+}
+
+// Its backward pass: rows of the gradient added into the table's gradient (ids may repeat: atomic).
+extern "C" __global__ void lamina_embed_backward(const float* ids, long count, int dim, int vocabulary,
+                                                 const float* dOut, float* dTable) {
+    long total = count * dim;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int id = (int) ids[e / dim];
+        if (id >= 0 && id < vocabulary) {
+            atomicAdd(dTable + (long) id * dim + e % dim, dOut[e]);
+        }
+    }
+}
+
+// Layer normalisation over the last axis of `features`: one block per row; keeps the row's mean and inverse
+// deviation for the backward pass. y = gamma xhat + beta.
+extern "C" __global__ void lamina_layer_norm(const float* x, int rows, int features, float epsilon,
+                                             const float* gamma, const float* beta, float* stats, float* y) {
+    __shared__ float s1[LAMINA_THREADS];
+    __shared__ float s2[LAMINA_THREADS];
+    int r = blockIdx.x;
+    const float* row = x + (long) r * features;
+    float sum = 0.0f;
+    float squares = 0.0f;
+    for (int j = threadIdx.x; j < features; j += blockDim.x) {
+        sum += row[j];
+        squares += row[j] * row[j];
+    }
+    s1[threadIdx.x] = sum;
+    s2[threadIdx.x] = squares;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            s1[threadIdx.x] += s1[threadIdx.x + s];
+            s2[threadIdx.x] += s2[threadIdx.x + s];
+        }
+        __syncthreads();
+    }
+    float mean = s1[0] / features;
+    float inv = rsqrtf(fmaxf(s2[0] / features - mean * mean, 0.0f) + epsilon);
+    if (threadIdx.x == 0) {
+        stats[2 * r] = mean;
+        stats[2 * r + 1] = inv;
+    }
+    for (int j = threadIdx.x; j < features; j += blockDim.x) {
+        y[(long) r * features + j] = gamma[j] * (row[j] - mean) * inv + beta[j];
+    }
+}
+
+// dx = inv (g - mean(g) - xhat mean(g xhat)) with g = gamma dy; gamma and beta gradients added atomically.
+extern "C" __global__ void lamina_layer_norm_backward(const float* dy, const float* x, int rows, int features,
+                                                      const float* gamma, const float* stats, float* dx,
+                                                      float* dGamma, float* dBeta) {
+    __shared__ float s1[LAMINA_THREADS];
+    __shared__ float s2[LAMINA_THREADS];
+    int r = blockIdx.x;
+    float mean = stats[2 * r];
+    float inv = stats[2 * r + 1];
+    long base = (long) r * features;
+    float sum = 0.0f;
+    float products = 0.0f;
+    for (int j = threadIdx.x; j < features; j += blockDim.x) {
+        float xhat = (x[base + j] - mean) * inv;
+        float g = gamma[j] * dy[base + j];
+        sum += g;
+        products += g * xhat;
+        atomicAdd(dGamma + j, dy[base + j] * xhat);
+        atomicAdd(dBeta + j, dy[base + j]);
+    }
+    s1[threadIdx.x] = sum;
+    s2[threadIdx.x] = products;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            s1[threadIdx.x] += s1[threadIdx.x + s];
+            s2[threadIdx.x] += s2[threadIdx.x + s];
+        }
+        __syncthreads();
+    }
+    float meanG = s1[0] / features;
+    float meanGx = s2[0] / features;
+    for (int j = threadIdx.x; j < features; j += blockDim.x) {
+        float xhat = (x[base + j] - mean) * inv;
+        dx[base + j] = inv * (gamma[j] * dy[base + j] - meanG - xhat * meanGx);
+    }
+}
+
+// Local response normalisation across channels (AlexNet): y = x / (k + alpha/size sum_window x^2)^beta; keeps
+// each denominator base for the backward pass. One thread per value.
+extern "C" __global__ void lamina_lrn(const float* x, long positions, int c, int size, float alpha, float beta,
+                                      float k, float* base, float* y) {
+    long total = positions * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        long p = e - ch;
+        float sum = 0.0f;
+        for (int j = max(0, ch - size / 2); j <= min(c - 1, ch + (size - 1) / 2); j++) {
+            sum += x[p + j] * x[p + j];
+        }
+        float b = k + alpha / size * sum;
+        base[e] = b;
+        y[e] = x[e] * powf(b, -beta);
+    }
+}
+
+extern "C" __global__ void lamina_lrn_backward(const float* dy, const float* x, const float* base, long positions,
+                                               int c, int size, float alpha, float beta, float* dx) {
+    long total = positions * c;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (e % c);
+        long p = e - ch;
+        float sum = 0.0f;
+        // x_ch appears in the sums of every channel j whose window holds ch
+        for (int j = max(0, ch - (size - 1) / 2); j <= min(c - 1, ch + size / 2); j++) {
+            sum += dy[p + j] * x[p + j] * powf(base[p + j], -beta - 1.0f);
+        }
+        dx[e] = dy[e] * powf(base[e], -beta) - 2.0f * alpha * beta / size * x[e] * sum;
+    }
+}
+
+// Recurrent cells, one step of all rows: regions are [rows][steps][width], so step t of row r is at
+// (r * steps + t) * width. Gate pre-activations (input and recurrent projections with their biases) are in
+// `gates` from the GEMMs before the call; the forward step leaves the activations there, the backward step the
+// pre-activations' gradients, as on the CPU.
+__device__ __forceinline__ float lamina_sigmoid(float u) {
+    return 1.0f / (1.0f + expf(-u));
+}
+
+// LSTM, gates i, f, g, o (PyTorch's order); with COUPLED the input gate is 1 - f and the gates are f, g, o; with
+// PEEPHOLE i and f also see c_{t-1} and o sees c_t, through per-unit weights `peep` ([i, f, o] or [f, o] blocks
+// of H, as on the CPU). c0 is the carried cell state ([rows][H]) or null for zeros.
+template <int H, int STEPS, bool PEEPHOLE, bool COUPLED>
+__device__ __forceinline__ void lamina_lstm_forward(float* gates, float* cells, float* hidden, const float* c0,
+                                                    const float* peep, int rows, int t) {
+    const int G = COUPLED ? 3 : 4;
+    const int F = COUPLED ? 0 : 1;
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long r = e / H;
+        int j = (int) (e % H);
+        float* g = gates + (r * STEPS + t) * G * H;
+        float previous = t > 0 ? cells[(r * STEPS + t - 1) * H + j] : (c0 != nullptr ? c0[r * H + j] : 0.0f);
+        float wi = PEEPHOLE && !COUPLED ? peep[j] : 0.0f;
+        float wf = PEEPHOLE ? peep[(COUPLED ? 0 : H) + j] : 0.0f;
+        float wo = PEEPHOLE ? peep[(COUPLED ? H : 2 * H) + j] : 0.0f;
+        float f = lamina_sigmoid(g[F * H + j] + wf * previous);
+        float i = COUPLED ? 1.0f - f : lamina_sigmoid(g[j] + wi * previous);
+        float n = tanhf(g[(F + 1) * H + j]);
+        float c = f * previous + i * n;
+        float o = lamina_sigmoid(g[(F + 2) * H + j] + wo * c);
+        if (!COUPLED) {
+            g[j] = i;
+        }
+        g[F * H + j] = f;
+        g[(F + 1) * H + j] = n;
+        g[(F + 2) * H + j] = o;
+        cells[(r * STEPS + t) * H + j] = c;
+        hidden[(r * STEPS + t) * H + j] = o * tanhf(c);
+    }
+}
+
+// dh: the gradient at h_t (from the layer above and the step after); dc: the gradient at c_t carried from the
+// step after ([rows][H], updated in place to the gradient at c_{t-1}); dPeep: the peephole weights' gradient.
+template <int H, int STEPS, bool PEEPHOLE, bool COUPLED>
+__device__ __forceinline__ void lamina_lstm_backward(float* gates, const float* cells, const float* dh, float* dc,
+                                                     const float* c0, const float* peep, float* dPeep, int rows,
+                                                     int t) {
+    const int G = COUPLED ? 3 : 4;
+    const int F = COUPLED ? 0 : 1;
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long r = e / H;
+        int j = (int) (e % H);
+        float* g = gates + (r * STEPS + t) * G * H;
+        float f = g[F * H + j];
+        float i = COUPLED ? 1.0f - f : g[j];
+        float n = g[(F + 1) * H + j];
+        float o = g[(F + 2) * H + j];
+        float c = cells[(r * STEPS + t) * H + j];
+        float previous = t > 0 ? cells[(r * STEPS + t - 1) * H + j] : (c0 != nullptr ? c0[r * H + j] : 0.0f);
+        float wi = PEEPHOLE && !COUPLED ? peep[j] : 0.0f;
+        float wf = PEEPHOLE ? peep[(COUPLED ? 0 : H) + j] : 0.0f;
+        float wo = PEEPHOLE ? peep[(COUPLED ? H : 2 * H) + j] : 0.0f;
+        float tc = tanhf(c);
+        float dhj = dh[(r * STEPS + t) * H + j];
+        float dO = dhj * tc * o * (1.0f - o);
+        float dcj = dc[r * H + j] + dhj * o * (1.0f - tc * tc) + dO * wo;
+        float dN = dcj * i * (1.0f - n * n);
+        // with a coupled gate, f also moves c through i = 1 - f
+        float dF = dcj * (COUPLED ? previous - n : previous) * f * (1.0f - f);
+        float dI = COUPLED ? 0.0f : dcj * n * i * (1.0f - i);
+        if (!COUPLED) {
+            g[j] = dI;
+        }
+        g[F * H + j] = dF;
+        g[(F + 1) * H + j] = dN;
+        g[(F + 2) * H + j] = dO;
+        dc[r * H + j] = dcj * f + dI * wi + dF * wf;
+        if (PEEPHOLE) {
+            if (!COUPLED) {
+                atomicAdd(dPeep + j, dI * previous);
+            }
+            atomicAdd(dPeep + (COUPLED ? 0 : H) + j, dF * previous);
+            atomicAdd(dPeep + (COUPLED ? H : 2 * H) + j, dO * c);
+        }
+    }
+}
+
+// GRU in PyTorch's form (gates r, z, n): n = tanh(x_n + r (W_hn h + b_hn)), h = (1 - z) n + z h_{t-1}.
+// `gates` holds the input projections, `projections` the recurrent ones (both with their biases).
+template <int H, int STEPS>
+__device__ __forceinline__ void lamina_gru_forward(float* gates, float* projections, float* hidden, const float* h0,
+                                                   int rows, int t) {
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long r = e / H;
+        int j = (int) (e % H);
+        float* g = gates + (r * STEPS + t) * 3 * H;
+        const float* p = projections + (r * STEPS + t) * 3 * H;
+        float reset = lamina_sigmoid(g[j] + p[j]);
+        float update = lamina_sigmoid(g[H + j] + p[H + j]);
+        float n = tanhf(g[2 * H + j] + reset * p[2 * H + j]);
+        float previous = t > 0 ? hidden[(r * STEPS + t - 1) * H + j] : (h0 != nullptr ? h0[r * H + j] : 0.0f);
+        g[j] = reset;
+        g[H + j] = update;
+        g[2 * H + j] = n;
+        hidden[(r * STEPS + t) * H + j] = (1.0f - update) * n + update * previous;
+    }
+}
+
+// Writes the gradients at the input projections into `gates`, at the recurrent ones into `projections`, and
+// adds the direct path's gradient at h_{t-1} (z dh) into dhPrevious ([rows][H]); the path through the recurrent
+// projections comes from the GEMM with weight_hh after the call.
+template <int H, int STEPS>
+__device__ __forceinline__ void lamina_gru_backward(float* gates, float* projections, const float* hidden,
+                                                    const float* dh, float* dhPrevious, const float* h0, int rows,
+                                                    int t) {
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long r = e / H;
+        int j = (int) (e % H);
+        float* g = gates + (r * STEPS + t) * 3 * H;
+        float* p = projections + (r * STEPS + t) * 3 * H;
+        float reset = g[j];
+        float update = g[H + j];
+        float n = g[2 * H + j];
+        float hn = p[2 * H + j];
+        float previous = t > 0 ? hidden[(r * STEPS + t - 1) * H + j] : (h0 != nullptr ? h0[r * H + j] : 0.0f);
+        float d = dh[(r * STEPS + t) * H + j];
+        float dn = d * (1.0f - update) * (1.0f - n * n);
+        float dz = d * (previous - n) * update * (1.0f - update);
+        float dr = dn * hn * reset * (1.0f - reset);
+        g[j] = dr;
+        g[H + j] = dz;
+        g[2 * H + j] = dn;
+        p[j] = dr;
+        p[H + j] = dz;
+        p[2 * H + j] = dn * reset;
+        dhPrevious[r * H + j] = d * update;
+    }
+}
+
+// Elman RNN: h = tanh(pre-activation); backward writes the pre-activation's gradient in place.
+template <int H, int STEPS>
+__device__ __forceinline__ void lamina_rnn_forward(float* gates, float* hidden, int rows, int t) {
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long at = ((e / H) * STEPS + t) * H + e % H;
+        float h = tanhf(gates[at]);
+        gates[at] = h;
+        hidden[at] = h;
+    }
+}
+
+template <int H, int STEPS>
+__device__ __forceinline__ void lamina_rnn_backward(float* gates, const float* dh, int rows, int t) {
+    long total = (long) rows * H;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long at = ((e / H) * STEPS + t) * H + e % H;
+        float h = gates[at];
+        gates[at] = dh[at] * (1.0f - h * h);
     }
 }
 

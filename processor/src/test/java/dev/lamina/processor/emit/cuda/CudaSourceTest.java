@@ -72,4 +72,23 @@ class CudaSourceTest {
         assertThat(tsv).contains("hidden\tDense\t[6]\t30\t60\t6\n");
         assertThat(tsv).contains("block.conv1\tConv\t[4, 8, 8]\t144\t");
     }
+
+    @Test
+    void recurrentStepsInstantiateTheCellTemplates() throws IOException {
+        Compilation c = javac().withProcessors(new LaminaProcessor()).compile(JavaFileObjects.forSourceString(
+                "demo.Seq", String.join("\n",
+                        "package demo;",
+                        "import dev.lamina.dsl.*;",
+                        "import dev.lamina.runtime.Layer;",
+                        "@Network(input = {5}, steps = 7)",
+                        "public abstract class Seq {",
+                        "  @LSTM(units = 8, returnSequences = true, peephole = true) Layer lstm;",
+                        "  @GRU(units = 6) Layer gru;",
+                        "  @Dense(units = 3) Layer out;",
+                        "}")));
+        String cu = resource(c, "SeqNet.cu");
+        assertThat(cu).contains("lamina_lstm_forward<8, 7, true, false>(gates, cells, hidden, c0, peep, rows, t);");
+        assertThat(cu).contains("lamina_gru_backward<6, 7>(gates, projections, hidden, dh, dhPrevious, h0, rows, t);");
+        assertThat(cu).doesNotContain("not generated yet");
+    }
 }
