@@ -8,7 +8,7 @@ package dev.lamina.runtime;
 public final class Worker {
     private final Workers team;
     private final int index;
-    private final Memory[] scratch = {Memory.allocate(0), Memory.allocate(0)};
+    private final Memory[] scratch = {Memory.allocate(0), Memory.allocate(0), Memory.allocate(0)};
     private double[] partial = new double[0];
     private double[] doubles = new double[0];
     private final float[][] blocks = new float[3][BLOCK];
@@ -74,7 +74,10 @@ public final class Worker {
         return blocks[slot];
     }
 
-    /** Off-heap scratch block {@code slot} (0 or 1) of at least {@code floats}; grows, never shrinks. */
+    /**
+     * Off-heap scratch block {@code slot} (0 to 2) of at least {@code floats}; grows, never shrinks. Convolutions
+     * use 0 and 1 for columns and their gradient, 2 for their weights transposed.
+     */
     public Memory scratch(int slot, int floats) {
         if (scratch[slot].size() < floats) {
             scratch[slot] = Memory.allocate(floats);

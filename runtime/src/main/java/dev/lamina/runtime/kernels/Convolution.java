@@ -35,12 +35,13 @@ public final class Convolution {
             return;
         }
         if (Im2col.prefersKernelRows(g)) {
-            forwardByKernelRows(g, in, inOff, images, w, wOff, out, outOff, worker);
+            forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, worker);
             return;
         }
         int chunk = chunk(g);
         Memory columns = worker.scratch(0, chunk * g.positions() * field);
         boolean fieldMajor = g.wide() || Im2col.prefersFieldMajor(g);
+        Memory wt = fieldMajor ? null : transposed(g, w, wOff, worker);
         for (int b = 0; b < images; b += chunk) {
             int count = Math.min(chunk, images - b);
             int rows = count * g.positions();
@@ -51,7 +52,7 @@ public final class Convolution {
                 Blas.gemm(true, true, rows, f, field, 1f, columns, 0, rows, w, wOff, field, 0f, out, o, f);
             } else {
                 Im2col.unfold(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0);
-                Blas.forward(rows, f, field, columns, 0, w, wOff, out, o);
+                Blas.gemm(false, false, rows, f, field, 1f, columns, 0, field, wt, 0, f, 0f, out, o, f);
             }
         }
     }
@@ -140,11 +141,33 @@ public final class Convolution {
     }
 
     /**
+     * The weights {@code [filters, field]} transposed to {@code [field, filters]} in the worker's scratch, for the
+     * forward GEMMs: OpenBLAS multiplies {@code columns x W^T} with few filters (16 to 64) on its small-matrix
+     * kernel when the weights come untransposed, and otherwise packs the whole column block on every call
+     * (measured for 784 x 16 x 48: 9.3 us against 13 to 37 us).
+     */
+    private static Memory transposed(ConvGeometry g, Memory w, int wOff, Worker worker) {
+        int f = g.filters();
+        int field = g.fieldSize();
+        float[] weights = Scratch.get(0, f * field);
+        float[] t = Scratch.get(1, f * field);
+        w.floats().get(wOff, weights, 0, f * field);
+        for (int i = 0; i < f; i++) {
+            for (int j = 0; j < field; j++) {
+                t[j * f + i] = weights[i * field + j];
+            }
+        }
+        Memory wt = worker.scratch(2, f * field);
+        wt.floats().put(0, t, 0, f * field);
+        return wt;
+    }
+
+    /**
      * The forward pass on kernel-row columns ({@link Im2col#unfoldRows}): per image, one GEMM per kernel row
      * {@code ky}, {@code out += rows_ky W_ky^T}, where {@code rows_ky} starts {@code ky dilation} input rows
-     * into the image's block and {@code W_ky} is that kernel row's slice of every filter.
+     * into the image's block and {@code W_ky^T} is that kernel row's block of the transposed weights.
      */
-    private static void forwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory w, int wOff,
+    private static void forwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory wt,
                                             Memory out, int outOff, Worker worker) {
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
@@ -157,8 +180,8 @@ public final class Convolution {
             for (int i = 0; i < count; i++) {
                 int o = outOff + (b + i) * g.outputSize();
                 for (int ky = 0; ky < g.kernel(); ky++) {
-                    Blas.gemm(false, true, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
-                            run, w, wOff + ky * run, g.fieldSize(), ky == 0 ? 0f : 1f, out, o, g.filters());
+                    Blas.gemm(false, false, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
+                            run, wt, ky * run * g.filters(), g.filters(), ky == 0 ? 0f : 1f, out, o, g.filters());
                 }
             }
         }
