@@ -163,6 +163,41 @@ public final class Convolution {
     }
 
     /**
+     * For a stride-1 convolution, the convolution whose forward pass is its input gradient: over the output
+     * gradient ({@code filters} channels) with padding {@code k - 1 - p}, giving {@code channels} channels of the
+     * input's size, with the kernel flipped and its channels swapped ({@link #adjointWeights}).
+     */
+    static ConvGeometry adjoint(ConvGeometry g) {
+        return new ConvGeometry(g.outHeight(), g.outWidth(), g.filters(), g.kernel(), 1,
+                g.kernel() - 1 - g.padding(), 1, g.height(), g.width(), g.channels());
+    }
+
+    /**
+     * The adjoint convolution's weights, already transposed for {@link #forwardByKernelRows}: row
+     * {@code (ky' k + kx') filters + f}, column {@code c} holds {@code W[f][k-1-ky'][k-1-kx'][c]}.
+     */
+    private static Memory adjointWeights(ConvGeometry g, Memory w, int wOff, Worker worker) {
+        int f = g.filters();
+        int c = g.channels();
+        int k = g.kernel();
+        int field = g.fieldSize();
+        float[] weights = Scratch.get(0, f * field);
+        float[] t = Scratch.get(1, f * field);
+        w.floats().get(wOff, weights, 0, f * field);
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                int tap = ((k - 1 - ky) * k + (k - 1 - kx)) * c;
+                for (int filter = 0; filter < f; filter++) {
+                    System.arraycopy(weights, filter * field + tap, t, ((ky * k + kx) * f + filter) * c, c);
+                }
+            }
+        }
+        Memory wt = worker.scratch(2, f * field);
+        wt.floats().put(0, t, 0, f * field);
+        return wt;
+    }
+
+    /**
      * The forward pass on kernel-row columns ({@link Im2col#unfoldRows}): per image, one GEMM per kernel row
      * {@code ky}, {@code out += rows_ky W_ky^T}, where {@code rows_ky} starts {@code ky dilation} input rows
      * into the image's block and {@code W_ky^T} is that kernel row's block of the transposed weights.
@@ -191,6 +226,16 @@ public final class Convolution {
     private static void backwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory delta,
                                              int deltaOff, Memory w, int wOff, Memory dw, int dwOff, Memory dx,
                                              int dxOff, Worker worker) {
+        if (dx != null && g.dilation() == 1 && g.padding() <= g.kernel() - 1) {
+            // the input gradient as the adjoint convolution's forward pass: written straight into dx, no fold
+            if (dw != null) {
+                backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, null, 0, worker);
+            }
+            ConvGeometry adjoint = adjoint(g);
+            forwardByKernelRows(adjoint, delta, deltaOff, images, adjointWeights(g, w, wOff, worker), dx, dxOff,
+                    worker);
+            return;
+        }
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
         int rowStep = g.dilation() * g.outWidth() * run;
