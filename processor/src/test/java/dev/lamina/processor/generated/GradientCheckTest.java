@@ -61,8 +61,12 @@ class GradientCheckTest {
     }
 
     private static void assertGradients(Model model, int n, float[] targets) {
+        assertGradients(model, n, targets, 1e-3);
+    }
+
+    private static void assertGradients(Model model, int n, float[] targets, double epsilon) {
         float[] x = Fixtures.gaussian(n * model.inputSize(), 3);
-        GradientCheck.Result r = GradientCheck.check(model, x, targets, n, 1e-3, 1, 1e-2);
+        GradientCheck.Result r = GradientCheck.check(model, x, targets, n, epsilon, 1, 1e-2);
         assertTrue(r.maxRelativeError() < TOLERANCE, model.name() + ": " + r);
         assertEquals(model.parameterCount(), r.checked());
     }
@@ -113,7 +117,10 @@ class GradientCheckTest {
     void transposedConvolutionsInEveryColumnLayout() {
         Model m = GradNets_DecoderNet.create(26);
         assertEquals(7 * 7, m.outputSize());
-        assertGradients(m, 2, Fixtures.gaussian(2 * 49, 9));
+        // a squared error over 49 outputs: its float32 rounding is a few percent of a 1e-3 central difference
+        // for the smallest weight gradients (two column layouts agreeing to 1e-7 gave numeric estimates 3% apart);
+        // the network is smooth (tanh, ELU), so a wider step costs no accuracy
+        assertGradients(m, 2, Fixtures.gaussian(2 * 49, 9), 1e-2);
     }
 
     @Test

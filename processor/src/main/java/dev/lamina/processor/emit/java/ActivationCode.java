@@ -24,9 +24,10 @@ final class ActivationCode {
             case TANH -> "Squash.tanh(" + u + ")";
             case RELU -> "Math.max(" + u + ", 0f)";
             case LEAKY_RELU -> u + " > 0f ? " + u + " : " + a + " * " + u;
-            case ELU -> u + " >= 0f ? " + u + " : " + a + " * ((float) Math.exp(" + u + ") - 1f)";
+            // expm1: exp(u) - 1 in float loses the digits that matter near 0
+            case ELU -> u + " >= 0f ? " + u + " : " + a + " * (float) Math.expm1(" + u + ")";
             case SELU -> u + " > 0f ? " + SELU_LAMBDA + " * " + u + " : " + SELU_LAMBDA_ALPHA
-                    + " * ((float) Math.exp(" + u + ") - 1f)";
+                    + " * (float) Math.expm1(" + u + ")";
             case SOFTPLUS -> u + " > 20f ? " + u + " : (float) Math.log1p(Math.exp(" + u + "))";
             case RELU6 -> "Math.min(Math.max(" + u + ", 0f), " + a + ")";
             case STEP -> u + " >= 0f ? 1f : 0f";
