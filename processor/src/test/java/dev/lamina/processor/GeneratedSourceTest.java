@@ -142,7 +142,10 @@ class GeneratedSourceTest {
         // the add hands its gradient to both paths; the stage's input gets the second one added in
         assertThat(code).contains("private static final int DELTA_C = ");
         assertThat(code).contains("Reductions.copy(a, delta, ");
-        assertThat(code).contains("Reductions.accumulate(a, deltaIn, ");
+        // the block's first convolution adds its input gradient to the shortcut's itself
+        assertThat(code).containsMatch("Convolution.backward\\(DOWN_CONV1_GEOMETRY, .*, arena, DELTA_[A-Z] \\* n \\+ first "
+                + "\\* DELTA_STRIDE, true, worker\\);");
+        assertThat(code).doesNotContain("Reductions.accumulate(");
         assertThat(code).contains("this.down = state.layer(\"down\", \"Residual\", new int[] {16, 3, 3});");
     }
 

@@ -35,7 +35,7 @@ public final class Convolution {
             return;
         }
         if (Im2col.prefersKernelRows(g)) {
-            forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, worker);
+            forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
             return;
         }
         int chunk = chunk(g);
@@ -63,7 +63,7 @@ public final class Convolution {
      */
     public static void dataGradient(ConvGeometry g, int images, Memory delta, int deltaOff, Memory w, int wOff,
                                     Memory dx, int dxOff, Worker worker) {
-        backward(g, null, 0, images, delta, deltaOff, w, wOff, null, 0, dx, dxOff, worker);
+        backward(g, null, 0, images, delta, deltaOff, w, wOff, null, 0, dx, dxOff, false, worker);
     }
 
     /**
@@ -73,6 +73,16 @@ public final class Convolution {
      */
     public static void backward(ConvGeometry g, Memory in, int inOff, int images, Memory delta, int deltaOff,
                                 Memory w, int wOff, Memory dw, int dwOff, Memory dx, int dxOff, Worker worker) {
+        backward(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, dx, dxOff, false, worker);
+    }
+
+    /**
+     * {@link #backward}; with {@code accumulate} the input gradient is added to what {@code dx} holds (the
+     * gradient another reader of the input already wrote) instead of replacing it, saving a pass of its own.
+     */
+    public static void backward(ConvGeometry g, Memory in, int inOff, int images, Memory delta, int deltaOff,
+                                Memory w, int wOff, Memory dw, int dwOff, Memory dx, int dxOff, boolean accumulate,
+                                Worker worker) {
         int f = g.filters();
         int field = g.fieldSize();
         if (!g.needsColumns()) {
@@ -80,12 +90,14 @@ public final class Convolution {
                 Blas.weightGradient(images * g.positions(), f, field, delta, deltaOff, in, inOff, dw, dwOff);
             }
             if (dx != null) {
-                Blas.inputGradient(images * g.positions(), f, field, delta, deltaOff, w, wOff, dx, dxOff);
+                Blas.gemm(false, false, images * g.positions(), field, f, 1f, delta, deltaOff, f, w, wOff, field,
+                        accumulate ? 1f : 0f, dx, dxOff, field);
             }
             return;
         }
         if (Im2col.prefersKernelRows(g)) {
-            backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, dx, dxOff, worker);
+            backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, dx, dxOff, accumulate,
+                    worker);
             return;
         }
         int chunk = chunk(g);
@@ -108,10 +120,10 @@ public final class Convolution {
                             rows);
                     if (g.wide()) {
                         Im2col.foldWide(columnGradient.floats(), 0, rows, count, g, dx.floats(),
-                                dxOff + b * g.inputSize());
+                                dxOff + b * g.inputSize(), accumulate);
                     } else {
                         Im2col.foldFieldMajor(columnGradient.floats(), 0, rows, count, g, dx.floats(),
-                                dxOff + b * g.inputSize());
+                                dxOff + b * g.inputSize(), accumulate);
                     }
                 }
             } else {
@@ -121,7 +133,8 @@ public final class Convolution {
                 }
                 if (dx != null) {
                     Blas.inputGradient(rows, f, field, delta, d, w, wOff, columnGradient, 0);
-                    Im2col.fold(columnGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
+                    Im2col.fold(columnGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize(),
+                            accumulate);
                 }
             }
         }
@@ -203,7 +216,7 @@ public final class Convolution {
      * into the image's block and {@code W_ky^T} is that kernel row's block of the transposed weights.
      */
     private static void forwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory wt,
-                                            Memory out, int outOff, Worker worker) {
+                                            Memory out, int outOff, boolean accumulate, Worker worker) {
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
         int rowStep = g.dilation() * g.outWidth() * run;
@@ -216,7 +229,8 @@ public final class Convolution {
                 int o = outOff + (b + i) * g.outputSize();
                 for (int ky = 0; ky < g.kernel(); ky++) {
                     Blas.gemm(false, false, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
-                            run, wt, ky * run * g.filters(), g.filters(), ky == 0 ? 0f : 1f, out, o, g.filters());
+                            run, wt, ky * run * g.filters(), g.filters(), ky == 0 && !accumulate ? 0f : 1f, out, o,
+                            g.filters());
                 }
             }
         }
@@ -225,15 +239,16 @@ public final class Convolution {
     /** The backward pass on kernel-row columns: the transpose of each forward GEMM, then one fold. */
     private static void backwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory delta,
                                              int deltaOff, Memory w, int wOff, Memory dw, int dwOff, Memory dx,
-                                             int dxOff, Worker worker) {
+                                             int dxOff, boolean accumulate, Worker worker) {
         if (dx != null && g.dilation() == 1 && g.padding() <= g.kernel() - 1) {
             // the input gradient as the adjoint convolution's forward pass: written straight into dx, no fold
             if (dw != null) {
-                backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, null, 0, worker);
+                backwardByKernelRows(g, in, inOff, images, delta, deltaOff, w, wOff, dw, dwOff, null, 0, false,
+                        worker);
             }
             ConvGeometry adjoint = adjoint(g);
             forwardByKernelRows(adjoint, delta, deltaOff, images, adjointWeights(g, w, wOff, worker), dx, dxOff,
-                    worker);
+                    accumulate, worker);
             return;
         }
         int run = g.kernel() * g.channels();
@@ -268,7 +283,8 @@ public final class Convolution {
                 }
             }
             if (dx != null) {
-                Im2col.foldRows(rowGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize());
+                Im2col.foldRows(rowGradient.floats(), 0, count, g, dx.floats(), dxOff + b * g.inputSize(),
+                        accumulate);
             }
         }
     }

@@ -51,6 +51,12 @@ public final class Im2col {
 
     /** The transpose of {@link #unfold}: sums every column entry back into the input position it came from. */
     public static void fold(FloatBuffer cols, int colsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
+        fold(cols, colsOff, n, g, in, inOff, false);
+    }
+
+    /** {@link #fold}, adding to what {@code in} holds when {@code accumulate}. */
+    public static void fold(FloatBuffer cols, int colsOff, int n, ConvGeometry g, FloatBuffer in, int inOff,
+                            boolean accumulate) {
         int run = g.kernel() * g.channels();
         int colsPerImage = g.positions() * g.fieldSize();
         float[] image = Scratch.get(0, g.inputSize());
@@ -67,7 +73,7 @@ public final class Im2col {
                     }
                 }
             }
-            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+            store(in, inOff + b * g.inputSize(), image, 0, g.inputSize(), accumulate);
         }
     }
 
@@ -114,7 +120,7 @@ public final class Im2col {
 
     /** The transpose of {@link #unfoldFieldMajor}. */
     public static void foldFieldMajor(FloatBuffer cols, int colsOff, int ld, int n, ConvGeometry g, FloatBuffer in,
-                                      int inOff) {
+                                      int inOff, boolean accumulate) {
         requireFieldMajor(g);
         int k = g.kernel();
         int ow = g.outWidth();
@@ -142,7 +148,7 @@ public final class Im2col {
                     }
                 }
             }
-            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+            store(in, inOff + b * g.inputSize(), image, 0, g.inputSize(), accumulate);
         }
     }
 
@@ -217,9 +223,10 @@ public final class Im2col {
     }
 
     /** The transpose of {@link #unfoldRows}: sums each entry back into the input position it came from. */
-    public static void foldRows(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in, int inOff) {
+    public static void foldRows(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in, int inOff,
+                                boolean accumulate) {
         if (g.dilation() == 1) {
-            foldRowsByTaps(rows, rowsOff, n, g, in, inOff);
+            foldRowsByTaps(rows, rowsOff, n, g, in, inOff, accumulate);
             return;
         }
         int run = g.kernel() * g.channels();
@@ -236,7 +243,7 @@ public final class Im2col {
                     addKernelRow(src, at, g, y, ox - g.padding(), image);
                 }
             }
-            in.put(inOff + b * g.inputSize(), image, 0, g.inputSize());
+            store(in, inOff + b * g.inputSize(), image, 0, g.inputSize(), accumulate);
         }
     }
 
@@ -246,7 +253,7 @@ public final class Im2col {
      * index by index: loops C2 vectorises, where adding each run in place at its shifted offset stays scalar.
      */
     private static void foldRowsByTaps(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in,
-                                       int inOff) {
+                                       int inOff, boolean accumulate) {
         int c = g.channels();
         int k = g.kernel();
         int run = k * c;
@@ -282,9 +289,26 @@ public final class Im2col {
                 for (int kx = 1; kx < k; kx++) {
                     addInto(sum, taps[kx], paddedRow);
                 }
-                in.put(image + y * rowFloats, sum, g.padding() * c, rowFloats);
+                store(in, image + y * rowFloats, sum, g.padding() * c, rowFloats, accumulate);
             }
         }
+    }
+
+    /**
+     * {@code length} floats of {@code src} from {@code from} into {@code dst} at {@code at}: written, or added to
+     * what is there when {@code accumulate} (a gradient's second contribution, without a pass of its own).
+     */
+    private static void store(FloatBuffer dst, int at, float[] src, int from, int length, boolean accumulate) {
+        if (!accumulate) {
+            dst.put(at, src, from, length);
+            return;
+        }
+        float[] sum = Scratch.get(2, length);
+        float[] old = Scratch.get(3, length);
+        System.arraycopy(src, from, sum, 0, length);
+        dst.get(at, old, 0, length);
+        addInto(sum, old, length);
+        dst.put(at, sum, 0, length);
     }
 
     /** {@code sum[i] += values[i]}: one index for both arrays, the form C2 vectorises. */
@@ -373,7 +397,7 @@ public final class Im2col {
 
     /** The transpose of {@link #unfoldWide}; columns of positions outside the result must hold zeros. */
     public static void foldWide(FloatBuffer cols, int colsOff, int ld, int n, ConvGeometry g, FloatBuffer in,
-                                int inOff) {
+                                int inOff, boolean accumulate) {
         requireWide(g);
         int k = g.kernel();
         int positions = g.positions();
@@ -392,7 +416,8 @@ public final class Im2col {
             }
             int image = inOff + b * g.inputSize();
             for (int y = 0; y < g.height(); y++) {
-                in.put(image + y * g.width(), padded, (y + g.padding()) * g.gridWidth() + g.padding(), g.width());
+                store(in, image + y * g.width(), padded, (y + g.padding()) * g.gridWidth() + g.padding(), g.width(),
+                        accumulate);
             }
         }
     }

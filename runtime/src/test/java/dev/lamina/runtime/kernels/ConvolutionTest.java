@@ -86,6 +86,19 @@ class ConvolutionTest {
                 }
             });
             assertClose(g + " data gradient alone", wantDx, transposed.toArray());
+            // added to a gradient already there (another reader's), in every column layout
+            Memory summed = Memory.allocate(x.length);
+            summed.floats().put(0, x);
+            Workers.shared().run(1, (worker, n, first, rows) -> {
+                if (worker.index() == 0) {
+                    Convolution.backward(g, in, 0, images, gradient, 0, weights, 0, null, 0, summed, 0, true, worker);
+                }
+            });
+            float[] wantSum = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                wantSum[i] = x[i] + wantDx[i];
+            }
+            assertClose(g + " input gradient added in", wantSum, summed.toArray());
         }
     }
 

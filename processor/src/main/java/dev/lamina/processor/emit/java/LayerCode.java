@@ -554,7 +554,10 @@ final class LayerCode {
             return b.build();
         }
         boolean inPlace = op instanceof Op.Dropout || op instanceof Op.Flatten;
-        if (needInputGradient && !inPlace) {
+        // a convolution adds its input gradient to another reader's itself, with no pass of its own
+        boolean addsIn = op instanceof Op.Conv c0 && c0.groups() == 1 && needInputGradient
+                && main.accumulateInto() >= 0;
+        if (needInputGradient && !inPlace && !addsIn) {
             b.addStatement("int deltaIn = $L", deltaSlice(Names.slot(main.slot())));
         }
         if (op instanceof Op.Dense d) {
@@ -641,9 +644,10 @@ final class LayerCode {
                 maxPoolBackward(b, node, node.pool().op(), node.ownOut(), "sums", "sums");
                 sumsGradient = "sums";
             }
+            String dx = !needInputGradient ? "null, 0"
+                    : addsIn ? "arena, " + deltaSlice(Names.slot(main.accumulateInto())) + ", true" : "arena, deltaIn";
             b.addStatement("$T.backward($L, arena, in, rows, arena, $L, params, $L, grads, $L, $L, worker)",
-                    CONVOLUTION, geometry(node), sumsGradient, weight, weight,
-                    needInputGradient ? "arena, deltaIn" : "null, 0");
+                    CONVOLUTION, geometry(node), sumsGradient, weight, weight, dx);
         } else if (op instanceof Op.Recurrent l) {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             if (l.sequences()) {
@@ -700,7 +704,7 @@ final class LayerCode {
             b.addStatement("a.put(delta + i, a.get(delta + i) * a.get(mask + i))");
             b.endControlFlow();
         }
-        if (main.accumulateInto() >= 0) {
+        if (main.accumulateInto() >= 0 && !addsIn) {
             // another reader of the input already wrote its gradient: add this one in
             b.addStatement("$T.accumulate(a, $L, $L, rows * $L)", REDUCTIONS,
                     inPlace ? "delta" : "deltaIn", deltaSlice(Names.slot(main.accumulateInto())), node.in().size());
