@@ -255,7 +255,9 @@ class GradientCheckTest {
     @Test
     void userDefinedBlocksAtTwoWidths() {
         Model m = GradNets_CustomBlocksNet.create(29);
-        assertGradients(m, 4, Fixtures.oneHot(4, 3, 9));
+        // the stem's bias feeds a batch norm, so its gradient is exactly zero, and a 1e-3 central difference of
+        // the float32 loss reads 2e-4 there (rounding alone); the network is smooth (tanh), so step 1e-2
+        assertGradients(m, 4, Fixtures.oneHot(4, 3, 9), 1e-2);
         // the block's layers are named after its fields, per stage and block
         assertTrue(m.parameterTensors().stream().anyMatch(t -> t.name().equals("same.1.conv2.weight")));
         assertTrue(m.parameterTensors().stream().anyMatch(t -> t.name().equals("down.shortcut.conv.weight")));

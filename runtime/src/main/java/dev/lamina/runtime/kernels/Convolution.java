@@ -35,7 +35,11 @@ public final class Convolution {
             return;
         }
         if (Im2col.prefersKernelRows(g)) {
-            forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
+            if (g.dilation() == 1) {
+                forwardByTaps(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
+            } else {
+                forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
+            }
             return;
         }
         int chunk = chunk(g);
@@ -211,6 +215,38 @@ public final class Convolution {
     }
 
     /**
+     * The forward pass on tap planes ({@link Im2col#unfoldTaps}), for stride 1 without dilation: per image one GEMM
+     * per tap, {@code out += planes_kx[from row ky] Wt_(ky,kx)}, each {@code (oh ow) x c} times {@code c x filters}.
+     * With as few channels as a small ResNet's, {@code k^2} GEMMs of depth {@code c} cost what {@code k} of depth
+     * {@code k c} do, and the planes are bulk copies where kernel rows are one small copy per position.
+     */
+    private static void forwardByTaps(ConvGeometry g, Memory in, int inOff, int images, Memory wt, Memory out,
+                                      int outOff, boolean accumulate, Worker worker) {
+        int c = g.channels();
+        int f = g.filters();
+        int k = g.kernel();
+        int perImage = Im2col.tapPlanesSize(g);
+        int plane = (g.height() + 2 * g.padding()) * g.outWidth() * c;
+        int rowStep = g.outWidth() * c;
+        int chunk = Math.max(1, CHUNK_FLOATS / perImage);
+        Memory taps = worker.scratch(0, chunk * perImage);
+        for (int b = 0; b < images; b += chunk) {
+            int count = Math.min(chunk, images - b);
+            Im2col.unfoldTaps(in.floats(), inOff + b * g.inputSize(), count, g, taps.floats(), 0);
+            for (int i = 0; i < count; i++) {
+                int o = outOff + (b + i) * g.outputSize();
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        boolean first = ky == 0 && kx == 0;
+                        Blas.gemm(false, false, g.positions(), f, c, 1f, taps, i * perImage + kx * plane + ky * rowStep,
+                                c, wt, (ky * k + kx) * c * f, f, first && !accumulate ? 0f : 1f, out, o, f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The forward pass on kernel-row columns ({@link Im2col#unfoldRows}): per image, one GEMM per kernel row
      * {@code ky}, {@code out += rows_ky W_ky^T}, where {@code rows_ky} starts {@code ky dilation} input rows
      * into the image's block and {@code W_ky^T} is that kernel row's block of the transposed weights.
@@ -247,8 +283,8 @@ public final class Convolution {
                         worker);
             }
             ConvGeometry adjoint = adjoint(g);
-            forwardByKernelRows(adjoint, delta, deltaOff, images, adjointWeights(g, w, wOff, worker), dx, dxOff,
-                    accumulate, worker);
+            forwardByTaps(adjoint, delta, deltaOff, images, adjointWeights(g, w, wOff, worker), dx, dxOff, accumulate,
+                    worker);
             return;
         }
         int run = g.kernel() * g.channels();

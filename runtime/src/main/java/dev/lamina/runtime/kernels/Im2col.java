@@ -18,6 +18,7 @@ import java.util.Arrays;
  * off-heap columns.
  */
 public final class Im2col {
+    private static final float[] ZEROS = new float[1024];
     /** Per thread, one padded input row per kernel tap, for {@link #foldRowsByTaps}. */
     private static final ThreadLocal<float[][]> TAP_ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
     private Im2col() {
@@ -219,6 +220,55 @@ public final class Im2col {
                 }
             }
             rows.put(rowsOff + b * perImage, out, 0, perImage);
+        }
+    }
+
+    /** Floats of one image's tap planes ({@link #unfoldTaps}). */
+    public static int tapPlanesSize(ConvGeometry g) {
+        return g.kernel() * (g.height() + 2 * g.padding()) * g.outWidth() * g.channels();
+    }
+
+    /**
+     * Tap planes for a stride-1 convolution without dilation, {@code [k][h + 2p][ow][c]} per image: plane
+     * {@code kx} holds, for every padded input row and output column {@code ox}, the input at column
+     * {@code ox + kx - p} (zero outside the image). Tap {@code (ky, kx)}'s columns for all outputs are then plane
+     * {@code kx} read from row {@code ky} on, a matrix of {@code oh ow} rows of {@code c} floats: the convolution
+     * is {@code k^2} GEMMs over views, and each plane row is one bulk copy from the input, off-heap to off-heap.
+     */
+    public static void unfoldTaps(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer taps, int tapsOff) {
+        if (g.stride() != 1 || g.dilation() != 1) {
+            throw new IllegalArgumentException("tap planes need stride 1 and no dilation, got " + g);
+        }
+        int c = g.channels();
+        int p = g.padding();
+        int ow = g.outWidth();
+        int paddedRows = g.height() + 2 * p;
+        int rowFloats = ow * c;
+        for (int b = 0; b < n; b++) {
+            int image = inOff + b * g.inputSize();
+            int planes = tapsOff + b * tapPlanesSize(g);
+            for (int kx = 0; kx < g.kernel(); kx++) {
+                // output columns whose input column ox + kx - p lies inside the image
+                int ox0 = Math.max(0, p - kx);
+                int ox1 = Math.max(ox0, Math.min(ow, g.width() + p - kx));
+                for (int yp = 0; yp < paddedRows; yp++) {
+                    int dst = planes + (kx * paddedRows + yp) * rowFloats;
+                    int y = yp - p;
+                    if (y < 0 || y >= g.height()) {
+                        zero(taps, dst, rowFloats);
+                        continue;
+                    }
+                    zero(taps, dst, ox0 * c);
+                    taps.put(dst + ox0 * c, in, image + (y * g.width() + ox0 + kx - p) * c, (ox1 - ox0) * c);
+                    zero(taps, dst + ox1 * c, (ow - ox1) * c);
+                }
+            }
+        }
+    }
+
+    private static void zero(FloatBuffer b, int at, int count) {
+        for (int done = 0; done < count; done += ZEROS.length) {
+            b.put(at + done, ZEROS, 0, Math.min(ZEROS.length, count - done));
         }
     }
 
