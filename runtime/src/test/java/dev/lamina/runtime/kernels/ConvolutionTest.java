@@ -26,6 +26,8 @@ class ConvolutionTest {
             geometry(3, 3, 3, 2, 1, 1, 2, 4),
             geometry(14, 14, 6, 5, 1, 0, 1, 16),
             geometry(6, 9, 16, 3, 1, 2, 1, 4),
+            geometry(5, 7, 16, 3, 1, 1, 1, 3),
+            geometry(5, 5, 16, 3, 1, 1, 1, 16),
             geometry(7, 7, 2, 2, 1, 0, 1, 1),
             geometry(6, 6, 2, 3, 1, 1, 1, 2),
             geometry(9, 7, 4, 3, 2, 1, 1, 5),
