@@ -174,9 +174,7 @@ public final class Convolution {
                 t[j * f + i] = weights[i * field + j];
             }
         }
-        Memory wt = worker.scratch(2, f * field);
-        wt.floats().put(0, t, 0, f * field);
-        return wt;
+        return weightScratch(t, f * field, worker);
     }
 
     /**
@@ -209,8 +207,13 @@ public final class Convolution {
                 }
             }
         }
-        Memory wt = worker.scratch(2, f * field);
-        wt.floats().put(0, t, 0, f * field);
+        return weightScratch(t, f * field, worker);
+    }
+
+    /** {@code floats} floats of {@code t} in the worker's weight scratch (slot 2), for a GEMM to read. */
+    private static Memory weightScratch(float[] t, int floats, Worker worker) {
+        Memory wt = worker.scratch(2, floats);
+        wt.floats().put(0, t, 0, floats);
         return wt;
     }
 

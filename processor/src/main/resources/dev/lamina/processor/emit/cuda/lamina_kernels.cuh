@@ -178,24 +178,38 @@ extern "C" __global__ void lamina_col2im_1d(const float* cols, int rows, int ste
     }
 }
 
-// Sums of each column of a rows x cols matrix added to out[cols]: a bias gradient. One block per column.
-extern "C" __global__ void lamina_column_sums(const float* m, int rows, int cols, float* out) {
-    __shared__ float partial[LAMINA_THREADS];
-    int col = blockIdx.x;
-    float sum = 0.0f;
-    for (int r = threadIdx.x; r < rows; r += blockDim.x) {
-        sum += m[(long) r * cols + col];
-    }
-    partial[threadIdx.x] = sum;
+// Sums a and b over the block (blockDim.x a power of two, at most LAMINA_THREADS); every thread gets both
+// totals back.
+template <typename T>
+__device__ __forceinline__ void lamina_block_sums(T& a, T& b) {
+    __shared__ T s1[LAMINA_THREADS];
+    __shared__ T s2[LAMINA_THREADS];
+    s1[threadIdx.x] = a;
+    s2[threadIdx.x] = b;
     __syncthreads();
     for (int s = blockDim.x / 2; s > 0; s >>= 1) {
         if (threadIdx.x < s) {
-            partial[threadIdx.x] += partial[threadIdx.x + s];
+            s1[threadIdx.x] += s1[threadIdx.x + s];
+            s2[threadIdx.x] += s2[threadIdx.x + s];
         }
         __syncthreads();
     }
+    a = s1[0];
+    b = s2[0];
+    __syncthreads();  // before the arrays serve another reduction
+}
+
+// Sums of each column of a rows x cols matrix added to out[cols]: a bias gradient. One block per column.
+extern "C" __global__ void lamina_column_sums(const float* m, int rows, int cols, float* out) {
+    int col = blockIdx.x;
+    float sum = 0.0f;
+    float none = 0.0f;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) {
+        sum += m[(long) r * cols + col];
+    }
+    lamina_block_sums(sum, none);
     if (threadIdx.x == 0) {
-        out[col] += partial[0];
+        out[col] += sum;
     }
 }
 
@@ -203,8 +217,6 @@ extern "C" __global__ void lamina_column_sums(const float* m, int rows, int cols
 // last), taken around the running mean as on the CPU. One block per channel; launch with 256 threads.
 extern "C" __global__ void lamina_bn_moments(const float* x, int rows, int channels, const float* around,
                                              double* sums) {
-    __shared__ double s1[LAMINA_THREADS];
-    __shared__ double s2[LAMINA_THREADS];
     int ch = blockIdx.x;
     float a = around[ch];
     double sum = 0.0;
@@ -214,19 +226,10 @@ extern "C" __global__ void lamina_bn_moments(const float* x, int rows, int chann
         sum += d;
         squares += d * d;
     }
-    s1[threadIdx.x] = sum;
-    s2[threadIdx.x] = squares;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            s1[threadIdx.x] += s1[threadIdx.x + s];
-            s2[threadIdx.x] += s2[threadIdx.x + s];
-        }
-        __syncthreads();
-    }
+    lamina_block_sums(sum, squares);
     if (threadIdx.x == 0) {
-        sums[ch] = s1[0];
-        sums[channels + ch] = s2[0];
+        sums[ch] = sum;
+        sums[channels + ch] = squares;
     }
 }
 
@@ -270,8 +273,6 @@ extern "C" __global__ void lamina_bn_inference(int channels, float epsilon, cons
 extern "C" __global__ void lamina_bn_gradient_sums(const float* dy, const float* x, int rows, int channels,
                                                    const float* mean, const float* invStd, float* sums,
                                                    float* dGamma, float* dBeta) {
-    __shared__ float s1[LAMINA_THREADS];
-    __shared__ float s2[LAMINA_THREADS];
     int ch = blockIdx.x;
     float m = mean[ch];
     float inv = invStd[ch];
@@ -283,21 +284,12 @@ extern "C" __global__ void lamina_bn_gradient_sums(const float* dy, const float*
         sum += g;
         products += g * (x[i] - m) * inv;
     }
-    s1[threadIdx.x] = sum;
-    s2[threadIdx.x] = products;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            s1[threadIdx.x] += s1[threadIdx.x + s];
-            s2[threadIdx.x] += s2[threadIdx.x + s];
-        }
-        __syncthreads();
-    }
+    lamina_block_sums(sum, products);
     if (threadIdx.x == 0) {
-        sums[ch] = s1[0];
-        sums[channels + ch] = s2[0];
-        dBeta[ch] += s1[0];
-        dGamma[ch] += s2[0];
+        sums[ch] = sum;
+        sums[channels + ch] = products;
+        dBeta[ch] += sum;
+        dGamma[ch] += products;
     }
 }
 
@@ -545,8 +537,6 @@ extern "C" __global__ void lamina_embed_backward(const float* ids, long count, i
 // deviation for the backward pass. y = gamma xhat + beta.
 extern "C" __global__ void lamina_layer_norm(const float* x, int rows, int features, float epsilon,
                                              const float* gamma, const float* beta, float* stats, float* y) {
-    __shared__ float s1[LAMINA_THREADS];
-    __shared__ float s2[LAMINA_THREADS];
     int r = blockIdx.x;
     const float* row = x + (long) r * features;
     float sum = 0.0f;
@@ -555,18 +545,9 @@ extern "C" __global__ void lamina_layer_norm(const float* x, int rows, int featu
         sum += row[j];
         squares += row[j] * row[j];
     }
-    s1[threadIdx.x] = sum;
-    s2[threadIdx.x] = squares;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            s1[threadIdx.x] += s1[threadIdx.x + s];
-            s2[threadIdx.x] += s2[threadIdx.x + s];
-        }
-        __syncthreads();
-    }
-    float mean = s1[0] / features;
-    float inv = rsqrtf(fmaxf(s2[0] / features - mean * mean, 0.0f) + epsilon);
+    lamina_block_sums(sum, squares);
+    float mean = sum / features;
+    float inv = rsqrtf(fmaxf(squares / features - mean * mean, 0.0f) + epsilon);
     if (threadIdx.x == 0) {
         stats[2 * r] = mean;
         stats[2 * r + 1] = inv;
@@ -580,8 +561,6 @@ extern "C" __global__ void lamina_layer_norm(const float* x, int rows, int featu
 extern "C" __global__ void lamina_layer_norm_backward(const float* dy, const float* x, int rows, int features,
                                                       const float* gamma, const float* stats, float* dx,
                                                       float* dGamma, float* dBeta) {
-    __shared__ float s1[LAMINA_THREADS];
-    __shared__ float s2[LAMINA_THREADS];
     int r = blockIdx.x;
     float mean = stats[2 * r];
     float inv = stats[2 * r + 1];
@@ -596,18 +575,9 @@ extern "C" __global__ void lamina_layer_norm_backward(const float* dy, const flo
         atomicAdd(dGamma + j, dy[base + j] * xhat);
         atomicAdd(dBeta + j, dy[base + j]);
     }
-    s1[threadIdx.x] = sum;
-    s2[threadIdx.x] = products;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) {
-            s1[threadIdx.x] += s1[threadIdx.x + s];
-            s2[threadIdx.x] += s2[threadIdx.x + s];
-        }
-        __syncthreads();
-    }
-    float meanG = s1[0] / features;
-    float meanGx = s2[0] / features;
+    lamina_block_sums(sum, products);
+    float meanG = sum / features;
+    float meanGx = products / features;
     for (int j = threadIdx.x; j < features; j += blockDim.x) {
         float xhat = (x[base + j] - mean) * inv;
         dx[base + j] = inv * (gamma[j] * dy[base + j] - meanG - xhat * meanGx);
