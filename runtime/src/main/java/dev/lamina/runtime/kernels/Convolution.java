@@ -235,7 +235,7 @@ public final class Convolution {
         Memory taps = worker.scratch(0, chunk * perImage);
         for (int b = 0; b < images; b += chunk) {
             int count = Math.min(chunk, images - b);
-            Im2col.unfoldTaps(in.floats(), inOff + b * g.inputSize(), count, g, taps.floats(), 0);
+            Im2col.unfoldTaps(in.floats(), inOff + b * g.inputSize(), count, g, taps, 0);
             for (int i = 0; i < count; i++) {
                 int o = outOff + (b + i) * g.outputSize();
                 for (int ky = 0; ky < k; ky++) {

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.kernels;
 
+import dev.lamina.runtime.Memory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -18,7 +19,6 @@ import java.util.Arrays;
  * off-heap columns.
  */
 public final class Im2col {
-    private static final float[] ZEROS = new float[1024];
     /** Per thread, one padded input row per kernel tap, for {@link #foldRowsByTaps}. */
     private static final ThreadLocal<float[][]> TAP_ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
     private Im2col() {
@@ -244,7 +244,7 @@ public final class Im2col {
      * {@code kx} read from row {@code ky} on, a matrix of {@code oh ow} rows of {@code c} floats: the convolution
      * is {@code k^2} GEMMs over views, and each plane row is one bulk copy from the input, off-heap to off-heap.
      */
-    public static void unfoldTaps(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer taps, int tapsOff) {
+    public static void unfoldTaps(FloatBuffer in, int inOff, int n, ConvGeometry g, Memory taps, int tapsOff) {
         if (g.stride() != 1 || g.dilation() != 1) {
             throw new IllegalArgumentException("tap planes need stride 1 and no dilation, got " + g);
         }
@@ -264,20 +264,14 @@ public final class Im2col {
                     int dst = planes + (kx * paddedRows + yp) * rowFloats;
                     int y = yp - p;
                     if (y < 0 || y >= g.height()) {
-                        zero(taps, dst, rowFloats);
+                        taps.clear(dst, rowFloats);
                         continue;
                     }
-                    zero(taps, dst, ox0 * c);
-                    taps.put(dst + ox0 * c, in, image + (y * g.width() + ox0 + kx - p) * c, (ox1 - ox0) * c);
-                    zero(taps, dst + ox1 * c, (ow - ox1) * c);
+                    taps.clear(dst, ox0 * c);
+                    taps.floats().put(dst + ox0 * c, in, image + (y * g.width() + ox0 + kx - p) * c, (ox1 - ox0) * c);
+                    taps.clear(dst + ox1 * c, (ow - ox1) * c);
                 }
             }
-        }
-    }
-
-    private static void zero(FloatBuffer b, int at, int count) {
-        for (int done = 0; done < count; done += ZEROS.length) {
-            b.put(at + done, ZEROS, 0, Math.min(ZEROS.length, count - done));
         }
     }
 
@@ -346,7 +340,7 @@ public final class Im2col {
                 // tap 0's row doubles as the sum: clear what the last row's sum left past its columns
                 Arrays.fill(sum, ow * c, paddedRow, 0f);
                 for (int kx = 1; kx < k; kx++) {
-                    addInto(sum, taps[kx], paddedRow);
+                    Reductions.addInto(sum, taps[kx], paddedRow);
                 }
                 store(in, image + y * rowFloats, sum, g.padding() * c, rowFloats, accumulate);
             }
@@ -366,15 +360,8 @@ public final class Im2col {
         float[] old = Scratch.get(3, length);
         System.arraycopy(src, from, sum, 0, length);
         dst.get(at, old, 0, length);
-        addInto(sum, old, length);
+        Reductions.addInto(sum, old, length);
         dst.put(at, sum, 0, length);
-    }
-
-    /** {@code sum[i] += values[i]}: one index for both arrays, the form C2 vectorises. */
-    private static void addInto(float[] sum, float[] values, int length) {
-        for (int i = 0; i < length; i++) {
-            sum[i] += values[i];
-        }
     }
 
     /**

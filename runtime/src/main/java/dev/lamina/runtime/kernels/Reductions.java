@@ -52,8 +52,11 @@ public final class Reductions {
         }
     }
 
-    /** {@code sums[i] += values[i]}: a loop of its own, which C2 vectorises (inline in a larger method it may not). */
-    private static void addInto(float[] sums, float[] values, int length) {
+    /**
+     * {@code sums[i] += values[i]}: a loop of its own, which C2 vectorises (inline in a larger method it may not);
+     * one index for both arrays, the form it needs.
+     */
+    static void addInto(float[] sums, float[] values, int length) {
         for (int i = 0; i < length; i++) {
             sums[i] += values[i];
         }

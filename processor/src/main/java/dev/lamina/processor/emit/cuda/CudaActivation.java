@@ -44,8 +44,6 @@ final class CudaActivation {
     }
 
     static String literal(double value) {
-        float f = (float) value;
-        String s = Float.toString(f);
-        return (s.contains("E") || s.contains("e") ? s : s) + "f";
+        return Float.toString((float) value) + "f";
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +27,6 @@ public final class CudaEmitter {
     private static final String LIBRARY = "lamina_kernels.cuh";
 
     private final Graph graph;
-    private final StringBuilder out = new StringBuilder();
     private final Set<String> withoutKernels = new LinkedHashSet<>();
 
     public CudaEmitter(Graph graph) {
@@ -37,6 +35,8 @@ public final class CudaEmitter {
 
     /** The whole .cu file. */
     public String source() {
+        withoutKernels.clear();
+        StringBuilder out = new StringBuilder();
         String simple = graph.userClass().substring(graph.userClass().lastIndexOf('.') + 1);
         StringBuilder body = new StringBuilder();
         for (Node node : graph.layers()) {
@@ -53,14 +53,6 @@ public final class CudaEmitter {
         }
         out.append('\n').append(library()).append('\n').append(body);
         return out.toString();
-    }
-
-    /** The kinds of layer this network has that have no CUDA kernels yet (empty when the network is covered). */
-    public List<String> layersWithoutKernels() {
-        if (out.length() == 0) {
-            source();
-        }
-        return new ArrayList<>(withoutKernels);
     }
 
     private String layer(Node node) {

@@ -1,5 +1,6 @@
 package dev.lamina.processor.emit.summary;
 
+import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -91,7 +92,7 @@ public final class NetworkSummary {
             return in.steps() * perStep;
         }
         if (op instanceof Op.Pool p) {
-            return p.poolKind() == dev.lamina.dsl.PoolKind.GLOBAL_AVERAGE ? in.size() : values * p.kernel() * p.kernel();
+            return p.poolKind() == PoolKind.GLOBAL_AVERAGE ? in.size() : values * p.kernel() * p.kernel();
         }
         if (op instanceof Op.BatchNorm b) {
             return 4L * values + activation(b.activation(), values);
