@@ -39,6 +39,10 @@ class GeneratedSourceTest {
                 + "        state.run(n, forwardPass);\n    }");
         assertThat(code).contains("private final Workers.RowTask forwardPass = this::forwardRows;");
         assertThat(code).contains("private void forwardRows(Worker worker, int n, int first, int rows) {");
+        // each layer's part of a pass is a method of its own, handed the pass's locals that it uses
+        assertThat(code).contains("        hiddenForward(worker, n, first, rows, arena, a, params, p);\n"
+                + "        scoresForward(worker, n, first, rows, arena, a, params, p);\n");
+        assertThat(code).contains("private void hiddenForward(Worker worker, int n, int first, int rows, Memory arena,");
         // the slice's rows folded into one GEMM per layer, then one fused bias + ReLU pass
         assertThat(code).contains("int in = INPUT * n + first * 784;");
         assertThat(code).contains("int out = HIDDEN_OUT * n + first * 256;");
@@ -84,7 +88,8 @@ class GeneratedSourceTest {
         assertThat(code).contains("private static final int PARAMETERS = 61706;");
         // each max pool is fused into the convolution before it: it pools the raw sums, then bias and ReLU run
         // on the pooled values only
-        assertThat(code).contains("// c1: Conv [1, 28, 28] -> [6, 28, 28], RELU, then s2: MAX pool 2/2 -> [6, 14, 14]");
+        assertThat(code).contains("* c1: Conv [1, 28, 28] -> [6, 28, 28], RELU, then s2: MAX pool 2/2 -> [6, 14, 14]: "
+                + "its forward pass over one worker's rows.");
         // c1 reads one channel: its sums are kept in rows as wide as the padded input (32 positions)
         assertThat(code).contains("private static final ConvGeometry C1_GEOMETRY = "
                 + "new ConvGeometry(28, 28, 1, 5, 1, 2, 1, 28, 28, 6, true);");
@@ -135,8 +140,8 @@ class GeneratedSourceTest {
         String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.ResNet");
         // the stage as torchvision names it, with a projection shortcut
         assertThat(code).contains("private static final int DOWN_CONV1_WEIGHT = 72;");
-        assertThat(code).contains("// down.shortcut.conv: Conv [8, 6, 6] -> [16, 3, 3]");
-        assertThat(code).contains("// down.add: Add [16, 3, 3] -> [16, 3, 3], RELU");
+        assertThat(code).contains("* down.shortcut.conv: Conv [8, 6, 6] -> [16, 3, 3]: its forward pass");
+        assertThat(code).contains("* down.add: Add [16, 3, 3] -> [16, 3, 3], RELU: its backward pass");
         assertThat(code).contains("addRelu(v, s, length);");
         assertThat(code).contains("float u = v[i] + s[i];");
         // the add hands its gradient to both paths; the stage's input gets the second one added in

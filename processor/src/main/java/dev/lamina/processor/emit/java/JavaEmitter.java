@@ -32,8 +32,8 @@ public final class JavaEmitter {
     static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
     private static final ClassName MODEL = ClassName.get("dev.lamina.runtime", "Model");
     private static final ClassName STATE = ClassName.get("dev.lamina.runtime", "NetworkState");
-    private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
-    private static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
+    static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
+    static final ClassName WORKER = ClassName.get("dev.lamina.runtime", "Worker");
     private static final ClassName ROW_TASK = ClassName.get("dev.lamina.runtime", "Workers", "RowTask");
     private static final ClassName TENSOR_KIND = ClassName.get("dev.lamina.runtime", "Tensor", "Kind");
     private static final ClassName LOSS = ClassName.get("dev.lamina.dsl", "Loss");
@@ -96,18 +96,22 @@ public final class JavaEmitter {
                 .addStatement("state.run(n, lossPass)")
                 .addStatement("return state.summedLoss() / n").build());
         type.addMethod(backward());
-        type.addMethod(forwardRows());
+        LayerMethods forwardLayers = new LayerMethods();
+        type.addMethod(forwardRows(forwardLayers));
         type.addMethod(MethodSpec.methodBuilder("lossRows").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("The loss and its gradient over one worker's slice of rows.\n")
                 .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
                 .addParameter(int.class, "rows").addCode(LossCode.body(graph, names)).build());
-        type.addMethod(backwardRows());
+        LayerMethods backwardLayers = new LayerMethods();
+        type.addMethod(backwardRows(backwardLayers));
         int k = graph.output().out().size();
         type.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(float.class).addParameter(int.class, "row").addParameter(int.class, "k")
                 .addStatement("return state.arena(batch).floats().get($L * batch + row * $L + k)",
                         names.out(graph.output().id()), k)
                 .build());
+        type.addMethods(forwardLayers.methods());
+        type.addMethods(backwardLayers.methods());
         type.addMethods(layers.loops().methods());
         return JavaFile.builder(graph.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
@@ -334,11 +338,20 @@ public final class JavaEmitter {
     }
 
     /** The slice method's locals shared by forward and backward. */
-    private void commonLocals(CodeBlock.Builder b) {
-        b.addStatement("$T arena = state.arena(n)", MEMORY);
-        b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
-        b.addStatement("$T params = state.parameters()", MEMORY);
-        b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
+    /** The arena and the parameters, as memory and as float views: those the pass's layers use. */
+    private static void commonLocals(CodeBlock.Builder b, LayerMethods layerMethods) {
+        if (layerMethods.uses("arena") || layerMethods.uses("a")) {
+            b.addStatement("$T arena = state.arena(n)", MEMORY);
+        }
+        if (layerMethods.uses("a")) {
+            b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
+        }
+        if (layerMethods.uses("params") || layerMethods.uses("p")) {
+            b.addStatement("$T params = state.parameters()", MEMORY);
+        }
+        if (layerMethods.uses("p")) {
+            b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
+        }
     }
 
     private MethodSpec forward() {
@@ -363,28 +376,29 @@ public final class JavaEmitter {
                 .addParameter(int.class, "n").addCode(b.build()).build();
     }
 
-    private MethodSpec forwardRows() {
+    private MethodSpec forwardRows(LayerMethods layerMethods) {
+        CodeBlock.Builder calls = CodeBlock.builder();
+        for (Node node : graph.layers()) {
+            calls.add(layerMethods.call(node, "forward", layers.forward(node)));
+        }
         CodeBlock.Builder b = CodeBlock.builder();
-        commonLocals(b);
-        boolean stateful = graph.layers().stream().anyMatch(nd -> nd.op() instanceof Op.Recurrent r && r.stateful());
-        if (!plan.mask().isEmpty() || !plan.buffers().isEmpty() || stateful) {
+        commonLocals(b, layerMethods);
+        if (layerMethods.uses("training")) {
             b.addStatement("boolean training = state.isTraining()");
         }
-        if (!plan.mask().isEmpty()) {
+        if (layerMethods.uses("dropoutKey")) {
             b.addStatement("long dropoutKey = state.dropoutKey()");
         }
-        if (!plan.buffers().isEmpty()) {
+        if (layerMethods.uses("stats")) {
             b.addStatement("$T stats = state.buffers().floats()", FLOAT_BUFFER);
         }
-        if (!plan.argmax().isEmpty()) {
+        if (layerMethods.uses("indices")) {
             b.addStatement("int[] indices = state.indices(n)");
         }
-        for (Node node : graph.layers()) {
-            b.add(layers.forward(node));
-        }
+        b.add(calls.build());
         return MethodSpec.methodBuilder("forwardRows").addModifiers(Modifier.PRIVATE)
                 .addJavadoc("The forward pass over rows {@code [first, first + rows)} of a batch of {@code n}: one "
-                        + "worker's slice.\n")
+                        + "worker's slice, layer by layer.\n")
                 .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
                 .addParameter(int.class, "rows").addCode(b.build()).build();
     }
@@ -396,23 +410,28 @@ public final class JavaEmitter {
                 .build();
     }
 
-    private MethodSpec backwardRows() {
-        CodeBlock.Builder b = CodeBlock.builder();
-        commonLocals(b);
-        b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
-        b.addStatement("$T g = grads.floats()", FLOAT_BUFFER);
-        if (!plan.argmax().isEmpty()) {
-            b.addStatement("int[] indices = state.indices(n)");
-        }
+    private MethodSpec backwardRows(LayerMethods layerMethods) {
         List<Node> reversed = new ArrayList<>(graph.layers());
         reversed.sort(Comparator.comparingInt((Node nd) -> graph.nodes().indexOf(nd)).reversed());
+        CodeBlock.Builder calls = CodeBlock.builder();
         for (Node node : reversed) {
-            b.add(layers.backward(node));
+            calls.add(layerMethods.call(node, "backward", layers.backward(node)));
         }
+        CodeBlock.Builder b = CodeBlock.builder();
+        commonLocals(b, layerMethods);
+        // always: it clears this worker's gradient block for the pass
+        b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
+        if (layerMethods.uses("g")) {
+            b.addStatement("$T g = grads.floats()", FLOAT_BUFFER);
+        }
+        if (layerMethods.uses("indices")) {
+            b.addStatement("int[] indices = state.indices(n)");
+        }
+        b.add(calls.build());
         b.addStatement("state.sumGradients(worker)");
         return MethodSpec.methodBuilder("backwardRows").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("The backward pass over one worker's slice; its weight gradients go to its own block, "
-                        + "summed at the end.\n")
+                .addJavadoc("The backward pass over one worker's slice, layer by layer; its weight gradients go to its "
+                        + "own block, summed at the end.\n")
                 .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
                 .addParameter(int.class, "rows").addCode(b.build()).build();
     }

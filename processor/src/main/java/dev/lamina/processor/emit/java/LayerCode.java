@@ -100,23 +100,20 @@ final class LayerCode {
 
     // ---------------------------------------------------------------- forward
 
+    /** The layer's part of the forward pass over a worker's rows; a flatten's is a comment only. */
     CodeBlock forward(Node node) {
         if (node.op() instanceof Op.Flatten) {
             return CodeBlock.of("// $L (channels-last rows are already flat: nothing moves)\n", describe(node));
         }
-        return scoped(node, forwardBody(node));
+        return forwardBody(node);
     }
 
+    /** The layer's part of the backward pass over a worker's rows; a flatten has none. */
     CodeBlock backward(Node node) {
         if (node.op() instanceof Op.Flatten) {
             return CodeBlock.of("");
         }
-        return scoped(node, backwardBody(node));
-    }
-
-    /** The layer's comment, then its code in a block of its own so that each layer's locals stay local. */
-    private static CodeBlock scoped(Node node, CodeBlock body) {
-        return CodeBlock.builder().add("// $L\n", describe(node)).add("{\n$>").add(body).add("$<}\n").build();
+        return backwardBody(node);
     }
 
     /** {@code REGION * n + first * perSample}: where this worker's rows of a region start. */
