@@ -2,6 +2,7 @@ package dev.lamina.gpu;
 
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
@@ -75,6 +76,13 @@ public final class DeviceMemory implements AutoCloseable {
     public void clear(long offset, long count) {
         check(offset, count);
         cuMemsetD32Async(at(offset), 0, count, device.stream());
+    }
+
+    /** Queues a copy of {@code count} floats from {@code from} to {@code to}, both in this block. */
+    public void copy(long from, long to, long count) {
+        check(from, count);
+        check(to, count);
+        cuMemcpyDtoDAsync(at(to), at(from), count * Sizeof.FLOAT, device.stream());
     }
 
     private void check(long offset, long count) {

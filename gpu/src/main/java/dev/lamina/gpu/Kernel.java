@@ -8,7 +8,8 @@ import jcuda.driver.CUfunction;
 
 /**
  * One kernel of a module, launched on its device's stream. Arguments are device addresses
- * ({@link DeviceMemory#at}), {@code Integer}s and {@code Float}s, in the kernel's parameter order.
+ * ({@link DeviceMemory#at}), {@code Integer}s, {@code Long}s (64-bit parameters) and {@code Float}s, in the kernel's
+ * parameter order.
  */
 public final class Kernel {
     private final CudaDevice device;
@@ -39,12 +40,14 @@ public final class Kernel {
                 params[i] = Pointer.to(p);
             } else if (a instanceof Integer v) {
                 params[i] = Pointer.to(new int[] {v});
+            } else if (a instanceof Long v) {
+                params[i] = Pointer.to(new long[] {v});
             } else if (a instanceof Float v) {
                 params[i] = Pointer.to(new float[] {v});
             } else {
                 throw new IllegalArgumentException("argument " + i + " of kernel " + name + " is a "
                         + (a == null ? "null" : a.getClass().getName())
-                        + ": pass a device address (DeviceMemory.at), an Integer or a Float");
+                        + ": pass a device address (DeviceMemory.at), an Integer, a Long or a Float");
             }
         }
         cuLaunchKernel(function, blocksX, blocksY, 1, threadsX, threadsY, 1, sharedBytes, device.stream(),

@@ -5,6 +5,7 @@ import dev.lamina.dsl.Network;
 import dev.lamina.processor.check.Rule;
 import dev.lamina.processor.check.Rules;
 import dev.lamina.processor.emit.cuda.CudaEmitter;
+import dev.lamina.processor.emit.cuda.DeviceProgram;
 import dev.lamina.processor.emit.java.JavaEmitter;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.fuse.Fusion;
@@ -86,9 +87,11 @@ public final class LaminaProcessor extends AbstractProcessor {
         graph = Fusion.fuse(graph);
         MemoryPlan plan = MemoryPlanner.plan(graph);
         new JavaEmitter(graph, plan).emit().writeTo(processingEnv.getFiler());
-        // beside the class: its CUDA (the Maven plugin compiles it to PTX) and the description the summary prints
+        // beside the class: its CUDA (the Maven plugin compiles it to PTX), the description the summary prints, and
+        // the launches of its GPU path
         writeResource(type, graph, ".cu", new CudaEmitter(graph).source());
         writeResource(type, graph, ".summary.tsv", NetworkSummary.text(graph, plan));
+        writeResource(type, graph, ".program", new DeviceProgram(graph, plan).text());
     }
 
     private void writeResource(TypeElement type, Graph graph, String suffix, String text) throws IOException {

@@ -92,6 +92,13 @@ public interface Model {
         state().resetStates();
     }
 
+    /**
+     * Called after the parameters or running statistics were written from outside a training step (a checkpoint
+     * load, an initialisation): a model that keeps its own copy elsewhere (the GPU path) takes them again.
+     */
+    default void parametersChanged() {
+    }
+
     /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
     default void reserve(int batch) {
         state().reserve(batch);

@@ -104,6 +104,7 @@ public final class Checkpoint {
             throw new IOException(path + " does not fit network " + model.name() + ": " + String.join("; ", problems));
         }
         loaded.forEach(Tensor::copyFrom);
+        model.parametersChanged();
     }
 
     private static List<Tensor> tensors(Model model) {

@@ -10,6 +10,11 @@ final class AdaGrad extends Optimizer {
     }
 
     @Override
+    public Rule rule() {
+        return new Rule("adagrad", 0, 0, 0, delta, 0);
+    }
+
+    @Override
     protected int stateSlots() {
         return 1;
     }

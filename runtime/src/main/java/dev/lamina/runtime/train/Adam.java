@@ -16,6 +16,11 @@ final class Adam extends Optimizer {
     }
 
     @Override
+    public Rule rule() {
+        return new Rule("adam", 0, rho1, rho2, delta, weightDecay);
+    }
+
+    @Override
     protected int stateSlots() {
         return 2;
     }

@@ -86,6 +86,7 @@ public final class EarlyStopping {
         if (restore && bestParameters != null) {
             model.parameters().floats().put(0, bestParameters);
             model.buffers().floats().put(0, bestStatistics);
+            model.parametersChanged();
         }
     }
 

@@ -51,8 +51,29 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /**
+     * An update rule as another engine applies it (the GPU path): its name ({@code sgd}, {@code nesterov},
+     * {@code adam}, {@code adagrad}, {@code rmsprop}) and its constants, the CPU's own values.
+     */
+    public record Rule(String name, double momentum, double rho1, double rho2, double delta, double weightDecay) {
+    }
+
+    /** A model whose parameters live on another device: it applies the update there itself. */
+    public interface DeviceResident {
+        /** One update of every parameter by {@code rule}, at {@code learningRate}, the {@code step}-th (from 1). */
+        void update(Rule rule, double learningRate, int step);
+    }
+
+    /** This optimizer's rule, for a {@link DeviceResident} model. */
+    public abstract Rule rule();
+
     /** Applies one update with the gradients the last backward pass left. */
     public final void step(Model model) {
+        if (model instanceof DeviceResident device) {
+            steps++;
+            device.update(rule(), learningRate, steps);
+            return;
+        }
         int size = model.parameterCount();
         if (first == null || first.length != size) {
             first = new float[size];

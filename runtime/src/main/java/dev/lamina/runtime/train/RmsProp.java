@@ -12,6 +12,11 @@ final class RmsProp extends Optimizer {
     }
 
     @Override
+    public Rule rule() {
+        return new Rule("rmsprop", 0, rho, 0, delta, 0);
+    }
+
+    @Override
     protected int stateSlots() {
         return 1;
     }

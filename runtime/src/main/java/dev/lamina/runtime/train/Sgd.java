@@ -15,6 +15,11 @@ final class Sgd extends Optimizer {
     }
 
     @Override
+    public Rule rule() {
+        return new Rule(nesterov ? "nesterov" : "sgd", momentum, 0, 0, 0, 0);
+    }
+
+    @Override
     protected int stateSlots() {
         return momentum > 0 ? 1 : 0;
     }

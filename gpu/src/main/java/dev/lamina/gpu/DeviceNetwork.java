@@ -1,0 +1,367 @@
+package dev.lamina.gpu;
+
+import dev.lamina.runtime.Memory;
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.NetworkState;
+import dev.lamina.runtime.Tensor;
+import dev.lamina.runtime.train.Optimizer;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A generated network trained on a CUDA device: the same {@link Model} as the CPU's, its passes replayed from the
+ * network's {@link DeviceProgram} through JCuda, its optimizer step run by a kernel over the flat parameter
+ * array. The host network stays the reference for everything else: shapes, names, the layout of inputs and
+ * targets (its {@code setInput} still turns channels-first samples into channels-last rows, which a forward pass
+ * then uploads), and the tensors a checkpoint writes, which are brought back from the device first; a checkpoint
+ * loaded into the host copy goes back up through {@link #parametersChanged()}. So a checkpoint written on one
+ * device loads on the other: the file is the same.
+ *
+ * <p>Device memory is two blocks: one of fixed size (parameters, gradients, two optimizer-state arrays, running
+ * statistics, the per-channel work area) and one that grows with the batch (activation arena, max-pool winners,
+ * targets, per-row losses).
+ */
+public final class DeviceNetwork implements Model, Optimizer.DeviceResident, AutoCloseable {
+    private final Model host;
+    private final CudaDevice device;
+    private final DeviceProgram program;
+    private final Map<String, Kernel> kernels = new HashMap<>();
+    private final int targetSize;
+
+    private final DeviceMemory fixed;
+    private final long parametersAt;
+    private final long gradientsAt;
+    private final long firstStateAt;
+    private final long secondStateAt;
+    private final long buffersAt;
+    private final long workAt;
+    private final long doublesAt;
+
+    private DeviceMemory batch;
+    private int capacity;
+    private long indicesAt;
+    private long targetsAt;
+    private long lossesAt;
+
+    private int lastBatch;
+    private float[] outputs = new float[0];
+    private boolean outputsCurrent;
+    private boolean hostCurrent = true;
+    private float[] staging = new float[0];
+
+    /**
+     * Puts {@code host}'s parameters and running statistics on {@code device}.
+     *
+     * @throws GpuUnavailableException when the network was built without kernels, or has layers the device
+     *                                 program does not cover yet (named)
+     */
+    public DeviceNetwork(Model host, CudaDevice device) {
+        this.host = host;
+        this.device = device;
+        this.program = DeviceProgram.of(host.getClass());
+        if (!program.unsupported().isEmpty()) {
+            throw new GpuUnavailableException(host.name() + " has layers without a GPU path yet: "
+                    + String.join(", ", program.unsupported()) + ". Train it on the CPU.");
+        }
+        CudaModule module = NetworkKernels.load(host.getClass(), device);
+        for (DeviceProgram.Step step : program.steps()) {
+            if (step.isLaunch()) {
+                kernels.computeIfAbsent(step.action(), module::kernel);
+            }
+        }
+        for (String name : List.of("lamina_sgd_momentum", "lamina_adam")) {
+            kernels.put(name, module.kernel(name));
+        }
+        this.targetSize = host.outputSize();
+        long p = program.parameters();
+        parametersAt = 0;
+        gradientsAt = p;
+        firstStateAt = 2 * p;
+        secondStateAt = 3 * p;
+        buffersAt = 4 * p;
+        workAt = buffersAt + program.buffers();
+        // doubles take two floats each, at an even float offset (8-byte aligned)
+        doublesAt = (workAt + program.work() + 1) / 2 * 2;
+        fixed = device.allocate(Math.max(1, doublesAt + 2L * program.doubles()));
+        fixed.clear(0, fixed.floats());
+        parametersChanged();
+    }
+
+    public CudaDevice device() {
+        return device;
+    }
+
+    @Override
+    public NetworkState state() {
+        return host.state();
+    }
+
+    @Override
+    public void reserve(int rows) {
+        host.reserve(rows);
+        if (rows <= capacity) {
+            return;
+        }
+        if (batch != null) {
+            batch.close();
+        }
+        long arena = (long) program.arena() * rows;
+        indicesAt = arena;
+        targetsAt = indicesAt + (long) program.indices() * rows;
+        lossesAt = targetsAt + (long) targetSize * rows;
+        batch = device.allocate(lossesAt + program.lossRows().at(rows));
+        batch.clear(0, batch.floats());
+        capacity = rows;
+    }
+
+    @Override
+    public void forward(int rows) {
+        reserve(rows);
+        FloatBuffer arena = host.state().arena(rows).floats();
+        int count = rows * program.inputSize();
+        float[] inputs = staging(count);
+        arena.get(program.inputRegion() * rows, inputs, 0, count);
+        batch.upload(inputs, 0, (long) program.inputRegion() * rows, count);
+        run("forward", rows);
+        lastBatch = rows;
+        outputsCurrent = false;
+        hostCurrent = false;
+    }
+
+    @Override
+    public double loss(int rows) {
+        float[] targets = host.state().targets(rows);
+        batch.upload(targets, 0, targetsAt, rows * targetSize);
+        run("loss", rows);
+        int count = (int) program.lossRows().at(rows);
+        float[] losses = staging(count);
+        batch.download(lossesAt, losses, 0, count);
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += losses[i];
+        }
+        return sum / count;
+    }
+
+    @Override
+    public void backward(int rows) {
+        run("backward", rows);
+    }
+
+    @Override
+    public float output(int row, int k) {
+        if (!outputsCurrent) {
+            int count = lastBatch * program.outputSize();
+            if (outputs.length < count) {
+                outputs = new float[count];
+            }
+            batch.download((long) program.outputRegion() * lastBatch, outputs, 0, count);
+            outputsCurrent = true;
+        }
+        return outputs[row * program.outputSize() + k];
+    }
+
+    /** One optimizer step on the device: SGD (with momentum) and Adam have kernels; the others do not yet. */
+    @Override
+    public void update(Optimizer.Rule rule, double learningRate, int step) {
+        long count = program.parameters();
+        if (step == 1) {
+            fixed.clear(firstStateAt, 2 * count);
+        }
+        switch (rule.name()) {
+            case "sgd" -> kernels.get("lamina_sgd_momentum").launch(blocks(count), DeviceProgram.THREADS,
+                    fixed.at(parametersAt), fixed.at(gradientsAt), fixed.at(firstStateAt), count,
+                    (float) learningRate, (float) rule.momentum());
+            case "adam" -> {
+                if (rule.weightDecay() != 0) {
+                    throw new UnsupportedOperationException("AdamW's decoupled weight decay has no GPU kernel yet "
+                            + "(it decays weights only, and the kernel would decay every parameter): train it on "
+                            + "the CPU, or use Adam");
+                }
+                float correct1 = (float) (1 / (1 - Math.pow(rule.rho1(), step)));
+                float correct2 = (float) (1 / (1 - Math.pow(rule.rho2(), step)));
+                kernels.get("lamina_adam").launch(blocks(count), DeviceProgram.THREADS, fixed.at(parametersAt),
+                        fixed.at(gradientsAt), fixed.at(firstStateAt), fixed.at(secondStateAt), count,
+                        (float) learningRate, (float) rule.rho1(), (float) rule.rho2(), (float) rule.delta(),
+                        correct1, correct2, 1f);
+            }
+            default -> throw new UnsupportedOperationException("the " + rule.name() + " update has no GPU kernel "
+                    + "yet: use sgd, momentum or adam on the GPU, or train on the CPU");
+        }
+        hostCurrent = false;
+    }
+
+    // ---------------------------------------------------------------- the host copy
+
+    @Override
+    public Memory parameters() {
+        pull();
+        return host.parameters();
+    }
+
+    @Override
+    public Memory gradients() {
+        Memory gradients = host.gradients();
+        copyDown(gradientsAt, gradients);
+        return gradients;
+    }
+
+    @Override
+    public Memory buffers() {
+        pull();
+        return host.buffers();
+    }
+
+    @Override
+    public List<Tensor> parameterTensors() {
+        pull();
+        return host.parameterTensors();
+    }
+
+    @Override
+    public List<Tensor> bufferTensors() {
+        pull();
+        return host.bufferTensors();
+    }
+
+    @Override
+    public float[] parameterArray() {
+        return parameters().toArray();
+    }
+
+    @Override
+    public void initialize(long seed) {
+        host.initialize(seed);
+        parametersChanged();
+    }
+
+    /** Uploads the host copy's parameters and running statistics. */
+    @Override
+    public void parametersChanged() {
+        copyUp(host.state().parameters(), parametersAt);
+        copyUp(host.state().buffers(), buffersAt);
+        hostCurrent = true;
+    }
+
+    /** Brings the device's parameters and running statistics into the host copy, when they moved. */
+    private void pull() {
+        if (!hostCurrent) {
+            copyDown(parametersAt, host.state().parameters());
+            copyDown(buffersAt, host.state().buffers());
+            hostCurrent = true;
+        }
+    }
+
+    private void copyUp(Memory from, long to) {
+        if (from.size() > 0) {
+            float[] values = from.toArray();
+            fixed.upload(values, 0, to, values.length);
+        }
+    }
+
+    private void copyDown(long from, Memory to) {
+        if (to.size() > 0) {
+            float[] values = staging(to.size());
+            fixed.download(from, values, 0, to.size());
+            to.floats().put(0, values, 0, to.size());
+        }
+    }
+
+    // ---------------------------------------------------------------- replaying the program
+
+    private void run(String pass, int rows) {
+        boolean training = host.isTraining();
+        for (DeviceProgram.Step step : program.pass(pass)) {
+            if (!step.runsWhen(training)) {
+                continue;
+            }
+            List<String> args = step.args();
+            switch (step.action()) {
+                case "zero" -> clear(args.get(0), Linear.parse(value(args.get(1))).at(rows), rows);
+                case "copy" -> copy(args.get(1), args.get(0), Linear.parse(value(args.get(2))).at(rows), rows);
+                default -> {
+                    Object[] values = new Object[args.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = argument(args.get(i), rows);
+                    }
+                    long[] blocks = step.blocks(rows);
+                    kernels.get(step.action()).launch(Math.toIntExact(blocks[0]), Math.toIntExact(blocks[1]),
+                            DeviceProgram.THREADS, 1, 0, values);
+                }
+            }
+        }
+    }
+
+    private Object argument(String arg, int rows) {
+        String kind = arg.substring(0, arg.indexOf(':'));
+        String text = value(arg);
+        return switch (kind) {
+            case "i" -> Math.toIntExact(Linear.parse(text).at(rows));
+            case "l" -> Linear.parse(text).at(rows);
+            case "f" -> Float.parseFloat(text);
+            default -> {
+                Address a = address(arg, rows);
+                yield a.memory().at(a.offset());
+            }
+        };
+    }
+
+    private record Address(DeviceMemory memory, long offset) {
+    }
+
+    /** Where an area argument ({@code A:784n}, {@code P:150}, ...) points, in floats of its block. */
+    private Address address(String arg, int rows) {
+        long at = Linear.parse(value(arg)).at(rows);
+        return switch (arg.charAt(0)) {
+            case 'A' -> new Address(batch, at);
+            case 'I' -> new Address(batch, indicesAt + at);
+            case 'T' -> new Address(batch, targetsAt + at);
+            case 'L' -> new Address(batch, lossesAt + at);
+            case 'P' -> new Address(fixed, parametersAt + at);
+            case 'G' -> new Address(fixed, gradientsAt + at);
+            case 'B' -> new Address(fixed, buffersAt + at);
+            case 'W' -> new Address(fixed, workAt + at);
+            case 'D' -> new Address(fixed, doublesAt + 2 * at);
+            default -> throw new IllegalStateException("unknown area in device program argument '" + arg + "'");
+        };
+    }
+
+    private void clear(String target, long count, int rows) {
+        Address a = address(target, rows);
+        a.memory().clear(a.offset(), count);
+    }
+
+    private void copy(String from, String to, long count, int rows) {
+        Address source = address(from, rows);
+        Address target = address(to, rows);
+        if (source.memory() != target.memory()) {
+            throw new IllegalStateException("a device program copies within one block only: " + from + " -> " + to);
+        }
+        source.memory().copy(source.offset(), target.offset(), count);
+    }
+
+    private static String value(String arg) {
+        return arg.substring(arg.indexOf(':') + 1);
+    }
+
+    private static int blocks(long count) {
+        return Math.toIntExact(Math.max(1, (count + DeviceProgram.THREADS - 1) / DeviceProgram.THREADS));
+    }
+
+    private float[] staging(int count) {
+        if (staging.length < count) {
+            staging = new float[count];
+        }
+        return staging;
+    }
+
+    @Override
+    public void close() {
+        if (batch != null) {
+            batch.close();
+        }
+        fixed.close();
+    }
+}

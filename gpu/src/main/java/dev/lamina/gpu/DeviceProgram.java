@@ -1,0 +1,127 @@
+package dev.lamina.gpu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network's device program ({@code Net.program}, written by the processor beside the class): how big each
+ * device area is and, pass by pass, which kernel of {@code Net.cu} to launch, on what grid, with what arguments.
+ * {@link DeviceNetwork} replays it; a test without a GPU checks it against the kernels' signatures.
+ *
+ * @param arena       floats per batch row of the activation arena
+ * @param indices     ints per batch row of the max-pool winners
+ * @param unsupported the layers the program does not cover (the network then runs on the CPU only)
+ */
+public record DeviceProgram(String network, int arena, int indices, int parameters, int buffers, int work,
+                            int doubles, int inputRegion, int inputSize, int outputRegion, int outputSize,
+                            Linear lossRows, List<String> unsupported, List<Step> steps) {
+
+    /** Threads per block of every launch (the GEMM's 64 x 64 tiles too). */
+    public static final int THREADS = 256;
+    /** Rows and columns of C per GEMM block. */
+    public static final int GEMM_TILE = 64;
+
+    /** One step of a pass: a launch of {@code action}, or the built-in {@code zero} and {@code copy}. */
+    public record Step(String pass, String when, String action, String grid, List<String> args) {
+        public boolean isLaunch() {
+            return !action.equals("zero") && !action.equals("copy");
+        }
+
+        /** Whether it runs in this mode: {@code always}, or {@code train} / {@code eval} only. */
+        public boolean runsWhen(boolean training) {
+            return when.equals("always") || when.equals(training ? "train" : "eval");
+        }
+
+        /** Blocks in x and y for {@code rows} batch rows. */
+        public long[] blocks(int rows) {
+            String[] kind = grid.split(":", 2);
+            return switch (kind[0]) {
+                case "e" -> new long[] {ceil(Linear.parse(kind[1]).at(rows), THREADS), 1};
+                case "b" -> new long[] {Linear.parse(kind[1]).at(rows), 1};
+                case "gemm" -> {
+                    String[] mn = kind[1].split(",");
+                    yield new long[] {ceil(Linear.parse(mn[1]).at(rows), GEMM_TILE),
+                            ceil(Linear.parse(mn[0]).at(rows), GEMM_TILE)};
+                }
+                default -> throw new IllegalStateException("unknown grid '" + grid + "' in step " + this);
+            };
+        }
+
+        private static long ceil(long count, long per) {
+            return Math.max(1, (count + per - 1) / per);
+        }
+
+        @Override
+        public String toString() {
+            return pass + " " + when + " " + action + " " + grid + " " + String.join(" ", args);
+        }
+    }
+
+    /** Steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order. */
+    public List<Step> pass(String pass) {
+        return steps.stream().filter(s -> s.pass().equals(pass)).toList();
+    }
+
+    /** The program beside {@code network}'s class. */
+    public static DeviceProgram of(Class<?> network) {
+        String name = network.getSimpleName() + ".program";
+        try (InputStream in = network.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new GpuUnavailableException(network.getName() + " has no " + name + " beside its class: it was "
+                        + "compiled by a Lamina older than its GPU path; rebuild it");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + " beside " + network.getName(), e);
+        }
+    }
+
+    public static DeviceProgram parse(String text) {
+        String network = null;
+        int[] sizes = new int[6];
+        String[] names = {"arena", "indices", "parameters", "buffers", "work", "doubles"};
+        int[] input = new int[2];
+        int[] output = new int[2];
+        Linear lossRows = null;
+        List<String> unsupported = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
+        boolean versioned = false;
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] words = line.trim().split(" +");
+            switch (words[0]) {
+                case "lamina-device-program" -> {
+                    if (!words[1].equals("1")) {
+                        throw new IllegalArgumentException("device program version " + words[1] + ": expected 1");
+                    }
+                    versioned = true;
+                }
+                case "class" -> network = words[1];
+                case "input" -> input = new int[] {Integer.parseInt(words[1]), Integer.parseInt(words[2])};
+                case "output" -> output = new int[] {Integer.parseInt(words[1]), Integer.parseInt(words[2])};
+                case "losses" -> lossRows = Linear.parse(words[1]);
+                case "unsupported" -> unsupported.add(line.substring("unsupported ".length()));
+                case "step" -> steps.add(new Step(words[1], words[2], words[3], words[4],
+                        List.of(words).subList(5, words.length)));
+                default -> {
+                    int k = List.of(names).indexOf(words[0]);
+                    if (k < 0) {
+                        throw new IllegalArgumentException("unknown line in device program: " + line);
+                    }
+                    sizes[k] = Integer.parseInt(words[1]);
+                }
+            }
+        }
+        if (!versioned || network == null || lossRows == null) {
+            throw new IllegalArgumentException("not a Lamina device program: it lacks its version, class or loss line");
+        }
+        return new DeviceProgram(network, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], input[0],
+                input[1], output[0], output[1], lossRows, List.copyOf(unsupported), List.copyOf(steps));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.lamina.gpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What can be checked of a device program without a GPU: every launch names a kernel of the network's .cu and
+ * passes it as many arguments as it takes, each of the kind it takes; every GEMM's grid covers the C it writes;
+ * and every address, clear and copy lies inside its area, for the batch sizes asked about.
+ */
+public final class DeviceProgramCheck {
+    private DeviceProgramCheck() {
+    }
+
+    /** The problems found, one line each naming the step; empty when the program is sound. */
+    public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
+        Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
+        List<String> problems = new ArrayList<>();
+        for (DeviceProgram.Step step : program.steps()) {
+            List<String> args = step.args();
+            if (!step.isLaunch()) {
+                int count = step.action().equals("zero") ? 1 : 2;
+                if (args.size() != count + 1 || !args.get(count).startsWith("l:")) {
+                    problems.add(step + ": " + step.action() + " takes " + count + " address(es) and a count l:");
+                    continue;
+                }
+                for (int rows : batchSizes) {
+                    long length = Linear.parse(args.get(count).substring(2)).at(rows);
+                    for (int i = 0; i < count; i++) {
+                        inside(program, step, args.get(i), length, rows, problems);
+                    }
+                }
+                continue;
+            }
+            List<String> kinds = kernels.get(step.action());
+            if (kinds == null) {
+                problems.add(step + ": no kernel " + step.action() + " in the .cu");
+                continue;
+            }
+            if (kinds.size() != args.size()) {
+                problems.add(step + ": " + step.action() + " takes " + kinds.size() + " arguments, given "
+                        + args.size());
+                continue;
+            }
+            for (int i = 0; i < args.size(); i++) {
+                String kind = KernelSignatures.kindOf(args.get(i));
+                if (!kind.equals(kinds.get(i))) {
+                    problems.add(step + ": argument " + (i + 1) + " is " + kind + ", the kernel takes " + kinds.get(i));
+                }
+                if (kind.endsWith("*")) {
+                    for (int rows : batchSizes) {
+                        inside(program, step, args.get(i), 0, rows, problems);
+                    }
+                }
+            }
+            if (step.grid().startsWith("gemm:")) {
+                String[] mn = step.grid().substring(5).split(",");
+                if (!args.get(0).equals("i:" + mn[0]) || !args.get(1).equals("i:" + mn[1])) {
+                    problems.add(step + ": the grid covers " + mn[0] + " x " + mn[1] + ", the GEMM writes "
+                            + args.get(0) + " x " + args.get(1));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Whether {@code [at, at + length)} of the area an address names fits in it for {@code rows} rows. */
+    private static void inside(DeviceProgram p, DeviceProgram.Step step, String address, long length, int rows,
+                               List<String> problems) {
+        long at = Linear.parse(address.substring(2)).at(rows);
+        long size = switch (address.charAt(0)) {
+            case 'A' -> (long) p.arena() * rows;
+            case 'I' -> (long) p.indices() * rows;
+            case 'P', 'G' -> p.parameters();
+            case 'B' -> p.buffers();
+            case 'W' -> p.work();
+            case 'D' -> p.doubles();
+            case 'T' -> (long) p.outputSize() * rows;
+            case 'L' -> p.lossRows().at(rows);
+            default -> -1;
+        };
+        // an address one past an empty area is what an unused pointer argument gets (a null mask, no bias)
+        boolean fits = at >= 0 && (at + length <= size || length == 0 && at == 0);
+        if (!fits) {
+            problems.add(step + ": " + address + " (+" + length + ") is outside its area of " + size + " at n = " + rows);
+        }
+    }
+}

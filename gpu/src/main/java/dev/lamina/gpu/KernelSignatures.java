@@ -1,0 +1,65 @@
+package dev.lamina.gpu;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The parameter kinds of each {@code extern "C" __global__} kernel of a .cu source, as the device program's
+ * argument prefixes name them: {@code f*} a float pointer, {@code i*} an int pointer, {@code d*} a double pointer,
+ * {@code i} int, {@code l} a 64-bit integer, {@code f} float. What a test checks a program against, without a GPU.
+ */
+public final class KernelSignatures {
+    private static final Pattern KERNEL = Pattern.compile(
+            "extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(([^)]*)\\)", Pattern.DOTALL);
+
+    private KernelSignatures() {
+    }
+
+    /** Kernel name to its parameters' kinds, in order. */
+    public static Map<String, List<String>> of(String cudaSource) {
+        Map<String, List<String>> kernels = new LinkedHashMap<>();
+        Matcher m = KERNEL.matcher(cudaSource);
+        while (m.find()) {
+            List<String> kinds = new ArrayList<>();
+            String params = m.group(2).trim();
+            if (!params.isEmpty()) {
+                for (String param : params.split(",")) {
+                    kinds.add(kind(param.trim(), m.group(1)));
+                }
+            }
+            kernels.put(m.group(1), kinds);
+        }
+        return kernels;
+    }
+
+    private static String kind(String param, String kernel) {
+        String type = param.replaceAll("\\b(const|__restrict__)\\b", "").replaceAll("\\w+$", "")
+                .replaceAll("\\s+", " ").trim();
+        return switch (type) {
+            case "float*", "float *" -> "f*";
+            case "int*", "int *" -> "i*";
+            case "double*", "double *" -> "d*";
+            case "int" -> "i";
+            case "long", "long long", "unsigned long long" -> "l";
+            case "float" -> "f";
+            default -> throw new IllegalArgumentException("kernel " + kernel + " takes a '" + type
+                    + "', which a device program cannot pass");
+        };
+    }
+
+    /** The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles). */
+    public static String kindOf(String argument) {
+        String prefix = argument.substring(0, argument.indexOf(':'));
+        return switch (prefix) {
+            case "A", "P", "G", "B", "W", "T", "L" -> "f*";
+            case "I" -> "i*";
+            case "D" -> "d*";
+            case "i", "l", "f" -> prefix;
+            default -> throw new IllegalArgumentException("unknown argument '" + argument + "'");
+        };
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lamina.gpu;
+
+/**
+ * A size or offset of a device program that grows with the batch: {@code perRow * n + constant}, written
+ * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
+ */
+public record Linear(long perRow, long constant) {
+    public long at(int rows) {
+        return perRow * rows + constant;
+    }
+
+    public static Linear parse(String text) {
+        long perRow = 0;
+        long constant = 0;
+        for (String term : text.split("\\+")) {
+            if (term.endsWith("n")) {
+                String coefficient = term.substring(0, term.length() - 1);
+                perRow += coefficient.isEmpty() ? 1 : Long.parseLong(coefficient);
+            } else {
+                constant += Long.parseLong(term);
+            }
+        }
+        return new Linear(perRow, constant);
+    }
+
+    @Override
+    public String toString() {
+        String rows = perRow == 0 ? "" : perRow == 1 ? "n" : perRow + "n";
+        return constant == 0 ? (rows.isEmpty() ? "0" : rows) : rows.isEmpty() ? Long.toString(constant)
+                : rows + "+" + constant;
+    }
+}

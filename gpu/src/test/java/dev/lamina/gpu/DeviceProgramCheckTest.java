@@ -1,0 +1,60 @@
+package dev.lamina.gpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The program format and the checks a program gets without a GPU: each kind of mistake is caught and named. */
+class DeviceProgramCheckTest {
+    private static final String CUDA = String.join("\n",
+            "extern \"C\" __global__ void scale(const float* __restrict__ x, float* y, int rows, float k) {}",
+            "extern \"C\" __global__ void lamina_gemm_nt(int m, int n, int k, float alpha, const float* A, int lda,",
+            "        const float* B, int ldb, float beta, float* C, int ldc) {}",
+            "extern \"C\" __global__ void winners(const int* argmax, long outputs, double* sums,",
+            "        unsigned long long key) {}");
+
+    private static DeviceProgram program(String... steps) {
+        StringBuilder text = new StringBuilder("# a test\nlamina-device-program 1\nclass demo.TestNet\narena 30\n"
+                + "indices 4\nparameters 12\nbuffers 0\nwork 0\ndoubles 2\ninput 0 4\noutput 26 2\nlosses n\n");
+        for (String step : steps) {
+            text.append("step ").append(step).append('\n');
+        }
+        return DeviceProgram.parse(text.toString());
+    }
+
+    @Test
+    void readsSignaturesAndPrograms() {
+        Map<String, List<String>> kernels = KernelSignatures.of(CUDA);
+        assertEquals(List.of("f*", "f*", "i", "f"), kernels.get("scale"));
+        assertEquals(List.of("i*", "l", "d*", "l"), kernels.get("winners"));
+        DeviceProgram p = program("forward always scale e:4n A:0 A:4n i:n f:0.5");
+        assertEquals("demo.TestNet", p.network());
+        assertEquals(new Linear(4, 0), Linear.parse("4n"));
+        assertEquals(785, Linear.parse("784n+1").at(1));
+        assertEquals(List.of(2L, 1L), List.of(p.steps().get(0).blocks(100)[0], p.steps().get(0).blocks(100)[1]));
+        assertTrue(DeviceProgramCheck.problems(p, CUDA, 1, 128).isEmpty());
+    }
+
+    @Test
+    void namesEachKindOfMistake() {
+        assertProblem("no kernel missing", "forward always missing e:n A:0");
+        assertProblem("takes 4 arguments, given 3", "forward always scale e:n A:0 A:4n i:n");
+        assertProblem("argument 3 is f, the kernel takes i", "forward always scale e:n A:0 A:4n f:1 f:0.5");
+        assertProblem("A:31n (+0) is outside its area of 30 at n = 1", "forward always scale e:n A:0 A:31n i:n f:1");
+        assertProblem("the grid covers n x 4, the GEMM writes i:n x i:5",
+                "forward always lamina_gemm_nt gemm:n,4 i:n i:5 i:3 f:1.0 A:0 i:3 P:0 i:3 f:0.0 A:4n i:5");
+        assertProblem("G:0 (+13) is outside its area of 12", "backward always zero - G:0 l:13");
+        assertProblem("zero takes 1 address(es) and a count l:", "backward always zero - G:0 i:12");
+        assertTrue(DeviceProgramCheck.problems(program("forward always winners e:n I:0 l:n D:0 l:0"), CUDA, 1).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> DeviceProgram.parse("class demo.X\n"));
+    }
+
+    private static void assertProblem(String expected, String step) {
+        List<String> problems = DeviceProgramCheck.problems(program(step), CUDA, 1, 128);
+        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), expected + " not in " + problems);
+    }
+}
