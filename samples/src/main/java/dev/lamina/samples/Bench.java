@@ -14,6 +14,7 @@ import java.util.Locale;
  * The benchmark: the peers' models and settings (../shared/peers/README.md: batch 128, SGD lr 0.05 momentum 0.9,
  * softmax cross-entropy, pixels in [0, 1]), one JSON line per epoch with the peers' keys. {@code train_s} times
  * the batch loop only (as the peers do, after the shuffle); {@code infer_s} times the test set in batches of 1000.
+ * With {@code --device cuda} the model trains on the GPU (the PyTorch peer's fourth argument {@code cuda}).
  */
 final class Bench {
     static final String VERSION = "0.1.0";
@@ -33,8 +34,8 @@ final class Bench {
         };
     }
 
-    static void run(String modelName, int epochs, Path data) throws IOException {
-        Model model = create(modelName);
+    static void run(String modelName, int epochs, Path data, String device) throws IOException {
+        Model model = Devices.on(device, create(modelName));
         Mnist.Split split = SampleData.fashionMnist(data);
         Optimizer sgd = Optimizer.momentum(0.05, 0.9);
         for (int epoch = 1; epoch <= epochs; epoch++) {

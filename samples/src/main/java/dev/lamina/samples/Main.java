@@ -1,5 +1,6 @@
 package dev.lamina.samples;
 
+import dev.lamina.gpu.GpuUnavailableException;
 import dev.lamina.runtime.Workers;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Mnist;
@@ -18,9 +19,11 @@ import java.util.Map;
  * <pre>
  *   java -jar lamina-samples.jar                      the default sample: LeNet on Fashion-MNIST if installed,
  *                                                     else a small CNN on the UCI digits inside the jar
- *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder|charrnn [--epochs N] [--threads T] [--data DIR]
- *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR]
+ *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder|charrnn [--epochs N] [--threads T] [--data DIR] [--device cpu|cuda]
+ *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR] [--device cpu|cuda]
  * </pre>
+ * {@code --device cuda} (or {@code cuda:N}) trains on a CUDA device through the network's device program; a
+ * machine without one, or a network with layers the GPU path lacks, stops with a message that says which.
  */
 public final class Main {
     private Main() {
@@ -33,14 +36,27 @@ public final class Main {
             Workers.setThreads(Integer.parseInt(options.get("threads")));
         }
         Path data = Path.of(options.getOrDefault("data", Mnist.FASHION_MNIST_DIR.toString()));
+        String device = options.getOrDefault("device", "cpu");
+        try {
+            run(command, options, data, device);
+        } catch (GpuUnavailableException e) {
+            System.err.println("--device " + device + ": " + e.getMessage());
+            System.exit(3);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String command, Map<String, String> options, Path data, String device) throws Exception {
         switch (command) {
             case "default" -> {
                 if (Mnist.isPresent(data)) {
-                    train("lenet", 2, data);
+                    train("lenet", 2, data, device);
                 } else {
                     System.out.println("Fashion-MNIST not found in " + data + " (install Debian's dataset-fashion-mnist"
                             + " or pass --data DIR): training the digits sample instead.");
-                    train("digits", 30, data);
+                    train("digits", 30, data, device);
                 }
             }
             case "train" -> {
@@ -51,10 +67,10 @@ public final class Main {
                     case "charrnn" -> "40";
                     default -> "2";
                 });
-                train(model, Integer.parseInt(epochs), data);
+                train(model, Integer.parseInt(epochs), data, device);
             }
             case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
-                    Integer.parseInt(options.getOrDefault("epochs", "2")), data);
+                    Integer.parseInt(options.getOrDefault("epochs", "2")), data, device);
             default -> {
                 System.err.println("unknown command '" + command + "': use train, bench, or no command");
                 System.exit(2);
@@ -73,7 +89,10 @@ public final class Main {
         return options;
     }
 
-    private static void train(String modelName, int epochs, Path data) throws Exception {
+    private static void train(String modelName, int epochs, Path data, String device) throws Exception {
+        if ((modelName.equals("autoencoder") || modelName.equals("charrnn")) && !device.equals("cpu")) {
+            throw new IllegalArgumentException("the " + modelName + " sample runs on the CPU only: leave out --device");
+        }
         if (modelName.equals("autoencoder")) {
             IdentityProblem.run(epochs);
             return;
@@ -87,14 +106,15 @@ public final class Main {
         Trainer trainer;
         if (modelName.equals("digits")) {
             split = SampleData.digits(7);
-            model = DigitsCnnNet.create(1);
+            model = Devices.on(device, DigitsCnnNet.create(1));
             trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(32);
         } else {
             split = SampleData.fashionMnist(data);
-            model = Bench.create(modelName);
+            model = Devices.on(device, Bench.create(modelName));
             trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(128);
         }
         System.out.println(model.summary());
+        System.out.println("on " + Devices.describe(model));
         History history = trainer.epochs(epochs).seed(42).listener(new ProgressBar()).fit(split.train(),
                 split.test());
         Evaluation test = Evaluation.of(model, split.test(), 1000);
