@@ -9,6 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.driver.CUdeviceptr;
 
 /**
  * A generated network trained on a CUDA device: the same {@link Model} as the CPU's, its passes replayed from the
@@ -24,6 +25,9 @@ import java.util.Map;
  * targets, per-row losses).
  */
 public final class DeviceNetwork implements Model, Optimizer.DeviceResident, AutoCloseable {
+    /** The null device pointer: a kernel's optional argument left out (no initial state, no peepholes). */
+    private static final CUdeviceptr NULL = new CUdeviceptr();
+
     private final Model host;
     private final CudaDevice device;
     private final DeviceProgram program;
@@ -301,6 +305,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             case "i" -> Math.toIntExact(Linear.parse(text).at(rows));
             case "l" -> Linear.parse(text).at(rows);
             case "f" -> Float.parseFloat(text);
+            case "N" -> NULL;
             default -> {
                 Address a = address(arg, rows);
                 yield a.memory().at(a.offset());

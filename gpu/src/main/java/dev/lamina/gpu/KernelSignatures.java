@@ -51,12 +51,16 @@ public final class KernelSignatures {
         };
     }
 
-    /** The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles). */
+    /**
+     * The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
+     * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer.
+     */
     public static String kindOf(String argument) {
         String prefix = argument.substring(0, argument.indexOf(':'));
         return switch (prefix) {
             case "A", "P", "G", "B", "W", "T", "L" -> "f*";
             case "I" -> "i*";
+            case "N" -> "*";
             case "D" -> "d*";
             case "i", "l", "f" -> prefix;
             default -> throw new IllegalArgumentException("unknown argument '" + argument + "'");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The GPU path against the CPU path, on a device (skipped, with the reason, without one): the bench models'
+ * The GPU path against the CPU path, on a device (skipped, with the reason, without one): the four bench models'
  * forward pass, loss, gradients and one momentum step agree within float tolerances (the GPU sums in another
  * order), in training and in inference mode, and a checkpoint written on one device loads on the other.
  */
@@ -52,6 +52,11 @@ class DeviceNetworkTest {
     @Test
     void lenetAgreesWithTheCpu() {
         agrees(LeNet5Net::create);
+    }
+
+    @Test
+    void rowLstmAgreesWithTheCpu() {
+        agrees(RowLstmNet::create);
     }
 
     @Test

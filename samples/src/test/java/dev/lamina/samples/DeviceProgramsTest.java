@@ -32,16 +32,16 @@ class DeviceProgramsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {MlpNet.class, LeNet5Net.class, PeerResNetNet.class, ResNet18Net.class})
-    void theFeedForwardBenchModelsRunWhollyOnTheDevice(Class<?> network) {
+    @ValueSource(classes = {MlpNet.class, LeNet5Net.class, RowLstmNet.class, PeerResNetNet.class, ResNet18Net.class})
+    void theBenchModelsRunWhollyOnTheDevice(Class<?> network) {
         assertEquals(List.of(), DeviceProgram.of(network).unsupported());
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {RowLstmNet.class, DigitsCnnNet.class})
+    @ValueSource(classes = {InceptionNetNet.class, DigitsCnnNet.class})
     void layersWithoutADevicePathYetAreNamed(Class<?> network) {
         List<String> unsupported = DeviceProgram.of(network).unsupported();
-        assertEquals(network == RowLstmNet.class ? List.of("lstm (LSTM)") : List.of("hidden (a dropout fused into it)"),
-                unsupported);
+        assertEquals(network == InceptionNetNet.class ? List.of("mixed (Concat)")
+                : List.of("hidden (a dropout fused into it)"), unsupported);
     }
 }

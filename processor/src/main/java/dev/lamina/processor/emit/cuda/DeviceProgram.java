@@ -44,6 +44,8 @@ public final class DeviceProgram {
     private int extra;
     private int indices;
     private final Map<Integer, Integer> ownWinners = new LinkedHashMap<>();
+    private final Map<Integer, Integer> stateGradients = new LinkedHashMap<>();
+    private final Map<Integer, Integer> cellGradient = new LinkedHashMap<>();
     private int columns = -1;
     private int unpooledGradient = -1;
     private int work;
@@ -59,6 +61,8 @@ public final class DeviceProgram {
         steps.clear();
         unsupported.clear();
         unpooled.clear();
+        stateGradients.clear();
+        cellGradient.clear();
         extra = plan.arenaPerSample();
         indices = plan.indicesPerSample();
         ownWinners.clear();
@@ -93,8 +97,8 @@ public final class DeviceProgram {
                 .append(".cu) for each pass.\n");
         out.append("# step: PASS WHEN ACTION GRID ARGS; GRID e:COUNT (one thread per element, ").append(THREADS)
                 .append(" a block), b:BLOCKS (").append(THREADS).append(" threads each), gemm:M,N (64 x 64 tiles);\n");
-        out.append("# ARGS A:/I:/P:/G:/B:/W:/D:/T:/L: device addresses in floats (ints, doubles), i: int, l: long, "
-                + "f: float; a*n+b counts in batch rows n.\n");
+        out.append("# ARGS A:/I:/P:/G:/B:/W:/D:/T:/L: device addresses in floats (ints, doubles), N:0 the null "
+                + "pointer, i: int, l: long, f: float; a*n+b counts in batch rows n.\n");
         out.append("lamina-device-program 1\n");
         out.append("class ").append(graph.packageName().isEmpty() ? "" : graph.packageName() + ".")
                 .append(graph.generatedClass()).append('\n');
@@ -129,6 +133,16 @@ public final class DeviceProgram {
                     extra += node.ownOut().size();
                     widestUnpooled = Math.max(widestUnpooled, node.ownOut().size());
                 }
+            }
+        }
+        for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.Recurrent r && deviceLstm(node, r)) {
+                // the gradient at every step's hidden state, and the one at the cell carried back a step
+                int steps = node.in().steps();
+                stateGradients.put(node.id(), extra);
+                extra += steps * r.units();
+                cellGradient.put(node.id(), extra);
+                extra += r.units();
             }
         }
         if (widestColumns > 0) {
@@ -195,6 +209,8 @@ public final class DeviceProgram {
                     buffer(node, "var"), "W:" + norm[2], "W:" + norm[3]);
             step("forward", "always", id + "_apply", "e:" + lin(node.out().size(), 0), in, out, "W:" + norm[2],
                     "W:" + norm[3], "i:" + lin(1, 0));
+        } else if (op instanceof Op.Recurrent r && deviceLstm(node, r)) {
+            lstmForward(node, r, id, in, out);
         } else if (op instanceof Op.Add) {
             List<String> args = new ArrayList<>();
             for (int input : node.inputs()) {
@@ -271,7 +287,9 @@ public final class DeviceProgram {
             }
             return;
         }
-        if (op instanceof Op.Dense d) {
+        if (op instanceof Op.Recurrent r) {
+            lstmBackward(node, r, id, in, delta, deltaIn);
+        } else if (op instanceof Op.Dense d) {
             int k = node.in().features();
             activationBackward(node, id, delta, out, d.activation());
             gemm("backward", "tn", String.valueOf(d.units()), k, lin(1, 0), delta, d.units(), in, k, 1,
@@ -356,6 +374,92 @@ public final class DeviceProgram {
         step("backward", "always", id + "_activation_backward", "e:" + lin(size, 0), delta, y, "i:" + lin(1, 0));
     }
 
+    // ---------------------------------------------------------------- LSTM
+
+    /** An LSTM the device program runs: not stateful (no state carried in from the last batch). */
+    private static boolean deviceLstm(Node node, Op.Recurrent r) {
+        return r.cell() == Op.Cell.LSTM && !r.stateful();
+    }
+
+    /**
+     * The CPU's fast LSTM on the device: one GEMM projects every step's input, the two biases are added to all of
+     * them, then per step a GEMM adds the recurrent projection and the step kernel runs the gates and the cell.
+     * Regions are {@code [rows][steps][...]}, so one step of all rows is a matrix of stride {@code steps x width}.
+     */
+    private void lstmForward(Node node, Op.Recurrent r, String id, String in, String out) {
+        int steps = node.in().steps();
+        int features = node.in().features();
+        int h = r.units();
+        int width = r.gates() * h;
+        MemoryPlan.RecurrentRegions regions = plan.recurrent().get(node.id());
+        gemm("forward", "nt", lin(steps, 0), width, features, in, features, param(node, "weight"), features, 0,
+                arena(regions.gates()), width);
+        step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), arena(regions.gates()),
+                "l:" + lin(steps, 0), "i:" + width, param(node, "bias"), param(node, "recurrent bias"));
+        String peep = r.peephole() ? param(node, "peephole") : "N:0";
+        for (int t = 0; t < steps; t++) {
+            if (t > 0) {
+                gemm("forward", "nt", "n", width, h, arena(regions.hidden(), (t - 1) * h), steps * h,
+                        param(node, "recurrent weight"), h, 1, arena(regions.gates(), t * width), steps * width);
+            }
+            step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
+                    arena(regions.state()), arena(regions.hidden()), "N:0", peep, "i:n", "i:" + t);
+        }
+        if (!r.sequences()) {
+            step("forward", "always", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
+                    "i:" + steps * h, out, "i:" + h, "l:n", "i:" + h);
+        }
+    }
+
+    /**
+     * Backpropagation through time, mirroring the CPU: the gradient at each step's hidden state is the output's
+     * plus what the step after sends back through {@code W_hh}; the step kernel turns it into the gates'
+     * pre-activation gradients (in the gates region) and the cell's gradient a step back; then the weight
+     * gradients of all steps are GEMMs over the gates' gradients.
+     */
+    private void lstmBackward(Node node, Op.Recurrent r, String id, String in, String delta, String deltaIn) {
+        int steps = node.in().steps();
+        int features = node.in().features();
+        int h = r.units();
+        int width = r.gates() * h;
+        MemoryPlan.RecurrentRegions regions = plan.recurrent().get(node.id());
+        String dh = arena(stateGradients.get(node.id()));
+        String dc = arena(cellGradient.get(node.id()));
+        step("backward", "always", "zero", "-", dc, "l:" + lin(h, 0));
+        if (r.sequences()) {
+            step("backward", "always", "copy", "-", dh, delta, "l:" + lin(steps * h, 0));
+        } else {
+            step("backward", "always", "zero", "-", dh, "l:" + lin(steps * h, 0));
+            step("backward", "always", "lamina_copy_rows", "e:" + lin(h, 0), delta, "i:" + h,
+                    arena(stateGradients.get(node.id()), (steps - 1) * h), "i:" + steps * h, "l:n", "i:" + h);
+        }
+        String peep = r.peephole() ? param(node, "peephole") : "N:0";
+        String dPeep = r.peephole() ? gradient(node, "peephole") : "N:0";
+        for (int t = steps - 1; t >= 0; t--) {
+            if (t < steps - 1) {
+                gemm("backward", "nn", "n", h, width, arena(regions.gates(), (t + 1) * width), steps * width,
+                        param(node, "recurrent weight"), h, 1, arena(stateGradients.get(node.id()), t * h), steps * h);
+            }
+            step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
+                    arena(regions.state()), dh, dc, "N:0", peep, dPeep, "i:n", "i:" + t);
+        }
+        gemm("backward", "tn", String.valueOf(width), features, lin(steps, 0), arena(regions.gates()), width, in,
+                features, 1, gradient(node, "weight"), features);
+        for (int t = 1; t < steps; t++) {
+            gemm("backward", "tn", String.valueOf(width), h, "n", arena(regions.gates(), t * width), steps * width,
+                    arena(regions.hidden(), (t - 1) * h), steps * h, 1, gradient(node, "recurrent weight"), h);
+        }
+        // the two biases enter the same sum, so they get the same gradient
+        for (String bias : List.of("bias", "recurrent bias")) {
+            step("backward", "always", "lamina_column_sums", "b:" + width, arena(regions.gates()),
+                    "i:" + lin(steps, 0), "i:" + width, gradient(node, bias));
+        }
+        if (deltaIn != null) {
+            gemm("backward", "nn", lin(steps, 0), features, String.valueOf(width), arena(regions.gates()), width,
+                    param(node, "weight"), features, 0, deltaIn, features);
+        }
+    }
+
     // ---------------------------------------------------------------- pieces
 
     /** One GEMM {@code C = op(A) op(B) (+ C when accumulate)}, row-major, op(A) m x k and op(B) k x n. */
@@ -387,6 +491,11 @@ public final class DeviceProgram {
         return "A:" + lin(perSample, 0);
     }
 
+    /** A region's address {@code offset} floats into its first row: {@code A:REGIONn+offset}. */
+    private static String arena(int perSample, int offset) {
+        return "A:" + lin(perSample, offset);
+    }
+
     /** The arena region of a node's output, per sample, looking through flattens. */
     private int region(int nodeId) {
         Node node = graph.node(nodeId);
@@ -414,8 +523,7 @@ public final class DeviceProgram {
     }
 
     private String param(Node node, String role) {
-        TensorSlot slot = plan.parameter(node.id(), role);
-        return "P:" + slot.offset();
+        return "P:" + plan.parameter(node.id(), role).offset();
     }
 
     /** The gradient of a parameter: the same offset in the gradients. */

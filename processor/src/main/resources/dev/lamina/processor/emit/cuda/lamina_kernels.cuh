@@ -363,6 +363,27 @@ extern "C" __global__ void lamina_global_average_backward(const float* dOut, int
     }
 }
 
+// m[r][c] += a[c] + b[c] over rows x cols: a recurrent layer's two biases added to every step's projection.
+extern "C" __global__ void lamina_add_bias_rows(float* m, long rows, int cols, const float* a, const float* b) {
+    long total = rows * cols;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        int c = (int) (i % cols);
+        m[i] += a[c] + b[c];
+    }
+}
+
+// width floats of each of rows rows, from src (rows srcStride apart) to dst (rows dstStride apart): one step of
+// a [rows][steps][width] region to or from a [rows][width] one.
+extern "C" __global__ void lamina_copy_rows(const float* src, int srcStride, float* dst, int dstStride, long rows,
+                                            int width) {
+    long total = rows * width;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        long r = i / width;
+        int c = (int) (i % width);
+        dst[r * dstStride + c] = src[r * srcStride + c];
+    }
+}
+
 // y[i] += x[i]: a gradient's second contribution.
 extern "C" __global__ void lamina_accumulate(const float* x, long count, float* y) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
