@@ -128,6 +128,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         float[] inputs = staging(count);
         arena.get(program.inputRegion() * rows, inputs, 0, count);
         batch.upload(inputs, 0, (long) program.inputRegion() * rows, count);
+        if (program.dropout() && host.isTraining()) {
+            // the next masks, as the CPU's forward draws them
+            host.state().advanceDropout();
+        }
         run("forward", rows);
         lastBatch = rows;
         outputsCurrent = false;
@@ -285,6 +289,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             switch (step.action()) {
                 case "zero" -> clear(args.get(0), Linear.parse(value(args.get(1))).at(rows), rows);
                 case "copy" -> copy(args.get(1), args.get(0), Linear.parse(value(args.get(2))).at(rows), rows);
+                case "check" -> checkTokens(args.get(0), value(args.get(1)), rows);
                 default -> {
                     Object[] values = new Object[args.size()];
                     for (int i = 0; i < values.length; i++) {
@@ -306,6 +311,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             case "l" -> Linear.parse(text).at(rows);
             case "f" -> Float.parseFloat(text);
             case "N" -> NULL;
+            case "K" -> host.state().dropoutKey() + Long.parseLong(text);
+            case "R" -> host.isTraining() ? 1 : 0;
             default -> {
                 Address a = address(arg, rows);
                 yield a.memory().at(a.offset());
@@ -331,6 +338,17 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             case 'D' -> new Address(fixed, doublesAt + 2 * at);
             default -> throw new IllegalStateException("unknown area in device program argument '" + arg + "'");
         };
+    }
+
+    /** Raises what the CPU's lookup raises when the embedding's flag holds a token id outside the vocabulary. */
+    private void checkTokens(String flag, String vocabulary, int rows) {
+        Address a = address(flag, rows);
+        float[] value = new float[1];
+        a.memory().download(a.offset(), value, 0, 1);
+        if (value[0] != 0f) {
+            throw new IllegalArgumentException("token id " + value[0] + " in the batch is outside the vocabulary [0, "
+                    + vocabulary + ")");
+        }
     }
 
     private void clear(String target, long count, int rows) {

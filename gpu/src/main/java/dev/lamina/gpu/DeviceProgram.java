@@ -14,21 +14,25 @@ import java.util.List;
  *
  * @param arena       floats per batch row of the activation arena
  * @param indices     ints per batch row of the max-pool winners
+ * @param dropout     whether a layer draws dropout masks (a training forward pass moves the key first)
  * @param unsupported the layers the program does not cover (the network then runs on the CPU only)
  */
 public record DeviceProgram(String network, int arena, int indices, int parameters, int buffers, int work,
                             int doubles, int inputRegion, int inputSize, int outputRegion, int outputSize,
-                            Linear lossRows, List<String> unsupported, List<Step> steps) {
+                            Linear lossRows, boolean dropout, List<String> unsupported, List<Step> steps) {
 
     /** Threads per block of every launch (the GEMM's 64 x 64 tiles too). */
     public static final int THREADS = 256;
     /** Rows and columns of C per GEMM block. */
     public static final int GEMM_TILE = 64;
 
-    /** One step of a pass: a launch of {@code action}, or the built-in {@code zero} and {@code copy}. */
+    /**
+     * One step of a pass: a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check}
+     * (an embedding's out-of-vocabulary flag, read back and raised as the CPU path does).
+     */
     public record Step(String pass, String when, String action, String grid, List<String> args) {
         public boolean isLaunch() {
-            return !action.equals("zero") && !action.equals("copy");
+            return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
 
         /** Whether it runs in this mode: {@code always}, or {@code train} / {@code eval} only. */
@@ -90,6 +94,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         List<String> unsupported = new ArrayList<>();
         List<Step> steps = new ArrayList<>();
         boolean versioned = false;
+        boolean dropout = false;
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -106,6 +111,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
                 case "input" -> input = new int[] {Integer.parseInt(words[1]), Integer.parseInt(words[2])};
                 case "output" -> output = new int[] {Integer.parseInt(words[1]), Integer.parseInt(words[2])};
                 case "losses" -> lossRows = Linear.parse(words[1]);
+                case "dropout" -> dropout = true;
                 case "unsupported" -> unsupported.add(line.substring("unsupported ".length()));
                 case "step" -> steps.add(new Step(words[1], words[2], words[3], words[4],
                         List.of(words).subList(5, words.length)));
@@ -122,6 +128,6 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             throw new IllegalArgumentException("not a Lamina device program: it lacks its version, class or loss line");
         }
         return new DeviceProgram(network, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], input[0],
-                input[1], output[0], output[1], lossRows, List.copyOf(unsupported), List.copyOf(steps));
+                input[1], output[0], output[1], lossRows, dropout, List.copyOf(unsupported), List.copyOf(steps));
     }
 }

@@ -19,6 +19,16 @@ public final class DeviceProgramCheck {
         List<String> problems = new ArrayList<>();
         for (DeviceProgram.Step step : program.steps()) {
             List<String> args = step.args();
+            if (step.action().equals("check")) {
+                if (args.size() != 2 || !args.get(1).startsWith("i:")) {
+                    problems.add(step + ": check takes the flag's address and the vocabulary size i:");
+                } else {
+                    for (int rows : batchSizes) {
+                        inside(program, step, args.get(0), 1, rows, problems);
+                    }
+                }
+                continue;
+            }
             if (!step.isLaunch()) {
                 int count = step.action().equals("zero") ? 1 : 2;
                 if (args.size() != count + 1 || !args.get(count).startsWith("l:")) {

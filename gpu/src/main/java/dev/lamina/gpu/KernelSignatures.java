@@ -53,7 +53,8 @@ public final class KernelSignatures {
 
     /**
      * The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
-     * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer.
+     * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer; a dropout key
+     * {@code K:} is 64-bit, the training flag {@code R:} an int.
      */
     public static String kindOf(String argument) {
         String prefix = argument.substring(0, argument.indexOf(':'));
@@ -61,6 +62,8 @@ public final class KernelSignatures {
             case "A", "P", "G", "B", "W", "T", "L" -> "f*";
             case "I" -> "i*";
             case "N" -> "*";
+            case "K" -> "l";
+            case "R" -> "i";
             case "D" -> "d*";
             case "i", "l", "f" -> prefix;
             default -> throw new IllegalArgumentException("unknown argument '" + argument + "'");

@@ -2,8 +2,10 @@ package dev.lamina.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lamina.gpu.Agreement;
 import dev.lamina.gpu.Cuda;
 import dev.lamina.gpu.CudaDevice;
 import dev.lamina.gpu.DeviceNetwork;
@@ -12,14 +14,16 @@ import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.io.Checkpoint;
 import dev.lamina.runtime.train.Optimizer;
 import java.nio.file.Path;
-import java.util.function.LongFunction;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The GPU path against the CPU path, on a device (skipped, with the reason, without one): the four bench models'
+ * The GPU path against the CPU path, on a device (skipped, with the reason, without one): every sample network's
  * forward pass, loss, gradients and one momentum step agree within float tolerances (the GPU sums in another
  * order), in training and in inference mode, and a checkpoint written on one device loads on the other.
  */
@@ -44,51 +48,21 @@ class DeviceNetworkTest {
         assumeTrue(device != null, () -> "no GPU here, so the GPU path is not run: " + Cuda.unavailableReason());
     }
 
-    @Test
-    void mlpAgreesWithTheCpu() {
-        agrees(MlpNet::create);
-    }
-
-    @Test
-    void lenetAgreesWithTheCpu() {
-        agrees(LeNet5Net::create);
-    }
-
-    @Test
-    void rowLstmAgreesWithTheCpu() {
-        agrees(RowLstmNet::create);
-    }
-
-    @Test
-    void peerResNetAgreesWithTheCpu() {
-        agrees(PeerResNetNet::create);
-    }
-
-    private static void agrees(LongFunction<Model> create) {
+    @ParameterizedTest
+    @ValueSource(classes = {MlpNet.class, LeNet5Net.class, RowLstmNet.class, PeerResNetNet.class, DigitsCnnNet.class,
+            Autoencoder838Net.class, InceptionNetNet.class, CharLstmNet.class})
+    void agreesWithTheCpu(Class<?> network) {
         requireDevice();
-        Model cpu = create.apply(3);
-        try (DeviceNetwork gpu = new DeviceNetwork(create.apply(3), device)) {
-            int n = 16;
-            fill(cpu, n);
-            fill(gpu, n);
-            cpu.setTraining(true);
-            gpu.setTraining(true);
-            cpu.forward(n);
-            gpu.forward(n);
-            assertClose(outputs(cpu, n), outputs(gpu, n), 1e-3, "training outputs");
-            assertEquals(cpu.loss(n), gpu.loss(n), 1e-4 * Math.max(1, Math.abs(cpu.loss(n))), "loss");
-            cpu.backward(n);
-            gpu.backward(n);
-            assertClose(cpu.gradients().toArray(), gpu.gradients().toArray(), 2e-3, "gradients");
-            Optimizer.momentum(0.05, 0.9).step(cpu);
-            Optimizer.momentum(0.05, 0.9).step(gpu);
-            assertClose(cpu.parameterArray(), gpu.parameterArray(), 1e-4, "parameters after a step");
-            assertClose(cpu.buffers().toArray(), gpu.buffers().toArray(), 1e-4, "running statistics");
-            cpu.setTraining(false);
-            gpu.setTraining(false);
-            cpu.forward(n);
-            gpu.forward(n);
-            assertClose(outputs(cpu, n), outputs(gpu, n), 1e-3, "inference outputs");
+        List<String> problems = Agreement.check(seed -> create(network, seed), device, 16, 2e-3);
+        assertTrue(problems.isEmpty(), network.getSimpleName() + ":\n" + String.join("\n", problems));
+    }
+
+    /** A generated network's {@code create(seed)}. */
+    static Model create(Class<?> network, long seed) {
+        try {
+            return (Model) network.getMethod("create", long.class).invoke(null, seed);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(network + " has no create(long)", e);
         }
     }
 

@@ -153,7 +153,27 @@ public final class CudaEmitter {
         }
         b.append("        out[i] = y;\n");
         b.append("    }\n}\n");
-        activationBackward(b, id, shape, act);
+        if (dropout) {
+            dropoutBackward(b, id, shape, act);
+        } else {
+            activationBackward(b, id, shape, act);
+        }
+    }
+
+    /**
+     * Backward through a fused dropout and the activation before it, as on the CPU: the gradient through the
+     * mask, then the activation's derivative from the output before the mask ({@code y / keep}; 0 where dropped).
+     */
+    private static void dropoutBackward(StringBuilder b, String id, Shape shape, Op.Act act) {
+        b.append("extern \"C\" __global__ void ").append(id)
+                .append("_dropout_backward(float* delta, const float* y, const float* mask, int rows) {\n");
+        loop(b, shape.size());
+        b.append("        float keep = mask[i];\n");
+        b.append("        float u = keep == 0.0f ? 0.0f : y[i] / keep;\n");
+        b.append("        float g = delta[i] * keep;\n");
+        b.append("        delta[i] = ").append(act.isIdentity() ? "g" : CudaActivation.backward(act, "g", "u"))
+                .append(";\n");
+        b.append("    }\n}\n");
     }
 
     /** y = f(y) in place, for a layer whose generic kernel leaves its output before the activation. */

@@ -1,0 +1,94 @@
+package dev.lamina.processor.generated;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lamina.gpu.Agreement;
+import dev.lamina.gpu.Cuda;
+import dev.lamina.gpu.CudaDevice;
+import dev.lamina.gpu.DeviceProgram;
+import dev.lamina.gpu.DeviceProgramCheck;
+import dev.lamina.processor.nets.GradNets;
+import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
+import dev.lamina.runtime.Model;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The device programs of every test network: checked against their own kernels here, and run against the CPU
+ * path where a GPU is present (skipped, with the reason, where none is). The test networks cover every layer
+ * kind, so this is where each kind's GPU path is compared with its CPU path.
+ */
+class DeviceProgramTest {
+    /** The test networks' generated classes that have a device program beside them. */
+    private static List<Class<?>> networks() throws IOException, URISyntaxException {
+        Path dir = Path.of(GradNets.class.getResource("").toURI());
+        List<Class<?>> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".program")) {
+                    String simple = name.substring(0, name.length() - ".program".length());
+                    try {
+                        found.add(Class.forName(GradNets.class.getPackageName() + "." + simple));
+                    } catch (ClassNotFoundException e) {
+                        throw new IllegalStateException(name + " has no class beside it", e);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void everyProgramMatchesItsKernels() throws Exception {
+        List<Class<?>> networks = networks();
+        assertTrue(networks.size() >= 30, "found only " + networks);
+        List<String> problems = new ArrayList<>();
+        for (Class<?> network : networks) {
+            String cuda = Files.readString(Path.of(network.getResource(network.getSimpleName() + ".cu").toURI()));
+            for (String problem : DeviceProgramCheck.problems(DeviceProgram.of(network), cuda, 1, 5, 64)) {
+                problems.add(network.getSimpleName() + ": " + problem);
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void layersWithoutADevicePathAreNamed() {
+        // a dropout the fusion pass did not fold into the layer before it (fusion switched off)
+        assertEquals(List.of("drop (Dropout)"), DeviceProgram.of(GradNets_DroppedUnfusedNet.class).unsupported());
+    }
+
+    @Test
+    void everyCoveredNetworkAgreesWithTheCpu() throws Exception {
+        assumeTrue(Cuda.available(), () -> "no GPU here, so the GPU path is not run: " + Cuda.unavailableReason());
+        List<String> problems = new ArrayList<>();
+        try (CudaDevice device = Cuda.open(0)) {
+            for (Class<?> network : networks()) {
+                if (!DeviceProgram.of(network).unsupported().isEmpty()) {
+                    continue;
+                }
+                for (String problem : Agreement.check(seed -> create(network, seed), device, 5, 2e-3)) {
+                    problems.add(network.getSimpleName() + ": " + problem);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    private static Model create(Class<?> network, long seed) {
+        try {
+            return (Model) network.getMethod("create", long.class).invoke(null, seed);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(network + " has no create(long)", e);
+        }
+    }
+}
