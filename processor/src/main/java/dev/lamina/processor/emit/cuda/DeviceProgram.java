@@ -8,6 +8,7 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
+import dev.lamina.processor.plan.LayerNorms;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +49,7 @@ public final class DeviceProgram {
     private final Map<Integer, Integer> cellGradient = new LinkedHashMap<>();
     private int columns = -1;
     private int unpooledGradient = -1;
+    private int discard = -1;
     private int work;
     private int doubles;
 
@@ -70,6 +72,7 @@ public final class DeviceProgram {
         doubles = 0;
         columns = -1;
         unpooledGradient = -1;
+        discard = -1;
         layoutDeviceRegions();
         Map<Integer, int[]> normWork = new LinkedHashMap<>();
         for (Node node : graph.layers()) {
@@ -135,6 +138,9 @@ public final class DeviceProgram {
         int widestColumns = 0;
         int widestUnpooled = 0;
         for (Node node : graph.layers()) {
+            if (node.op() instanceof Op.Conv1d c) {
+                widestColumns = Math.max(widestColumns, node.out().steps() * c.kernel() * node.in().features());
+            }
             if (node.op() instanceof Op.Conv c && c.groups() == 1) {
                 widestColumns = Math.max(widestColumns, node.ownOut().spatial() * fieldSize(node, c));
                 if (node.hasFusedPool()) {
@@ -145,14 +151,22 @@ public final class DeviceProgram {
             }
         }
         for (Node node : graph.layers()) {
-            if (node.op() instanceof Op.Recurrent r && deviceLstm(node, r)) {
+            if (node.op() instanceof Op.Recurrent r && deviceRecurrent(r)) {
                 // the gradient at every step's hidden state, and the one at the cell carried back a step
                 int steps = node.in().steps();
                 stateGradients.put(node.id(), extra);
                 extra += steps * r.units();
-                cellGradient.put(node.id(), extra);
-                extra += r.units();
+                if (r.cell() == Op.Cell.LSTM) {
+                    cellGradient.put(node.id(), extra);
+                    extra += r.units();
+                }
             }
+        }
+        int widestNorm = graph.layers().stream().filter(nd -> nd.op() instanceof Op.LayerNorm)
+                .mapToInt(nd -> nd.in().size()).max().orElse(0);
+        if (widestNorm > 0) {
+            discard = extra;
+            extra += widestNorm;
         }
         if (widestColumns > 0) {
             columns = extra;
@@ -233,8 +247,46 @@ public final class DeviceProgram {
                     buffer(node, "var"), "W:" + norm[2], "W:" + norm[3]);
             step("forward", "always", id + "_apply", "e:" + lin(node.out().size(), 0), in, out, "W:" + norm[2],
                     "W:" + norm[3], "i:" + lin(1, 0));
-        } else if (op instanceof Op.Recurrent r && deviceLstm(node, r)) {
-            lstmForward(node, r, id, in, out);
+        } else if (op instanceof Op.Recurrent r && deviceRecurrent(r)) {
+            recurrentForward(node, r, id, in, out);
+        } else if (op instanceof Op.Conv1d c) {
+            String cols = arena(columns);
+            int field = c.kernel() * node.in().features();
+            int outSteps = node.out().steps();
+            step("forward", "always", "lamina_im2col_1d", "e:" + lin(outSteps * field, 0), in, "i:n",
+                    "i:" + node.in().steps(), "i:" + node.in().features(), "i:" + c.kernel(), "i:" + c.stride(),
+                    "i:" + c.padding(), "i:" + c.dilation(), "i:" + outSteps, cols);
+            gemm("forward", "nt", lin(outSteps, 0), c.filters(), field, cols, field, param(node, "weight"), field, 0,
+                    out, c.filters());
+            epilogue("forward", node, id, out, c.bias(), c.activation());
+        } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
+            // each value back where the paired pool found it, zeros elsewhere
+            Node pool = graph.node(u.pool());
+            step("forward", "always", "zero", "-", out, "l:" + lin(node.out().size(), 0));
+            step("forward", "always", "lamina_unpool", "e:" + lin(pool.out().size(), 0), in, argmax(pool),
+                    "l:" + lin(pool.out().size(), 0), out);
+        } else if (op instanceof Op.Upsample u) {
+            step("forward", "always", "lamina_upsample", "e:" + lin(node.out().size(), 0), in, "i:n",
+                    "i:" + node.in().height(), "i:" + node.in().width(), "i:" + node.in().channels(),
+                    "i:" + u.scale(), out);
+        } else if (op instanceof Op.LayerNorm ln) {
+            int rows = LayerNorms.rows(node);
+            step("forward", "always", "lamina_layer_norm", "b:" + lin(rows, 0), in, "i:" + lin(rows, 0),
+                    "i:" + node.in().features(), "f:" + (float) ln.epsilon(), param(node, "gamma"),
+                    param(node, "beta"), arena(plan.normStats().get(node.id())), out);
+            if (!ln.activation().isIdentity()) {
+                step("forward", "always", id + "_activation", "e:" + lin(node.out().size(), 0), out, "i:n");
+            }
+        } else if (op instanceof Op.ResponseNorm lrn) {
+            step("forward", "always", "lamina_lrn", "e:" + lin(node.out().size(), 0), in,
+                    "l:" + lin(node.in().spatial(), 0), "i:" + node.in().channels(), "i:" + lrn.size(),
+                    "f:" + (float) lrn.alpha(), "f:" + (float) lrn.beta(), "f:" + (float) lrn.k(),
+                    arena(plan.normStats().get(node.id())), out);
+        } else if (op instanceof Op.Dropout drop) {
+            step("forward", "always", "lamina_dropout", "e:" + lin(node.out().size(), 0), in, out,
+                    arena(plan.mask().get(node.id())), "l:" + lin(node.out().size(), 0),
+                    "K:" + node.name().hashCode(), "f:" + (float) drop.rate(), "f:" + (float) (1 / (1 - drop.rate())),
+                    "R:0");
         } else if (op instanceof Op.Embedding e) {
             String bad = "W:" + norm[0];
             int tokens = ((Op.Input) graph.input().op()).tokens();
@@ -251,7 +303,8 @@ public final class DeviceProgram {
             args.add("i:" + lin(1, 0));
             step("forward", "always", id + "_forward", "e:" + lin(node.out().size(), 0), args.toArray(String[]::new));
         } else {
-            unsupported.add(node.name() + " (" + op.kind() + ")");
+            boolean carried = op instanceof Op.Recurrent r && r.stateful();
+            unsupported.add(node.name() + " (" + op.kind() + (carried ? ", stateful" : "") + ")");
         }
     }
 
@@ -294,7 +347,7 @@ public final class DeviceProgram {
 
     private void backward(Node node, int[] norm) {
         Op op = node.op();
-        if (op instanceof Op.Flatten || unsupported.stream().anyMatch(u -> u.startsWith(node.name() + " ("))) {
+        if (unsupported.stream().anyMatch(u -> u.startsWith(node.name() + " ("))) {
             return;
         }
         String id = CudaEmitter.identifier(node);
@@ -302,7 +355,9 @@ public final class DeviceProgram {
         Contribution main = contributions.get(0);
         boolean needInputGradient = !main.none();
         String delta = arena(delta(plan.gradient().get(node.id())));
-        String deltaIn = needInputGradient ? arena(delta(main.slot())) : null;
+        // a flatten and a dropout pass the gradient on in place, as on the CPU
+        boolean inPlace = op instanceof Op.Flatten || op instanceof Op.Dropout;
+        String deltaIn = !needInputGradient ? null : inPlace ? delta : arena(delta(main.slot()));
         String in = arena(region(node.input()));
         String out = arena(region(node.id()));
         if (op instanceof Op.Add add) {
@@ -343,12 +398,65 @@ public final class DeviceProgram {
             }
             return;
         }
-        if (op instanceof Op.Embedding e) {
+        if (op instanceof Op.Flatten) {
+            // nothing moves
+        } else if (op instanceof Op.Dropout) {
+            step("backward", "always", "lamina_dropout_backward", "e:" + lin(node.out().size(), 0), delta,
+                    arena(plan.mask().get(node.id())), "l:" + lin(node.out().size(), 0));
+        } else if (op instanceof Op.Conv1d c) {
+            activationBackward(node, id, delta, out, c.activation());
+            String cols = arena(columns);
+            int field = c.kernel() * node.in().features();
+            int outSteps = node.out().steps();
+            if (c.bias()) {
+                step("backward", "always", "lamina_column_sums", "b:" + c.filters(), delta, "i:" + lin(outSteps, 0),
+                        "i:" + c.filters(), gradient(node, "bias"));
+            }
+            step("backward", "always", "lamina_im2col_1d", "e:" + lin(outSteps * field, 0), in, "i:n",
+                    "i:" + node.in().steps(), "i:" + node.in().features(), "i:" + c.kernel(), "i:" + c.stride(),
+                    "i:" + c.padding(), "i:" + c.dilation(), "i:" + outSteps, cols);
+            gemm("backward", "tn", String.valueOf(c.filters()), field, lin(outSteps, 0), delta, c.filters(), cols,
+                    field, 1, gradient(node, "weight"), field);
+            if (needInputGradient) {
+                gemm("backward", "nn", lin(outSteps, 0), field, String.valueOf(c.filters()), delta, c.filters(),
+                        param(node, "weight"), field, 0, cols, field);
+                step("backward", "always", "lamina_col2im_1d", "e:" + lin(node.in().size(), 0), cols, "i:n",
+                        "i:" + node.in().steps(), "i:" + node.in().features(), "i:" + c.kernel(), "i:" + c.stride(),
+                        "i:" + c.padding(), "i:" + c.dilation(), "i:" + outSteps, deltaIn);
+            }
+        } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
+            if (needInputGradient) {
+                Node pool = graph.node(u.pool());
+                step("backward", "always", "lamina_gather", "e:" + lin(pool.out().size(), 0), delta, argmax(pool),
+                        "l:" + lin(pool.out().size(), 0), deltaIn);
+            }
+        } else if (op instanceof Op.Upsample u) {
+            if (needInputGradient) {
+                step("backward", "always", "lamina_upsample_backward", "e:" + lin(node.in().size(), 0), delta, "i:n",
+                        "i:" + node.in().height(), "i:" + node.in().width(), "i:" + node.in().channels(),
+                        "i:" + u.scale(), deltaIn);
+            }
+        } else if (op instanceof Op.LayerNorm ln) {
+            int rows = LayerNorms.rows(node);
+            activationBackward(node, id, delta, out, ln.activation());
+            // the kernel always writes an input gradient: the columns' scratch takes it when none is needed
+            step("backward", "always", "lamina_layer_norm_backward", "b:" + lin(rows, 0), delta, in,
+                    "i:" + lin(rows, 0), "i:" + node.in().features(), param(node, "gamma"),
+                    arena(plan.normStats().get(node.id())), needInputGradient ? deltaIn : scratchFor(node),
+                    gradient(node, "gamma"), gradient(node, "beta"));
+        } else if (op instanceof Op.ResponseNorm lrn) {
+            if (needInputGradient) {
+                step("backward", "always", "lamina_lrn_backward", "e:" + lin(node.in().size(), 0), delta, in,
+                        arena(plan.normStats().get(node.id())), "l:" + lin(node.in().spatial(), 0),
+                        "i:" + node.in().channels(), "i:" + lrn.size(), "f:" + (float) lrn.alpha(),
+                        "f:" + (float) lrn.beta(), deltaIn);
+            }
+        } else if (op instanceof Op.Embedding e) {
             int tokens = ((Op.Input) graph.input().op()).tokens();
             step("backward", "always", "lamina_embed_backward", "e:" + lin(node.out().size(), 0), in,
                     "l:" + lin(node.in().steps(), 0), "i:" + e.dim(), "i:" + tokens, delta, gradient(node, "weight"));
         } else if (op instanceof Op.Recurrent r) {
-            lstmBackward(node, r, id, in, delta, deltaIn);
+            recurrentBackward(node, r, id, in, delta, deltaIn);
         } else if (op instanceof Op.Dense d) {
             int k = node.in().features();
             activationBackward(node, id, delta, out, d.activation());
@@ -427,6 +535,7 @@ public final class DeviceProgram {
             }
         }
         if (needInputGradient && main.accumulateInto() >= 0) {
+            // another reader of the input already wrote its gradient: add this one in
             step("backward", "always", "lamina_accumulate", "e:" + lin(node.in().size(), 0), deltaIn,
                     "l:" + lin(node.in().size(), 0), arena(delta(main.accumulateInto())));
         }
@@ -451,17 +560,17 @@ public final class DeviceProgram {
 
     // ---------------------------------------------------------------- LSTM
 
-    /** An LSTM the device program runs: not stateful (no state carried in from the last batch). */
-    private static boolean deviceLstm(Node node, Op.Recurrent r) {
-        return r.cell() == Op.Cell.LSTM && !r.stateful();
+    /** A recurrent layer the device program runs: an LSTM or an Elman RNN, not stateful (no carried state). */
+    private static boolean deviceRecurrent(Op.Recurrent r) {
+        return r.cell() != Op.Cell.GRU && !r.stateful();
     }
 
     /**
-     * The CPU's fast LSTM on the device: one GEMM projects every step's input, the two biases are added to all of
+     * The CPU's fast LSTM (and Elman RNN, one tanh gate) on the device: one GEMM projects every step's input, the two biases are added to all of
      * them, then per step a GEMM adds the recurrent projection and the step kernel runs the gates and the cell.
      * Regions are {@code [rows][steps][...]}, so one step of all rows is a matrix of stride {@code steps x width}.
      */
-    private void lstmForward(Node node, Op.Recurrent r, String id, String in, String out) {
+    private void recurrentForward(Node node, Op.Recurrent r, String id, String in, String out) {
         int steps = node.in().steps();
         int features = node.in().features();
         int h = r.units();
@@ -477,8 +586,13 @@ public final class DeviceProgram {
                 gemm("forward", "nt", "n", width, h, arena(regions.hidden(), (t - 1) * h), steps * h,
                         param(node, "recurrent weight"), h, 1, arena(regions.gates(), t * width), steps * width);
             }
-            step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
-                    arena(regions.state()), arena(regions.hidden()), "N:0", peep, "i:n", "i:" + t);
+            if (r.cell() == Op.Cell.LSTM) {
+                step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
+                        arena(regions.state()), arena(regions.hidden()), "N:0", peep, "i:n", "i:" + t);
+            } else {
+                step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
+                        arena(regions.hidden()), "i:n", "i:" + t);
+            }
         }
         if (!r.sequences()) {
             step("forward", "always", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
@@ -492,15 +606,18 @@ public final class DeviceProgram {
      * pre-activation gradients (in the gates region) and the cell's gradient a step back; then the weight
      * gradients of all steps are GEMMs over the gates' gradients.
      */
-    private void lstmBackward(Node node, Op.Recurrent r, String id, String in, String delta, String deltaIn) {
+    private void recurrentBackward(Node node, Op.Recurrent r, String id, String in, String delta, String deltaIn) {
         int steps = node.in().steps();
         int features = node.in().features();
         int h = r.units();
         int width = r.gates() * h;
         MemoryPlan.RecurrentRegions regions = plan.recurrent().get(node.id());
         String dh = arena(stateGradients.get(node.id()));
-        String dc = arena(cellGradient.get(node.id()));
-        step("backward", "always", "zero", "-", dc, "l:" + lin(h, 0));
+        boolean lstm = r.cell() == Op.Cell.LSTM;
+        String dc = lstm ? arena(cellGradient.get(node.id())) : null;
+        if (lstm) {
+            step("backward", "always", "zero", "-", dc, "l:" + lin(h, 0));
+        }
         if (r.sequences()) {
             step("backward", "always", "copy", "-", dh, delta, "l:" + lin(steps * h, 0));
         } else {
@@ -515,8 +632,13 @@ public final class DeviceProgram {
                 gemm("backward", "nn", "n", h, width, arena(regions.gates(), (t + 1) * width), steps * width,
                         param(node, "recurrent weight"), h, 1, arena(stateGradients.get(node.id()), t * h), steps * h);
             }
-            step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
-                    arena(regions.state()), dh, dc, "N:0", peep, dPeep, "i:n", "i:" + t);
+            if (lstm) {
+                step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
+                        arena(regions.state()), dh, dc, "N:0", peep, dPeep, "i:n", "i:" + t);
+            } else {
+                step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()), dh,
+                        "i:n", "i:" + t);
+            }
         }
         gemm("backward", "tn", String.valueOf(width), features, lin(steps, 0), arena(regions.gates()), width, in,
                 features, 1, gradient(node, "weight"), features);
@@ -551,6 +673,11 @@ public final class DeviceProgram {
 
     private void step(String pass, String when, String action, String grid, String... args) {
         steps.add(pass + " " + when + " " + action + " " + grid + " " + String.join(" ", args));
+    }
+
+    /** Where a layer norm's kernel writes the input gradient that nothing reads (the layer reads the input). */
+    private String scratchFor(Node node) {
+        return arena(discard);
     }
 
     /** Rows of a dense layer's GEMM: every step of every row on a sequence. */

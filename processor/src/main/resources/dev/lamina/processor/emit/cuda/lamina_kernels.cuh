@@ -401,6 +401,24 @@ __device__ __forceinline__ float lamina_uniform(unsigned long long key, unsigned
     return (float) (z >> 40) * 5.9604644775390625e-8f;  // 2^-24
 }
 
+// A dropout layer of its own, with the CPU's masks: keep = 0 with probability `rate`, else 1 / (1 - rate); every
+// value kept outside training.
+extern "C" __global__ void lamina_dropout(const float* x, float* y, float* mask, long count, unsigned long long key,
+                                          float rate, float scale, int training) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float keep = training ? (lamina_uniform(key, i) < rate ? 0.0f : scale) : 1.0f;
+        mask[i] = keep;
+        y[i] = x[i] * keep;
+    }
+}
+
+// delta[i] *= mask[i]: the gradient back through a dropout's mask, in place.
+extern "C" __global__ void lamina_dropout_backward(float* delta, const float* mask, long count) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        delta[i] *= mask[i];
+    }
+}
+
 // SGD with momentum over the flat parameter array, the CPU's form: v = mu v - lr g; p += v.
 extern "C" __global__ void lamina_sgd_momentum(float* p, const float* g, float* v, long count, float lr,
                                                float momentum) {
