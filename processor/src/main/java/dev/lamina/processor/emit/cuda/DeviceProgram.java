@@ -50,6 +50,7 @@ public final class DeviceProgram {
     private int columns = -1;
     private int unpooledGradient = -1;
     private int discard = -1;
+    private int group = -1;
     private int work;
     private int doubles;
 
@@ -73,6 +74,7 @@ public final class DeviceProgram {
         columns = -1;
         unpooledGradient = -1;
         discard = -1;
+        group = -1;
         layoutDeviceRegions();
         Map<Integer, int[]> normWork = new LinkedHashMap<>();
         for (Node node : graph.layers()) {
@@ -137,9 +139,20 @@ public final class DeviceProgram {
     private void layoutDeviceRegions() {
         int widestColumns = 0;
         int widestUnpooled = 0;
+        int widestGroup = 0;
         for (Node node : graph.layers()) {
             if (node.op() instanceof Op.Conv1d c) {
                 widestColumns = Math.max(widestColumns, node.out().steps() * c.kernel() * node.in().features());
+            }
+            if (node.op() instanceof Op.ConvTranspose t) {
+                // the columns of the convolution it is the adjoint of: one per input position
+                widestColumns = Math.max(widestColumns, node.in().spatial() * t.kernel() * t.kernel() * t.filters());
+            }
+            if (node.op() instanceof Op.Conv c && c.groups() > 1 && !node.hasFusedPool()) {
+                int cin = node.in().channels() / c.groups();
+                widestColumns = Math.max(widestColumns, node.out().spatial() * c.kernel() * c.kernel() * cin);
+                widestGroup = Math.max(widestGroup, 2 * node.in().spatial() * cin
+                        + node.out().spatial() * (c.filters() / c.groups()));
             }
             if (node.op() instanceof Op.Conv c && c.groups() == 1) {
                 widestColumns = Math.max(widestColumns, node.ownOut().spatial() * fieldSize(node, c));
@@ -156,7 +169,8 @@ public final class DeviceProgram {
                 int steps = node.in().steps();
                 stateGradients.put(node.id(), extra);
                 extra += steps * r.units();
-                if (r.cell() == Op.Cell.LSTM) {
+                if (r.cell() != Op.Cell.RNN) {
+                    // an LSTM's cell gradient, or the part of a GRU's state gradient that bypasses W_hh
                     cellGradient.put(node.id(), extra);
                     extra += r.units();
                 }
@@ -167,6 +181,10 @@ public final class DeviceProgram {
         if (widestNorm > 0) {
             discard = extra;
             extra += widestNorm;
+        }
+        if (widestGroup > 0) {
+            group = extra;
+            extra += widestGroup;
         }
         if (widestColumns > 0) {
             columns = extra;
@@ -249,6 +267,19 @@ public final class DeviceProgram {
                     "W:" + norm[3], "i:" + lin(1, 0));
         } else if (op instanceof Op.Recurrent r && deviceRecurrent(r)) {
             recurrentForward(node, r, id, in, out);
+        } else if (op instanceof Op.ConvTranspose t) {
+            // the adjoint of the convolution from the output's size to the input's: columns = in W, folded
+            Adjoint g = Adjoint.of(node, t);
+            gemm("forward", "nn", lin(g.positions(), 0), g.field(), String.valueOf(g.filters()), in, g.filters(),
+                    param(node, "weight"), g.field(), 0, arena(columns), g.field());
+            step("forward", "always", "lamina_col2im", "e:" + lin(node.out().size(), 0), arena(columns), "i:n",
+                    "i:" + node.out().height(), "i:" + node.out().width(), "i:" + t.filters(), "i:" + t.kernel(),
+                    "i:" + t.stride(), "i:" + t.padding(), "i:1", "i:" + node.in().height(), "i:" + node.in().width(),
+                    out);
+            epilogue("forward", node, id, out, t.bias(), t.activation());
+        } else if (op instanceof Op.Conv c && c.groups() > 1 && !node.hasFusedPool()) {
+            groupedForward(node, c, in, out);
+            epilogue("forward", node, id, out, c.bias(), c.activation());
         } else if (op instanceof Op.Conv1d c) {
             String cols = arena(columns);
             int field = c.kernel() * node.in().features();
@@ -403,6 +434,32 @@ public final class DeviceProgram {
         } else if (op instanceof Op.Dropout) {
             step("backward", "always", "lamina_dropout_backward", "e:" + lin(node.out().size(), 0), delta,
                     arena(plan.mask().get(node.id())), "l:" + lin(node.out().size(), 0));
+        } else if (op instanceof Op.ConvTranspose t) {
+            Adjoint g = Adjoint.of(node, t);
+            activationBackward(node, id, delta, out, t.activation());
+            if (t.bias()) {
+                step("backward", "always", "lamina_column_sums", "b:" + t.filters(), delta,
+                        "i:" + lin(node.out().spatial(), 0), "i:" + t.filters(), gradient(node, "bias"));
+            }
+            // the adjoint's roles swapped: its input is this layer's output gradient, its output gradient our input
+            String cols = arena(columns);
+            step("backward", "always", "lamina_im2col", "e:" + lin(g.positions() * g.field(), 0), delta, "i:n",
+                    "i:" + node.out().height(), "i:" + node.out().width(), "i:" + t.filters(), "i:" + t.kernel(),
+                    "i:" + t.stride(), "i:" + t.padding(), "i:1", "i:" + node.in().height(), "i:" + node.in().width(),
+                    cols);
+            gemm("backward", "tn", String.valueOf(g.filters()), g.field(), lin(g.positions(), 0), in, g.filters(),
+                    cols, g.field(), 1, gradient(node, "weight"), g.field());
+            if (needInputGradient) {
+                gemm("backward", "nt", lin(g.positions(), 0), g.filters(), String.valueOf(g.field()), cols, g.field(),
+                        param(node, "weight"), g.field(), 0, deltaIn, g.filters());
+            }
+        } else if (op instanceof Op.Conv c && c.groups() > 1) {
+            activationBackward(node, id, delta, out, c.activation());
+            if (c.bias()) {
+                step("backward", "always", "lamina_column_sums", "b:" + c.filters(), delta,
+                        "i:" + lin(node.out().spatial(), 0), "i:" + c.filters(), gradient(node, "bias"));
+            }
+            groupedBackward(node, c, in, delta, deltaIn);
         } else if (op instanceof Op.Conv1d c) {
             activationBackward(node, id, delta, out, c.activation());
             String cols = arena(columns);
@@ -558,11 +615,87 @@ public final class DeviceProgram {
         step("backward", "always", id + "_activation_backward", "e:" + lin(size, 0), delta, y, "i:" + lin(1, 0));
     }
 
+    // ---------------------------------------------------------------- grouped and transposed convolutions
+
+    /** The convolution a transposed one is the adjoint of: positions, filters and field of its GEMM. */
+    private record Adjoint(int positions, int filters, int field) {
+        static Adjoint of(Node node, Op.ConvTranspose t) {
+            return new Adjoint(node.in().spatial(), node.in().channels(), t.kernel() * t.kernel() * t.filters());
+        }
+    }
+
+    /**
+     * A grouped convolution one group at a time, as the CPU does it: the group's input channels gathered into a
+     * region of their own, unfolded, multiplied by the group's filters, and the result placed among the output's
+     * channels. The group region holds the group's input, its output, and its input gradient.
+     */
+    private void groupedForward(Node node, Op.Conv c, String in, String out) {
+        int groups = c.groups();
+        int cin = node.in().channels() / groups;
+        int fout = c.filters() / groups;
+        int field = c.kernel() * c.kernel() * cin;
+        int positions = node.out().spatial();
+        String groupIn = arena(group);
+        String groupOut = arena(group + node.in().spatial() * cin);
+        for (int k = 0; k < groups; k++) {
+            step("forward", "always", "lamina_take", "e:" + lin(node.in().spatial() * cin, 0), in,
+                    "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
+                    groupIn);
+            im2col("forward", node, c, cin, groupIn);
+            gemm("forward", "nt", lin(positions, 0), fout, field, arena(columns), field,
+                    "P:" + (plan.parameter(node.id(), "weight").offset() + k * fout * field), field, 0, groupOut, fout);
+            step("forward", "always", "lamina_place", "e:" + lin(positions * fout, 0), groupOut,
+                    "l:" + lin(positions, 0), "i:" + fout, "i:" + c.filters(), "i:" + k * fout, out);
+        }
+    }
+
+    private void groupedBackward(Node node, Op.Conv c, String in, String delta, String deltaIn) {
+        int groups = c.groups();
+        int cin = node.in().channels() / groups;
+        int fout = c.filters() / groups;
+        int field = c.kernel() * c.kernel() * cin;
+        int positions = node.out().spatial();
+        String groupIn = arena(group);
+        String groupOut = arena(group + node.in().spatial() * cin);
+        String groupDx = arena(group + node.in().spatial() * cin + positions * fout);
+        int weight = plan.parameter(node.id(), "weight").offset();
+        for (int k = 0; k < groups; k++) {
+            step("backward", "always", "lamina_take", "e:" + lin(positions * fout, 0), delta,
+                    "l:" + lin(positions, 0), "i:" + fout, "i:" + c.filters(), "i:" + k * fout, groupOut);
+            step("backward", "always", "lamina_take", "e:" + lin(node.in().spatial() * cin, 0), in,
+                    "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
+                    groupIn);
+            im2col("backward", node, c, cin, groupIn);
+            gemm("backward", "tn", String.valueOf(fout), field, lin(positions, 0), groupOut, fout, arena(columns),
+                    field, 1, "G:" + (weight + k * fout * field), field);
+            if (deltaIn != null) {
+                gemm("backward", "nn", lin(positions, 0), field, String.valueOf(fout), groupOut, fout,
+                        "P:" + (weight + k * fout * field), field, 0, arena(columns), field);
+                step("backward", "always", "lamina_col2im", "e:" + lin(node.in().spatial() * cin, 0), arena(columns),
+                        "i:n", "i:" + node.in().height(), "i:" + node.in().width(), "i:" + cin, "i:" + c.kernel(),
+                        "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(), "i:" + node.out().height(),
+                        "i:" + node.out().width(), groupDx);
+                step("backward", "always", "lamina_place", "e:" + lin(node.in().spatial() * cin, 0), groupDx,
+                        "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
+                        deltaIn);
+            }
+        }
+    }
+
+    /** Unfolds {@code channels}-channel images at {@code from} into the columns, with {@code node}'s geometry. */
+    private void im2col(String pass, Node node, Op.Conv c, int channels, String from) {
+        int field = c.kernel() * c.kernel() * channels;
+        step(pass, "always", "lamina_im2col", "e:" + lin(node.out().spatial() * field, 0), from, "i:n",
+                "i:" + node.in().height(), "i:" + node.in().width(), "i:" + channels, "i:" + c.kernel(),
+                "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(), "i:" + node.out().height(),
+                "i:" + node.out().width(), arena(columns));
+    }
+
     // ---------------------------------------------------------------- LSTM
 
-    /** A recurrent layer the device program runs: an LSTM or an Elman RNN, not stateful (no carried state). */
+    /** A recurrent layer the device program runs: not stateful (the carried state stays on the CPU path). */
     private static boolean deviceRecurrent(Op.Recurrent r) {
-        return r.cell() != Op.Cell.GRU && !r.stateful();
+        return !r.stateful();
     }
 
     /**
@@ -578,6 +711,10 @@ public final class DeviceProgram {
         MemoryPlan.RecurrentRegions regions = plan.recurrent().get(node.id());
         gemm("forward", "nt", lin(steps, 0), width, features, in, features, param(node, "weight"), features, 0,
                 arena(regions.gates()), width);
+        if (r.cell() == Op.Cell.GRU) {
+            gruForward(node, r, id, out, regions);
+            return;
+        }
         step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), arena(regions.gates()),
                 "l:" + lin(steps, 0), "i:" + width, param(node, "bias"), param(node, "recurrent bias"));
         String peep = r.peephole() ? param(node, "peephole") : "N:0";
@@ -613,6 +750,10 @@ public final class DeviceProgram {
         int width = r.gates() * h;
         MemoryPlan.RecurrentRegions regions = plan.recurrent().get(node.id());
         String dh = arena(stateGradients.get(node.id()));
+        if (r.cell() == Op.Cell.GRU) {
+            gruBackward(node, r, id, in, delta, deltaIn, regions);
+            return;
+        }
         boolean lstm = r.cell() == Op.Cell.LSTM;
         String dc = lstm ? arena(cellGradient.get(node.id())) : null;
         if (lstm) {
@@ -651,6 +792,84 @@ public final class DeviceProgram {
             step("backward", "always", "lamina_column_sums", "b:" + width, arena(regions.gates()),
                     "i:" + lin(steps, 0), "i:" + width, gradient(node, bias));
         }
+        if (deltaIn != null) {
+            gemm("backward", "nn", lin(steps, 0), features, String.valueOf(width), arena(regions.gates()), width,
+                    param(node, "weight"), features, 0, deltaIn, features);
+        }
+    }
+
+    /**
+     * A GRU after its input projection, in the CPU's form: the reset gate multiplies the recurrent projection, so
+     * the projections of each step ({@code projections}, biased by {@code b_hh}) are kept apart from the input
+     * ones ({@code gates}, biased by {@code b_ih}); each step adds {@code h_{t-1} W_hh^T} to its projections.
+     */
+    private void gruForward(Node node, Op.Recurrent r, String id, String out, MemoryPlan.RecurrentRegions regions) {
+        int steps = node.in().steps();
+        int h = r.units();
+        int width = 3 * h;
+        String projections = arena(regions.state());
+        step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), arena(regions.gates()),
+                "l:" + lin(steps, 0), "i:" + width, param(node, "bias"), "N:0");
+        step("forward", "always", "zero", "-", projections, "l:" + lin(steps * width, 0));
+        step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), projections,
+                "l:" + lin(steps, 0), "i:" + width, param(node, "recurrent bias"), "N:0");
+        for (int t = 0; t < steps; t++) {
+            if (t > 0) {
+                gemm("forward", "nt", "n", width, h, arena(regions.hidden(), (t - 1) * h), steps * h,
+                        param(node, "recurrent weight"), h, 1, arena(regions.state(), t * width), steps * width);
+            }
+            step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()), projections,
+                    arena(regions.hidden()), "N:0", "i:n", "i:" + t);
+        }
+        if (!r.sequences()) {
+            step("forward", "always", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
+                    "i:" + steps * h, out, "i:" + h, "l:n", "i:" + h);
+        }
+    }
+
+    /**
+     * Back through a GRU as the CPU goes: each step's state gradient is the output's, plus the step after's
+     * projections' gradients through {@code W_hh}, plus what bypassed them ({@code z dh}, carried a step back);
+     * the weight gradients come from the input projections' gradients ({@code W_ih}, {@code b_ih}) and the
+     * recurrent ones' ({@code W_hh}, {@code b_hh}).
+     */
+    private void gruBackward(Node node, Op.Recurrent r, String id, String in, String delta, String deltaIn,
+                             MemoryPlan.RecurrentRegions regions) {
+        int steps = node.in().steps();
+        int features = node.in().features();
+        int h = r.units();
+        int width = 3 * h;
+        int dhRegion = stateGradients.get(node.id());
+        String dh = arena(dhRegion);
+        String carried = arena(cellGradient.get(node.id()));
+        String projections = arena(regions.state());
+        if (r.sequences()) {
+            step("backward", "always", "copy", "-", dh, delta, "l:" + lin(steps * h, 0));
+        } else {
+            step("backward", "always", "zero", "-", dh, "l:" + lin(steps * h, 0));
+            step("backward", "always", "lamina_copy_rows", "e:" + lin(h, 0), delta, "i:" + h,
+                    arena(dhRegion, (steps - 1) * h), "i:" + steps * h, "l:n", "i:" + h);
+        }
+        for (int t = steps - 1; t >= 0; t--) {
+            if (t < steps - 1) {
+                gemm("backward", "nn", "n", h, width, arena(regions.state(), (t + 1) * width), steps * width,
+                        param(node, "recurrent weight"), h, 1, arena(dhRegion, t * h), steps * h);
+                step("backward", "always", "lamina_add_rows", "e:" + lin(h, 0), carried, "i:" + h,
+                        arena(dhRegion, t * h), "i:" + steps * h, "l:n", "i:" + h);
+            }
+            step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()), projections,
+                    arena(regions.hidden()), dh, carried, "N:0", "i:n", "i:" + t);
+        }
+        gemm("backward", "tn", String.valueOf(width), features, lin(steps, 0), arena(regions.gates()), width, in,
+                features, 1, gradient(node, "weight"), features);
+        for (int t = 1; t < steps; t++) {
+            gemm("backward", "tn", String.valueOf(width), h, "n", arena(regions.state(), t * width), steps * width,
+                    arena(regions.hidden(), (t - 1) * h), steps * h, 1, gradient(node, "recurrent weight"), h);
+        }
+        step("backward", "always", "lamina_column_sums", "b:" + width, arena(regions.gates()), "i:" + lin(steps, 0),
+                "i:" + width, gradient(node, "bias"));
+        step("backward", "always", "lamina_column_sums", "b:" + width, projections, "i:" + lin(steps, 0),
+                "i:" + width, gradient(node, "recurrent bias"));
         if (deltaIn != null) {
             gemm("backward", "nn", lin(steps, 0), features, String.valueOf(width), arena(regions.gates()), width,
                     param(node, "weight"), features, 0, deltaIn, features);

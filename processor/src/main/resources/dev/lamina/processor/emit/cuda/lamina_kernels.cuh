@@ -363,12 +363,24 @@ extern "C" __global__ void lamina_global_average_backward(const float* dOut, int
     }
 }
 
-// m[r][c] += a[c] + b[c] over rows x cols: a recurrent layer's two biases added to every step's projection.
+// m[r][c] += a[c] + b[c] over rows x cols (b may be null): a recurrent layer's biases added to every step's
+// projection.
 extern "C" __global__ void lamina_add_bias_rows(float* m, long rows, int cols, const float* a, const float* b) {
     long total = rows * cols;
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
         int c = (int) (i % cols);
-        m[i] += a[c] + b[c];
+        m[i] += a[c] + (b != nullptr ? b[c] : 0.0f);
+    }
+}
+
+// dst[r][c] += src[r][c] for rows rows of width floats, each matrix with its own row stride.
+extern "C" __global__ void lamina_add_rows(const float* src, int srcStride, float* dst, int dstStride, long rows,
+                                           int width) {
+    long total = rows * width;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        long r = i / width;
+        int c = (int) (i % width);
+        dst[r * dstStride + c] += src[r * srcStride + c];
     }
 }
 
