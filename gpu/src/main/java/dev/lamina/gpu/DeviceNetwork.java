@@ -9,6 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
 /**
@@ -19,6 +20,9 @@ import jcuda.driver.CUdeviceptr;
  * then uploads), and the tensors a checkpoint writes, which are brought back from the device first; a checkpoint
  * loaded into the host copy goes back up through {@link #parametersChanged()}. So a checkpoint written on one
  * device loads on the other: the file is the same.
+ *
+ * <p>Each pass is captured as a CUDA graph the first time it runs for a batch size and mode, then replayed with one
+ * driver call ({@code -Dlamina.cuda.noGraphs=true} launches kernel by kernel instead).
  *
  * <p>Device memory is two blocks: one of fixed size (parameters, gradients, two optimizer-state arrays, running
  * statistics, the per-channel work area) and one that grows with the batch (activation arena, max-pool winners,
@@ -45,6 +49,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
 
     private DeviceMemory batch;
     private int capacity;
+    /** Captured passes by pass, batch size and mode; they hold addresses in {@code batch}, so they go with it. */
+    private final Map<String, CudaGraph> graphs = new HashMap<>();
+    private boolean graphsWork = !Boolean.getBoolean("lamina.cuda.noGraphs");
     private long indicesAt;
     private long targetsAt;
     private long lossesAt;
@@ -111,6 +118,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         if (batch != null) {
             batch.close();
         }
+        closeGraphs();
         long arena = (long) program.arena() * rows;
         indicesAt = arena;
         targetsAt = indicesAt + (long) program.indices() * rows;
@@ -279,8 +287,45 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
 
     // ---------------------------------------------------------------- replaying the program
 
+    /**
+     * Replays a pass: captured once per batch size and mode as a CUDA graph and launched with one call, unless
+     * a step's arguments change from one batch to the next (a dropout key) or it reads a flag back (a token
+     * check); those passes, and every pass once a capture has failed, run launch by launch.
+     */
     private void run(String pass, int rows) {
         boolean training = host.isTraining();
+        if (!graphsWork || !capturable(pass, training)) {
+            launchAll(pass, rows, training);
+            return;
+        }
+        String key = pass + " " + rows + " " + training;
+        CudaGraph graph = graphs.get(key);
+        if (graph == null) {
+            try {
+                graph = device.capture(() -> launchAll(pass, rows, training));
+            } catch (CudaException e) {
+                graphsWork = false;
+                System.err.println("lamina: CUDA graph capture failed (" + e.getMessage() + "); launching kernels "
+                        + "one by one from now on");
+                launchAll(pass, rows, training);
+                return;
+            }
+            graphs.put(key, graph);
+        }
+        graph.launch();
+    }
+
+    private boolean capturable(String pass, boolean training) {
+        for (DeviceProgram.Step step : program.pass(pass)) {
+            if (step.runsWhen(training) && (step.action().equals("check")
+                    || step.args().stream().anyMatch(a -> a.startsWith("K:")))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void launchAll(String pass, int rows, boolean training) {
         for (DeviceProgram.Step step : program.pass(pass)) {
             if (!step.runsWhen(training)) {
                 continue;
@@ -380,8 +425,14 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         return staging;
     }
 
+    private void closeGraphs() {
+        graphs.values().forEach(CudaGraph::close);
+        graphs.clear();
+    }
+
     @Override
     public void close() {
+        closeGraphs();
         if (batch != null) {
             batch.close();
         }
