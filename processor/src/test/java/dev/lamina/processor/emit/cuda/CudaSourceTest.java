@@ -51,8 +51,11 @@ class CudaSourceTest {
         // the dropout folded into hidden's epilogue draws the CPU's mask
         assertThat(cu).contains("float u = out[i] + bias[i % 6];");
         assertThat(cu).contains("float keep = lamina_uniform(key, i) < 0.25f ? 0.0f : 1.3333334f;");
-        assertThat(cu).contains("extern \"C\" __global__ void hidden_activation_backward(float* delta, "
-                + "const float* y, int rows) {");
+        // and its backward goes through the mask, then ReLU's derivative at the value before the mask
+        assertThat(cu).contains("extern \"C\" __global__ void hidden_dropout_backward(float* delta, "
+                + "const float* y, const float* mask, int rows) {");
+        assertThat(cu).contains("float u = keep == 0.0f ? 0.0f : y[i] / keep;");
+        assertThat(cu).contains("delta[i] = (u > 0.0f ? g : 0.0f);");
         // a convolution with nothing after its GEMM gets no epilogue
         assertThat(cu).doesNotContain("conv_epilogue");
         assertThat(cu).contains("d[j] = (expf(logP) - p) * scale;");
