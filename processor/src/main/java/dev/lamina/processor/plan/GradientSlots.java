@@ -24,11 +24,14 @@ final class GradientSlots {
     private final TreeSet<Integer> free = new TreeSet<>();
     private int count;
 
-    private GradientSlots() {
+    private final Graph graph;
+
+    private GradientSlots(Graph graph) {
+        this.graph = graph;
     }
 
     static GradientSlots plan(Graph graph) {
-        GradientSlots s = new GradientSlots();
+        GradientSlots s = new GradientSlots(graph);
         s.gradient.put(graph.output().id(), s.allocate());
         List<Node> layers = graph.layers();
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -39,6 +42,11 @@ final class GradientSlots {
 
     private void step(Node node) {
         Integer mine = gradient.get(node.id());
+        if (mine == null && node.op() instanceof Op.Flatten && isInputView(node.id())) {
+            // a view of the network input that no reader needs a gradient for
+            contributions.put(node.id(), List.of(Contribution.NONE));
+            return;
+        }
         if (mine == null) {
             throw new IllegalStateException("layer '" + node.name() + "' does not reach the output");
         }
@@ -48,7 +56,7 @@ final class GradientSlots {
         List<Integer> inputs = node.inputs();
         for (int k = 0; k < inputs.size(); k++) {
             int input = inputs.get(k);
-            if (input == 0 && canSkipInputGradient(node.op())) {
+            if (isInputView(input) && canSkipInputGradient(node.op())) {
                 mineOut.add(Contribution.NONE);
                 continue;
             }
@@ -82,12 +90,18 @@ final class GradientSlots {
     }
 
     /**
-     * Layers whose backward step can leave out the gradient with respect to their input: the network input
-     * needs none. (The others compute it anyway, into a slot nobody reads.)
+     * Layers whose backward step can leave out the gradient with respect to their input: the network input (or a
+     * flatten of it, as in front of a dense layer on images) needs none. (The others compute it anyway, into a
+     * slot nobody reads.)
      */
     private static boolean canSkipInputGradient(Op op) {
         return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Recurrent
                 || op instanceof Op.LayerNorm || op instanceof Op.ConvTranspose || op instanceof Op.Conv1d;
+    }
+
+    /** The network input, or a flatten of it: what a layer's input gradient would be wasted on. */
+    private boolean isInputView(int id) {
+        return id == 0 || graph.node(id).op() instanceof Op.Flatten && isInputView(graph.node(id).input());
     }
 
     /** Layers whose input gradient is their output gradient, changed in place (or not at all). */

@@ -378,7 +378,9 @@ public final class DeviceProgram {
 
     private void backward(Node node, int[] norm) {
         Op op = node.op();
-        if (unsupported.stream().anyMatch(u -> u.startsWith(node.name() + " ("))) {
+        if (unsupported.stream().anyMatch(u -> u.startsWith(node.name() + " ("))
+                || !plan.gradient().containsKey(node.id())) {
+            // not covered, or a view of the network input that needs no gradient
             return;
         }
         String id = CudaEmitter.identifier(node);
