@@ -78,6 +78,13 @@ public final class DeviceMemory implements AutoCloseable {
         cuMemsetD32Async(at(offset), 0, count, device.stream());
     }
 
+    /** Queues a copy of {@code count} floats from {@code from} here to {@code to} in another block. */
+    public void copyTo(long from, DeviceMemory target, long to, long count) {
+        check(from, count);
+        target.check(to, count);
+        cuMemcpyDtoDAsync(target.at(to), at(from), count * Sizeof.FLOAT, device.stream());
+    }
+
     /** Queues a copy of {@code count} floats from {@code from} to {@code to}, both in this block. */
     public void copy(long from, long to, long count) {
         check(from, count);

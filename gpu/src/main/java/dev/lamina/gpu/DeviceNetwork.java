@@ -24,9 +24,11 @@ import jcuda.driver.CUdeviceptr;
  * <p>Each pass is captured as a CUDA graph the first time it runs for a batch size and mode, then replayed with one
  * driver call ({@code -Dlamina.cuda.noGraphs=true} launches kernel by kernel instead).
  *
- * <p>Device memory is two blocks: one of fixed size (parameters, gradients, two optimizer-state arrays, running
- * statistics, the per-channel work area) and one that grows with the batch (activation arena, max-pool winners,
- * targets, per-row losses).
+ * <p>Device memory is one allocation: first what does not depend on the batch (parameters, gradients, two
+ * optimizer-state arrays, running statistics, the per-channel work area), then what grows with it (activation
+ * arena, max-pool winners, targets, per-row losses). A larger batch takes a new allocation, and the first part
+ * moves over on the device. Inputs and targets go up from page-locked buffers, asynchronously: the host lays out
+ * the next batch while the device is still busy with this one's backward pass and update.
  */
 public final class DeviceNetwork implements Model, Optimizer.DeviceResident, AutoCloseable {
     /** The null device pointer: a kernel's optional argument left out (no initial state, no peepholes). */
@@ -38,7 +40,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     private final Map<String, Kernel> kernels = new HashMap<>();
     private final int targetSize;
 
-    private final DeviceMemory fixed;
+    /** Floats of the part of the allocation that does not depend on the batch. */
+    private final long fixedSize;
+    private DeviceMemory memory;
     private final long parametersAt;
     private final long gradientsAt;
     private final long firstStateAt;
@@ -47,14 +51,19 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     private final long workAt;
     private final long doublesAt;
 
-    private DeviceMemory batch;
     private int capacity;
-    /** Captured passes by pass, batch size and mode; they hold addresses in {@code batch}, so they go with it. */
+    private long arenaAt;
+    /** Captured passes by pass, batch size and mode: they hold addresses, so they go when the allocation grows. */
     private final Map<String, CudaGraph> graphs = new HashMap<>();
     private boolean graphsWork = !Boolean.getBoolean("lamina.cuda.noGraphs");
     private long indicesAt;
     private long targetsAt;
     private long lossesAt;
+
+    private PinnedBuffer inputStaging;
+    private PinnedBuffer targetStaging;
+    /** Whether an asynchronous upload may still read the page-locked buffers. */
+    private boolean uploading;
 
     private int lastBatch;
     private float[] outputs = new float[0];
@@ -95,8 +104,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         workAt = buffersAt + program.buffers();
         // doubles take two floats each, at an even float offset (8-byte aligned)
         doublesAt = (workAt + program.work() + 1) / 2 * 2;
-        fixed = device.allocate(Math.max(1, doublesAt + 2L * program.doubles()));
-        fixed.clear(0, fixed.floats());
+        // the batch part starts on a 256-byte boundary
+        fixedSize = (doublesAt + 2L * program.doubles() + 63) / 64 * 64;
+        memory = device.allocate(Math.max(1, fixedSize));
+        memory.clear(0, memory.floats());
         parametersChanged();
     }
 
@@ -115,16 +126,23 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         if (rows <= capacity) {
             return;
         }
-        if (batch != null) {
-            batch.close();
-        }
         closeGraphs();
-        long arena = (long) program.arena() * rows;
-        indicesAt = arena;
+        arenaAt = fixedSize;
+        indicesAt = arenaAt + (long) program.arena() * rows;
         targetsAt = indicesAt + (long) program.indices() * rows;
         lossesAt = targetsAt + (long) targetSize * rows;
-        batch = device.allocate(lossesAt + program.lossRows().at(rows));
-        batch.clear(0, batch.floats());
+        DeviceMemory grown = device.allocate(lossesAt + program.lossRows().at(rows));
+        grown.clear(0, grown.floats());
+        memory.copyTo(0, grown, 0, fixedSize);
+        device.synchronize();
+        memory.close();
+        memory = grown;
+        if (inputStaging != null) {
+            inputStaging.close();
+            targetStaging.close();
+        }
+        inputStaging = device.pinned(Math.max(1, rows * program.inputSize()));
+        targetStaging = device.pinned(Math.max(1, rows * targetSize));
         capacity = rows;
     }
 
@@ -133,9 +151,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         reserve(rows);
         FloatBuffer arena = host.state().arena(rows).floats();
         int count = rows * program.inputSize();
-        float[] inputs = staging(count);
-        arena.get(program.inputRegion() * rows, inputs, 0, count);
-        batch.upload(inputs, 0, (long) program.inputRegion() * rows, count);
+        awaitUploads();
+        inputStaging.floats().put(0, arena, program.inputRegion() * rows, count);
+        memory.uploadAsync(inputStaging, 0, arenaAt + (long) program.inputRegion() * rows, count);
+        uploading = true;
         if (program.dropout() && host.isTraining()) {
             // the next masks, as the CPU's forward draws them
             host.state().advanceDropout();
@@ -149,11 +168,14 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     @Override
     public double loss(int rows) {
         float[] targets = host.state().targets(rows);
-        batch.upload(targets, 0, targetsAt, rows * targetSize);
+        awaitUploads();
+        targetStaging.floats().put(0, targets, 0, rows * targetSize);
+        memory.uploadAsync(targetStaging, 0, targetsAt, rows * targetSize);
+        uploading = true;
         run("loss", rows);
         int count = (int) program.lossRows().at(rows);
         float[] losses = staging(count);
-        batch.download(lossesAt, losses, 0, count);
+        download(lossesAt, losses, count);
         double sum = 0;
         for (int i = 0; i < count; i++) {
             sum += losses[i];
@@ -173,7 +195,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             if (outputs.length < count) {
                 outputs = new float[count];
             }
-            batch.download((long) program.outputRegion() * lastBatch, outputs, 0, count);
+            download(arenaAt + (long) program.outputRegion() * lastBatch, outputs, count);
             outputsCurrent = true;
         }
         return outputs[row * program.outputSize() + k];
@@ -184,11 +206,11 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     public void update(Optimizer.Rule rule, double learningRate, int step) {
         long count = program.parameters();
         if (step == 1) {
-            fixed.clear(firstStateAt, 2 * count);
+            memory.clear(firstStateAt, 2 * count);
         }
         switch (rule.name()) {
             case "sgd" -> kernels.get("lamina_sgd_momentum").launch(blocks(count), DeviceProgram.THREADS,
-                    fixed.at(parametersAt), fixed.at(gradientsAt), fixed.at(firstStateAt), count,
+                    memory.at(parametersAt), memory.at(gradientsAt), memory.at(firstStateAt), count,
                     (float) learningRate, (float) rule.momentum());
             case "adam" -> {
                 if (rule.weightDecay() != 0) {
@@ -198,8 +220,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
                 }
                 float correct1 = (float) (1 / (1 - Math.pow(rule.rho1(), step)));
                 float correct2 = (float) (1 / (1 - Math.pow(rule.rho2(), step)));
-                kernels.get("lamina_adam").launch(blocks(count), DeviceProgram.THREADS, fixed.at(parametersAt),
-                        fixed.at(gradientsAt), fixed.at(firstStateAt), fixed.at(secondStateAt), count,
+                kernels.get("lamina_adam").launch(blocks(count), DeviceProgram.THREADS, memory.at(parametersAt),
+                        memory.at(gradientsAt), memory.at(firstStateAt), memory.at(secondStateAt), count,
                         (float) learningRate, (float) rule.rho1(), (float) rule.rho2(), (float) rule.delta(),
                         correct1, correct2, 1f);
             }
@@ -273,14 +295,15 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     private void copyUp(Memory from, long to) {
         if (from.size() > 0) {
             float[] values = from.toArray();
-            fixed.upload(values, 0, to, values.length);
+            awaitUploads();
+            memory.upload(values, 0, to, values.length);
         }
     }
 
     private void copyDown(long from, Memory to) {
         if (to.size() > 0) {
             float[] values = staging(to.size());
-            fixed.download(from, values, 0, to.size());
+            download(from, values, to.size());
             to.floats().put(0, values, 0, to.size());
         }
     }
@@ -332,8 +355,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             }
             List<String> args = step.args();
             switch (step.action()) {
-                case "zero" -> clear(args.get(0), Linear.parse(value(args.get(1))).at(rows), rows);
-                case "copy" -> copy(args.get(1), args.get(0), Linear.parse(value(args.get(2))).at(rows), rows);
+                case "zero" -> memory.clear(address(args.get(0), rows), Linear.parse(value(args.get(1))).at(rows));
+                case "copy" -> memory.copy(address(args.get(1), rows), address(args.get(0), rows),
+                        Linear.parse(value(args.get(2))).at(rows));
                 case "check" -> checkTokens(args.get(0), value(args.get(1)), rows);
                 default -> {
                     Object[] values = new Object[args.size()];
@@ -358,56 +382,49 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             case "N" -> NULL;
             case "K" -> host.state().dropoutKey() + Long.parseLong(text);
             case "R" -> host.isTraining() ? 1 : 0;
-            default -> {
-                Address a = address(arg, rows);
-                yield a.memory().at(a.offset());
-            }
+            default -> memory.at(address(arg, rows));
         };
     }
 
-    private record Address(DeviceMemory memory, long offset) {
-    }
-
-    /** Where an area argument ({@code A:784n}, {@code P:150}, ...) points, in floats of its block. */
-    private Address address(String arg, int rows) {
+    /** Where an area argument ({@code A:784n}, {@code P:150}, ...) points: a float offset in the allocation. */
+    private long address(String arg, int rows) {
         long at = Linear.parse(value(arg)).at(rows);
         return switch (arg.charAt(0)) {
-            case 'A' -> new Address(batch, at);
-            case 'I' -> new Address(batch, indicesAt + at);
-            case 'T' -> new Address(batch, targetsAt + at);
-            case 'L' -> new Address(batch, lossesAt + at);
-            case 'P' -> new Address(fixed, parametersAt + at);
-            case 'G' -> new Address(fixed, gradientsAt + at);
-            case 'B' -> new Address(fixed, buffersAt + at);
-            case 'W' -> new Address(fixed, workAt + at);
-            case 'D' -> new Address(fixed, doublesAt + 2 * at);
+            case 'A' -> arenaAt + at;
+            case 'I' -> indicesAt + at;
+            case 'T' -> targetsAt + at;
+            case 'L' -> lossesAt + at;
+            case 'P' -> parametersAt + at;
+            case 'G' -> gradientsAt + at;
+            case 'B' -> buffersAt + at;
+            case 'W' -> workAt + at;
+            case 'D' -> doublesAt + 2 * at;
             default -> throw new IllegalStateException("unknown area in device program argument '" + arg + "'");
         };
     }
 
     /** Raises what the CPU's lookup raises when the embedding's flag holds a token id outside the vocabulary. */
     private void checkTokens(String flag, String vocabulary, int rows) {
-        Address a = address(flag, rows);
         float[] value = new float[1];
-        a.memory().download(a.offset(), value, 0, 1);
+        download(address(flag, rows), value, 1);
         if (value[0] != 0f) {
             throw new IllegalArgumentException("token id " + value[0] + " in the batch is outside the vocabulary [0, "
                     + vocabulary + ")");
         }
     }
 
-    private void clear(String target, long count, int rows) {
-        Address a = address(target, rows);
-        a.memory().clear(a.offset(), count);
+    /** Copies device floats to the host once everything queued before has run (which includes every upload). */
+    private void download(long from, float[] to, int count) {
+        memory.download(from, to, 0, count);
+        uploading = false;
     }
 
-    private void copy(String from, String to, long count, int rows) {
-        Address source = address(from, rows);
-        Address target = address(to, rows);
-        if (source.memory() != target.memory()) {
-            throw new IllegalStateException("a device program copies within one block only: " + from + " -> " + to);
+    /** Waits for the queued uploads before their page-locked buffers are written again. */
+    private void awaitUploads() {
+        if (uploading) {
+            device.synchronize();
+            uploading = false;
         }
-        source.memory().copy(source.offset(), target.offset(), count);
     }
 
     private static String value(String arg) {
@@ -433,9 +450,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     @Override
     public void close() {
         closeGraphs();
-        if (batch != null) {
-            batch.close();
+        if (inputStaging != null) {
+            inputStaging.close();
+            targetStaging.close();
         }
-        fixed.close();
+        memory.close();
     }
 }
