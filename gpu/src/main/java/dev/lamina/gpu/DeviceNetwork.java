@@ -78,6 +78,15 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
      *                                 program does not cover yet (named)
      */
     public DeviceNetwork(Model host, CudaDevice device) {
+        this(host, device, Boolean.getBoolean("lamina.cuda.tf32"));
+    }
+
+    /**
+     * Puts {@code host}'s parameters and running statistics on {@code device}; with {@code tensorCores} its GEMMs
+     * run on tensor cores in TF32 (sm_80 and newer: faster, products to about three decimal digits, as
+     * PyTorch's {@code allow_tf32}); without, in FP32, which is what agrees with the CPU to float rounding.
+     */
+    public DeviceNetwork(Model host, CudaDevice device, boolean tensorCores) {
         this.host = host;
         this.device = device;
         this.program = DeviceProgram.of(host.getClass());
@@ -88,7 +97,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         CudaModule module = NetworkKernels.load(host.getClass(), device);
         for (DeviceProgram.Step step : program.steps()) {
             if (step.isLaunch()) {
-                kernels.computeIfAbsent(step.action(), module::kernel);
+                // the tensor-core GEMMs take the same arguments and grid as the FP32 ones
+                String gemm = tensorCores && step.action().startsWith("lamina_gemm_")
+                        ? "lamina_gemm_tf32_" + step.action().substring("lamina_gemm_".length()) : step.action();
+                kernels.computeIfAbsent(step.action(), name -> module.kernel(gemm));
             }
         }
         for (String name : List.of("lamina_sgd_momentum", "lamina_adam")) {

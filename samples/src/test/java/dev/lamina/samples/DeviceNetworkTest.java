@@ -57,6 +57,23 @@ class DeviceNetworkTest {
         assertTrue(problems.isEmpty(), network.getSimpleName() + ":\n" + String.join("\n", problems));
     }
 
+    @Test
+    void tensorCoreGemmsAgreeWithinTf32Precision() {
+        requireDevice();
+        // TF32 keeps 10 mantissa bits of each factor: agreement to about 1e-2 relative, not float rounding
+        Model cpu = LeNet5Net.create(3);
+        try (DeviceNetwork gpu = new DeviceNetwork(LeNet5Net.create(3), device, true)) {
+            int n = 16;
+            fill(cpu, n);
+            fill(gpu, n);
+            cpu.setTraining(false);
+            gpu.setTraining(false);
+            cpu.forward(n);
+            gpu.forward(n);
+            assertClose(outputs(cpu, n), outputs(gpu, n), 2e-2, "TF32 inference outputs");
+        }
+    }
+
     /** A generated network's {@code create(seed)}. */
     static Model create(Class<?> network, long seed) {
         try {

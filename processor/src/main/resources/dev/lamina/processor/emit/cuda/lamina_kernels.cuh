@@ -5,6 +5,8 @@
 // Every kernel is extern "C" so the host finds it by name in the PTX module.
 // ---------------------------------------------------------------------------------------------------------------
 
+#include <mma.h>  // the tensor-core GEMM below (used from sm_80 on)
+
 #define LAMINA_TILE 64   // a block computes a 64 x 64 tile of C
 #define LAMINA_DEPTH 16  // and reads A and B 16 columns / rows at a time
 #define LAMINA_THREADS 256
@@ -91,6 +93,93 @@ extern "C" __global__ void lamina_gemm_nt(int m, int n, int k, float alpha, cons
 extern "C" __global__ void lamina_gemm_tn(int m, int n, int k, float alpha, const float* A, int lda, const float* B,
                                           int ldb, float beta, float* C, int ldc) {
     lamina_gemm_tile<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+// The same GEMM on tensor cores in TF32 (sm_80 and newer; older devices run the tile above): A and B rounded to
+// TF32 (10 explicit mantissa bits) as they are staged, products accumulated in FP32. Same launch as lamina_gemm_*:
+// a 64 x 64 tile of C per block of 256 threads, each of the 8 warps owning two 16 x 16 fragments of it. What it
+// trades away: about three decimal digits in each product, which float sums over a few hundred terms make
+// visible at 1e-3 relative. DeviceNetwork uses it when asked (lamina.cuda.tf32).
+#define LAMINA_TC_DEPTH 32
+template <bool TA, bool TB>
+__device__ __forceinline__ void lamina_gemm_tf32_tile(int m, int n, int k, float alpha, const float* __restrict__ A,
+                                                      int lda, const float* __restrict__ B, int ldb, float beta,
+                                                      float* __restrict__ C, int ldc) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    using namespace nvcuda;
+    // rows padded by 4 floats: wmma wants a leading dimension that is a multiple of 4, and 32-byte aligned rows
+    __shared__ __align__(32) float As[LAMINA_TILE][LAMINA_TC_DEPTH + 4];
+    __shared__ __align__(32) float Bs[LAMINA_TC_DEPTH][LAMINA_TILE + 4];
+    __shared__ __align__(32) float Cs[LAMINA_TILE][LAMINA_TILE + 4];
+    const int warp = threadIdx.x / 32;
+    const int wr = warp / 2;        // fragment row of the warp, 0..3
+    const int wc = (warp % 2) * 2;  // its first fragment column, 0 or 2
+    const int row0 = blockIdx.y * LAMINA_TILE;
+    const int col0 = blockIdx.x * LAMINA_TILE;
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[2];
+    wmma::fill_fragment(acc[0], 0.0f);
+    wmma::fill_fragment(acc[1], 0.0f);
+    for (int k0 = 0; k0 < k; k0 += LAMINA_TC_DEPTH) {
+        for (int e = threadIdx.x; e < LAMINA_TILE * LAMINA_TC_DEPTH; e += LAMINA_THREADS) {
+            int r = TA ? e % LAMINA_TILE : e / LAMINA_TC_DEPTH;
+            int kk = TA ? e / LAMINA_TILE : e % LAMINA_TC_DEPTH;
+            int gr = row0 + r;
+            int gk = k0 + kk;
+            float a = (gr < m && gk < k) ? (TA ? A[(long) gk * lda + gr] : A[(long) gr * lda + gk]) : 0.0f;
+            As[r][kk] = wmma::__float_to_tf32(a);
+            int c = TB ? e / LAMINA_TC_DEPTH : e % LAMINA_TILE;
+            int kb = TB ? e % LAMINA_TC_DEPTH : e / LAMINA_TILE;
+            int gc = col0 + c;
+            int gkb = k0 + kb;
+            float b = (gc < n && gkb < k) ? (TB ? B[(long) gc * ldb + gkb] : B[(long) gkb * ldb + gc]) : 0.0f;
+            Bs[kb][c] = wmma::__float_to_tf32(b);
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < LAMINA_TC_DEPTH; kk += 8) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> a;
+            wmma::load_matrix_sync(a, &As[16 * wr][kk], LAMINA_TC_DEPTH + 4);
+#pragma unroll
+            for (int j = 0; j < 2; j++) {
+                wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> b;
+                wmma::load_matrix_sync(b, &Bs[kk][16 * (wc + j)], LAMINA_TILE + 4);
+                wmma::mma_sync(acc[j], a, b, acc[j]);
+            }
+        }
+        __syncthreads();
+    }
+    // through shared memory to C: the tile's edges and beta as in the FP32 kernel
+    for (int j = 0; j < 2; j++) {
+        wmma::store_matrix_sync(&Cs[16 * wr][16 * (wc + j)], acc[j], LAMINA_TILE + 4, wmma::mem_row_major);
+    }
+    __syncthreads();
+    for (int e = threadIdx.x; e < LAMINA_TILE * LAMINA_TILE; e += LAMINA_THREADS) {
+        int r = e / LAMINA_TILE;
+        int c = e % LAMINA_TILE;
+        int gr = row0 + r;
+        int gc = col0 + c;
+        if (gr < m && gc < n) {
+            float* out = C + (long) gr * ldc + gc;
+            float v = alpha * Cs[r][c];
+            *out = beta == 0.0f ? v : v + beta * *out;
+        }
+    }
+#else
+    lamina_gemm_tile<TA, TB>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+#endif
+}
+
+extern "C" __global__ void lamina_gemm_tf32_nn(int m, int n, int k, float alpha, const float* A, int lda,
+                                               const float* B, int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tf32_tile<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+extern "C" __global__ void lamina_gemm_tf32_nt(int m, int n, int k, float alpha, const float* A, int lda,
+                                               const float* B, int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tf32_tile<false, true>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+extern "C" __global__ void lamina_gemm_tf32_tn(int m, int n, int k, float alpha, const float* A, int lda,
+                                               const float* B, int ldb, float beta, float* C, int ldc) {
+    lamina_gemm_tf32_tile<true, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 // im2col for channels-last images: cols[(b positions + p) field + (ky k + kx) c + ch], zeros outside the image.
