@@ -50,6 +50,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     private final long buffersAt;
     private final long workAt;
     private final long doublesAt;
+    private final long normAt;
 
     private int capacity;
     private long arenaAt;
@@ -103,7 +104,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
                 kernels.computeIfAbsent(step.action(), name -> module.kernel(gemm));
             }
         }
-        for (String name : List.of("lamina_sgd_momentum", "lamina_adam")) {
+        for (String name : List.of("lamina_sgd_momentum", "lamina_nesterov", "lamina_adagrad", "lamina_rmsprop",
+                "lamina_adam", "lamina_regularize", "lamina_sum_squares", "lamina_scale")) {
             kernels.put(name, module.kernel(name));
         }
         this.targetSize = host.outputSize();
@@ -116,8 +118,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         workAt = buffersAt + program.buffers();
         // doubles take two floats each, at an even float offset (8-byte aligned)
         doublesAt = (workAt + program.work() + 1) / 2 * 2;
+        // one more double: the gradient's squared norm, for clipping
+        normAt = doublesAt + 2L * program.doubles();
         // the batch part starts on a 256-byte boundary
-        fixedSize = (doublesAt + 2L * program.doubles() + 63) / 64 * 64;
+        fixedSize = (normAt + 2 + 63) / 64 * 64;
         memory = device.allocate(Math.max(1, fixedSize));
         memory.clear(0, memory.floats());
         parametersChanged();
@@ -213,34 +217,71 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         return outputs[row * program.outputSize() + k];
     }
 
-    /** One optimizer step on the device: SGD (with momentum) and Adam have kernels; the others do not yet. */
+    /** One optimizer step on the device, each rule in the CPU's form (AdamW decays weights only, as there). */
     @Override
     public void update(Optimizer.Rule rule, double learningRate, int step) {
         long count = program.parameters();
         if (step == 1) {
             memory.clear(firstStateAt, 2 * count);
         }
+        float lr = (float) learningRate;
         switch (rule.name()) {
-            case "sgd" -> kernels.get("lamina_sgd_momentum").launch(blocks(count), DeviceProgram.THREADS,
-                    memory.at(parametersAt), memory.at(gradientsAt), memory.at(firstStateAt), count,
-                    (float) learningRate, (float) rule.momentum());
+            case "sgd" -> launch("lamina_sgd_momentum", count, memory.at(parametersAt), memory.at(gradientsAt),
+                    memory.at(firstStateAt), count, lr, (float) rule.momentum());
+            case "nesterov" -> launch("lamina_nesterov", count, memory.at(parametersAt), memory.at(gradientsAt),
+                    memory.at(firstStateAt), count, lr, (float) rule.momentum());
+            case "adagrad" -> launch("lamina_adagrad", count, memory.at(parametersAt), memory.at(gradientsAt),
+                    memory.at(firstStateAt), count, lr, (float) rule.delta());
+            case "rmsprop" -> launch("lamina_rmsprop", count, memory.at(parametersAt), memory.at(gradientsAt),
+                    memory.at(firstStateAt), count, lr, (float) rule.rho1(), (float) rule.delta());
             case "adam" -> {
-                if (rule.weightDecay() != 0) {
-                    throw new UnsupportedOperationException("AdamW's decoupled weight decay has no GPU kernel yet "
-                            + "(it decays weights only, and the kernel would decay every parameter): train it on "
-                            + "the CPU, or use Adam");
-                }
                 float correct1 = (float) (1 / (1 - Math.pow(rule.rho1(), step)));
                 float correct2 = (float) (1 / (1 - Math.pow(rule.rho2(), step)));
-                kernels.get("lamina_adam").launch(blocks(count), DeviceProgram.THREADS, memory.at(parametersAt),
-                        memory.at(gradientsAt), memory.at(firstStateAt), memory.at(secondStateAt), count,
-                        (float) learningRate, (float) rule.rho1(), (float) rule.rho2(), (float) rule.delta(),
-                        correct1, correct2, 1f);
+                // tensor by tensor: the decoupled weight decay applies to weights only
+                for (Tensor t : host.parameterTensors()) {
+                    float decay = t.kind() == Tensor.Kind.WEIGHT ? 1f - lr * (float) rule.weightDecay() : 1f;
+                    long at = t.offset();
+                    launch("lamina_adam", t.length(), memory.at(parametersAt + at), memory.at(gradientsAt + at),
+                            memory.at(firstStateAt + at), memory.at(secondStateAt + at), (long) t.length(), lr,
+                            (float) rule.rho1(), (float) rule.rho2(), (float) rule.delta(), correct1, correct2,
+                            decay);
+                }
             }
-            default -> throw new UnsupportedOperationException("the " + rule.name() + " update has no GPU kernel "
-                    + "yet: use sgd, momentum or adam on the GPU, or train on the CPU");
+            default -> throw new UnsupportedOperationException("no GPU kernel for the " + rule.name() + " update");
         }
         hostCurrent = false;
+    }
+
+    @Override
+    public void regularize(double l1, double l2) {
+        for (Tensor t : host.parameterTensors()) {
+            if (t.kind() == Tensor.Kind.WEIGHT) {
+                launch("lamina_regularize", t.length(), memory.at(parametersAt + t.offset()),
+                        memory.at(gradientsAt + t.offset()), (long) t.length(), (float) l1, (float) l2);
+            }
+        }
+    }
+
+    @Override
+    public double clipByGlobalNorm(double maxNorm) {
+        long count = program.parameters();
+        memory.clear(normAt, 2);
+        // a few blocks, each adding its part to one double
+        kernels.get("lamina_sum_squares").launch(Math.min(blocks(count), 1024), DeviceProgram.THREADS,
+                memory.at(gradientsAt), count, memory.at(normAt));
+        float[] bits = new float[2];
+        download(normAt, bits, 2);
+        long raw = (Float.floatToRawIntBits(bits[0]) & 0xFFFFFFFFL) | ((long) Float.floatToRawIntBits(bits[1]) << 32);
+        double norm = Math.sqrt(Double.longBitsToDouble(raw));
+        if (norm > maxNorm) {
+            launch("lamina_scale", count, memory.at(gradientsAt), count, (float) (maxNorm / norm));
+        }
+        return norm;
+    }
+
+    /** One launch of a generic kernel over {@code count} values, one thread each. */
+    private void launch(String kernel, long count, Object... args) {
+        kernels.get(kernel).launch(blocks(count), DeviceProgram.THREADS, args);
     }
 
     // ---------------------------------------------------------------- the host copy

@@ -12,9 +12,12 @@ import dev.lamina.gpu.DeviceNetwork;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.io.Checkpoint;
+import dev.lamina.runtime.train.GradientClipping;
 import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.Regularizer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +58,37 @@ class DeviceNetworkTest {
         requireDevice();
         List<String> problems = Agreement.check(seed -> create(network, seed), device, 16, 2e-3);
         assertTrue(problems.isEmpty(), network.getSimpleName() + ":\n" + String.join("\n", problems));
+    }
+
+    @Test
+    void everyOptimizerRegularizerAndClippingAgreesWithTheCpu() {
+        requireDevice();
+        List<Supplier<Optimizer>> optimizers = List.of(() -> Optimizer.sgd(0.1), () -> Optimizer.momentum(0.05, 0.9),
+                () -> Optimizer.nesterov(0.05, 0.9), () -> Optimizer.adaGrad(0.01), () -> Optimizer.rmsProp(0.001),
+                () -> Optimizer.adam(0.001), () -> Optimizer.adamW(0.001, 0.01));
+        for (Supplier<Optimizer> make : optimizers) {
+            Model cpu = LeNet5Net.create(3);
+            try (DeviceNetwork gpu = new DeviceNetwork(LeNet5Net.create(3), device)) {
+                Optimizer onCpu = make.get();
+                Optimizer onGpu = make.get();
+                for (int step = 0; step < 3; step++) {
+                    for (Model m : List.of(cpu, gpu)) {
+                        int n = 8;
+                        fill(m, n);
+                        m.setTraining(true);
+                        m.forward(n);
+                        m.loss(n);
+                        m.backward(n);
+                        Regularizer.elasticNet(1e-4, 1e-3).apply(m);
+                        GradientClipping.clipByGlobalNorm(m, 0.5);
+                    }
+                    onCpu.step(cpu);
+                    onGpu.step(gpu);
+                }
+                assertClose(cpu.parameterArray(), gpu.parameterArray(), 2e-3,
+                        onCpu.rule().name() + ": parameters after three steps");
+            }
+        }
     }
 
     @Test

@@ -10,6 +10,9 @@ public final class GradientClipping {
 
     /** Clips in place and returns the norm before clipping. */
     public static double clipByGlobalNorm(Model model, double maxNorm) {
+        if (model instanceof Optimizer.DeviceResident device) {
+            return device.clipByGlobalNorm(maxNorm);
+        }
         FloatBuffer g = model.gradients().floats();
         int n = model.parameterCount();
         double sum = 0;

@@ -58,10 +58,19 @@ public abstract class Optimizer {
     public record Rule(String name, double momentum, double rho1, double rho2, double delta, double weightDecay) {
     }
 
-    /** A model whose parameters live on another device: it applies the update there itself. */
+    /**
+     * A model whose parameters and gradients live on another device: the update, a regularizer's penalty and
+     * gradient clipping run there, on the same terms as on the CPU.
+     */
     public interface DeviceResident {
         /** One update of every parameter by {@code rule}, at {@code learningRate}, the {@code step}-th (from 1). */
         void update(Rule rule, double learningRate, int step);
+
+        /** Adds {@code l2 w + l1 sign(w)} to the gradient of every weight (not biases, not norm parameters). */
+        void regularize(double l1, double l2);
+
+        /** Scales the gradients to a global norm of at most {@code maxNorm}; returns the norm before. */
+        double clipByGlobalNorm(double maxNorm);
     }
 
     /** This optimizer's rule, for a {@link DeviceResident} model. */

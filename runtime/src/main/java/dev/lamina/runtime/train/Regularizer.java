@@ -35,6 +35,10 @@ public final class Regularizer {
 
     /** Adds the penalty's gradient to the model's gradients. */
     public void apply(Model model) {
+        if (model instanceof Optimizer.DeviceResident device) {
+            device.regularize(l1, l2);
+            return;
+        }
         FloatBuffer p = model.parameters().floats();
         FloatBuffer g = model.gradients().floats();
         for (Tensor t : model.parameterTensors()) {

@@ -114,11 +114,6 @@ public final class Trainer {
         if (validation != null) {
             checkFits(validation, "validation");
         }
-        if (model instanceof Optimizer.DeviceResident && (regularizer != null || clipNorm > 0)) {
-            // both rewrite the gradients in place on the host, which a device-resident model never reads back
-            throw new UnsupportedOperationException("regularizers and gradient clipping have no GPU path yet: train "
-                    + model.name() + " on the CPU to use them");
-        }
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping needs a validation set");
         }

@@ -530,6 +530,66 @@ extern "C" __global__ void lamina_sgd_momentum(float* p, const float* g, float* 
     }
 }
 
+// Nesterov momentum in the CPU's look-ahead form: v = mu v - lr g; p += mu v - lr g.
+extern "C" __global__ void lamina_nesterov(float* p, const float* g, float* v, long count, float lr,
+                                           float momentum) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float step = lr * g[i];
+        float vi = momentum * v[i] - step;
+        v[i] = vi;
+        p[i] += momentum * vi - step;
+    }
+}
+
+// AdaGrad: r += g g; p -= lr g / (delta + sqrt(r)).
+extern "C" __global__ void lamina_adagrad(float* p, const float* g, float* r, long count, float lr, float delta) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float gi = g[i];
+        float ri = r[i] + gi * gi;
+        r[i] = ri;
+        p[i] -= lr * gi / (delta + sqrtf(ri));
+    }
+}
+
+// RMSProp: r = rho r + (1 - rho) g g; p -= lr g / sqrt(delta + r).
+extern "C" __global__ void lamina_rmsprop(float* p, const float* g, float* r, long count, float lr, float rho,
+                                          float delta) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float gi = g[i];
+        float ri = rho * r[i] + (1 - rho) * gi * gi;
+        r[i] = ri;
+        p[i] -= lr * gi / sqrtf(delta + ri);
+    }
+}
+
+// A penalty's gradient added to one weight tensor's: l2 w + l1 sign(w).
+extern "C" __global__ void lamina_regularize(const float* p, float* g, long count, float l1, float l2) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float w = p[i];
+        g[i] += l2 * w + l1 * (float) ((w > 0.0f) - (w < 0.0f));
+    }
+}
+
+// The sum of squares of x, added to *out (which starts at zero): the gradient's global norm, squared.
+extern "C" __global__ void lamina_sum_squares(const float* x, long count, double* out) {
+    double sum = 0.0;
+    double none = 0.0;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        sum += (double) x[i] * x[i];
+    }
+    lamina_block_sums(sum, none);
+    if (threadIdx.x == 0) {
+        atomicAdd(out, sum);
+    }
+}
+
+// x *= factor.
+extern "C" __global__ void lamina_scale(float* x, long count, float factor) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        x[i] *= factor;
+    }
+}
+
 // Adam, the CPU's form: correct1 and correct2 are 1 / (1 - rho^t), computed on the host for step t.
 extern "C" __global__ void lamina_adam(float* p, const float* g, float* s, float* r, long count, float lr,
                                        float rho1, float rho2, float delta, float correct1, float correct2,
