@@ -131,7 +131,8 @@ public final class CudaEmitter {
     /** out = act(out + bias) over a layer's output, times a fused dropout's mask in training. */
     private void epilogue(StringBuilder b, Node node, String id, Shape shape, int columns, boolean bias,
                           Op.Act act) {
-        boolean dropout = node.hasFusedDropout();
+        // after a fused pool the dropout applies to the pooled values: the device program runs it after the pool
+        boolean dropout = node.hasFusedDropout() && !node.hasFusedPool();
         if (!bias && act.isIdentity() && !dropout) {
             b.append("// (no bias, activation or dropout: the GEMM's output is the layer's)\n");
             return;
@@ -153,7 +154,7 @@ public final class CudaEmitter {
         }
         b.append("        out[i] = y;\n");
         b.append("    }\n}\n");
-        if (dropout) {
+        if (dropout && !node.hasFusedPool()) {
             dropoutBackward(b, id, shape, act);
         } else {
             activationBackward(b, id, shape, act);

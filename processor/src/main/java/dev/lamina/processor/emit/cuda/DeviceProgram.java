@@ -206,8 +206,8 @@ public final class DeviceProgram {
         if (op instanceof Op.Flatten) {
             return;
         }
-        boolean dropoutInEpilogue = op instanceof Op.Dense || op instanceof Op.Conv && !node.hasFusedPool();
-        if (node.hasFusedDropout() && !dropoutInEpilogue) {
+        boolean dropoutCovered = op instanceof Op.Dense || op instanceof Op.Conv;
+        if (node.hasFusedDropout() && !dropoutCovered) {
             unsupported.add(node.name() + " (a dropout fused into it)");
             return;
         }
@@ -230,6 +230,13 @@ public final class DeviceProgram {
             if (node.hasFusedPool()) {
                 Op.Pool p = node.pool().op();
                 maxPool(node, p, own, node.out(), raw, out, argmax(node));
+                if (node.hasFusedDropout()) {
+                    // on the pooled values, as the CPU draws them
+                    step("forward", "always", "lamina_dropout", "e:" + lin(node.out().size(), 0), out, out,
+                            arena(plan.mask().get(node.id())), "l:" + lin(node.out().size(), 0),
+                            "K:" + node.dropoutName().hashCode(), "f:" + (float) node.dropout(),
+                            "f:" + (float) (1 / (1 - node.dropout())), "R:0");
+                }
             }
         } else if (op instanceof Op.Pool p && p.poolKind() == PoolKind.MAX) {
             maxPool(node, p, node.in(), node.out(), in, out, argmax(node));
@@ -351,7 +358,7 @@ public final class DeviceProgram {
             return;
         }
         int size = node.hasFusedPool() ? node.ownOut().size() : node.out().size();
-        if (!node.hasFusedDropout()) {
+        if (!node.hasFusedDropout() || node.hasFusedPool()) {
             step(pass, "always", id + "_epilogue", "e:" + lin(size, 0), values, bias ? param(node, "bias") : "N:0",
                     "i:n", "N:0", "l:0", "i:0");
             return;
@@ -535,6 +542,10 @@ public final class DeviceProgram {
             if (node.hasFusedPool()) {
                 // the unpooled gradient: zero, each pooled gradient routed to its winner, then the activation's
                 sumsGradient = arena(unpooledGradient);
+                if (node.hasFusedDropout()) {
+                    step("backward", "always", "lamina_dropout_backward", "e:" + lin(node.out().size(), 0), delta,
+                            arena(plan.mask().get(node.id())), "l:" + lin(node.out().size(), 0));
+                }
                 step("backward", "always", "zero", "-", sumsGradient, "l:" + lin(own.size(), 0));
                 step("backward", "always", "lamina_max_pool_backward", "e:" + lin(node.out().size(), 0), delta,
                         argmax(node), "l:" + lin(node.out().size(), 0), sumsGradient);
@@ -605,7 +616,7 @@ public final class DeviceProgram {
      * first when a dropout is fused into the layer.
      */
     private void activationBackward(Node node, String id, String delta, String y, Op.Act act) {
-        if (node.hasFusedDropout()) {
+        if (node.hasFusedDropout() && !node.hasFusedPool()) {
             step("backward", "always", id + "_dropout_backward", "e:" + lin(node.out().size(), 0), delta, y,
                     arena(plan.mask().get(node.id())), "i:n");
             return;
