@@ -11,10 +11,11 @@ import java.util.function.LongFunction;
 
 /**
  * Whether a network's GPU path computes what its CPU path computes: two copies from the same seed, the same
- * random batch, then the training-mode outputs, the loss, every gradient, the parameters and running statistics
- * after one momentum step, and the inference-mode outputs, each compared relative to its largest magnitude (the
- * GPU sums in another order, so the last bits differ). What the device tests run for every network they know;
- * also a check a user can run on a new machine.
+ * random batch (twice, so that stateful layers carry a state into the second), then the training-mode outputs,
+ * the loss, every gradient, the parameters and running statistics after one momentum step, and the
+ * inference-mode outputs, each compared relative to its largest magnitude (the GPU sums in another order, so the
+ * last bits differ). What the device tests run for every network they know; also a check a user can run on a
+ * new machine.
  */
 public final class Agreement {
     private Agreement() {
@@ -32,6 +33,10 @@ public final class Agreement {
             fill(gpu, rows);
             cpu.setTraining(true);
             gpu.setTraining(true);
+            // a first batch, so that stateful layers start the compared one from a carried state
+            cpu.forward(rows);
+            gpu.forward(rows);
+            compare(outputs(cpu, rows), outputs(gpu, rows), tolerance, "first training outputs", problems);
             cpu.forward(rows);
             gpu.forward(rows);
             compare(outputs(cpu, rows), outputs(gpu, rows), tolerance, "training outputs", problems);

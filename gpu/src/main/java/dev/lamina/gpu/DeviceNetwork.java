@@ -67,6 +67,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     private boolean uploading;
 
     private int lastBatch;
+    /** The batch size the carried states were laid out for; -1 when they start from zeros. */
+    private int carriedRows = -1;
     private float[] outputs = new float[0];
     private boolean outputsCurrent;
     private boolean hostCurrent = true;
@@ -174,6 +176,11 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         if (program.dropout() && host.isTraining()) {
             // the next masks, as the CPU's forward draws them
             host.state().advanceDropout();
+        }
+        if (host.isTraining() && rows != carriedRows) {
+            // a new batch size lays the regions out anew: the stateful layers start from zeros, as on the CPU
+            clearCarried(rows);
+            carriedRows = rows;
         }
         run("forward", rows);
         lastBatch = rows;
@@ -284,6 +291,19 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         kernels.get(kernel).launch(blocks(count), DeviceProgram.THREADS, args);
     }
 
+    /** Forgets the states stateful layers carry: the next training batch starts them from zeros. */
+    @Override
+    public void resetStates() {
+        host.resetStates();
+        carriedRows = -1;
+    }
+
+    private void clearCarried(int rows) {
+        for (DeviceProgram.Carried c : program.carried()) {
+            memory.clear(address(c.region(), rows), (long) c.perRow() * rows);
+        }
+    }
+
     // ---------------------------------------------------------------- the host copy
 
     @Override
@@ -370,20 +390,21 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
      */
     private void run(String pass, int rows) {
         boolean training = host.isTraining();
-        if (!graphsWork || !capturable(pass, training)) {
-            launchAll(pass, rows, training);
+        boolean carrying = !host.state().holdsStates();
+        if (!graphsWork || !capturable(pass, training, carrying)) {
+            launchAll(pass, rows, training, carrying);
             return;
         }
-        String key = pass + " " + rows + " " + training;
+        String key = pass + " " + rows + " " + training + " " + carrying;
         CudaGraph graph = graphs.get(key);
         if (graph == null) {
             try {
-                graph = device.capture(() -> launchAll(pass, rows, training));
+                graph = device.capture(() -> launchAll(pass, rows, training, carrying));
             } catch (CudaException e) {
                 graphsWork = false;
                 System.err.println("lamina: CUDA graph capture failed (" + e.getMessage() + "); launching kernels "
                         + "one by one from now on");
-                launchAll(pass, rows, training);
+                launchAll(pass, rows, training, carrying);
                 return;
             }
             graphs.put(key, graph);
@@ -391,9 +412,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         graph.launch();
     }
 
-    private boolean capturable(String pass, boolean training) {
+    private boolean capturable(String pass, boolean training, boolean carrying) {
         for (DeviceProgram.Step step : program.pass(pass)) {
-            if (step.runsWhen(training) && (step.action().equals("check")
+            if (step.runsWhen(training, carrying) && (step.action().equals("check")
                     || step.args().stream().anyMatch(a -> a.startsWith("K:")))) {
                 return false;
             }
@@ -401,9 +422,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         return true;
     }
 
-    private void launchAll(String pass, int rows, boolean training) {
+    private void launchAll(String pass, int rows, boolean training, boolean carrying) {
         for (DeviceProgram.Step step : program.pass(pass)) {
-            if (!step.runsWhen(training)) {
+            if (!step.runsWhen(training, carrying)) {
                 continue;
             }
             List<String> args = step.args();

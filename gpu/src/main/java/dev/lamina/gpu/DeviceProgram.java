@@ -15,16 +15,22 @@ import java.util.List;
  * @param arena       floats per batch row of the activation arena
  * @param indices     ints per batch row of the max-pool winners
  * @param dropout     whether a layer draws dropout masks (a training forward pass moves the key first)
+ * @param carried     the regions where stateful recurrent layers keep their state from one batch to the next
  * @param unsupported the layers the program does not cover (the network then runs on the CPU only)
  */
 public record DeviceProgram(String network, int arena, int indices, int parameters, int buffers, int work,
                             int doubles, int inputRegion, int inputSize, int outputRegion, int outputSize,
-                            Linear lossRows, boolean dropout, List<String> unsupported, List<Step> steps) {
+                            Linear lossRows, boolean dropout, List<Carried> carried, List<String> unsupported,
+                            List<Step> steps) {
 
     /** Threads per block of every launch (the GEMM's 64 x 64 tiles too). */
     public static final int THREADS = 256;
     /** Rows and columns of C per GEMM block. */
     public static final int GEMM_TILE = 64;
+
+    /** A stateful layer's carried state: {@code perRow} floats a row from arena address {@code region}. */
+    public record Carried(String region, int perRow) {
+    }
 
     /**
      * One step of a pass: a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check}
@@ -35,9 +41,13 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
 
-        /** Whether it runs in this mode: {@code always}, or {@code train} / {@code eval} only. */
-        public boolean runsWhen(boolean training) {
-            return when.equals("always") || when.equals(training ? "train" : "eval");
+        /**
+         * Whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}: in
+         * training when the stateful layers save their state for the next batch ({@code carrying}).
+         */
+        public boolean runsWhen(boolean training, boolean carrying) {
+            return when.equals("always") || when.equals(training ? "train" : "eval")
+                    || when.equals("carry") && training && carrying;
         }
 
         /** Blocks in x and y for {@code rows} batch rows. */
@@ -95,6 +105,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         List<Step> steps = new ArrayList<>();
         boolean versioned = false;
         boolean dropout = false;
+        List<Carried> carried = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -112,6 +123,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
                 case "output" -> output = new int[] {Integer.parseInt(words[1]), Integer.parseInt(words[2])};
                 case "losses" -> lossRows = Linear.parse(words[1]);
                 case "dropout" -> dropout = true;
+                case "carried" -> carried.add(new Carried(words[1], Integer.parseInt(words[2])));
                 case "unsupported" -> unsupported.add(line.substring("unsupported ".length()));
                 case "step" -> steps.add(new Step(words[1], words[2], words[3], words[4],
                         List.of(words).subList(5, words.length)));
@@ -128,6 +140,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             throw new IllegalArgumentException("not a Lamina device program: it lacks its version, class or loss line");
         }
         return new DeviceProgram(network, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], input[0],
-                input[1], output[0], output[1], lossRows, dropout, List.copyOf(unsupported), List.copyOf(steps));
+                input[1], output[0], output[1], lossRows, dropout, List.copyOf(carried), List.copyOf(unsupported),
+                List.copyOf(steps));
     }
 }

@@ -17,8 +17,16 @@ public final class DeviceProgramCheck {
     public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
         Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
         List<String> problems = new ArrayList<>();
+        for (DeviceProgram.Carried c : program.carried()) {
+            for (int rows : batchSizes) {
+                inside(program, null, c.region(), (long) c.perRow() * rows, rows, problems);
+            }
+        }
         for (DeviceProgram.Step step : program.steps()) {
             List<String> args = step.args();
+            if (!List.of("always", "train", "eval", "carry").contains(step.when())) {
+                problems.add(step + ": runs '" + step.when() + "', not always, train, eval or carry");
+            }
             if (step.action().equals("check")) {
                 if (args.size() != 2 || !args.get(1).startsWith("i:")) {
                     problems.add(step + ": check takes the flag's address and the vocabulary size i:");
@@ -94,7 +102,8 @@ public final class DeviceProgramCheck {
         // an address one past an empty area is what an unused pointer argument gets (a null mask, no bias)
         boolean fits = at >= 0 && (at + length <= size || length == 0 && at == 0);
         if (!fits) {
-            problems.add(step + ": " + address + " (+" + length + ") is outside its area of " + size + " at n = " + rows);
+            problems.add((step == null ? "carried state" : step.toString()) + ": " + address + " (+" + length
+                    + ") is outside its area of " + size + " at n = " + rows);
         }
     }
 }

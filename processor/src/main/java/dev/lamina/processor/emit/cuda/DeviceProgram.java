@@ -47,6 +47,8 @@ public final class DeviceProgram {
     private final Map<Integer, Integer> ownWinners = new LinkedHashMap<>();
     private final Map<Integer, Integer> stateGradients = new LinkedHashMap<>();
     private final Map<Integer, Integer> cellGradient = new LinkedHashMap<>();
+    private final Map<Integer, Integer> carried = new LinkedHashMap<>();
+    private final Map<Integer, Integer> initialCell = new LinkedHashMap<>();
     private int columns = -1;
     private int unpooledGradient = -1;
     private int discard = -1;
@@ -66,6 +68,8 @@ public final class DeviceProgram {
         unpooled.clear();
         stateGradients.clear();
         cellGradient.clear();
+        carried.clear();
+        initialCell.clear();
         extra = plan.arenaPerSample();
         indices = plan.indicesPerSample();
         ownWinners.clear();
@@ -126,6 +130,10 @@ public final class DeviceProgram {
         }
         out.append("output ").append(region(output.id())).append(' ').append(output.out().size()).append('\n');
         out.append("losses ").append(lossRows()).append('\n');
+        for (Map.Entry<Integer, Integer> c : carried.entrySet()) {
+            int perRow = ((Op.Recurrent) graph.node(c.getKey()).op()).carriedSize();
+            out.append("carried ").append(arena(c.getValue())).append(' ').append(perRow).append('\n');
+        }
         for (String layer : unsupported) {
             out.append("unsupported ").append(layer).append('\n');
         }
@@ -173,6 +181,16 @@ public final class DeviceProgram {
                     // an LSTM's cell gradient, or the part of a GRU's state gradient that bypasses W_hh
                     cellGradient.put(node.id(), extra);
                     extra += r.units();
+                }
+                if (r.stateful()) {
+                    // the state carried to the next batch (this batch's initial one is the plan's), and for an
+                    // LSTM its initial cell in rows of their own, as the step kernel reads it
+                    carried.put(node.id(), extra);
+                    extra += r.carriedSize();
+                    if (r.cell() == Op.Cell.LSTM) {
+                        initialCell.put(node.id(), extra);
+                        extra += r.units();
+                    }
                 }
             }
         }
@@ -706,9 +724,9 @@ public final class DeviceProgram {
 
     // ---------------------------------------------------------------- LSTM
 
-    /** A recurrent layer the device program runs: not stateful (the carried state stays on the CPU path). */
+    /** A recurrent layer the device program runs: every cell, stateful or not. */
     private static boolean deviceRecurrent(Op.Recurrent r) {
-        return !r.stateful();
+        return true;
     }
 
     /**
@@ -730,6 +748,9 @@ public final class DeviceProgram {
         }
         step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), arena(regions.gates()),
                 "l:" + lin(steps, 0), "i:" + width, param(node, "bias"), param(node, "recurrent bias"));
+        if (r.stateful()) {
+            initialState(node, r, regions, arena(regions.gates()), width);
+        }
         String peep = r.peephole() ? param(node, "peephole") : "N:0";
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
@@ -737,8 +758,11 @@ public final class DeviceProgram {
                         param(node, "recurrent weight"), h, 1, arena(regions.gates(), t * width), steps * width);
             }
             if (r.cell() == Op.Cell.LSTM) {
-                step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
-                        arena(regions.state()), arena(regions.hidden()), "N:0", peep, "i:n", "i:" + t);
+                for (String when : whens(r, t)) {
+                    step("forward", when, id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
+                            arena(regions.state()), arena(regions.hidden()), initialCell(node, when), peep, "i:n",
+                            "i:" + t);
+                }
             } else {
                 step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()),
                         arena(regions.hidden()), "i:n", "i:" + t);
@@ -747,6 +771,66 @@ public final class DeviceProgram {
         if (!r.sequences()) {
             step("forward", "always", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
                     "i:" + steps * h, out, "i:" + h, "l:n", "i:" + h);
+        }
+        if (r.stateful()) {
+            saveState(node, r, regions);
+        }
+    }
+
+    /** The step kernel's conditions at step {@code t}: one launch, or a training and an inference one at t = 0. */
+    private static List<String> whens(Op.Recurrent r, int t) {
+        return t == 0 && r.stateful() ? List.of("train", "eval") : List.of("always");
+    }
+
+    /** The initial cell state argument: a stateful LSTM's own rows in training, none otherwise. */
+    private String initialCell(Node node, String when) {
+        return when.equals("train") ? arena(initialCell.get(node.id())) : "N:0";
+    }
+
+    /**
+     * A stateful layer in training starts from the state it carried out of the last batch, as on the CPU: the
+     * carried state becomes the plan's initial one, step 0 gets its recurrent projection from it (into
+     * {@code target}: the gates, or a GRU's recurrent projections), and an LSTM's initial cell is laid out in rows
+     * of its own. In inference the state starts from zeros, and none of this runs.
+     */
+    private void initialState(Node node, Op.Recurrent r, MemoryPlan.RecurrentRegions regions, String target,
+                              int width) {
+        int h = r.units();
+        int perRow = r.carriedSize();
+        int steps = node.in().steps();
+        step("forward", "train", "copy", "-", arena(regions.initial()), arena(carried.get(node.id())),
+                "l:" + lin(perRow, 0));
+        gemm("forward", "train", "nt", "n", width, String.valueOf(h), arena(regions.initial()), perRow,
+                param(node, "recurrent weight"), h, 1, target, steps * width);
+        if (r.cell() == Op.Cell.LSTM) {
+            step("forward", "train", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.initial(), h),
+                    "i:" + perRow, arena(initialCell.get(node.id())), "i:" + h, "l:n", "i:" + h);
+        }
+    }
+
+    /**
+     * What a stateful layer carries to the next batch: its last hidden state (and cell), saved in training unless
+     * the state is held (a gradient check evaluates one batch many times).
+     */
+    private void saveState(Node node, Op.Recurrent r, MemoryPlan.RecurrentRegions regions) {
+        int h = r.units();
+        int steps = node.in().steps();
+        int perRow = r.carriedSize();
+        step("forward", "carry", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
+                "i:" + steps * h, arena(carried.get(node.id())), "i:" + perRow, "l:n", "i:" + h);
+        if (r.cell() == Op.Cell.LSTM) {
+            step("forward", "carry", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.state(), (steps - 1) * h),
+                    "i:" + steps * h, arena(carried.get(node.id()), h), "i:" + perRow, "l:n", "i:" + h);
+        }
+    }
+
+    /** A stateful layer's step 0 term of the recurrent weight gradient, from the initial state (training only). */
+    private void initialWeightGradient(Node node, Op.Recurrent r, MemoryPlan.RecurrentRegions regions,
+                                       String gradients, int width) {
+        if (r.stateful()) {
+            gemm("backward", "train", "tn", String.valueOf(width), r.units(), "n", gradients,
+                    node.in().steps() * width, arena(regions.initial()), r.carriedSize(), 1,
+                    gradient(node, "recurrent weight"), r.units());
         }
     }
 
@@ -787,8 +871,10 @@ public final class DeviceProgram {
                         param(node, "recurrent weight"), h, 1, arena(stateGradients.get(node.id()), t * h), steps * h);
             }
             if (lstm) {
-                step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
-                        arena(regions.state()), dh, dc, "N:0", peep, dPeep, "i:n", "i:" + t);
+                for (String when : whens(r, t)) {
+                    step("backward", when, id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
+                            arena(regions.state()), dh, dc, initialCell(node, when), peep, dPeep, "i:n", "i:" + t);
+                }
             } else {
                 step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()), dh,
                         "i:n", "i:" + t);
@@ -796,6 +882,7 @@ public final class DeviceProgram {
         }
         gemm("backward", "tn", String.valueOf(width), features, lin(steps, 0), arena(regions.gates()), width, in,
                 features, 1, gradient(node, "weight"), features);
+        initialWeightGradient(node, r, regions, arena(regions.gates()), width);
         for (int t = 1; t < steps; t++) {
             gemm("backward", "tn", String.valueOf(width), h, "n", arena(regions.gates(), t * width), steps * width,
                     arena(regions.hidden(), (t - 1) * h), steps * h, 1, gradient(node, "recurrent weight"), h);
@@ -826,18 +913,31 @@ public final class DeviceProgram {
         step("forward", "always", "zero", "-", projections, "l:" + lin(steps * width, 0));
         step("forward", "always", "lamina_add_bias_rows", "e:" + lin(steps * width, 0), projections,
                 "l:" + lin(steps, 0), "i:" + width, param(node, "recurrent bias"), "N:0");
+        if (r.stateful()) {
+            initialState(node, r, regions, projections, width);
+        }
         for (int t = 0; t < steps; t++) {
             if (t > 0) {
                 gemm("forward", "nt", "n", width, h, arena(regions.hidden(), (t - 1) * h), steps * h,
                         param(node, "recurrent weight"), h, 1, arena(regions.state(), t * width), steps * width);
             }
-            step("forward", "always", id + "_step", "e:" + lin(h, 0), arena(regions.gates()), projections,
-                    arena(regions.hidden()), "N:0", "i:n", "i:" + t);
+            for (String when : whens(r, t)) {
+                step("forward", when, id + "_step", "e:" + lin(h, 0), arena(regions.gates()), projections,
+                        arena(regions.hidden()), initialHidden(regions, when), "i:n", "i:" + t);
+            }
         }
         if (!r.sequences()) {
             step("forward", "always", "lamina_copy_rows", "e:" + lin(h, 0), arena(regions.hidden(), (steps - 1) * h),
                     "i:" + steps * h, out, "i:" + h, "l:n", "i:" + h);
         }
+        if (r.stateful()) {
+            saveState(node, r, regions);
+        }
+    }
+
+    /** A GRU's initial hidden state argument: the plan's initial rows in training ({@code H} apart), else none. */
+    private static String initialHidden(MemoryPlan.RecurrentRegions regions, String when) {
+        return when.equals("train") ? arena(regions.initial()) : "N:0";
     }
 
     /**
@@ -854,7 +954,7 @@ public final class DeviceProgram {
         int width = 3 * h;
         int dhRegion = stateGradients.get(node.id());
         String dh = arena(dhRegion);
-        String carried = arena(cellGradient.get(node.id()));
+        String carriedGradient = arena(cellGradient.get(node.id()));
         String projections = arena(regions.state());
         if (r.sequences()) {
             step("backward", "always", "copy", "-", dh, delta, "l:" + lin(steps * h, 0));
@@ -867,14 +967,18 @@ public final class DeviceProgram {
             if (t < steps - 1) {
                 gemm("backward", "nn", "n", h, width, arena(regions.state(), (t + 1) * width), steps * width,
                         param(node, "recurrent weight"), h, 1, arena(dhRegion, t * h), steps * h);
-                step("backward", "always", "lamina_add_rows", "e:" + lin(h, 0), carried, "i:" + h,
+                step("backward", "always", "lamina_add_rows", "e:" + lin(h, 0), carriedGradient, "i:" + h,
                         arena(dhRegion, t * h), "i:" + steps * h, "l:n", "i:" + h);
             }
-            step("backward", "always", id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()), projections,
-                    arena(regions.hidden()), dh, carried, "N:0", "i:n", "i:" + t);
+            for (String when : whens(r, t)) {
+                step("backward", when, id + "_step_backward", "e:" + lin(h, 0), arena(regions.gates()),
+                        projections, arena(regions.hidden()), dh, carriedGradient, initialHidden(regions, when), "i:n",
+                        "i:" + t);
+            }
         }
         gemm("backward", "tn", String.valueOf(width), features, lin(steps, 0), arena(regions.gates()), width, in,
                 features, 1, gradient(node, "weight"), features);
+        initialWeightGradient(node, r, regions, projections, width);
         for (int t = 1; t < steps; t++) {
             gemm("backward", "tn", String.valueOf(width), h, "n", arena(regions.state(), t * width), steps * width,
                     arena(regions.hidden(), (t - 1) * h), steps * h, 1, gradient(node, "recurrent weight"), h);
@@ -899,7 +1003,12 @@ public final class DeviceProgram {
 
     private void gemm(String pass, String ops, String m, int n, String k, String a, int lda, String b, int ldb,
                       int beta, String c, int ldc) {
-        step(pass, "always", "lamina_gemm_" + ops, "gemm:" + m + "," + n, "i:" + m, "i:" + n, "i:" + k, "f:1.0",
+        gemm(pass, "always", ops, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    private void gemm(String pass, String when, String ops, String m, int n, String k, String a, int lda, String b,
+                      int ldb, int beta, String c, int ldc) {
+        step(pass, when, "lamina_gemm_" + ops, "gemm:" + m + "," + n, "i:" + m, "i:" + n, "i:" + k, "f:1.0",
                 a, "i:" + lda, b, "i:" + ldb, "f:" + (float) beta, c, "i:" + ldc);
     }
 
