@@ -62,7 +62,7 @@ public final class Agreement {
     }
 
     /** The same seeded inputs for every copy (token ids for a token input) and one-hot targets. */
-    private static void fill(Model model, int rows) {
+    public static void fill(Model model, int rows) {
         Rng rng = new Rng(11);
         model.reserve(rows);
         float[] x = new float[model.inputSize()];
@@ -88,7 +88,8 @@ public final class Agreement {
         return 0;
     }
 
-    private static float[] outputs(Model model, int rows) {
+    /** The outputs of the last forward pass, row after row. */
+    public static float[] outputs(Model model, int rows) {
         float[] y = new float[rows * model.outputSize()];
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < model.outputSize(); k++) {
@@ -98,8 +99,12 @@ public final class Agreement {
         return y;
     }
 
-    private static void compare(float[] expected, float[] actual, double tolerance, String what,
-                                List<String> problems) {
+    /**
+     * Adds to {@code problems} a line naming {@code what} when {@code actual} differs from {@code expected} by more
+     * than {@code tolerance} times the largest magnitude of {@code expected}.
+     */
+    public static void compare(float[] expected, float[] actual, double tolerance, String what,
+                               List<String> problems) {
         if (expected.length != actual.length) {
             problems.add(what + ": " + expected.length + " values on the CPU, " + actual.length + " on the GPU");
             return;

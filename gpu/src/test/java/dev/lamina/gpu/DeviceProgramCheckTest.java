@@ -49,7 +49,8 @@ class DeviceProgramCheckTest {
                 "forward always lamina_gemm_nt gemm:n,4 i:n i:5 i:3 f:1.0 A:0 i:3 P:0 i:3 f:0.0 A:4n i:5");
         assertProblem("G:0 (+13) is outside its area of 12", "backward always zero - G:0 l:13");
         assertProblem("zero takes 1 address(es) and a count l:", "backward always zero - G:0 i:12");
-        assertTrue(DeviceProgramCheck.problems(program("forward always winners e:n I:0 l:n D:0 l:0"), CUDA, 1).isEmpty());
+        DeviceProgram winners = program("forward always winners e:n I:0 l:n D:0 l:0");
+        assertTrue(DeviceProgramCheck.problems(winners, CUDA, 1).isEmpty());
         assertThrows(IllegalArgumentException.class, () -> DeviceProgram.parse("class demo.X\n"));
     }
 

@@ -1,7 +1,6 @@
 package dev.lamina.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,12 +9,12 @@ import dev.lamina.gpu.Cuda;
 import dev.lamina.gpu.CudaDevice;
 import dev.lamina.gpu.DeviceNetwork;
 import dev.lamina.runtime.Model;
-import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.io.Checkpoint;
 import dev.lamina.runtime.train.GradientClipping;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Regularizer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -150,50 +149,17 @@ class DeviceNetworkTest {
         }
     }
 
-    /** The same random inputs and one-hot targets for every model (seeded). */
     private static void fill(Model model, int n) {
-        Rng rng = new Rng(11);
-        model.reserve(n);
-        float[] x = new float[model.inputSize()];
-        float[] t = new float[model.outputSize()];
-        for (int r = 0; r < n; r++) {
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rng.nextFloat();
-            }
-            java.util.Arrays.fill(t, 0f);
-            t[r % t.length] = 1f;
-            model.setInput(r, x, 0);
-            model.setTarget(r, t, 0);
-        }
+        Agreement.fill(model, n);
     }
 
     private static float[] outputs(Model model, int n) {
-        float[] y = new float[n * model.outputSize()];
-        for (int r = 0; r < n; r++) {
-            for (int k = 0; k < model.outputSize(); k++) {
-                y[r * model.outputSize() + k] = model.output(r, k);
-            }
-        }
-        return y;
+        return Agreement.outputs(model, n);
     }
 
-    /** Agreement relative to the largest magnitude: float sums in another order differ in the last bits. */
     private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what + ": lengths");
-        double scale = 1e-6;
-        double worst = 0;
-        int at = -1;
-        for (int i = 0; i < expected.length; i++) {
-            scale = Math.max(scale, Math.abs(expected[i]));
-            double d = Math.abs(expected[i] - actual[i]);
-            if (d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        if (worst > tolerance * scale) {
-            throw new AssertionError(what + ": differ by " + worst + " at " + at + " (CPU " + expected[at] + ", GPU "
-                    + actual[at] + "), more than " + tolerance + " x " + scale);
-        }
+        List<String> problems = new ArrayList<>();
+        Agreement.compare(expected, actual, tolerance, what, problems);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 }
