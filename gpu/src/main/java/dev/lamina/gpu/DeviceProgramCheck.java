@@ -79,9 +79,45 @@ public final class DeviceProgramCheck {
                     problems.add(step + ": the grid covers " + mn[0] + " x " + mn[1] + ", the GEMM writes "
                             + args.get(0) + " x " + args.get(1));
                 }
+                for (int rows : batchSizes) {
+                    gemmExtents(program, step, rows, problems);
+                }
             }
         }
         return problems;
+    }
+
+    /**
+     * A GEMM's three matrices inside their areas: {@code op(A)} is m x k, {@code op(B)} k x n, C m x n, each stored
+     * row-major with its leading dimension, which must hold a stored row.
+     */
+    private static void gemmExtents(DeviceProgram p, DeviceProgram.Step step, int rows, List<String> problems) {
+        List<String> a = step.args();
+        boolean ta = step.action().endsWith("_tn");
+        boolean tb = step.action().endsWith("_nt");
+        long m = value(a.get(0), rows);
+        long n = value(a.get(1), rows);
+        long k = value(a.get(2), rows);
+        matrix(p, step, a.get(4), ta ? k : m, ta ? m : k, value(a.get(5), rows), rows, "A", problems);
+        matrix(p, step, a.get(6), tb ? n : k, tb ? k : n, value(a.get(7), rows), rows, "B", problems);
+        matrix(p, step, a.get(9), m, n, value(a.get(10), rows), rows, "C", problems);
+    }
+
+    /** A stored {@code height x width} matrix at {@code address} with leading dimension {@code ld}. */
+    private static void matrix(DeviceProgram p, DeviceProgram.Step step, String address, long height, long width,
+                               long ld, int rows, String name, List<String> problems) {
+        if (ld < width) {
+            problems.add(step + ": " + name + "'s leading dimension " + ld + " is less than its rows' " + width
+                    + " at n = " + rows);
+            return;
+        }
+        if (height > 0 && width > 0) {
+            inside(p, step, address, (height - 1) * ld + width, rows, problems);
+        }
+    }
+
+    private static long value(String argument, int rows) {
+        return Linear.parse(argument.substring(2)).at(rows);
     }
 
     /** Whether {@code [at, at + length)} of the area an address names fits in it for {@code rows} rows. */

@@ -48,6 +48,14 @@ class DeviceProgramCheckTest {
         assertProblem("the grid covers n x 4, the GEMM writes i:n x i:5",
                 "forward always lamina_gemm_nt gemm:n,4 i:n i:5 i:3 f:1.0 A:0 i:3 P:0 i:3 f:0.0 A:4n i:5");
         assertProblem("G:0 (+13) is outside its area of 12", "backward always zero - G:0 l:13");
+        // C, n rows of 2 from arena float 29 n, overruns an arena of 30 floats a row
+        assertProblem("A:29n (+2) is outside its area of 30 at n = 1",
+                "forward always lamina_gemm_nt gemm:n,2 i:n i:2 i:3 f:1.0 A:0 i:3 P:0 i:3 f:0.0 A:29n i:2");
+        // B, 4 x 3 weights from parameter 0, overruns 12 parameters when read with a leading dimension of 4
+        assertProblem("P:0 (+15) is outside its area of 12",
+                "forward always lamina_gemm_nt gemm:n,4 i:n i:4 i:3 f:1.0 A:0 i:3 P:0 i:4 f:0.0 A:4n i:4");
+        assertProblem("B's leading dimension 2 is less than its rows' 3",
+                "forward always lamina_gemm_nt gemm:n,4 i:n i:4 i:3 f:1.0 A:0 i:3 P:0 i:2 f:0.0 A:4n i:4");
         assertProblem("zero takes 1 address(es) and a count l:", "backward always zero - G:0 i:12");
         DeviceProgram winners = program("forward always winners e:n I:0 l:n D:0 l:0");
         assertTrue(DeviceProgramCheck.problems(winners, CUDA, 1).isEmpty());
