@@ -57,9 +57,10 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
                 case "e" -> new long[] {ceil(Linear.parse(kind[1]).at(rows), THREADS), 1};
                 case "b" -> new long[] {Linear.parse(kind[1]).at(rows), 1};
                 case "gemm" -> {
+                    // C's rows on x (up to 2^31 - 1 blocks), its columns on y
                     String[] mn = kind[1].split(",");
-                    yield new long[] {ceil(Linear.parse(mn[1]).at(rows), GEMM_TILE),
-                            ceil(Linear.parse(mn[0]).at(rows), GEMM_TILE)};
+                    yield new long[] {ceil(Linear.parse(mn[0]).at(rows), GEMM_TILE),
+                            ceil(Linear.parse(mn[1]).at(rows), GEMM_TILE)};
                 }
                 default -> throw new IllegalStateException("unknown grid '" + grid + "' in step " + this);
             };

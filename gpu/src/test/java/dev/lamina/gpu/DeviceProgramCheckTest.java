@@ -37,6 +37,10 @@ class DeviceProgramCheckTest {
         assertEquals(785, Linear.parse("784n+1").at(1));
         assertEquals(List.of(2L, 1L), List.of(p.steps().get(0).blocks(100)[0], p.steps().get(0).blocks(100)[1]));
         assertTrue(DeviceProgramCheck.problems(p, CUDA, 1, 128).isEmpty());
+        // a GEMM's grid: C's rows (400 at n = 100: 7 tiles) on x, its 130 columns (3 tiles) on y
+        DeviceProgram gemm = program("forward always lamina_gemm_nt gemm:4n,130 i:4n i:130 i:3 f:1.0 A:0 i:3 P:0 i:3 "
+                + "f:0.0 A:4n i:130");
+        assertEquals(List.of(7L, 3L), List.of(gemm.steps().get(0).blocks(100)[0], gemm.steps().get(0).blocks(100)[1]));
     }
 
     @Test

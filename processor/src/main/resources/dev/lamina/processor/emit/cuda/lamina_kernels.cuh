@@ -23,8 +23,9 @@ __device__ __forceinline__ void lamina_gemm_tile(int m, int n, int k, float alph
     __shared__ float Bs[LAMINA_DEPTH][LAMINA_TILE + 1];
     const int tx = threadIdx.x % 16;
     const int ty = threadIdx.x / 16;
-    const int row0 = blockIdx.y * LAMINA_TILE;
-    const int col0 = blockIdx.x * LAMINA_TILE;
+    // rows on x, whose grid dimension reaches 2^31 - 1 blocks (y stops at 65535: 4 million rows of C)
+    const int row0 = blockIdx.x * LAMINA_TILE;
+    const int col0 = blockIdx.y * LAMINA_TILE;
     float acc[4][4];
 #pragma unroll
     for (int i = 0; i < 4; i++) {
@@ -81,7 +82,7 @@ __device__ __forceinline__ void lamina_gemm_tile(int m, int n, int k, float alph
     }
 }
 
-// Launch with grid (ceil(n / 64), ceil(m / 64)) and 256 threads; the suffix names op(A) and op(B).
+// Launch with grid (ceil(m / 64), ceil(n / 64)) and 256 threads; the suffix names op(A) and op(B).
 extern "C" __global__ void lamina_gemm_nn(int m, int n, int k, float alpha, const float* A, int lda, const float* B,
                                           int ldb, float beta, float* C, int ldc) {
     lamina_gemm_tile<false, false>(m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -114,8 +115,9 @@ __device__ __forceinline__ void lamina_gemm_tf32_tile(int m, int n, int k, float
     const int warp = threadIdx.x / 32;
     const int wr = warp / 2;        // fragment row of the warp, 0..3
     const int wc = (warp % 2) * 2;  // its first fragment column, 0 or 2
-    const int row0 = blockIdx.y * LAMINA_TILE;
-    const int col0 = blockIdx.x * LAMINA_TILE;
+    // rows on x, whose grid dimension reaches 2^31 - 1 blocks (y stops at 65535: 4 million rows of C)
+    const int row0 = blockIdx.x * LAMINA_TILE;
+    const int col0 = blockIdx.y * LAMINA_TILE;
     wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[2];
     wmma::fill_fragment(acc[0], 0.0f);
     wmma::fill_fragment(acc[1], 0.0f);
