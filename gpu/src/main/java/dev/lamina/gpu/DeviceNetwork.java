@@ -4,6 +4,8 @@ import dev.lamina.runtime.Memory;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.NetworkState;
 import dev.lamina.runtime.Tensor;
+import dev.lamina.runtime.data.Dataset;
+import dev.lamina.runtime.train.DatasetResident;
 import dev.lamina.runtime.train.Optimizer;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -28,9 +30,11 @@ import jcuda.driver.CUdeviceptr;
  * optimizer-state arrays, running statistics, the per-channel work area), then what grows with it (activation
  * arena, max-pool winners, targets, per-row losses). A larger batch takes a new allocation, and the first part
  * moves over on the device. Inputs and targets go up from page-locked buffers, asynchronously: the host lays out
- * the next batch while the device is still busy with this one's backward pass and update.
+ * the next batch while the device is still busy with this one's backward pass and update. A training set the
+ * {@code Trainer} hands over ({@link #hold}) stays on the device in an allocation of its own, and each batch is
+ * gathered there from its row indices.
  */
-public final class DeviceNetwork implements Model, Optimizer.DeviceResident, AutoCloseable {
+public final class DeviceNetwork implements Model, Optimizer.DeviceResident, DatasetResident, AutoCloseable {
     /** The null device pointer: a kernel's optional argument left out (no initial state, no peepholes). */
     private static final CUdeviceptr NULL = new CUdeviceptr();
 
@@ -63,6 +67,15 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
 
     private PinnedBuffer inputStaging;
     private PinnedBuffer targetStaging;
+    private PinnedBuffer rowStaging;
+    /** Where the batch's row indices go on the device, after the losses. */
+    private long rowsAt;
+    /** The training set held on the device, its features then its targets; null when none is. */
+    private DeviceMemory data;
+    private Dataset held;
+    /** Whether the next pass's inputs (targets) were gathered on the device already. */
+    private boolean inputsGathered;
+    private boolean targetsGathered;
     /** Whether an asynchronous upload may still read the page-locked buffers. */
     private boolean uploading;
 
@@ -107,7 +120,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
             }
         }
         for (String name : List.of("lamina_sgd_momentum", "lamina_nesterov", "lamina_adagrad", "lamina_rmsprop",
-                "lamina_adam", "lamina_regularize", "lamina_sum_squares", "lamina_scale")) {
+                "lamina_adam", "lamina_regularize", "lamina_sum_squares", "lamina_scale", "lamina_gather_rows")) {
             kernels.put(name, module.kernel(name));
         }
         this.targetSize = host.outputSize();
@@ -149,7 +162,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         indicesAt = arenaAt + (long) program.arena() * rows;
         targetsAt = indicesAt + (long) program.indices() * rows;
         lossesAt = targetsAt + (long) targetSize * rows;
-        DeviceMemory grown = device.allocate(lossesAt + program.lossRows().at(rows));
+        rowsAt = lossesAt + program.lossRows().at(rows);
+        DeviceMemory grown = device.allocate(rowsAt + rows);
         grown.clear(0, grown.floats());
         memory.copyTo(0, grown, 0, fixedSize);
         device.synchronize();
@@ -161,18 +175,26 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         }
         inputStaging = device.pinned(Math.max(1, rows * program.inputSize()));
         targetStaging = device.pinned(Math.max(1, rows * targetSize));
+        if (rowStaging != null) {
+            rowStaging.close();
+        }
+        rowStaging = device.pinned(rows);
         capacity = rows;
     }
 
     @Override
     public void forward(int rows) {
         reserve(rows);
-        FloatBuffer arena = host.state().arena(rows).floats();
-        int count = rows * program.inputSize();
-        awaitUploads();
-        inputStaging.floats().put(0, arena, program.inputRegion() * rows, count);
-        memory.uploadAsync(inputStaging, 0, arenaAt + (long) program.inputRegion() * rows, count);
-        uploading = true;
+        if (inputsGathered) {
+            inputsGathered = false;
+        } else {
+            FloatBuffer arena = host.state().arena(rows).floats();
+            int count = rows * program.inputSize();
+            awaitUploads();
+            inputStaging.floats().put(0, arena, program.inputRegion() * rows, count);
+            memory.uploadAsync(inputStaging, 0, arenaAt + (long) program.inputRegion() * rows, count);
+            uploading = true;
+        }
         if (program.dropout() && host.isTraining()) {
             // the next masks, as the CPU's forward draws them
             host.state().advanceDropout();
@@ -190,11 +212,15 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
 
     @Override
     public double loss(int rows) {
-        float[] targets = host.state().targets(rows);
-        awaitUploads();
-        targetStaging.floats().put(0, targets, 0, rows * targetSize);
-        memory.uploadAsync(targetStaging, 0, targetsAt, rows * targetSize);
-        uploading = true;
+        if (targetsGathered) {
+            targetsGathered = false;
+        } else {
+            float[] targets = host.state().targets(rows);
+            awaitUploads();
+            targetStaging.floats().put(0, targets, 0, rows * targetSize);
+            memory.uploadAsync(targetStaging, 0, targetsAt, rows * targetSize);
+            uploading = true;
+        }
         run("loss", rows);
         int count = (int) program.lossRows().at(rows);
         float[] losses = staging(count);
@@ -289,6 +315,56 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
     /** One launch of a generic kernel over {@code count} values, one thread each. */
     private void launch(String kernel, long count, Object... args) {
         kernels.get(kernel).launch(blocks(count), DeviceProgram.THREADS, args);
+    }
+
+    /**
+     * Keeps {@code train}'s features and targets on the device (as the PyTorch peer keeps its data set), so that
+     * a training step moves only its row indices; false, and rows are fed as usual, when the set would take more
+     * than {@code lamina.cuda.datasetMiB} (default 4096) MiB.
+     */
+    @Override
+    public boolean hold(Dataset train) {
+        if (train == held) {
+            return true;
+        }
+        long floats = (long) train.size() * (train.featureSize() + train.targetSize());
+        if (floats * Float.BYTES > Long.getLong("lamina.cuda.datasetMiB", 4096) << 20
+                || train.featureSize() != program.inputSize() || train.targetSize() != targetSize) {
+            return false;
+        }
+        if (data != null) {
+            data.close();
+        }
+        data = device.allocate(Math.max(1, floats));
+        data.upload(train.features(), 0, 0, train.size() * train.featureSize());
+        data.upload(train.targets(), 0, (long) train.size() * train.featureSize(), train.size() * train.targetSize());
+        held = train;
+        return true;
+    }
+
+    /** Gathers the batch's inputs and targets from the held set on the device, in the layout the CPU lays out. */
+    @Override
+    public void selectRows(Dataset train, int[] order, int from, int rows) {
+        if (train != held) {
+            throw new IllegalStateException("rows selected from a data set this network does not hold: hold it first");
+        }
+        reserve(rows);
+        awaitUploads();
+        FloatBuffer indices = rowStaging.floats();
+        for (int r = 0; r < rows; r++) {
+            // the kernel reads ints: their bits travel in the float buffer
+            indices.put(r, Float.intBitsToFloat(order[from + r]));
+        }
+        memory.uploadAsync(rowStaging, 0, rowsAt, rows);
+        uploading = true;
+        int[] shape = host.inputShape();
+        int channels = shape.length == 3 && shape[0] > 1 ? shape[0] : 1;
+        launch("lamina_gather_rows", (long) rows * train.featureSize(), data.at(0), memory.at(rowsAt), (long) rows,
+                train.featureSize(), channels, memory.at(arenaAt + (long) program.inputRegion() * rows));
+        launch("lamina_gather_rows", (long) rows * targetSize, data.at((long) train.size() * train.featureSize()),
+                memory.at(rowsAt), (long) rows, targetSize, 1, memory.at(targetsAt));
+        inputsGathered = true;
+        targetsGathered = true;
     }
 
     /** Forgets the states stateful layers carry: the next training batch starts them from zeros. */
@@ -527,6 +603,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Aut
         if (inputStaging != null) {
             inputStaging.close();
             targetStaging.close();
+            rowStaging.close();
+        }
+        if (data != null) {
+            data.close();
         }
         memory.close();
     }

@@ -14,7 +14,8 @@ import java.util.Locale;
  * The benchmark: the peers' models and settings (../shared/peers/README.md: batch 128, SGD lr 0.05 momentum 0.9,
  * softmax cross-entropy, pixels in [0, 1]), one JSON line per epoch with the peers' keys. {@code train_s} times
  * the batch loop only (as the peers do, after the shuffle); {@code infer_s} times the test set in batches of 1000.
- * With {@code --device cuda} the model trains on the GPU (the PyTorch peer's fourth argument {@code cuda}).
+ * With {@code --device cuda} the model trains on the GPU, the training set held there (the PyTorch peer's fourth
+ * argument {@code cuda}), and the peer name says so as PyTorch's does ({@code lamina-0.1.0-cuda}).
  */
 final class Bench {
     static final String VERSION = "0.1.0";
@@ -46,7 +47,7 @@ final class Bench {
             double inferSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "{\"peer\": \"lamina-%s\", \"model\": \"%s\", \"epoch\": %d, \"train_s\": %.3f, "
                             + "\"samples_per_s\": %d, \"infer_s\": %.3f, \"test_acc\": %.4f, \"params\": %d}%n",
-                    VERSION, modelName, epoch, r.seconds(), Math.round(r.samplesPerSecond()), inferSeconds,
+                    VERSION + (device.equals("cpu") ? "" : "-cuda"), modelName, epoch, r.seconds(), Math.round(r.samplesPerSecond()), inferSeconds,
                     test.accuracy(), model.parameterCount());
         }
     }

@@ -125,6 +125,8 @@ public final class Trainer {
             order[i] = i;
         }
         Rng shuffle = new Rng(seed);
+        // a model that holds the training set itself (on a GPU) takes each batch as row indices
+        DatasetResident resident = model instanceof DatasetResident r && r.hold(train) ? r : null;
         History history = new History();
         double base = optimizer.learningRate();
         long step = 0;
@@ -146,9 +148,15 @@ public final class Trainer {
             double lossSum = 0;
             double correct = 0;
             for (int b = 0; b < batches && !stop; b++) {
+                if (resident != null) {
+                    resident.selectRows(train, order, b * batch, batch);
+                }
                 for (int r = 0; r < batch; r++) {
                     int i = order[b * batch + r];
-                    model.setInput(r, train.features(), i * train.featureSize());
+                    if (resident == null) {
+                        model.setInput(r, train.features(), i * train.featureSize());
+                    }
+                    // the host keeps the batch's targets either way: the running accuracy reads them
                     model.setTarget(r, train.targets(), i * train.targetSize());
                 }
                 model.forward(batch);

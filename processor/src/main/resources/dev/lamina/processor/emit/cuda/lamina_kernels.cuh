@@ -487,6 +487,21 @@ extern "C" __global__ void lamina_copy_rows(const float* src, int srcStride, flo
     }
 }
 
+// A batch gathered from a data set held on the device: row r of dst is row index[r] of src (width floats a row),
+// turned from channels first to channels last when the rows are images of more than one channel, as the CPU's
+// setInput does.
+extern "C" __global__ void lamina_gather_rows(const float* src, const int* index, long rows, int width,
+                                              int channels, float* dst) {
+    long total = rows * width;
+    int positions = width / channels;
+    for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < total; e += (long) gridDim.x * blockDim.x) {
+        long r = e / width;
+        int j = (int) (e % width);
+        int from = channels > 1 ? (j % channels) * positions + j / channels : j;
+        dst[e] = src[(long) index[r] * width + from];
+    }
+}
+
 // y[i] += x[i]: a gradient's second contribution.
 extern "C" __global__ void lamina_accumulate(const float* x, long count, float* y) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {

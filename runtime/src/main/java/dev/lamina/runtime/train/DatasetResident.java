@@ -1,0 +1,15 @@
+package dev.lamina.runtime.train;
+
+import dev.lamina.runtime.data.Dataset;
+
+/**
+ * A model that keeps a whole training set in its own memory (the GPU path keeps it on the device, as PyTorch's
+ * peer does) and takes each batch as row indices, so a step moves no features from the host.
+ */
+public interface DatasetResident {
+    /** Takes a copy of {@code data}'s features and targets; false when it cannot hold them (rows are fed then). */
+    boolean hold(Dataset data);
+
+    /** Makes rows {@code order[from, from + rows)} of the held data the next batch's inputs and targets. */
+    void selectRows(Dataset data, int[] order, int from, int rows);
+}
