@@ -42,6 +42,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     private final CudaDevice device;
     private final DeviceProgram program;
     private final Map<String, Kernel> kernels = new HashMap<>();
+    /** The program's steps by pass, split once. */
+    private final Map<String, List<DeviceProgram.Step>> passes = new HashMap<>();
+    private final Map<String, Boolean> capturable = new HashMap<>();
     private final int targetSize;
 
     /** Floats of the part of the allocation that does not depend on the batch. */
@@ -109,6 +112,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         if (!program.unsupported().isEmpty()) {
             throw new GpuUnavailableException(host.name() + " has layers without a GPU path yet: "
                     + String.join(", ", program.unsupported()) + ". Train it on the CPU.");
+        }
+        for (String pass : List.of("forward", "loss", "backward")) {
+            passes.put(pass, program.pass(pass));
         }
         CudaModule module = NetworkKernels.load(host.getClass(), device);
         for (DeviceProgram.Step step : program.steps()) {
@@ -488,18 +494,21 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         graph.launch();
     }
 
+    /** Whether a pass in this mode may be captured; worked out once per pass and mode, not every step. */
     private boolean capturable(String pass, boolean training, boolean carrying) {
-        for (DeviceProgram.Step step : program.pass(pass)) {
-            if (step.runsWhen(training, carrying) && (step.action().equals("check")
-                    || step.args().stream().anyMatch(a -> a.startsWith("K:")))) {
-                return false;
+        return capturable.computeIfAbsent(pass + " " + training + " " + carrying, key -> {
+            for (DeviceProgram.Step step : passes.get(pass)) {
+                if (step.runsWhen(training, carrying) && (step.action().equals("check")
+                        || step.args().stream().anyMatch(a -> a.startsWith("K:")))) {
+                    return false;
+                }
             }
-        }
-        return true;
+            return true;
+        });
     }
 
     private void launchAll(String pass, int rows, boolean training, boolean carrying) {
-        for (DeviceProgram.Step step : program.pass(pass)) {
+        for (DeviceProgram.Step step : passes.get(pass)) {
             if (!step.runsWhen(training, carrying)) {
                 continue;
             }

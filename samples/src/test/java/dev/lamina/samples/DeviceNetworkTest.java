@@ -112,14 +112,7 @@ class DeviceNetworkTest {
         // TF32 keeps 10 mantissa bits of each factor: agreement to about 1e-2 relative, not float rounding
         Model cpu = LeNet5Net.create(3);
         try (DeviceNetwork gpu = new DeviceNetwork(LeNet5Net.create(3), device, true)) {
-            int n = 16;
-            fill(cpu, n);
-            fill(gpu, n);
-            cpu.setTraining(false);
-            gpu.setTraining(false);
-            cpu.forward(n);
-            gpu.forward(n);
-            assertClose(outputs(cpu, n), outputs(gpu, n), 2e-2, "TF32 inference outputs");
+            assertSameInference(cpu, gpu, 16, 2e-2, "TF32 inference outputs");
         }
     }
 
@@ -154,14 +147,7 @@ class DeviceNetworkTest {
             Checkpoint.load(gpu, file);
             Model cpu = PeerResNetNet.create(8);
             Checkpoint.load(cpu, file);
-            int n = 8;
-            fill(cpu, n);
-            fill(gpu, n);
-            cpu.setTraining(false);
-            gpu.setTraining(false);
-            cpu.forward(n);
-            gpu.forward(n);
-            assertClose(outputs(cpu, n), outputs(gpu, n), 1e-3, "CPU -> GPU: the loaded network's outputs");
+            assertSameInference(cpu, gpu, 8, 1e-3, "CPU -> GPU: the loaded network's outputs");
         }
     }
 
@@ -171,6 +157,16 @@ class DeviceNetworkTest {
 
     private static float[] outputs(Model model, int n) {
         return Agreement.outputs(model, n);
+    }
+
+    /** The same seeded batch through both in inference mode: the outputs agree within {@code tolerance}. */
+    private static void assertSameInference(Model cpu, Model gpu, int n, double tolerance, String what) {
+        for (Model m : List.of(cpu, gpu)) {
+            fill(m, n);
+            m.setTraining(false);
+            m.forward(n);
+        }
+        assertClose(outputs(cpu, n), outputs(gpu, n), tolerance, what);
     }
 
     private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {

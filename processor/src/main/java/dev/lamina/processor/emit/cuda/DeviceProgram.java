@@ -239,10 +239,7 @@ public final class DeviceProgram {
             String raw = node.hasFusedPool() ? arena(unpooled.get(node.id())) : out;
             String cols = arena(columns);
             int field = fieldSize(node, c);
-            step("forward", "always", "lamina_im2col", "e:" + lin(own.spatial() * field, 0), in,
-                    "i:" + lin(1, 0), "i:" + node.in().height(), "i:" + node.in().width(), "i:" + node.in().channels(),
-                    "i:" + c.kernel(), "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(),
-                    "i:" + own.height(), "i:" + own.width(), cols);
+            im2col("forward", node, c, node.in().channels(), in);
             gemm("forward", "nt", lin(own.spatial(), 0), c.filters(), field, cols, field, param(node, "weight"), field,
                     0, raw, c.filters());
             epilogue("forward", node, id, raw, c.bias(), c.activation());
@@ -268,9 +265,8 @@ public final class DeviceProgram {
             int offset = 0;
             for (int part : node.inputs()) {
                 Shape shape = graph.node(part).out();
-                step("forward", "always", "lamina_place", "e:" + lin(shape.size(), 0), arena(region(part)),
-                        "l:" + lin(positions, 0), "i:" + shape.channels(), "i:" + node.out().channels(),
-                        "i:" + offset, out);
+                channels("forward", "lamina_place", arena(region(part)), positions, shape.channels(),
+                        node.out().channels(), offset, out);
                 offset += shape.channels();
             }
         } else if (op instanceof Op.Pool p && p.poolKind() == PoolKind.GLOBAL_AVERAGE) {
@@ -445,9 +441,8 @@ public final class DeviceProgram {
                 Contribution c = contributions.get(k);
                 if (!c.none()) {
                     String part = arena(delta(c.slot()));
-                    step("backward", "always", "lamina_take", "e:" + lin(shape.size(), 0), delta,
-                            "l:" + lin(positions, 0), "i:" + shape.channels(), "i:" + node.out().channels(),
-                            "i:" + offset, part);
+                    channels("backward", "lamina_take", delta, positions, shape.channels(), node.out().channels(),
+                            offset, part);
                     if (c.accumulateInto() >= 0) {
                         step("backward", "always", "lamina_accumulate", "e:" + lin(shape.size(), 0), part,
                                 "l:" + lin(shape.size(), 0), arena(delta(c.accumulateInto())));
@@ -578,10 +573,7 @@ public final class DeviceProgram {
                 step("backward", "always", "lamina_column_sums", "b:" + c.filters(), sumsGradient,
                         "i:" + lin(own.spatial(), 0), "i:" + c.filters(), gradient(node, "bias"));
             }
-            step("backward", "always", "lamina_im2col", "e:" + lin(own.spatial() * field, 0), in, "i:" + lin(1, 0),
-                    "i:" + node.in().height(), "i:" + node.in().width(), "i:" + node.in().channels(),
-                    "i:" + c.kernel(), "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(),
-                    "i:" + own.height(), "i:" + own.width(), cols);
+            im2col("backward", node, c, node.in().channels(), in);
             gemm("backward", "tn", String.valueOf(c.filters()), field, lin(own.spatial(), 0), sumsGradient,
                     c.filters(), cols, field, 1, gradient(node, "weight"), field);
             if (needInputGradient) {
@@ -662,65 +654,77 @@ public final class DeviceProgram {
      * channels. The group region holds the group's input, its output, and its input gradient.
      */
     private void groupedForward(Node node, Op.Conv c, String in, String out) {
-        int groups = c.groups();
-        int cin = node.in().channels() / groups;
-        int fout = c.filters() / groups;
-        int field = c.kernel() * c.kernel() * cin;
-        int positions = node.out().spatial();
+        Groups g = Groups.of(node, c);
         String groupIn = arena(group);
-        String groupOut = arena(group + node.in().spatial() * cin);
-        for (int k = 0; k < groups; k++) {
-            step("forward", "always", "lamina_take", "e:" + lin(node.in().spatial() * cin, 0), in,
-                    "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
+        String groupOut = arena(group + g.inPositions() * g.cin());
+        int weight = plan.parameter(node.id(), "weight").offset();
+        for (int k = 0; k < g.count(); k++) {
+            channels("forward", "lamina_take", in, g.inPositions(), g.cin(), node.in().channels(), k * g.cin(),
                     groupIn);
-            im2col("forward", node, c, cin, groupIn);
-            gemm("forward", "nt", lin(positions, 0), fout, field, arena(columns), field,
-                    "P:" + (plan.parameter(node.id(), "weight").offset() + k * fout * field), field, 0, groupOut, fout);
-            step("forward", "always", "lamina_place", "e:" + lin(positions * fout, 0), groupOut,
-                    "l:" + lin(positions, 0), "i:" + fout, "i:" + c.filters(), "i:" + k * fout, out);
+            im2col("forward", node, c, g.cin(), groupIn);
+            gemm("forward", "nt", lin(g.positions(), 0), g.fout(), g.field(), arena(columns), g.field(),
+                    "P:" + (weight + k * g.fout() * g.field()), g.field(), 0, groupOut, g.fout());
+            channels("forward", "lamina_place", groupOut, g.positions(), g.fout(), c.filters(), k * g.fout(), out);
         }
     }
 
     private void groupedBackward(Node node, Op.Conv c, String in, String delta, String deltaIn) {
-        int groups = c.groups();
-        int cin = node.in().channels() / groups;
-        int fout = c.filters() / groups;
-        int field = c.kernel() * c.kernel() * cin;
-        int positions = node.out().spatial();
+        Groups g = Groups.of(node, c);
         String groupIn = arena(group);
-        String groupOut = arena(group + node.in().spatial() * cin);
-        String groupDx = arena(group + node.in().spatial() * cin + positions * fout);
+        String groupOut = arena(group + g.inPositions() * g.cin());
+        String groupDx = arena(group + g.inPositions() * g.cin() + g.positions() * g.fout());
         int weight = plan.parameter(node.id(), "weight").offset();
-        for (int k = 0; k < groups; k++) {
-            step("backward", "always", "lamina_take", "e:" + lin(positions * fout, 0), delta,
-                    "l:" + lin(positions, 0), "i:" + fout, "i:" + c.filters(), "i:" + k * fout, groupOut);
-            step("backward", "always", "lamina_take", "e:" + lin(node.in().spatial() * cin, 0), in,
-                    "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
+        for (int k = 0; k < g.count(); k++) {
+            int filters = weight + k * g.fout() * g.field();
+            channels("backward", "lamina_take", delta, g.positions(), g.fout(), c.filters(), k * g.fout(), groupOut);
+            channels("backward", "lamina_take", in, g.inPositions(), g.cin(), node.in().channels(), k * g.cin(),
                     groupIn);
-            im2col("backward", node, c, cin, groupIn);
-            gemm("backward", "tn", String.valueOf(fout), field, lin(positions, 0), groupOut, fout, arena(columns),
-                    field, 1, "G:" + (weight + k * fout * field), field);
+            im2col("backward", node, c, g.cin(), groupIn);
+            gemm("backward", "tn", String.valueOf(g.fout()), g.field(), lin(g.positions(), 0), groupOut, g.fout(),
+                    arena(columns), g.field(), 1, "G:" + filters, g.field());
             if (deltaIn != null) {
-                gemm("backward", "nn", lin(positions, 0), field, String.valueOf(fout), groupOut, fout,
-                        "P:" + (weight + k * fout * field), field, 0, arena(columns), field);
-                step("backward", "always", "lamina_col2im", "e:" + lin(node.in().spatial() * cin, 0), arena(columns),
-                        "i:n", "i:" + node.in().height(), "i:" + node.in().width(), "i:" + cin, "i:" + c.kernel(),
+                gemm("backward", "nn", lin(g.positions(), 0), g.field(), String.valueOf(g.fout()), groupOut, g.fout(),
+                        "P:" + filters, g.field(), 0, arena(columns), g.field());
+                step("backward", "always", "lamina_col2im", "e:" + lin(g.inPositions() * g.cin(), 0), arena(columns),
+                        "i:n", "i:" + node.in().height(), "i:" + node.in().width(), "i:" + g.cin(), "i:" + c.kernel(),
                         "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(), "i:" + node.out().height(),
                         "i:" + node.out().width(), groupDx);
-                step("backward", "always", "lamina_place", "e:" + lin(node.in().spatial() * cin, 0), groupDx,
-                        "l:" + lin(node.in().spatial(), 0), "i:" + cin, "i:" + node.in().channels(), "i:" + k * cin,
-                        deltaIn);
+                channels("backward", "lamina_place", groupDx, g.inPositions(), g.cin(), node.in().channels(),
+                        k * g.cin(), deltaIn);
             }
         }
     }
 
-    /** Unfolds {@code channels}-channel images at {@code from} into the columns, with {@code node}'s geometry. */
+    /** A grouped convolution's sizes per group: input channels, filters, GEMM depth; positions in and out. */
+    private record Groups(int count, int cin, int fout, int field, int inPositions, int positions) {
+        static Groups of(Node node, Op.Conv c) {
+            int cin = node.in().channels() / c.groups();
+            return new Groups(c.groups(), cin, c.filters() / c.groups(), c.kernel() * c.kernel() * cin,
+                    node.in().spatial(), node.out().spatial());
+        }
+    }
+
+    /**
+     * Unfolds {@code channels}-channel images at {@code from} into the columns, with {@code node}'s geometry (its
+     * own output's, before a fused pool).
+     */
     private void im2col(String pass, Node node, Op.Conv c, int channels, String from) {
+        Shape own = node.ownOut();
         int field = c.kernel() * c.kernel() * channels;
-        step(pass, "always", "lamina_im2col", "e:" + lin(node.out().spatial() * field, 0), from, "i:n",
+        step(pass, "always", "lamina_im2col", "e:" + lin(own.spatial() * field, 0), from, "i:n",
                 "i:" + node.in().height(), "i:" + node.in().width(), "i:" + channels, "i:" + c.kernel(),
-                "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(), "i:" + node.out().height(),
-                "i:" + node.out().width(), arena(columns));
+                "i:" + c.stride(), "i:" + c.padding(), "i:" + c.dilation(), "i:" + own.height(), "i:" + own.width(),
+                arena(columns));
+    }
+
+    /**
+     * {@code width} channels at {@code offset} of {@code total}, for every one of {@code positions} per row:
+     * {@code lamina_take} copies them out of {@code from}, {@code lamina_place} into {@code to}.
+     */
+    private void channels(String pass, String action, String from, int positions, int width, int total, int offset,
+                          String to) {
+        step(pass, "always", action, "e:" + lin(positions * width, 0), from, "l:" + lin(positions, 0), "i:" + width,
+                "i:" + total, "i:" + offset, to);
     }
 
     // ---------------------------------------------------------------- pieces
