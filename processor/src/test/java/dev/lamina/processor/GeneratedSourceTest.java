@@ -142,11 +142,20 @@ class GeneratedSourceTest {
         assertThat(code).contains("private static final int DOWN_CONV1_WEIGHT = 72;");
         assertThat(code).contains("* down.shortcut.conv: Conv [8, 6, 6] -> [16, 3, 3]: its forward pass");
         assertThat(code).contains("* down.add: Add [16, 3, 3] -> [16, 3, 3], RELU: its backward pass");
-        assertThat(code).contains("addRelu(v, s, length);");
-        assertThat(code).contains("float u = v[i] + s[i];");
-        // the add hands its gradient to both paths; the stage's input gets the second one added in
+        // the add applies both batch norms (main path and shortcut) as it reads their inputs: their outputs are
+        // never written
+        assertThat(code).contains("// down.bn2: BatchNorm [16, 3, 3] -> [16, 3, 3]: down.add applies its transform as "
+                + "it reads down.conv2's output");
+        assertThat(code).contains("scaleShiftAddScaleShiftRelu(v, scale, shift, s, scaleS, shiftS, length);");
+        assertThat(code).contains("float u = scale[i] * v[i] + shift[i] + (scaleS[i] * s[i] + shiftS[i]);");
+        assertThat(code).contains("int in = DOWN_CONV2_OUT * n + first * 144;");
+        assertThat(code).contains("int shortcut = DOWN_SHORTCUT_CONV_OUT * n + first * 144;");
+        assertThat(code).doesNotContain("private void downBn2Forward(");
+        // the add hands its gradient to both paths in its derivative's pass; the stage's input gets the second one
+        // added in
         assertThat(code).contains("private static final int DELTA_C = ");
-        assertThat(code).contains("Reductions.copy(a, delta, ");
+        assertThat(code).contains("a.put(copy + i, gs, 0, length);");
+        assertThat(code).doesNotContain("Reductions.copy(");
         // the block's first convolution adds its input gradient to the shortcut's itself
         assertThat(code).containsMatch("Convolution.backward\\(DOWN_CONV1_GEOMETRY, .*, arena, DELTA_[A-Z] \\* n \\+ first "
                 + "\\* DELTA_STRIDE, true, worker\\);");

@@ -11,11 +11,11 @@ public final class Worker {
     private final Memory[] scratch = {Memory.allocate(0), Memory.allocate(0), Memory.allocate(0)};
     private double[] partial = new double[0];
     private double[] doubles = new double[0];
-    private final float[][] blocks = new float[3][BLOCK];
+    private final float[][] blocks = new float[6][BLOCK];
 
     /**
      * Floats in one of {@link #block}'s arrays: generated element-wise passes move a block of the arena to the
-     * heap, where their loops compile to vector code, and back. 16 KiB: three stay in the L1 cache.
+     * heap, where their loops compile to vector code, and back. 16 KiB each: a pass uses two to six of them.
      */
     public static final int BLOCK = 4096;
 
@@ -69,7 +69,7 @@ public final class Worker {
         return doubles;
     }
 
-    /** Heap block {@code slot} (0 to 2) of {@link #BLOCK} floats, this worker's own; contents undefined. */
+    /** Heap block {@code slot} (0 to 5) of {@link #BLOCK} floats, this worker's own; contents undefined. */
     public float[] block(int slot) {
         return blocks[slot];
     }

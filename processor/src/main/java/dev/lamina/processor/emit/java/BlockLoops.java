@@ -46,6 +46,21 @@ final class BlockLoops {
                 "v[i] = " + ActivationCode.apply(act, "u"));
     }
 
+    /** {@code v[i] = f(scale[i] v[i] + shift[i] + s[i])}: a residual add that applies its first operand's batch norm. */
+    String scaleShiftAdd(Op.Act act) {
+        return loop("scaleShiftAdd" + name(act), "v = " + label(act, "scale v + shift + s"),
+                List.of("v", "scale", "shift", "s"), "float u = scale[i] * v[i] + shift[i] + s[i]",
+                "v[i] = " + ActivationCode.apply(act, "u"));
+    }
+
+    /** {@code v[i] = f(scale[i] v[i] + shift[i] + (scaleS[i] s[i] + shiftS[i]))}: both operands' batch norms. */
+    String scaleShiftAddScaleShift(Op.Act act) {
+        return loop("scaleShiftAddScaleShift" + name(act), "v = " + label(act, "scale v + shift + (scaleS s + shiftS)"),
+                List.of("v", "scale", "shift", "s", "scaleS", "shiftS"),
+                "float u = scale[i] * v[i] + shift[i] + (scaleS[i] * s[i] + shiftS[i])",
+                "v[i] = " + ActivationCode.apply(act, "u"));
+    }
+
     /** {@code g[i] = g[i] f'(u)}, with the derivative written in terms of the output {@code y[i]}. */
     String gradient(Op.Act act) {
         return loop(lower(name(act)) + "Gradient", "g = g " + lower(name(act)) + "'(u), from y = "

@@ -379,6 +379,7 @@ public final class JavaEmitter {
     private MethodSpec forwardRows(LayerMethods layerMethods) {
         CodeBlock.Builder calls = CodeBlock.builder();
         for (Node node : graph.layers()) {
+            calls.add(layerMethods.call(node, "statistics", layers.statistics(node)));
             calls.add(layerMethods.call(node, "forward", layers.forward(node)));
         }
         CodeBlock.Builder b = CodeBlock.builder();

@@ -13,6 +13,7 @@ import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
 import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -105,7 +106,46 @@ final class LayerCode {
         if (node.op() instanceof Op.Flatten) {
             return CodeBlock.of("// $L (channels-last rows are already flat: nothing moves)\n", describe(node));
         }
+        Node add = addApplying(node);
+        if (add != null) {
+            return CodeBlock.of("// $L: $L applies its transform as it reads $L's output\n", describe(node),
+                    add.name(), graph.node(node.input()).name());
+        }
         return forwardBody(node);
+    }
+
+    /**
+     * A batch norm's statistics for the forward pass: the batch's in training, the running ones in inference,
+     * folded into the scale and shift that {@link #forward} applies (empty for every other layer).
+     *
+     * <p>Why a part of its own: the choice of mode is the only branch that differs between training and
+     * evaluation. Kept out of the forward part's loop, switching to evaluation after an epoch deoptimises this
+     * small method alone, not the compiled loop that applies the transform (which HotSpot otherwise recompiled
+     * only seconds into the next epoch).
+     */
+    CodeBlock statistics(Node node) {
+        if (!(node.op() instanceof Op.BatchNorm bn)) {
+            return CodeBlock.of("");
+        }
+        CodeBlock.Builder b = CodeBlock.builder();
+        int ch = node.in().channels();
+        int spatial = node.in().image() ? node.in().spatial() : 1;
+        String rows = spatial == 1 ? "rows" : "rows * " + spatial;
+        String total = spatial == 1 ? "n" : "n * " + spatial;
+        b.beginControlFlow("if (training)");
+        b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+        b.addStatement("$T.training(a, in, $L, $L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
+                NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
+                Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
+                normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
+                Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
+        b.nextControlFlow("else");
+        b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
+                Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), ch, (float) bn.epsilon(),
+                normField(node, "Scale"), normField(node, "Shift"), Names.constant(node, "RUNNING_MEAN"),
+                Names.constant(node, "RUNNING_VAR"));
+        b.endControlFlow();
+        return b.build();
     }
 
     /** The layer's part of the backward pass over a worker's rows; a flatten has none. */
@@ -138,6 +178,10 @@ final class LayerCode {
     private CodeBlock forwardBody(Node node) {
         CodeBlock.Builder b = CodeBlock.builder();
         Op op = node.op();
+        if (op instanceof Op.Add add) {
+            addForward(b, node, add);
+            return b.build();
+        }
         b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
         b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         if (op instanceof Op.Dense d) {
@@ -205,19 +249,6 @@ final class LayerCode {
                         offset);
                 offset += shape.channels();
             }
-        } else if (op instanceof Op.Add add) {
-            b.addStatement("int shortcut = $L", slice(names.out(node.others().get(0)), node.out().size()));
-            // the sum and the activation in one pass, a block at a time
-            b.addStatement("float[] v = worker.block(0)");
-            b.addStatement("float[] s = worker.block(1)");
-            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i += $T.BLOCK)", node.out().size(),
-                    WORKER);
-            b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
-            b.addStatement("a.get(in + i, v, 0, length)");
-            b.addStatement("a.get(shortcut + i, s, 0, length)");
-            b.addStatement("$L(v, s, length)", loops.add(add.activation()));
-            b.addStatement("a.put(out + i, v, 0, length)");
-            b.endControlFlow();
         } else if (op instanceof Op.Recurrent l) {
             recurrentRegions(b, node, l);
             String last = l.sequences() ? "-1" : "out";
@@ -257,22 +288,9 @@ final class LayerCode {
                         node.in().spatial(), node.in().channels());
             }
         } else if (op instanceof Op.BatchNorm bn) {
-            int ch = node.in().channels();
             int spatial = node.in().image() ? node.in().spatial() : 1;
             String rows = spatial == 1 ? "rows" : "rows * " + spatial;
-            String total = spatial == 1 ? "n" : "n * " + spatial;
-            b.beginControlFlow("if (training)");
-            b.addStatement("$T.training(a, in, $L, $L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
-                    NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
-                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
-                    normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
-                    Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
-            b.nextControlFlow("else");
-            b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
-                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), ch, (float) bn.epsilon(),
-                    normField(node, "Scale"), normField(node, "Shift"), Names.constant(node, "RUNNING_MEAN"),
-                    Names.constant(node, "RUNNING_VAR"));
-            b.endControlFlow();
+            int ch = node.in().channels();
             epilogue(b, node, rows, ch, true, bn.activation());
         } else if (op instanceof Op.Dropout drop) {
             b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
@@ -286,6 +304,82 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
+    }
+
+    /**
+     * The residual add that applies {@code node}'s transform, when {@code node} is a batch norm with no activation
+     * or dropout of its own whose only reader is that add; otherwise null. The add then reads the batch norm's
+     * input and computes {@code f(scale x + shift + s)} in its one pass, so the batch norm's output is never
+     * written nor read again: two passes over the tensor fewer (its backward pass reads its input, not its output).
+     */
+    Node addApplying(Node node) {
+        if (!graph.fuse() || !(node.op() instanceof Op.BatchNorm bn) || !bn.activation().isIdentity()
+                || node.hasFusedDropout() || node.out().channels() > HEAP_BLOCK) {
+            return null;
+        }
+        List<Node> readers = graph.layers().stream()
+                .filter(r -> r.input() == node.id() || r.others().contains(node.id())).toList();
+        return readers.size() == 1 && readers.get(0).op() instanceof Op.Add ? readers.get(0) : null;
+    }
+
+    /**
+     * A residual add and its activation in one pass, a block at a time; an operand whose batch norm it applies
+     * ({@link #addApplying}) is read from the batch norm's input and transformed on the way, always as the first
+     * operand (addition commutes, bit for bit).
+     */
+    private void addForward(CodeBlock.Builder b, Node node, Op.Add add) {
+        List<Node> operands = new ArrayList<>(List.of(graph.node(node.input()), graph.node(node.others().get(0))));
+        operands.sort(Comparator.comparing((Node operand) -> addApplying(operand) == null));
+        List<Node> normalized = operands.stream().filter(operand -> addApplying(operand) != null).toList();
+        Node first = operands.get(0);
+        Node second = operands.get(1);
+        b.addStatement("int in = $L", slice(names.out(normalized.contains(first) ? first.input() : first.id()),
+                node.in().size()));
+        b.addStatement("int shortcut = $L", slice(names.out(normalized.contains(second) ? second.input()
+                : second.id()), node.in().size()));
+        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
+        b.addStatement("float[] v = worker.block(0)");
+        b.addStatement("float[] s = worker.block(1)");
+        if (normalized.isEmpty()) {
+            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i += $T.BLOCK)", node.out().size(),
+                    WORKER);
+            b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
+            b.addStatement("a.get(in + i, v, 0, length)");
+            b.addStatement("a.get(shortcut + i, s, 0, length)");
+            b.addStatement("$L(v, s, length)", loops.add(add.activation()));
+            b.addStatement("a.put(out + i, v, 0, length)");
+            b.endControlFlow();
+            return;
+        }
+        int ch = node.out().channels();
+        String rows = node.out().image() ? "rows * " + node.out().spatial() : "rows";
+        // the batch norms' per-channel transforms repeated for a block of whole rows
+        b.addStatement("int blockRows = $T.BLOCK / $L", WORKER, ch);
+        String[][] tiles = {{"scale", "shift"}, {"scaleS", "shiftS"}};
+        for (int k = 0; k < normalized.size(); k++) {
+            b.addStatement("float[] $L = worker.block($L)", tiles[k][0], 2 + 2 * k);
+            b.addStatement("float[] $L = worker.block($L)", tiles[k][1], 3 + 2 * k);
+        }
+        b.beginControlFlow("for (int r = 0; r < blockRows; r++)");
+        for (int k = 0; k < normalized.size(); k++) {
+            b.addStatement("System.arraycopy($L, 0, $L, r * $L, $L)", normField(normalized.get(k), "Scale"),
+                    tiles[k][0], ch, ch);
+            b.addStatement("System.arraycopy($L, 0, $L, r * $L, $L)", normField(normalized.get(k), "Shift"),
+                    tiles[k][1], ch, ch);
+        }
+        b.endControlFlow();
+        b.beginControlFlow("for (int r = 0, total = $L; r < total; r += blockRows)", rows);
+        b.addStatement("int length = Math.min(blockRows, total - r) * $L", ch);
+        b.addStatement("a.get(in + r * $L, v, 0, length)", ch);
+        b.addStatement("a.get(shortcut + r * $L, s, 0, length)", ch);
+        if (normalized.size() == 1) {
+            b.addStatement("$L(v, scale, shift, s, length)", loops.scaleShiftAdd(add.activation()));
+        } else {
+            b.addStatement("$L(v, scale, shift, s, scaleS, shiftS, length)",
+                    loops.scaleShiftAddScaleShift(add.activation()));
+        }
+        b.addStatement("a.put(out + r * $L, v, 0, length)", ch);
+        b.endControlFlow();
     }
 
     /** The GEMM rows of a dense layer's slice: {@code rows}, or {@code rows * steps} on a sequence. */
@@ -735,21 +829,54 @@ final class LayerCode {
      * first when it may, by copying or adding in to the others.
      */
     private void addBackward(CodeBlock.Builder b, Node node, Op.Add add, List<Contribution> contributions) {
-        activationBackward(b, node, add.activation(), "rows * " + node.out().size());
         int mine = plan.gradient().get(node.id());
+        List<String> copies = new ArrayList<>();
         for (Contribution c : contributions) {
-            if (c.none()) {
-                continue;
-            }
-            if (c.slot() != mine) {
-                b.addStatement("$T.copy(a, delta, $L, rows * $L)", REDUCTIONS, deltaSlice(Names.slot(c.slot())),
-                        node.out().size());
-            }
-            if (c.accumulateInto() >= 0) {
-                b.addStatement("$T.accumulate(a, delta, $L, rows * $L)", REDUCTIONS,
-                        deltaSlice(Names.slot(c.accumulateInto())), node.out().size());
+            if (!c.none() && c.slot() != mine) {
+                copies.add(deltaSlice(Names.slot(c.slot())));
             }
         }
+        String count = "rows * " + node.out().size();
+        boolean blocked = !add.activation().isIdentity() && !node.hasFusedDropout();
+        if (blocked) {
+            // the derivative and the copies to the other inputs' slots in one pass over the gradient
+            activationBackwardBlocks(b, node, add.activation(), count, copies);
+        } else {
+            activationBackward(b, node, add.activation(), count);
+            for (String copy : copies) {
+                b.addStatement("$T.copy(a, delta, $L, $L)", REDUCTIONS, copy, count);
+            }
+        }
+        for (Contribution c : contributions) {
+            if (!c.none() && c.accumulateInto() >= 0) {
+                b.addStatement("$T.accumulate(a, delta, $L, $L)", REDUCTIONS,
+                        deltaSlice(Names.slot(c.accumulateInto())), count);
+            }
+        }
+    }
+
+    /**
+     * {@code delta *= f'(u)} in place, a block at a time in the worker's heap arrays (where the loop compiles to
+     * vector code), each block also written to the slots in {@code copies}.
+     */
+    private void activationBackwardBlocks(CodeBlock.Builder b, Node node, Op.Act act, String count,
+                                          List<String> copies) {
+        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
+        for (int k = 0; k < copies.size(); k++) {
+            b.addStatement("int copy$L = $L", copies.size() == 1 ? "" : k, copies.get(k));
+        }
+        b.addStatement("float[] ys = worker.block(0)");
+        b.addStatement("float[] gs = worker.block(1)");
+        b.beginControlFlow("for (int i = 0, count = $L; i < count; i += $T.BLOCK)", count, WORKER);
+        b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
+        b.addStatement("a.get(out + i, ys, 0, length)");
+        b.addStatement("a.get(delta + i, gs, 0, length)");
+        b.addStatement("$L(gs, ys, length)", loops.gradient(act));
+        b.addStatement("a.put(delta + i, gs, 0, length)");
+        for (int k = 0; k < copies.size(); k++) {
+            b.addStatement("a.put(copy$L + i, gs, 0, length)", copies.size() == 1 ? "" : k);
+        }
+        b.endControlFlow();
     }
 
     /** {@code delta *= f'(u)} in place, through a fused dropout's mask when there is one. */
@@ -758,20 +885,11 @@ final class LayerCode {
         if (act.isIdentity() && !dropout) {
             return;
         }
-        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         if (!dropout) {
-            // a block at a time in the worker's heap arrays, where the loop compiles to vector code
-            b.addStatement("float[] ys = worker.block(0)");
-            b.addStatement("float[] gs = worker.block(1)");
-            b.beginControlFlow("for (int i = 0, count = $L; i < count; i += $T.BLOCK)", count, WORKER);
-            b.addStatement("int length = Math.min($T.BLOCK, count - i)", WORKER);
-            b.addStatement("a.get(out + i, ys, 0, length)");
-            b.addStatement("a.get(delta + i, gs, 0, length)");
-            b.addStatement("$L(gs, ys, length)", loops.gradient(act));
-            b.addStatement("a.put(delta + i, gs, 0, length)");
-            b.endControlFlow();
+            activationBackwardBlocks(b, node, act, count, List.of());
             return;
         }
+        b.addStatement("int out = $L", slice(Names.constant(node, "OUT"), node.out().size()));
         b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
         b.beginControlFlow("for (int i = 0, count = $L; i < count; i++)", count);
         b.addStatement("float keep = a.get(mask + i)");
