@@ -26,6 +26,8 @@ public final class Normalization {
     private static final int AROUND = 10;
     private static final int SUM = 11;
     private static final int SQUARES = 12;
+    /** Rows added since {@link #startMoments}, modulo the block: the accumulator row the next one goes to. */
+    private static final ThreadLocal<int[]> PHASE = ThreadLocal.withInitial(() -> new int[1]);
 
     private Normalization() {
     }
@@ -83,9 +85,14 @@ public final class Normalization {
         tile(around, channels, Scratch.get(AROUND, span), blockRows(channels));
         Arrays.fill(Scratch.get(SUM, span), 0, span, 0f);
         Arrays.fill(Scratch.get(SQUARES, span), 0, span, 0f);
+        PHASE.get()[0] = 0;
     }
 
-    /** Adds {@code rows x channels} values at {@code xOff} to the sums {@link #startMoments} started. */
+    /**
+     * Adds {@code rows x channels} values at {@code xOff} to the sums {@link #startMoments} started. Row {@code k}
+     * of all the rows added since goes to accumulator row {@code k mod block} whatever the calls' sizes, so the
+     * sums come out bit for bit as one call over all the rows would make them.
+     */
     public static void addMoments(FloatBuffer x, int xOff, int rows, int channels) {
         int block = blockRows(channels);
         int span = block * channels;
@@ -93,10 +100,14 @@ public final class Normalization {
         float[] aroundTiled = Scratch.get(AROUND, span);
         float[] sum = Scratch.get(SUM, span);
         float[] squares = Scratch.get(SQUARES, span);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
+        int[] phase = PHASE.get();
+        for (int first = 0; first < rows; ) {
+            int count = Math.min(block - phase[0], rows - first);
+            int length = count * channels;
             x.get(xOff + first * channels, v, 0, length);
-            accumulateMoments(v, aroundTiled, sum, squares, length);
+            accumulateMoments(v, aroundTiled, sum, squares, phase[0] * channels, length);
+            first += count;
+            phase[0] = (phase[0] + count) % block;
         }
     }
 
@@ -233,11 +244,12 @@ public final class Normalization {
     }
 
     /** Per position of the block: the sums of {@code x - s} and of its square, around the running mean {@code s}. */
-    private static void accumulateMoments(float[] v, float[] around, float[] sum, float[] squares, int length) {
+    private static void accumulateMoments(float[] v, float[] around, float[] sum, float[] squares, int at,
+                                          int length) {
         for (int i = 0; i < length; i++) {
-            float d = v[i] - around[i];
-            sum[i] += d;
-            squares[i] += d * d;
+            float d = v[i] - around[at + i];
+            sum[at + i] += d;
+            squares[at + i] += d * d;
         }
     }
 
