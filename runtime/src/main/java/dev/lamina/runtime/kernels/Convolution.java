@@ -28,34 +28,17 @@ public final class Convolution {
      */
     public static void forward(ConvGeometry g, Memory in, int inOff, int images, Memory w, int wOff, Memory out,
                                int outOff, Worker worker) {
-        forward(g, in, inOff, images, w, wOff, out, outOff, worker, false);
-    }
-
-    /**
-     * {@link #forward}; with {@code moments}, each chunk of the output is also added to the batch-norm sums that
-     * {@link Normalization#startMoments} started, right after it is written, while it is still in the cache.
-     */
-    public static void forward(ConvGeometry g, Memory in, int inOff, int images, Memory w, int wOff, Memory out,
-                               int outOff, Worker worker, boolean moments) {
-        if (moments && g.wide()) {
-            throw new IllegalArgumentException("a wide-row convolution's output holds pool padding: no moments of it");
-        }
         int f = g.filters();
         int field = g.fieldSize();
         if (!g.needsColumns()) {
             Blas.forward(images * g.positions(), f, field, in, inOff, w, wOff, out, outOff);
-            if (moments) {
-                Normalization.addMoments(out.floats(), outOff, images * g.positions(), f);
-            }
             return;
         }
         if (Im2col.prefersKernelRows(g)) {
             if (Im2col.prefersTaps(g)) {
-                forwardByTaps(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, moments,
-                        worker);
+                forwardByTaps(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
             } else {
-                forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false,
-                        moments, worker);
+                forwardByKernelRows(g, in, inOff, images, transposed(g, w, wOff, worker), out, outOff, false, worker);
             }
             return;
         }
@@ -74,9 +57,6 @@ public final class Convolution {
             } else {
                 Im2col.unfold(in.floats(), inOff + b * g.inputSize(), count, g, columns.floats(), 0);
                 Blas.gemm(false, false, rows, f, field, 1f, columns, 0, field, wt, 0, f, 0f, out, o, f);
-            }
-            if (moments) {
-                Normalization.addMoments(out.floats(), o, rows, f);
             }
         }
     }
@@ -244,7 +224,7 @@ public final class Convolution {
      * {@code k c} do, and the planes are bulk copies where kernel rows are one small copy per position.
      */
     private static void forwardByTaps(ConvGeometry g, Memory in, int inOff, int images, Memory wt, Memory out,
-                                      int outOff, boolean accumulate, boolean moments, Worker worker) {
+                                      int outOff, boolean accumulate, Worker worker) {
         int c = g.channels();
         int f = g.filters();
         int k = g.kernel();
@@ -265,9 +245,6 @@ public final class Convolution {
                                 c, wt, (ky * k + kx) * c * f, f, first && !accumulate ? 0f : 1f, out, o, f);
                     }
                 }
-                if (moments) {
-                    Normalization.addMoments(out.floats(), o, g.positions(), f);
-                }
             }
         }
     }
@@ -278,8 +255,7 @@ public final class Convolution {
      * into the image's block and {@code W_ky^T} is that kernel row's block of the transposed weights.
      */
     private static void forwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory wt,
-                                            Memory out, int outOff, boolean accumulate, boolean moments,
-                                            Worker worker) {
+                                            Memory out, int outOff, boolean accumulate, Worker worker) {
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
         int rowStep = g.dilation() * g.outWidth() * run;
@@ -294,9 +270,6 @@ public final class Convolution {
                     Blas.gemm(false, false, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
                             run, wt, ky * run * g.filters(), g.filters(), ky == 0 && !accumulate ? 0f : 1f, out, o,
                             g.filters());
-                }
-                if (moments) {
-                    Normalization.addMoments(out.floats(), o, g.positions(), g.filters());
                 }
             }
         }
@@ -317,10 +290,9 @@ public final class Convolution {
             ConvGeometry adjoint = adjoint(g);
             Memory weights = adjointWeights(g, w, wOff, worker);
             if (Im2col.prefersTaps(adjoint)) {
-                forwardByTaps(adjoint, delta, deltaOff, images, weights, dx, dxOff, accumulate, false, worker);
+                forwardByTaps(adjoint, delta, deltaOff, images, weights, dx, dxOff, accumulate, worker);
             } else {
-                forwardByKernelRows(adjoint, delta, deltaOff, images, weights, dx, dxOff, accumulate, false,
-                        worker);
+                forwardByKernelRows(adjoint, delta, deltaOff, images, weights, dx, dxOff, accumulate, worker);
             }
             return;
         }

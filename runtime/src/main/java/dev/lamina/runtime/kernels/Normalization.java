@@ -22,12 +22,6 @@ import java.util.Arrays;
  */
 public final class Normalization {
     private static final int BLOCK_FLOATS = 4096;
-    /** Scratch slots of the moment sums, kept from {@link #startMoments} to {@link #trainingFromMoments}. */
-    private static final int AROUND = 10;
-    private static final int SUM = 11;
-    private static final int SQUARES = 12;
-    /** Rows added since {@link #startMoments}, modulo the block: the accumulator row the next one goes to. */
-    private static final ThreadLocal<int[]> PHASE = ThreadLocal.withInitial(() -> new int[1]);
 
     private Normalization() {
     }
@@ -64,72 +58,30 @@ public final class Normalization {
                                 float momentum, FloatBuffer params, int gammaOff, int betaOff, float[] mean,
                                 float[] invStd, float[] scale, float[] shift, FloatBuffer running, int meanOff,
                                 int varOff, Worker worker) {
-        startMoments(channels, running, meanOff);
-        addMoments(x, xOff, rows, channels);
-        trainingFromMoments(totalRows, channels, epsilon, momentum, params, gammaOff, betaOff, mean, invStd, scale,
-                shift, running, meanOff, varOff, worker);
-    }
-
-    /**
-     * Starts this worker's sums of a batch norm's input, taken around the running mean at {@code meanOff}: then
-     * {@link #addMoments} for each part of its rows, then {@link #trainingFromMoments}. A convolution adds each
-     * chunk of its output as it writes it ({@link Convolution#forward(ConvGeometry, dev.lamina.runtime.Memory, int,
-     * int, dev.lamina.runtime.Memory, int, dev.lamina.runtime.Memory, int, Worker, boolean)}), from the cache, and
-     * saves the batch norm a pass over the whole output. The sums live in this thread's scratch slots 10 to 12,
-     * which no other kernel uses.
-     */
-    public static void startMoments(int channels, FloatBuffer running, int meanOff) {
-        int span = blockRows(channels) * channels;
-        float[] around = Scratch.get(4, channels);
-        running.get(meanOff, around, 0, channels);
-        tile(around, channels, Scratch.get(AROUND, span), blockRows(channels));
-        Arrays.fill(Scratch.get(SUM, span), 0, span, 0f);
-        Arrays.fill(Scratch.get(SQUARES, span), 0, span, 0f);
-        PHASE.get()[0] = 0;
-    }
-
-    /**
-     * Adds {@code rows x channels} values at {@code xOff} to the sums {@link #startMoments} started. Row {@code k}
-     * of all the rows added since goes to accumulator row {@code k mod block} whatever the calls' sizes, so the
-     * sums come out bit for bit as one call over all the rows would make them.
-     */
-    public static void addMoments(FloatBuffer x, int xOff, int rows, int channels) {
         int block = blockRows(channels);
         int span = block * channels;
         float[] v = Scratch.get(0, span);
-        float[] aroundTiled = Scratch.get(AROUND, span);
-        float[] sum = Scratch.get(SUM, span);
-        float[] squares = Scratch.get(SQUARES, span);
-        int[] phase = PHASE.get();
-        for (int first = 0; first < rows; ) {
-            int count = Math.min(block - phase[0], rows - first);
-            int length = count * channels;
+        float[] shiftTiled = Scratch.get(1, span);
+        float[] sum = Scratch.get(2, span);
+        float[] squares = Scratch.get(3, span);
+        float[] around = Scratch.get(4, channels);
+        running.get(meanOff, around, 0, channels);
+        tile(around, channels, shiftTiled, block);
+        Arrays.fill(sum, 0, span, 0f);
+        Arrays.fill(squares, 0, span, 0f);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
             x.get(xOff + first * channels, v, 0, length);
-            accumulateMoments(v, aroundTiled, sum, squares, phase[0] * channels, length);
-            first += count;
-            phase[0] = (phase[0] + count) % block;
+            accumulateMoments(v, shiftTiled, sum, squares, length);
         }
-    }
-
-    /**
-     * The statistics of all {@code totalRows} from every worker's sums ({@link #startMoments}), folded with gamma
-     * and beta as {@link #training} describes; worker 0 writes them and moves the running statistics, and every
-     * worker returns after they are written.
-     */
-    public static void trainingFromMoments(int totalRows, int channels, float epsilon, float momentum,
-                                           FloatBuffer params, int gammaOff, int betaOff, float[] mean,
-                                           float[] invStd, float[] scale, float[] shift, FloatBuffer running,
-                                           int meanOff, int varOff, Worker worker) {
-        int block = blockRows(channels);
-        int span = block * channels;
         double[] sums = worker.doubles(2 * channels);
-        fold(Scratch.get(SUM, span), block, channels, sums, 0);
-        fold(Scratch.get(SQUARES, span), block, channels, sums, channels);
+        fold(sum, block, channels, sums, 0);
+        fold(squares, block, channels, sums, channels);
         worker.allReduce(sums, 2 * channels);
         if (worker.index() == 0) {
             for (int ch = 0; ch < channels; ch++) {
                 double shifted = sums[ch] / totalRows;
-                double m = running.get(meanOff + ch) + shifted;
+                double m = around[ch] + shifted;
                 double biased = Math.max(sums[channels + ch] / totalRows - shifted * shifted, 0.0);
                 mean[ch] = (float) m;
                 invStd[ch] = (float) (1.0 / Math.sqrt(biased + epsilon));
@@ -244,12 +196,11 @@ public final class Normalization {
     }
 
     /** Per position of the block: the sums of {@code x - s} and of its square, around the running mean {@code s}. */
-    private static void accumulateMoments(float[] v, float[] around, float[] sum, float[] squares, int at,
-                                          int length) {
+    private static void accumulateMoments(float[] v, float[] around, float[] sum, float[] squares, int length) {
         for (int i = 0; i < length; i++) {
-            float d = v[i] - around[at + i];
-            sum[at + i] += d;
-            squares[at + i] += d * d;
+            float d = v[i] - around[i];
+            sum[i] += d;
+            squares[i] += d * d;
         }
     }
 

@@ -7,7 +7,7 @@ package dev.lamina.runtime.kernels;
  * training step allocates nothing.
  */
 final class Scratch {
-    private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[13][0]);
+    private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[10][0]);
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private Scratch() {

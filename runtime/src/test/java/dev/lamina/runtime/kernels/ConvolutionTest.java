@@ -1,6 +1,5 @@
 package dev.lamina.runtime.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lamina.runtime.Memory;
@@ -151,61 +150,6 @@ class ConvolutionTest {
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4 * (1 + Math.abs(want[i])), what + " at " + i);
         }
-    }
-
-    /**
-     * A convolution that adds its output to a batch norm's sums chunk by chunk ({@code moments}) leaves the same
-     * statistics, bit for bit, as the batch norm reading the whole output afterwards; on every worker's slice,
-     * in every unfolding (field-major, taps, kernel rows, im2col with a partial last chunk, 1x1).
-     */
-    @Test
-    void gathersBatchNormSumsAsTheBatchNormWould() {
-        for (ConvGeometry g : GEOMETRIES) {
-            if (g.wide()) {
-                continue;
-            }
-            int images = Convolution.chunk(g) + 2;
-            Rng rng = new Rng(g.hashCode() + 1);
-            Memory in = memory(random(images * g.inputSize(), rng));
-            Memory weights = memory(random(g.filters() * g.fieldSize(), rng));
-            int f = g.filters();
-            float[] runningStart = random(2 * f, rng);
-            for (int ch = 0; ch < f; ch++) {
-                runningStart[f + ch] = 1f;
-            }
-            Memory params = memory(random(2 * f, rng));
-            float[][] whole = statistics(g, images, in, weights, params, memory(runningStart), false);
-            float[][] gathered = statistics(g, images, in, weights, params, memory(runningStart), true);
-            String[] names = {"mean", "inverse deviation", "scale", "shift", "running statistics"};
-            for (int k = 0; k < names.length; k++) {
-                assertArrayEquals(whole[k], gathered[k], g + " " + names[k]);
-            }
-        }
-    }
-
-    /** A batch norm's statistics of the convolution's output, gathered by it or read after it. */
-    private static float[][] statistics(ConvGeometry g, int images, Memory in, Memory weights, Memory params,
-                                        Memory running, boolean gathered) {
-        int f = g.filters();
-        int positions = g.positions();
-        Memory out = Memory.allocate(images * g.outputSize());
-        float[][] result = {new float[f], new float[f], new float[f], new float[f], null};
-        Workers.shared().run(images, (worker, n, first, rows) -> {
-            int o = first * g.outputSize();
-            if (gathered) {
-                Normalization.startMoments(f, running.floats(), 0);
-                Convolution.forward(g, in, first * g.inputSize(), rows, weights, 0, out, o, worker, true);
-                Normalization.trainingFromMoments(n * positions, f, 1e-5f, 0.1f, params.floats(), 0, f,
-                        result[0], result[1], result[2], result[3], running.floats(), 0, f, worker);
-            } else {
-                Convolution.forward(g, in, first * g.inputSize(), rows, weights, 0, out, o, worker);
-                Normalization.training(out.floats(), o, rows * positions, n * positions, f, 1e-5f, 0.1f,
-                        params.floats(), 0, f, result[0], result[1], result[2], result[3], running.floats(), 0, f,
-                        worker);
-            }
-        });
-        result[4] = running.toArray();
-        return result;
     }
 
     private static float[] random(int size, Rng rng) {

@@ -133,21 +133,12 @@ final class LayerCode {
         String rows = spatial == 1 ? "rows" : "rows * " + spatial;
         String total = spatial == 1 ? "n" : "n * " + spatial;
         b.beginControlFlow("if (training)");
-        if (normalizedBy(graph.node(node.input())) == node) {
-            b.add("// the convolution before added its output to the sums as it wrote it\n");
-            b.addStatement("$T.trainingFromMoments($L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
-                    NORMALIZATION, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
-                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
-                    normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
-                    Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
-        } else {
-            b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
-            b.addStatement("$T.training(a, in, $L, $L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
-                    NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
-                    Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
-                    normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
-                    Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
-        }
+        b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
+        b.addStatement("$T.training(a, in, $L, $L, $L, $Lf, $Lf, p, $L, $L, $L, $L, $L, $L, stats, $L, $L, worker)",
+                NORMALIZATION, rows, total, ch, (float) bn.epsilon(), (float) bn.momentum(),
+                Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), normField(node, "Mean"),
+                normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
+                Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
         b.nextControlFlow("else");
         b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
                 Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), ch, (float) bn.epsilon(),
@@ -210,15 +201,8 @@ final class LayerCode {
             if (node.hasFusedPool()) {
                 b.addStatement("int sums = $L", slice(Names.constant(node, "SUMS"), WideRows.sumsSize(node)));
             }
-            Node norm = normalizedBy(node);
-            if (norm != null) {
-                // the batch norm's sums, taken from each chunk of the output as it is written (in evaluation too,
-                // unused there: one code path, so the switch between modes recompiles nothing)
-                b.addStatement("$T.startMoments($L, stats, $L)", NORMALIZATION, c.filters(),
-                        Names.constant(norm, "RUNNING_MEAN"));
-            }
-            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, $L, worker$L)", CONVOLUTION,
-                    geometry(node), Names.constant(node, "WEIGHT"), sums, norm != null ? ", true" : "");
+            b.addStatement("$T.forward($L, arena, in, rows, params, $L, arena, $L, worker)", CONVOLUTION,
+                    geometry(node), Names.constant(node, "WEIGHT"), sums);
             if (node.hasFusedPool()) {
                 b.add("// bias and activation are non-decreasing, so they can follow the max\n");
                 maxPoolForward(b, node, node.pool().op(), node.ownOut(), "sums");
@@ -320,22 +304,6 @@ final class LayerCode {
             b.endControlFlow();
         }
         return b.build();
-    }
-
-    /**
-     * The batch norm whose statistics {@code node} gathers as it writes its output, when {@code node} is a plain
-     * convolution (no bias, activation, pool, dropout or groups: its output is the batch norm's input as the GEMMs
-     * leave it) whose only reader is that batch norm; otherwise null.
-     */
-    Node normalizedBy(Node node) {
-        if (!graph.fuse() || !(node.op() instanceof Op.Conv c) || c.groups() != 1 || c.bias()
-                || !c.activation().isIdentity() || node.hasFusedPool() || node.hasFusedDropout()) {
-            return null;
-        }
-        List<Node> readers = graph.layers().stream()
-                .filter(r -> r.input() == node.id() || r.others().contains(node.id())).toList();
-        return readers.size() == 1 && readers.get(0).op() instanceof Op.BatchNorm && readers.get(0).input() == node.id()
-                ? readers.get(0) : null;
     }
 
     /**
