@@ -11,6 +11,29 @@
 #define LAMINA_DEPTH 16  // and reads A and B 16 columns / rows at a time
 #define LAMINA_THREADS 256
 
+// Staging element e of a tile of op(A) (LAMINA_TILE rows x DEPTH) or op(B) (DEPTH x LAMINA_TILE), shared by the
+// FP32 and TF32 GEMMs: its place in the tile, and its value (zero outside the matrix). Consecutive threads walk
+// the dimension that is contiguous in memory, so the loads coalesce whatever the transposes.
+template <bool TA, int DEPTH>
+__device__ __forceinline__ float lamina_stage_a(const float* __restrict__ A, int lda, int m, int k, int row0,
+                                                int k0, int e, int& r, int& kk) {
+    r = TA ? e % LAMINA_TILE : e / DEPTH;
+    kk = TA ? e / LAMINA_TILE : e % DEPTH;
+    int gr = row0 + r;
+    int gk = k0 + kk;
+    return (gr < m && gk < k) ? (TA ? A[(long) gk * lda + gr] : A[(long) gr * lda + gk]) : 0.0f;
+}
+
+template <bool TB, int DEPTH>
+__device__ __forceinline__ float lamina_stage_b(const float* __restrict__ B, int ldb, int n, int k, int col0,
+                                                int k0, int e, int& kb, int& c) {
+    c = TB ? e / DEPTH : e % LAMINA_TILE;
+    kb = TB ? e % DEPTH : e / LAMINA_TILE;
+    int gc = col0 + c;
+    int gkb = k0 + kb;
+    return (gc < n && gkb < k) ? (TB ? B[(long) gc * ldb + gkb] : B[(long) gkb * ldb + gc]) : 0.0f;
+}
+
 // One tile of C = alpha op(A) op(B) + beta C, row-major, op(A) m x k and op(B) k x n. 256 threads as 16 x 16;
 // each thread keeps a 4 x 4 block of C in registers (rows ty + 16 i, columns tx + 16 j, so that neighbouring
 // threads read neighbouring shared-memory words). Tiles of A and B are staged through shared memory with
@@ -36,17 +59,11 @@ __device__ __forceinline__ void lamina_gemm_tile(int m, int n, int k, float alph
     }
     for (int k0 = 0; k0 < k; k0 += LAMINA_DEPTH) {
         for (int e = threadIdx.x; e < LAMINA_TILE * LAMINA_DEPTH; e += LAMINA_THREADS) {
-            // A: consecutive threads walk the dimension that is contiguous in memory
-            int r = TA ? e % LAMINA_TILE : e / LAMINA_DEPTH;
-            int kk = TA ? e / LAMINA_TILE : e % LAMINA_DEPTH;
-            int gr = row0 + r;
-            int gk = k0 + kk;
-            As[kk][r] = (gr < m && gk < k) ? (TA ? A[(long) gk * lda + gr] : A[(long) gr * lda + gk]) : 0.0f;
-            int c = TB ? e / LAMINA_DEPTH : e % LAMINA_TILE;
-            int kb = TB ? e % LAMINA_DEPTH : e / LAMINA_TILE;
-            int gc = col0 + c;
-            int gkb = k0 + kb;
-            Bs[kb][c] = (gc < n && gkb < k) ? (TB ? B[(long) gc * ldb + gkb] : B[(long) gkb * ldb + gc]) : 0.0f;
+            int r, kk, kb, c;
+            float a = lamina_stage_a<TA, LAMINA_DEPTH>(A, lda, m, k, row0, k0, e, r, kk);
+            As[kk][r] = a;
+            float b = lamina_stage_b<TB, LAMINA_DEPTH>(B, ldb, n, k, col0, k0, e, kb, c);
+            Bs[kb][c] = b;
         }
         __syncthreads();
 #pragma unroll
@@ -123,17 +140,10 @@ __device__ __forceinline__ void lamina_gemm_tf32_tile(int m, int n, int k, float
     wmma::fill_fragment(acc[1], 0.0f);
     for (int k0 = 0; k0 < k; k0 += LAMINA_TC_DEPTH) {
         for (int e = threadIdx.x; e < LAMINA_TILE * LAMINA_TC_DEPTH; e += LAMINA_THREADS) {
-            int r = TA ? e % LAMINA_TILE : e / LAMINA_TC_DEPTH;
-            int kk = TA ? e / LAMINA_TILE : e % LAMINA_TC_DEPTH;
-            int gr = row0 + r;
-            int gk = k0 + kk;
-            float a = (gr < m && gk < k) ? (TA ? A[(long) gk * lda + gr] : A[(long) gr * lda + gk]) : 0.0f;
+            int r, kk, kb, c;
+            float a = lamina_stage_a<TA, LAMINA_TC_DEPTH>(A, lda, m, k, row0, k0, e, r, kk);
             As[r][kk] = wmma::__float_to_tf32(a);
-            int c = TB ? e / LAMINA_TC_DEPTH : e % LAMINA_TILE;
-            int kb = TB ? e % LAMINA_TC_DEPTH : e / LAMINA_TILE;
-            int gc = col0 + c;
-            int gkb = k0 + kb;
-            float b = (gc < n && gkb < k) ? (TB ? B[(long) gc * ldb + gkb] : B[(long) gkb * ldb + gc]) : 0.0f;
+            float b = lamina_stage_b<TB, LAMINA_TC_DEPTH>(B, ldb, n, k, col0, k0, e, kb, c);
             Bs[kb][c] = wmma::__float_to_tf32(b);
         }
         __syncthreads();
