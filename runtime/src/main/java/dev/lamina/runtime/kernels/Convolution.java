@@ -258,7 +258,6 @@ public final class Convolution {
                                             Memory out, int outOff, boolean accumulate, Worker worker) {
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
-        int rowStep = g.dilation() * g.outWidth() * run;
         int chunk = kernelRowChunk(g);
         Memory rows = worker.scratch(0, chunk * perImage);
         for (int b = 0; b < images; b += chunk) {
@@ -267,19 +266,32 @@ public final class Convolution {
             for (int i = 0; i < count; i++) {
                 int o = outOff + (b + i) * g.outputSize();
                 for (int ky = 0; ky < g.kernel(); ky++) {
-                    Blas.gemm(false, false, g.positions(), g.filters(), run, 1f, rows, i * perImage + ky * rowStep,
-                            run, wt, ky * run * g.filters(), g.filters(), ky == 0 && !accumulate ? 0f : 1f, out, o,
-                            g.filters());
+                    Blas.gemm(false, false, g.positions(), g.filters(), run, 1f, rows,
+                            i * perImage + kernelRowStart(g, ky), run, wt, ky * run * g.filters(), g.filters(),
+                            ky == 0 && !accumulate ? 0f : 1f, out, o, g.filters());
                 }
             }
         }
     }
 
-    /** The backward pass on kernel-row columns: the transpose of each forward GEMM, then one fold. */
+    /**
+     * Where kernel row {@code ky}'s columns for the first output start in an image's kernel-row columns: the block
+     * of padded row {@code ky dilation} ({@link Im2col#kernelRowBlock}); the other outputs' rows follow it.
+     */
+    private static int kernelRowStart(ConvGeometry g, int ky) {
+        return Im2col.kernelRowBlock(g, ky * g.dilation()) * g.outWidth() * g.kernel() * g.channels();
+    }
+
+    /**
+     * The backward pass on kernel-row columns: the transpose of each forward GEMM, then one fold. Kernel rows
+     * overlap (with stride 2 and a 3x3 kernel, kernel rows 0 and 2 of neighbouring outputs read the same input
+     * row), so their gradients accumulate in place.
+     */
     private static void backwardByKernelRows(ConvGeometry g, Memory in, int inOff, int images, Memory delta,
                                              int deltaOff, Memory w, int wOff, Memory dw, int dwOff, Memory dx,
                                              int dxOff, boolean accumulate, Worker worker) {
-        if (dx != null && g.dilation() == 1 && g.padding() <= g.kernel() - 1 && g.channels() >= 16) {
+        if (dx != null && g.stride() == 1 && g.dilation() == 1 && g.padding() <= g.kernel() - 1
+                && g.channels() >= 16) {
             // the input gradient as the adjoint convolution's forward pass: written straight into dx, no fold. Its
             // GEMMs have one column per input channel; with fewer than 16 (LeNet's 6), they cost more than the
             // fold they save (LeNet trained 40% slower)
@@ -298,7 +310,6 @@ public final class Convolution {
         }
         int run = g.kernel() * g.channels();
         int perImage = Im2col.kernelRowCount(g) * run;
-        int rowStep = g.dilation() * g.outWidth() * run;
         int chunk = kernelRowChunk(g);
         Memory rows = worker.scratch(0, chunk * perImage);
         Memory rowGradient = dx == null ? null : worker.scratch(1, chunk * perImage);
@@ -316,14 +327,14 @@ public final class Convolution {
                 }
                 for (int ky = 0; ky < g.kernel(); ky++) {
                     // dW_ky[f x run] += delta^T rows_ky; dRows_ky += delta W_ky (kernel rows overlap: accumulate)
+                    int start = i * perImage + kernelRowStart(g, ky);
                     if (dw != null) {
                         Blas.gemm(true, false, g.filters(), run, g.positions(), 1f, delta, d, g.filters(), rows,
-                                i * perImage + ky * rowStep, run, 1f, dw, dwOff + ky * run, g.fieldSize());
+                                start, run, 1f, dw, dwOff + ky * run, g.fieldSize());
                     }
                     if (dx != null) {
                         Blas.gemm(false, false, g.positions(), run, g.filters(), 1f, delta, d, g.filters(), w,
-                                wOff + ky * run, g.fieldSize(), ky == 0 ? 0f : 1f, rowGradient,
-                                i * perImage + ky * rowStep, run);
+                                wOff + ky * run, g.fieldSize(), ky == 0 ? 0f : 1f, rowGradient, start, run);
                     }
                 }
             }

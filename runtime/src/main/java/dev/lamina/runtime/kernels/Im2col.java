@@ -153,9 +153,15 @@ public final class Im2col {
         }
     }
 
-    /** Whether a convolution unfolds one kernel row at a time ({@link #unfoldRows}): several channels, stride 1. */
+    /**
+     * Whether a convolution unfolds one kernel row at a time ({@link #unfoldRows}): several channels, and either
+     * stride 1, or a larger stride without dilation whose kernel is at least as wide as the stride (so that every
+     * padded input row is some kernel row's input; a 1x1 stride-2 convolution would unfold every other row for
+     * nothing).
+     */
     public static boolean prefersKernelRows(ConvGeometry g) {
-        return g.stride() == 1 && !prefersFieldMajor(g) && !g.wide() && g.needsColumns();
+        boolean strideFits = g.stride() == 1 || (g.dilation() == 1 && g.kernel() >= g.stride());
+        return strideFits && !prefersFieldMajor(g) && !g.wide() && g.needsColumns();
     }
 
     /** Rows of one image's kernel-row columns: one per padded input row and output column. */
@@ -164,16 +170,37 @@ public final class Im2col {
     }
 
     /**
+     * Where padded input row {@code y}'s block of {@code outWidth} kernel rows sits in an image's kernel-row
+     * columns, in blocks. With stride {@code s} the rows are stored phase by phase: first the padded rows
+     * {@code 0, s, 2s, ...}, then {@code 1, s + 1, ...}, and so on. Kernel row {@code ky} of output row {@code oy}
+     * reads padded row {@code s oy + ky}, so for every {@code ky} the outputs' rows are consecutive blocks of one
+     * phase, starting at {@link #kernelRowBlock}{@code (ky)}: one GEMM per kernel row, as with stride 1 (where
+     * the order is simply {@code y}).
+     */
+    public static int kernelRowBlock(ConvGeometry g, int y) {
+        int s = g.stride();
+        int paddedRows = g.height() + 2 * g.padding();
+        int phase = y % s;
+        int before = 0;
+        for (int r = 0; r < phase; r++) {
+            before += (paddedRows - r + s - 1) / s;
+        }
+        return before + y / s;
+    }
+
+    /**
      * Unfolds along x only: row {@code (y, ox)} of an image's block holds the {@code kernel x channels} inputs
      * that kernel row meets at padded input row {@code y} and output column {@code ox}. Kernel row {@code ky}'s
-     * columns for output {@code (oy, ox)} are then row {@code (oy + ky dilation, ox)}: for every {@code ky} the
-     * same block read from a further row, one GEMM per kernel row with a {@code kernel}-times smaller unfold.
+     * columns for output {@code (oy, ox)} are then row {@code (stride oy + ky dilation, ox)}: for every {@code ky}
+     * the same block read from a further row (in the order of {@link #kernelRowBlock}), one GEMM per kernel row
+     * with a {@code kernel}-times smaller unfold.
      */
     public static void unfoldRows(FloatBuffer in, int inOff, int n, ConvGeometry g, FloatBuffer rows, int rowsOff) {
         if (g.dilation() == 1) {
             unfoldRowsFromPaddedRows(in, inOff, n, g, rows, rowsOff);
             return;
         }
+        requireStrideOne(g);
         int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
@@ -206,17 +233,18 @@ public final class Im2col {
         float[] out = Scratch.get(1, perImage);
         // the zero columns stay zero: only the interior is written, row after row
         Arrays.fill(padded, 0, (g.width() + 2 * g.padding()) * c, 0f);
+        int step = g.stride() * c;
         for (int b = 0; b < n; b++) {
             int image = inOff + b * g.inputSize();
-            int dst = 0;
-            for (int y = -g.padding(); y < g.height() + g.padding(); y++, dst += rowRuns) {
+            for (int y = -g.padding(); y < g.height() + g.padding(); y++) {
+                int dst = kernelRowBlock(g, y + g.padding()) * rowRuns;
                 if (y < 0 || y >= g.height()) {
                     Arrays.fill(out, dst, dst + rowRuns, 0f);
                     continue;
                 }
                 in.get(image + y * rowFloats, padded, g.padding() * c, rowFloats);
                 for (int ox = 0, at = dst; ox < g.outWidth(); ox++, at += run) {
-                    System.arraycopy(padded, ox * c, out, at, run);
+                    System.arraycopy(padded, ox * step, out, at, run);
                 }
             }
             rows.put(rowsOff + b * perImage, out, 0, perImage);
@@ -229,7 +257,7 @@ public final class Im2col {
      * {@code k c} (LeNet's 6-channel layer ran 35% slower on taps).
      */
     public static boolean prefersTaps(ConvGeometry g) {
-        return prefersKernelRows(g) && g.dilation() == 1 && g.channels() >= 16;
+        return prefersKernelRows(g) && g.stride() == 1 && g.dilation() == 1 && g.channels() >= 16;
     }
 
     /** Floats of one image's tap planes ({@link #unfoldTaps}). */
@@ -282,6 +310,7 @@ public final class Im2col {
             foldRowsByTaps(rows, rowsOff, n, g, in, inOff, accumulate);
             return;
         }
+        requireStrideOne(g);
         int run = g.kernel() * g.channels();
         int perImage = kernelRowCount(g) * run;
         float[] image = Scratch.get(0, g.inputSize());
@@ -302,8 +331,9 @@ public final class Im2col {
 
     /**
      * {@link #foldRows} without dilation. Row by row, tap {@code kx}'s gradients (one {@code channels} run per
-     * position) are copied into a padded row of their own, shifted by the tap, and the taps' rows are then summed
-     * index by index: loops C2 vectorises, where adding each run in place at its shifted offset stays scalar.
+     * position, {@code stride channels} apart) are copied into a padded row of their own, shifted by the tap, and
+     * the taps' rows are then summed index by index: loops C2 vectorises, where adding each run in place at its
+     * shifted offset stays scalar.
      */
     private static void foldRowsByTaps(FloatBuffer rows, int rowsOff, int n, ConvGeometry g, FloatBuffer in,
                                        int inOff, boolean accumulate) {
@@ -325,20 +355,22 @@ public final class Im2col {
             Arrays.fill(taps[kx], 0, paddedRow, 0f);
         }
         float[] sum = taps[0];
+        int step = g.stride() * c;
         for (int b = 0; b < n; b++) {
             rows.get(rowsOff + b * perImage, src, 0, perImage);
             int image = inOff + b * g.inputSize();
             for (int y = 0; y < g.height(); y++) {
-                // the padding rows hold only zeros' gradients: kernel row block y + padding is input row y's
-                int base = (y + g.padding()) * ow * run;
+                // the padding rows hold only zeros' gradients: only the real input rows' blocks are read
+                int base = kernelRowBlock(g, y + g.padding()) * ow * run;
+                // tap 0's row doubles as the sum: clear what the last row's sum left outside tap 0's runs (past
+                // them with stride 1; with a larger stride also between them)
+                Arrays.fill(sum, g.stride() == 1 ? ow * c : 0, paddedRow, 0f);
                 for (int kx = 0; kx < k; kx++) {
                     float[] tap = taps[kx];
-                    for (int ox = 0, from = base + kx * c, to = kx * c; ox < ow; ox++, from += run, to += c) {
+                    for (int ox = 0, from = base + kx * c, to = kx * c; ox < ow; ox++, from += run, to += step) {
                         System.arraycopy(src, from, tap, to, c);
                     }
                 }
-                // tap 0's row doubles as the sum: clear what the last row's sum left past its columns
-                Arrays.fill(sum, ow * c, paddedRow, 0f);
                 for (int kx = 1; kx < k; kx++) {
                     Reductions.addInto(sum, taps[kx], paddedRow);
                 }
@@ -481,6 +513,12 @@ public final class Im2col {
     private static void readPadded(FloatBuffer in, int image, ConvGeometry g, float[] padded) {
         for (int y = 0; y < g.height(); y++) {
             in.get(image + y * g.width(), padded, (y + g.padding()) * g.gridWidth() + g.padding(), g.width());
+        }
+    }
+
+    private static void requireStrideOne(ConvGeometry g) {
+        if (g.stride() != 1) {
+            throw new IllegalArgumentException("dilated kernel rows need stride 1, got " + g);
         }
     }
 

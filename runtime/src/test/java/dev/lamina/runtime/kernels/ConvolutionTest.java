@@ -31,7 +31,14 @@ class ConvolutionTest {
             geometry(7, 7, 2, 2, 1, 0, 1, 1),
             geometry(6, 6, 2, 3, 1, 1, 1, 2),
             geometry(9, 7, 4, 3, 2, 1, 1, 5),
-            geometry(5, 5, 3, 1, 1, 0, 1, 2));
+            geometry(5, 5, 3, 1, 1, 0, 1, 2),
+            // kernel rows in stride phases: a ResNet's downsampling 3x3 (even and odd sizes, where the last padded
+            // row is nobody's input), an even kernel, stride 3; a 1x1 stride-2 projection keeps full columns
+            geometry(28, 28, 16, 3, 2, 1, 1, 8),
+            geometry(8, 9, 16, 3, 2, 1, 1, 4),
+            geometry(9, 10, 5, 4, 2, 1, 1, 3),
+            geometry(11, 10, 6, 3, 3, 1, 1, 4),
+            geometry(8, 8, 16, 1, 2, 0, 1, 8));
 
     private static ConvGeometry geometry(int h, int w, int c, int k, int stride, int pad, int dilation, int f) {
         int span = dilation * (k - 1) + 1;
