@@ -117,15 +117,42 @@ public final class Normalization {
                                 int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
                                 FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff,
                                 Worker worker) {
-        backwardThroughRelu(dy, dyOff, x, xOff, rows, totalRows, channels, params, gammaOff, mean, invStd, null,
-                null, grads, dGammaOff, dBetaOff, dx, dxOff, worker);
+        int block = blockRows(channels);
+        int span = block * channels;
+        float[] g = Scratch.get(0, span);
+        float[] h = Scratch.get(1, span);
+        float[] sum = Scratch.get(2, span);
+        float[] products = Scratch.get(3, span);
+        float[] meanTiled = Scratch.get(4, span);
+        float[] invTiled = Scratch.get(5, span);
+        tile(mean, channels, meanTiled, block);
+        tile(invStd, channels, invTiled, block);
+        Arrays.fill(sum, 0, span, 0f);
+        Arrays.fill(products, 0, span, 0f);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            dy.get(dyOff + first * channels, g, 0, length);
+            x.get(xOff + first * channels, h, 0, length);
+            accumulateGradientSums(g, h, meanTiled, invTiled, sum, products, length);
+        }
+        float[] meanDyXhatTiled = Scratch.get(7, span);
+        reduceGradientSums(block, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, sum,
+                products, meanDyXhatTiled, worker);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            dy.get(dyOff + first * channels, g, 0, length);
+            x.get(xOff + first * channels, h, 0, length);
+            inputGradient(g, h, meanTiled, invTiled, sum, products, meanDyXhatTiled, length);
+            dx.put(dxOff + first * channels, g, 0, length);
+        }
     }
 
     /**
      * {@link #backward} for a batch norm whose ReLU ran in the same forward epilogue, {@code y = max(scale x +
      * shift, 0)}: {@code dy} is the gradient at {@code y}, and ReLU's derivative is applied to each block as it is
-     * read, from {@code x} and the forward pass's {@code scale} and {@code shift} (the same float arithmetic, so the
-     * same zeros). That saves a pass over the output and the gradient. With {@code scale == null} there is no ReLU.
+     * read, from {@code x} and the forward pass's {@code scale} and {@code shift} (the same float arithmetic, so
+     * the same zeros). That saves a pass over the output and the gradient. A method of its own rather than a flag
+     * of {@link #backward}: one method holding both loops' variants took C2 a second to compile, twice over.
      */
     public static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
                                            int totalRows, int channels, FloatBuffer params, int gammaOff,
@@ -140,26 +167,43 @@ public final class Normalization {
         float[] products = Scratch.get(3, span);
         float[] meanTiled = Scratch.get(4, span);
         float[] invTiled = Scratch.get(5, span);
+        float[] scaleTiled = Scratch.get(8, span);
+        float[] shiftTiled = Scratch.get(9, span);
         tile(mean, channels, meanTiled, block);
         tile(invStd, channels, invTiled, block);
-        boolean relu = scale != null;
-        float[] scaleTiled = relu ? Scratch.get(8, span) : null;
-        float[] shiftTiled = relu ? Scratch.get(9, span) : null;
-        if (relu) {
-            tile(scale, channels, scaleTiled, block);
-            tile(shift, channels, shiftTiled, block);
-        }
+        tile(scale, channels, scaleTiled, block);
+        tile(shift, channels, shiftTiled, block);
         Arrays.fill(sum, 0, span, 0f);
         Arrays.fill(products, 0, span, 0f);
         for (int first = 0; first < rows; first += block) {
             int length = Math.min(block, rows - first) * channels;
             dy.get(dyOff + first * channels, g, 0, length);
             x.get(xOff + first * channels, h, 0, length);
-            if (relu) {
-                reluGradient(g, h, scaleTiled, shiftTiled, length);
-            }
+            reluGradient(g, h, scaleTiled, shiftTiled, length);
             accumulateGradientSums(g, h, meanTiled, invTiled, sum, products, length);
         }
+        float[] meanDyXhatTiled = Scratch.get(7, span);
+        reduceGradientSums(block, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, sum,
+                products, meanDyXhatTiled, worker);
+        for (int first = 0; first < rows; first += block) {
+            int length = Math.min(block, rows - first) * channels;
+            dy.get(dyOff + first * channels, g, 0, length);
+            x.get(xOff + first * channels, h, 0, length);
+            reluGradient(g, h, scaleTiled, shiftTiled, length);
+            inputGradient(g, h, meanTiled, invTiled, sum, products, meanDyXhatTiled, length);
+            dx.put(dxOff + first * channels, g, 0, length);
+        }
+    }
+
+    /**
+     * Folds the per-position sums of {@code dy} ({@code sum}) and {@code dy xhat} ({@code products}) into
+     * per-channel ones, adds this worker's part to the beta and gamma gradients, sums them over the workers, and
+     * tiles what the input gradient needs over the block: {@code gamma invStd} into {@code sum}, the mean of
+     * {@code dy} into {@code products}, the mean of {@code dy xhat} into {@code meanDyXhatTiled}.
+     */
+    private static void reduceGradientSums(int block, int channels, int totalRows, FloatBuffer params, int gammaOff,
+                                           float[] invStd, FloatBuffer grads, int dGammaOff, int dBetaOff,
+                                           float[] sum, float[] products, float[] meanDyXhatTiled, Worker worker) {
         double[] sums = worker.doubles(2 * channels);
         fold(sum, block, channels, sums, 0);
         fold(products, block, channels, sums, channels);
@@ -168,30 +212,16 @@ public final class Normalization {
             grads.put(dGammaOff + ch, grads.get(dGammaOff + ch) + (float) sums[channels + ch]);
         }
         worker.allReduce(sums, 2 * channels);
-        // per channel: gamma invStd, the mean of dy, the mean of dy xhat; tiled into the accumulators' arrays
         float[] perChannel = Scratch.get(6, 3 * channels);
         for (int ch = 0; ch < channels; ch++) {
             perChannel[ch] = params.get(gammaOff + ch) * invStd[ch];
             perChannel[channels + ch] = (float) (sums[ch] / totalRows);
             perChannel[2 * channels + ch] = (float) (sums[channels + ch] / totalRows);
         }
-        float[] gainTiled = sum;
-        float[] meanDyTiled = products;
-        float[] meanDyXhatTiled = Scratch.get(7, span);
         for (int r = 0; r < block; r++) {
-            System.arraycopy(perChannel, 0, gainTiled, r * channels, channels);
-            System.arraycopy(perChannel, channels, meanDyTiled, r * channels, channels);
+            System.arraycopy(perChannel, 0, sum, r * channels, channels);
+            System.arraycopy(perChannel, channels, products, r * channels, channels);
             System.arraycopy(perChannel, 2 * channels, meanDyXhatTiled, r * channels, channels);
-        }
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            dy.get(dyOff + first * channels, g, 0, length);
-            x.get(xOff + first * channels, h, 0, length);
-            if (relu) {
-                reluGradient(g, h, scaleTiled, shiftTiled, length);
-            }
-            inputGradient(g, h, meanTiled, invTiled, gainTiled, meanDyTiled, meanDyXhatTiled, length);
-            dx.put(dxOff + first * channels, g, 0, length);
         }
     }
 
@@ -216,7 +246,8 @@ public final class Normalization {
 
     /**
      * {@code g *= relu'(u)} with {@code u = scale x + shift} as the forward epilogue computed it; branch-free (so
-     * that it vectorises): {@code max(u, 0) 2^200} reaches 1 for every positive u and stays 0 otherwise.
+     * that it vectorises): {@code max(u, 0) 2^200} reaches 1 for every positive u and stays 0 otherwise. A loop of
+     * its own: fused into the sums' loop, C2 left that loop scalar (the bench's ResNet trained 20% slower).
      */
     private static void reluGradient(float[] g, float[] x, float[] scale, float[] shift, int length) {
         for (int i = 0; i < length; i++) {
