@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * {@code stride}, each computing {@code act(F(x) + shortcut(x))}. The shortcut is the identity when the block keeps
  * the shape, and otherwise a 1x1 convolution with the block's stride followed by batch norm (a projection), unless
  * {@code projection = false} forbids it: then a shape change is a compile error. The add is fused into the
- * activation after it. Convolutions have no bias (batch norm follows each) and He initialisation.
+ * activation after it. Convolutions have no bias (batch norm follows each) and {@link #init} initialisation.
  *
  * <p>Parameters are named after the field, as torchvision names them: {@code layer1.0.conv1.weight},
  * {@code layer1.0.bn1.weight}, {@code layer1.0.shortcut.conv.weight}; with {@code repeat = 1} the block index is
@@ -43,4 +43,7 @@ public @interface Residual {
 
     /** The activation inside the block and after the add. */
     Activation activation() default Activation.RELU;
+
+    /** How the built-in blocks' convolutions are initialised ({@link Init#DEFAULT}: He, as for any ReLU layer). */
+    Init init() default Init.DEFAULT;
 }

@@ -161,6 +161,39 @@ class GeneratedSourceTest {
                 + "\\* DELTA_STRIDE, true, worker\\);");
         assertThat(code).doesNotContain("Reductions.accumulate(");
         assertThat(code).contains("this.down = state.layer(\"down\", \"Residual\", new int[] {16, 3, 3});");
+        // the block's convolutions start from He's Gaussian unless the stage names another initialiser
+        assertThat(code).contains("state.parameter(\"down.conv1.weight\", Tensor.Kind.WEIGHT, new int[] {16, 3, 3, 8}, "
+                + "DOWN_CONV1_WEIGHT, 0.16666667f);");
+    }
+
+    @Test
+    void uniformFanInReachesEveryWeightAndBias() throws IOException {
+        JavaFileObject src = JavaFileObjects.forSourceString("demo.Twin", String.join("\n",
+                "package demo;",
+                "import dev.lamina.dsl.*;",
+                "import dev.lamina.runtime.Layer;",
+                "@Network(input = {8, 6, 6})",
+                "public abstract class Twin {",
+                "  @Conv(filters = 8, kernel = 1, init = Init.UNIFORM_FAN_IN) Layer stem;",
+                "  @Residual(filters = 16, stride = 2, init = Init.UNIFORM_FAN_IN) Layer down;",
+                "  @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;",
+                "  @Dense(units = 3, init = Init.UNIFORM_FAN_IN) Layer out;",
+                "}"));
+        String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.TwinNet");
+        // bound 1/sqrt(fan_in), for the bias too, as PyTorch's Linear and Conv2d draw them
+        assertThat(code).contains("state.uniformParameter(\"stem.weight\", Tensor.Kind.WEIGHT, new int[] {8, 1, 1, 8}, "
+                + "STEM_WEIGHT, 0.35355338f);");
+        assertThat(code).contains("state.uniformParameter(\"stem.bias\", Tensor.Kind.BIAS, new int[] {8}, STEM_BIAS, "
+                + "0.35355338f);");
+        assertThat(code).contains("state.uniformParameter(\"down.conv1.weight\", Tensor.Kind.WEIGHT, "
+                + "new int[] {16, 3, 3, 8}, DOWN_CONV1_WEIGHT, 0.11785113f);");
+        assertThat(code).contains("state.uniformParameter(\"down.shortcut.conv.weight\", Tensor.Kind.WEIGHT, "
+                + "new int[] {16, 1, 1, 8}, DOWN_SHORTCUT_CONV_WEIGHT, 0.35355338f);");
+        assertThat(code).contains("state.uniformParameter(\"out.bias\", Tensor.Kind.BIAS, new int[] {3}, OUT_BIAS, "
+                + "0.25f);");
+        // batch norm keeps gamma = 1, beta = 0
+        assertThat(code).contains("state.parameter(\"down.bn1.weight\", Tensor.Kind.SCALE, new int[] {16}, "
+                + "DOWN_BN1_WEIGHT, 0.0f);");
     }
 
     @Test

@@ -35,6 +35,8 @@ public final class NetworkState {
     private final List<Tensor> parameterTensors = new ArrayList<>();
     private final List<Tensor> bufferTensors = new ArrayList<>();
     private final List<Float> initStds = new ArrayList<>();
+    /** Per parameter tensor: drawn uniformly, with {@link #initStds} its bound. */
+    private final List<Boolean> uniformInit = new ArrayList<>();
     private final List<Layer> layers = new ArrayList<>();
 
     private Memory arena;
@@ -71,9 +73,23 @@ public final class NetworkState {
 
     /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
     public Tensor parameter(String tensorName, Tensor.Kind kind, int[] shape, int offset, float initStd) {
+        return register(tensorName, kind, shape, offset, initStd, false);
+    }
+
+    /**
+     * Registers a trainable tensor that {@link #initialize} draws from U(-bound, bound) whatever its kind (weights
+     * and biases both, as PyTorch initialises its Linear and Conv layers, with bound 1/sqrt(fan_in)).
+     */
+    public Tensor uniformParameter(String tensorName, Tensor.Kind kind, int[] shape, int offset, float bound) {
+        return register(tensorName, kind, shape, offset, bound, true);
+    }
+
+    private Tensor register(String tensorName, Tensor.Kind kind, int[] shape, int offset, float scale,
+                            boolean uniform) {
         Tensor t = new Tensor(tensorName, kind, shape, offset, parameters.floats());
         parameterTensors.add(t);
-        initStds.add(initStd);
+        initStds.add(scale);
+        uniformInit.add(uniform);
         return t;
     }
 
@@ -114,6 +130,12 @@ public final class NetworkState {
         for (int i = 0; i < parameterTensors.size(); i++) {
             Tensor t = parameterTensors.get(i);
             float std = initStds.get(i);
+            if (uniformInit.get(i)) {
+                for (int j = 0; j < t.length(); j++) {
+                    p.put(t.offset() + j, (float) ((2 * rng.nextDouble() - 1) * std));
+                }
+                continue;
+            }
             for (int j = 0; j < t.length(); j++) {
                 float v = switch (t.kind()) {
                     case WEIGHT -> std == 0f ? 0f : (float) (rng.nextGaussian() * std);

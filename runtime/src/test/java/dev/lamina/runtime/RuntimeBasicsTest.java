@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.dsl.Loss;
 import dev.lamina.runtime.data.Csv;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Idx;
@@ -21,6 +22,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeBasicsTest {
+
+    @Test
+    void uniformParametersFillTheirRangeAndGaussianOnesKeepTheirKinds() {
+        NetworkState state = new NetworkState("Twin", Loss.SOFTMAX_CROSS_ENTROPY, new int[] {4}, 2, 40_010, 0, 0, 0);
+        Tensor uniform = state.uniformParameter("a.weight", Tensor.Kind.WEIGHT, new int[] {100, 200}, 0, 0.25f);
+        Tensor uniformBias = state.uniformParameter("a.bias", Tensor.Kind.BIAS, new int[] {10_000}, 20_000, 0.5f);
+        Tensor gaussianBias = state.parameter("b.bias", Tensor.Kind.BIAS, new int[] {10}, 30_000, 0f);
+        Tensor gaussian = state.parameter("b.weight", Tensor.Kind.WEIGHT, new int[] {10_000}, 30_010, 0.1f);
+        state.initialize(7);
+        assertUniform(uniform.toArray(), 0.25);
+        assertUniform(uniformBias.toArray(), 0.5);
+        for (float v : gaussianBias.toArray()) {
+            assertEquals(0f, v);
+        }
+        double squares = 0;
+        for (float v : gaussian.toArray()) {
+            squares += v * v;
+        }
+        assertEquals(0.1, Math.sqrt(squares / gaussian.length()), 0.005);
+    }
+
+    /** Inside [-bound, bound], with U(-b, b)'s variance b^2 / 3 and mean 0. */
+    private static void assertUniform(float[] values, double bound) {
+        double sum = 0;
+        double squares = 0;
+        for (float v : values) {
+            assertTrue(Math.abs(v) <= bound, v + " outside +-" + bound);
+            sum += v;
+            squares += v * v;
+        }
+        assertEquals(0, sum / values.length, 0.02 * bound);
+        assertEquals(bound * bound / 3, squares / values.length, 0.03 * bound * bound);
+    }
 
     @Test
     void gemmWithTwoOffsetsIntoOneBlock() {

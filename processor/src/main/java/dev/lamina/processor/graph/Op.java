@@ -130,7 +130,7 @@ public sealed interface Op {
      * {@link Add}s, so later stages never see one.
      */
     record Residual(ResidualBlock block, int filters, int stride, int repeat, boolean projection, Act activation,
-                    List<BlockLayer> custom) implements Op {
+                    Init init, List<BlockLayer> custom) implements Op {
         /** The marker a user-defined block's layers use for the stage's filters or stride. */
         public static final int STAGE = -1;
 

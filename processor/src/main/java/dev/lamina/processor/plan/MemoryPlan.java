@@ -71,9 +71,16 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
         }
     }
 
-    /** A tensor's place in a flat array, and how it is initialised. */
+    /**
+     * A tensor's place in a flat array, and how it is initialised: from {@code N(0, initStd)} (weights; other
+     * kinds start at their constant), or with {@code uniform} from {@code U(-initStd, initStd)} whatever its kind.
+     */
     public record TensorSlot(String name, String kind, int[] shape, int offset, double initStd, int node,
-                             String role) {
+                             String role, boolean uniform) {
+        public TensorSlot(String name, String kind, int[] shape, int offset, double initStd, int node, String role) {
+            this(name, kind, shape, offset, initStd, node, role, false);
+        }
+
         public int length() {
             int n = 1;
             for (int d : shape) {

@@ -61,11 +61,10 @@ public final class MemoryPlanner {
                 int in = node.in().size();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {d.units(), in}, params,
                         initStd(d.init(), d.initStd(), d.activation().function(), in, d.units()), node.id(),
-                        "weight"));
+                        "weight", d.init() == Init.UNIFORM_FAN_IN));
                 params += d.units() * in;
                 if (d.bias()) {
-                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {d.units()}, params, 0,
-                            node.id(), "bias"));
+                    parameters.add(bias(node, d.units(), params, d.init(), in));
                     params += d.units();
                 }
             } else if (op instanceof Op.Conv c) {
@@ -73,11 +72,10 @@ public final class MemoryPlanner {
                 int k = c.kernel();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {c.filters(), k, k, cin},
                         params, initStd(c.init(), c.initStd(), c.activation().function(), k * k * cin,
-                        k * k * c.filters()), node.id(), "weight"));
+                        k * k * c.filters()), node.id(), "weight", c.init() == Init.UNIFORM_FAN_IN));
                 params += c.filters() * k * k * cin;
                 if (c.bias()) {
-                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {c.filters()}, params, 0,
-                            node.id(), "bias"));
+                    parameters.add(bias(node, c.filters(), params, c.init(), k * k * cin));
                     params += c.filters();
                 }
                 if (c.groups() > 1) {
@@ -91,11 +89,10 @@ public final class MemoryPlanner {
                 int k = c.kernel();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {c.filters(), k, features},
                         params, initStd(c.init(), c.initStd(), c.activation().function(), k * features,
-                        k * c.filters()), node.id(), "weight"));
+                        k * c.filters()), node.id(), "weight", c.init() == Init.UNIFORM_FAN_IN));
                 params += c.filters() * k * features;
                 if (c.bias()) {
-                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {c.filters()}, params, 0,
-                            node.id(), "bias"));
+                    parameters.add(bias(node, c.filters(), params, c.init(), k * features));
                     params += c.filters();
                 }
             } else if (op instanceof Op.ConvTranspose t) {
@@ -103,11 +100,10 @@ public final class MemoryPlanner {
                 int k = t.kernel();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {cin, k, k, t.filters()},
                         params, initStd(t.init(), t.initStd(), t.activation().function(), k * k * cin,
-                        k * k * t.filters()), node.id(), "weight"));
+                        k * k * t.filters()), node.id(), "weight", t.init() == Init.UNIFORM_FAN_IN));
                 params += cin * k * k * t.filters();
                 if (t.bias()) {
-                    parameters.add(new TensorSlot(node.name() + ".bias", "BIAS", new int[] {t.filters()}, params, 0,
-                            node.id(), "bias"));
+                    parameters.add(bias(node, t.filters(), params, t.init(), k * k * cin));
                     params += t.filters();
                 }
             } else if (op instanceof Op.ResponseNorm) {
@@ -208,7 +204,17 @@ public final class MemoryPlanner {
                 mask, argmax, sums, normStats, grouped, recurrent, arena, indices, parameters, buffers);
     }
 
-    /** The standard deviation of the Gaussian a weight is drawn from (0 for zeros). */
+    /** A layer's bias: zeros, or with {@link Init#UNIFORM_FAN_IN} drawn as its weights are. */
+    private static TensorSlot bias(Node node, int units, int offset, Init init, int fanIn) {
+        boolean uniform = init == Init.UNIFORM_FAN_IN;
+        return new TensorSlot(node.name() + ".bias", "BIAS", new int[] {units}, offset,
+                uniform ? 1 / Math.sqrt(fanIn) : 0, node.id(), "bias", uniform);
+    }
+
+    /**
+     * The standard deviation of the Gaussian a weight is drawn from (0 for zeros), or for {@link
+     * Init#UNIFORM_FAN_IN} the uniform distribution's bound.
+     */
     static double initStd(Init init, double std, Activation activation, int fanIn, int fanOut) {
         Init resolved = init != Init.DEFAULT ? init : switch (activation) {
             case RELU, LEAKY_RELU, ELU, SELU, RELU6 -> Init.HE;
@@ -219,6 +225,7 @@ public final class MemoryPlanner {
             case XAVIER -> Math.sqrt(2.0 / (fanIn + fanOut));
             case GAUSSIAN -> std;
             case ZEROS -> 0;
+            case UNIFORM_FAN_IN -> 1 / Math.sqrt(fanIn);
             case DEFAULT -> throw new AssertionError();
         };
     }

@@ -237,7 +237,7 @@ public final class NetworkReader {
             return null;
         }
         return new Op.Residual(residual.block(), residual.filters(), residual.stride(), residual.repeat(),
-                residual.projection(), residual.activation(), List.copyOf(layers));
+                residual.projection(), residual.activation(), residual.init(), List.copyOf(layers));
     }
 
     private static String from(VariableElement field) {
@@ -413,7 +413,7 @@ public final class NetworkReader {
         if (kind == Residual.class) {
             Residual r = field.getAnnotation(Residual.class);
             return new Op.Residual(r.block(), r.filters(), r.stride(), r.repeat(), r.projection(),
-                    Op.Act.of(r.activation(), Double.NaN), List.of());
+                    Op.Act.of(r.activation(), Double.NaN), r.init(), List.of());
         }
         if (kind == LSTM.class) {
             LSTM l = field.getAnnotation(LSTM.class);

@@ -93,7 +93,9 @@ final class ResidualExpansion {
     }
 
     private int conv(String name, int from, Shape in, int filters, int kernel, int stride, int padding) {
-        Op.Conv op = new Op.Conv(filters, kernel, stride, padding, 1, false, IDENTITY, Init.HE, 0.01, 1);
+        // the block's ReLU follows the batch norm: He unless the stage asks for another initialiser
+        Init init = residual.init() == Init.DEFAULT ? Init.HE : residual.init();
+        Op.Conv op = new Op.Conv(filters, kernel, stride, padding, 1, false, IDENTITY, init, 0.01, 1);
         return add(Node.of(nextId++, name, op, from).withShapes(in, in == null ? null : ShapeInference.outputOf(op, in)));
     }
 

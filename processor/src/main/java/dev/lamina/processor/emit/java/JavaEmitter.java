@@ -280,9 +280,9 @@ public final class JavaEmitter {
                         + "INDICES_PER_SAMPLE)", STATE, simpleUserName(), LOSS, graph.loss(), join(in),
                 graph.output().out().size());
         for (TensorSlot slot : plan.parameters()) {
-            b.addStatement("state.parameter($S, $T.$L, new int[] {$L}, $L, $Lf)", slot.name(), TENSOR_KIND,
-                    slot.kind(), join(slot.shape()), Names.constant(slot.name().replace('.', '_')),
-                    (float) slot.initStd());
+            b.addStatement("state.$L($S, $T.$L, new int[] {$L}, $L, $Lf)",
+                    slot.uniform() ? "uniformParameter" : "parameter", slot.name(), TENSOR_KIND, slot.kind(),
+                    join(slot.shape()), Names.constant(slot.name().replace('.', '_')), (float) slot.initStd());
         }
         for (TensorSlot slot : plan.buffers()) {
             b.addStatement("state.buffer($S, new int[] {$L}, $L)", slot.name(), join(slot.shape()),
