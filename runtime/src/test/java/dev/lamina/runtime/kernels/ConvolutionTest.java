@@ -38,7 +38,15 @@ class ConvolutionTest {
             geometry(8, 9, 16, 3, 2, 1, 1, 4),
             geometry(9, 10, 5, 4, 2, 1, 1, 3),
             geometry(11, 10, 6, 3, 3, 1, 1, 4),
-            geometry(8, 8, 16, 1, 2, 0, 1, 8));
+            geometry(8, 8, 16, 1, 2, 0, 1, 8),
+            // tap planes and the adjoint input gradient: a ResNet's 3x3 stride-1 layers, odd sizes, padding 0 and 2
+            // (the adjoint's 2 and 0), and more channels in than out
+            geometry(28, 28, 16, 3, 1, 1, 1, 16),
+            geometry(14, 14, 32, 3, 1, 1, 1, 32),
+            geometry(7, 7, 64, 3, 1, 1, 1, 64),
+            geometry(9, 6, 16, 3, 1, 0, 1, 24),
+            geometry(6, 7, 16, 3, 1, 2, 1, 16),
+            geometry(8, 10, 24, 3, 1, 1, 1, 16));
 
     private static ConvGeometry geometry(int h, int w, int c, int k, int stride, int pad, int dilation, int f) {
         int span = dilation * (k - 1) + 1;
