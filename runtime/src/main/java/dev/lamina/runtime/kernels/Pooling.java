@@ -1,6 +1,7 @@
 package dev.lamina.runtime.kernels;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /** Max, average and global average pooling over channels-last images, and their backward passes. */
 public final class Pooling {
@@ -103,7 +104,7 @@ public final class Pooling {
                                    FloatBuffer dIn, int dInOff, int inputs) {
         float[] grad = Scratch.get(0, inputs);
         float[] upstream = Scratch.get(1, outputs);
-        java.util.Arrays.fill(grad, 0, inputs, 0f);
+        Arrays.fill(grad, 0, inputs, 0f);
         dOut.get(dOutOff, upstream, 0, outputs);
         for (int o = 0; o < outputs; o++) {
             grad[argmax[argOff + o]] += upstream[o];
@@ -171,37 +172,49 @@ public final class Pooling {
         }
     }
 
-    /** Mean over all {@code hw} positions of each channel: {@code [n, hw, c] -> [n, c]}. */
+    /**
+     * Mean over all {@code hw} positions of each channel: {@code [n, hw, c] -> [n, c]}. Each image is copied to the heap whole (element
+     * access to a direct buffer is not vectorised), and the sums run over the positions in order, as before.
+     */
     public static void globalAverageForward(FloatBuffer in, int inOff, int n, int hw, int c,
                                             FloatBuffer out, int outOff) {
         float scale = 1f / hw;
+        float[] image = Scratch.get(0, hw * c);
+        float[] sums = Scratch.get(1, c);
         for (int b = 0; b < n; b++) {
-            int image = inOff + b * hw * c;
-            for (int ch = 0; ch < c; ch++) {
-                out.put(outOff + b * c + ch, 0f);
-            }
+            in.get(inOff + b * hw * c, image, 0, hw * c);
+            Arrays.fill(sums, 0, c, 0f);
             for (int p = 0; p < hw; p++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int at = outOff + b * c + ch;
-                    out.put(at, out.get(at) + in.get(image + p * c + ch));
-                }
+                addRow(image, p * c, sums, c);
             }
             for (int ch = 0; ch < c; ch++) {
-                int at = outOff + b * c + ch;
-                out.put(at, out.get(at) * scale);
+                sums[ch] *= scale;
             }
+            out.put(outOff + b * c, sums, 0, c);
         }
     }
 
+    private static void addRow(float[] from, int fromOff, float[] to, int length) {
+        for (int i = 0; i < length; i++) {
+            to[i] += from[fromOff + i];
+        }
+    }
+
+    /** Spreads each channel's gradient, divided by {@code hw}, over the image's positions. */
     public static void globalAverageBackward(FloatBuffer dOut, int dOutOff, int n, int hw, int c,
                                              FloatBuffer dIn, int dInOff) {
         float scale = 1f / hw;
+        float[] image = Scratch.get(0, hw * c);
+        float[] gradient = Scratch.get(1, c);
         for (int b = 0; b < n; b++) {
-            for (int p = 0; p < hw; p++) {
-                for (int ch = 0; ch < c; ch++) {
-                    dIn.put(dInOff + (b * hw + p) * c + ch, dOut.get(dOutOff + b * c + ch) * scale);
-                }
+            dOut.get(dOutOff + b * c, gradient, 0, c);
+            for (int ch = 0; ch < c; ch++) {
+                gradient[ch] *= scale;
             }
+            for (int p = 0; p < hw; p++) {
+                System.arraycopy(gradient, 0, image, p * c, c);
+            }
+            dIn.put(dInOff + b * hw * c, image, 0, hw * c);
         }
     }
 }
