@@ -296,11 +296,19 @@ final class LayerCode {
             b.addStatement("int mask = $L", slice(Names.constant(node, "MASK"), node.out().size()));
             maskKey(b, node.name());
             b.addStatement("int element = first * $L", node.out().size());
+            // training draws the mask; inference keeps every value (a mask of ones, for a backward pass after it)
+            b.beginControlFlow("if (training)");
             b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
-            b.addStatement("float keep = training ? ($T.uniform(maskKey, element + i) < $Lf ? 0f : $Lf) : 1f", RNG,
+            b.addStatement("float keep = $T.uniform(maskKey, element + i) < $Lf ? 0f : $Lf", RNG,
                     (float) drop.rate(), (float) (1 / (1 - drop.rate())));
             b.addStatement("a.put(mask + i, keep)");
             b.addStatement("a.put(out + i, a.get(in + i) * keep)");
+            b.endControlFlow();
+            b.nextControlFlow("else");
+            b.beginControlFlow("for (int i = 0, count = rows * $L; i < count; i++)", node.out().size());
+            b.addStatement("a.put(mask + i, 1f)");
+            b.addStatement("a.put(out + i, a.get(in + i))");
+            b.endControlFlow();
             b.endControlFlow();
         }
         return b.build();
