@@ -173,8 +173,9 @@ public final class Pooling {
     }
 
     /**
-     * Mean over all {@code hw} positions of each channel: {@code [n, hw, c] -> [n, c]}. Each image is copied to the heap whole (element
-     * access to a direct buffer is not vectorised), and the sums run over the positions in order, as before.
+     * Mean over all {@code hw} positions of each channel: {@code [n, hw, c] -> [n, c]}. Each image is copied to
+     * the heap whole (a get and a put per element of a direct buffer cost twice as much), and the sums run over
+     * the positions in order.
      */
     public static void globalAverageForward(FloatBuffer in, int inOff, int n, int hw, int c,
                                             FloatBuffer out, int outOff) {
