@@ -39,6 +39,7 @@ import dev.lamina.processor.nets.GradNets_WideRowsUnfusedNet;
 import dev.lamina.processor.nets.LeNet5Net;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.analysis.GradientCheck;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -281,6 +282,26 @@ class GradientCheckTest {
     @Test
     void fusedAndUnfusedDropoutAgree() {
         assertSameComputation(GradNets_DroppedNet.create(7), GradNets_DroppedUnfusedNet.create(7), 4);
+    }
+
+    @Test
+    void fusedAndUnfusedDropoutAgreeInInference() {
+        // inference keeps every value: the standalone layer's copy loop and the fused epilogue's scale of one
+        Model fused = GradNets_DroppedNet.create(7);
+        Model unfused = GradNets_DroppedUnfusedNet.create(7);
+        int n = 4;
+        float[] x = Fixtures.gaussian(n * fused.inputSize(), 11);
+        float[] t = Fixtures.oneHot(n, fused.outputSize(), 12);
+        for (Model m : List.of(fused, unfused)) {
+            GradientCheck.load(m, x, t, n);
+            m.setTraining(false);
+            m.forward(n);
+        }
+        for (int row = 0; row < n; row++) {
+            for (int k = 0; k < fused.outputSize(); k++) {
+                assertEquals(fused.output(row, k), unfused.output(row, k), 1e-6f, "row " + row + " output " + k);
+            }
+        }
     }
 
     @Test
