@@ -117,34 +117,15 @@ public final class Normalization {
                                 int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
                                 FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff,
                                 Worker worker) {
-        int block = blockRows(channels);
-        int span = block * channels;
-        float[] g = Scratch.get(0, span);
-        float[] h = Scratch.get(1, span);
-        float[] sum = Scratch.get(2, span);
-        float[] products = Scratch.get(3, span);
-        float[] meanTiled = Scratch.get(4, span);
-        float[] invTiled = Scratch.get(5, span);
-        tile(mean, channels, meanTiled, block);
-        tile(invStd, channels, invTiled, block);
-        Arrays.fill(sum, 0, span, 0f);
-        Arrays.fill(products, 0, span, 0f);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            dy.get(dyOff + first * channels, g, 0, length);
-            x.get(xOff + first * channels, h, 0, length);
-            accumulateGradientSums(g, h, meanTiled, invTiled, sum, products, length);
+        Blocks b = Blocks.start(channels, mean, invStd);
+        for (int first = 0; first < rows; first += b.rows) {
+            int length = Math.min(b.rows, rows - first) * channels;
+            dy.get(dyOff + first * channels, b.g, 0, length);
+            x.get(xOff + first * channels, b.h, 0, length);
+            accumulateGradientSums(b.g, b.h, b.meanTiled, b.invTiled, b.sum, b.products, length);
         }
-        float[] meanDyXhatTiled = Scratch.get(7, span);
-        reduceGradientSums(block, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, sum,
-                products, meanDyXhatTiled, worker);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            dy.get(dyOff + first * channels, g, 0, length);
-            x.get(xOff + first * channels, h, 0, length);
-            inputGradient(g, h, meanTiled, invTiled, sum, products, meanDyXhatTiled, length);
-            dx.put(dxOff + first * channels, g, 0, length);
-        }
+        finishBackward(b, dy, dyOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, grads,
+                dGammaOff, dBetaOff, dx, dxOff, worker);
     }
 
     /**
@@ -154,48 +135,86 @@ public final class Normalization {
      * arithmetic, so the same zeros). That saves a pass over the output and the gradient. The first pass also
      * stores the masked gradient in {@code dx}, where the second reads it back: one store instead of the derivative
      * computed again (2% faster training of the peers' ResNet); so {@code dx} may be {@code dy} but must not
-     * overlap {@code x}, which the second pass reads again. A method of its own rather than a flag
-     * of {@link #backward}: one method holding both loops' variants took C2 a second to compile, twice over.
+     * overlap {@code x}, which the second pass reads again. A first pass of its own rather than a flag of
+     * {@link #backward}: one method holding both loops' variants took C2 a second to compile, twice over.
      */
     public static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
                                            int totalRows, int channels, FloatBuffer params, int gammaOff,
                                            float[] mean, float[] invStd, float[] scale, float[] shift,
                                            FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx,
                                            int dxOff, Worker worker) {
-        int block = blockRows(channels);
-        int span = block * channels;
-        float[] g = Scratch.get(0, span);
-        float[] h = Scratch.get(1, span);
-        float[] sum = Scratch.get(2, span);
-        float[] products = Scratch.get(3, span);
-        float[] meanTiled = Scratch.get(4, span);
-        float[] invTiled = Scratch.get(5, span);
+        Blocks b = Blocks.start(channels, mean, invStd);
+        int span = b.rows * channels;
         float[] scaleTiled = Scratch.get(8, span);
         float[] shiftTiled = Scratch.get(9, span);
-        tile(mean, channels, meanTiled, block);
-        tile(invStd, channels, invTiled, block);
-        tile(scale, channels, scaleTiled, block);
-        tile(shift, channels, shiftTiled, block);
-        Arrays.fill(sum, 0, span, 0f);
-        Arrays.fill(products, 0, span, 0f);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            dy.get(dyOff + first * channels, g, 0, length);
-            x.get(xOff + first * channels, h, 0, length);
-            reluGradient(g, h, scaleTiled, shiftTiled, length);
-            accumulateGradientSums(g, h, meanTiled, invTiled, sum, products, length);
-            // kept for the second pass, which then reads it instead of applying ReLU's derivative again
-            dx.put(dxOff + first * channels, g, 0, length);
+        tile(scale, channels, scaleTiled, b.rows);
+        tile(shift, channels, shiftTiled, b.rows);
+        for (int first = 0; first < rows; first += b.rows) {
+            int length = Math.min(b.rows, rows - first) * channels;
+            dy.get(dyOff + first * channels, b.g, 0, length);
+            x.get(xOff + first * channels, b.h, 0, length);
+            reluGradient(b.g, b.h, scaleTiled, shiftTiled, length);
+            accumulateGradientSums(b.g, b.h, b.meanTiled, b.invTiled, b.sum, b.products, length);
+            dx.put(dxOff + first * channels, b.g, 0, length);
         }
-        float[] meanDyXhatTiled = Scratch.get(7, span);
-        reduceGradientSums(block, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, sum,
-                products, meanDyXhatTiled, worker);
-        for (int first = 0; first < rows; first += block) {
-            int length = Math.min(block, rows - first) * channels;
-            dx.get(dxOff + first * channels, g, 0, length);
-            x.get(xOff + first * channels, h, 0, length);
-            inputGradient(g, h, meanTiled, invTiled, sum, products, meanDyXhatTiled, length);
-            dx.put(dxOff + first * channels, g, 0, length);
+        finishBackward(b, dx, dxOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, grads,
+                dGammaOff, dBetaOff, dx, dxOff, worker);
+    }
+
+    /**
+     * A backward pass's heap blocks of {@code rows} rows: the gradient and input blocks, the two per-position
+     * accumulators, and {@code mean} and {@code invStd} tiled over a block. Both variants' first passes fill the
+     * accumulators; {@link #finishBackward} does the rest. One per thread, refilled by {@link #start}, so that a
+     * training step allocates nothing.
+     */
+    private static final class Blocks {
+        private static final ThreadLocal<Blocks> OWN = ThreadLocal.withInitial(Blocks::new);
+
+        int rows;
+        float[] g;
+        float[] h;
+        float[] sum;
+        float[] products;
+        float[] meanTiled;
+        float[] invTiled;
+
+        /** This thread's blocks for {@code channels}, with the statistics tiled and the accumulators cleared. */
+        static Blocks start(int channels, float[] mean, float[] invStd) {
+            Blocks b = OWN.get();
+            b.rows = blockRows(channels);
+            int span = b.rows * channels;
+            b.g = Scratch.get(0, span);
+            b.h = Scratch.get(1, span);
+            b.sum = Scratch.get(2, span);
+            b.products = Scratch.get(3, span);
+            b.meanTiled = Scratch.get(4, span);
+            b.invTiled = Scratch.get(5, span);
+            tile(mean, channels, b.meanTiled, b.rows);
+            tile(invStd, channels, b.invTiled, b.rows);
+            Arrays.fill(b.sum, 0, span, 0f);
+            Arrays.fill(b.products, 0, span, 0f);
+            return b;
+        }
+    }
+
+    /**
+     * The second half of a backward pass, once the first has accumulated its sums: reduces them over the workers,
+     * then writes {@code dx} from {@code gradient} (the gradient at the affine output: {@code dy}, or the masked
+     * copy {@link #backwardThroughRelu} left in {@code dx}) and {@code x}, block by block.
+     */
+    private static void finishBackward(Blocks b, FloatBuffer gradient, int gradientOff, FloatBuffer x, int xOff,
+                                       int rows, int totalRows, int channels, FloatBuffer params, int gammaOff,
+                                       float[] invStd, FloatBuffer grads, int dGammaOff, int dBetaOff,
+                                       FloatBuffer dx, int dxOff, Worker worker) {
+        float[] meanDyXhatTiled = Scratch.get(7, b.rows * channels);
+        reduceGradientSums(b.rows, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, b.sum,
+                b.products, meanDyXhatTiled, worker);
+        for (int first = 0; first < rows; first += b.rows) {
+            int length = Math.min(b.rows, rows - first) * channels;
+            gradient.get(gradientOff + first * channels, b.g, 0, length);
+            x.get(xOff + first * channels, b.h, 0, length);
+            inputGradient(b.g, b.h, b.meanTiled, b.invTiled, b.sum, b.products, meanDyXhatTiled, length);
+            dx.put(dxOff + first * channels, b.g, 0, length);
         }
     }
 
