@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Local response normalisation across channels (AlexNet): at each position,
  * {@code b_c = a_c / (k + alpha / size * sum a_j^2)^beta}, the sum over the {@code size} channels centred on
- * {@code c} (clipped at the ends), as PyTorch's {@code LocalResponseNorm}.
+ * {@code c}: channels {@code [c - size/2, c + (size-1)/2]} (for an even size the extra one before {@code c}),
+ * clipped at the ends, as PyTorch's {@code LocalResponseNorm}.
  */
 @Documented
 @Retention(RetentionPolicy.SOURCE)

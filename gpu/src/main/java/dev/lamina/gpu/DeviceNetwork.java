@@ -190,6 +190,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
 
     @Override
     public void forward(int rows) {
+        host.state().checkTrainingBatch(rows);
         reserve(rows);
         if (inputsGathered) {
             inputsGathered = false;

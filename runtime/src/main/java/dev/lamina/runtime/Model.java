@@ -8,6 +8,14 @@ import java.util.List;
  * {@link #setInput} and {@link #setTarget} for each row, {@link #forward(int)}, {@link #loss(int)} (the mean loss
  * over the batch; it also seeds the backward pass), {@link #backward(int)}; the gradients then hold the
  * derivative of that mean loss with respect to every parameter (overwritten, not accumulated).
+ *
+ * <p>Modes: a network is in inference mode when it is created, after {@link
+ * dev.lamina.runtime.io.Checkpoint#load} and after {@code Trainer.fit}: dropout keeps every value and batch norm
+ * uses its running statistics, so the same input always gives the same output. Training mode (dropout draws masks,
+ * batch norm uses and updates the batch's statistics) is what {@code Trainer} switches on for its steps, or a
+ * caller with {@link #setTraining}. {@link #predict} and evaluation always infer. A backward pass differentiates
+ * what the forward pass computed in the current mode (in inference, batch norm is an affine map with constant
+ * statistics), so switch modes between steps, not between a forward pass and its backward pass.
  */
 public interface Model {
 
@@ -113,7 +121,10 @@ public interface Model {
         state().setTarget(row, target, offset);
     }
 
-    /** Forward pass over {@code n} samples stored one after another in {@code x}; returns n x outputSize scores. */
+    /**
+     * Forward pass over {@code n} samples stored one after another in {@code x}, in inference mode whatever the
+     * current mode (which it leaves as it was); returns n x outputSize scores.
+     */
     default float[] predict(float[] x, int n) {
         int in = inputSize();
         int out = outputSize();
@@ -121,11 +132,17 @@ public interface Model {
             throw new IllegalArgumentException("expected " + n + " x " + in + " = " + (n * in)
                     + " input values, found " + x.length);
         }
-        reserve(n);
-        for (int i = 0; i < n; i++) {
-            setInput(i, x, i * in);
+        boolean wasTraining = isTraining();
+        setTraining(false);
+        try {
+            reserve(n);
+            for (int i = 0; i < n; i++) {
+                setInput(i, x, i * in);
+            }
+            forward(n);
+        } finally {
+            setTraining(wasTraining);
         }
-        forward(n);
         float[] y = new float[n * out];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < out; k++) {

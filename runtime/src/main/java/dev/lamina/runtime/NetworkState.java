@@ -43,7 +43,10 @@ public final class NetworkState {
     private int[] indices = new int[0];
     private float[] targets = new float[0];
     private int capacity;
-    private boolean training = true;
+    /** Networks are created in inference mode: {@code Trainer} switches training on for its steps. */
+    private boolean training;
+    /** The layer whose batch statistics need two rows or more, as "bn (BatchNorm) on [6]"; null when none. */
+    private String onePerRowStatistics;
     private long dropoutSeed;
     private long dropoutPass;
     private long dropoutKey;
@@ -320,6 +323,23 @@ public final class NetworkState {
 
     public boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Registers a layer whose batch statistics take one value per channel from each row (a batch norm on
+     * vectors): a training pass over a single row would normalise by a variance of 0, so it is refused.
+     */
+    public void batchStatisticsNeedTwoRows(String layer) {
+        onePerRowStatistics = layer;
+    }
+
+    /** Refuses a training forward pass of one row when a layer's batch statistics need two (see above). */
+    public void checkTrainingBatch(int rows) {
+        if (training && rows == 1 && onePerRowStatistics != null) {
+            throw new IllegalArgumentException(onePerRowStatistics + " in training mode needs more than one value "
+                    + "per channel, but a batch of 1 row gives one: train on batches of 2 or more rows, or infer "
+                    + "(setTraining(false)) with the running statistics");
+        }
     }
 
     public void setTraining(boolean training) {

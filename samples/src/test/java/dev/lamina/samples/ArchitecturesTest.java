@@ -24,4 +24,10 @@ class ArchitecturesTest {
         assertEquals(77_754, PeerResNetNet.create(1).parameterCount());
         assertEquals(82_186, RowLstmNet.create(1).parameterCount());
     }
+
+    @Test
+    void charLstmsHeadIsOneLinearLayerSharedByTheSteps() {
+        // nn.Embedding(36, 16), nn.LSTM(16, 128) and nn.Linear(128, 36): 576 + 74,752 + 4,644
+        assertEquals(79_972, CharLstmNet.create(1).parameterCount());
+    }
 }

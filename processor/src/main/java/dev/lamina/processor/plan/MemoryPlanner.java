@@ -58,7 +58,8 @@ public final class MemoryPlanner {
                 arena += outSize;
             }
             if (op instanceof Op.Dense d) {
-                int in = node.in().size();
+                // on a sequence the same weights apply at every step: one step's features feed each GEMM row
+                int in = node.in().sequence() ? node.in().features() : node.in().size();
                 parameters.add(new TensorSlot(node.name() + ".weight", "WEIGHT", new int[] {d.units(), in}, params,
                         initStd(d.init(), d.initStd(), d.activation().function(), in, d.units()), node.id(),
                         "weight", d.init() == Init.UNIFORM_FAN_IN));

@@ -35,7 +35,15 @@ class TruncatedBpttTest {
             for (int row = 0; row < n; row++) {
                 System.arraycopy(x, (row * 6 + chunk * 3) * 2, part, row * 3 * 2, 3 * 2);
             }
-            last = chunks.predict(part, n);
+            // a training pass carries each row's state into the next (predict would infer and carry nothing)
+            GradientCheck.load(chunks, part, new float[n * chunks.outputSize()], n);
+            chunks.forward(n);
+            last = new float[n * chunks.outputSize()];
+            for (int row = 0; row < n; row++) {
+                for (int k = 0; k < chunks.outputSize(); k++) {
+                    last[row * chunks.outputSize() + k] = chunks.output(row, k);
+                }
+            }
         }
         assertArrayEquals(wholeOut, last, 1e-5f);
     }
@@ -51,8 +59,8 @@ class TruncatedBpttTest {
         m.forward(n);
         m.state().holdStates(true);
         float[] x = Fixtures.gaussian(n * m.inputSize(), 8);
-        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(n, 3, 9), n, 1e-3, 1, 1e-2);
-        assertTrue(r.maxRelativeError() < 2e-2, r.toString());
+        GradientCheck.Result r = GradientCheck.check(m, x, Fixtures.oneHot(n, 3, 9), n, 1e-2, 1, 1e-2);
+        assertTrue(r.passed(), r.toString());
         assertEquals(m.parameterCount(), r.checked());
     }
 }

@@ -52,7 +52,10 @@ public final class Checkpoint {
         AtomicFiles.write(path, prefix, ByteBuffer.wrap(json), data.flip());
     }
 
-    /** Loads every tensor of the model from {@code path}; on any mismatch throws and leaves the model unchanged. */
+    /**
+     * Loads every tensor of the model from {@code path}; on any mismatch throws and leaves the model unchanged.
+     * A loaded model is in inference mode, as a new one is.
+     */
     public static void load(Model model, Path path) throws IOException {
         ByteBuffer file;
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -105,6 +108,7 @@ public final class Checkpoint {
         }
         loaded.forEach(Tensor::copyFrom);
         model.parametersChanged();
+        model.setTraining(false);
     }
 
     private static List<Tensor> tensors(Model model) {

@@ -95,13 +95,19 @@ public final class Normalization {
         worker.barrier();
     }
 
-    /** Inference mode: {@code scale} and {@code shift} from the running statistics (worker 0 writes them). */
+    /**
+     * Inference mode: {@code scale} and {@code shift} from the running statistics, and the {@code mean} and
+     * {@code invStd} they use, for a backward pass in inference mode (worker 0 writes them).
+     */
     public static void inference(FloatBuffer params, int gammaOff, int betaOff, int channels, float epsilon,
-                                 float[] scale, float[] shift, FloatBuffer running, int meanOff, int varOff,
-                                 Worker worker) {
+                                 float[] mean, float[] invStd, float[] scale, float[] shift, FloatBuffer running,
+                                 int meanOff, int varOff, Worker worker) {
         if (worker.index() == 0) {
             for (int ch = 0; ch < channels; ch++) {
-                scale[ch] = (float) (params.get(gammaOff + ch) / Math.sqrt(running.get(varOff + ch) + epsilon));
+                double std = Math.sqrt(running.get(varOff + ch) + epsilon);
+                mean[ch] = running.get(meanOff + ch);
+                invStd[ch] = (float) (1 / std);
+                scale[ch] = (float) (params.get(gammaOff + ch) / std);
                 shift[ch] = params.get(betaOff + ch) - running.get(meanOff + ch) * scale[ch];
             }
         }
@@ -110,13 +116,16 @@ public final class Normalization {
 
     /**
      * Given {@code dy} (the gradient at the affine output, activation already applied) for this worker's rows, adds
-     * their part of the gamma and beta gradients to {@code grads} and writes
+     * their part of the gamma and beta gradients to {@code grads} and writes {@code dx}. With {@code
+     * batchStatistics} (training mode) {@code mean} and {@code invStd} are the batch's, functions of every row:
      * {@code dx = gamma invStd / m (m dy - sum dy - xhat sum(dy xhat))}, the sums over all {@code totalRows}.
+     * Without (inference mode) they are the running statistics, constants: the layer is an affine map and
+     * {@code dx = gamma invStd dy}.
      */
     public static void backward(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows, int totalRows,
                                 int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
-                                FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx, int dxOff,
-                                Worker worker) {
+                                boolean batchStatistics, FloatBuffer grads, int dGammaOff, int dBetaOff,
+                                FloatBuffer dx, int dxOff, Worker worker) {
         Blocks b = Blocks.start(channels, mean, invStd);
         for (int first = 0; first < rows; first += b.rows) {
             int length = Math.min(b.rows, rows - first) * channels;
@@ -124,8 +133,8 @@ public final class Normalization {
             x.get(xOff + first * channels, b.h, 0, length);
             accumulateGradientSums(b.g, b.h, b.meanTiled, b.invTiled, b.sum, b.products, length);
         }
-        finishBackward(b, dy, dyOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, grads,
-                dGammaOff, dBetaOff, dx, dxOff, worker);
+        finishBackward(b, dy, dyOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, batchStatistics,
+                grads, dGammaOff, dBetaOff, dx, dxOff, worker);
     }
 
     /**
@@ -141,8 +150,8 @@ public final class Normalization {
     public static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
                                            int totalRows, int channels, FloatBuffer params, int gammaOff,
                                            float[] mean, float[] invStd, float[] scale, float[] shift,
-                                           FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx,
-                                           int dxOff, Worker worker) {
+                                           boolean batchStatistics, FloatBuffer grads, int dGammaOff,
+                                           int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
         Blocks b = Blocks.start(channels, mean, invStd);
         int span = b.rows * channels;
         float[] scaleTiled = Scratch.get(8, span);
@@ -157,8 +166,8 @@ public final class Normalization {
             accumulateGradientSums(b.g, b.h, b.meanTiled, b.invTiled, b.sum, b.products, length);
             dx.put(dxOff + first * channels, b.g, 0, length);
         }
-        finishBackward(b, dx, dxOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, grads,
-                dGammaOff, dBetaOff, dx, dxOff, worker);
+        finishBackward(b, dx, dxOff, x, xOff, rows, totalRows, channels, params, gammaOff, invStd, batchStatistics,
+                grads, dGammaOff, dBetaOff, dx, dxOff, worker);
     }
 
     /**
@@ -204,11 +213,11 @@ public final class Normalization {
      */
     private static void finishBackward(Blocks b, FloatBuffer gradient, int gradientOff, FloatBuffer x, int xOff,
                                        int rows, int totalRows, int channels, FloatBuffer params, int gammaOff,
-                                       float[] invStd, FloatBuffer grads, int dGammaOff, int dBetaOff,
-                                       FloatBuffer dx, int dxOff, Worker worker) {
+                                       float[] invStd, boolean batchStatistics, FloatBuffer grads, int dGammaOff,
+                                       int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
         float[] meanDyXhatTiled = Scratch.get(7, b.rows * channels);
-        reduceGradientSums(b.rows, channels, totalRows, params, gammaOff, invStd, grads, dGammaOff, dBetaOff, b.sum,
-                b.products, meanDyXhatTiled, worker);
+        reduceGradientSums(b.rows, channels, totalRows, params, gammaOff, invStd, batchStatistics, grads, dGammaOff,
+                dBetaOff, b.sum, b.products, meanDyXhatTiled, worker);
         for (int first = 0; first < rows; first += b.rows) {
             int length = Math.min(b.rows, rows - first) * channels;
             gradient.get(gradientOff + first * channels, b.g, 0, length);
@@ -222,11 +231,13 @@ public final class Normalization {
      * Folds the per-position sums of {@code dy} ({@code sum}) and {@code dy xhat} ({@code products}) into
      * per-channel ones, adds this worker's part to the beta and gamma gradients, sums them over the workers, and
      * tiles what the input gradient needs over the block: {@code gamma invStd} into {@code sum}, the mean of
-     * {@code dy} into {@code products}, the mean of {@code dy xhat} into {@code meanDyXhatTiled}.
+     * {@code dy} into {@code products}, the mean of {@code dy xhat} into {@code meanDyXhatTiled}. Without
+     * {@code batchStatistics} the two means are zeros: constant statistics take no part of the gradient.
      */
     private static void reduceGradientSums(int block, int channels, int totalRows, FloatBuffer params, int gammaOff,
-                                           float[] invStd, FloatBuffer grads, int dGammaOff, int dBetaOff,
-                                           float[] sum, float[] products, float[] meanDyXhatTiled, Worker worker) {
+                                           float[] invStd, boolean batchStatistics, FloatBuffer grads,
+                                           int dGammaOff, int dBetaOff, float[] sum, float[] products,
+                                           float[] meanDyXhatTiled, Worker worker) {
         double[] sums = worker.doubles(2 * channels);
         fold(sum, block, channels, sums, 0);
         fold(products, block, channels, sums, channels);
@@ -238,8 +249,8 @@ public final class Normalization {
         float[] perChannel = Scratch.get(6, 3 * channels);
         for (int ch = 0; ch < channels; ch++) {
             perChannel[ch] = params.get(gammaOff + ch) * invStd[ch];
-            perChannel[channels + ch] = (float) (sums[ch] / totalRows);
-            perChannel[2 * channels + ch] = (float) (sums[channels + ch] / totalRows);
+            perChannel[channels + ch] = batchStatistics ? (float) (sums[ch] / totalRows) : 0f;
+            perChannel[2 * channels + ch] = batchStatistics ? (float) (sums[channels + ch] / totalRows) : 0f;
         }
         for (int r = 0; r < block; r++) {
             System.arraycopy(perChannel, 0, sum, r * channels, channels);

@@ -112,14 +112,39 @@ public final class Pooling {
         dIn.put(dInOff, grad, 0, inputs);
     }
 
-    /** {@code out[o] = in[argmax[o]]} for {@code count} outputs: the gradient of a max-unpooling. */
-    public static void gather(FloatBuffer in, int inOff, int[] argmax, int argOff, int count, FloatBuffer out,
-                              int outOff) {
+    /**
+     * Max-unpooling: each of {@code count} pooled values back at its pool's winner, zeros elsewhere ({@code inputs}
+     * values). Where overlapping windows won the same input, the value is placed once, the last such window's in
+     * raster order (as PyTorch's {@code MaxUnpool2d} on the CPU), not summed.
+     */
+    public static void unpool(FloatBuffer in, int inOff, int count, int[] argmax, int argOff, FloatBuffer out,
+                              int outOff, int inputs) {
+        float[] placed = Scratch.get(0, inputs);
+        float[] values = Scratch.get(1, count);
+        Arrays.fill(placed, 0, inputs, 0f);
+        in.get(inOff, values, 0, count);
+        for (int o = 0; o < count; o++) {
+            placed[argmax[argOff + o]] = values[o];
+        }
+        out.put(outOff, placed, 0, inputs);
+    }
+
+    /**
+     * The exact adjoint of {@link #unpool}: a pooled value gets the gradient at its winner when it is the value
+     * placed there (the last window in raster order that won it), and 0 when a later window's value replaced it.
+     */
+    public static void unpoolBackward(FloatBuffer dOut, int dOutOff, int[] argmax, int argOff, int count,
+                                      FloatBuffer dIn, int dInOff, int inputs) {
+        int[] placedBy = Scratch.ints(inputs);
+        for (int o = 0; o < count; o++) {
+            placedBy[argmax[argOff + o]] = o;
+        }
         float[] result = Scratch.get(1, count);
         for (int o = 0; o < count; o++) {
-            result[o] = in.get(inOff + argmax[argOff + o]);
+            int winner = argmax[argOff + o];
+            result[o] = placedBy[winner] == o ? dOut.get(dOutOff + winner) : 0f;
         }
-        out.put(outOff, result, 0, count);
+        dIn.put(dInOff, result, 0, count);
     }
 
     public static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,

@@ -4,7 +4,9 @@ import java.nio.FloatBuffer;
 
 /**
  * Local response normalisation over channels-last positions: {@code b_c = a_c s_c^-beta} with
- * {@code s_c = k + alpha / size * sum_{j in window(c)} a_j^2}, the window the {@code size} channels centred on c.
+ * {@code s_c = k + alpha / size * sum_{j in window(c)} a_j^2}, the window the {@code size} channels centred on c:
+ * {@code [c - size/2, c + (size-1)/2]}, as PyTorch's {@code LocalResponseNorm} (for an even size the extra channel
+ * is the one before c), clipped at the first and the last channel.
  * The forward pass keeps {@code s} for the backward pass.
  */
 public final class ResponseNormalization {
@@ -16,7 +18,7 @@ public final class ResponseNormalization {
         float[] v = Scratch.get(0, channels);
         float[] s = Scratch.get(1, channels);
         float[] b = Scratch.get(2, channels);
-        int before = (size - 1) / 2;
+        int before = size / 2;
         int after = size - 1 - before;
         for (int p = 0; p < positions; p++) {
             a.get(x + p * channels, v, 0, channels);
@@ -43,7 +45,7 @@ public final class ResponseNormalization {
         float[] g = Scratch.get(2, channels);
         float[] t = Scratch.get(3, channels);
         float[] d = Scratch.get(4, channels);
-        int before = (size - 1) / 2;
+        int before = size / 2;
         int after = size - 1 - before;
         for (int p = 0; p < positions; p++) {
             a.get(x + p * channels, v, 0, channels);

@@ -17,7 +17,8 @@ import java.util.List;
  *         .listener(new ProgressBar()).fit(train, validation);
  * }</pre>
  * A last batch smaller than the batch size is dropped, as the peers do. The same seed, data and thread count
- * give bitwise the same parameters.
+ * give bitwise the same parameters. Training mode is on for the steps only: {@code fit} leaves the model in
+ * inference mode, whether it returns or throws.
  */
 public final class Trainer {
     private final Model model;
@@ -110,6 +111,14 @@ public final class Trainer {
     }
 
     public History fit(Dataset train, Dataset validation) {
+        try {
+            return run(train, validation);
+        } finally {
+            model.setTraining(false);
+        }
+    }
+
+    private History run(Dataset train, Dataset validation) {
         checkFits(train, "training");
         if (validation != null) {
             checkFits(validation, "validation");

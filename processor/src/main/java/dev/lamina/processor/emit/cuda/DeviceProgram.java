@@ -284,7 +284,7 @@ public final class DeviceProgram {
                     buffer(node, "mean"), buffer(node, "var"));
             step("forward", "eval", "lamina_bn_inference", "e:" + c, "i:" + c, "f:" + (float) bn.epsilon(),
                     param(node, "gamma"), param(node, "beta"), buffer(node, "mean"),
-                    buffer(node, "var"), "W:" + norm[2], "W:" + norm[3]);
+                    buffer(node, "var"), "W:" + norm[0], "W:" + norm[1], "W:" + norm[2], "W:" + norm[3]);
             step("forward", "always", id + "_apply", "e:" + lin(node.out().size(), 0), in, out, "W:" + norm[2],
                     "W:" + norm[3], "i:" + lin(1, 0));
         } else if (op instanceof Op.Recurrent r) {
@@ -317,7 +317,8 @@ public final class DeviceProgram {
             Node pool = graph.node(u.pool());
             step("forward", "always", "zero", "-", out, "l:" + lin(node.out().size(), 0));
             step("forward", "always", "lamina_unpool", "e:" + lin(pool.out().size(), 0), in, argmax(pool),
-                    "l:" + lin(pool.out().size(), 0), out);
+                    "l:" + lin(pool.out().size(), 0), "i:" + pool.out().height(), "i:" + pool.out().width(),
+                    "i:" + pool.out().channels(), "i:" + unpoolReach(pool), out);
         } else if (op instanceof Op.Upsample u) {
             step("forward", "always", "lamina_upsample", "e:" + lin(node.out().size(), 0), in, "i:n",
                     "i:" + node.in().height(), "i:" + node.in().width(), "i:" + node.in().channels(),
@@ -507,8 +508,9 @@ public final class DeviceProgram {
         } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
             if (needInputGradient) {
                 Node pool = graph.node(u.pool());
-                step("backward", "always", "lamina_gather", "e:" + lin(pool.out().size(), 0), delta, argmax(pool),
-                        "l:" + lin(pool.out().size(), 0), deltaIn);
+                step("backward", "always", "lamina_unpool_backward", "e:" + lin(pool.out().size(), 0), delta,
+                        argmax(pool), "l:" + lin(pool.out().size(), 0), "i:" + pool.out().height(),
+                        "i:" + pool.out().width(), "i:" + pool.out().channels(), "i:" + unpoolReach(pool), deltaIn);
             }
         } else if (op instanceof Op.Upsample u) {
             if (needInputGradient) {
@@ -611,8 +613,11 @@ public final class DeviceProgram {
                     "W:" + norm[0], "W:" + norm[1], "W:" + norm[4], gradient(node, "gamma"),
                     gradient(node, "beta"));
             if (needInputGradient) {
-                step("backward", "always", "lamina_bn_backward", "e:" + lin(node.in().size(), 0), delta, in, rows,
+                // through the batch's statistics in training; in inference the layer is an affine map
+                step("backward", "train", "lamina_bn_backward", "e:" + lin(node.in().size(), 0), delta, in, rows,
                         "i:" + c, "W:" + norm[0], "W:" + norm[1], param(node, "gamma"), "W:" + norm[4], deltaIn);
+                step("backward", "eval", "lamina_bn_backward_affine", "e:" + lin(node.in().size(), 0), delta, rows,
+                        "i:" + c, "W:" + norm[1], param(node, "gamma"), deltaIn);
             }
         }
         if (needInputGradient && main.accumulateInto() >= 0) {
@@ -758,6 +763,15 @@ public final class DeviceProgram {
     /** Rows of a dense layer's GEMM: every step of every row on a sequence. */
     private static String gemmRows(Node node) {
         return node.in().sequence() ? lin(node.in().steps(), 0) : "n";
+    }
+
+    /**
+     * How many window steps apart two of a max pool's windows can be and still overlap, so share a winner:
+     * {@code (k - 1) / stride} (0 for windows that never overlap).
+     */
+    private static int unpoolReach(Node pool) {
+        Op.Pool p = (Op.Pool) pool.op();
+        return (p.kernel() - 1) / p.stride();
     }
 
     /** {@code a*n+b} in the program's form: {@code 784n}, {@code 12}, {@code 784n+12}, {@code n}. */

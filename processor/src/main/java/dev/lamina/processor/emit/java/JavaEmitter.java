@@ -303,6 +303,10 @@ public final class JavaEmitter {
         if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
         }
+        Node perRow = onePerRowBatchNorm();
+        if (perRow != null) {
+            b.addStatement("state.batchStatisticsNeedTwoRows($S)", perRow.name() + " (BatchNorm) on " + perRow.in());
+        }
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
                 .addCode(b.build()).build();
@@ -354,8 +358,21 @@ public final class JavaEmitter {
         }
     }
 
+    /**
+     * The first batch norm that takes one value per channel from each row (a vector, or a 1x1 image): its batch
+     * statistics need two rows or more, so a training batch of one is refused.
+     */
+    private Node onePerRowBatchNorm() {
+        return graph.layers().stream()
+                .filter(nd -> nd.op() instanceof Op.BatchNorm && (nd.in().image() ? nd.in().spatial() : 1) == 1)
+                .findFirst().orElse(null);
+    }
+
     private MethodSpec forward() {
         CodeBlock.Builder b = CodeBlock.builder();
+        if (onePerRowBatchNorm() != null) {
+            b.addStatement("state.checkTrainingBatch(n)");
+        }
         b.addStatement("batch = n");
         if (!plan.mask().isEmpty()) {
             b.beginControlFlow("if (state.isTraining())");
@@ -424,6 +441,10 @@ public final class JavaEmitter {
         b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
         if (layerMethods.uses("g")) {
             b.addStatement("$T g = grads.floats()", FLOAT_BUFFER);
+        }
+        if (layerMethods.uses("training")) {
+            // a batch norm differentiates the statistics of the mode it runs in: the batch's, or constants
+            b.addStatement("boolean training = state.isTraining()");
         }
         if (layerMethods.uses("indices")) {
             b.addStatement("int[] indices = state.indices(n)");

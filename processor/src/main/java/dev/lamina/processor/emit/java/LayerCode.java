@@ -140,9 +140,10 @@ final class LayerCode {
                 normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
                 Names.constant(node, "RUNNING_MEAN"), Names.constant(node, "RUNNING_VAR"));
         b.nextControlFlow("else");
-        b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
+        b.addStatement("$T.inference(p, $L, $L, $L, $Lf, $L, $L, $L, $L, stats, $L, $L, worker)", NORMALIZATION,
                 Names.constant(node, "WEIGHT"), Names.constant(node, "BIAS"), ch, (float) bn.epsilon(),
-                normField(node, "Scale"), normField(node, "Shift"), Names.constant(node, "RUNNING_MEAN"),
+                normField(node, "Mean"), normField(node, "InvStd"), normField(node, "Scale"), normField(node, "Shift"),
+                Names.constant(node, "RUNNING_MEAN"),
                 Names.constant(node, "RUNNING_VAR"));
         b.endControlFlow();
         return b.build();
@@ -215,7 +216,7 @@ final class LayerCode {
         } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
             // each value back where the pool found it
             Node pool = graph.node(u.pool());
-            b.addStatement("$T.maxBackward(a, in, rows * $L, indices, $L, a, out, rows * $L)", POOLING,
+            b.addStatement("$T.unpool(a, in, rows * $L, indices, $L, a, out, rows * $L)", POOLING,
                     pool.out().size(), slice(Names.argmax(pool), pool.out().size()), pool.in().size());
         } else if (op instanceof Op.Upsample u) {
             b.addStatement("$T.forward(a, in, rows, $L, $L, $L, $L, out)", UPSAMPLING, node.in().height(),
@@ -684,8 +685,8 @@ final class LayerCode {
                     CONVOLUTION_1D, geometry(node), weight, weight, needInputGradient ? "arena, deltaIn" : "null, 0");
         } else if (op instanceof Op.Upsample u && u.pool() >= 0) {
             Node pool = graph.node(u.pool());
-            b.addStatement("$T.gather(a, delta, indices, $L, rows * $L, a, deltaIn)", POOLING,
-                    slice(Names.argmax(pool), pool.out().size()), pool.out().size());
+            b.addStatement("$T.unpoolBackward(a, delta, indices, $L, rows * $L, a, deltaIn, rows * $L)", POOLING,
+                    slice(Names.argmax(pool), pool.out().size()), pool.out().size(), pool.in().size());
         } else if (op instanceof Op.Upsample u) {
             b.addStatement("$T.backward(a, delta, rows, $L, $L, $L, $L, deltaIn)", UPSAMPLING, node.in().height(),
                     node.in().width(), node.in().channels(), u.scale());
@@ -787,14 +788,14 @@ final class LayerCode {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             if (bn.activation().function() == Activation.RELU && !node.hasFusedDropout()) {
                 // ReLU's derivative is taken inside the kernel, from the input and the forward's transform
-                b.addStatement("$T.backwardThroughRelu(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, $L, $L, g, $L, $L, "
-                        + "a, deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
+                b.addStatement("$T.backwardThroughRelu(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, $L, $L, training, g, "
+                        + "$L, $L, a, deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
                         normField(node, "Mean"), normField(node, "InvStd"), normField(node, "Scale"),
                         normField(node, "Shift"), weight, Names.constant(node, "BIAS"));
             } else {
                 activationBackward(b, node, bn.activation(), "rows * " + node.out().size());
-                b.addStatement("$T.backward(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, g, $L, $L, a, deltaIn, "
-                        + "worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
+                b.addStatement("$T.backward(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, training, g, $L, $L, a, "
+                        + "deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
                         normField(node, "Mean"), normField(node, "InvStd"), weight, Names.constant(node, "BIAS"));
             }
         } else if (op instanceof Op.Dropout) {

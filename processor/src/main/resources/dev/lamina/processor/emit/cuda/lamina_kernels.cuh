@@ -357,13 +357,17 @@ extern "C" __global__ void lamina_bn_statistics(const double* sums, int rows, in
     runningVar[ch] = (float) ((1 - momentum) * runningVar[ch] + momentum * unbiased);
 }
 
-// Batch norm, inference: scale and shift from the running statistics. One thread per channel.
+// Batch norm, inference: scale and shift from the running statistics, and the mean and 1/std they use for a
+// backward pass in inference mode. One thread per channel.
 extern "C" __global__ void lamina_bn_inference(int channels, float epsilon, const float* gamma, const float* beta,
-                                               const float* runningMean, const float* runningVar, float* scale,
-                                               float* shift) {
+                                               const float* runningMean, const float* runningVar, float* mean,
+                                               float* invStd, float* scale, float* shift) {
     int ch = blockIdx.x * blockDim.x + threadIdx.x;
     if (ch < channels) {
-        float s = gamma[ch] * rsqrtf(runningVar[ch] + epsilon);
+        float inv = rsqrtf(runningVar[ch] + epsilon);
+        float s = gamma[ch] * inv;
+        mean[ch] = runningMean[ch];
+        invStd[ch] = inv;
         scale[ch] = s;
         shift[ch] = beta[ch] - runningMean[ch] * s;
     }
@@ -403,6 +407,17 @@ extern "C" __global__ void lamina_bn_backward(const float* dy, const float* x, i
         int ch = (int) (i % channels);
         float xhat = (x[i] - mean[ch]) * invStd[ch];
         dx[i] = gamma[ch] * invStd[ch] * (dy[i] - sums[ch] / rows - xhat * sums[channels + ch] / rows);
+    }
+}
+
+// Batch norm, backward in inference mode: the running statistics are constants, so the layer is the affine map
+// y = gamma invStd (x - mean) + beta and dx = gamma invStd dy. One thread per value.
+extern "C" __global__ void lamina_bn_backward_affine(const float* dy, int rows, int channels, const float* invStd,
+                                                     const float* gamma, float* dx) {
+    long total = (long) rows * channels;
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < total; i += (long) gridDim.x * blockDim.x) {
+        int ch = (int) (i % channels);
+        dx[i] = gamma[ch] * invStd[ch] * dy[i];
     }
 }
 
@@ -701,16 +716,39 @@ extern "C" __global__ void lamina_upsample_backward(const float* dOut, int image
     }
 }
 
-// Max-unpooling: each pooled value back at its recorded winner (out starts at zero), and the gradient taken back.
-extern "C" __global__ void lamina_unpool(const float* in, const int* argmax, long count, float* out) {
+// Max-unpooling, as on the CPU: each pooled value back at its recorded winner (out starts at zero), placed once
+// where overlapping windows won the same input: the last such window's value in raster order. Whether value e is
+// that one: no later window of its image and channel won the same input; windows more than `reach` =
+// (k - 1) / stride steps apart do not overlap, so only those nearer are looked at.
+__device__ __forceinline__ bool lamina_unpool_places(const int* argmax, long e, int oh, int ow, int c, int reach) {
+    int ch = (int) (e % c);
+    int ox = (int) ((e / c) % ow);
+    int oy = (int) ((e / ((long) c * ow)) % oh);
+    long image = e - ((long) oy * ow + ox) * c - ch;
+    for (int y = oy; y <= min(oh - 1, oy + reach); y++) {
+        for (int x = max(0, ox - reach); x <= min(ow - 1, ox + reach); x++) {
+            if ((y > oy || x > ox) && argmax[image + ((long) y * ow + x) * c + ch] == argmax[e]) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+extern "C" __global__ void lamina_unpool(const float* in, const int* argmax, long count, int oh, int ow, int c,
+                                         int reach, float* out) {
     for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
-        atomicAdd(out + argmax[e], in[e]);
+        if (lamina_unpool_places(argmax, e, oh, ow, c, reach)) {
+            out[argmax[e]] = in[e];
+        }
     }
 }
 
-extern "C" __global__ void lamina_gather(const float* in, const int* argmax, long count, float* out) {
+// Its exact adjoint: a pooled value gets the gradient at its winner if it is the value placed there, else 0.
+extern "C" __global__ void lamina_unpool_backward(const float* dOut, const int* argmax, long count, int oh, int ow,
+                                                  int c, int reach, float* dIn) {
     for (long e = blockIdx.x * (long) blockDim.x + threadIdx.x; e < count; e += (long) gridDim.x * blockDim.x) {
-        out[e] = in[argmax[e]];
+        dIn[e] = lamina_unpool_places(argmax, e, oh, ow, c, reach) ? dOut[argmax[e]] : 0.0f;
     }
 }
 
