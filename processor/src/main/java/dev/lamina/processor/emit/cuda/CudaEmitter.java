@@ -115,7 +115,8 @@ public final class CudaEmitter {
         } else if (op instanceof Op.ResponseNorm) {
             b.append("// (generic: lamina_lrn, lamina_lrn_backward)\n");
         } else if (op instanceof Op.Upsample u) {
-            b.append(u.pool() >= 0 ? "// (generic: lamina_unpool with the paired pool's winners, lamina_unpool_backward)\n"
+            b.append(u.pool() >= 0
+                    ? "// (generic: lamina_unpool with the paired pool's winners, lamina_unpool_backward)\n"
                     : "// (generic: lamina_upsample, lamina_upsample_backward)\n");
         } else if (op instanceof Op.Concat) {
             b.append("// (generic: lamina_place, lamina_take)\n");

@@ -788,8 +788,8 @@ final class LayerCode {
             b.addStatement("int in = $L", slice(names.out(node.input()), node.in().size()));
             if (bn.activation().function() == Activation.RELU && !node.hasFusedDropout()) {
                 // ReLU's derivative is taken inside the kernel, from the input and the forward's transform
-                b.addStatement("$T.backwardThroughRelu(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, $L, $L, training, g, "
-                        + "$L, $L, a, deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
+                b.addStatement("$T.backwardThroughRelu(a, delta, a, in, $L, $L, $L, p, $L, $L, $L, $L, $L, training, "
+                        + "g, $L, $L, a, deltaIn, worker)", NORMALIZATION, rows, total, node.in().channels(), weight,
                         normField(node, "Mean"), normField(node, "InvStd"), normField(node, "Scale"),
                         normField(node, "Shift"), weight, Names.constant(node, "BIAS"));
             } else {
