@@ -445,7 +445,7 @@ def run(net):
     tensors = {'input': ('F32', x), 'target': ('F32', t)}
     initial = {name: p.detach().clone() for name, (p, _, _) in net.params.items()}
     for name, (p, layout, _) in net.params.items():
-        tensors[name] = ('F32', layout(p.detach()))
+        tensors[name] = ('F32', layout(p.detach()).clone())  # before the optimizer steps change p
     for name, b in net.initial_buffers.items():
         tensors[name] = ('F32', b)
     tensors['expect.output'] = ('F64', y)
@@ -456,7 +456,7 @@ def run(net):
     if x.requires_grad:
         tensors['expect.input_grad'] = ('F64', x.grad if x.grad is not None else torch.zeros_like(x))
     for name, b in net.buffers.items():
-        tensors['expect.buffer.' + name] = ('F64', b)
+        tensors['expect.buffer.' + name] = ('F64', b.clone())
     if net.optimizer:
         after = three_steps(net, x, t, initial)
         for name, (p, layout, _) in net.params.items():
@@ -650,7 +650,7 @@ def batch_norms():
             yield net
             net = new('batch_norm_vector_%s_%d' % (mode, i), training=training, batch=4 + i)
             net.input = [5]
-            net.dense('d', 4)
+            net.dense('d', 4, bias=False)  # a bias before batch norm has a gradient of exactly 0
             net.batch_norm('bn', act=net.pick(['IDENTITY', 'SIGMOID', 'RELU']), momentum=net.pick([0.1, 0.2]))
             net.dense('out', 3)
             yield net
@@ -748,7 +748,9 @@ def residuals():
         net.input = [2, 5, 5]
         net.residual('stage', 3, stride=2, act='TANH')
         yield net
-        net = new('residual_bottleneck_%s' % mode, training=training, loss='MEAN_SQUARED_ERROR', batch=2)
+        net = new('residual_bottleneck_%s' % mode, training=training, loss='MEAN_SQUARED_ERROR', batch=2,
+                  tolerance=3e-5, why='three convolutions through three batch norms in float32: the first '
+                  'convolution\'s weight gradient is a difference of nearly equal sums (1.1e-5 measured)')
         net.input = [3, 4, 4]
         net.residual('stage', 2, block='BOTTLENECK')
         yield net

@@ -361,7 +361,7 @@ public final class DiffNets {
 
     @Network(input = {5})
     public abstract static class BatchNormVectorTrain0 {
-        @Dense(units = 4) Layer d;
+        @Dense(units = 4, bias = false) Layer d;
         @BatchNorm(activation = Activation.RELU, momentum = 0.2) Layer bn;
         @Dense(units = 3) Layer out;
     }
@@ -374,7 +374,7 @@ public final class DiffNets {
 
     @Network(input = {5})
     public abstract static class BatchNormVectorTrain1 {
-        @Dense(units = 4) Layer d;
+        @Dense(units = 4, bias = false) Layer d;
         @BatchNorm(activation = Activation.SIGMOID, momentum = 0.2) Layer bn;
         @Dense(units = 3) Layer out;
     }
@@ -387,7 +387,7 @@ public final class DiffNets {
 
     @Network(input = {5})
     public abstract static class BatchNormVectorInfer0 {
-        @Dense(units = 4) Layer d;
+        @Dense(units = 4, bias = false) Layer d;
         @BatchNorm(activation = Activation.RELU) Layer bn;
         @Dense(units = 3) Layer out;
     }
@@ -400,7 +400,7 @@ public final class DiffNets {
 
     @Network(input = {5})
     public abstract static class BatchNormVectorInfer1 {
-        @Dense(units = 4) Layer d;
+        @Dense(units = 4, bias = false) Layer d;
         @BatchNorm(momentum = 0.2) Layer bn;
         @Dense(units = 3) Layer out;
     }
