@@ -557,7 +557,7 @@ def dense_per_step():
 
 @case
 def convolutions():
-    for i in range(6):
+    for i in range(8):
         net = new('conv_%d' % i, loss='MEAN_SQUARED_ERROR')
         groups = net.pick([1, 1, 2, 3]) if i > 0 else 1
         cin = groups * net.randint(1, 2)
@@ -569,7 +569,7 @@ def convolutions():
         net.input = [cin, size, size + net.randint(0, 1)]
         net.conv('c', filters, kernel, stride, padding, dilation, groups, bias=i % 2 == 0,
                  act=net.pick(['IDENTITY', 'TANH', 'RELU']))
-        if i >= 4:  # a Dense after the image: flattens the channels-last activations
+        if i >= 6:  # a Dense after the image: flattens the channels-last activations
             net.loss = 'SOFTMAX_CROSS_ENTROPY'
             net.dense('out', 3)
         yield net

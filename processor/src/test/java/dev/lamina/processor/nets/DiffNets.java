@@ -183,15 +183,25 @@ public final class DiffNets {
         @Conv(filters = 2, kernel = 1, stride = 2, bias = false) Layer c;
     }
 
-    @Network(input = {2, 6, 6})
+    @Network(input = {2, 6, 6}, loss = Loss.MEAN_SQUARED_ERROR)
     public abstract static class Conv4 {
         @Conv(filters = 3, kernel = 3, stride = 2, dilation = 2, activation = Activation.RELU) Layer c;
+    }
+
+    @Network(input = {6, 6, 6}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Conv5 {
+        @Conv(filters = 3, kernel = 1, stride = 2, dilation = 2, groups = 3, bias = false, activation = Activation.RELU) Layer c;
+    }
+
+    @Network(input = {4, 5, 6})
+    public abstract static class Conv6 {
+        @Conv(filters = 2, kernel = 3, stride = 2, groups = 2, activation = Activation.RELU) Layer c;
         @Dense(units = 3) Layer out;
     }
 
-    @Network(input = {6, 6, 6})
-    public abstract static class Conv5 {
-        @Conv(filters = 3, kernel = 1, stride = 2, dilation = 2, groups = 3, bias = false, activation = Activation.RELU) Layer c;
+    @Network(input = {2, 8, 9})
+    public abstract static class Conv7 {
+        @Conv(filters = 1, kernel = 2, bias = false, activation = Activation.TANH) Layer c;
         @Dense(units = 3) Layer out;
     }
 
