@@ -748,10 +748,11 @@ def residuals():
         net.input = [2, 5, 5]
         net.residual('stage', 3, stride=2, act='TANH')
         yield net
-        net = new('residual_bottleneck_%s' % mode, training=training, loss='MEAN_SQUARED_ERROR', batch=2,
-                  tolerance=3e-5, why='three convolutions through three batch norms in training mode: the last '
-                  'convolution\'s weight gradient passes the batch-norm backward\'s cancelling sums (measured: Lamina '
-                  '1.1e-5; PyTorch itself in float32 is 2.2e-6 off its float64 result)')
+        loose = {} if not training else dict(
+            tolerance=3e-5, why='three convolutions through three batch norms in training mode: the last '
+            'convolution\'s weight gradient passes the batch-norm backward\'s cancelling sums (measured: Lamina '
+            '1.1e-5; PyTorch itself in float32 is 2.2e-6 off its float64 result)')
+        net = new('residual_bottleneck_%s' % mode, training=training, loss='MEAN_SQUARED_ERROR', batch=2, **loose)
         net.input = [3, 4, 4]
         net.residual('stage', 2, block='BOTTLENECK')
         yield net
