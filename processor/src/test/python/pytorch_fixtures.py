@@ -577,7 +577,7 @@ def convolutions():
 
 @case
 def convolutions_1d():
-    for i in range(3):
+    for i in range(5):
         net = new('conv1d_%d' % i, loss='MEAN_SQUARED_ERROR')
         net.input, net.steps = [net.randint(2, 4)], net.randint(6, 9)
         kernel = net.randint(1, 3)
@@ -588,7 +588,7 @@ def convolutions_1d():
 
 @case
 def transposed_convolutions():
-    for i in range(4):
+    for i in range(6):
         net = new('conv_transpose_%d' % i, loss='MEAN_SQUARED_ERROR', batch=2)
         kernel, stride = net.randint(2, 3), net.randint(1, 2)
         net.input = [net.randint(1, 3), net.randint(3, 4), net.randint(3, 5)]
@@ -599,6 +599,7 @@ def transposed_convolutions():
 
 POOLS = [('max_2', 'MAX', 2, 0, 0), ('max_overlap_3_2', 'MAX', 3, 2, 0), ('max_padded_3_1', 'MAX', 3, 1, 1),
          ('max_2_1', 'MAX', 2, 1, 0), ('max_padded_2_2', 'MAX', 2, 2, 1), ('average_2', 'AVERAGE', 2, 0, 0),
+         ('max_gapped_2_3', 'MAX', 2, 3, 0), ('average_gapped_2_3', 'AVERAGE', 2, 3, 0),
          ('average_overlap_3_1', 'AVERAGE', 3, 1, 0), ('global_average', 'GLOBAL_AVERAGE', 2, 0, 0)]
 
 
@@ -789,6 +790,17 @@ def loss_functions():
         net.input = [net.randint(3, 5)]
         net.dense('d', 4, 'TANH')
         net.dense('out', net.randint(2, 5))
+        yield net
+
+
+@case
+def sequence_losses():
+    # a 1x1 Conv1d as the scoring layer: losses on a sequence output without a Dense at every step
+    for loss in ('SOFTMAX_CROSS_ENTROPY', 'SIGMOID_CROSS_ENTROPY', 'MEAN_SQUARED_ERROR'):
+        net = new('sequence_loss_%s' % loss.lower(), loss=loss, smoothing=0.1 if loss.startswith('SOFTMAX') else 0)
+        net.input, net.steps = [net.randint(2, 3)], net.randint(3, 4)
+        net.recurrent('gru', 'GRU', 4, sequences=True)
+        net.conv1d('scores', net.randint(3, 4), 1)
         yield net
 
 

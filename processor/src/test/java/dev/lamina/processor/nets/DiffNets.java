@@ -220,6 +220,16 @@ public final class DiffNets {
         @Conv1d(filters = 3, kernel = 2, stride = 2, padding = 1, dilation = 2, activation = Activation.ELU) Layer c;
     }
 
+    @Network(input = {3}, steps = 6, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Conv1d3 {
+        @Conv1d(filters = 3, kernel = 3, dilation = 2, activation = Activation.ELU) Layer c;
+    }
+
+    @Network(input = {4}, steps = 6, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Conv1d4 {
+        @Conv1d(filters = 2, kernel = 3, dilation = 2) Layer c;
+    }
+
     @Network(input = {2, 4, 4}, loss = Loss.MEAN_SQUARED_ERROR)
     public abstract static class ConvTranspose0 {
         @ConvTranspose(filters = 1, kernel = 2, stride = 2) Layer t;
@@ -238,6 +248,16 @@ public final class DiffNets {
     @Network(input = {1, 3, 3}, loss = Loss.MEAN_SQUARED_ERROR)
     public abstract static class ConvTranspose3 {
         @ConvTranspose(filters = 3, kernel = 2, stride = 2) Layer t;
+    }
+
+    @Network(input = {1, 3, 3}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class ConvTranspose4 {
+        @ConvTranspose(filters = 1, kernel = 2, activation = Activation.TANH) Layer t;
+    }
+
+    @Network(input = {1, 3, 3}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class ConvTranspose5 {
+        @ConvTranspose(filters = 2, kernel = 2, stride = 2, activation = Activation.TANH) Layer t;
     }
 
     @Network(input = {1, 7, 6}, loss = Loss.MEAN_SQUARED_ERROR)
@@ -274,6 +294,18 @@ public final class DiffNets {
     public abstract static class PoolAverage2 {
         @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
         @Pool(kind = PoolKind.AVERAGE) Layer p;
+    }
+
+    @Network(input = {1, 7, 7}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class PoolMaxGapped23 {
+        @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
+        @Pool(stride = 3) Layer p;
+    }
+
+    @Network(input = {1, 7, 6}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class PoolAverageGapped23 {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
+        @Pool(kind = PoolKind.AVERAGE, stride = 3) Layer p;
     }
 
     @Network(input = {2, 7, 6}, loss = Loss.MEAN_SQUARED_ERROR)
@@ -322,6 +354,18 @@ public final class DiffNets {
     public abstract static class PoolAverage2Unfused {
         @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
         @Pool(kind = PoolKind.AVERAGE) Layer p;
+    }
+
+    @Network(input = {2, 7, 7}, loss = Loss.MEAN_SQUARED_ERROR, fuse = false)
+    public abstract static class PoolMaxGapped23Unfused {
+        @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
+        @Pool(stride = 3) Layer p;
+    }
+
+    @Network(input = {3, 7, 6}, loss = Loss.MEAN_SQUARED_ERROR, fuse = false)
+    public abstract static class PoolAverageGapped23Unfused {
+        @Conv(filters = 2, kernel = 3, padding = 1, activation = Activation.TANH) Layer c;
+        @Pool(kind = PoolKind.AVERAGE, stride = 3) Layer p;
     }
 
     @Network(input = {1, 7, 7}, loss = Loss.MEAN_SQUARED_ERROR, fuse = false)
@@ -629,6 +673,24 @@ public final class DiffNets {
     public abstract static class LossMeanSquaredError5 {
         @Dense(units = 4, activation = Activation.TANH) Layer d;
         @Dense(units = 5) Layer out;
+    }
+
+    @Network(input = {3}, steps = 3, labelSmoothing = 0.1)
+    public abstract static class SequenceLossSoftmaxCrossEntropy {
+        @GRU(units = 4, returnSequences = true) Layer gru;
+        @Conv1d(filters = 4, kernel = 1) Layer scores;
+    }
+
+    @Network(input = {3}, steps = 4, loss = Loss.SIGMOID_CROSS_ENTROPY)
+    public abstract static class SequenceLossSigmoidCrossEntropy {
+        @GRU(units = 4, returnSequences = true) Layer gru;
+        @Conv1d(filters = 3, kernel = 1) Layer scores;
+    }
+
+    @Network(input = {2}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class SequenceLossMeanSquaredError {
+        @GRU(units = 4, returnSequences = true) Layer gru;
+        @Conv1d(filters = 3, kernel = 1) Layer scores;
     }
 
     @Network(input = {4})
