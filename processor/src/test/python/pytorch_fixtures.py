@@ -6,7 +6,7 @@ Run from the repository root with Debian's PyTorch (no pip packages needed):
     /usr/bin/python3 processor/src/test/python/pytorch_fixtures.py
 
 It writes one safetensors file per case into processor/src/test/resources/pytorch/ and the Java source of the
-matching annotated networks into processor/src/test/java/dev/lamina/processor/nets/DiffNets.java, so that a
+matching annotated networks into processor/src/test/java/dev/lamina/processor/pytorch/DiffNets.java, so that a
 configuration lives in one place (this file). Every case draws its sizes and values from its own seeded
 generator: reruns write identical files. PyTorchDifferentialTest reads the fixtures; docs/PYTORCH.md lists the
 conventions in which Lamina differs from PyTorch and the setting used here to reproduce each one.
@@ -33,7 +33,9 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
 FIXTURES = os.path.join(ROOT, 'processor', 'src', 'test', 'resources', 'pytorch')
-JAVA = os.path.join(ROOT, 'processor', 'src', 'test', 'java', 'dev', 'lamina', 'processor', 'nets', 'DiffNets.java')
+# in the test's own package, not nets/: CudaCompilesTest compiles every network of nets/ with nvcc, and these add
+# nothing there that GradNets does not cover
+JAVA = os.path.join(ROOT, 'processor', 'src', 'test', 'java', 'dev', 'lamina', 'processor', 'pytorch', 'DiffNets.java')
 
 torch.set_default_dtype(torch.float64)
 SELU_LAMBDA = 1.0507009873554805
@@ -461,7 +463,7 @@ def run(net):
         after = three_steps(net, x, t, initial)
         for name, (p, layout, _) in net.params.items():
             tensors['expect.after.' + name] = ('F64', layout(after[name]))
-    metadata = {'network': 'dev.lamina.processor.nets.DiffNets_%sNet' % java_class(net.case),
+    metadata = {'network': 'dev.lamina.processor.pytorch.DiffNets_%sNet' % java_class(net.case),
                 'training': 'true' if net.training else 'false', 'batch': str(net.batch),
                 'tolerance': repr(net.tolerance)}
     if net.why:
@@ -821,7 +823,7 @@ def optimizers():
 
 # ------------------------------------------------------------------------------------------ Java source
 
-JAVA_HEAD = '''package dev.lamina.processor.nets;
+JAVA_HEAD = '''package dev.lamina.processor.pytorch;
 
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.BatchNorm;

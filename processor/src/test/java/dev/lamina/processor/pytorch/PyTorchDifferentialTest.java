@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every layer kind, loss and optimizer against PyTorch (float64), one case per fixture in
- * {@code src/test/resources/pytorch}, written with the networks in {@code nets/DiffNets.java} by
+ * {@code src/test/resources/pytorch}, written with the networks in {@link DiffNets} by
  * {@code src/test/python/pytorch_fixtures.py} (docs/PYTORCH.md: the command, and the conventions in which Lamina
  * differs from PyTorch and how the script reproduces each one). No Python is needed to run it.
  *

@@ -1,4 +1,4 @@
-package dev.lamina.processor.nets;
+package dev.lamina.processor.pytorch;
 
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.BatchNorm;
