@@ -145,7 +145,6 @@ class Net:
         self.winners = {}
         self.modules = {}
         self.optimizer = None
-        self.notes = []
 
     # random values, drawn in float32 so that both frameworks start from the same numbers
     def uniform(self, shape, lo, hi):
