@@ -49,6 +49,7 @@ public final class CorrectnessNets {
         @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
         @Dense(units = 5, bias = false) Layer d;
         @BatchNorm(activation = Activation.TANH) Layer bnVector;
+        @Dense(units = 4, activation = Activation.TANH) Layer hidden;
         @Dropout(rate = 0.5) Layer drop;
         @Dense(units = 3) Layer out;
     }
