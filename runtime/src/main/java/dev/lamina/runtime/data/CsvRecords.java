@@ -9,7 +9,8 @@ import java.util.List;
  * Splits CSV text into records of cells, as RFC 4180 says: cells separated by commas, records by CR LF or LF (a
  * lone CR too), a cell in double quotes may hold commas, line breaks and doubled quotes ({@code ""} for one). A
  * quote inside an unquoted cell, text after a closing quote, or a quote left open at the end is an error naming
- * the line. Each record knows the line it starts on, for the caller's messages.
+ * the line. A leading byte-order mark is skipped. Each record knows the line it starts on, for the caller's
+ * messages.
  */
 final class CsvRecords {
     /** One record: its cells, unquoted, and the (1-based) line it starts on. */
@@ -28,6 +29,9 @@ final class CsvRecords {
 
     /** The next record, or null at the end of the text. */
     Line next() throws IOException {
+        if (line == 1 && peek() == '\uFEFF') {
+            read(); // the byte-order mark spreadsheets write first
+        }
         if (peek() < 0) {
             return null;
         }

@@ -67,6 +67,7 @@ class CsvTest {
         assertTrue(assertThrows(IOException.class, () -> read("a,b,c\n1,2,0\n", 2, Csv.Header.ABSENT)).getMessage()
                 .startsWith("t.csv:1: column 1: expected a finite number, found 'a'"));
         assertEquals(1, read("1.0,2,1.0\r\n\r\n", 2, Csv.Header.DETECT).label(0));
+        assertEquals(1, read("\uFEFFx,y,label\n1,2,0\n", 2, Csv.Header.DETECT).size());
     }
 
     @Test
