@@ -89,4 +89,14 @@ class NonFiniteTrainingTest {
             assertTrue(Float.isFinite(p), "nothing non-finite is restored");
         }
     }
+
+    @Test
+    void earlyStoppingOnAccuracyIsRefusedForARegression() {
+        // a regression's accuracy is NaN: no evaluation could ever be the best
+        Model m = dev.lamina.processor.nets.SeedNets_NeuronNet.create(0);
+        Dataset d = new Dataset(new float[] {0, 0, 1, 1}, new int[] {2}, new float[] {0, 1}, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(m)
+                .earlyStopping(EarlyStopping.onValidationAccuracy()).fit(d, d));
+        assertTrue(e.getMessage().contains("use onValidationLoss()"), e.getMessage());
+    }
 }
