@@ -61,4 +61,16 @@ class IdxTest {
         assertTrue(error(0, 0, 8, 1, 0, 0, 0, 1, 5, 6)
                 .contains("expected the file to end after the 1 values of [1], found more bytes"));
     }
+
+    @Test
+    void mnistNamesTheLabelsFileOfALabelOutOfRange() throws IOException {
+        for (String prefix : new String[] {"train", "t10k"}) {
+            Files.write(dir.resolve(prefix + "-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+                0, 0, 1, 9});
+            Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 12});
+        }
+        IOException e = assertThrows(IOException.class, () -> Mnist.load(dir));
+        assertTrue(e.getMessage().equals(dir.resolve("train-labels-idx1-ubyte") + ": expected labels 0..9, found 12"
+                + " for sample 0"), e.getMessage());
+    }
 }
