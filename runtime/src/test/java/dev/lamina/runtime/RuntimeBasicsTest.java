@@ -118,7 +118,8 @@ class RuntimeBasicsTest {
     @Test
     void csvAndStandardisation() throws IOException {
         String csv = "150,4,a,b,c\n1,2,0\n3,6,1\n";
-        Dataset d = Csv.readClassification(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t", 2);
+        Dataset d = Csv.readClassification(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "t", 2,
+                Csv.Header.PRESENT);
         assertEquals(2, d.size());
         assertEquals(1, d.label(1));
         Dataset s = Standardizer.fit(d).apply(d);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 /**
  * Samples in memory: {@code size} rows of features (each of {@code shape}, channels first) and rows of targets
  * (one-hot for classification, values for regression). Immutable by convention: transformations return new sets.
+ * Every value must be finite: the constructor refuses a NaN or an infinity, naming its row and column.
  */
 public final class Dataset {
     private final float[] features;
@@ -26,10 +27,42 @@ public final class Dataset {
             throw new IllegalArgumentException("expected " + size + " x " + targetSize + " = " + size * targetSize
                     + " target values for " + size + " samples, found " + targets.length);
         }
+        requireFinite(features, featureSize, "feature", shape);
+        requireFinite(targets, targetSize, "target", new int[] {targetSize});
         this.features = features;
         this.targets = targets;
         this.shape = shape.clone();
         this.targetSize = targetSize;
+    }
+
+    /**
+     * Refuses a NaN or an infinity, naming its row and its place in the sample: one bad value would otherwise turn
+     * every parameter into NaN a few steps into training, far from the cause. One pass over the values.
+     */
+    private static void requireFinite(float[] values, int rowSize, String what, int[] shape) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                int row = i / rowSize;
+                int column = i % rowSize;
+                throw new IllegalArgumentException("row " + row + " has a non-finite " + what + ": " + values[i]
+                        + " at column " + column + place(column, shape) + "; a data set holds finite values only");
+            }
+        }
+    }
+
+    /** Where a flat index falls in a sample of {@code shape}: channel, y, x for images. */
+    private static String place(int index, int[] shape) {
+        if (shape.length < 2) {
+            return "";
+        }
+        int[] at = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = index % shape[d];
+            index /= shape[d];
+        }
+        String where = shape.length == 3 ? "channel " + at[0] + ", y " + at[1] + ", x " + at[2]
+                : "index " + Arrays.toString(at);
+        return " (" + where + " of shape " + Arrays.toString(shape) + ")";
     }
 
     /** A classification set: labels in {@code [0, classes)} become one-hot targets. */

@@ -37,9 +37,15 @@ public final class Idx {
         }
     }
 
+    /**
+     * Reads one IDX array; every way a file can be wrong (empty, cut short in the header or the data, a wrong
+     * magic, a negative or too large size, bytes after the data) is an {@link IOException} naming the file, what was
+     * expected and what was found. The data is read in chunks before anything of the header's size is allocated,
+     * so an absurd size in a small file costs nothing.
+     */
     static Array read(InputStream stream, String name) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(stream, 1 << 16));
-        int magic = in.readInt();
+        int magic = readInt(in, name, "a 4-byte magic number 0x000008NN", 0);
         int type = (magic >> 8) & 0xff;
         int rank = magic & 0xff;
         if ((magic >>> 16) != 0 || type != 0x08 || rank < 1 || rank > 4) {
@@ -49,23 +55,41 @@ public final class Idx {
         int[] dims = new int[rank];
         long count = 1;
         for (int i = 0; i < rank; i++) {
-            dims[i] = in.readInt();
+            dims[i] = readInt(in, name, "the 4-byte size of dimension " + (i + 1) + " of " + rank, 4 + 4 * i);
+            if (dims[i] < 0) {
+                throw new IOException(name + ": expected sizes >= 0, found " + dims[i] + " for dimension " + (i + 1)
+                        + " of " + rank);
+            }
             count *= dims[i];
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IOException(name + ": the sizes " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + " make more than " + (Integer.MAX_VALUE - 8) + " values, more than an array holds");
+            }
         }
-        if (count > Integer.MAX_VALUE) {
-            throw new IOException(name + ": " + Arrays.toString(dims) + " is too large");
+        byte[] bytes = in.readNBytes((int) count);
+        if (bytes.length < count) {
+            throw new IOException(name + ": truncated: the header says " + Arrays.toString(dims) + " = " + count
+                    + " values, the file ends after " + bytes.length);
         }
-        byte[] bytes = new byte[(int) count];
-        try {
-            in.readFully(bytes);
-        } catch (java.io.EOFException e) {
-            throw new IOException(name + ": truncated: header says " + Arrays.toString(dims) + " = " + count
-                    + " values, the file ends early", e);
+        if (in.read() >= 0) {
+            throw new IOException(name + ": expected the file to end after the " + count + " values of "
+                    + Arrays.toString(dims) + ", found more bytes");
         }
         int[] values = new int[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             values[i] = bytes[i] & 0xff;
         }
         return new Array(dims, values);
+    }
+
+    /** A big-endian int of the header at byte {@code offset}, or an error saying where the file ends. */
+    private static int readInt(DataInputStream in, String name, String expected, int offset) throws IOException {
+        byte[] b = in.readNBytes(4);
+        if (b.length < 4) {
+            throw new IOException(name + ": truncated header: expected " + expected + " at byte " + offset
+                    + ", the file ends " + (offset + b.length == 0 ? "at once (it is empty)"
+                    : "after " + (offset + b.length) + " bytes"));
+        }
+        return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
     }
 }

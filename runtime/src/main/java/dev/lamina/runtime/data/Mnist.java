@@ -37,6 +37,12 @@ public final class Mnist {
             throw new IOException("expected images [n, rows, cols] and labels [n] in " + dir + ", found images "
                     + Arrays.toString(images.dims()) + " and labels " + Arrays.toString(labels.dims()));
         }
+        for (int i = 0; i < labels.values().length; i++) {
+            if (labels.values()[i] > 9) {
+                throw new IOException(labelsPath + ": expected labels 0..9, found " + labels.values()[i]
+                        + " for sample " + i);
+            }
+        }
         float[] pixels = new float[images.values().length];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = images.values()[i] / 255f;

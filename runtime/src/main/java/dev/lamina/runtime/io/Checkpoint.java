@@ -19,7 +19,8 @@ import java.util.Map;
  * Parameters and running statistics in the safetensors format (an 8-byte little-endian header length, a JSON
  * header of {@code name: {dtype, shape, data_offsets}}, then the raw little-endian floats), so that PyTorch's
  * {@code safetensors} and others can read them. Tensor names are the user's fields: {@code c1.weight}.
- * Writes are atomic; a load checks every name, dtype and shape before it changes anything.
+ * Writes are atomic ({@link AtomicFiles}); a load checks the header against the format ({@link SafetensorsHeader}:
+ * types, offsets that tile the data exactly) and then every name, dtype and shape before it changes anything.
  */
 public final class Checkpoint {
     private Checkpoint() {
@@ -59,44 +60,31 @@ public final class Checkpoint {
     public static void load(Model model, Path path) throws IOException {
         ByteBuffer file;
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (in.size() < 8) {
-                throw new IOException(path + ": not a safetensors file: " + in.size() + " bytes");
+            if (in.size() > Integer.MAX_VALUE - 8) {
+                throw new IOException(path + ": " + in.size() + " bytes: checkpoints of 2 GiB or more are not read");
             }
-            file = ByteBuffer.allocate(Math.toIntExact(in.size())).order(ByteOrder.LITTLE_ENDIAN);
+            file = ByteBuffer.allocate((int) in.size()).order(ByteOrder.LITTLE_ENDIAN);
             while (file.hasRemaining() && in.read(file) >= 0) {
                 // read all
             }
             file.flip();
         }
-        long headerLength = file.getLong(0);
-        if (headerLength < 2 || headerLength > file.limit() - 8) {
-            throw new IOException(path + ": not a safetensors file: header length " + headerLength + " in a file of "
-                    + file.limit() + " bytes");
-        }
-        String json = new String(file.array(), 8, (int) headerLength, StandardCharsets.UTF_8);
-        Map<String, Object> header = Json.parseObject(json, path.toString());
-        int dataStart = 8 + (int) headerLength;
+        SafetensorsHeader header = SafetensorsHeader.read(file, path.toString());
+        int dataStart = header.dataStart();
         Map<Tensor, float[]> loaded = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (Tensor t : tensors(model)) {
-            Object entry = header.get(t.name());
-            if (!(entry instanceof Map<?, ?> e)) {
+            SafetensorsHeader.Entry e = header.entry(t.name());
+            if (e == null) {
                 problems.add("missing " + t.name() + " " + Arrays.toString(t.shape()));
                 continue;
             }
-            int[] shape = ((List<?>) e.get("shape")).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
-            List<?> offsets = (List<?>) e.get("data_offsets");
-            long from = ((Number) offsets.get(0)).longValue();
-            long to = ((Number) offsets.get(1)).longValue();
-            if (!"F32".equals(e.get("dtype")) || !Arrays.equals(shape, t.shape())) {
-                problems.add(t.name() + ": expected F32 " + Arrays.toString(t.shape()) + ", found " + e.get("dtype")
-                        + " " + Arrays.toString(shape));
+            if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), t.shape())) {
+                problems.add(t.name() + ": expected F32 " + Arrays.toString(t.shape()) + ", found " + e.dtype() + " "
+                        + Arrays.toString(e.shape()));
                 continue;
             }
-            if (to - from != 4L * t.length() || dataStart + to > file.limit()) {
-                problems.add(t.name() + ": data offsets [" + from + ", " + to + ") do not fit");
-                continue;
-            }
+            long from = e.begin();
             float[] values = new float[t.length()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = file.getFloat(dataStart + (int) from + 4 * i);

@@ -6,7 +6,7 @@ import dev.lamina.runtime.Model;
  * Early stopping as the textbook algorithm: evaluate on the validation set every {@code n} steps (or every
  * epoch), keep the best parameters theta* and the step i* at which they were seen, stop after {@code patience}
  * evaluations without an improvement of at least {@code minDelta}, and (with {@link #restoreBest()}) return
- * theta*.
+ * theta*. Non-finite evaluations are never the best (see {@link #evaluate}).
  */
 public final class EarlyStopping {
     private final boolean onLoss;
@@ -63,22 +63,43 @@ public final class EarlyStopping {
         return everySteps;
     }
 
-    /** Records one evaluation; returns true when training should stop. */
+    boolean onLoss() {
+        return onLoss;
+    }
+
+    /**
+     * Records one evaluation; returns true when training should stop. A NaN or infinite result is never the best
+     * (it counts as an evaluation without improvement, as Keras does), and neither is a state whose parameters or
+     * statistics are not all finite: so theta* is always finite, and when no evaluation was, nothing is recorded
+     * ({@link #bestStep()} stays -1) and {@link #finish} restores nothing.
+     */
     boolean evaluate(double loss, double accuracy, long step, int epoch, Model model) {
         double value = onLoss ? loss : accuracy;
-        boolean improved = onLoss ? value < best - minDelta : value > best + minDelta;
-        if (improved || bestStep < 0) {
-            best = value;
-            bestStep = step;
-            bestEpoch = epoch;
-            bad = 0;
-            if (restore) {
-                bestParameters = model.parameters().toArray();
-                bestStatistics = model.buffers().toArray();
+        boolean improved = Double.isFinite(value)
+                && (bestStep < 0 || (onLoss ? value < best - minDelta : value > best + minDelta));
+        if (improved) {
+            float[] parameters = restore ? model.parameters().toArray() : null;
+            float[] statistics = restore ? model.buffers().toArray() : null;
+            if (!restore || (allFinite(parameters) && allFinite(statistics))) {
+                best = value;
+                bestStep = step;
+                bestEpoch = epoch;
+                bad = 0;
+                bestParameters = parameters;
+                bestStatistics = statistics;
+                return false;
             }
-            return false;
         }
         return ++bad >= patience;
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Puts theta* back into the model, when asked to. */
@@ -100,6 +121,7 @@ public final class EarlyStopping {
         return bestEpoch;
     }
 
+    /** The best validation result: +infinity (loss) or -infinity (accuracy) before any finite one. */
     public double bestValue() {
         return best;
     }

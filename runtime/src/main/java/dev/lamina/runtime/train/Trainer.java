@@ -19,6 +19,11 @@ import java.util.List;
  * A last batch smaller than the batch size is dropped, as the peers do. The same seed, data and thread count
  * give bitwise the same parameters. Training mode is on for the steps only: {@code fit} leaves the model in
  * inference mode, whether it returns or throws.
+ *
+ * <p>Training fails loudly: a batch whose loss or gradient norm is NaN or infinite stops {@code fit} with a
+ * {@link NonFiniteException} naming the step, the epoch and the batch's rows, before its step is applied (see
+ * {@link Divergence} for what is checked where). Data sets cannot hold non-finite values ({@link Dataset} refuses
+ * them), so such a batch means the training itself diverged.
  */
 public final class Trainer {
     private final Model model;
@@ -126,6 +131,11 @@ public final class Trainer {
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping needs a validation set");
         }
+        if (earlyStopping != null && !earlyStopping.onLoss() && model.lossKind() == Loss.MEAN_SQUARED_ERROR) {
+            // a regression has no accuracy: every evaluation would be NaN and none the best
+            throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss;"
+                    + " " + model.name() + " minimises the mean squared error: use onValidationLoss()");
+        }
         int n = train.size();
         int batch = Math.min(batchSize, n);
         int batches = n / batch;
@@ -170,6 +180,9 @@ public final class Trainer {
                 }
                 model.forward(batch);
                 double loss = model.loss(batch);
+                if (!Double.isFinite(loss)) {
+                    throw diverged("loss", loss, step + 1, epoch, b, batches, order, batch);
+                }
                 if (classification) {
                     correct += Evaluation.correct(model, model.state().targets(batch), 0, batch);
                 }
@@ -177,8 +190,11 @@ public final class Trainer {
                 if (regularizer != null) {
                     regularizer.apply(model);
                 }
-                if (clipNorm > 0) {
-                    GradientClipping.clipByGlobalNorm(model, clipNorm);
+                // clipping measures the norm anyway; without it, one pass over the gradients does
+                double norm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(model, clipNorm)
+                        : Math.sqrt(Divergence.squaredGradientNorm(model));
+                if (!Double.isFinite(norm)) {
+                    throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
                 }
                 optimizer.step(model);
                 step++;
@@ -217,6 +233,12 @@ public final class Trainer {
             history.stopped(earlyStopping.bestStep(), earlyStopping.bestEpoch(), stop);
         }
         return history;
+    }
+
+    private static NonFiniteException diverged(String quantity, double value, long step, int epoch, int b,
+            int batches, int[] order, int batch) {
+        int[] rows = java.util.Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+        return new NonFiniteException(quantity, value, step, epoch, b + 1, batches, rows);
     }
 
     private void checkFits(Dataset data, String which) {
