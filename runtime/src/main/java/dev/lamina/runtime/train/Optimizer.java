@@ -9,27 +9,29 @@ import java.util.List;
 
 /**
  * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor, the flat
- * range split over the {@link Workers} (the update is element-wise, so the split does not change the result).
- * The state (velocities, moment estimates) is allocated on the first step, on the heap: only this class reads it.
+ * range split over the model's {@link Workers} (the update is element-wise, so the split does not change the
+ * result). The state (velocities, moment estimates) is allocated on the first step, on the heap: only this class
+ * reads it. Its size is the parameters' (times {@link #stateSlots()}), whatever the thread count.
  */
 public abstract class Optimizer {
     private double learningRate;
     private int steps;
     private float[] first;
     private float[] second;
+    /** The parameter count the state was made for. */
+    private int stateSize;
     /** The model of the step in progress, and its tensors (cached: a step allocates nothing). */
     private Model model;
     private List<Tensor> tensors;
     private final Workers.RowTask updateSlice = this::updateSlice;
 
-    /** Floats per block of an update: small enough to stay in the L1 cache. */
-    private static final int BLOCK = 2048;
     /**
-     * Each thread's heap copies of the parameters and gradients, as long as the model's arrays: a block is copied
-     * to the same index as the state's, so that every array in an update loop is read at one index (what the JIT
-     * needs to vectorise it).
+     * Floats per block of an update: small enough that its four arrays stay in the L1 cache. Each worker copies
+     * a block of the parameters, gradients and state into its own fixed heap blocks ({@link Worker#block}) at
+     * index 0, so that every array in an update loop is read at one index (what the JIT needs to vectorise it),
+     * and the optimizer needs no memory per thread beyond those blocks.
      */
-    private static final ThreadLocal<float[][]> COPIES = ThreadLocal.withInitial(() -> new float[2][0]);
+    static final int BLOCK = 2048;
 
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
@@ -84,8 +86,9 @@ public abstract class Optimizer {
             return;
         }
         int size = model.parameterCount();
-        if (first == null || first.length != size) {
-            first = new float[size];
+        if (first == null || stateSize != size) {
+            stateSize = size;
+            first = new float[stateSlots() > 0 ? size : 0];
             second = stateSlots() > 1 ? new float[size] : first;
         }
         steps++;
@@ -93,7 +96,7 @@ public abstract class Optimizer {
             this.model = model;
             tensors = model.parameterTensors();
         }
-        Workers.shared().run(size, updateSlice);
+        model.state().parallel(size, updateSlice);
     }
 
     /** Updates the parameters in {@code [from, from + count)}, tensor by tensor, a block at a time. */
@@ -102,29 +105,39 @@ public abstract class Optimizer {
             int start = Math.max(from, t.offset());
             int end = Math.min(from + count, t.offset() + t.length());
             for (int at = start; at < end; at += BLOCK) {
-                updateBlock(at, Math.min(BLOCK, end - at), t.kind() == Tensor.Kind.WEIGHT);
+                updateBlock(worker, at, Math.min(BLOCK, end - at), t.kind() == Tensor.Kind.WEIGHT);
             }
         }
     }
 
     /**
-     * Copies a block of the parameters and gradients to this thread's heap arrays, updates it there with the
-     * state (the loops compile to vector code, which element access to direct buffers does not), and copies the
-     * parameters back.
+     * Copies a block of the parameters, gradients and state to the worker's heap blocks, updates it there (the
+     * loops compile to vector code, which element access to direct buffers does not), and copies the parameters
+     * and state back. Each element sees the same operations as in one pass over whole arrays.
      */
-    private void updateBlock(int at, int count, boolean weight) {
-        float[][] copies = COPIES.get();
-        if (copies[0].length < first.length) {
-            copies[0] = new float[first.length];
-            copies[1] = new float[first.length];
-        }
-        float[] p = copies[0];
-        float[] g = copies[1];
+    private void updateBlock(Worker worker, int at, int count, boolean weight) {
+        float[] p = worker.block(0);
+        float[] g = worker.block(1);
+        int slots = stateSlots();
+        float[] s1 = worker.block(2);
+        float[] s2 = worker.block(3);
         FloatBuffer parameters = model.parameters().floats();
-        parameters.get(at, p, at, count);
-        model.gradients().floats().get(at, g, at, count);
-        update(p, g, first, second, at, at + count, weight, (float) learningRate);
-        parameters.put(at, p, at, count);
+        parameters.get(at, p, 0, count);
+        model.gradients().floats().get(at, g, 0, count);
+        if (slots > 0) {
+            System.arraycopy(first, at, s1, 0, count);
+        }
+        if (slots > 1) {
+            System.arraycopy(second, at, s2, 0, count);
+        }
+        update(p, g, s1, s2, 0, count, weight, (float) learningRate);
+        parameters.put(at, p, 0, count);
+        if (slots > 0) {
+            System.arraycopy(s1, 0, first, at, count);
+        }
+        if (slots > 1) {
+            System.arraycopy(s2, 0, second, at, count);
+        }
     }
 
     /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
@@ -136,6 +149,11 @@ public abstract class Optimizer {
      */
     protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int from, int to, boolean weight,
                                    float lr);
+
+    /** Floats of state this optimizer holds (for tests: it must not depend on the thread count). */
+    long stateFloats() {
+        return first == null ? 0 : first.length + (second == first ? 0 : second.length);
+    }
 
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {
