@@ -16,20 +16,26 @@ import java.util.List;
 public abstract class Optimizer {
     private double learningRate;
     private int steps;
-    private float[] first;
-    private float[] second;
-    /** The parameter count the state was made for. */
-    private int stateSize;
+    /**
+     * The state, in chunks of {@link #BLOCK} floats: chunk {@code k} holds parameters {@code [k BLOCK, (k + 1)
+     * BLOCK)}. An update works on a piece of one chunk, with the parameters and gradients copied to the worker's
+     * heap blocks at the same offset as in the chunk, so that every array in its loop is read at one index (what
+     * the JIT needs to vectorise it) and the state is updated in place (no copies). Null when there is none.
+     */
+    private float[][] first;
+    private float[][] second;
+    /** The parameter count the state was made for (-1: none yet). */
+    private int stateSize = -1;
+    private static final float[] NONE = new float[0];
     /** The model of the step in progress, and its tensors (cached: a step allocates nothing). */
     private Model model;
     private List<Tensor> tensors;
     private final Workers.RowTask updateSlice = this::updateSlice;
 
     /**
-     * Floats per block of an update: small enough that its four arrays stay in the L1 cache. Each worker copies
-     * a block of the parameters, gradients and state into its own fixed heap blocks ({@link Worker#block}) at
-     * index 0, so that every array in an update loop is read at one index (what the JIT needs to vectorise it),
-     * and the optimizer needs no memory per thread beyond those blocks.
+     * Floats per chunk of the state and per piece of an update: small enough that a piece's four arrays stay in
+     * the L1 cache. The parameters and gradients of a piece go through the worker's own fixed heap blocks
+     * ({@link Worker#block}), so the optimizer needs no memory per thread.
      */
     static final int BLOCK = 2048;
 
@@ -86,10 +92,10 @@ public abstract class Optimizer {
             return;
         }
         int size = model.parameterCount();
-        if (first == null || stateSize != size) {
+        if (stateSize != size) {
             stateSize = size;
-            first = new float[stateSlots() > 0 ? size : 0];
-            second = stateSlots() > 1 ? new float[size] : first;
+            first = stateSlots() > 0 ? chunks(size) : null;
+            second = stateSlots() > 1 ? chunks(size) : first;
         }
         steps++;
         if (this.model != model) {
@@ -99,44 +105,41 @@ public abstract class Optimizer {
         model.state().parallel(size, updateSlice);
     }
 
-    /** Updates the parameters in {@code [from, from + count)}, tensor by tensor, a block at a time. */
-    private void updateSlice(Worker worker, int size, int from, int count) {
-        for (Tensor t : tensors) {
-            int start = Math.max(from, t.offset());
-            int end = Math.min(from + count, t.offset() + t.length());
-            for (int at = start; at < end; at += BLOCK) {
-                updateBlock(worker, at, Math.min(BLOCK, end - at), t.kind() == Tensor.Kind.WEIGHT);
-            }
+    private static float[][] chunks(int size) {
+        float[][] chunks = new float[(size + BLOCK - 1) / BLOCK][];
+        for (int k = 0; k < chunks.length; k++) {
+            chunks[k] = new float[Math.min(BLOCK, size - k * BLOCK)];
         }
+        return chunks;
     }
 
     /**
-     * Copies a block of the parameters, gradients and state to the worker's heap blocks, updates it there (the
-     * loops compile to vector code, which element access to direct buffers does not), and copies the parameters
-     * and state back. Each element sees the same operations as in one pass over whole arrays.
+     * Updates the parameters in {@code [from, from + count)}, tensor by tensor, a piece of one state chunk at a
+     * time: copied to the worker's heap blocks (the loops compile to vector code there, which element access to
+     * direct buffers does not), updated, and the parameters copied back. Each element sees the operations of one
+     * loop over whole arrays, whatever the pieces.
      */
-    private void updateBlock(Worker worker, int at, int count, boolean weight) {
+    private void updateSlice(Worker worker, int size, int from, int count) {
         float[] p = worker.block(0);
         float[] g = worker.block(1);
-        int slots = stateSlots();
-        float[] s1 = worker.block(2);
-        float[] s2 = worker.block(3);
         FloatBuffer parameters = model.parameters().floats();
-        parameters.get(at, p, 0, count);
-        model.gradients().floats().get(at, g, 0, count);
-        if (slots > 0) {
-            System.arraycopy(first, at, s1, 0, count);
-        }
-        if (slots > 1) {
-            System.arraycopy(second, at, s2, 0, count);
-        }
-        update(p, g, s1, s2, 0, count, weight, (float) learningRate);
-        parameters.put(at, p, 0, count);
-        if (slots > 0) {
-            System.arraycopy(s1, 0, first, at, count);
-        }
-        if (slots > 1) {
-            System.arraycopy(s2, 0, second, at, count);
+        FloatBuffer gradients = model.gradients().floats();
+        float lr = (float) learningRate;
+        for (Tensor t : tensors) {
+            int start = Math.max(from, t.offset());
+            int end = Math.min(from + count, t.offset() + t.length());
+            boolean weight = t.kind() == Tensor.Kind.WEIGHT;
+            for (int at = start; at < end; ) {
+                int chunk = at / BLOCK;
+                int o = at - chunk * BLOCK;
+                int n = Math.min(BLOCK - o, end - at);
+                parameters.get(at, p, o, n);
+                gradients.get(at, g, o, n);
+                update(p, g, first == null ? NONE : first[chunk], second == null ? NONE : second[chunk], o, o + n,
+                        weight, lr);
+                parameters.put(at, p, o, n);
+                at += n;
+            }
         }
     }
 
@@ -152,13 +155,20 @@ public abstract class Optimizer {
 
     /** Floats of state this optimizer holds (for tests: it must not depend on the thread count). */
     long stateFloats() {
-        return first == null ? 0 : first.length + (second == first ? 0 : second.length);
+        long floats = 0;
+        for (float[][] state : second == first ? new float[][][] {first} : new float[][][] {first, second}) {
+            for (float[] chunk : state == null ? new float[0][] : state) {
+                floats += chunk.length;
+            }
+        }
+        return floats;
     }
 
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {
         first = null;
         second = null;
+        stateSize = -1;
         steps = 0;
     }
 
