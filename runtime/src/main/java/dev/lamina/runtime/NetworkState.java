@@ -5,7 +5,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
  * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.
  *
- * <p>One thread at a time: a generated pass brackets itself with {@link #beginForward}, {@link #beginLoss} or
+ * <p>One thread at a time ({@link Passes}): a generated pass brackets itself with {@link #beginForward}, {@link #beginLoss} or
  * {@link #beginBackward} and {@link #endPass}, which hold this state's lock without waiting for it: a pass that
  * finds another thread in a pass (or in {@link Model#predict}, which holds the lock for its whole call) throws
  * instead of computing on arrays that thread is writing. The same bookkeeping refuses a loss or backward pass
@@ -63,13 +62,8 @@ public final class NetworkState {
     private Memory[] workerGradients = new Memory[0];
     /** The team given by {@link #useWorkers}; null: the process default, {@link Workers#shared()}. */
     private volatile Workers team;
-    /** Held for a pass (without waiting) and for a whole {@link Model#predict} (waiting its turn). */
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Rows of the last completed forward pass (0: none since the batch room changed), and its thread. */
-    private int forwardRows;
-    private Thread forwardThread;
-    /** The forward pass in progress: its rows are recorded by {@link #run} once it completes. */
-    private boolean inForward;
+    /** Who may compute with this model now, and which forward pass a loss or backward pass follows. */
+    private final Passes passes;
 
     /**
      * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
@@ -88,6 +82,7 @@ public final class NetworkState {
         this.gradients = Memory.allocate(parameterCount);
         this.buffers = Memory.allocate(bufferCount);
         this.arena = Memory.allocate(0);
+        this.passes = new Passes(name);
     }
 
     /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
@@ -188,10 +183,7 @@ public final class NetworkState {
             }
             workers = replacement(workers);
         }
-        if (inForward) {
-            forwardRows = n;
-            forwardThread = Thread.currentThread();
-        }
+        passes.ran(n);
     }
 
     /**
@@ -199,14 +191,14 @@ public final class NetworkState {
      * update of the flat parameters), as a pass: refused while another thread is in one.
      */
     public void parallel(int rows, Workers.RowTask task) {
-        acquire("an optimizer step");
+        passes.begin("an optimizer step");
         try {
             Workers workers = workers();
             while (!workers.runIfOpen(rows, task)) {
                 workers = replacement(workers);
             }
         } finally {
-            lock.unlock();
+            passes.end();
         }
     }
 
@@ -250,71 +242,34 @@ public final class NetworkState {
 
     /** Starts a forward pass over {@code n} rows: they must fit in the room {@link #reserve} made. */
     public void beginForward(int n) {
-        acquire("a forward pass");
-        if (n < 1 || n > capacity) {
-            lock.unlock();
-            throw new IllegalArgumentException(name + ": forward(" + n + ") over " + n + " rows, but "
-                    + (capacity == 0 ? "no rows are reserved" : "only " + capacity + " are reserved")
-                    + (n < 1 ? "; a batch needs at least 1 row" : "; call reserve(" + n + ") and set the inputs first"));
-        }
-        forwardRows = 0;
-        inForward = true;
+        passes.beginForward(n, capacity);
     }
 
     /** Starts the loss of the last forward pass: over the same rows, on the same thread. */
     public void beginLoss(int n) {
-        acquire("a loss");
-        checkFollowsForward("loss", n);
+        passes.beginFollowing("loss", n);
     }
 
     /** Starts the backward pass of the last forward pass: over the same rows, on the same thread. */
     public void beginBackward(int n) {
-        acquire("a backward pass");
-        checkFollowsForward("backward", n);
+        passes.beginFollowing("backward", n);
     }
 
     /** Ends the pass a {@code begin} method started (call it in a finally block). */
     public void endPass() {
-        inForward = false;
-        lock.unlock();
+        passes.end();
     }
 
     /**
-     * Holds the lock for a sequence of passes (what {@link Model#predict} does), waiting for another thread's
+     * Holds the model for a sequence of passes (what {@link Model#predict} does), waiting for another thread's
      * pass or sequence to end; {@link #unlock} releases it.
      */
     public void lock() {
-        lock.lock();
+        passes.lock();
     }
 
     public void unlock() {
-        lock.unlock();
-    }
-
-    private void acquire(String what) {
-        if (!lock.tryLock()) {
-            throw new IllegalStateException(name + ": " + what + " on thread '" + Thread.currentThread().getName()
-                    + "' while another thread computes with the same model. One model runs one pass at a time: "
-                    + "train and call forward, loss and backward from one thread at a time; predict may be "
-                    + "called from any thread (calls take turns), but not while another thread trains the model");
-        }
-    }
-
-    private void checkFollowsForward(String pass, int n) {
-        String problem = null;
-        if (forwardRows == 0) {
-            problem = "no forward pass preceded it (since the last reserve that grew the batch)";
-        } else if (forwardThread != Thread.currentThread()) {
-            problem = "the last forward pass ran on thread '" + forwardThread.getName() + "', another thread";
-        } else if (n != forwardRows) {
-            problem = "the last forward pass was over " + forwardRows + " rows";
-        }
-        if (problem != null) {
-            lock.unlock();
-            throw new IllegalStateException(name + ": " + pass + "(" + n + ") on thread '"
-                    + Thread.currentThread().getName() + "', but " + problem + ": call forward(" + n
-                    + ") first, on the thread that goes on with " + pass);
-        }
+        passes.unlock();
     }
 
     /** Records {@code worker}'s share of the summed loss of a batch (from a generated loss pass). */
@@ -399,7 +354,7 @@ public final class NetworkState {
             indices = new int[Math.multiplyExact(indicesPerSample, batch)];
             targets = new float[Math.multiplyExact(outputSize, batch)];
             capacity = batch;
-            forwardRows = 0;
+            passes.forgetForward();
         }
     }
 
