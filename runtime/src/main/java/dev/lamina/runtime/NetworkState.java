@@ -12,11 +12,11 @@ import java.util.List;
  * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
  * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.
  *
- * <p>One thread at a time ({@link Passes}): a generated pass brackets itself with {@link #beginForward}, {@link #beginLoss} or
- * {@link #beginBackward} and {@link #endPass}, which hold this state's lock without waiting for it: a pass that
- * finds another thread in a pass (or in {@link Model#predict}, which holds the lock for its whole call) throws
- * instead of computing on arrays that thread is writing. The same bookkeeping refuses a loss or backward pass
- * whose batch differs from the last forward pass's, or that follows another thread's forward pass.
+ * <p>One thread at a time ({@link Passes}): a generated pass brackets itself with {@link #beginForward},
+ * {@link #beginLoss} or {@link #beginBackward} and {@link #endPass}, which hold the model without waiting for it:
+ * a pass that finds another thread in a pass (or in {@link Model#predict}, which holds the model for its whole
+ * call) throws instead of computing on arrays that thread is writing. The same bookkeeping refuses a loss or
+ * backward pass whose batch differs from the last forward pass's, or that follows another thread's forward pass.
  */
 public final class NetworkState {
     /** Floats per block moved to heap arrays (where loops compile to vector code) to sum or clear gradients. */
