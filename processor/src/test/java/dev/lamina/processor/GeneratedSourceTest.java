@@ -35,8 +35,10 @@ class GeneratedSourceTest {
         assertThat(code).contains("private static final int HIDDEN_BIAS = 200704;");
         assertThat(code).contains("private static final int PARAMETERS = 203530;");
         // each pass runs on the workers, each worker on its slice of the batch
-        assertThat(code).contains("public void forward(int n) {\n        batch = n;\n"
-                + "        state.run(n, forwardPass);\n    }");
+        // between beginForward and endPass: the state checks the batch and holds the model for the pass
+        assertThat(code).contains("public void forward(int n) {\n        state.beginForward(n);\n        try {\n"
+                + "            batch = n;\n            state.run(n, forwardPass);\n        } finally {\n"
+                + "            state.endPass();\n        }\n    }");
         assertThat(code).contains("private final Workers.RowTask forwardPass = this::forwardRows;");
         assertThat(code).contains("private void forwardRows(Worker worker, int n, int first, int rows) {");
         // each layer's part of a pass is a method of its own, handed the pass's locals that it uses

@@ -16,6 +16,15 @@ import java.util.List;
  * caller with {@link #setTraining}. {@link #predict} and evaluation always infer. A backward pass differentiates
  * what the forward pass computed in the current mode (in inference, batch norm is an affine map with constant
  * statistics), so switch modes between steps, not between a forward pass and its backward pass.
+ *
+ * <p>Threads: {@link #predict} may be called on one model from any number of threads; the calls take turns (each
+ * holds the model for its whole call), and every one returns the answer a lone call would. A training step
+ * ({@code setInput}, {@code forward}, {@code loss}, {@code backward}, an optimizer step) is a sequence on the
+ * model's one set of arrays, driven by one thread at a time: a pass while another thread is in a pass or a
+ * {@code predict} on the same model throws {@link IllegalStateException}, and so does a {@code loss} or
+ * {@code backward} that follows another thread's forward pass (a {@code predict} in between included) or a forward
+ * pass over a different number of rows. Separate models are independent. Each pass runs on the model's
+ * {@link Workers} team ({@link #useWorkers}).
  */
 public interface Model {
 
@@ -107,23 +116,37 @@ public interface Model {
     default void parametersChanged() {
     }
 
+    /**
+     * Runs this model's passes on {@code workers}, a team of its own ({@link Workers#create}), instead of the
+     * process default ({@link Workers#setThreads}, {@code -Dlamina.threads}); null returns to the default. Takes
+     * effect at the next pass.
+     */
+    default void useWorkers(Workers workers) {
+        state().useWorkers(workers);
+    }
+
     /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
     default void reserve(int batch) {
         state().reserve(batch);
     }
 
-    /** Copies one sample (channels first, as {@link #inputShape()}) into row {@code row} of the batch. */
+    /**
+     * Copies one sample (channels first, as {@link #inputShape()}) into row {@code row} of the batch, from
+     * {@code sample[offset, offset + inputSize())}; an array too short for that is an IllegalArgumentException.
+     */
     default void setInput(int row, float[] sample, int offset) {
         state().setInput(row, sample, offset);
     }
 
+    /** Copies one target ({@link #outputSize()} floats from {@code offset}) into row {@code row} of the batch. */
     default void setTarget(int row, float[] target, int offset) {
         state().setTarget(row, target, offset);
     }
 
     /**
      * Forward pass over {@code n} samples stored one after another in {@code x}, in inference mode whatever the
-     * current mode (which it leaves as it was); returns n x outputSize scores.
+     * current mode (which it leaves as it was); returns n x outputSize scores. Safe from several threads: the
+     * calls take turns on the model (see the class comment).
      */
     default float[] predict(float[] x, int n) {
         int in = inputSize();
@@ -132,24 +155,30 @@ public interface Model {
             throw new IllegalArgumentException("expected " + n + " x " + in + " = " + (n * in)
                     + " input values, found " + x.length);
         }
-        boolean wasTraining = isTraining();
-        setTraining(false);
+        NetworkState state = state();
+        state.lock();
         try {
-            reserve(n);
+            boolean wasTraining = isTraining();
+            setTraining(false);
+            try {
+                reserve(n);
+                for (int i = 0; i < n; i++) {
+                    setInput(i, x, i * in);
+                }
+                forward(n);
+            } finally {
+                setTraining(wasTraining);
+            }
+            float[] y = new float[n * out];
             for (int i = 0; i < n; i++) {
-                setInput(i, x, i * in);
+                for (int k = 0; k < out; k++) {
+                    y[i * out + k] = output(i, k);
+                }
             }
-            forward(n);
+            return y;
         } finally {
-            setTraining(wasTraining);
+            state.unlock();
         }
-        float[] y = new float[n * out];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < out; k++) {
-                y[i * out + k] = output(i, k);
-            }
-        }
-        return y;
     }
 
     /** The parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place). */

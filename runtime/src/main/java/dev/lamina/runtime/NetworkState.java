@@ -11,6 +11,12 @@ import java.util.List;
  * activation arena (sized for the batch at run time from the per-sample plan the processor computed), the argmax
  * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
  * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.
+ *
+ * <p>One thread at a time ({@link Passes}): a generated pass brackets itself with {@link #beginForward},
+ * {@link #beginLoss} or {@link #beginBackward} and {@link #endPass}, which hold the model without waiting for it:
+ * a pass that finds another thread in a pass (or in {@link Model#predict}, which holds the model for its whole
+ * call) throws instead of computing on arrays that thread is writing. The same bookkeeping refuses a loss or
+ * backward pass whose batch differs from the last forward pass's, or that follows another thread's forward pass.
  */
 public final class NetworkState {
     /** Floats per block moved to heap arrays (where loops compile to vector code) to sum or clear gradients. */
@@ -54,6 +60,10 @@ public final class NetworkState {
     private double[] partialLosses = new double[0];
     /** Gradient blocks of workers 1, 2, ...; worker 0 accumulates into {@link #gradients} itself. */
     private Memory[] workerGradients = new Memory[0];
+    /** The team given by {@link #useWorkers}; null: the process default, {@link Workers#shared()}. */
+    private volatile Workers team;
+    /** Who may compute with this model now, and which forward pass a loss or backward pass follows. */
+    private final Passes passes;
 
     /**
      * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
@@ -72,6 +82,7 @@ public final class NetworkState {
         this.gradients = Memory.allocate(parameterCount);
         this.buffers = Memory.allocate(bufferCount);
         this.arena = Memory.allocate(0);
+        this.passes = new Passes(name);
     }
 
     /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
@@ -164,7 +175,57 @@ public final class NetworkState {
      */
     public void run(int n, Workers.RowTask task) {
         ensureCapacity(n);
-        Workers workers = Workers.shared();
+        Workers workers = workers();
+        while (true) {
+            prepareWorkers(workers);
+            if (workers.runIfOpen(n, task)) {
+                break;
+            }
+            workers = replacement(workers);
+        }
+        passes.ran(n);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, rows)} on this model's team with no batch behind it (an optimizer's
+     * update of the flat parameters), as a pass: refused while another thread is in one.
+     */
+    public void parallel(int rows, Workers.RowTask task) {
+        passes.begin("an optimizer step");
+        try {
+            Workers workers = workers();
+            while (!workers.runIfOpen(rows, task)) {
+                workers = replacement(workers);
+            }
+        } finally {
+            passes.end();
+        }
+    }
+
+    /**
+     * The team this model's passes run on: the one given to {@link #useWorkers}, or the process default, taken
+     * anew for every pass (so that {@link Workers#setThreads} takes effect between passes).
+     */
+    public Workers workers() {
+        Workers own = team;
+        return own != null ? own : Workers.shared();
+    }
+
+    /** Runs this model's passes on {@code workers} (null: the process default again). */
+    public void useWorkers(Workers workers) {
+        this.team = workers;
+    }
+
+    /** The team to use instead of {@code closed}: the new default, unless the user gave this model that team. */
+    private Workers replacement(Workers closed) {
+        if (closed == team) {
+            throw new IllegalStateException("the worker team given to useWorkers for " + name
+                    + " was closed; give it an open one, or null for the default");
+        }
+        return workers();
+    }
+
+    private void prepareWorkers(Workers workers) {
         if (workerGradients.length != workers.count() - 1) {
             Memory[] blocks = new Memory[workers.count() - 1];
             for (int i = 0; i < blocks.length; i++) {
@@ -175,7 +236,40 @@ public final class NetworkState {
         if (partialLosses.length != workers.count()) {
             partialLosses = new double[workers.count()];
         }
-        workers.run(n, task);
+    }
+
+    // ------------------------------------------------------------ one thread at a time, one batch per step
+
+    /** Starts a forward pass over {@code n} rows: they must fit in the room {@link #reserve} made. */
+    public void beginForward(int n) {
+        passes.beginForward(n, capacity);
+    }
+
+    /** Starts the loss of the last forward pass: over the same rows, on the same thread. */
+    public void beginLoss(int n) {
+        passes.beginFollowing("loss", n);
+    }
+
+    /** Starts the backward pass of the last forward pass: over the same rows, on the same thread. */
+    public void beginBackward(int n) {
+        passes.beginFollowing("backward", n);
+    }
+
+    /** Ends the pass a {@code begin} method started (call it in a finally block). */
+    public void endPass() {
+        passes.end();
+    }
+
+    /**
+     * Holds the model for a sequence of passes (what {@link Model#predict} does), waiting for another thread's
+     * pass or sequence to end; {@link #unlock} releases it.
+     */
+    public void lock() {
+        passes.lock();
+    }
+
+    public void unlock() {
+        passes.unlock();
     }
 
     /** Records {@code worker}'s share of the summed loss of a batch (from a generated loss pass). */
@@ -260,6 +354,7 @@ public final class NetworkState {
             indices = new int[Math.multiplyExact(indicesPerSample, batch)];
             targets = new float[Math.multiplyExact(outputSize, batch)];
             capacity = batch;
+            passes.forgetForward();
         }
     }
 
@@ -270,6 +365,7 @@ public final class NetworkState {
      */
     public void setInput(int row, float[] source, int offset) {
         checkRow(row);
+        checkSource("an input", source, offset, inputSize);
         FloatBuffer a = arena.floats();
         int base = row * inputSize;
         if (inputShape.length == 3 && inputShape[0] > 1) {
@@ -287,7 +383,17 @@ public final class NetworkState {
 
     public void setTarget(int row, float[] source, int offset) {
         checkRow(row);
+        checkSource("a target", source, offset, outputSize);
         System.arraycopy(source, offset, targets, row * outputSize, outputSize);
+    }
+
+    /** Refuses a sample array that does not hold {@code size} values from {@code offset}. */
+    private void checkSource(String what, float[] source, int offset, int size) {
+        if (offset < 0 || offset > source.length - size) {
+            throw new IllegalArgumentException(name + ": " + what + " row is " + size + " floats, read from offset "
+                    + offset + " of an array of " + source.length + " (needs offset >= 0 and offset + " + size
+                    + " <= " + source.length + ")");
+        }
     }
 
     private void checkRow(int row) {

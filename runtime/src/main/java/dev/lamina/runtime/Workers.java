@@ -14,10 +14,15 @@ import java.util.concurrent.locks.LockSupport;
  * needs the whole batch (batch-norm statistics). OpenBLAS itself is kept at one thread.
  *
  * <p>The slices depend only on the batch size and the worker count, so a run is bitwise reproducible for a fixed
- * thread count. The count comes from the system property {@code lamina.threads} (default: all cores) or
- * {@link #setThreads(int)}. Passes from different Java threads take turns.
+ * thread count.
+ *
+ * <p>Which team a model computes with: its own when one was given to {@code Model.useWorkers} ({@link #create}),
+ * otherwise the process default, {@link #shared()}, whose size comes from the system property
+ * {@code lamina.threads} (default: all cores) or {@link #setThreads(int)}. A model takes its team at the start of
+ * each pass, so a new default takes effect between passes, never inside one: the team it replaces is closed once
+ * its running pass (if any) has ended. Passes from different Java threads on one team take turns.
  */
-public final class Workers {
+public final class Workers implements AutoCloseable {
     private static Workers shared;
 
     /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
@@ -53,7 +58,20 @@ public final class Workers {
         }
     }
 
-    /** The process-wide team, created on first use. */
+    /**
+     * A team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
+     * with {@code Model.useWorkers}; {@link #close} it when they are done.
+     */
+    public static Workers create(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("thread count must be >= 1, got " + count);
+        }
+        Workers team = new Workers(count);
+        Blas.singleThreaded();
+        return team;
+    }
+
+    /** The process-wide default team, created on first use. */
     public static synchronized Workers shared() {
         if (shared == null) {
             shared = new Workers(Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors()));
@@ -62,19 +80,24 @@ public final class Workers {
         return shared;
     }
 
-    /** Replaces the shared team by one of {@code count} threads (the calling thread counts as one). */
-    public static synchronized void setThreads(int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("thread count must be >= 1, got " + count);
+    /**
+     * Replaces the default team by one of {@code count} threads (the calling thread counts as one). Safe while
+     * other threads train: their next pass takes the new team, a pass in progress ends on the old one.
+     */
+    public static void setThreads(int count) {
+        Workers old;
+        synchronized (Workers.class) {
+            if (shared != null && shared.count() == count) {
+                return;
+            }
+            Workers replacement = create(count);
+            old = shared;
+            shared = replacement;
         }
-        if (shared != null && shared.count() == count) {
-            return;
+        // outside the class lock: closing waits for the old team's pass, which may itself ask for threads()
+        if (old != null) {
+            old.close();
         }
-        if (shared != null) {
-            shared.close();
-        }
-        shared = new Workers(count);
-        Blas.singleThreaded();
     }
 
     public static synchronized int threads() {
@@ -90,13 +113,20 @@ public final class Workers {
      * {@code [0, rows)} (possibly empty: every worker takes part, so that barriers line up), and returns when all
      * are done. The calling thread is worker 0. A failure on any worker is rethrown here.
      */
-    public synchronized void run(int rows, RowTask task) {
+    public void run(int rows, RowTask task) {
+        if (!runIfOpen(rows, task)) {
+            throw new IllegalStateException("this worker team was closed (or replaced by Workers.setThreads)");
+        }
+    }
+
+    /** {@link #run}, or false without running anything when this team was closed. */
+    synchronized boolean runIfOpen(int rows, RowTask task) {
         if (closed) {
-            throw new IllegalStateException("this worker team was replaced by Workers.setThreads");
+            return false;
         }
         if (workers.length == 1) {
             task.run(workers[0], rows, 0, rows);
-            return;
+            return true;
         }
         this.task = task;
         this.rows = rows;
@@ -128,6 +158,7 @@ public final class Workers {
             }
             throw new IllegalStateException(f);
         }
+        return true;
     }
 
     private void runSlice(Worker worker) {
@@ -175,11 +206,23 @@ public final class Workers {
         }
     }
 
-    private void close() {
+    /**
+     * Stops this team's threads once the pass in progress (if any) has ended: the monitor is the one {@link #run}
+     * holds for a pass. Models still given this team refuse their next pass.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         for (Thread helper : helpers) {
             LockSupport.unpark(helper);
         }
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     SpinBarrier barrier() {

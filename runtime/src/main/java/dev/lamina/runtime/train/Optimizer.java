@@ -9,27 +9,35 @@ import java.util.List;
 
 /**
  * Updates a model's parameters from its gradients: one fused loop over the flat arrays per tensor, the flat
- * range split over the {@link Workers} (the update is element-wise, so the split does not change the result).
- * The state (velocities, moment estimates) is allocated on the first step, on the heap: only this class reads it.
+ * range split over the model's {@link Workers} (the update is element-wise, so the split does not change the
+ * result). The state (velocities, moment estimates) is allocated on the first step, on the heap: only this class
+ * reads it. Its size is the parameters' (times {@link #stateSlots()}), whatever the thread count.
  */
 public abstract class Optimizer {
     private double learningRate;
     private int steps;
-    private float[] first;
-    private float[] second;
+    /**
+     * The state, in chunks of {@link #BLOCK} floats: chunk {@code k} holds parameters {@code [k BLOCK, (k + 1)
+     * BLOCK)}. An update works on a piece of one chunk, with the parameters and gradients copied to the worker's
+     * heap blocks at the same offset as in the chunk, so that every array in its loop is read at one index (what
+     * the JIT needs to vectorise it) and the state is updated in place (no copies). Null when there is none.
+     */
+    private float[][] first;
+    private float[][] second;
+    /** The parameter count the state was made for (-1: none yet). */
+    private int stateSize = -1;
+    private static final float[] NONE = new float[0];
     /** The model of the step in progress, and its tensors (cached: a step allocates nothing). */
     private Model model;
     private List<Tensor> tensors;
     private final Workers.RowTask updateSlice = this::updateSlice;
 
-    /** Floats per block of an update: small enough to stay in the L1 cache. */
-    private static final int BLOCK = 2048;
     /**
-     * Each thread's heap copies of the parameters and gradients, as long as the model's arrays: a block is copied
-     * to the same index as the state's, so that every array in an update loop is read at one index (what the JIT
-     * needs to vectorise it).
+     * Floats per chunk of the state and per piece of an update: small enough that a piece's four arrays stay in
+     * the L1 cache. The parameters and gradients of a piece go through the worker's own fixed heap blocks
+     * ({@link Worker#block}), so the optimizer needs no memory per thread.
      */
-    private static final ThreadLocal<float[][]> COPIES = ThreadLocal.withInitial(() -> new float[2][0]);
+    static final int BLOCK = 2048;
 
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
@@ -84,47 +92,55 @@ public abstract class Optimizer {
             return;
         }
         int size = model.parameterCount();
-        if (first == null || first.length != size) {
-            first = new float[size];
-            second = stateSlots() > 1 ? new float[size] : first;
+        if (stateSize != size) {
+            stateSize = size;
+            first = stateSlots() > 0 ? chunks(size) : null;
+            second = stateSlots() > 1 ? chunks(size) : first;
         }
         steps++;
         if (this.model != model) {
             this.model = model;
             tensors = model.parameterTensors();
         }
-        Workers.shared().run(size, updateSlice);
+        model.state().parallel(size, updateSlice);
     }
 
-    /** Updates the parameters in {@code [from, from + count)}, tensor by tensor, a block at a time. */
-    private void updateSlice(Worker worker, int size, int from, int count) {
-        for (Tensor t : tensors) {
-            int start = Math.max(from, t.offset());
-            int end = Math.min(from + count, t.offset() + t.length());
-            for (int at = start; at < end; at += BLOCK) {
-                updateBlock(at, Math.min(BLOCK, end - at), t.kind() == Tensor.Kind.WEIGHT);
-            }
+    private static float[][] chunks(int size) {
+        float[][] chunks = new float[(size + BLOCK - 1) / BLOCK][];
+        for (int k = 0; k < chunks.length; k++) {
+            chunks[k] = new float[Math.min(BLOCK, size - k * BLOCK)];
         }
+        return chunks;
     }
 
     /**
-     * Copies a block of the parameters and gradients to this thread's heap arrays, updates it there with the
-     * state (the loops compile to vector code, which element access to direct buffers does not), and copies the
-     * parameters back.
+     * Updates the parameters in {@code [from, from + count)}, tensor by tensor, a piece of one state chunk at a
+     * time: copied to the worker's heap blocks (the loops compile to vector code there, which element access to
+     * direct buffers does not), updated, and the parameters copied back. Each element sees the operations of one
+     * loop over whole arrays, whatever the pieces.
      */
-    private void updateBlock(int at, int count, boolean weight) {
-        float[][] copies = COPIES.get();
-        if (copies[0].length < first.length) {
-            copies[0] = new float[first.length];
-            copies[1] = new float[first.length];
-        }
-        float[] p = copies[0];
-        float[] g = copies[1];
+    private void updateSlice(Worker worker, int size, int from, int count) {
+        float[] p = worker.block(0);
+        float[] g = worker.block(1);
         FloatBuffer parameters = model.parameters().floats();
-        parameters.get(at, p, at, count);
-        model.gradients().floats().get(at, g, at, count);
-        update(p, g, first, second, at, at + count, weight, (float) learningRate);
-        parameters.put(at, p, at, count);
+        FloatBuffer gradients = model.gradients().floats();
+        float lr = (float) learningRate;
+        for (Tensor t : tensors) {
+            int start = Math.max(from, t.offset());
+            int end = Math.min(from + count, t.offset() + t.length());
+            boolean weight = t.kind() == Tensor.Kind.WEIGHT;
+            for (int at = start; at < end; ) {
+                int chunk = at / BLOCK;
+                int o = at - chunk * BLOCK;
+                int n = Math.min(BLOCK - o, end - at);
+                parameters.get(at, p, o, n);
+                gradients.get(at, g, o, n);
+                update(p, g, first == null ? NONE : first[chunk], second == null ? NONE : second[chunk], o, o + n,
+                        weight, lr);
+                parameters.put(at, p, o, n);
+                at += n;
+            }
+        }
     }
 
     /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
@@ -137,10 +153,22 @@ public abstract class Optimizer {
     protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int from, int to, boolean weight,
                                    float lr);
 
+    /** Floats of state this optimizer holds (for tests: it must not depend on the thread count). */
+    long stateFloats() {
+        long floats = 0;
+        for (float[][] state : second == first ? new float[][][] {first} : new float[][][] {first, second}) {
+            for (float[] chunk : state == null ? new float[0][] : state) {
+                floats += chunk.length;
+            }
+        }
+        return floats;
+    }
+
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {
         first = null;
         second = null;
+        stateSize = -1;
         steps = 0;
     }
 

@@ -93,8 +93,9 @@ public final class JavaEmitter {
         type.addMethod(forward());
         type.addMethod(MethodSpec.methodBuilder("loss").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(double.class).addParameter(int.class, "n")
-                .addStatement("state.run(n, lossPass)")
-                .addStatement("return state.summedLoss() / n").build());
+                .addCode(pass("beginLoss", CodeBlock.builder().addStatement("state.run(n, lossPass)")
+                        .addStatement("return state.summedLoss() / n").build()))
+                .build());
         type.addMethod(backward());
         LayerMethods forwardLayers = new LayerMethods();
         type.addMethod(forwardRows(forwardLayers));
@@ -368,6 +369,15 @@ public final class JavaEmitter {
                 .findFirst().orElse(null);
     }
 
+    /**
+     * A pass's body between {@code state.begin...(n)} and {@code state.endPass()}: the state refuses a batch that
+     * does not fit, and a second thread on the same model (see NetworkState's class comment).
+     */
+    private static CodeBlock pass(String begin, CodeBlock body) {
+        return CodeBlock.builder().addStatement("state.$L(n)", begin).beginControlFlow("try").add(body)
+                .nextControlFlow("finally").addStatement("state.endPass()").endControlFlow().build();
+    }
+
     private MethodSpec forward() {
         CodeBlock.Builder b = CodeBlock.builder();
         if (onePerRowBatchNorm() != null) {
@@ -390,7 +400,7 @@ public final class JavaEmitter {
         }
         b.addStatement("state.run(n, forwardPass)");
         return MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-                .addParameter(int.class, "n").addCode(b.build()).build();
+                .addParameter(int.class, "n").addCode(pass("beginForward", b.build())).build();
     }
 
     private MethodSpec forwardRows(LayerMethods layerMethods) {
@@ -424,7 +434,7 @@ public final class JavaEmitter {
     private MethodSpec backward() {
         return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addParameter(int.class, "n")
-                .addStatement("state.run(n, backwardPass)")
+                .addCode(pass("beginBackward", CodeBlock.builder().addStatement("state.run(n, backwardPass)").build()))
                 .build();
     }
 
