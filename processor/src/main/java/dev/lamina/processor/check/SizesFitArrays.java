@@ -1,0 +1,163 @@
+package dev.lamina.processor.check;
+
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
+
+/**
+ * The arrays a network needs fit Java's int-indexed arrays: every layer's weights, all parameters together, one
+ * convolution's unfolded columns, and the arena of activations, masks and gradients for a batch of
+ * {@value #MIN_BATCH} rows (offsets are multiplied by the batch at run time). Computed in long arithmetic from the
+ * shapes, with the product spelled out in the message; runs on the shaped graph before the other shaped rules, which
+ * would otherwise reason about sizes that have wrapped around.
+ */
+public final class SizesFitArrays implements Rule {
+    /** The largest Java array. */
+    static final long LIMIT = Integer.MAX_VALUE - 8;
+    /** The smallest batch a network must be able to train on. */
+    static final int MIN_BATCH = 8;
+    /** The arena holds each output, its gradient, and masks or statistics beside it: about this many copies. */
+    private static final int ARENA_COPIES = 4;
+
+    @Override
+    public void check(Graph graph, Diagnostics d) {
+        long parameters = 0;
+        long arena = 0;
+        int tokens = ((Op.Input) graph.input().op()).tokens();
+        Node input = graph.input();
+        arena += fitsBatch(d, input, "the input", input.out());
+        for (Node node : graph.layers()) {
+            String label = "'" + node.name() + "' (" + node.op().kind() + ")";
+            if (node.in() == null) {
+                return; // an earlier layer failed
+            }
+            if (node.out() == null) {
+                unshapeable(d, node, label);
+                return;
+            }
+            arena += ARENA_COPIES * fitsBatch(d, node, label, node.out());
+            long[] weights = weights(node, tokens);
+            if (weights != null) {
+                long count = product(weights);
+                if (count > LIMIT) {
+                    d.error(node, label + " needs " + spelled(weights) + " = " + count + " weights, more than the "
+                            + LIMIT + " floats an array holds");
+                }
+                parameters += count;
+            }
+            if (node.op() instanceof Op.Conv c) {
+                long[] columns = {node.out().height(), node.out().width(), c.kernel(), c.kernel(),
+                        node.in().channels() / Math.max(c.groups(), 1)};
+                if (product(columns) > LIMIT) {
+                    d.error(node, label + " unfolds its input into " + spelled(columns) + " = " + product(columns)
+                            + " columns per sample (output height x width x kernel x kernel x channels), more than "
+                            + "the " + LIMIT + " floats an array holds");
+                }
+            }
+            if (node.op() instanceof Op.Recurrent r) {
+                long[] gates = {node.in().steps(), r.gates(), r.units(), 2, MIN_BATCH};
+                if (product(gates) > LIMIT) {
+                    d.error(node, label + " keeps its gates and their gradients for every step: " + node.in().steps()
+                            + " steps x " + r.gates() + " gates x " + r.units() + " units x 2 x " + MIN_BATCH
+                            + " rows = " + product(gates) + " floats, more than the " + LIMIT + " an array holds");
+                }
+                arena += product(gates) / MIN_BATCH;
+            }
+        }
+        if (parameters > LIMIT) {
+            d.error("the network has " + parameters + " parameters, more than the " + LIMIT + " floats an array holds");
+        }
+        if (arena * MIN_BATCH > LIMIT) {
+            d.error("the network needs about " + arena + " floats of activations and gradients per sample; x "
+                    + MIN_BATCH + " rows = " + arena * MIN_BATCH + ", more than the " + LIMIT
+                    + " floats an array holds: make it smaller");
+        }
+    }
+
+    /** One tensor of {@code shape} for {@link #MIN_BATCH} rows fits an array; returns its floats per sample. */
+    private static long fitsBatch(Diagnostics d, Node node, String label, Shape shape) {
+        long[] dims = dims(shape);
+        long perSample = product(dims);
+        if (perSample * MIN_BATCH > LIMIT) {
+            String message = label + " holds " + shape + " = " + spelled(dims) + " = " + perSample
+                    + " floats per sample; x " + MIN_BATCH + " rows = " + perSample * MIN_BATCH
+                    + ", more than the " + LIMIT + " floats an array holds";
+            if (node.id() == 0) {
+                d.error(message);
+            } else {
+                d.error(node, message);
+            }
+        }
+        return perSample;
+    }
+
+    /** A layer whose output shape inference left out because it would not fit an int. */
+    private static void unshapeable(Diagnostics d, Node node, String label) {
+        Shape in = node.in();
+        long h = -1;
+        long w = -1;
+        if (node.op() instanceof Op.Upsample u && u.pool() < 0 && in.image()) {
+            h = (long) in.height() * u.scale();
+            w = (long) in.width() * u.scale();
+        } else if (node.op() instanceof Op.ConvTranspose t && in.image()) {
+            h = (long) (in.height() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
+            w = (long) (in.width() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
+        }
+        if (h > Integer.MAX_VALUE || w > Integer.MAX_VALUE) {
+            d.error(node, label + " would output " + h + " x " + w + " from its input " + in
+                    + ", more than an int counts");
+        }
+    }
+
+    /** The weight tensor's dims, or null for a layer without weights. */
+    private static long[] weights(Node node, int tokens) {
+        Shape in = node.in();
+        if (node.op() instanceof Op.Dense x) {
+            return new long[] {x.units(), in.sequence() ? in.features() : product(dims(in))};
+        }
+        if (node.op() instanceof Op.Conv x) {
+            return new long[] {x.filters(), x.kernel(), x.kernel(), in.channels() / Math.max(x.groups(), 1)};
+        }
+        if (node.op() instanceof Op.Conv1d x) {
+            return new long[] {x.filters(), x.kernel(), in.features()};
+        }
+        if (node.op() instanceof Op.ConvTranspose x) {
+            return new long[] {in.channels(), x.kernel(), x.kernel(), x.filters()};
+        }
+        if (node.op() instanceof Op.Recurrent x) {
+            return new long[] {x.gates(), x.units(), (long) in.features() + x.units()};
+        }
+        if (node.op() instanceof Op.Embedding x) {
+            return new long[] {Math.max(tokens, 1), x.dim()};
+        }
+        return null;
+    }
+
+    private static long[] dims(Shape shape) {
+        return shape.sequence() ? new long[] {shape.steps(), shape.features()}
+                : shape.image() ? new long[] {shape.channels(), shape.height(), shape.width()}
+                : new long[] {shape.channels()};
+    }
+
+    /** The product, saturating at Long.MAX_VALUE (every factor is at most an int). */
+    private static long product(long[] factors) {
+        long p = 1;
+        for (long f : factors) {
+            if (f != 0 && Math.abs(p) > Long.MAX_VALUE / Math.abs(f)) {
+                return Long.MAX_VALUE;
+            }
+            p *= f;
+        }
+        return p;
+    }
+
+    private static String spelled(long[] factors) {
+        StringBuilder s = new StringBuilder();
+        for (long f : factors) {
+            s.append(s.length() == 0 ? "" : " x ").append(f);
+        }
+        return s.toString();
+    }
+}
