@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.lamina.dsl.Network;
 import dev.lamina.processor.check.Rule;
 import dev.lamina.processor.check.Rules;
+import dev.lamina.processor.check.SizesFitArrays;
 import dev.lamina.processor.emit.cuda.CudaEmitter;
 import dev.lamina.processor.emit.cuda.DeviceProgram;
 import dev.lamina.processor.emit.java.JavaEmitter;
@@ -92,6 +93,10 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         graph = Fusion.fuse(graph);
         MemoryPlan plan = MemoryPlanner.plan(graph);
+        SizesFitArrays.checkPlan(plan.arenaPerSample(), plan.indicesPerSample(), plan.parameterCount(), diagnostics);
+        if (diagnostics.hasErrors()) {
+            return;
+        }
         String generated = graph.packageName().isEmpty() ? graph.generatedClass()
                 : graph.packageName() + "." + graph.generatedClass();
         TypeElement earlier = generatedFor.putIfAbsent(generated, type);
@@ -107,7 +112,7 @@ public final class LaminaProcessor extends AbstractProcessor {
             return;
         }
         try {
-            new JavaEmitter(graph, plan).emit().writeTo(processingEnv.getFiler());
+            new JavaEmitter(graph, plan, type).emit().writeTo(processingEnv.getFiler());
         } catch (FilerException e) {
             // javac refuses a second type of one name: the user's own class of that name
             diagnostics.error("cannot generate " + generated + " for network " + type.getSimpleName() + ": a class "

@@ -316,4 +316,43 @@ class UserMistakesTest {
         assertThat(c).hadErrorContaining("size of block layer 'lrn' of 'stage' (LocalResponseNorm) must be positive, "
                 + "found 0").inFile(src).onLine(12);
     }
+
+    @Test
+    void nestedClassNamedLikeARuntimeType() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",                                   // 4
+                "abstract class Net {",                                    // 5
+                "  static class Worker {}",                                // 6
+                "  static class FloatBuffer {}",                           // 7
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).succeeded();
+    }
+
+    @Test
+    void dollarInABlockLayerName() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {2, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Block static class B {",                               // 6
+                "    @Conv(filters = Residual.STAGE, kernel = 3, padding = 1) Layer c$1;", // 7
+                "  }",
+                "  @Residual(filters = 2, custom = B.class) Layer stage;", // 9
+                "  @Dense(units = 2) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("layer field 'c$1' must not contain '$'").inFile(src).onLine(7);
+    }
+
+    /** Found by the fuzzer (seed 1000305): the estimate left out the gradient slots; the runtime overflowed. */
+    @Test
+    void wideInputWhoseGradientSlotsOverflow() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1048576, 9, 10})",                      // 4
+                "abstract class Net {",                                    // 5
+                "  @Pool(kind = PoolKind.MAX, kernel = 2) Layer p;",
+                "  @Dense(units = 6) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("floats of activations and gradients per sample").inFile(src)
+                .onLine(4);
+    }
 }

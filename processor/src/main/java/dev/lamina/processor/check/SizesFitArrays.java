@@ -20,6 +20,8 @@ public final class SizesFitArrays implements Rule {
     static final int MIN_BATCH = 8;
     /** The arena holds each output, its gradient, and masks or statistics beside it: about this many copies. */
     private static final int ARENA_COPIES = 4;
+    /** Gradient slots the planner rotates through: each is as wide as the widest output. */
+    private static final int GRADIENT_SLOTS = 3;
 
     @Override
     public void check(Graph graph, Diagnostics d) {
@@ -28,6 +30,7 @@ public final class SizesFitArrays implements Rule {
         int tokens = ((Op.Input) graph.input().op()).tokens();
         Node input = graph.input();
         arena += fitsBatch(d, input, "the input", input.out());
+        long widest = arena;
         for (Node node : graph.layers()) {
             String label = "'" + node.name() + "' (" + node.op().kind() + ")";
             if (node.in() == null) {
@@ -37,7 +40,9 @@ public final class SizesFitArrays implements Rule {
                 unshapeable(d, node, label);
                 return;
             }
-            arena += ARENA_COPIES * fitsBatch(d, node, label, node.out());
+            long out = fitsBatch(d, node, label, node.out());
+            arena += ARENA_COPIES * out;
+            widest = Math.max(widest, out);
             long[] weights = weights(node, tokens);
             if (weights != null) {
                 long count = product(weights);
@@ -69,10 +74,30 @@ public final class SizesFitArrays implements Rule {
         if (parameters > LIMIT) {
             d.error("the network has " + parameters + " parameters, more than the " + LIMIT + " floats an array holds");
         }
+        // the gradient slots, each as wide as the widest layer (or the input)
+        arena += GRADIENT_SLOTS * widest;
         if (arena * MIN_BATCH > LIMIT) {
             d.error("the network needs about " + arena + " floats of activations and gradients per sample; x "
                     + MIN_BATCH + " rows = " + arena * MIN_BATCH + ", more than the " + LIMIT
                     + " floats an array holds: make it smaller");
+        }
+    }
+
+    /**
+     * The planned sizes, a second guard after the estimate above: the arena, index arena and parameters of a batch
+     * of {@value #MIN_BATCH} rows fit arrays (the planner adds in int; a negative total has wrapped around).
+     */
+    public static void checkPlan(int arenaPerSample, int indicesPerSample, int parameters, Diagnostics d) {
+        for (long perSample : new long[] {arenaPerSample, indicesPerSample}) {
+            if (perSample < 0 || perSample * MIN_BATCH > LIMIT) {
+                d.error("the network's planned arena needs " + (perSample < 0 ? "more than " + Integer.MAX_VALUE
+                        : perSample) + " values per sample; x " + MIN_BATCH + " rows is more than the " + LIMIT
+                        + " an array holds: make it smaller");
+                return;
+            }
+        }
+        if (parameters < 0) {
+            d.error("the network has more than " + Integer.MAX_VALUE + " parameters: make it smaller");
         }
     }
 

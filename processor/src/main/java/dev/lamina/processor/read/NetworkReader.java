@@ -239,6 +239,11 @@ public final class NetworkReader {
                             .map(k -> "@" + k.getSimpleName()).toList(), field, mirror);
                     return null;
                 }
+                if (member.getSimpleName().toString().indexOf('$') >= 0) {
+                    error("layer field '" + member.getSimpleName() + "' must not contain '$': Lamina derives the "
+                            + "generated class's names from it; rename the field", member, mirror(member, kind));
+                    return null;
+                }
                 if (!FiniteValues.check(messager, member, mirror(member, kind), "block layer '"
                         + member.getSimpleName() + "' of " + stage)) {
                     return null;

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * The processor fuzzer (issue 15): compiles random network classes ({@link NetworkGenerator}) in process, and
  * requires for each either a network whose forward, loss, backward and an SGD step at batches of 1 and 5 rows give
  * finite values, or errors that each carry a source position in the user's file and none of which is a "Lamina bug".
- * {@code -Dlamina.fuzz.count=N -Dlamina.fuzz.seed=S} runs another set (README, "Run the tests").
+ * {@code -Dlamina.fuzz.count=N -Dlamina.fuzz.seed=S} runs another set, {@code -Dlamina.fuzz.cases=S1,S2} the cases
+ * a failure printed (README, "Run the tests").
  */
 class ProcessorFuzzTest {
     private static final int COUNT = Integer.getInteger("lamina.fuzz.count", 300);
@@ -34,8 +35,12 @@ class ProcessorFuzzTest {
         List<String> failures = new ArrayList<>();
         int compiled = 0;
         long start = System.nanoTime();
-        for (int i = 0; i < COUNT; i++) {
-            NetworkGenerator.Case c = NetworkGenerator.generate(SEED * 1_000_003L + i);
+        // -Dlamina.fuzz.cases=S1,S2 reruns the cases a failure printed, by their seeds
+        String listed = System.getProperty("lamina.fuzz.cases", "");
+        long[] seeds = listed.isBlank() ? java.util.stream.LongStream.range(0, COUNT).map(i -> SEED * 1_000_003L + i)
+                .toArray() : java.util.Arrays.stream(listed.split(",")).mapToLong(x -> Long.parseLong(x.trim())).toArray();
+        for (long seed : seeds) {
+            NetworkGenerator.Case c = NetworkGenerator.generate(seed);
             try {
                 String problem = run(c);
                 if (problem == null) {
@@ -48,8 +53,8 @@ class ProcessorFuzzTest {
             }
         }
         System.out.printf("processor fuzzer: %d networks (seed %d), %d compiled and trained, %d refused, %.1f s%n",
-                COUNT, SEED, compiled, COUNT - compiled - failures.size(), (System.nanoTime() - start) / 1e9);
-        assertTrue(failures.isEmpty(), failures.size() + " of " + COUNT + " cases failed:\n\n"
+                seeds.length, SEED, compiled, seeds.length - compiled - failures.size(), (System.nanoTime() - start) / 1e9);
+        assertTrue(failures.isEmpty(), failures.size() + " of " + seeds.length + " cases failed:\n\n"
                 + String.join("\n\n", failures.subList(0, Math.min(5, failures.size()))));
     }
 
