@@ -352,7 +352,22 @@ class UserMistakesTest {
                 "  @Pool(kind = PoolKind.MAX, kernel = 2) Layer p;",
                 "  @Dense(units = 6) Layer out;",
                 "}"));
-        assertThat(compile(src)).hadErrorContaining("floats of activations and gradients per sample").inFile(src)
+        assertThat(compile(src)).hadErrorContaining("the input holds [1048576, 9, 10] = 1048576 x 9 x 10 = 94371840 "
+                + "floats per sample; x 8 rows = 754974720, more than the 536870911 floats a buffer holds").inFile(src)
                 .onLine(4);
+    }
+
+    /** Found by the fuzzer (seed 2000129): 805 million parameters are more than a 2 GiB buffer holds. */
+    @Test
+    void embeddingBeyondABuffer() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(tokens = 268435456, steps = 2)",                 // 4
+                "abstract class Net {",                                    // 5
+                "  @Embedding(dim = 3) Layer emb;",                        // 6
+                "  @LSTM(units = 5) Layer lstm;",
+                "  @Dense(units = 4) Layer out;",
+                "}"));
+        assertThat(compile(src)).hadErrorContaining("'emb' (Embedding) needs 268435456 x 3 = 805306368 weights, more "
+                + "than the 536870911 floats a buffer holds").inFile(src).onLine(6);
     }
 }

@@ -7,15 +7,15 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 
 /**
- * The arrays a network needs fit Java's int-indexed arrays: every layer's weights, all parameters together, one
- * convolution's unfolded columns, and the arena of activations, masks and gradients for a batch of
- * {@value #MIN_BATCH} rows (offsets are multiplied by the batch at run time). Computed in long arithmetic from the
+ * The arrays a network needs fit the runtime's memory (direct buffers of at most 2 GiB): every layer's weights,
+ * all parameters together, one convolution's unfolded columns, each layer's output for a batch of {@value #MIN_BATCH}
+ * rows (offsets are multiplied by the batch at run time), and, after planning ({@link #checkPlan}), the arena. Computed in long arithmetic from the
  * shapes, with the product spelled out in the message; runs on the shaped graph before the other shaped rules, which
  * would otherwise reason about sizes that have wrapped around.
  */
 public final class SizesFitArrays implements Rule {
-    /** The largest Java array. */
-    static final long LIMIT = Integer.MAX_VALUE - 8;
+    /** The most floats the runtime's memory holds: a direct buffer is int-indexed in bytes (2 GiB). */
+    static final long LIMIT = Integer.MAX_VALUE / Float.BYTES;
     /** The smallest batch a network must be able to train on. */
     static final int MIN_BATCH = 8;
     /** The arena holds each output, its gradient, and masks or statistics beside it: about this many copies. */
@@ -48,7 +48,7 @@ public final class SizesFitArrays implements Rule {
                 long count = product(weights);
                 if (count > LIMIT) {
                     d.error(node, label + " needs " + spelled(weights) + " = " + count + " weights, more than the "
-                            + LIMIT + " floats an array holds");
+                            + LIMIT + " floats a buffer holds");
                 }
                 parameters += count;
             }
@@ -58,7 +58,7 @@ public final class SizesFitArrays implements Rule {
                 if (product(columns) > LIMIT) {
                     d.error(node, label + " unfolds its input into " + spelled(columns) + " = " + product(columns)
                             + " columns per sample (output height x width x kernel x kernel x channels), more than "
-                            + "the " + LIMIT + " floats an array holds");
+                            + "the " + LIMIT + " floats a buffer holds");
                 }
             }
             if (node.op() instanceof Op.Recurrent r) {
@@ -66,20 +66,20 @@ public final class SizesFitArrays implements Rule {
                 if (product(gates) > LIMIT) {
                     d.error(node, label + " keeps its gates and their gradients for every step: " + node.in().steps()
                             + " steps x " + r.gates() + " gates x " + r.units() + " units x 2 x " + MIN_BATCH
-                            + " rows = " + product(gates) + " floats, more than the " + LIMIT + " an array holds");
+                            + " rows = " + product(gates) + " floats, more than the " + LIMIT + " a buffer holds");
                 }
                 arena += product(gates) / MIN_BATCH;
             }
         }
         if (parameters > LIMIT) {
-            d.error("the network has " + parameters + " parameters, more than the " + LIMIT + " floats an array holds");
+            d.error("the network has " + parameters + " parameters, more than the " + LIMIT + " floats a buffer holds");
         }
         // the gradient slots, each as wide as the widest layer (or the input)
         arena += GRADIENT_SLOTS * widest;
-        if (arena * MIN_BATCH > LIMIT) {
-            d.error("the network needs about " + arena + " floats of activations and gradients per sample; x "
-                    + MIN_BATCH + " rows = " + arena * MIN_BATCH + ", more than the " + LIMIT
-                    + " floats an array holds: make it smaller");
+        // an upper bound of the planned arena: the planner adds in int, and checkPlan checks its exact total
+        if (arena > Integer.MAX_VALUE) {
+            d.error("the network needs about " + arena + " floats of activations and gradients per sample, more "
+                    + "than an int counts: make it smaller");
         }
     }
 
@@ -92,7 +92,7 @@ public final class SizesFitArrays implements Rule {
             if (perSample < 0 || perSample * MIN_BATCH > LIMIT) {
                 d.error("the network's planned arena needs " + (perSample < 0 ? "more than " + Integer.MAX_VALUE
                         : perSample) + " values per sample; x " + MIN_BATCH + " rows is more than the " + LIMIT
-                        + " an array holds: make it smaller");
+                        + " a buffer holds: make it smaller");
                 return;
             }
         }
@@ -108,7 +108,7 @@ public final class SizesFitArrays implements Rule {
         if (perSample * MIN_BATCH > LIMIT) {
             String message = label + " holds " + shape + " = " + spelled(dims) + " = " + perSample
                     + " floats per sample; x " + MIN_BATCH + " rows = " + perSample * MIN_BATCH
-                    + ", more than the " + LIMIT + " floats an array holds";
+                    + ", more than the " + LIMIT + " floats a buffer holds";
             if (node.id() == 0) {
                 d.error(message);
             } else {

@@ -23,6 +23,7 @@ final class NetworkGenerator {
     /** Whether this case draws absurd values now and then; a third of the cases stay plausible throughout. */
     private final boolean wild;
     private final List<String> fields = new ArrayList<>();
+    private final List<String> blocks = new ArrayList<>();
     /** The coarse shape the next layer reads: 'v'ector, 'i'mage or 's'equence. */
     private char shape;
 
@@ -99,6 +100,10 @@ final class NetworkGenerator {
                 default -> body.append("    @Dense(units = 2) private Layer hidden;\n");
             }
         }
+        blocks.forEach(body::append);
+        if (chance(30)) {
+            body.append("    static class Worker {}\n");
+        }
         String source = "package fuzz;\n\nimport dev.lamina.dsl.*;\nimport dev.lamina.runtime.Layer;\n\n" + network
                 + "\n" + head + " {\n" + body + "}\n" + extra;
         return new Case(seed, "fuzz." + name, source, tokens);
@@ -107,7 +112,8 @@ final class NetworkGenerator {
     private String layer(String name) {
         String reference = "";
         if (fields.size() > 0 && chance(6)) {
-            reference = ", from = \"" + (chance(4) ? "missing" : fields.get(random.nextInt(fields.size()))) + "\"";
+            String target = chance(4) ? "missing" : chance(4) ? "out" : fields.get(random.nextInt(fields.size()));
+            reference = ", from = \"" + target + "\"";
         }
         String line;
         int kind = random.nextInt(shape == 'i' ? 12 : shape == 's' ? 6 : 5);
@@ -144,7 +150,8 @@ final class NetworkGenerator {
                 case 6 -> "@Upsample(scale = " + size(1, 2) + reference + ")";
                 case 7 -> "@ConvTranspose(filters = " + size(1, 4) + ", kernel = " + size(1, 3) + ", stride = "
                         + size(1, 2) + activation() + reference + ")";
-                case 8 -> "@Residual(filters = " + size(1, 4) + ", stride = " + size(1, 2) + (chance(3)
+                case 8 -> chance(2) ? "@Residual(filters = " + size(1, 4) + ", custom = " + block() + ".class)"
+                        : "@Residual(filters = " + size(1, 4) + ", stride = " + size(1, 2) + (chance(3)
                         ? ", block = ResidualBlock.BOTTLENECK" : "") + ", activation = Activation."
                         + ACTIVATIONS[random.nextInt(ACTIVATIONS.length)] + ")";
                 case 9 -> fields.size() >= 2 && chance(2)
@@ -169,6 +176,26 @@ final class NetworkGenerator {
         }
         fields.add(name);
         return "    " + line + " Layer " + name + ";\n";
+    }
+
+    /** A user-defined {@code @Block} nested class with random layers; returns its name. */
+    private String block() {
+        String name = "B" + blocks.size();
+        StringBuilder b = new StringBuilder("    @Block static class " + name + " {\n");
+        int layers = 1 + random.nextInt(3);
+        for (int i = 0; i < layers; i++) {
+            String line = switch (random.nextInt(5)) {
+                case 0, 1 -> "@Conv(filters = " + (chance(2) ? "Residual.STAGE" : Integer.toString(size(1, 4)))
+                        + ", kernel = 3, padding = 1, stride = " + (i == 0 ? "Residual.STAGE" : "1")
+                        + (chance(4) ? ", groups = " + size(1, 2) : "") + activation() + ")";
+                case 2 -> "@BatchNorm(epsilon = " + positive(1e-5) + activation() + ")";
+                case 3 -> "@Dropout(rate = " + real(0, 0.9) + ")";
+                default -> "@LocalResponseNorm(size = " + size(1, 5) + ", k = " + positive(2) + ")";
+            };
+            b.append("        ").append(line).append(" Layer b").append(i).append(";\n");
+        }
+        blocks.add(b.append("    }\n").toString());
+        return name;
     }
 
     private String activation() {
