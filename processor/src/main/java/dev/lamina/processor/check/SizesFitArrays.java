@@ -8,10 +8,11 @@ import dev.lamina.processor.graph.Shape;
 
 /**
  * The arrays a network needs fit the runtime's memory (direct buffers of at most 2 GiB): every layer's weights,
- * all parameters together, one convolution's unfolded columns, each layer's output for a batch of {@value #MIN_BATCH}
- * rows (offsets are multiplied by the batch at run time), and, after planning ({@link #checkPlan}), the arena. Computed in long arithmetic from the
- * shapes, with the product spelled out in the message; runs on the shaped graph before the other shaped rules, which
- * would otherwise reason about sizes that have wrapped around.
+ * all parameters together, one convolution's unfolded columns, each layer's output for a batch of
+ * {@value #MIN_BATCH} rows (offsets are multiplied by the batch at run time), and, after planning
+ * ({@link #checkPlan}), the arena. Computed in long arithmetic from the shapes, with the product spelled out in the
+ * message; runs on the shaped graph before the other shaped rules, which would otherwise reason about sizes that
+ * have wrapped around.
  */
 public final class SizesFitArrays implements Rule {
     /** The most floats the runtime's memory holds: a direct buffer is int-indexed in bytes (2 GiB). */
