@@ -29,11 +29,15 @@ import org.junit.jupiter.api.Test;
 class ProcessorFuzzTest {
     private static final int COUNT = Integer.getInteger("lamina.fuzz.count", 300);
     private static final long SEED = Long.getLong("lamina.fuzz.seed", 15L);
+    /** Networks with more parameters compile but are not trained here: the test's heap would not hold them. */
+    private static final int MAX_RUN_PARAMETERS = 1 << 24;
+    private static int tooLarge;
 
     @Test
     void everyRandomNetworkCompilesAndTrainsFinitelyOrIsRefusedOnTheUsersLines() {
         List<String> failures = new ArrayList<>();
         int compiled = 0;
+        tooLarge = 0;
         long start = System.nanoTime();
         // -Dlamina.fuzz.cases=S1,S2 reruns the cases a failure printed, by their seeds
         String listed = System.getProperty("lamina.fuzz.cases", "");
@@ -52,8 +56,9 @@ class ProcessorFuzzTest {
                 failures.add("seed " + c.seed() + ": " + e + "\n" + c.source());
             }
         }
-        System.out.printf("processor fuzzer: %d networks (seed %d), %d compiled and trained, %d refused, %.1f s%n",
-                seeds.length, SEED, compiled, seeds.length - compiled - failures.size(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("processor fuzzer: %d networks (seed %d), %d compiled (%d of them too large to train "
+                        + "here), %d refused, %.1f s%n", seeds.length, SEED, compiled, tooLarge,
+                seeds.length - compiled - failures.size(), (System.nanoTime() - start) / 1e9);
         assertTrue(failures.isEmpty(), failures.size() + " of " + seeds.length + " cases failed:\n\n"
                 + String.join("\n\n", failures.subList(0, Math.min(5, failures.size()))));
     }
@@ -80,6 +85,11 @@ class ProcessorFuzzTest {
             model = (Model) net.getMethod("create", long.class).invoke(null, c.seed());
         } catch (ReflectiveOperationException e) {
             return "the generated class did not load: " + e + (e.getCause() != null ? " / " + e.getCause() : "");
+        }
+        if (model.parameterCount() > MAX_RUN_PARAMETERS) {
+            // legal (SizesFitArrays admits up to 2 GiB) but more than the test JVM's heap copies for the optimizer
+            tooLarge++;
+            return null;
         }
         for (int n : new int[] {1, 5}) {
             String problem = step(model, n, c.tokens(), new Random(c.seed() + n));
