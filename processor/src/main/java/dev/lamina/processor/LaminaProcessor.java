@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.lamina.dsl.Network;
 import dev.lamina.processor.check.Rule;
 import dev.lamina.processor.check.Rules;
+import dev.lamina.processor.check.SizesFitArrays;
 import dev.lamina.processor.emit.cuda.CudaEmitter;
 import dev.lamina.processor.emit.cuda.DeviceProgram;
 import dev.lamina.processor.emit.java.JavaEmitter;
@@ -15,11 +16,15 @@ import dev.lamina.processor.plan.MemoryPlanner;
 import dev.lamina.processor.read.MessagerDiagnostics;
 import dev.lamina.processor.read.NetworkReader;
 import dev.lamina.processor.shape.ShapeInference;
+import com.sun.source.util.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -38,6 +43,8 @@ import javax.tools.StandardLocation;
  */
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
+    /** The network each generated class name was made for, across rounds: two must not share one. */
+    private final Map<String, TypeElement> generatedFor = new HashMap<>();
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -71,7 +78,7 @@ public final class LaminaProcessor extends AbstractProcessor {
     }
 
     private void compile(TypeElement type) throws IOException {
-        NetworkReader.Result read = new NetworkReader(processingEnv.getMessager()).read(type);
+        NetworkReader.Result read = new NetworkReader(processingEnv).read(type);
         if (read.graph().isEmpty()) {
             return;
         }
@@ -81,17 +88,54 @@ public final class LaminaProcessor extends AbstractProcessor {
             return;
         }
         graph = ShapeInference.infer(graph);
-        if (!runRules(Rules.shaped(), graph, diagnostics)) {
+        if (!runRules(Rules.sized(), graph, diagnostics) || !runRules(Rules.shaped(), graph, diagnostics)) {
             return;
         }
         graph = Fusion.fuse(graph);
         MemoryPlan plan = MemoryPlanner.plan(graph);
-        new JavaEmitter(graph, plan).emit().writeTo(processingEnv.getFiler());
+        SizesFitArrays.checkPlan(plan.arenaPerSample(), plan.indicesPerSample(), plan.parameterCount(), diagnostics);
+        if (diagnostics.hasErrors()) {
+            return;
+        }
+        String generated = graph.packageName().isEmpty() ? graph.generatedClass()
+                : graph.packageName() + "." + graph.generatedClass();
+        TypeElement earlier = generatedFor.putIfAbsent(generated, type);
+        if (earlier != null) {
+            diagnostics.error("networks " + earlier.getQualifiedName() + " and " + type.getQualifiedName()
+                    + " both generate " + generated + "; rename one of them");
+            return;
+        }
+        TypeElement existing = processingEnv.getElementUtils().getTypeElement(generated);
+        if (existing != null && isSource(existing)) {
+            diagnostics.error("cannot generate " + generated + " for network " + type.getSimpleName() + ": a class "
+                    + generated + " already exists; rename that class or the network");
+            return;
+        }
+        try {
+            new JavaEmitter(graph, plan, type).emit().writeTo(processingEnv.getFiler());
+        } catch (FilerException e) {
+            // javac refuses a second type of one name: the user's own class of that name
+            diagnostics.error("cannot generate " + generated + " for network " + type.getSimpleName() + ": a class "
+                    + generated + " already exists; rename that class or the network (" + e.getMessage() + ")");
+            return;
+        }
         // beside the class: its CUDA (the Maven plugin compiles it to PTX), the description the summary prints, and
         // the launches of its GPU path
         writeResource(type, graph, ".cu", new CudaEmitter(graph).source());
         writeResource(type, graph, ".summary.tsv", NetworkSummary.text(graph, plan));
         writeResource(type, graph, ".program", new DeviceProgram(graph, plan).text());
+    }
+
+    /**
+     * Whether {@code type} is declared in this compilation's sources; a class file left by an earlier build of the
+     * same network is not a clash. Outside javac (no Trees) only the Filer's refusal is caught.
+     */
+    private boolean isSource(TypeElement type) {
+        try {
+            return Trees.instance(processingEnv).getTree(type) != null;
+        } catch (IllegalArgumentException | LinkageError e) {
+            return false;
+        }
     }
 
     private void writeResource(TypeElement type, Graph graph, String suffix, String text) throws IOException {

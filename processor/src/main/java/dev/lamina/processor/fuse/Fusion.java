@@ -68,8 +68,9 @@ public final class Fusion {
     }
 
     /**
-     * A max pool can run before {@code conv}'s epilogue when nothing else is folded in yet: a dropout between
-     * them would have to see every unpooled value.
+     * A max pool can run before {@code conv}'s epilogue when nothing else is folded in yet (a dropout between
+     * them would have to see every unpooled value) and the activation is non-decreasing (a negative-alpha leaky
+     * ReLU or ELU would pick other winners).
      */
     static boolean poolsAfter(Node conv, Node node) {
         return conv.op() instanceof Op.Conv c && c.groups() == 1 && c.activation().isNonDecreasing() && !conv.hasFusedDropout()

@@ -37,10 +37,15 @@ public sealed interface Op {
 
         /**
          * Whether {@code u <= v} implies {@code f(u) <= f(v)}, in float arithmetic too: then {@code f} commutes
-         * with a max. Every activation Lamina has is; one that is not must answer false here.
+         * with a max (fusion pools before the activation only then). Leaky ReLU ({@code max(u, alpha u)}) and ELU
+         * ({@code alpha (e^u - 1)} below 0) decrease below 0 for a negative alpha; the others are non-decreasing
+         * for every parameter (ReLU6 with a cap below 0 is a constant).
          */
         public boolean isNonDecreasing() {
-            return true;
+            return switch (function) {
+                case LEAKY_RELU, ELU -> alpha >= 0;
+                case IDENTITY, SIGMOID, TANH, RELU, SELU, SOFTPLUS, RELU6, STEP -> true;
+            };
         }
 
         @Override

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.annotation.processing.Messager;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -61,9 +62,11 @@ public final class NetworkReader {
     }
 
     private final Messager messager;
+    private final Subclassable subclassable;
 
-    public NetworkReader(Messager messager) {
-        this.messager = messager;
+    public NetworkReader(ProcessingEnvironment env) {
+        this.messager = env.getMessager();
+        this.subclassable = new Subclassable(messager, env.getElementUtils(), env.getTypeUtils());
     }
 
     public Result read(TypeElement type) {
@@ -71,6 +74,11 @@ public final class NetworkReader {
         Origins origins = new Origins(type, networkMirror);
         Network network = type.getAnnotation(Network.class);
         boolean ok = checkClass(type, networkMirror) & checkInput(type, networkMirror, network);
+        ok &= FiniteValues.check(messager, type, networkMirror, "@Network");
+        if (ok) {
+            // the rest assumes a class that can be subclassed at all
+            ok = subclassable.check(type, networkMirror, LAYER_ANNOTATIONS);
+        }
 
         List<Node> nodes = new ArrayList<>();
         nodes.add(Node.of(0, "input", new Op.Input(Math.max(network.tokens(), 0)), -1));
@@ -90,6 +98,8 @@ public final class NetworkReader {
                 continue;
             }
             ok &= checkField(field, mirror);
+            ok &= FiniteValues.check(messager, field, mirror, "'" + field.getSimpleName() + "' ("
+                    + present.get(0).getSimpleName() + ")");
             int id = nodes.size();
             Op op = op(field, present.get(0));
             if (op instanceof Op.Residual residual) {
@@ -229,6 +239,15 @@ public final class NetworkReader {
                             .map(k -> "@" + k.getSimpleName()).toList(), field, mirror);
                     return null;
                 }
+                if (member.getSimpleName().toString().indexOf('$') >= 0) {
+                    error("layer field '" + member.getSimpleName() + "' must not contain '$': Lamina derives the "
+                            + "generated class's names from it; rename the field", member, mirror(member, kind));
+                    return null;
+                }
+                if (!FiniteValues.check(messager, member, mirror(member, kind), "block layer '"
+                        + member.getSimpleName() + "' of " + stage)) {
+                    return null;
+                }
                 layers.add(new Op.BlockLayer(member.getSimpleName().toString(), op(member, kind)));
             }
         }
@@ -353,6 +372,12 @@ public final class NetworkReader {
         if (!type.equals(LAYER_TYPE)) {
             error("layer field '" + name + "' must have type " + LAYER_TYPE + " (the handle the generated class fills"
                     + " in), found " + type, field, mirror);
+            ok = false;
+        }
+        if (name.indexOf('$') >= 0) {
+            // generated names are derived from the field's, and '$' is JavaPoet's format character
+            error("layer field '" + name + "' must not contain '$': Lamina derives the generated class's names from "
+                    + "it; rename the field", field, mirror);
             ok = false;
         }
         for (Modifier m : List.of(Modifier.PRIVATE, Modifier.FINAL, Modifier.STATIC)) {

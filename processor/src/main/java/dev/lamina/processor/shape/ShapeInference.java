@@ -99,15 +99,17 @@ public final class ShapeInference {
             return steps < 1 ? null : Shape.sequence(steps, c.filters());
         }
         if (op instanceof Op.Upsample u) {
-            return in.image() ? Shape.image(in.channels(), in.height() * u.scale(), in.width() * u.scale()) : null;
+            long h = (long) in.height() * u.scale();
+            long w = (long) in.width() * u.scale();
+            return in.image() && fits(h) && fits(w) ? Shape.image(in.channels(), (int) h, (int) w) : null;
         }
         if (op instanceof Op.ConvTranspose t) {
             if (!in.image()) {
                 return null;
             }
-            int oh = (in.height() - 1) * t.stride() - 2 * t.padding() + t.kernel() + t.outputPadding();
-            int ow = (in.width() - 1) * t.stride() - 2 * t.padding() + t.kernel() + t.outputPadding();
-            return oh < 1 || ow < 1 ? null : Shape.image(t.filters(), oh, ow);
+            long oh = (long) (in.height() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
+            long ow = (long) (in.width() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
+            return oh < 1 || ow < 1 || !fits(oh) || !fits(ow) ? null : Shape.image(t.filters(), (int) oh, (int) ow);
         }
         if (op instanceof Op.ResponseNorm) {
             return in.image() ? in : null;
@@ -144,6 +146,11 @@ public final class ShapeInference {
             return Shape.vector(in.size());
         }
         return in;
+    }
+
+    /** Whether a dimension fits an int; SizesFitArrays reports the ones that do not. */
+    private static boolean fits(long dimension) {
+        return dimension <= Integer.MAX_VALUE;
     }
 
     /** {@code floor((n + 2 padding - kernel) / stride) + 1}, or 0 when the kernel does not fit. */

@@ -8,6 +8,8 @@ import dev.lamina.processor.nets.GradNets_Convolved1dNet;
 import dev.lamina.processor.nets.GradNets_ConvsNet;
 import dev.lamina.processor.nets.GradNets_CustomBlocksNet;
 import dev.lamina.processor.nets.GradNets_ConvsUnfusedNet;
+import dev.lamina.processor.nets.GradNets_DecreasingPooledNet;
+import dev.lamina.processor.nets.GradNets_DecreasingPooledUnfusedNet;
 import dev.lamina.processor.nets.GradNets_DecoderNet;
 import dev.lamina.processor.nets.GradNets_DroppedNet;
 import dev.lamina.processor.nets.GradNets_DroppedUnfusedNet;
@@ -327,6 +329,14 @@ class GradientCheckTest {
     @Test
     void fusedAndUnfusedMaxPoolsAgree() {
         assertSameComputation(GradNets_PooledNet.create(9), GradNets_PooledUnfusedNet.create(9), 5);
+    }
+
+    @Test
+    void maxPoolsAfterDecreasingActivationsAgreeWithTheUnfusedNetwork() {
+        Model fused = GradNets_DecreasingPooledNet.create(13);
+        assertSameComputation(fused, GradNets_DecreasingPooledUnfusedNet.create(13), 5);
+        float[] x = Fixtures.gaussian(5 * fused.inputSize(), 3);
+        assertArrayEquals(GradNets_DecreasingPooledUnfusedNet.create(13).predict(x, 5), fused.predict(x, 5), 1e-6f);
     }
 
     @Test

@@ -132,6 +132,29 @@ public final class GradNets {
         @Dense(units = 3) Layer out;
     }
 
+    /**
+     * Max pools after activations that decrease below 0 (negative alpha): fusion must not pool the raw sums
+     * before them (issue 15, item 9).
+     */
+    @Network(input = {2, 8, 8})
+    public abstract static class DecreasingPooled {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.LEAKY_RELU, alpha = -0.5) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.ELU, alpha = -1.0) Layer c2;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 2) Layer p2;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link DecreasingPooled} with fusion off. */
+    @Network(input = {2, 8, 8}, fuse = false)
+    public abstract static class DecreasingPooledUnfused {
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.LEAKY_RELU, alpha = -0.5) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 3, kernel = 3, padding = 1, activation = Activation.ELU, alpha = -1.0) Layer c2;
+        @Pool(kind = PoolKind.MAX, kernel = 3, stride = 2) Layer p2;
+        @Dense(units = 3) Layer out;
+    }
+
     /** {@link WideRows} with fusion off. */
     @Network(input = {1, 9, 8}, fuse = false)
     public abstract static class WideRowsUnfused {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
 
 /**
  * Writes the generated network class: constants for the planned layout, the constructor that registers every
@@ -44,7 +45,15 @@ public final class JavaEmitter {
     private final Names names;
     private final LayerCode layers;
 
+    /** The user's class, when known: its nested classes must not shadow the runtime types the code names. */
+    private final TypeElement userType;
+
     public JavaEmitter(Graph graph, MemoryPlan plan) {
+        this(graph, plan, null);
+    }
+
+    public JavaEmitter(Graph graph, MemoryPlan plan, TypeElement userType) {
+        this.userType = userType;
         this.graph = graph;
         this.plan = plan;
         this.names = new Names(graph, plan);
@@ -60,6 +69,10 @@ public final class JavaEmitter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .superclass(user)
                 .addSuperinterface(MODEL);
+        if (userType != null) {
+            // a nested class Worker in the user's class would otherwise shadow dev.lamina.runtime.Worker
+            type.avoidClashesWithNestedClasses(userType);
+        }
         constants(type);
         type.addField(FieldSpec.builder(STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(int.class, "batch", Modifier.PRIVATE)

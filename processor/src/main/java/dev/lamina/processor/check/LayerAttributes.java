@@ -1,0 +1,31 @@
+package dev.lamina.processor.check;
+
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+
+/**
+ * Visits every op a user wrote attributes for: each declared layer and each layer of a user-defined block, so that
+ * an attribute is checked the same way wherever it appears. A block layer's errors go on its {@code @Residual}.
+ */
+final class LayerAttributes {
+    private LayerAttributes() {
+    }
+
+    /** One op to check: the node to report on, and the label messages name it by. */
+    interface Visitor {
+        void visit(Node node, Op op, String label, boolean inBlock);
+    }
+
+    static void forEach(Graph graph, Visitor visitor) {
+        for (Node node : graph.layers()) {
+            visitor.visit(node, node.op(), "'" + node.name() + "' (" + node.op().kind() + ")", false);
+            if (node.op() instanceof Op.Residual res) {
+                for (Op.BlockLayer layer : res.custom()) {
+                    visitor.visit(node, layer.op(), "block layer '" + layer.name() + "' of '" + node.name() + "' ("
+                            + layer.op().kind() + ")", true);
+                }
+            }
+        }
+    }
+}
