@@ -191,7 +191,13 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     @Override
     public void forward(int rows) {
         host.state().checkTrainingBatch(rows);
-        reserve(rows);
+        if (rows < 1 || rows > capacity) {
+            // as on the CPU: a batch over the reserved room would run on rows nobody set
+            throw new IllegalArgumentException(host.name() + " on the GPU: forward(" + rows + ") " + (rows < 1
+                    ? "asks for no rows; a batch needs at least 1"
+                    : "over " + rows + " rows, but " + (capacity == 0 ? "no rows are" : "only " + capacity + " are")
+                    + " reserved: call reserve(" + rows + ") and set the inputs first"));
+        }
         if (inputsGathered) {
             inputsGathered = false;
         } else {

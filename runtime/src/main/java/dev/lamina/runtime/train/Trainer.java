@@ -144,6 +144,7 @@ public final class Trainer {
             order[i] = i;
         }
         Rng shuffle = new Rng(seed);
+        Divergence divergence = new Divergence(model);
         // a model that holds the training set itself (on a GPU) takes each batch as row indices
         DatasetResident resident = model instanceof DatasetResident r && r.hold(train) ? r : null;
         History history = new History();
@@ -190,11 +191,15 @@ public final class Trainer {
                 if (regularizer != null) {
                     regularizer.apply(model);
                 }
-                // clipping measures the norm anyway; without it, one pass over the gradients does
-                double norm = clipNorm > 0 ? GradientClipping.clipByGlobalNorm(model, clipNorm)
-                        : Math.sqrt(Divergence.squaredGradientNorm(model));
-                if (!Double.isFinite(norm)) {
-                    throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
+                // clipping measures the norm anyway; without it, one parallel scan of the gradients
+                if (clipNorm > 0) {
+                    double norm = GradientClipping.clipByGlobalNorm(model, clipNorm);
+                    if (!Double.isFinite(norm)) {
+                        throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
+                    }
+                } else if (!divergence.gradientsFinite()) {
+                    throw diverged("gradient norm", divergence.gradientNorm(), step + 1, epoch, b, batches, order,
+                            batch);
                 }
                 optimizer.step(model);
                 step++;
