@@ -190,14 +190,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
 
     @Override
     public void forward(int rows) {
-        host.state().checkTrainingBatch(rows);
-        if (rows < 1 || rows > capacity) {
-            // as on the CPU: a batch over the reserved room would run on rows nobody set
-            throw new IllegalArgumentException(host.name() + " on the GPU: forward(" + rows + ") " + (rows < 1
-                    ? "asks for no rows; a batch needs at least 1"
-                    : "over " + rows + " rows, but " + (capacity == 0 ? "no rows are" : "only " + capacity + " are")
-                    + " reserved: call reserve(" + rows + ") and set the inputs first"));
-        }
+        // as on the CPU: a batch over the reserved room would run on rows nobody set
+        host.state().checkForward(rows, capacity);
         if (inputsGathered) {
             inputsGathered = false;
         } else {

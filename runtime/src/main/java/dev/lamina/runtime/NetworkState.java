@@ -240,9 +240,35 @@ public final class NetworkState {
 
     // ------------------------------------------------------------ one thread at a time, one batch per step
 
-    /** Starts a forward pass over {@code n} rows: they must fit in the room {@link #reserve} made. */
+    /** Starts a forward pass over {@code n} rows: {@link #checkForward} must pass. */
     public void beginForward(int n) {
-        passes.beginForward(n, capacity);
+        passes.begin("a forward pass");
+        try {
+            checkForward(n, capacity);
+        } catch (RuntimeException e) {
+            passes.unlock();
+            throw e;
+        }
+        passes.forwardStarted();
+    }
+
+    /**
+     * Refuses a forward pass over {@code rows} of the {@code reserved} rows a model made room for (the generated
+     * code's, or a device's), when the rows do not fit or when a training batch of one row would leave a layer's
+     * batch statistics one value per channel.
+     */
+    public void checkForward(int rows, int reserved) {
+        if (rows < 1 || rows > reserved) {
+            throw new IllegalArgumentException(name + ": forward(" + rows + ") " + (rows < 1
+                    ? "asks for no rows; a batch needs at least 1"
+                    : "over " + rows + " rows, but " + (reserved == 0 ? "no rows are" : "only " + reserved + " are")
+                    + " reserved: call reserve(" + rows + ") and set the inputs first"));
+        }
+        if (training && rows == 1 && onePerRowStatistics != null) {
+            throw new IllegalArgumentException(onePerRowStatistics + " in training mode needs more than one value "
+                    + "per channel, but a batch of 1 row gives one: train on batches of 2 or more rows, or infer "
+                    + "(setTraining(false)) with the running statistics");
+        }
     }
 
     /** Starts the loss of the last forward pass: over the same rows, on the same thread. */
@@ -437,15 +463,6 @@ public final class NetworkState {
      */
     public void batchStatisticsNeedTwoRows(String layer) {
         onePerRowStatistics = layer;
-    }
-
-    /** Refuses a training forward pass of one row when a layer's batch statistics need two (see above). */
-    public void checkTrainingBatch(int rows) {
-        if (training && rows == 1 && onePerRowStatistics != null) {
-            throw new IllegalArgumentException(onePerRowStatistics + " in training mode needs more than one value "
-                    + "per channel, but a batch of 1 row gives one: train on batches of 2 or more rows, or infer "
-                    + "(setTraining(false)) with the running statistics");
-        }
     }
 
     public void setTraining(boolean training) {

@@ -32,16 +32,8 @@ final class Passes {
         }
     }
 
-    /** Holds the model for a forward pass over {@code n} rows of the {@code capacity} reserved. */
-    void beginForward(int n, int capacity) {
-        begin("a forward pass");
-        if (n < 1 || n > capacity) {
-            lock.unlock();
-            throw new IllegalArgumentException(model + ": forward(" + n + ") " + (n < 1
-                    ? "asks for no rows; a batch needs at least 1"
-                    : "over " + n + " rows, but " + (capacity == 0 ? "no rows are" : "only " + capacity + " are")
-                    + " reserved: call reserve(" + n + ") and set the inputs first"));
-        }
+    /** The pass {@link #begin} started is a forward pass (its rows checked): {@link #ran} records it. */
+    void forwardStarted() {
         forwardRows = 0;
         inForward = true;
     }

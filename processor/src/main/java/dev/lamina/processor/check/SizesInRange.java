@@ -31,55 +31,49 @@ final class SizesInRange implements Rule {
             d.error("@Network input sizes must be at most " + MAX_WIDTH + " each, found " + input);
         }
         LayerAttributes.forEach(graph, (node, op, label, inBlock) -> {
+            Limits at = new Limits(d, node, label);
             if (op instanceof Op.Dense x) {
-                width(d, node, label, "units", x.units());
+                at.most("units", x.units(), MAX_WIDTH);
             } else if (op instanceof Op.Conv x) {
-                width(d, node, label, "filters", x.filters());
-                window(d, node, label, "kernel", x.kernel());
-                window(d, node, label, "stride", x.stride());
-                window(d, node, label, "padding", x.padding());
-                window(d, node, label, "dilation", x.dilation());
+                at.convolution(x.filters(), x.kernel(), x.stride(), x.padding(), x.dilation());
             } else if (op instanceof Op.Conv1d x) {
-                width(d, node, label, "filters", x.filters());
-                window(d, node, label, "kernel", x.kernel());
-                window(d, node, label, "stride", x.stride());
-                window(d, node, label, "padding", x.padding());
-                window(d, node, label, "dilation", x.dilation());
+                at.convolution(x.filters(), x.kernel(), x.stride(), x.padding(), x.dilation());
             } else if (op instanceof Op.ConvTranspose x) {
-                width(d, node, label, "filters", x.filters());
-                window(d, node, label, "kernel", x.kernel());
-                window(d, node, label, "stride", x.stride());
-                window(d, node, label, "padding", x.padding());
+                at.convolution(x.filters(), x.kernel(), x.stride(), x.padding(), 1);
             } else if (op instanceof Op.Pool x) {
-                window(d, node, label, "kernel", x.kernel());
-                window(d, node, label, "stride", x.stride());
+                at.most("kernel", x.kernel(), MAX_WINDOW);
+                at.most("stride", x.stride(), MAX_WINDOW);
             } else if (op instanceof Op.Upsample x) {
-                window(d, node, label, "scale", x.scale());
+                at.most("scale", x.scale(), MAX_WINDOW);
             } else if (op instanceof Op.ResponseNorm x) {
-                window(d, node, label, "size", x.size());
+                at.most("size", x.size(), MAX_WINDOW);
             } else if (op instanceof Op.Embedding x) {
-                width(d, node, label, "dim", x.dim());
+                at.most("dim", x.dim(), MAX_WIDTH);
             } else if (op instanceof Op.Recurrent x) {
-                width(d, node, label, "units", x.units());
+                at.most("units", x.units(), MAX_WIDTH);
             } else if (op instanceof Op.Residual x) {
-                width(d, node, label, "filters", x.filters());
-                window(d, node, label, "stride", x.stride());
-                if (x.repeat() > MAX_REPEAT) {
-                    d.error(node, "repeat of " + label + " must be at most " + MAX_REPEAT + ", found " + x.repeat());
-                }
+                at.most("filters", x.filters(), MAX_WIDTH);
+                at.most("stride", x.stride(), MAX_WINDOW);
+                at.most("repeat", x.repeat(), MAX_REPEAT);
             }
         });
     }
 
-    private static void window(Diagnostics d, Node node, String label, String attribute, int value) {
-        if (value > MAX_WINDOW) {
-            d.error(node, attribute + " of " + label + " must be at most " + MAX_WINDOW + ", found " + value);
+    /** The checks of one layer's attributes, reported on its node under its label. */
+    private record Limits(Diagnostics d, Node node, String label) {
+        void most(String attribute, int value, int max) {
+            if (value > max) {
+                d.error(node, attribute + " of " + label + " must be at most " + max + ", found " + value);
+            }
         }
-    }
 
-    private static void width(Diagnostics d, Node node, String label, String attribute, int value) {
-        if (value > MAX_WIDTH) {
-            d.error(node, attribute + " of " + label + " must be at most " + MAX_WIDTH + ", found " + value);
+        /** Every convolution's sizes: its filters a width, the rest window attributes. */
+        void convolution(int filters, int kernel, int stride, int padding, int dilation) {
+            most("filters", filters, MAX_WIDTH);
+            most("kernel", kernel, MAX_WINDOW);
+            most("stride", stride, MAX_WINDOW);
+            most("padding", padding, MAX_WINDOW);
+            most("dilation", dilation, MAX_WINDOW);
         }
     }
 }

@@ -33,16 +33,6 @@ final class Divergence {
         return !found;
     }
 
-    /** The gradients' global norm, in double, one element at a time: for the message once a scan found one. */
-    double gradientNorm() {
-        FloatBuffer g = model.gradients().floats();
-        double sum = 0;
-        for (int i = 0, n = model.parameterCount(); i < n; i++) {
-            sum += (double) g.get(i) * g.get(i);
-        }
-        return Math.sqrt(sum);
-    }
-
     private void scan(Worker worker, int size, int from, int count) {
         float[] block = worker.block(0);
         FloatBuffer g = model.gradients().floats();

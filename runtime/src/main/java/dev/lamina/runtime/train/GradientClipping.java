@@ -15,12 +15,7 @@ public final class GradientClipping {
         }
         FloatBuffer g = model.gradients().floats();
         int n = model.parameterCount();
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double v = g.get(i);
-            sum += v * v;
-        }
-        double norm = Math.sqrt(sum);
+        double norm = globalNorm(model);
         if (norm > maxNorm) {
             float scale = (float) (maxNorm / norm);
             for (int i = 0; i < n; i++) {
@@ -28,5 +23,16 @@ public final class GradientClipping {
             }
         }
         return norm;
+    }
+
+    /** The global norm of a host model's gradients, summed in double. */
+    static double globalNorm(Model model) {
+        FloatBuffer g = model.gradients().floats();
+        double sum = 0;
+        for (int i = 0, n = model.parameterCount(); i < n; i++) {
+            double v = g.get(i);
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
     }
 }

@@ -198,8 +198,8 @@ public final class Trainer {
                         throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
                     }
                 } else if (!divergence.gradientsFinite()) {
-                    throw diverged("gradient norm", divergence.gradientNorm(), step + 1, epoch, b, batches, order,
-                            batch);
+                    double norm = GradientClipping.globalNorm(model); // for the message only
+                    throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
                 }
                 optimizer.step(model);
                 step++;

@@ -393,9 +393,6 @@ public final class JavaEmitter {
 
     private MethodSpec forward() {
         CodeBlock.Builder b = CodeBlock.builder();
-        if (onePerRowBatchNorm() != null) {
-            b.addStatement("state.checkTrainingBatch(n)");
-        }
         b.addStatement("batch = n");
         if (!plan.mask().isEmpty()) {
             b.beginControlFlow("if (state.isTraining())");
