@@ -12,8 +12,55 @@ public sealed interface Op {
     /** The annotation name users know the op by, for messages and summaries. */
     String kind();
 
+    /** {@code visitor}'s method for this op's kind: the one dispatch over kinds, exhaustive by construction. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per op kind. A new kind's record adds its method here, so every implementation (the one in
+     * {@code ops.OpKinds}) fails to compile until it handles the kind.
+     */
+    interface Visitor<R> {
+        R visit(Input op);
+
+        R visit(Dense op);
+
+        R visit(Conv op);
+
+        R visit(Conv1d op);
+
+        R visit(ConvTranspose op);
+
+        R visit(Upsample op);
+
+        R visit(Pool op);
+
+        R visit(BatchNorm op);
+
+        R visit(Residual op);
+
+        R visit(Embedding op);
+
+        R visit(Concat op);
+
+        R visit(Add op);
+
+        R visit(Recurrent op);
+
+        R visit(LayerNorm op);
+
+        R visit(ResponseNorm op);
+
+        R visit(Dropout op);
+
+        R visit(Flatten op);
+    }
+
     /** The network input; {@code tokens > 0} for a sequence of token ids in {@code [0, tokens)}. */
     record Input(int tokens) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Input";
         }
@@ -55,6 +102,10 @@ public sealed interface Op {
     }
 
     record Dense(int units, Act activation, boolean bias, Init init, double initStd) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Dense";
         }
@@ -62,6 +113,10 @@ public sealed interface Op {
 
     record Conv(int filters, int kernel, int stride, int padding, int dilation, boolean bias, Act activation,
                 Init init, double initStd, int groups) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Conv";
         }
@@ -75,6 +130,10 @@ public sealed interface Op {
     /** A 1D convolution along the steps of a sequence. */
     record Conv1d(int filters, int kernel, int stride, int padding, int dilation, boolean bias, Act activation,
                   Init init, double initStd) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Conv1d";
         }
@@ -88,6 +147,10 @@ public sealed interface Op {
     /** A transposed convolution: the adjoint of a convolution from its output size to its input size. */
     record ConvTranspose(int filters, int kernel, int stride, int padding, int outputPadding, boolean bias,
                          Act activation, Init init, double initStd) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "ConvTranspose";
         }
@@ -95,6 +158,10 @@ public sealed interface Op {
 
     /** Nearest-neighbour upsampling by an integer scale, or, with {@code pool >= 0}, max-unpooling by that node. */
     record Upsample(int scale, int pool) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Upsample";
         }
@@ -102,6 +169,10 @@ public sealed interface Op {
 
     /** {@code keepsWinners}: an unpooling reads its winners, so it records them and is never fused away. */
     record Pool(PoolKind poolKind, int kernel, int stride, int padding, boolean keepsWinners) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Pool";
         }
@@ -125,6 +196,10 @@ public sealed interface Op {
     }
 
     record BatchNorm(double momentum, double epsilon, Act activation) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "BatchNorm";
         }
@@ -136,6 +211,10 @@ public sealed interface Op {
      */
     record Residual(ResidualBlock block, int filters, int stride, int repeat, boolean projection, Act activation,
                     Init init, List<BlockLayer> custom) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         /** The marker a user-defined block's layers use for the stage's filters or stride. */
         public static final int STAGE = -1;
 
@@ -159,6 +238,10 @@ public sealed interface Op {
 
     /** A learned vector per token id: {@code [steps] -> [steps, dim]}. */
     record Embedding(int dim) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Embedding";
         }
@@ -166,6 +249,10 @@ public sealed interface Op {
 
     /** Joins {@code input} and {@code others} along channels (images) or features (vectors), in that order. */
     record Concat() implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Concat";
         }
@@ -173,6 +260,10 @@ public sealed interface Op {
 
     /** {@code act(input + others...)}: the end of a residual block, elementwise over equal shapes. */
     record Add(Act activation) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Add";
         }
@@ -199,6 +290,10 @@ public sealed interface Op {
      */
     record Recurrent(Cell cell, int units, boolean sequences, boolean stateful, boolean peephole,
                      boolean coupled) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return cell.name();
         }
@@ -221,6 +316,10 @@ public sealed interface Op {
 
     /** Layer normalisation over the last axis, then an activation. */
     record LayerNorm(double epsilon, Act activation) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "LayerNorm";
         }
@@ -228,12 +327,20 @@ public sealed interface Op {
 
     /** Local response normalisation across channels. */
     record ResponseNorm(int size, double alpha, double beta, double k) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "LocalResponseNorm";
         }
     }
 
     record Dropout(double rate) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Dropout";
         }
@@ -241,6 +348,10 @@ public sealed interface Op {
 
     /** Flatten; {@code implicit} when the processor inserted it before a Dense. */
     record Flatten(boolean implicit) implements Op {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
         public String kind() {
             return "Flatten";
         }
