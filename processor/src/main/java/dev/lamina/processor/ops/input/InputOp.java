@@ -29,7 +29,7 @@ public final class InputOp implements OpKind<Op.Input> {
 
     @Override
     public List<Size> sizes(Op.Input op, boolean inBlock) {
-        return List.of();
+        return List.of(); // the input's sizes are @Network's: the reader and SizesInRange check them
     }
 
     @Override
