@@ -24,6 +24,7 @@ import java.io.Writer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.FilerException;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
@@ -38,13 +39,29 @@ import javax.tools.StandardLocation;
 /**
  * The entry point javac calls. For each {@code @Network} class it runs the pipeline
  * read -> check -> infer shapes -> check -> fuse -> plan memory -> emit Java, stopping after a stage that reported
- * errors. It never lets an exception escape into javac: an unexpected failure is an error that names the class
+ * errors. It never lets anything thrown escape into javac: an unexpected failure is an error that names the class
  * and says it is a bug in Lamina.
  */
 @AutoService(Processor.class)
 public final class LaminaProcessor extends AbstractProcessor {
     /** The network each generated class name was made for, across rounds: two must not share one. */
     private final Map<String, TypeElement> generatedFor = new HashMap<>();
+    /** Told the name of each stage before it runs: nothing, but for tests of the failure path. */
+    private final Consumer<String> beforeStage;
+
+    public LaminaProcessor() {
+        this(stage -> {
+        });
+    }
+
+    /**
+     * A processor that tells {@code beforeStage} the name of each stage ("read", "check", "shapes", "fuse", "plan",
+     * "emit") before running it: the test seam through which a test makes a stage fail as a bug in Lamina would
+     * (an {@code AssertionError} from an invariant), to prove the failure is reported, never thrown into javac.
+     */
+    LaminaProcessor(Consumer<String> beforeStage) {
+        this.beforeStage = beforeStage;
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -66,7 +83,9 @@ public final class LaminaProcessor extends AbstractProcessor {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
                             "@Network goes on an abstract class", element);
                 }
-            } catch (RuntimeException | IOException | LinkageError e) {
+            } catch (Throwable e) {
+                // whatever escapes is Lamina's bug (an exception, a failed assertion, a linkage or stack error):
+                // javac would show its own crash report instead of a message on the network
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));
                 processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
@@ -78,20 +97,25 @@ public final class LaminaProcessor extends AbstractProcessor {
     }
 
     private void compile(TypeElement type) throws IOException {
+        beforeStage.accept("read");
         NetworkReader.Result read = new NetworkReader(processingEnv).read(type);
         if (read.graph().isEmpty()) {
             return;
         }
         MessagerDiagnostics diagnostics = new MessagerDiagnostics(processingEnv.getMessager(), read.origins());
         Graph graph = read.graph().get();
+        beforeStage.accept("check");
         if (!runRules(Rules.structural(), graph, diagnostics)) {
             return;
         }
+        beforeStage.accept("shapes");
         graph = ShapeInference.infer(graph);
         if (!runRules(Rules.sized(), graph, diagnostics) || !runRules(Rules.shaped(), graph, diagnostics)) {
             return;
         }
+        beforeStage.accept("fuse");
         graph = Fusion.fuse(graph);
+        beforeStage.accept("plan");
         MemoryPlan plan = MemoryPlanner.plan(graph);
         SizesFitArrays.checkPlan(plan.arenaPerSample(), plan.indicesPerSample(), plan.parameterCount(), diagnostics);
         if (diagnostics.hasErrors()) {
@@ -111,6 +135,7 @@ public final class LaminaProcessor extends AbstractProcessor {
                     + generated + " already exists; rename that class or the network");
             return;
         }
+        beforeStage.accept("emit");
         try {
             new JavaEmitter(graph, plan, type).emit().writeTo(processingEnv.getFiler());
         } catch (FilerException e) {

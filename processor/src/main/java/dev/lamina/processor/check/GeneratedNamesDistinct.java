@@ -3,10 +3,10 @@ package dev.lamina.processor.check;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
-import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.ops.OpKinds;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +20,6 @@ import java.util.Set;
 final class GeneratedNamesDistinct implements Rule {
     /** The members every generated class declares (JavaEmitter). */
     static final Set<String> GENERATED_FIELDS = Set.of("state", "batch", "forwardPass", "lossPass", "backwardPass");
-    private static final List<String> NORM_PARTS = List.of("Mean", "InvStd", "Scale", "Shift");
 
     @Override
     public void check(Graph graph, Diagnostics d) {
@@ -28,7 +27,8 @@ final class GeneratedNamesDistinct implements Rule {
         Map<String, Node> identifiers = new HashMap<>();
         Set<String> members = new HashSet<>(GENERATED_FIELDS);
         for (Node node : graph.layers()) {
-            if (node.op() instanceof Op.Flatten) {
+            OpKind<?> kind = OpKinds.of(node.op()).kind();
+            if (kind.isView()) {
                 continue; // a flatten is a view: it has no constants or methods of its own
             }
             Node other = constants.putIfAbsent(constant(node.name()), node);
@@ -43,9 +43,7 @@ final class GeneratedNamesDistinct implements Rule {
                         + "methods " + identifier(node.name()) + "Forward/Backward; rename '" + declared(graph, node)
                         + "'");
             }
-            if (node.op() instanceof Op.BatchNorm) {
-                NORM_PARTS.forEach(part -> members.add(identifier(node.name()) + part));
-            }
+            kind.memberSuffixes().forEach(suffix -> members.add(identifier(node.name()) + suffix));
         }
         for (int i = 0; i < graph.layerFields().size(); i++) {
             String field = graph.layerFields().get(i);

@@ -5,6 +5,8 @@ import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKinds;
+import dev.lamina.processor.ops.OpKind;
 import java.util.List;
 
 /**
@@ -16,8 +18,7 @@ final class OutputFeedsLoss implements Rule {
     public void check(Graph graph, Diagnostics d) {
         List<Node> layers = graph.layers();
         int output = layers.size() - 1;
-        while (output >= 0 && (layers.get(output).op() instanceof Op.Flatten
-                || layers.get(output).op() instanceof Op.Dropout)) {
+        while (output >= 0 && readsThrough(OpKinds.of(layers.get(output).op()).kind())) {
             output--;
         }
         if (output < 0) {
@@ -25,13 +26,13 @@ final class OutputFeedsLoss implements Rule {
         }
         Node producer = layers.get(output);
         for (Node after : layers.subList(output + 1, layers.size())) {
-            if (after.op() instanceof Op.Dropout) {
+            if (OpKinds.of(after.op()).kind().dropsAtRandom()) {
                 d.error(after, "'" + after.name() + "' (Dropout) cannot follow the output layer '" + producer.name()
                         + "': the loss " + graph.loss() + " is computed on that layer's output " + producer.out()
                         + ", which must not be dropped at random; move the Dropout before '" + producer.name() + "'");
             }
         }
-        Op.Act act = activationOf(producer.op());
+        Op.Act act = outputActivation(OpKinds.of(producer.op()));
         if (graph.loss() != Loss.MEAN_SQUARED_ERROR && act != null && !act.isIdentity()) {
             String applies = graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY ? "softmax" : "sigmoid";
             d.error(producer, "output layer '" + producer.name() + "' has activation " + act + ", but "
@@ -40,16 +41,12 @@ final class OutputFeedsLoss implements Rule {
         }
     }
 
-    static Op.Act activationOf(Op op) {
-        if (op instanceof Op.Dense d) {
-            return d.activation();
-        }
-        if (op instanceof Op.Conv c) {
-            return c.activation();
-        }
-        if (op instanceof Op.BatchNorm b) {
-            return b.activation();
-        }
-        return null;
+    /** Whether the loss reads through a layer of {@code kind} to the one before it (a flatten, a dropout). */
+    private static boolean readsThrough(OpKind<?> kind) {
+        return kind.isView() || kind.dropsAtRandom();
+    }
+
+    private static <T extends Op> Op.Act outputActivation(OpKinds.Bound<T> b) {
+        return b.kind().outputActivation(b.op());
     }
 }

@@ -5,6 +5,7 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.ops.OpKinds;
 
 /**
  * The arrays a network needs fit the runtime's memory (direct buffers of at most 2 GiB): every layer's weights,
@@ -12,13 +13,13 @@ import dev.lamina.processor.graph.Shape;
  * {@value #MIN_BATCH} rows (offsets are multiplied by the batch at run time), and, after planning
  * ({@link #checkPlan}), the arena. Computed in long arithmetic from the shapes, with the product spelled out in the
  * message; runs on the shaped graph before the other shaped rules, which would otherwise reason about sizes that
- * have wrapped around.
+ * have wrapped around. Each kind gives its weights' dims and checks its own working arrays ({@code OpKind}).
  */
 public final class SizesFitArrays implements Rule {
     /** The most floats the runtime's memory holds: a direct buffer is int-indexed in bytes (2 GiB). */
-    static final long LIMIT = Integer.MAX_VALUE / Float.BYTES;
+    public static final long LIMIT = Integer.MAX_VALUE / Float.BYTES;
     /** The smallest batch a network must be able to train on. */
-    static final int MIN_BATCH = 8;
+    public static final int MIN_BATCH = 8;
     /** The arena holds each output, its gradient, and masks or statistics beside it: about this many copies. */
     private static final int ARENA_COPIES = 4;
     /** Gradient slots the planner rotates through: each is as wide as the widest output. */
@@ -44,7 +45,7 @@ public final class SizesFitArrays implements Rule {
             long out = fitsBatch(d, node, label, node.out());
             arena += ARENA_COPIES * out;
             widest = Math.max(widest, out);
-            long[] weights = weights(node, tokens);
+            long[] weights = weightDims(OpKinds.of(node.op()), node.in(), tokens);
             if (weights != null) {
                 long count = product(weights);
                 if (count > LIMIT) {
@@ -53,24 +54,7 @@ public final class SizesFitArrays implements Rule {
                 }
                 parameters += count;
             }
-            if (node.op() instanceof Op.Conv c) {
-                long[] columns = {node.out().height(), node.out().width(), c.kernel(), c.kernel(),
-                        node.in().channels() / Math.max(c.groups(), 1)};
-                if (product(columns) > LIMIT) {
-                    d.error(node, label + " unfolds its input into " + spelled(columns) + " = " + product(columns)
-                            + " columns per sample (output height x width x kernel x kernel x channels), more than "
-                            + "the " + LIMIT + " floats a buffer holds");
-                }
-            }
-            if (node.op() instanceof Op.Recurrent r) {
-                long[] gates = {node.in().steps(), r.gates(), r.units(), 2, MIN_BATCH};
-                if (product(gates) > LIMIT) {
-                    d.error(node, label + " keeps its gates and their gradients for every step: " + node.in().steps()
-                            + " steps x " + r.gates() + " gates x " + r.units() + " units x 2 x " + MIN_BATCH
-                            + " rows = " + product(gates) + " floats, more than the " + LIMIT + " a buffer holds");
-                }
-                arena += product(gates) / MIN_BATCH;
-            }
+            arena += checkWorkspace(OpKinds.of(node.op()), node, label, d);
         }
         if (parameters > LIMIT) {
             d.error("the network has " + parameters + " parameters, more than the " + LIMIT + " floats a buffer holds");
@@ -122,43 +106,28 @@ public final class SizesFitArrays implements Rule {
     /** A layer whose output shape inference left out because it would not fit an int. */
     private static void unshapeable(Diagnostics d, Node node, String label) {
         Shape in = node.in();
-        long h = -1;
-        long w = -1;
-        if (node.op() instanceof Op.Upsample u && u.pool() < 0 && in.image()) {
-            h = (long) in.height() * u.scale();
-            w = (long) in.width() * u.scale();
-        } else if (node.op() instanceof Op.ConvTranspose t && in.image()) {
-            h = (long) (in.height() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
-            w = (long) (in.width() - 1) * t.stride() - 2L * t.padding() + t.kernel() + t.outputPadding();
-        }
-        if (h > Integer.MAX_VALUE || w > Integer.MAX_VALUE) {
-            d.error(node, label + " would output " + h + " x " + w + " from its input " + in
+        long[] hw = wideOutput(OpKinds.of(node.op()), in);
+        if (hw != null && (hw[0] > Integer.MAX_VALUE || hw[1] > Integer.MAX_VALUE)) {
+            d.error(node, label + " would output " + hw[0] + " x " + hw[1] + " from its input " + in
                     + ", more than an int counts");
         }
     }
 
-    /** The weight tensor's dims, or null for a layer without weights. */
-    private static long[] weights(Node node, int tokens) {
-        Shape in = node.in();
-        if (node.op() instanceof Op.Dense x) {
-            return new long[] {x.units(), in.sequence() ? in.features() : product(dims(in))};
-        }
-        if (node.op() instanceof Op.Conv x) {
-            return new long[] {x.filters(), x.kernel(), x.kernel(), in.channels() / Math.max(x.groups(), 1)};
-        }
-        if (node.op() instanceof Op.Conv1d x) {
-            return new long[] {x.filters(), x.kernel(), in.features()};
-        }
-        if (node.op() instanceof Op.ConvTranspose x) {
-            return new long[] {in.channels(), x.kernel(), x.kernel(), x.filters()};
-        }
-        if (node.op() instanceof Op.Recurrent x) {
-            return new long[] {x.gates(), x.units(), (long) in.features() + x.units()};
-        }
-        if (node.op() instanceof Op.Embedding x) {
-            return new long[] {Math.max(tokens, 1), x.dim()};
-        }
-        return null;
+    private static <T extends Op> long[] weightDims(OpKinds.Bound<T> b, Shape in, int tokens) {
+        return b.kind().weightDims(b.op(), in, tokens);
+    }
+
+    private static <T extends Op> long checkWorkspace(OpKinds.Bound<T> b, Node node, String label, Diagnostics d) {
+        return b.kind().checkWorkspace(b.op(), node, label, d);
+    }
+
+    private static <T extends Op> long[] wideOutput(OpKinds.Bound<T> b, Shape in) {
+        return b.kind().wideOutput(b.op(), in);
+    }
+
+    /** The floats of one sample of {@code shape}, in long arithmetic. */
+    public static long floats(Shape shape) {
+        return product(dims(shape));
     }
 
     private static long[] dims(Shape shape) {
@@ -168,7 +137,7 @@ public final class SizesFitArrays implements Rule {
     }
 
     /** The product, saturating at Long.MAX_VALUE (every factor is at most an int). */
-    private static long product(long[] factors) {
+    public static long product(long[] factors) {
         long p = 1;
         for (long f : factors) {
             if (f != 0 && Math.abs(p) > Long.MAX_VALUE / Math.abs(f)) {
@@ -179,7 +148,8 @@ public final class SizesFitArrays implements Rule {
         return p;
     }
 
-    private static String spelled(long[] factors) {
+    /** The factors as messages spell a product: {@code 4 x 3 x 3}. */
+    public static String spelled(long[] factors) {
         StringBuilder s = new StringBuilder();
         for (long f : factors) {
             s.append(s.length() == 0 ? "" : " x ").append(f);

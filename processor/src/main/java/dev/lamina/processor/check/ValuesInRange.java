@@ -6,12 +6,14 @@ import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKinds;
 
 /**
  * The real-valued attributes are in the range where training stays finite: rates in [0, 1), epsilons positive in
  * float, momentum in [0, 1], activation parameters and initial deviations of a sane size. The reader has already
  * refused NaN and infinite values where they were written; these bounds are Lamina's choice (see
- * docs/ARCHITECTURE.md) and apply the same at top level and inside a block.
+ * docs/ARCHITECTURE.md) and apply the same at top level and inside a block. Each kind lists its values
+ * ({@code OpKind.values}), with the ranges of its own attributes.
  */
 final class ValuesInRange implements Rule {
     /** An activation's alpha (or ReLU6's cap) beyond this scales activations towards overflow. */
@@ -24,45 +26,21 @@ final class ValuesInRange implements Rule {
         if (!(graph.labelSmoothing() >= 0 && graph.labelSmoothing() < 1)) {
             d.error("labelSmoothing must be in [0, 1), found " + graph.labelSmoothing());
         }
-        LayerAttributes.forEach(graph, (node, op, label, inBlock) -> {
-            if (op instanceof Op.Dense x) {
-                activation(d, node, label, x.activation());
-                init(d, node, label, x.init(), x.initStd());
-            } else if (op instanceof Op.Conv x) {
-                activation(d, node, label, x.activation());
-                init(d, node, label, x.init(), x.initStd());
-            } else if (op instanceof Op.Conv1d x) {
-                activation(d, node, label, x.activation());
-                init(d, node, label, x.init(), x.initStd());
-            } else if (op instanceof Op.ConvTranspose x) {
-                activation(d, node, label, x.activation());
-                init(d, node, label, x.init(), x.initStd());
-            } else if (op instanceof Op.Dropout drop) {
-                if (!(drop.rate() >= 0 && drop.rate() < 1)) {
-                    d.error(node, "rate of " + label + " must be in [0, 1), found " + drop.rate());
-                }
-            } else if (op instanceof Op.BatchNorm bn) {
-                epsilon(d, node, label, bn.epsilon());
-                if (!(bn.momentum() >= 0 && bn.momentum() <= 1)) {
-                    d.error(node, "momentum of " + label + " must be in [0, 1], found " + bn.momentum());
-                }
-                activation(d, node, label, bn.activation());
-            } else if (op instanceof Op.LayerNorm ln) {
-                epsilon(d, node, label, ln.epsilon());
-                activation(d, node, label, ln.activation());
-            } else if (op instanceof Op.ResponseNorm lrn) {
-                // the denominator (k + alpha / size * sum of squares)^beta stays >= k^beta > 0
-                if (!(lrn.k() > 0 && lrn.k() <= 1e6)) {
-                    d.error(node, "k of " + label + " must be in (0, 1e6], found " + lrn.k());
-                }
-                if (!(lrn.alpha() >= 0 && lrn.alpha() <= 1e6)) {
-                    d.error(node, "alpha of " + label + " must be in [0, 1e6], found " + lrn.alpha());
-                }
-                if (!(lrn.beta() >= 0 && lrn.beta() <= 10)) {
-                    d.error(node, "beta of " + label + " must be in [0, 10], found " + lrn.beta());
-                }
+        LayerAttributes.forEach(graph, (node, op, label, inBlock) -> check(OpKinds.of(op), node, label, d));
+    }
+
+    private static <T extends Op> void check(OpKinds.Bound<T> b, Node node, String label, Diagnostics d) {
+        for (Value value : b.kind().values(b.op())) {
+            if (value instanceof Value.Activation a) {
+                activation(d, node, label, a.act());
+            } else if (value instanceof Value.InitStd i) {
+                init(d, node, label, i.init(), i.std());
+            } else if (value instanceof Value.Epsilon e) {
+                epsilon(d, node, label, e.epsilon());
+            } else if (value instanceof Value.Within w && !w.inRange()) {
+                d.error(node, w.name() + " of " + label + " must be in " + w.range() + ", found " + w.value());
             }
-        });
+        }
     }
 
     private static void epsilon(Diagnostics d, Node node, String label, double epsilon) {

@@ -1,8 +1,16 @@
 package dev.lamina.processor.ops;
 
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /**
  * Everything the processor knows about one kind of layer, in one place: how its annotation is read, its shape
@@ -14,6 +22,93 @@ import dev.lamina.processor.graph.Op;
  */
 public interface OpKind<T extends Op> {
     // ---- reading and checks
+
+    /**
+     * The annotations that declare a layer of this kind, each with how it becomes the op; empty for a kind no
+     * field declares (the input, a residual block's add). {@link OpKinds#annotations()} lists them all.
+     */
+    List<LayerAnnotation<?, T>> annotations();
+
+    /**
+     * The integer attributes {@code PositiveSizes} and {@code SizesInRange} check, in the order they report them.
+     * {@code inBlock}: the op is a layer of a user-defined block, where filters and stride may be
+     * {@link Op.Residual#STAGE} (the stage's own, checked on the stage).
+     */
+    List<Size> sizes(T op, boolean inBlock);
+
+    /**
+     * The errors of size rules of the kind's own ({@code PositiveSizes}): the sizes that relate to each other, or
+     * whose bounds depend on other attributes; {@code label} names the layer in the messages.
+     */
+    List<String> sizeErrors(T op, String label);
+
+    /** The real-valued attributes {@code ValuesInRange} checks, in the order it reports them. */
+    List<Value> values(T op);
+
+    /**
+     * Why the layer on {@code node} cannot apply to its input (shape inference left its output null;
+     * {@code LayerFitsInput}), or null when another rule says why; {@code label} names the layer.
+     */
+    String misfit(T op, Node node, Graph graph, String label);
+
+    /**
+     * The dims of the weight tensor {@code SizesFitArrays} counts, for input {@code in} (and {@code tokens} ids for a
+     * token input), or null for a kind without weights.
+     */
+    long[] weightDims(T op, Shape in, int tokens);
+
+    /**
+     * Reports each working array beyond the output and the weights that would not fit the runtime's memory
+     * ({@code SizesFitArrays}: a convolution's unfolded columns, a recurrent layer's gates), and returns the floats
+     * per sample they add to the arena.
+     */
+    long checkWorkspace(T op, Node node, String label, Diagnostics d);
+
+    /**
+     * The height and width, in long arithmetic, the layer would output from {@code in} where shape inference left
+     * the output out because it does not fit an int; null for a kind whose output cannot overflow that way.
+     */
+    long[] wideOutput(T op, Shape in);
+
+    /**
+     * The activation {@code OutputFeedsLoss} checks when this layer is the output under a cross-entropy loss, or
+     * null for a kind it does not check.
+     */
+    Op.Act outputActivation(T op);
+
+    /** The layers of a user-defined block this op holds; their attributes are checked like a declared layer's. */
+    default List<Op.BlockLayer> blockLayers(T op) {
+        return List.of();
+    }
+
+    /** Whether the layer reads token ids (an embedding), which nothing else may read. */
+    default boolean readsTokens() {
+        return false;
+    }
+
+    /**
+     * Whether the layer only views its input in another shape (a flatten): it has no generated names of its own,
+     * and the loss reads through it.
+     */
+    default boolean isView() {
+        return false;
+    }
+
+    /**
+     * Whether the layer drops values at random in training (a dropout): the loss reads through it, and it must not
+     * follow the output layer.
+     */
+    default boolean dropsAtRandom() {
+        return false;
+    }
+
+    /**
+     * The suffixes of the members the generated class declares for a layer of this kind after the layer's name
+     * (a batch norm's statistics: {@code bnMean}); a user's field must not take one of those names.
+     */
+    default List<String> memberSuffixes() {
+        return List.of();
+    }
 
     // ---- shape, parameters and memory
 

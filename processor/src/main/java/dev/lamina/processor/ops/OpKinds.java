@@ -1,6 +1,7 @@
 package dev.lamina.processor.ops;
 
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.ops.input.InputOp;
 import dev.lamina.processor.ops.dense.DenseOp;
 import dev.lamina.processor.ops.conv.ConvOp;
@@ -18,6 +19,7 @@ import dev.lamina.processor.ops.layernorm.LayerNormOp;
 import dev.lamina.processor.ops.responsenorm.ResponseNormOp;
 import dev.lamina.processor.ops.dropout.DropoutOp;
 import dev.lamina.processor.ops.flatten.FlattenOp;
+import java.util.List;
 
 /** The dispatch from an {@link Op} to its {@link OpKind}: the one place that lists every kind. */
 public final class OpKinds {
@@ -29,6 +31,39 @@ public final class OpKinds {
      * through a generic method ({@code <T extends Op> ... (Bound<T> b)}) so the wildcard is captured once.
      */
     public record Bound<T extends Op>(OpKind<T> kind, T op) {
+    }
+
+    /**
+     * The kinds a field's annotation declares, in the order messages list their annotations (a field with two
+     * layer annotations); a new kind with an annotation adds itself here.
+     */
+    private static final List<OpKind<?>> DECLARED = List.of(DenseOp.KIND, ConvOp.KIND, PoolOp.KIND,
+            BatchNormOp.KIND, DropoutOp.KIND, FlattenOp.KIND, RecurrentOp.KIND, ResidualOp.KIND, ConcatOp.KIND,
+            EmbeddingOp.KIND, LayerNormOp.KIND, ResponseNormOp.KIND, ConvTransposeOp.KIND, UpsampleOp.KIND,
+            Conv1dOp.KIND);
+
+    /**
+     * The kinds a user-defined {@code @Block} may hold, layers that keep the data an image, in the order the
+     * message about another layer lists them.
+     */
+    private static final List<OpKind<?>> IN_BLOCKS = List.of(ConvOp.KIND, BatchNormOp.KIND, LayerNormOp.KIND,
+            ResponseNormOp.KIND, DropoutOp.KIND);
+
+    private static final List<LayerAnnotation<?, ?>> ANNOTATIONS = annotationsOf(DECLARED);
+    private static final List<LayerAnnotation<?, ?>> BLOCK_ANNOTATIONS = annotationsOf(IN_BLOCKS);
+
+    /** Every layer annotation, each with how it becomes its op. */
+    public static List<LayerAnnotation<?, ?>> annotations() {
+        return ANNOTATIONS;
+    }
+
+    /** The layer annotations a user-defined {@code @Block}'s fields may carry. */
+    public static List<LayerAnnotation<?, ?>> blockAnnotations() {
+        return BLOCK_ANNOTATIONS;
+    }
+
+    private static List<LayerAnnotation<?, ?>> annotationsOf(List<OpKind<?>> kinds) {
+        return kinds.stream().<LayerAnnotation<?, ?>>flatMap(kind -> kind.annotations().stream()).toList();
     }
 
     /** {@code op} with its kind. */

@@ -44,8 +44,7 @@ final class Subclassable {
         this.types = types;
     }
 
-    boolean check(TypeElement type, AnnotationMirror network, List<Class<? extends java.lang.annotation.Annotation>>
-            layerAnnotations) {
+    boolean check(TypeElement type, AnnotationMirror network, List<LayerAnnotation<?, ?>> layerAnnotations) {
         String name = type.getSimpleName().toString();
         String generated = NetworkReader.generatedName(type);
         boolean ok = constructor(type, network, name, generated);
@@ -71,7 +70,7 @@ final class Subclassable {
             TypeElement superclass = (TypeElement) ((DeclaredType) up).asElement();
             for (VariableElement field : ElementFilter.fieldsIn(superclass.getEnclosedElements())) {
                 for (var annotation : layerAnnotations) {
-                    if (field.getAnnotation(annotation) != null) {
+                    if (annotation.isOn(field)) {
                         error("layer field '" + field.getSimpleName() + "' of " + superclass.getSimpleName()
                                 + ", a superclass of network " + name + ", is not part of the network: Lamina reads "
                                 + "the layers of " + name + " only; move the field into " + name, field, null);

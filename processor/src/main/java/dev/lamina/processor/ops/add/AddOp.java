@@ -1,9 +1,17 @@
 package dev.lamina.processor.ops.add;
 
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Add layer kind. */
 public final class AddOp implements OpKind<Op.Add> {
@@ -13,6 +21,54 @@ public final class AddOp implements OpKind<Op.Add> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Add>> annotations() {
+        return List.of(); // made by shape inference at the end of each residual block
+    }
+
+    @Override
+    public List<Size> sizes(Op.Add op, boolean inBlock) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Add op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Add op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Add op, Node node, Graph graph, String label) {
+        Shape shortcut = graph.node(node.others().get(0)).out();
+        return "residual block '" + node.name().substring(0, node.name().lastIndexOf('.')) + "' cannot add its "
+                + "shortcut " + shortcut + " to its output " + node.in() + ": the shapes differ and projection = "
+                + "false forbids the 1x1 convolution + batch norm that would match them";
+    }
+
+    @Override
+    public long[] weightDims(Op.Add op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Add op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Add op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Add op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

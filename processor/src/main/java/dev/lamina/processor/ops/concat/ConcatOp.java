@@ -1,9 +1,18 @@
 package dev.lamina.processor.ops.concat;
 
+import dev.lamina.dsl.Concat;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Concat layer kind. */
 public final class ConcatOp implements OpKind<Op.Concat> {
@@ -13,6 +22,61 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Concat>> annotations() {
+        return List.of(LayerAnnotation.of(Concat.class, ConcatOp::read));
+    }
+
+    /** A {@code @Concat} as its op; its parts ({@code of}, {@code withPrevious}) become the node's inputs. */
+    static Op.Concat read(Concat c) {
+        return new Op.Concat();
+    }
+
+    @Override
+    public List<Size> sizes(Op.Concat op, boolean inBlock) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Concat op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Concat op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Concat op, Node node, Graph graph, String label) {
+        StringBuilder parts = new StringBuilder("'" + graph.node(node.input()).name() + "' is " + node.in());
+        for (int other : node.others()) {
+            Node part = graph.node(other);
+            parts.append(", '").append(part.name()).append("' is ").append(part.out());
+        }
+        return label + " joins images along channels, or vectors: their heights and widths must match, but " + parts;
+    }
+
+    @Override
+    public long[] weightDims(Op.Concat op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Concat op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Concat op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Concat op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

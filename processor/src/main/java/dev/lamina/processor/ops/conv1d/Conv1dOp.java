@@ -1,9 +1,19 @@
 package dev.lamina.processor.ops.conv1d;
 
+import dev.lamina.dsl.Conv1d;
+import dev.lamina.processor.check.Misfit;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Conv1d layer kind. */
 public final class Conv1dOp implements OpKind<Op.Conv1d> {
@@ -13,6 +23,64 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Conv1d>> annotations() {
+        return List.of(LayerAnnotation.of(Conv1d.class, Conv1dOp::read).withFrom(Conv1d::from));
+    }
+
+    /** A {@code @Conv1d} as its op, the activation's parameter resolved. */
+    static Op.Conv1d read(Conv1d c) {
+        return new Op.Conv1d(c.filters(), c.kernel(), c.stride(), c.padding(), c.dilation(), c.bias(),
+                Op.Act.of(c.activation(), c.alpha()), c.init(), c.initStd());
+    }
+
+    @Override
+    public List<Size> sizes(Op.Conv1d op, boolean inBlock) {
+        return List.of(Size.width("filters", op.filters()), Size.window("kernel", op.kernel()),
+                Size.window("stride", op.stride()), Size.padding(op.padding()), Size.window("dilation", op.dilation()));
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Conv1d op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Conv1d op) {
+        return List.of(new Value.Activation(op.activation()), new Value.InitStd(op.init(), op.initStd()));
+    }
+
+    @Override
+    public String misfit(Op.Conv1d op, Node node, Graph graph, String label) {
+        if (!node.in().sequence()) {
+            return label + " convolves along steps and needs a sequence input [steps, features], but its input is "
+                    + Misfit.describe(node.in());
+        }
+        return "kernel " + op.kernel() + (op.dilation() > 1 ? " (dilated to " + op.effectiveKernel() + ")" : "")
+                + " of " + label + " is longer than its padded input of " + (node.in().steps() + 2 * op.padding())
+                + " steps (input " + node.in() + ", padding " + op.padding() + ")";
+    }
+
+    @Override
+    public long[] weightDims(Op.Conv1d op, Shape in, int tokens) {
+        return new long[] {op.filters(), op.kernel(), in.features()};
+    }
+
+    @Override
+    public long checkWorkspace(Op.Conv1d op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Conv1d op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Conv1d op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

@@ -1,9 +1,19 @@
 package dev.lamina.processor.ops.dropout;
 
+import dev.lamina.dsl.Dropout;
+import dev.lamina.processor.check.Misfit;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Dropout layer kind. */
 public final class DropoutOp implements OpKind<Op.Dropout> {
@@ -13,6 +23,61 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Dropout>> annotations() {
+        return List.of(LayerAnnotation.of(Dropout.class, DropoutOp::read));
+    }
+
+    /** A {@code @Dropout} as its op. */
+    static Op.Dropout read(Dropout d) {
+        return new Op.Dropout(d.rate());
+    }
+
+    @Override
+    public List<Size> sizes(Op.Dropout op, boolean inBlock) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Dropout op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Dropout op) {
+        return List.of(new Value.Within("rate", op.rate(), "[0, 1)", op.rate() >= 0 && op.rate() < 1));
+    }
+
+    @Override
+    public String misfit(Op.Dropout op, Node node, Graph graph, String label) {
+        return Misfit.ofImageLayer(node, label);
+    }
+
+    @Override
+    public long[] weightDims(Op.Dropout op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Dropout op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Dropout op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Dropout op) {
+        return null;
+    }
+
+    @Override
+    public boolean dropsAtRandom() {
+        return true;
+    }
 
     // ---- shape, parameters and memory
 

@@ -1,9 +1,18 @@
 package dev.lamina.processor.ops.embedding;
 
+import dev.lamina.dsl.Embedding;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Embedding layer kind. */
 public final class EmbeddingOp implements OpKind<Op.Embedding> {
@@ -13,6 +22,61 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Embedding>> annotations() {
+        return List.of(LayerAnnotation.of(Embedding.class, EmbeddingOp::read));
+    }
+
+    /** An {@code @Embedding} as its op. */
+    static Op.Embedding read(Embedding e) {
+        return new Op.Embedding(e.dim());
+    }
+
+    @Override
+    public List<Size> sizes(Op.Embedding op, boolean inBlock) {
+        return List.of(Size.width("dim", op.dim()));
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Embedding op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Embedding op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Embedding op, Node node, Graph graph, String label) {
+        return null; // TokensFeedEmbeddings says why
+    }
+
+    @Override
+    public long[] weightDims(Op.Embedding op, Shape in, int tokens) {
+        return new long[] {Math.max(tokens, 1), op.dim()};
+    }
+
+    @Override
+    public long checkWorkspace(Op.Embedding op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Embedding op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Embedding op) {
+        return null;
+    }
+
+    @Override
+    public boolean readsTokens() {
+        return true;
+    }
 
     // ---- shape, parameters and memory
 

@@ -1,9 +1,17 @@
 package dev.lamina.processor.ops.input;
 
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Input layer kind. */
 public final class InputOp implements OpKind<Op.Input> {
@@ -13,6 +21,51 @@ public final class InputOp implements OpKind<Op.Input> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Input>> annotations() {
+        return List.of(); // declared by @Network, whose input the reader checks
+    }
+
+    @Override
+    public List<Size> sizes(Op.Input op, boolean inBlock) {
+        return List.of(); // the input's sizes are @Network's: the reader and SizesInRange check them
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Input op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Input op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Input op, Node node, Graph graph, String label) {
+        throw new IllegalStateException("the input is not a layer: it has no input to fit");
+    }
+
+    @Override
+    public long[] weightDims(Op.Input op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Input op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Input op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Input op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

@@ -1,9 +1,20 @@
 package dev.lamina.processor.ops.pool;
 
+import dev.lamina.dsl.Pool;
+import dev.lamina.dsl.PoolKind;
+import dev.lamina.processor.check.Misfit;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Pool layer kind. */
 public final class PoolOp implements OpKind<Op.Pool> {
@@ -13,6 +24,71 @@ public final class PoolOp implements OpKind<Op.Pool> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Pool>> annotations() {
+        return List.of(LayerAnnotation.of(Pool.class, PoolOp::read).withFrom(Pool::from));
+    }
+
+    /** A {@code @Pool} as its op: a stride of 0 means the kernel's. */
+    static Op.Pool read(Pool p) {
+        return new Op.Pool(p.kind(), p.kernel(), p.stride() == 0 ? p.kernel() : p.stride(), p.padding(), false);
+    }
+
+    @Override
+    public List<Size> sizes(Op.Pool op, boolean inBlock) {
+        return List.of(Size.window("kernel", op.kernel()), Size.window("stride", op.stride()));
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Pool op, String label) {
+        if (op.padding() != 0 && op.poolKind() != PoolKind.MAX) {
+            return List.of("padding of " + label + " (" + op.poolKind() + " pool) must be 0: only max pooling pads,"
+                    + " found " + op.padding());
+        }
+        if (op.padding() < 0 || op.padding() > op.kernel() / 2) {
+            return List.of("padding of " + label + " must be between 0 and half the kernel ("
+                    + Math.max(op.kernel() / 2, 0) + "), found " + op.padding());
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Pool op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Pool op, Node node, Graph graph, String label) {
+        if (!node.in().image()) {
+            return Misfit.needsImage(node, label);
+        }
+        if (op.poolKind() != PoolKind.GLOBAL_AVERAGE) {
+            return "kernel " + op.kernel() + "x" + op.kernel() + " of " + label + " is larger than its input "
+                    + node.in().height() + "x" + node.in().width() + " (input " + node.in() + ")";
+        }
+        return Misfit.cannotApply(node, label);
+    }
+
+    @Override
+    public long[] weightDims(Op.Pool op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Pool op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Pool op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Pool op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

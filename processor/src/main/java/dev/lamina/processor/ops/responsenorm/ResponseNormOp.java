@@ -1,9 +1,19 @@
 package dev.lamina.processor.ops.responsenorm;
 
+import dev.lamina.dsl.LocalResponseNorm;
+import dev.lamina.processor.check.Misfit;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The ResponseNorm layer kind. */
 public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
@@ -13,6 +23,59 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.ResponseNorm>> annotations() {
+        return List.of(LayerAnnotation.of(LocalResponseNorm.class, ResponseNormOp::read));
+    }
+
+    /** A {@code @LocalResponseNorm} as its op. */
+    static Op.ResponseNorm read(LocalResponseNorm l) {
+        return new Op.ResponseNorm(l.size(), l.alpha(), l.beta(), l.k());
+    }
+
+    @Override
+    public List<Size> sizes(Op.ResponseNorm op, boolean inBlock) {
+        return List.of(Size.window("size", op.size()));
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.ResponseNorm op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.ResponseNorm op) {
+        // the denominator (k + alpha / size * sum of squares)^beta stays >= k^beta > 0
+        return List.of(new Value.Within("k", op.k(), "(0, 1e6]", op.k() > 0 && op.k() <= 1e6),
+                new Value.Within("alpha", op.alpha(), "[0, 1e6]", op.alpha() >= 0 && op.alpha() <= 1e6),
+                new Value.Within("beta", op.beta(), "[0, 10]", op.beta() >= 0 && op.beta() <= 10));
+    }
+
+    @Override
+    public String misfit(Op.ResponseNorm op, Node node, Graph graph, String label) {
+        return Misfit.ofImageLayer(node, label);
+    }
+
+    @Override
+    public long[] weightDims(Op.ResponseNorm op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.ResponseNorm op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.ResponseNorm op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.ResponseNorm op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 

@@ -1,9 +1,19 @@
 package dev.lamina.processor.ops.upsample;
 
+import dev.lamina.dsl.Upsample;
+import dev.lamina.processor.check.Misfit;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.read.LayerAnnotation;
+import java.util.List;
 
 /** The Upsample layer kind. */
 public final class UpsampleOp implements OpKind<Op.Upsample> {
@@ -13,6 +23,64 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     }
 
     // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Upsample>> annotations() {
+        return List.of(LayerAnnotation.of(Upsample.class, UpsampleOp::read).withFrom(Upsample::from));
+    }
+
+    /** An {@code @Upsample} as its op; the reader pairs a max-unpooling with its pool afterwards. */
+    static Op.Upsample read(Upsample u) {
+        return new Op.Upsample(u.scale(), -1);
+    }
+
+    @Override
+    public List<Size> sizes(Op.Upsample op, boolean inBlock) {
+        return List.of(Size.window("scale", op.scale()));
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Upsample op, String label) {
+        return List.of();
+    }
+
+    @Override
+    public List<Value> values(Op.Upsample op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Upsample op, Node node, Graph graph, String label) {
+        if (op.pool() >= 0) {
+            Node pool = graph.node(op.pool());
+            return label + " unpools by '" + pool.name() + "', so its input must have that pool's output shape "
+                    + pool.out() + ", but it is " + node.in();
+        }
+        return Misfit.ofImageLayer(node, label);
+    }
+
+    @Override
+    public long[] weightDims(Op.Upsample op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Upsample op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Upsample op, Shape in) {
+        if (op.pool() >= 0 || !in.image()) {
+            return null;
+        }
+        return new long[] {(long) in.height() * op.scale(), (long) in.width() * op.scale()};
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Upsample op) {
+        return null;
+    }
 
     // ---- shape, parameters and memory
 
