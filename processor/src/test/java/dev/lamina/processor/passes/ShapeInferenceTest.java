@@ -233,4 +233,17 @@ class ShapeInferenceTest {
         assertEquals(List.of(aAdd.id()), Nets.named(g, "b.add").others());
         assertTrue(g.nodes().subList(8, 13).stream().allMatch(n -> n.origin() == 2));
     }
+
+    @Test
+    void aUserDefinedBlockGetsTheStagesSizes() {
+        Op.Conv sized = new Op.Conv(Op.Residual.STAGE, 3, Op.Residual.STAGE, 1, 1, false, RELU, Init.DEFAULT, 0.01, 1);
+        Op.Residual stage = new Op.Residual(dev.lamina.dsl.ResidualBlock.BASIC, 8, 2, 1, true, RELU, Init.DEFAULT,
+                List.of(new Op.BlockLayer("c", sized), new Op.BlockLayer("n", new Op.BatchNorm(0.1, 1e-5, RELU))));
+        Graph g = ShapeInference.infer(graph(false, Shape.image(4, 8, 8), layer(1, "s", stage)));
+        assertEquals(List.of("input", "s.c", "s.n", "s.shortcut.conv", "s.shortcut.bn", "s.add"),
+                g.nodes().stream().map(Node::name).toList());
+        assertEquals(new Op.Conv(8, 3, 2, 1, 1, false, RELU, Init.DEFAULT, 0.01, 1), Nets.named(g, "s.c").op());
+        assertEquals(Shape.image(8, 4, 4), Nets.named(g, "s.n").out());
+        assertEquals(Shape.image(8, 4, 4), Nets.named(g, "s.add").out());
+    }
 }
