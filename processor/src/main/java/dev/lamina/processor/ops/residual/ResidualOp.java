@@ -43,47 +43,53 @@ public final class ResidualOp implements OpKind<Op.Residual> {
 
     @Override
     public List<TensorSpec> tensors(Op.Residual op, Node node, Graph graph) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public void claimRegions(Op.Residual op, Node node, Arena arena) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public long flops(Op.Residual op, Node node) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public boolean passesGradientInPlace() {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public boolean skipsNetworkInputGradient() {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public boolean absorbsDropout(Op.Residual op) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public boolean absorbsMaxPool(Op.Residual op) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public boolean isFusableMaxPool(Op.Residual op) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
     }
 
     @Override
     public OptionalDouble foldableDropout(Op.Residual op) {
-        throw new IllegalStateException("a @Residual stage is expanded into plain layers by shape inference");
+        throw expanded();
+    }
+
+    /** What a later pass meets if a stage was not expanded: a Lamina bug. */
+    private static IllegalStateException expanded() {
+        return new IllegalStateException("a @Residual stage is expanded into plain layers (ResidualExpansion) before "
+                + "any pass after shape inference");
     }
 
     // ---- lowerings
