@@ -1,13 +1,14 @@
 package dev.lamina.processor.fuse;
 
-import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKinds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Decides kernel boundaries. Bias and activation always belong to the layer that computes them (one pass after
@@ -20,6 +21,8 @@ import java.util.Map;
  *   <li>a Dropout directly after a Dense, Conv (pooled or not) or BatchNorm, so that its mask is drawn in the
  *       epilogue's pass.</li>
  * </ul>
+ * Which kinds take part is theirs to say ({@code OpKind.absorbsMaxPool}, {@code isFusableMaxPool},
+ * {@code absorbsDropout}, {@code foldableDropout}); this pass decides where the rewrites apply.
  * Softmax and cross-entropy are always one pass: that is the loss emitter's job.
  */
 public final class Fusion {
@@ -51,9 +54,9 @@ public final class Fusion {
                 folded.put(original.id(), previous.id());
                 continue;
             }
-            if (soleReader && node.op() instanceof Op.Dropout drop && hasEpilogue(previous.op())
-                    && !previous.hasFusedDropout()) {
-                out.set(out.size() - 1, previous.withFusedDropout(drop.rate(), node.name())
+            OptionalDouble dropout = soleReader ? foldableDropout(OpKinds.of(node.op())) : OptionalDouble.empty();
+            if (dropout.isPresent() && absorbsDropout(OpKinds.of(previous.op())) && !previous.hasFusedDropout()) {
+                out.set(out.size() - 1, previous.withFusedDropout(dropout.getAsDouble(), node.name())
                         .withShapes(previous.in(), node.out()));
                 folded.put(original.id(), previous.id());
                 continue;
@@ -63,18 +66,29 @@ public final class Fusion {
         return graph.withNodes(out);
     }
 
-    static boolean hasEpilogue(Op op) {
-        return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.BatchNorm;
-    }
-
     /**
      * A max pool can run before {@code conv}'s epilogue when nothing else is folded in yet (a dropout between
-     * them would have to see every unpooled value) and the activation is non-decreasing (a negative-alpha leaky
-     * ReLU or ELU would pick other winners).
+     * them would have to see every unpooled value) and its kind allows it (a grouped convolution does not; nor
+     * does a negative-alpha leaky ReLU or ELU, which would pick other winners).
      */
     static boolean poolsAfter(Node conv, Node node) {
-        return conv.op() instanceof Op.Conv c && c.groups() == 1 && c.activation().isNonDecreasing() && !conv.hasFusedDropout()
-                && !conv.hasFusedPool() && node.op() instanceof Op.Pool p && p.poolKind() == PoolKind.MAX
-                && !p.keepsWinners();
+        return !conv.hasFusedDropout() && !conv.hasFusedPool() && absorbsMaxPool(OpKinds.of(conv.op()))
+                && isFusableMaxPool(OpKinds.of(node.op()));
+    }
+
+    private static <T extends Op> boolean absorbsMaxPool(OpKinds.Bound<T> b) {
+        return b.kind().absorbsMaxPool(b.op());
+    }
+
+    private static <T extends Op> boolean isFusableMaxPool(OpKinds.Bound<T> b) {
+        return b.kind().isFusableMaxPool(b.op());
+    }
+
+    private static <T extends Op> boolean absorbsDropout(OpKinds.Bound<T> b) {
+        return b.kind().absorbsDropout(b.op());
+    }
+
+    private static <T extends Op> OptionalDouble foldableDropout(OpKinds.Bound<T> b) {
+        return b.kind().foldableDropout(b.op());
     }
 }

@@ -3,6 +3,8 @@ package dev.lamina.processor.plan;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +17,10 @@ import java.util.TreeSet;
  * gradient lives from the moment the first of its readers (in backward order) writes it until its own layer's
  * backward step has run, and a slot is reused as soon as it is free. A chain therefore ping-pongs between two
  * slots. A layer read by several others (the input of a residual block) gets its gradient from the first one
- * processed; every later one writes to a temporary slot that is then added in. Dropout, flatten and the main
- * input of an add pass their gradient on in place.
+ * processed; every later one writes to a temporary slot that is then added in. The kinds that pass their gradient
+ * on in place ({@code OpKind.passesGradientInPlace}: dropout, flatten, add) hand their slot to their main input.
  */
-final class GradientSlots {
+public final class GradientSlots {
     private final Map<Integer, Integer> gradient = new HashMap<>();
     private final Map<Integer, List<Contribution>> contributions = new HashMap<>();
     private final TreeSet<Integer> free = new TreeSet<>();
@@ -30,7 +32,8 @@ final class GradientSlots {
         this.graph = graph;
     }
 
-    static GradientSlots plan(Graph graph) {
+    /** The slots of {@code graph}'s backward pass. */
+    public static GradientSlots plan(Graph graph) {
         GradientSlots s = new GradientSlots(graph);
         s.gradient.put(graph.output().id(), s.allocate());
         List<Node> layers = graph.layers();
@@ -42,7 +45,8 @@ final class GradientSlots {
 
     private void step(Node node) {
         Integer mine = gradient.get(node.id());
-        if (mine == null && node.op() instanceof Op.Flatten && isInputView(node.id())) {
+        OpKind<?> kind = kindOf(node.op());
+        if (mine == null && kind.isView() && isInputView(node.id())) {
             // a view of the network input that no reader needs a gradient for
             contributions.put(node.id(), List.of(Contribution.NONE));
             return;
@@ -56,13 +60,13 @@ final class GradientSlots {
         List<Integer> inputs = node.inputs();
         for (int k = 0; k < inputs.size(); k++) {
             int input = inputs.get(k);
-            if (isInputView(input) && canSkipInputGradient(node.op())) {
+            if (isInputView(input) && kind.skipsNetworkInputGradient()) {
                 mineOut.add(Contribution.NONE);
                 continue;
             }
             Integer target = gradient.get(input);
-            boolean inPlace = k == 0 && passesOnInPlace(node.op());
-            boolean add = node.op() instanceof Op.Add;
+            boolean passesOn = kind.passesGradientInPlace();
+            boolean inPlace = k == 0 && passesOn;
             if (target == null) {
                 if (inPlace) {
                     gradient.put(input, mine);
@@ -73,8 +77,9 @@ final class GradientSlots {
                     gradient.put(input, slot);
                     mineOut.add(new Contribution(slot, -1));
                 }
-            } else if (inPlace || add) {
-                // the gradient is this layer's own (after its in-place step): add it in directly
+            } else if (passesOn) {
+                // the gradient is this layer's own (after its in-place step; an add's, for every input): add it
+                // in directly
                 mineOut.add(new Contribution(mine, target));
             } else {
                 int temporary = allocate();
@@ -89,39 +94,31 @@ final class GradientSlots {
         }
     }
 
-    /**
-     * Layers whose backward step can leave out the gradient with respect to their input: the network input (or a
-     * flatten of it, as in front of a dense layer on images) needs none. (The others compute it anyway, into a
-     * slot nobody reads.)
-     */
-    private static boolean canSkipInputGradient(Op op) {
-        return op instanceof Op.Dense || op instanceof Op.Conv || op instanceof Op.Recurrent
-                || op instanceof Op.LayerNorm || op instanceof Op.ConvTranspose || op instanceof Op.Conv1d;
-    }
-
     /** The network input, or a flatten of it: what a layer's input gradient would be wasted on. */
     private boolean isInputView(int id) {
-        return id == 0 || graph.node(id).op() instanceof Op.Flatten && isInputView(graph.node(id).input());
+        return id == 0 || kindOf(graph.node(id).op()).isView() && isInputView(graph.node(id).input());
     }
 
-    /** Layers whose input gradient is their output gradient, changed in place (or not at all). */
-    private static boolean passesOnInPlace(Op op) {
-        return op instanceof Op.Flatten || op instanceof Op.Dropout || op instanceof Op.Add;
+    private static OpKind<?> kindOf(Op op) {
+        return OpKinds.of(op).kind();
     }
 
     private int allocate() {
         return free.isEmpty() ? count++ : free.pollFirst();
     }
 
-    Map<Integer, Integer> gradient() {
+    /** Node id to the slot holding the gradient with respect to its output. */
+    public Map<Integer, Integer> gradient() {
         return gradient;
     }
 
-    Map<Integer, List<Contribution>> contributions() {
+    /** Node id to where it writes the gradient for each of its inputs. */
+    public Map<Integer, List<Contribution>> contributions() {
         return contributions;
     }
 
-    int count() {
+    /** How many slots the backward pass uses. */
+    public int count() {
         return count;
     }
 }

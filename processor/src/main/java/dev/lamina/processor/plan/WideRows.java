@@ -14,8 +14,12 @@ public final class WideRows {
     }
 
     public static boolean applies(Node node) {
-        return node.op() instanceof Op.Conv c && c.groups() == 1 && node.hasFusedPool() && node.pool().op().isMax2x2()
-                && node.in().channels() == 1 && c.stride() == 1;
+        if (!node.hasFusedPool()) {
+            return false;
+        }
+        // fusion folds pools into convolutions only
+        Op.Conv c = (Op.Conv) node.op();
+        return c.groups() == 1 && node.pool().op().isMax2x2() && node.in().channels() == 1 && c.stride() == 1;
     }
 
     /** Positions per row of the convolution's raw sums. */

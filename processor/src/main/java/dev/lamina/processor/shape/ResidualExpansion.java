@@ -3,6 +3,7 @@ package dev.lamina.processor.shape;
 import dev.lamina.dsl.Activation;
 import dev.lamina.dsl.Init;
 import dev.lamina.dsl.ResidualBlock;
+import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
@@ -13,8 +14,12 @@ import java.util.List;
  * A declared {@code @Residual} stage as plain nodes: per block its convolutions and batch norms, the shortcut
  * (the block's input, or a 1x1 convolution + batch norm projecting it) and an {@link Op.Add} that ends the block.
  * Every node keeps the stage's id as its origin, so errors inside are reported on the {@code @Residual}.
+ *
+ * <p>A pass of its own, run first by {@link ShapeInference#infer}: a stage's layers depend on its input's shape
+ * (a shortcut needs a projection only where the block changes the shape), so stages are expanded one at a time,
+ * in order, each once the graph before it is shaped.
  */
-final class ResidualExpansion {
+public final class ResidualExpansion {
     private static final Op.Act IDENTITY = Op.Act.of(Activation.IDENTITY, Double.NaN);
 
     private final Node stage;
@@ -26,6 +31,36 @@ final class ResidualExpansion {
         this.stage = stage;
         this.residual = (Op.Residual) stage.op();
         this.nextId = nextId;
+    }
+
+    /**
+     * {@code graph} with every {@code @Residual} stage replaced by its layers, and every reader of a stage reading
+     * the stage's last add instead, shaped as {@link ShapeInference} shapes it.
+     */
+    public static Graph expand(Graph graph) {
+        Graph current = graph;
+        while (true) {
+            Graph shaped = ShapeInference.shapes(current);
+            List<Node> nodes = shaped.nodes();
+            int at = 0;
+            while (at < nodes.size() && !(nodes.get(at).op() instanceof Op.Residual)) {
+                at++;
+            }
+            if (at == nodes.size()) {
+                return shaped;
+            }
+            Node stage = nodes.get(at);
+            int nextId = nodes.stream().mapToInt(Node::id).max().orElse(0) + 1;
+            List<Node> layers = expand(stage, stage.input(), stage.in(), nextId);
+            int last = layers.get(layers.size() - 1).id();
+            List<Node> out = new ArrayList<>(nodes.subList(0, at));
+            out.addAll(layers);
+            for (Node later : nodes.subList(at + 1, nodes.size())) {
+                out.add(later.withInput(later.input() == stage.id() ? last : later.input())
+                        .withOthers(later.others().stream().map(id -> id == stage.id() ? last : id).toList()));
+            }
+            current = shaped.withNodes(out);
+        }
     }
 
     /** The stage's nodes, reading node {@code from} of shape {@code in}; the last is the stage's output. */

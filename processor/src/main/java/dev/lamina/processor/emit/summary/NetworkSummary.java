@@ -1,10 +1,9 @@
 package dev.lamina.processor.emit.summary;
 
-import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
-import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
 import java.util.ArrayList;
@@ -61,58 +60,17 @@ public final class NetworkSummary {
         return text.toString();
     }
 
-    /** Forward FLOPs per sample of one node. */
+    /** Forward FLOPs per sample of one node: its kind's count. */
     static long flops(Node node) {
-        Shape in = node.in();
-        Shape out = node.out();
-        long values = out.size();
-        Op op = node.op();
-        if (op instanceof Op.Dense d) {
-            long rows = in.sequence() ? in.steps() : 1;
-            long features = in.sequence() ? in.features() : in.size();
-            return rows * (2L * features * d.units() + (d.bias() ? d.units() : 0) + activation(d.activation(), d.units()));
-        }
-        if (op instanceof Op.Conv c) {
-            Shape conv = node.pool() != null ? node.pool().convOut() : out;
-            long positions = (long) conv.height() * conv.width();
-            long perPosition = 2L * c.kernel() * c.kernel() * (in.channels() / c.groups()) * c.filters();
-            long pool = node.pool() != null ? (long) conv.size() : 0;
-            return positions * perPosition + pool + (c.bias() ? values : 0) + activation(c.activation(), values);
-        }
-        if (op instanceof Op.Conv1d c) {
-            return 2L * out.steps() * c.kernel() * in.features() * c.filters() + activation(c.activation(), values);
-        }
-        if (op instanceof Op.ConvTranspose t) {
-            return 2L * in.height() * in.width() * in.channels() * t.kernel() * t.kernel() * t.filters()
-                    + activation(t.activation(), values);
-        }
-        if (op instanceof Op.Recurrent r) {
-            long h = r.units();
-            long perStep = 2L * r.gates() * h * (in.features() + h) + 8L * r.gates() * h;
-            return in.steps() * perStep;
-        }
-        if (op instanceof Op.Pool p) {
-            return p.poolKind() == PoolKind.GLOBAL_AVERAGE ? in.size() : values * p.kernel() * p.kernel();
-        }
-        if (op instanceof Op.BatchNorm b) {
-            return 4L * values + activation(b.activation(), values);
-        }
-        if (op instanceof Op.LayerNorm n) {
-            return 6L * values + activation(n.activation(), values);
-        }
-        if (op instanceof Op.ResponseNorm r) {
-            return values * (2L * r.size() + 4);
-        }
-        if (op instanceof Op.Add a) {
-            return values * (1 + node.others().size()) + activation(a.activation(), values);
-        }
-        if (op instanceof Op.Dropout) {
-            return values;
-        }
-        return 0; // flatten, concatenation, embedding lookups, upsampling: data movement only
+        return flops(OpKinds.of(node.op()), node);
     }
 
-    private static long activation(Op.Act act, long values) {
+    private static <T extends Op> long flops(OpKinds.Bound<T> b, Node node) {
+        return b.kind().flops(b.op(), node);
+    }
+
+    /** FLOPs of {@code act} over {@code values} values: one each, none for the identity. */
+    public static long activationFlops(Op.Act act, long values) {
         return act.isIdentity() ? 0 : values;
     }
 }

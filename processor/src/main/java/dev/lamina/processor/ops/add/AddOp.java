@@ -5,13 +5,18 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Add layer kind. */
 public final class AddOp implements OpKind<Op.Add> {
@@ -71,6 +76,73 @@ public final class AddOp implements OpKind<Op.Add> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Add op, ShapeInputs inputs) {
+        // element-wise: every input has the main input's shape (else the shortcut needed a projection)
+        for (Shape s : inputs.others()) {
+            if (!inputs.in().equals(s)) {
+                return null;
+            }
+        }
+        return inputs.in();
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Add op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Add op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.Add op, Node node) {
+        long values = node.out().size();
+        return values * (1 + node.others().size()) + NetworkSummary.activationFlops(op.activation(), values);
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Add op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Add op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Add op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Add op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

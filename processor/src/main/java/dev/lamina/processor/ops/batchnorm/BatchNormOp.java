@@ -7,13 +7,18 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The BatchNorm layer kind. */
 public final class BatchNormOp implements OpKind<Op.BatchNorm> {
@@ -83,6 +88,71 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.BatchNorm op, ShapeInputs inputs) {
+        return inputs.in();
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.BatchNorm op, Node node, Graph graph) {
+        int[] channels = {node.in().channels()};
+        return List.of(TensorSpec.constant(".weight", "SCALE", channels, "gamma"),
+                TensorSpec.constant(".bias", "SHIFT", channels, "beta"),
+                TensorSpec.statistic(".running_mean", channels, "mean"),
+                TensorSpec.statistic(".running_var", channels, "var"));
+    }
+
+    @Override
+    public void claimRegions(Op.BatchNorm op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.BatchNorm op, Node node) {
+        long values = node.out().size();
+        return 4L * values + NetworkSummary.activationFlops(op.activation(), values);
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.BatchNorm op) {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.BatchNorm op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.BatchNorm op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.BatchNorm op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

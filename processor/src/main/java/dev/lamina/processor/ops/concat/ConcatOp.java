@@ -11,8 +11,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Concat layer kind. */
 public final class ConcatOp implements OpKind<Op.Concat> {
@@ -79,6 +83,76 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Concat op, ShapeInputs inputs) {
+        // along channels (images) or features (vectors), where every part agrees on the rest
+        Shape first = inputs.in();
+        int channels = first.channels();
+        for (Shape s : inputs.others()) {
+            if (s == null || s.image() != first.image() || s.sequence() || first.sequence()
+                    || s.height() != first.height() || s.width() != first.width()) {
+                return null;
+            }
+            channels += s.channels();
+        }
+        return first.image() ? Shape.image(channels, first.height(), first.width()) : Shape.vector(channels);
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Concat op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Concat op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.Concat op, Node node) {
+        return 0; // data movement only
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Concat op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Concat op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Concat op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Concat op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

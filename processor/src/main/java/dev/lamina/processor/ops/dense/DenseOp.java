@@ -8,13 +8,20 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.Initialisation;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Dense layer kind. */
 public final class DenseOp implements OpKind<Op.Dense> {
@@ -77,6 +84,83 @@ public final class DenseOp implements OpKind<Op.Dense> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Dense op, ShapeInputs inputs) {
+        if (inputs.in().image()) {
+            return null;
+        }
+        // on a sequence, the same layer at every step
+        Shape in = inputs.in();
+        return in.sequence() ? Shape.sequence(in.steps(), op.units()) : Shape.vector(op.units());
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return true;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Dense op, Node node, Graph graph) {
+        // on a sequence the same weights apply at every step: one step's features feed each GEMM row
+        int in = node.in().sequence() ? node.in().features() : node.in().size();
+        List<TensorSpec> tensors = new ArrayList<>();
+        tensors.add(Initialisation.weight(new int[] {op.units(), in}, op.init(), op.initStd(),
+                op.activation().function(), in, op.units()));
+        if (op.bias()) {
+            tensors.add(Initialisation.bias(op.units(), op.init(), in));
+        }
+        return tensors;
+    }
+
+    @Override
+    public void claimRegions(Op.Dense op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.Dense op, Node node) {
+        Shape in = node.in();
+        long rows = in.sequence() ? in.steps() : 1;
+        long features = in.sequence() ? in.features() : in.size();
+        return rows * (2L * features * op.units() + (op.bias() ? op.units() : 0)
+                + NetworkSummary.activationFlops(op.activation(), op.units()));
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Dense op) {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Dense op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Dense op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Dense op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

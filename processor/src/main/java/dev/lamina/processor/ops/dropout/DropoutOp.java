@@ -12,8 +12,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Dropout layer kind. */
 public final class DropoutOp implements OpKind<Op.Dropout> {
@@ -80,6 +84,66 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Dropout op, ShapeInputs inputs) {
+        return inputs.in();
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Dropout op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Dropout op, Node node, Arena arena) {
+        arena.mask(node, node.out().size());
+    }
+
+    @Override
+    public long flops(Op.Dropout op, Node node) {
+        return node.out().size();
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Dropout op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Dropout op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Dropout op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Dropout op) {
+        return OptionalDouble.of(op.rate());
+    }
 
     // ---- lowerings
 

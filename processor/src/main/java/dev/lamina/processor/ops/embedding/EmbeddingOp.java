@@ -11,8 +11,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Embedding layer kind. */
 public final class EmbeddingOp implements OpKind<Op.Embedding> {
@@ -79,6 +83,69 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Embedding op, ShapeInputs inputs) {
+        Shape in = inputs.in();
+        return in.sequence() && in.features() == 1 ? Shape.sequence(in.steps(), op.dim()) : null;
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Embedding op, Node node, Graph graph) {
+        int tokens = ((Op.Input) graph.input().op()).tokens();
+        // N(0, 1), as PyTorch's nn.Embedding
+        return List.of(TensorSpec.gaussian(".weight", "WEIGHT", new int[] {tokens, op.dim()}, 1.0, "weight"));
+    }
+
+    @Override
+    public void claimRegions(Op.Embedding op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.Embedding op, Node node) {
+        return 0; // a lookup: data movement only
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Embedding op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Embedding op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Embedding op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Embedding op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

@@ -12,8 +12,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Flatten layer kind. */
 public final class FlattenOp implements OpKind<Op.Flatten> {
@@ -74,12 +78,67 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
         return null;
     }
 
+    // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Flatten op, ShapeInputs inputs) {
+        return Shape.vector(inputs.in().size());
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
     @Override
     public boolean isView() {
         return true;
     }
 
-    // ---- shape, parameters and memory
+    @Override
+    public List<TensorSpec> tensors(Op.Flatten op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Flatten op, Node node, Arena arena) {
+        // a view: it shares its input's region, which the planner gives it
+    }
+
+    @Override
+    public long flops(Op.Flatten op, Node node) {
+        return 0; // a view
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Flatten op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Flatten op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Flatten op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Flatten op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

@@ -7,13 +7,19 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.LayerNorms;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The LayerNorm layer kind. */
 public final class LayerNormOp implements OpKind<Op.LayerNorm> {
@@ -75,6 +81,70 @@ public final class LayerNormOp implements OpKind<Op.LayerNorm> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.LayerNorm op, ShapeInputs inputs) {
+        return inputs.in();
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.LayerNorm op, Node node, Graph graph) {
+        int[] features = {node.in().features()};
+        return List.of(TensorSpec.constant(".weight", "SCALE", features, "gamma"),
+                TensorSpec.constant(".bias", "SHIFT", features, "beta"));
+    }
+
+    @Override
+    public void claimRegions(Op.LayerNorm op, Node node, Arena arena) {
+        // each row's mean and 1/sqrt(var + eps), for the backward pass
+        arena.normStats(node, 2 * LayerNorms.rows(node));
+    }
+
+    @Override
+    public long flops(Op.LayerNorm op, Node node) {
+        long values = node.out().size();
+        return 6L * values + NetworkSummary.activationFlops(op.activation(), values);
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.LayerNorm op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.LayerNorm op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.LayerNorm op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.LayerNorm op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

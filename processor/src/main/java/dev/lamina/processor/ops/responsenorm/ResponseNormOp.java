@@ -12,8 +12,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The ResponseNorm layer kind. */
 public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
@@ -78,6 +82,67 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.ResponseNorm op, ShapeInputs inputs) {
+        return inputs.in().image() ? inputs.in() : null;
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.ResponseNorm op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.ResponseNorm op, Node node, Arena arena) {
+        // the denominators' bases, for the backward pass
+        arena.normStats(node, node.out().size());
+    }
+
+    @Override
+    public long flops(Op.ResponseNorm op, Node node) {
+        return (long) node.out().size() * (2L * op.size() + 4);
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.ResponseNorm op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.ResponseNorm op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.ResponseNorm op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.ResponseNorm op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 

@@ -12,8 +12,12 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /** The Upsample layer kind. */
 public final class UpsampleOp implements OpKind<Op.Upsample> {
@@ -83,6 +87,75 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Upsample op, ShapeInputs inputs) {
+        Shape in = inputs.in();
+        if (op.pool() >= 0) {
+            // max-unpooling undoes its pool: back to the pool's input shape, from its output shape
+            Node pool = inputs.shaped().apply(op.pool());
+            return in.equals(pool.out()) ? pool.in() : null;
+        }
+        long h = (long) in.height() * op.scale();
+        long w = (long) in.width() * op.scale();
+        return in.image() && ShapeInputs.fits(h) && ShapeInputs.fits(w) ? Shape.image(in.channels(), (int) h, (int) w)
+                : null;
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Upsample op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Upsample op, Node node, Arena arena) {
+        // nothing besides its output
+    }
+
+    @Override
+    public long flops(Op.Upsample op, Node node) {
+        return 0; // data movement only
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Upsample op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Upsample op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Upsample op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Upsample op) {
+        return OptionalDouble.empty();
+    }
 
     // ---- lowerings
 
