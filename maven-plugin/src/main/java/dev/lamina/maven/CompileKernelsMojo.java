@@ -149,7 +149,7 @@ public final class CompileKernelsMojo extends AbstractMojo {
     }
 
     /** The kernel library's source and header, written into {@code dir}; returns the source's path. */
-    private static Path library(Path dir) throws IOException {
+    static Path library(Path dir) throws IOException {
         Files.writeString(dir.resolve(KernelLibrary.fileName(KernelLibrary.HEADER)), KernelLibrary.header());
         return Files.writeString(dir.resolve(KernelLibrary.fileName(KernelLibrary.SOURCE)), KernelLibrary.source());
     }
