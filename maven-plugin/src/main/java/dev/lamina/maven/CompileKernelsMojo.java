@@ -125,6 +125,12 @@ public final class CompileKernelsMojo extends AbstractMojo {
             for (Future<?> job : jobs) {
                 job.get();
             }
+            try (Stream<Path> files = Files.list(scratch)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(scratch);
         } catch (ExecutionException e) {
             throw new MojoExecutionException("Lamina: generated CUDA did not compile (a bug in Lamina; please "
                     + "report it): " + e.getCause().getMessage(), e.getCause());
