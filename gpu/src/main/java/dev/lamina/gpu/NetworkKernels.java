@@ -45,7 +45,8 @@ public final class NetworkKernels {
     /**
      * The kernels of {@code network} on {@code device}: its own module, loaded now, and the library's.
      *
-     * @throws GpuUnavailableException when the network was built without kernels, or only for newer devices
+     * @throws GpuUnavailableException when the network or the library was built without kernels, or only for newer
+     *                                 devices
      */
     public static NetworkKernels load(Class<?> network, CudaDevice device) {
         String name = resourceFor(network, device.architecture());
