@@ -5,7 +5,7 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
-/** A loaded PTX module: the kernels of one network. */
+/** A loaded PTX module: the kernels of one network, or the kernel library ({@link NetworkKernels}). */
 public final class CudaModule {
     private final CudaDevice device;
     private final CUmodule module;
@@ -20,5 +20,10 @@ public final class CudaModule {
         CUfunction function = new CUfunction();
         cuModuleGetFunction(function, module, name);
         return new Kernel(device, name, function);
+    }
+
+    /** The driver's handle of the module. */
+    CUmodule handle() {
+        return module;
     }
 }

@@ -116,18 +116,18 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         for (String pass : List.of("forward", "loss", "backward")) {
             passes.put(pass, program.pass(pass));
         }
-        CudaModule module = NetworkKernels.load(host.getClass(), device);
+        NetworkKernels modules = NetworkKernels.load(host.getClass(), device);
         for (DeviceProgram.Step step : program.steps()) {
             if (step.isLaunch()) {
                 // the tensor-core GEMMs take the same arguments and grid as the FP32 ones
                 String gemm = tensorCores && step.action().startsWith("lamina_gemm_")
                         ? "lamina_gemm_tf32_" + step.action().substring("lamina_gemm_".length()) : step.action();
-                kernels.computeIfAbsent(step.action(), name -> module.kernel(gemm));
+                kernels.computeIfAbsent(step.action(), name -> modules.kernel(gemm));
             }
         }
         for (String name : List.of("lamina_sgd_momentum", "lamina_nesterov", "lamina_adagrad", "lamina_rmsprop",
                 "lamina_adam", "lamina_regularize", "lamina_sum_squares", "lamina_scale", "lamina_gather_rows")) {
-            kernels.put(name, module.kernel(name));
+            kernels.put(name, modules.kernel(name));
         }
         this.targetSize = host.outputSize();
         long p = program.parameters();

@@ -1,16 +1,20 @@
 package dev.lamina.gpu;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parameter kinds of each {@code extern "C" __global__} kernel of a .cu source, as the device program's
+ * The parameter kinds of each {@code extern "C" __global__} kernel a device program can launch, as the program's
  * argument prefixes name them: {@code f*} a float pointer, {@code i*} an int pointer, {@code d*} a double pointer,
- * {@code i} int, {@code l} a 64-bit integer, {@code f} float. What a test checks a program against, without a GPU.
+ * {@code i} int, {@code l} a 64-bit integer, {@code f} float. Read from the CUDA source text of the two modules a
+ * network's kernels come from: the kernel library's ({@link KernelLibrary}) and the network's own .cu. What a test
+ * checks a program against, without a GPU.
  */
 public final class KernelSignatures {
     private static final Pattern KERNEL = Pattern.compile(
@@ -19,8 +23,32 @@ public final class KernelSignatures {
     private KernelSignatures() {
     }
 
-    /** Kernel name to its parameters' kinds, in order. */
-    public static Map<String, List<String>> of(String cudaSource) {
+    /**
+     * Kernel name to its parameters' kinds, in order: the library's kernels, then those of {@code networkSource}
+     * (a network's .cu). A kernel of the network's with a library kernel's name would be shadowed at run time
+     * ({@link NetworkKernels} takes the library's), so it is an error unless it is the same kernel.
+     *
+     * @throws IllegalArgumentException when the network's source redefines a library kernel differently
+     */
+    public static Map<String, List<String>> of(String networkSource) {
+        Map<String, List<String>> kernels = new LinkedHashMap<>(Library.KERNELS);
+        inSource(networkSource).forEach((name, kinds) -> {
+            List<String> library = kernels.putIfAbsent(name, kinds);
+            if (library != null && !library.equals(kinds)) {
+                throw new IllegalArgumentException("the network's kernel " + name + kinds
+                        + " has the name of the library's kernel " + name + library);
+            }
+        });
+        return kernels;
+    }
+
+    /** The names of the kernel library's kernels. */
+    static Set<String> library() {
+        return Library.KERNELS.keySet();
+    }
+
+    /** The kernels defined in one CUDA source text, name to parameter kinds. */
+    static Map<String, List<String>> inSource(String cudaSource) {
         Map<String, List<String>> kernels = new LinkedHashMap<>();
         Matcher m = KERNEL.matcher(cudaSource);
         while (m.find()) {
@@ -34,6 +62,11 @@ public final class KernelSignatures {
             kernels.put(m.group(1), kinds);
         }
         return kernels;
+    }
+
+    /** The library's kernels, read once, when first asked for. */
+    private static final class Library {
+        static final Map<String, List<String>> KERNELS = Collections.unmodifiableMap(inSource(KernelLibrary.source()));
     }
 
     private static String kind(String param, String kernel) {

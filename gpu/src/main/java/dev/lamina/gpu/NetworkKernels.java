@@ -3,30 +3,72 @@ package dev.lamina.gpu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import jcuda.driver.CUmodule;
 
 /**
- * The PTX a network was built with: {@code Net.sm_XX.ptx} beside the generated class {@code Net}, one per
- * architecture the Maven plugin's {@code compile-kernels} goal built. A device runs PTX built for its own
- * architecture or an older one (the driver compiles it forward), so the newest one not newer than the device is
- * taken.
+ * The kernels a network's device program launches, from the two PTX modules the Maven plugin's
+ * {@code compile-kernels} goal built: the network's own ({@code Net.sm_XX.ptx} beside the generated class
+ * {@code Net}: its epilogues, activation steps and loss) and the kernel library ({@link KernelLibrary#ptx}, in
+ * the same build's classes: GEMMs, pooling, optimizer steps, ...), which is loaded once per device context and
+ * shared by every network on it. A kernel the library defines comes from the library's module, any other from the
+ * network's. A device runs PTX built for its own architecture or an older one (the driver compiles it forward), so
+ * for each module the newest one not newer than the device is taken.
  */
 public final class NetworkKernels {
     /** Architectures looked for, newest first. */
     static final List<Integer> KNOWN = List.of(120, 100, 90, 89, 87, 86, 80, 75, 72, 70);
 
-    private NetworkKernels() {
+    /**
+     * The library's module on each device, loaded once per context; weak, so that a closed device goes (the value
+     * is the driver's handle, not a {@link CudaModule}, which would hold its device).
+     */
+    private static final Map<CudaDevice, CUmodule> LIBRARIES = new WeakHashMap<>();
+
+    private final CudaModule network;
+    private final CudaModule library;
+    private final Set<String> libraryKernels = KernelSignatures.library();
+
+    private NetworkKernels(CudaModule network, CudaModule library) {
+        this.network = network;
+        this.library = library;
     }
 
-    /** The module of {@code network}'s kernels for {@code device}. */
-    public static CudaModule load(Class<?> network, CudaDevice device) {
+    /**
+     * The kernels of {@code network} on {@code device}: its own module, loaded now, and the library's.
+     *
+     * @throws GpuUnavailableException when the network or the library was built without kernels, or only for newer
+     *                                 devices
+     */
+    public static NetworkKernels load(Class<?> network, CudaDevice device) {
         String name = resourceFor(network, device.architecture());
-        try (InputStream in = network.getResourceAsStream(name)) {
-            return device.load(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name + " beside " + network.getName(), e);
+        CudaModule own = device.load(read(network.getResource(name), name + " beside " + network.getName()));
+        return new NetworkKernels(own, library(network.getClassLoader(), device));
+    }
+
+    /** The kernel {@code name}, from the library's module when the library has it, else from the network's. */
+    public Kernel kernel(String name) {
+        return (libraryKernels.contains(name) ? library : network).kernel(name);
+    }
+
+    /** The library's module on {@code device}, loaded the first time a network there asks for it. */
+    private static CudaModule library(ClassLoader loader, CudaDevice device) {
+        synchronized (LIBRARIES) {
+            CUmodule module = LIBRARIES.get(device);
+            if (module == null) {
+                String name = libraryResourceFor(loader, device.architecture());
+                module = device.load(read(loader.getResource(name), name)).handle();
+                LIBRARIES.put(device, module);
+            }
+            return new CudaModule(device, module);
         }
     }
 
@@ -36,11 +78,31 @@ public final class NetworkKernels {
      * @throws GpuUnavailableException when the network was built without kernels, or only for newer devices
      */
     static String resourceFor(Class<?> network, String deviceArch) {
+        return newest(arch -> network.getSimpleName() + ".sm_" + arch + ".ptx", network::getResource, deviceArch,
+                network.getName() + " was built without CUDA kernels: no " + network.getSimpleName()
+                        + ".sm_XX.ptx beside the class",
+                network.getName() + " has kernels");
+    }
+
+    /**
+     * The resource name of the library's PTX, as {@code loader} finds it, for a device of {@code deviceArch}.
+     *
+     * @throws GpuUnavailableException when the build put no library PTX on the class path, or only for newer devices
+     */
+    static String libraryResourceFor(ClassLoader loader, String deviceArch) {
+        return newest(arch -> KernelLibrary.ptx("sm_" + arch), loader::getResource, deviceArch,
+                "Lamina's kernel library was not built: no " + KernelLibrary.ptx("sm_XX") + " on the class path",
+                "Lamina's kernel library was built");
+    }
+
+    /** The newest of the {@link #KNOWN} architectures' resources present and not newer than the device. */
+    private static String newest(IntFunction<String> resource, Function<String, URL> find,
+                                 String deviceArch, String noneBuilt, String builtFor) {
         int device = Integer.parseInt(deviceArch.substring(deviceArch.indexOf('_') + 1));
         List<String> built = new ArrayList<>();
         for (int arch : KNOWN) {
-            String name = network.getSimpleName() + ".sm_" + arch + ".ptx";
-            if (network.getResource(name) != null) {
+            String name = resource.apply(arch);
+            if (find.apply(name) != null) {
                 if (arch <= device) {
                     return name;
                 }
@@ -48,11 +110,18 @@ public final class NetworkKernels {
             }
         }
         if (built.isEmpty()) {
-            throw new GpuUnavailableException(network.getName() + " was built without CUDA kernels: no "
-                    + network.getSimpleName() + ".sm_XX.ptx beside the class. Build with nvcc on the PATH (the "
-                    + "lamina-maven-plugin's compile-kernels goal makes them), or train on the CPU.");
+            throw new GpuUnavailableException(noneBuilt + ". Build with nvcc on the PATH (the lamina-maven-plugin's "
+                    + "compile-kernels goal makes them), or train on the CPU.");
         }
-        throw new GpuUnavailableException(network.getName() + " has kernels for " + built + " only, and this device is "
-                + deviceArch + ": rebuild with -Dlamina.architectures=" + deviceArch + " (or add it to the list)");
+        throw new GpuUnavailableException(builtFor + " for " + built + " only, and this device is " + deviceArch
+                + ": rebuild with -Dlamina.architectures=" + deviceArch + " (or add it to the list)");
+    }
+
+    private static String read(URL resource, String what) {
+        try (InputStream in = resource.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what, e);
+        }
     }
 }

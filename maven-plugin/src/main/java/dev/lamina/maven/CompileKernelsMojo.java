@@ -1,5 +1,6 @@
 package dev.lamina.maven;
 
+import dev.lamina.gpu.KernelLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Compiles every {@code Net.cu} the Lamina processor wrote into the classes directory to {@code Net.sm_XX.ptx}
- * beside it, for each configured architecture, and assembles each PTX with ptxas as a check. The PTX goes into
- * the jar next to the class, where the GPU path loads it; the run time needs the NVIDIA driver only.
+ * beside it, for each configured architecture, and Lamina's kernel library once, for the same architectures, to
+ * {@code META-INF/lamina/lamina_kernels.sm_XX.ptx} there; ptxas assembles each PTX as a check. The PTX goes into
+ * the jar, where the GPU path loads it; the run time needs the NVIDIA driver only. The library's source and the
+ * header of device functions each {@code Net.cu} includes come from this plugin's lamina-gpu dependency
+ * ({@link KernelLibrary}), written to a scratch directory that is nvcc's include path.
  *
  * <p>Without nvcc the build goes on with a warning, and the networks' GPU path says at run time that they were
  * built without kernels; {@code -Dlamina.requireNvcc=true} makes a missing nvcc a build failure instead.
@@ -71,8 +75,8 @@ public final class CompileKernelsMojo extends AbstractMojo {
             return;
         }
         List<String> archs = architectures();
-        getLog().info("Lamina: compiling " + sources.size() + " network(s) to PTX for " + archs + " with "
-                + toolchain.get().nvcc());
+        getLog().info("Lamina: compiling the kernel library and " + sources.size() + " network(s) to PTX for " + archs
+                + " with " + toolchain.get().nvcc());
         compileAll(toolchain.get(), sources, archs, classes);
     }
 
@@ -105,20 +109,28 @@ public final class CompileKernelsMojo extends AbstractMojo {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             Path scratch = Files.createTempDirectory("lamina-ptxas");
+            Path library = library(scratch);
+            Files.createDirectories(classes.resolve(KernelLibrary.ptx(archs.get(0))).getParent());
             List<Future<?>> jobs = new ArrayList<>();
+            for (String arch : archs) {
+                jobs.add(compile(pool, toolchain, library, classes.resolve(KernelLibrary.ptx(arch)), arch, scratch,
+                        classes));
+            }
             for (Path source : sources) {
                 for (String arch : archs) {
                     Path ptx = source.resolveSibling(source.getFileName().toString().replace(".cu", "." + arch + ".ptx"));
-                    jobs.add(pool.submit(() -> {
-                        toolchain.compile(source, ptx, arch, scratch);
-                        getLog().debug("Lamina: " + classes.relativize(ptx));
-                        return null;
-                    }));
+                    jobs.add(compile(pool, toolchain, source, ptx, arch, scratch, classes));
                 }
             }
             for (Future<?> job : jobs) {
                 job.get();
             }
+            try (Stream<Path> files = Files.list(scratch)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(scratch);
         } catch (ExecutionException e) {
             throw new MojoExecutionException("Lamina: generated CUDA did not compile (a bug in Lamina; please "
                     + "report it): " + e.getCause().getMessage(), e.getCause());
@@ -130,5 +142,21 @@ public final class CompileKernelsMojo extends AbstractMojo {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** One compile, queued; the library's files in {@code scratch} are on its include path. */
+    private Future<?> compile(ExecutorService pool, CudaToolchain toolchain, Path source, Path ptx, String arch,
+                              Path scratch, Path classes) {
+        return pool.submit(() -> {
+            toolchain.compile(source, ptx, arch, scratch, scratch);
+            getLog().debug("Lamina: " + classes.relativize(ptx));
+            return null;
+        });
+    }
+
+    /** The kernel library's source and header, written into {@code dir}; returns the source's path. */
+    static Path library(Path dir) throws IOException {
+        Files.writeString(dir.resolve(KernelLibrary.fileName(KernelLibrary.HEADER)), KernelLibrary.header());
+        return Files.writeString(dir.resolve(KernelLibrary.fileName(KernelLibrary.SOURCE)), KernelLibrary.source());
     }
 }

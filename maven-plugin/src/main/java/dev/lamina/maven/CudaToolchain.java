@@ -55,13 +55,16 @@ final class CudaToolchain {
     }
 
     /**
-     * {@code source} to {@code ptx} for {@code arch} ("sm_90"), then ptxas on it.
+     * {@code source} to {@code ptx} for {@code arch} ("sm_90"), its {@code #include}s looked for in
+     * {@code includes} too, then ptxas on it.
      *
      * @throws IOException naming the command and what it printed, when either step fails
      */
-    void compile(Path source, Path ptx, String arch, Path scratch) throws IOException, InterruptedException {
+    void compile(Path source, Path ptx, String arch, Path includes, Path scratch)
+            throws IOException, InterruptedException {
         String number = arch.substring(arch.indexOf('_') + 1);
-        run(List.of(nvcc.toString(), "-ptx", "-arch=compute_" + number, "-o", ptx.toString(), source.toString()));
+        run(List.of(nvcc.toString(), "-ptx", "-arch=compute_" + number, "-I", includes.toString(), "-o",
+                ptx.toString(), source.toString()));
         Path cubin = Files.createTempFile(scratch, "check", ".cubin");
         try {
             run(List.of(ptxas.toString(), "-arch=" + arch, "-o", cubin.toString(), ptx.toString()));

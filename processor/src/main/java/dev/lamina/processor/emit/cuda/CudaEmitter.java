@@ -14,17 +14,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes a network's CUDA C ({@code Net.cu}, next to the generated class): Lamina's generic kernels
- * ({@code lamina_kernels.cuh}: tiled GEMM, im2col, batch-norm statistics, pooling, optimizer steps), then the
- * network's own kernels with its shapes baked in as constants: each layer's epilogue (bias or batch-norm
- * transform, activation, fused dropout), each activation's backward step, the residual adds, and the loss with
- * its gradient. The Maven plugin turns the file into PTX with nvcc.
+ * Writes a network's CUDA C ({@code Net.cu}, next to the generated class): the network's own kernels with its
+ * shapes baked in as constants: each layer's epilogue (bias or batch-norm transform, activation, fused dropout),
+ * each activation's backward step, the residual adds, and the loss with its gradient. Lamina's generic kernels
+ * (tiled GEMM, im2col, batch-norm statistics, pooling, optimizer steps) are not in it: they are compiled once per
+ * build into a module of their own ({@code dev.lamina.gpu.KernelLibrary}); the file includes only the library's
+ * device functions that its kernels call ({@code lamina_device.cuh}). The Maven plugin turns the file into PTX
+ * with nvcc.
  *
  * <p>Every kernel takes the batch's row count {@code rows} and walks its values with a grid-stride loop, so any
  * launch size covers any batch.
  */
 public final class CudaEmitter {
-    private static final String LIBRARY = "lamina_kernels.cuh";
+    private static final String LIBRARY = "lamina_device.cuh";
 
     private final Graph graph;
     private final Set<String> withoutKernels = new LinkedHashSet<>();
@@ -320,14 +322,14 @@ public final class CudaEmitter {
         return node.name().replaceAll("[^A-Za-z0-9_]", "_");
     }
 
+    /**
+     * Where the library's kernels are, and the include of its device functions (the CPU's dropout stream, the
+     * recurrent cells), which the Maven plugin puts on nvcc's include path.
+     */
     private static String library() {
-        try (InputStream in = CudaEmitter.class.getResourceAsStream(LIBRARY)) {
-            if (in == null) {
-                throw new IllegalStateException("the processor jar lacks " + LIBRARY);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return "// Lamina's generic kernels (GEMMs, im2col, pooling, optimizer steps) are compiled once per build\n"
+                + "// into lamina_kernels.sm_XX.ptx; this file holds the network's own, which call the library's\n"
+                + "// device functions.\n"
+                + "#include \"" + LIBRARY + "\"\n";
     }
 }

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every .cu the processor wrote for the test networks (about forty, covering every layer kind) compiles with nvcc
- * to PTX for sm_90 and for sm_80, and ptxas assembles each PTX: the check CI can make without a GPU. Skipped, with
- * the reason, where no nvcc is found.
+ * The kernel library and every .cu the processor wrote for the test networks (about forty, covering every layer
+ * kind, each including the library's device functions) compile with nvcc to PTX for sm_90 and for sm_80, and
+ * ptxas assembles each PTX: the check CI can make without a GPU. Skipped, with the reason, where no nvcc is found.
  */
 class CudaCompilesTest {
     private static final List<String> ARCHITECTURES = List.of("90", "80");
@@ -38,10 +38,11 @@ class CudaCompilesTest {
         }
         assertTrue(sources.size() >= 30, "expected the test networks' .cu files, found " + sources.size());
         Path work = Files.createTempDirectory("lamina-ptx");
+        Path library = CudaToolkit.library(work);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<String>> results = new ArrayList<>();
-            for (Path source : sources) {
+            for (Path source : concat(library, sources)) {
                 for (String arch : ARCHITECTURES) {
                     results.add(pool.submit(() -> compile(nvcc.get(), ptxas, source, arch, work)));
                 }
@@ -64,8 +65,8 @@ class CudaCompilesTest {
             throws IOException, InterruptedException {
         String name = source.getFileName().toString().replace(".cu", "") + ".sm_" + arch;
         Path ptx = work.resolve(name + ".ptx");
-        String failure = run(List.of(nvcc.toString(), "-ptx", "-arch=compute_" + arch, "-o", ptx.toString(),
-                source.toString()), work);
+        String failure = run(List.of(nvcc.toString(), "-ptx", "-arch=compute_" + arch, "-I", work.toString(),
+                "-o", ptx.toString(), source.toString()), work);
         if (failure == null) {
             failure = run(List.of(ptxas.toString(), "-arch=sm_" + arch, "-o", work.resolve(name + ".cubin").toString(),
                     ptx.toString()), work);
@@ -77,6 +78,12 @@ class CudaCompilesTest {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         return p.waitFor() == 0 ? null : String.join(" ", command) + "\n" + output;
+    }
+
+    private static List<Path> concat(Path first, List<Path> rest) {
+        List<Path> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
     }
 
     private static Path classesOf(Class<?> type) throws URISyntaxException {
