@@ -68,9 +68,4 @@ public final class ProgramStep {
         }
         return b.toString();
     }
-
-    /** The line before steps named their layer and arguments (the program's version 1). */
-    String unnamedLine() {
-        return pass + " " + when + " " + action + " " + grid + " " + String.join(" ", values);
-    }
 }
