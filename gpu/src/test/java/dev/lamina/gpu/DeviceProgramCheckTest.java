@@ -17,6 +17,9 @@ class DeviceProgramCheckTest {
             "extern \"C\" __global__ void winners(const int* argmax, long outputs, double* sums,",
             "        unsigned long long key) {}");
 
+    /** A GEMM step of layer {@code hidden}, up to its grid's size. */
+    private static final String GEMM = "forward always hidden lamina_gemm_nt gemm:";
+
     private static DeviceProgram program(String... steps) {
         StringBuilder text = new StringBuilder("# a test\nlamina-device-program 2\nclass demo.TestNet\narena 30\n"
                 + "indices 4\nparameters 12\nbuffers 0\nwork 0\ndoubles 2\ninput 0 4\noutput 26 2\nlosses n\n");
@@ -52,16 +55,16 @@ class DeviceProgramCheckTest {
         assertProblem("A:31n (+0) is outside its area of 30 at n = 1",
                 "forward always hidden scale e:n x=A:0 y=A:31n rows=i:n k=f:1");
         assertProblem("the grid covers n x 4, the GEMM writes i:n x i:5",
-                "forward always hidden lamina_gemm_nt gemm:n,4 " + gemm("n", "5", "3", "A:0", "3", "P:0", "3", "A:4n", "5"));
+                GEMM + "n,4 " + gemm("n", "5", "3", "A:0", "3", "P:0", "3", "A:4n", "5"));
         assertProblem("G:0 (+13) is outside its area of 12", "backward always - zero - at=G:0 count=l:13");
         // C, n rows of 2 from arena float 29 n, overruns an arena of 30 floats a row
         assertProblem("A:29n (+2) is outside its area of 30 at n = 1",
-                "forward always hidden lamina_gemm_nt gemm:n,2 " + gemm("n", "2", "3", "A:0", "3", "P:0", "3", "A:29n", "2"));
+                GEMM + "n,2 " + gemm("n", "2", "3", "A:0", "3", "P:0", "3", "A:29n", "2"));
         // B, 4 x 3 weights from parameter 0, overruns 12 parameters when read with a leading dimension of 4
         assertProblem("P:0 (+15) is outside its area of 12",
-                "forward always hidden lamina_gemm_nt gemm:n,4 " + gemm("n", "4", "3", "A:0", "3", "P:0", "4", "A:4n", "4"));
+                GEMM + "n,4 " + gemm("n", "4", "3", "A:0", "3", "P:0", "4", "A:4n", "4"));
         assertProblem("B's leading dimension 2 is less than its rows' 3",
-                "forward always hidden lamina_gemm_nt gemm:n,4 " + gemm("n", "4", "3", "A:0", "3", "P:0", "2", "A:4n", "4"));
+                GEMM + "n,4 " + gemm("n", "4", "3", "A:0", "3", "P:0", "2", "A:4n", "4"));
         assertProblem("zero takes 1 address(es) and a count l:", "backward always - zero - at=G:0 count=i:12");
         DeviceProgram winners = program("forward always pool winners e:n argmax=I:0 outputs=l:n sums=D:0 key=l:0");
         assertTrue(DeviceProgramCheck.problems(winners, CUDA, 1).isEmpty());
@@ -70,14 +73,17 @@ class DeviceProgramCheckTest {
 
     @Test
     void namesTheLayerAndEachArgument() {
-        DeviceProgram.Step step = program("forward train conv1 scale e:4n x=A:0 y=A:4n rows=i:n k=f:0.5").steps().get(0);
+        String line = "forward train conv1 scale e:4n x=A:0 y=A:4n rows=i:n k=f:0.5";
+        DeviceProgram.Step step = program(line).steps().get(0);
         assertEquals("conv1", step.layer());
         assertEquals(List.of("x", "y", "rows", "k"), step.names());
         assertEquals(List.of("A:0", "A:4n", "i:n", "f:0.5"), step.args());
-        assertEquals("forward train conv1 scale e:4n x=A:0 y=A:4n rows=i:n k=f:0.5", step.toString());
-        assertEquals(Map.of("scale", List.of("x", "y", "rows", "k"), "lamina_gemm_nt", List.of("m", "n", "k", "alpha",
-                "A", "lda", "B", "ldb", "beta", "C", "ldc"), "winners", List.of("argmax", "outputs", "sums", "key")),
-                DeviceProgramCheck.parameterNames("// a kernel is extern \"C\" so the host finds it (by name)\n" + CUDA));
+        assertEquals(line, step.toString());
+        // a comment that says extern "C" is no kernel, and hides none after it
+        String commented = "// a kernel is extern \"C\" so the host finds it (by name)\n" + CUDA;
+        assertEquals(Map.of("scale", List.of("x", "y", "rows", "k"),
+                "lamina_gemm_nt", List.of("m", "n", "k", "alpha", "A", "lda", "B", "ldb", "beta", "C", "ldc"),
+                "winners", List.of("argmax", "outputs", "sums", "key")), DeviceProgramCheck.parameterNames(commented));
         assertProblem("argument 2 is named out, the kernel's parameter is y",
                 "forward always hidden scale e:n x=A:0 out=A:4n rows=i:n k=f:0.5");
         assertProblem("copy's arguments are named [to, from, count]",

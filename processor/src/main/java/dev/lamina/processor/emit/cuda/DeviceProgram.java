@@ -63,7 +63,9 @@ public final class DeviceProgram {
             forward(OpKinds.of(node.op()), node);
         }
         loss();
-        step("backward", "always", "-", "zero", "-").arg("at", "G:0").l("count", String.valueOf(plan.parameterCount()));
+        // the backward pass adds into the parameters' gradients: they start at zero
+        step("backward", "always", "-", "zero", "-").arg("at", "G:0")
+                .l("count", String.valueOf(plan.parameterCount()));
         List<Node> reversed = new ArrayList<>(graph.layers());
         reversed.sort(Comparator.comparingInt((Node nd) -> graph.nodes().indexOf(nd)).reversed());
         for (Node node : reversed) {
