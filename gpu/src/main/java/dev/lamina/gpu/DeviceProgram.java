@@ -23,6 +23,8 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
                             Linear lossRows, boolean dropout, List<Carried> carried, List<String> unsupported,
                             List<Step> steps) {
 
+    /** The format this reader reads: each step names its layer and each argument its kernel parameter. */
+    public static final String VERSION = "2";
     /** Threads per block of every launch (the GEMM's 64 x 64 tiles too). */
     public static final int THREADS = 256;
     /** Rows and columns of C per GEMM block. */
@@ -33,10 +35,21 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
     }
 
     /**
-     * One step of a pass: a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check}
-     * (an embedding's out-of-vocabulary flag, read back and raised as the CPU path does).
+     * One step of a pass, launched by {@code layer} (its field; {@code -} for the loss and the clearing of the
+     * gradients): a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check} (an
+     * embedding's out-of-vocabulary flag, read back and raised as the CPU path does). {@code args} are the values,
+     * {@code names} the kernel parameters they fill, in the same order.
      */
-    public record Step(String pass, String when, String action, String grid, List<String> args) {
+    public record Step(String pass, String when, String layer, String action, String grid, List<String> names,
+                       List<String> args) {
+        public Step {
+            names = List.copyOf(names);
+            args = List.copyOf(args);
+            if (names.size() != args.size()) {
+                throw new IllegalArgumentException("a step needs a name for each of its arguments");
+            }
+        }
+
         public boolean isLaunch() {
             return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
@@ -72,7 +85,11 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
 
         @Override
         public String toString() {
-            return pass + " " + when + " " + action + " " + grid + " " + String.join(" ", args);
+            StringBuilder b = new StringBuilder(pass + " " + when + " " + layer + " " + action + " " + grid);
+            for (int k = 0; k < args.size(); k++) {
+                b.append(' ').append(names.get(k)).append('=').append(args.get(k));
+            }
+            return b.toString();
         }
     }
 
@@ -114,8 +131,9 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             String[] words = line.trim().split(" +");
             switch (words[0]) {
                 case "lamina-device-program" -> {
-                    if (!words[1].equals("1")) {
-                        throw new IllegalArgumentException("device program version " + words[1] + ": expected 1");
+                    if (!words[1].equals(VERSION)) {
+                        throw new IllegalArgumentException("device program version " + words[1] + ": this Lamina "
+                                + "reads version " + VERSION + "; rebuild the network with it");
                     }
                     versioned = true;
                 }
@@ -126,8 +144,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
                 case "dropout" -> dropout = true;
                 case "carried" -> carried.add(new Carried(words[1], Integer.parseInt(words[2])));
                 case "unsupported" -> unsupported.add(line.substring("unsupported ".length()));
-                case "step" -> steps.add(new Step(words[1], words[2], words[3], words[4],
-                        List.of(words).subList(5, words.length)));
+                case "step" -> steps.add(step(line, words));
                 default -> {
                     int k = List.of(names).indexOf(words[0]);
                     if (k < 0) {
@@ -143,5 +160,24 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         return new DeviceProgram(network, sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5], input[0],
                 input[1], output[0], output[1], lossRows, dropout, List.copyOf(carried), List.copyOf(unsupported),
                 List.copyOf(steps));
+    }
+
+    /** {@code step PASS WHEN LAYER ACTION GRID NAME=VALUE...}. */
+    private static Step step(String line, String[] words) {
+        if (words.length < 6) {
+            throw new IllegalArgumentException("a step needs a pass, a condition, a layer, an action and a grid: "
+                    + line);
+        }
+        List<String> names = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        for (String word : List.of(words).subList(6, words.length)) {
+            int equals = word.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("argument '" + word + "' has no NAME=: " + line);
+            }
+            names.add(word.substring(0, equals));
+            args.add(word.substring(equals + 1));
+        }
+        return new Step(words[1], words[2], words[3], words[4], words[5], names, args);
     }
 }

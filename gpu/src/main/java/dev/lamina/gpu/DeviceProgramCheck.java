@@ -1,21 +1,28 @@
 package dev.lamina.gpu;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What can be checked of a device program without a GPU: every launch names a kernel of the network's .cu and
- * passes it as many arguments as it takes, each of the kind it takes; every GEMM's grid covers the C it writes;
- * and every address, clear and copy lies inside its area, for the batch sizes asked about.
+ * passes it as many arguments as it takes, each of the kind it takes and under the name of the parameter it fills;
+ * every GEMM's grid covers the C it writes; and every address, clear and copy lies inside its area, for the batch
+ * sizes asked about.
  */
 public final class DeviceProgramCheck {
+    /** The names of the built-in steps' arguments, in order. */
+    private static final Map<String, List<String>> BUILT_INS = Map.of("zero", List.of("at", "count"),
+            "copy", List.of("to", "from", "count"), "check", List.of("flag", "vocabulary"));
+
     private DeviceProgramCheck() {
     }
 
     /** The problems found, one line each naming the step; empty when the program is sound. */
     public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
         Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
+        Map<String, List<String>> parameters = parameterNames(cudaSource);
         List<String> problems = new ArrayList<>();
         for (DeviceProgram.Carried c : program.carried()) {
             for (int rows : batchSizes) {
@@ -26,6 +33,9 @@ public final class DeviceProgramCheck {
             List<String> args = step.args();
             if (!List.of("always", "train", "eval", "carry").contains(step.when())) {
                 problems.add(step + ": runs '" + step.when() + "', not always, train, eval or carry");
+            }
+            if (!step.isLaunch() && !step.names().equals(BUILT_INS.get(step.action()))) {
+                problems.add(step + ": " + step.action() + "'s arguments are named " + BUILT_INS.get(step.action()));
             }
             if (step.action().equals("check")) {
                 if (args.size() != 2 || !args.get(1).startsWith("i:")) {
@@ -61,7 +71,13 @@ public final class DeviceProgramCheck {
                         + args.size());
                 continue;
             }
+            List<String> names = parameters.getOrDefault(step.action(), List.of());
             for (int i = 0; i < args.size(); i++) {
+                String name = i < names.size() ? names.get(i) : "?";
+                if (!step.names().get(i).equals(name)) {
+                    problems.add(step + ": argument " + (i + 1) + " is named " + step.names().get(i)
+                            + ", the kernel's parameter is " + name);
+                }
                 String kind = KernelSignatures.kindOf(args.get(i));
                 boolean nullPointer = kind.equals("*") && kinds.get(i).endsWith("*");
                 if (!kind.equals(kinds.get(i)) && !nullPointer) {
@@ -141,5 +157,53 @@ public final class DeviceProgramCheck {
             problems.add((step == null ? "carried state" : step.toString()) + ": " + address + " (+" + length
                     + ") is outside its area of " + size + " at n = " + rows);
         }
+    }
+
+    /**
+     * Kernel name to its parameters' names, in order: for each {@code extern "C" __global__ void NAME(...)}, the
+     * last word of each parameter.
+     */
+    static Map<String, List<String>> parameterNames(String cudaSource) {
+        Map<String, List<String>> kernels = new HashMap<>();
+        int at = 0;
+        while ((at = cudaSource.indexOf("extern \"C\"", at)) >= 0) {
+            at += "extern \"C\"".length();
+            int open = cudaSource.indexOf('(', at);
+            int close = open < 0 ? -1 : cudaSource.indexOf(')', open);
+            if (close < 0) {
+                break;
+            }
+            List<String> words = words(cudaSource.substring(at, open));
+            if (words.size() == 3 && words.get(0).equals("__global__") && words.get(1).equals("void")) {
+                List<String> names = new ArrayList<>();
+                String parameters = cudaSource.substring(open + 1, close);
+                if (!parameters.isBlank()) {
+                    for (String parameter : parameters.split(",")) {
+                        List<String> parts = words(parameter.replace('*', ' '));
+                        names.add(parts.isEmpty() ? "" : parts.get(parts.size() - 1));
+                    }
+                }
+                kernels.put(words.get(2), names);
+                at = close;
+            }
+        }
+        return kernels;
+    }
+
+    /** The words of {@code text}, split at white space. */
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (char c : (text + " ").toCharArray()) {
+            if (Character.isWhitespace(c)) {
+                if (!word.isEmpty()) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                }
+            } else {
+                word.append(c);
+            }
+        }
+        return words;
     }
 }

@@ -54,6 +54,14 @@ class DeviceProgramTest {
         List<String> problems = new ArrayList<>();
         for (Class<?> network : networks) {
             String cuda = Files.readString(Path.of(network.getResource(network.getSimpleName() + ".cu").toURI()));
+            for (DeviceProgram.Step step : DeviceProgram.of(network).steps()) {
+                // every step but the loss and the clearing of the gradients is a layer's
+                boolean wholeNetwork = step.pass().equals("loss") || step.action().equals("zero")
+                        && step.args().get(0).equals("G:0");
+                if (step.layer().equals("-") != wholeNetwork) {
+                    problems.add(network.getSimpleName() + ": " + step + " names layer " + step.layer());
+                }
+            }
             for (String problem : DeviceProgramCheck.problems(DeviceProgram.of(network), cuda, 1, 5, 64)) {
                 problems.add(network.getSimpleName() + ": " + problem);
             }

@@ -3,12 +3,12 @@ package dev.lamina.processor.emit.cuda;
 import dev.lamina.processor.graph.Op;
 
 /** CUDA C expressions for each activation: the same functions and derivatives as the Java emitter's. */
-final class CudaActivation {
+public final class CudaActivation {
     private CudaActivation() {
     }
 
     /** {@code f(u)} over the float expression {@code u}. */
-    static String apply(Op.Act act, String u) {
+    public static String apply(Op.Act act, String u) {
         String a = literal(act.alpha());
         return switch (act.function()) {
             case IDENTITY -> u;
@@ -26,7 +26,7 @@ final class CudaActivation {
     }
 
     /** {@code g f'(u)} in terms of the output {@code y}; ReLU's derivative at 0 is 0. */
-    static String backward(Op.Act act, String g, String y) {
+    public static String backward(Op.Act act, String g, String y) {
         String a = literal(act.alpha());
         return switch (act.function()) {
             case IDENTITY -> g;
@@ -43,7 +43,7 @@ final class CudaActivation {
         };
     }
 
-    static String literal(double value) {
+    public static String literal(double value) {
         return Float.toString((float) value) + "f";
     }
 }

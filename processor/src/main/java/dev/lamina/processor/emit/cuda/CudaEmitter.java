@@ -5,12 +5,12 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.ops.OpKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -57,205 +57,17 @@ public final class CudaEmitter {
         return out.toString();
     }
 
+    /** A layer's heading and its own kernels, its kind's. */
     private String layer(Node node) {
-        Op op = node.op();
         StringBuilder b = new StringBuilder();
-        String id = identifier(node);
-        b.append("// ").append(node.name()).append(": ").append(op.kind()).append(' ').append(node.in())
+        b.append("// ").append(node.name()).append(": ").append(node.op().kind()).append(' ').append(node.in())
                 .append(" -> ").append(node.out()).append('\n');
-        if (op instanceof Op.Dense d) {
-            epilogue(b, node, id, node.out(), d.units(), d.bias(), d.activation());
-        } else if (op instanceof Op.Conv c) {
-            // the GPU pools after the epilogue (lamina_max_pool): it applies to the convolution's own output
-            Shape conv = node.pool() != null ? node.pool().convOut() : node.out();
-            epilogue(b, node, id, conv, c.filters(), c.bias(), c.activation());
-        } else if (op instanceof Op.Conv1d c) {
-            epilogue(b, node, id, node.out(), c.filters(), c.bias(), c.activation());
-        } else if (op instanceof Op.ConvTranspose t) {
-            epilogue(b, node, id, node.out(), t.filters(), t.bias(), t.activation());
-        } else if (op instanceof Op.BatchNorm bn) {
-            int channels = node.in().channels();
-            b.append("// y = act(scale x + shift), the statistics folded into scale and shift per channel\n");
-            b.append("extern \"C\" __global__ void ").append(id).append("_apply(const float* x, float* y, ")
-                    .append("const float* scale, const float* shift, int rows) {\n");
-            loop(b, node.out().size());
-            b.append("        int ch = (int) (i % ").append(channels).append(");\n");
-            b.append("        float u = scale[ch] * x[i] + shift[ch];\n");
-            b.append("        y[i] = ").append(CudaActivation.apply(bn.activation(), "u")).append(";\n");
-            b.append("    }\n}\n");
-            activationBackward(b, id, node.out(), bn.activation());
-        } else if (op instanceof Op.Add add) {
-            int parts = 1 + node.others().size();
-            b.append("extern \"C\" __global__ void ").append(id).append("_forward(");
-            for (int k = 0; k < parts; k++) {
-                b.append("const float* x").append(k).append(", ");
-            }
-            b.append("float* y, int rows) {\n");
-            loop(b, node.out().size());
-            b.append("        float u = x0[i]");
-            for (int k = 1; k < parts; k++) {
-                b.append(" + x").append(k).append("[i]");
-            }
-            b.append(";\n");
-            b.append("        y[i] = ").append(CudaActivation.apply(add.activation(), "u")).append(";\n");
-            b.append("    }\n}\n");
-            activationBackward(b, id, node.out(), add.activation());
-        } else if (op instanceof Op.Recurrent r) {
-            recurrent(b, node, id, r);
-        } else if (op instanceof Op.LayerNorm n) {
-            b.append("// (generic: lamina_layer_norm, lamina_layer_norm_backward)\n");
-            activationInPlace(b, id, node.out(), n.activation());
-            activationBackward(b, id, node.out(), n.activation());
-        } else if (op instanceof Op.Pool p) {
-            b.append("// (generic: ").append(switch (p.poolKind()) {
-                case MAX -> "lamina_max_pool, lamina_max_pool_backward";
-                case AVERAGE -> "lamina_average_pool, lamina_average_pool_backward";
-                case GLOBAL_AVERAGE -> "lamina_global_average, lamina_global_average_backward";
-            }).append(")\n");
-        } else if (op instanceof Op.Embedding) {
-            b.append("// (generic: lamina_embed, lamina_embed_backward)\n");
-        } else if (op instanceof Op.ResponseNorm) {
-            b.append("// (generic: lamina_lrn, lamina_lrn_backward)\n");
-        } else if (op instanceof Op.Upsample u) {
-            b.append(u.pool() >= 0
-                    ? "// (generic: lamina_unpool with the paired pool's winners, lamina_unpool_backward)\n"
-                    : "// (generic: lamina_upsample, lamina_upsample_backward)\n");
-        } else if (op instanceof Op.Concat) {
-            b.append("// (generic: lamina_place, lamina_take)\n");
-        } else if (op instanceof Op.Flatten || op instanceof Op.Dropout) {
-            b.append("// (no kernel: a view of its input, or a dropout folded into the layer before)\n");
-        } else {
-            withoutKernels.add(op.kind());
-            b.append("// no CUDA kernels yet for ").append(op.kind()).append(": this layer runs on the CPU path only\n");
-        }
+        kernels(OpKinds.of(node.op()), new LayerKernels(b, node));
         return b.append('\n').toString();
     }
 
-    /** out = act(out + bias) over a layer's output, times a fused dropout's mask in training. */
-    private void epilogue(StringBuilder b, Node node, String id, Shape shape, int columns, boolean bias,
-                          Op.Act act) {
-        // after a fused pool the dropout applies to the pooled values: the device program runs it after the pool
-        boolean dropout = node.hasFusedDropout() && !node.hasFusedPool();
-        if (!bias && act.isIdentity() && !dropout) {
-            b.append("// (no bias, activation or dropout: the GEMM's output is the layer's)\n");
-            return;
-        }
-        b.append("extern \"C\" __global__ void ").append(id).append("_epilogue(float* out, const float* bias, ")
-                .append("int rows, float* mask, unsigned long long key, int training) {\n");
-        loop(b, shape.size());
-        b.append("        float u = out[i]").append(bias ? " + bias[i % " + columns + "]" : "").append(";\n");
-        b.append("        float y = ").append(CudaActivation.apply(act, "u")).append(";\n");
-        if (dropout) {
-            float rate = (float) node.dropout();
-            b.append("        if (training) {\n");
-            b.append("            // the CPU's dropout stream: the same key and element give the same mask\n");
-            b.append("            float keep = lamina_uniform(key, i) < ").append(CudaActivation.literal(rate))
-                    .append(" ? 0.0f : ").append(CudaActivation.literal(1 / (1 - rate))).append(";\n");
-            b.append("            mask[i] = keep;\n");
-            b.append("            y *= keep;\n");
-            b.append("        }\n");
-        }
-        b.append("        out[i] = y;\n");
-        b.append("    }\n}\n");
-        if (dropout && !node.hasFusedPool()) {
-            dropoutBackward(b, id, shape, act);
-        } else {
-            activationBackward(b, id, shape, act);
-        }
-    }
-
-    /**
-     * Backward through a fused dropout and the activation before it, as on the CPU: the gradient through the
-     * mask, then the activation's derivative from the output before the mask ({@code y / keep}; 0 where dropped).
-     */
-    private static void dropoutBackward(StringBuilder b, String id, Shape shape, Op.Act act) {
-        b.append("extern \"C\" __global__ void ").append(id)
-                .append("_dropout_backward(float* delta, const float* y, const float* mask, int rows) {\n");
-        loop(b, shape.size());
-        b.append("        float keep = mask[i];\n");
-        b.append("        float u = keep == 0.0f ? 0.0f : y[i] / keep;\n");
-        b.append("        float g = delta[i] * keep;\n");
-        b.append("        delta[i] = ").append(act.isIdentity() ? "g" : CudaActivation.backward(act, "g", "u"))
-                .append(";\n");
-        b.append("    }\n}\n");
-    }
-
-    /** y = f(y) in place, for a layer whose generic kernel leaves its output before the activation. */
-    private static void activationInPlace(StringBuilder b, String id, Shape shape, Op.Act act) {
-        if (act.isIdentity()) {
-            return;
-        }
-        b.append("extern \"C\" __global__ void ").append(id).append("_activation(float* y, int rows) {\n");
-        loop(b, shape.size());
-        b.append("        float u = y[i];\n");
-        b.append("        y[i] = ").append(CudaActivation.apply(act, "u")).append(";\n");
-        b.append("    }\n}\n");
-    }
-
-    /**
-     * A recurrent layer's step kernels, the generic cell templates instantiated with its units, steps and (for
-     * an LSTM) variant; the projections around them are GEMMs.
-     */
-    private void recurrent(StringBuilder b, Node node, String id, Op.Recurrent r) {
-        int h = r.units();
-        int steps = node.in().steps();
-        String cell = r.cell().name().toLowerCase(java.util.Locale.ROOT);
-        b.append("// one step of all rows; the projections are GEMMs (lamina_gemm_*) before and after\n");
-        switch (r.cell()) {
-            case LSTM -> {
-                String variant = h + ", " + steps + ", " + r.peephole() + ", " + r.coupled();
-                b.append("extern \"C\" __global__ void ").append(id).append("_step(float* gates, float* cells, ")
-                        .append("float* hidden, const float* c0, const float* peep, int rows, int t) {\n");
-                b.append("    lamina_lstm_forward<").append(variant)
-                        .append(">(gates, cells, hidden, c0, peep, rows, t);\n}\n");
-                b.append("extern \"C\" __global__ void ").append(id).append("_step_backward(float* gates, ")
-                        .append("const float* cells, const float* dh, float* dc, const float* c0, const float* peep, ")
-                        .append("float* dPeep, int rows, int t) {\n");
-                b.append("    lamina_lstm_backward<").append(variant)
-                        .append(">(gates, cells, dh, dc, c0, peep, dPeep, rows, t);\n}\n");
-            }
-            case GRU -> {
-                b.append("extern \"C\" __global__ void ").append(id).append("_step(float* gates, ")
-                        .append("float* projections, float* hidden, const float* h0, int rows, int t) {\n");
-                b.append("    lamina_gru_forward<").append(h).append(", ").append(steps)
-                        .append(">(gates, projections, hidden, h0, rows, t);\n}\n");
-                b.append("extern \"C\" __global__ void ").append(id).append("_step_backward(float* gates, ")
-                        .append("float* projections, const float* hidden, const float* dh, float* dhPrevious, ")
-                        .append("const float* h0, int rows, int t) {\n");
-                b.append("    lamina_gru_backward<").append(h).append(", ").append(steps)
-                        .append(">(gates, projections, hidden, dh, dhPrevious, h0, rows, t);\n}\n");
-            }
-            case RNN -> {
-                b.append("extern \"C\" __global__ void ").append(id)
-                        .append("_step(float* gates, float* hidden, int rows, int t) {\n");
-                b.append("    lamina_rnn_forward<").append(h).append(", ").append(steps)
-                        .append(">(gates, hidden, rows, t);\n}\n");
-                b.append("extern \"C\" __global__ void ").append(id)
-                        .append("_step_backward(float* gates, const float* dh, int rows, int t) {\n");
-                b.append("    lamina_rnn_backward<").append(h).append(", ").append(steps)
-                        .append(">(gates, dh, rows, t);\n}\n");
-            }
-        }
-        b.append("// (").append(cell).append(": ").append(h).append(" units over ").append(steps).append(" steps)\n");
-    }
-
-    /** delta = delta f'(u), from the layer's output y; nothing to emit for the identity. */
-    private static void activationBackward(StringBuilder b, String id, Shape shape, Op.Act act) {
-        if (act.isIdentity()) {
-            return;
-        }
-        b.append("extern \"C\" __global__ void ").append(id)
-                .append("_activation_backward(float* delta, const float* y, int rows) {\n");
-        loop(b, shape.size());
-        b.append("        delta[i] = ").append(CudaActivation.backward(act, "delta[i]", "y[i]")).append(";\n");
-        b.append("    }\n}\n");
-    }
-
-    /** The grid-stride loop over {@code rows x size} values, opened (the caller closes it). */
-    private static void loop(StringBuilder b, int size) {
-        b.append("    const long count = (long) rows * ").append(size).append(";\n");
-        b.append("    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; ")
-                .append("i += (long) gridDim.x * blockDim.x) {\n");
+    private static <T extends Op> void kernels(OpKinds.Bound<T> b, LayerKernels out) {
+        b.kind().cuda().kernels(b.op(), out);
     }
 
     /**
