@@ -6,12 +6,6 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKinds;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * Writes a network's CUDA C ({@code Net.cu}, next to the generated class): the network's own kernels with its
@@ -29,7 +23,6 @@ public final class CudaEmitter {
     private static final String LIBRARY = "lamina_device.cuh";
 
     private final Graph graph;
-    private final Set<String> withoutKernels = new LinkedHashSet<>();
 
     public CudaEmitter(Graph graph) {
         this.graph = graph;
@@ -37,7 +30,6 @@ public final class CudaEmitter {
 
     /** The whole .cu file. */
     public String source() {
-        withoutKernels.clear();
         StringBuilder out = new StringBuilder();
         String simple = graph.userClass().substring(graph.userClass().lastIndexOf('.') + 1);
         StringBuilder body = new StringBuilder();
@@ -49,10 +41,6 @@ public final class CudaEmitter {
                 .append(simple).append(". Do not edit: the processor writes it anew on every build.\n");
         out.append("// Input ").append(graph.node(0).out()).append(", loss ").append(graph.loss())
                 .append(". Activations are channels last; kernels take the batch's row count as `rows`.\n");
-        if (!withoutKernels.isEmpty()) {
-            out.append("// Layers whose own kernels are not generated yet (they run on the CPU path only): ")
-                    .append(String.join(", ", withoutKernels)).append(".\n");
-        }
         out.append('\n').append(library()).append('\n').append(body);
         return out.toString();
     }
