@@ -53,6 +53,8 @@ public sealed interface Op {
         R visit(Dropout op);
 
         R visit(Flatten op);
+
+        R visit(Reshape op);
     }
 
     /** The network input; {@code tokens > 0} for a sequence of token ids in {@code [0, tokens)}. */
@@ -354,6 +356,35 @@ public sealed interface Op {
 
         public String kind() {
             return "Flatten";
+        }
+    }
+
+    /**
+     * The input's values seen with a new shape of as many elements, in storage order (channels last): a view, like
+     * {@link Flatten}. {@code dims} as written: {@code [features]}, {@code [steps, features]} or
+     * {@code [channels, height, width]}.
+     */
+    record Reshape(List<Integer> dims) implements Op {
+        public Reshape {
+            dims = List.copyOf(dims);
+        }
+
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visit(this);
+        }
+
+        public String kind() {
+            return "Reshape";
+        }
+
+        /** The shape the dims describe; null for a count of dims no shape has. */
+        public Shape shape() {
+            return switch (dims.size()) {
+                case 1 -> Shape.vector(dims.get(0));
+                case 2 -> Shape.sequence(dims.get(0), dims.get(1));
+                case 3 -> Shape.image(dims.get(0), dims.get(1), dims.get(2));
+                default -> null;
+            };
         }
     }
 }

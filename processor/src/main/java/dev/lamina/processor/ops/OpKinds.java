@@ -16,6 +16,7 @@ import dev.lamina.processor.ops.concat.ConcatOp;
 import dev.lamina.processor.ops.add.AddOp;
 import dev.lamina.processor.ops.recurrent.RecurrentOp;
 import dev.lamina.processor.ops.layernorm.LayerNormOp;
+import dev.lamina.processor.ops.reshape.ReshapeOp;
 import dev.lamina.processor.ops.responsenorm.ResponseNormOp;
 import dev.lamina.processor.ops.dropout.DropoutOp;
 import dev.lamina.processor.ops.flatten.FlattenOp;
@@ -40,7 +41,7 @@ public final class OpKinds {
     private static final List<OpKind<?>> DECLARED = List.of(DenseOp.KIND, ConvOp.KIND, PoolOp.KIND,
             BatchNormOp.KIND, DropoutOp.KIND, FlattenOp.KIND, RecurrentOp.KIND, ResidualOp.KIND, ConcatOp.KIND,
             EmbeddingOp.KIND, LayerNormOp.KIND, ResponseNormOp.KIND, ConvTransposeOp.KIND, UpsampleOp.KIND,
-            Conv1dOp.KIND);
+            Conv1dOp.KIND, ReshapeOp.KIND);
 
     /**
      * The kinds a user-defined {@code @Block} may hold, layers that keep the data an image, in the order the
@@ -155,6 +156,11 @@ public final class OpKinds {
         @Override
         public Bound<?> visit(Op.Flatten op) {
             return new Bound<>(FlattenOp.KIND, op);
+        }
+
+        @Override
+        public Bound<?> visit(Op.Reshape op) {
+            return new Bound<>(ReshapeOp.KIND, op);
         }
     };
 }

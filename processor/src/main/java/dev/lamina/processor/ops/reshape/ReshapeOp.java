@@ -1,0 +1,177 @@
+package dev.lamina.processor.ops.reshape;
+
+import dev.lamina.dsl.Reshape;
+import dev.lamina.processor.check.Size;
+import dev.lamina.processor.check.Value;
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.emit.cuda.CudaLowering;
+import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.ops.OpKind;
+import dev.lamina.processor.plan.Arena;
+import dev.lamina.processor.plan.TensorSpec;
+import dev.lamina.processor.read.LayerAnnotation;
+import dev.lamina.processor.shape.ShapeInputs;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * The Reshape layer kind: the input's values seen with another shape of as many elements. Values keep their
+ * storage order (channels last), so a reshape is a view, as a flatten is: no region, no step, and the gradient
+ * passes through in place.
+ */
+public final class ReshapeOp implements OpKind<Op.Reshape> {
+    public static final ReshapeOp KIND = new ReshapeOp();
+
+    private ReshapeOp() {
+    }
+
+    // ---- reading and checks
+
+    @Override
+    public List<LayerAnnotation<?, Op.Reshape>> annotations() {
+        return List.of(LayerAnnotation.of(Reshape.class, ReshapeOp::read).withFrom(Reshape::from));
+    }
+
+    static Op.Reshape read(Reshape r) {
+        return new Op.Reshape(Arrays.stream(r.value()).boxed().toList());
+    }
+
+    @Override
+    public List<Size> sizes(Op.Reshape op, boolean inBlock) {
+        List<Size> sizes = new ArrayList<>();
+        for (int i = 0; i < op.dims().size(); i++) {
+            sizes.add(Size.width("value[" + i + "]", op.dims().get(i)));
+        }
+        return sizes;
+    }
+
+    @Override
+    public List<String> sizeErrors(Op.Reshape op, String label) {
+        if (op.shape() != null) {
+            return List.of();
+        }
+        return List.of(label + " needs 1 size (a vector [features]), 2 (a sequence [steps, features]) or 3 (an image "
+                + "[channels, height, width]), found " + op.dims().size());
+    }
+
+    @Override
+    public List<Value> values(Op.Reshape op) {
+        return List.of();
+    }
+
+    @Override
+    public String misfit(Op.Reshape op, Node node, Graph graph, String label) {
+        return label + " to " + op.dims() + " needs " + elements(op) + " values, but its input " + node.in() + " has "
+                + node.in().size();
+    }
+
+    @Override
+    public long[] weightDims(Op.Reshape op, Shape in, int tokens) {
+        return null;
+    }
+
+    @Override
+    public long checkWorkspace(Op.Reshape op, Node node, String label, Diagnostics d) {
+        return 0;
+    }
+
+    @Override
+    public long[] wideOutput(Op.Reshape op, Shape in) {
+        return null;
+    }
+
+    @Override
+    public Op.Act outputActivation(Op.Reshape op) {
+        return null;
+    }
+
+    // ---- shape, parameters and memory
+
+    @Override
+    public Shape outputShape(Op.Reshape op, ShapeInputs inputs) {
+        Shape shape = op.shape();
+        return shape != null && elements(op) == inputs.in().size() ? shape : null;
+    }
+
+    /** The element count the dims ask for, in long arithmetic (three widths can pass int's range). */
+    private static long elements(Op.Reshape op) {
+        long product = 1;
+        for (int dim : op.dims()) {
+            product *= dim;
+        }
+        return product;
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return false;
+    }
+
+    @Override
+    public boolean isView() {
+        return true;
+    }
+
+    @Override
+    public List<TensorSpec> tensors(Op.Reshape op, Node node, Graph graph) {
+        return List.of();
+    }
+
+    @Override
+    public void claimRegions(Op.Reshape op, Node node, Arena arena) {
+        // a view: it shares its input's region, which the planner gives it
+    }
+
+    @Override
+    public long flops(Op.Reshape op, Node node) {
+        return 0;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Reshape op) {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Reshape op) {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Reshape op) {
+        return false;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Reshape op) {
+        return OptionalDouble.empty();
+    }
+
+    // ---- lowerings
+
+    @Override
+    public JavaLowering<Op.Reshape> java() {
+        return ReshapeJava.LOWERING;
+    }
+
+    @Override
+    public CudaLowering<Op.Reshape> cuda() {
+        return ReshapeCuda.LOWERING;
+    }
+}
