@@ -60,7 +60,7 @@ public final class Fusion {
             }
             out.add(node);
         }
-        return graph.withNodes(out);
+        return NormIntoAdd.rewrite(graph.withNodes(out));
     }
 
     static boolean hasEpilogue(Op op) {
