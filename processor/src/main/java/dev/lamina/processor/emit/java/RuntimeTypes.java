@@ -18,6 +18,10 @@ public final class RuntimeTypes {
     public static final ClassName CONV1D_GEOMETRY = ClassName.get(KERNELS, "Convolution1d", "Geometry");
     public static final ClassName CONV_GEOMETRY = ClassName.get(KERNELS, "ConvGeometry");
     public static final ClassName POOLING = ClassName.get(KERNELS, "Pooling");
+    public static final ClassName POOL_GEOMETRY = ClassName.get(KERNELS, "PoolGeometry");
+    public static final ClassName BATCH_NORM_GEOMETRY = ClassName.get(KERNELS, "BatchNormGeometry");
+    public static final ClassName UPSAMPLE_GEOMETRY = ClassName.get(KERNELS, "UpsampleGeometry");
+    public static final ClassName RESPONSE_NORM_GEOMETRY = ClassName.get(KERNELS, "ResponseNormGeometry");
     public static final ClassName CONCATENATION = ClassName.get(KERNELS, "Concatenation");
     public static final ClassName EMBEDDINGS = ClassName.get(KERNELS, "Embeddings");
     public static final ClassName RESPONSE_NORMALIZATION = ClassName.get(KERNELS, "ResponseNormalization");

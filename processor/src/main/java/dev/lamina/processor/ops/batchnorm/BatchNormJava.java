@@ -1,5 +1,6 @@
 package dev.lamina.processor.ops.batchnorm;
 
+import static dev.lamina.processor.emit.java.RuntimeTypes.BATCH_NORM_GEOMETRY;
 import static dev.lamina.processor.emit.java.RuntimeTypes.NORMALIZATION;
 
 import com.palantir.javapoet.CodeBlock;
@@ -41,6 +42,12 @@ final class BatchNormJava implements JavaLowering<Op.BatchNorm> {
                             Modifier.FINAL)
                     .initializer("new float[$L]", node.in().channels()).build());
         }
+        parts.constant(FieldSpec.builder(BATCH_NORM_GEOMETRY, Names.constant(node, "GEOMETRY"), Modifier.PRIVATE,
+                        Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Sizes of $L: channels, positions per sample, epsilon, momentum.\n", node.name())
+                .initializer("new $T($L, $L, $Lf, $Lf)", BATCH_NORM_GEOMETRY, node.in().channels(), spatial(node),
+                        (float) op.epsilon(), (float) op.momentum())
+                .build());
         if (spatial(node) == 1) {
             parts.needsTwoRows(node.name() + " (BatchNorm) on " + node.in());
         }
@@ -58,17 +65,15 @@ final class BatchNormJava implements JavaLowering<Op.BatchNorm> {
     @Override
     public CodeBlock statistics(Op.BatchNorm bn, Node node, LayerContext c) {
         CodeBlock.Builder b = CodeBlock.builder();
-        int ch = node.in().channels();
         b.beginControlFlow("if ($L)", c.training());
         c.declareIn(b);
-        b.addStatement("$T.training($L, in, $L, $L, $L, $Lf, $Lf, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
-                NORMALIZATION, c.a(), rows(c), total(c), ch, (float) bn.epsilon(), (float) bn.momentum(), c.p(),
-                c.constant("WEIGHT"), c.constant("BIAS"), Names.normField(node, "Mean"),
-                Names.normField(node, "InvStd"), Names.normField(node, "Scale"), Names.normField(node, "Shift"),
+        b.addStatement("$T.training($L, $L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", NORMALIZATION,
+                c.geometry(), c.a(), c.rows(), c.n(), c.p(), c.constant("WEIGHT"), c.constant("BIAS"),
+                Names.normField(node, "Mean"), Names.normField(node, "InvStd"), Names.normField(node, "Scale"), Names.normField(node, "Shift"),
                 c.stats(), c.constant("RUNNING_MEAN"), c.constant("RUNNING_VAR"), c.worker());
         b.nextControlFlow("else");
-        b.addStatement("$T.inference($L, $L, $L, $L, $Lf, $L, $L, $L, $L, $L, $L, $L, $L)", NORMALIZATION, c.p(),
-                c.constant("WEIGHT"), c.constant("BIAS"), ch, (float) bn.epsilon(), Names.normField(node, "Mean"),
+        b.addStatement("$T.inference($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", NORMALIZATION, c.geometry(),
+                c.p(), c.constant("WEIGHT"), c.constant("BIAS"), Names.normField(node, "Mean"),
                 Names.normField(node, "InvStd"), Names.normField(node, "Scale"), Names.normField(node, "Shift"),
                 c.stats(), c.constant("RUNNING_MEAN"), c.constant("RUNNING_VAR"), c.worker());
         b.endControlFlow();
@@ -97,15 +102,15 @@ final class BatchNormJava implements JavaLowering<Op.BatchNorm> {
         c.declareIn(b);
         if (bn.activation().function() == Activation.RELU && !node.hasFusedDropout()) {
             // ReLU's derivative is taken inside the kernel, from the input and the forward's transform
-            b.addStatement("$T.backwardThroughRelu($L, delta, $L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, "
-                    + "$L, $L, deltaIn, $L)", NORMALIZATION, c.a(), c.a(), rows(c), total(c), node.in().channels(),
-                    c.p(), weight, Names.normField(node, "Mean"), Names.normField(node, "InvStd"),
+            b.addStatement("$T.backwardThroughRelu($L, $L, delta, $L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, "
+                    + "$L, $L, deltaIn, $L)", NORMALIZATION, c.geometry(), c.a(), c.a(), c.rows(), c.n(), c.p(),
+                    weight, Names.normField(node, "Mean"), Names.normField(node, "InvStd"),
                     Names.normField(node, "Scale"), Names.normField(node, "Shift"), c.training(), c.g(), weight,
                     c.constant("BIAS"), c.a(), c.worker());
         } else {
             Epilogues.activationBackward(b, c, bn.activation(), c.rows(node.out().size()));
-            b.addStatement("$T.backward($L, delta, $L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, deltaIn, "
-                    + "$L)", NORMALIZATION, c.a(), c.a(), rows(c), total(c), node.in().channels(), c.p(), weight,
+            b.addStatement("$T.backward($L, $L, delta, $L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, deltaIn, "
+                    + "$L)", NORMALIZATION, c.geometry(), c.a(), c.a(), c.rows(), c.n(), c.p(), weight,
                     Names.normField(node, "Mean"), Names.normField(node, "InvStd"), c.training(), c.g(), weight,
                     c.constant("BIAS"), c.a(), c.worker());
         }
@@ -122,11 +127,5 @@ final class BatchNormJava implements JavaLowering<Op.BatchNorm> {
     private static String rows(LayerContext c) {
         int spatial = spatial(c.node());
         return spatial == 1 ? c.rows() : c.rows(spatial);
-    }
-
-    /** The batch's positions: {@code n}, or {@code n * spatial} for an image. */
-    private static String total(LayerContext c) {
-        int spatial = spatial(c.node());
-        return spatial == 1 ? c.n() : c.n() + " * " + spatial;
     }
 }

@@ -16,7 +16,7 @@ import dev.lamina.processor.emit.java.LayerContext;
 import dev.lamina.processor.emit.java.Names;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
-import dev.lamina.processor.ops.pool.MaxPoolCode;
+import dev.lamina.processor.ops.pool.PoolCode;
 import dev.lamina.processor.plan.WideRows;
 import javax.lang.model.element.Modifier;
 
@@ -53,6 +53,9 @@ final class ConvJava implements JavaLowering<Op.Conv> {
                         c.stride(), c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(),
                         c.filters() / c.groups(), wide ? ", true" : "")
                 .build());
+        if (node.hasFusedPool()) {
+            PoolCode.declare(parts, node, node.pool().op(), node.ownOut(), node.pool().name());
+        }
     }
 
     @Override
@@ -76,7 +79,7 @@ final class ConvJava implements JavaLowering<Op.Conv> {
                     c.rows(), c.params(), c.constant("WEIGHT"), c.arena(), sums, c.worker());
             if (node.hasFusedPool()) {
                 b.add("// bias and activation are non-decreasing, so they can follow the max\n");
-                MaxPoolCode.forward(b, c, node.pool().op(), node.ownOut(), "sums");
+                PoolCode.forward(b, c, node.pool().op(), "sums");
             }
         }
         Epilogues.epilogue(b, c, c.rows(node.out().spatial()), conv.filters(),
@@ -106,7 +109,7 @@ final class ConvJava implements JavaLowering<Op.Conv> {
             if (node.hasFusedPool()) {
                 b.add("// the gradient of the raw sums takes their place: only the window winners receive any\n");
                 b.addStatement("int sums = $L", c.slice(c.constant("SUMS"), WideRows.sumsSize(node)));
-                MaxPoolCode.backward(b, c, node.pool().op(), node.ownOut(), "sums", "sums");
+                PoolCode.backward(b, c, node.pool().op(), node.ownOut(), "sums", "sums");
                 sumsGradient = "sums";
             }
             String dx = !c.needsInputGradient() ? "null, 0"

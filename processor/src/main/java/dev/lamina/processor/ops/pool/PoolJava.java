@@ -25,6 +25,9 @@ final class PoolJava implements JavaLowering<Op.Pool> {
 
     @Override
     public void declare(Op.Pool op, Node node, ClassParts parts) {
+        if (op.poolKind() != PoolKind.GLOBAL_AVERAGE) {
+            PoolCode.declare(parts, node, op, node.in(), node.name());
+        }
     }
 
     @Override
@@ -38,11 +41,10 @@ final class PoolJava implements JavaLowering<Op.Pool> {
         c.declareIn(b);
         c.declareOut(b);
         if (p.poolKind() == PoolKind.MAX) {
-            MaxPoolCode.forward(b, c, p, node.in(), "in");
+            PoolCode.forward(b, c, p, "in");
         } else if (p.poolKind() == PoolKind.AVERAGE) {
-            b.addStatement("$T.averageForward($L, in, $L, $L, $L, $L, $L, $L, $L, $L, $L, out)", POOLING, c.a(),
-                    c.rows(), node.in().height(), node.in().width(), node.in().channels(), p.kernel(), p.stride(),
-                    node.out().height(), node.out().width(), c.a());
+            b.addStatement("$T.averageForward($L, $L, in, $L, $L, out)", POOLING, c.geometry(), c.a(), c.rows(),
+                    c.a());
         } else {
             b.addStatement("$T.globalAverageForward($L, in, $L, $L, $L, $L, out)", POOLING, c.a(), c.rows(),
                     node.in().spatial(), node.in().channels(), c.a());
@@ -57,11 +59,10 @@ final class PoolJava implements JavaLowering<Op.Pool> {
         c.declareDeltaIn(b);
         if (p.poolKind() == PoolKind.MAX) {
             c.declareIn(b);
-            MaxPoolCode.backward(b, c, p, node.in(), "in", "deltaIn");
+            PoolCode.backward(b, c, p, node.in(), "in", "deltaIn");
         } else if (p.poolKind() == PoolKind.AVERAGE) {
-            b.addStatement("$T.averageBackward($L, delta, $L, $L, $L, $L, $L, $L, $L, $L, $L, deltaIn)", POOLING,
-                    c.a(), c.rows(), node.in().height(), node.in().width(), node.in().channels(), p.kernel(),
-                    p.stride(), node.out().height(), node.out().width(), c.a());
+            b.addStatement("$T.averageBackward($L, $L, delta, $L, $L, deltaIn)", POOLING, c.geometry(), c.a(),
+                    c.rows(), c.a());
         } else {
             b.addStatement("$T.globalAverageBackward($L, delta, $L, $L, $L, $L, deltaIn)", POOLING, c.a(), c.rows(),
                     node.in().spatial(), node.in().channels(), c.a());

@@ -1,14 +1,18 @@
 package dev.lamina.processor.ops.responsenorm;
 
 import static dev.lamina.processor.emit.java.RuntimeTypes.RESPONSE_NORMALIZATION;
+import static dev.lamina.processor.emit.java.RuntimeTypes.RESPONSE_NORM_GEOMETRY;
 
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import dev.lamina.processor.emit.java.ClassParts;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.java.LayerCode;
 import dev.lamina.processor.emit.java.LayerContext;
+import dev.lamina.processor.emit.java.Names;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import javax.lang.model.element.Modifier;
 
 /** The Java lowering of a ResponseNorm layer: the runtime's kernel, its denominator bases kept for backward. */
 final class ResponseNormJava implements JavaLowering<Op.ResponseNorm> {
@@ -25,6 +29,12 @@ final class ResponseNormJava implements JavaLowering<Op.ResponseNorm> {
     @Override
     public void declare(Op.ResponseNorm op, Node node, ClassParts parts) {
         parts.region(parts.plan().normStats(), node, "STATS", "denominator bases");
+        parts.constant(FieldSpec.builder(RESPONSE_NORM_GEOMETRY, Names.constant(node, "GEOMETRY"), Modifier.PRIVATE,
+                        Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("Sizes of $L: positions, channels, window, alpha, beta, k.\n", node.name())
+                .initializer("new $T($L, $L, $L, $Lf, $Lf, $Lf)", RESPONSE_NORM_GEOMETRY, node.in().spatial(),
+                        node.in().channels(), op.size(), (float) op.alpha(), (float) op.beta(), (float) op.k())
+                .build());
     }
 
     @Override
@@ -38,9 +48,8 @@ final class ResponseNormJava implements JavaLowering<Op.ResponseNorm> {
         c.declareIn(b);
         c.declareOut(b);
         b.addStatement("int scales = $L", c.slice(c.constant("STATS"), node.out().size()));
-        b.addStatement("$T.forward($L, in, $L, $L, $L, $Lf, $Lf, $Lf, scales, out)", RESPONSE_NORMALIZATION, c.a(),
-                c.rows(node.in().spatial()), node.in().channels(), lrn.size(), (float) lrn.alpha(),
-                (float) lrn.beta(), (float) lrn.k());
+        b.addStatement("$T.forward($L, $L, in, $L, scales, out)", RESPONSE_NORMALIZATION, c.geometry(), c.a(),
+                c.rows());
         return b.build();
     }
 
@@ -51,9 +60,8 @@ final class ResponseNormJava implements JavaLowering<Op.ResponseNorm> {
         c.declareDeltaIn(b);
         c.declareIn(b);
         b.addStatement("int scales = $L", c.slice(c.constant("STATS"), node.out().size()));
-        b.addStatement("$T.backward($L, delta, in, $L, $L, $L, $Lf, $Lf, scales, deltaIn)", RESPONSE_NORMALIZATION,
-                c.a(), c.rows(node.in().spatial()), node.in().channels(), lrn.size(), (float) lrn.alpha(),
-                (float) lrn.beta());
+        b.addStatement("$T.backward($L, $L, delta, in, $L, scales, deltaIn)", RESPONSE_NORMALIZATION, c.geometry(),
+                c.a(), c.rows());
         c.accumulateInputGradient(b, "deltaIn");
         return b.build();
     }
