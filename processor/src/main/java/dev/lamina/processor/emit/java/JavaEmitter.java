@@ -127,7 +127,7 @@ public final class JavaEmitter {
                 simple, graph.loss(), String.format("%,d", plan.parameterCount()));
         doc.add("<pre>\n");
         for (Node node : graph.nodes()) {
-            doc.add("$L\n", node.id() == 0 ? "input: " + node.out() : LayerCode.describe(node));
+            doc.add("$L\n", LayerCode.describe(node));
         }
         doc.add("</pre>\n\n");
         doc.add("Activations are stored channels last ([n][h][w][c]); each arena region holds the batch's rows\n"
