@@ -98,8 +98,12 @@ class GeneratedSourceTest {
         assertThat(code).contains("int sums = C1_SUMS * n + first * 5376;");
         assertThat(code).contains("Convolution.forward(C1_GEOMETRY, arena, in, rows, params, C1_WEIGHT, arena, sums, "
                 + "worker);");
-        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 28, 28, 6, 192, a, out);");
-        assertThat(code).contains("MaxPool2x2.forward(a, sums, rows, 10, 10, 16, a, out);");
+        assertThat(code).contains("private static final PoolGeometry S2_GEOMETRY = "
+                + "new PoolGeometry(28, 28, 6, 2, 2, 0, 14, 14, 192);");
+        assertThat(code).contains("private static final PoolGeometry S4_GEOMETRY = "
+                + "new PoolGeometry(10, 10, 16, 2, 2, 0, 5, 5);");
+        assertThat(code).contains("MaxPool2x2.forward(S2_GEOMETRY, a, sums, rows, a, out);");
+        assertThat(code).contains("MaxPool2x2.forward(S4_GEOMETRY, a, sums, rows, a, out);");
         // 2x2 pools find their winners again in the backward pass: no index arena
         assertThat(code).contains("private static final int INDICES_PER_SAMPLE = 0;");
         assertThat(code).contains("for (int r = 0, total = rows * 196; r < total; r += blockRows) {");
@@ -111,7 +115,7 @@ class GeneratedSourceTest {
                 + "        for (int i = 0; i < length; i++) {\n"
                 + "            g[i] = g[i] * Math.min(y[i] * 0x1p100f * 0x1p100f, 1f);");
         assertThat(code).contains("for (int i = 0, count = rows * 1176; i < count; i += Worker.BLOCK) {");
-        assertThat(code).contains("MaxPool2x2.backward(a, sums, a, delta, rows, 28, 28, 6, 192, a, sums);");
+        assertThat(code).contains("MaxPool2x2.backward(S2_GEOMETRY, a, sums, a, delta, rows, a, sums);");
         // the handles keep the user's view: the convolution's own shape, and the pool's
         assertThat(code).contains("this.c1 = state.layer(\"c1\", \"Conv\", new int[] {6, 28, 28});");
         assertThat(code).contains("this.s2 = state.layer(\"s2\", \"Pool\", new int[] {6, 14, 14});");

@@ -63,7 +63,7 @@ public final class Fusion {
             }
             out.add(node);
         }
-        return graph.withNodes(out);
+        return NormIntoAdd.rewrite(graph.withNodes(out));
     }
 
     /**

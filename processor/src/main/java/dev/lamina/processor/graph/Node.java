@@ -10,13 +10,21 @@ import java.util.List;
  * a dropout that fusion folded into this node's epilogue (0 when none), and {@code dropoutName} the field it came
  * from. {@code pool} is a max pool that fusion folded into a convolution (null when none): {@code out} is then the
  * pooled shape. {@code origin} is the id of the declared node this one came from (itself, or a {@code @Residual}
- * that shape inference expanded): its errors are reported there.
+ * that shape inference expanded): its errors are reported there. {@code appliedBy} is, for a batch norm that fusion
+ * folded into the residual add reading it, that add's id (-1 when none): the add reads the norm's input and applies
+ * the norm's transform on the way, so the norm computes its statistics but writes no output of its own.
  */
 public record Node(int id, String name, Op op, int input, Shape in, Shape out, double dropout,
-                   String dropoutName, FusedPool pool, List<Integer> others, int origin) {
+                   String dropoutName, FusedPool pool, List<Integer> others, int origin, int appliedBy) {
 
     public Node {
         others = List.copyOf(others);
+    }
+
+    /** A node that no reader applies. */
+    public Node(int id, String name, Op op, int input, Shape in, Shape out, double dropout, String dropoutName,
+                FusedPool pool, List<Integer> others, int origin) {
+        this(id, name, op, input, in, out, dropout, dropoutName, pool, others, origin, -1);
     }
 
     /**
@@ -35,31 +43,41 @@ public record Node(int id, String name, Op op, int input, Shape in, Shape out, d
     }
 
     public Node withShapes(Shape newIn, Shape newOut) {
-        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName, pool, others, origin);
+        return new Node(id, name, op, input, newIn, newOut, dropout, dropoutName, pool, others, origin, appliedBy);
     }
 
     public Node withInput(int newInput) {
-        return new Node(id, name, op, newInput, in, out, dropout, dropoutName, pool, others, origin);
+        return new Node(id, name, op, newInput, in, out, dropout, dropoutName, pool, others, origin, appliedBy);
     }
 
     /** This node with further inputs after {@code input}. */
     public Node withOthers(List<Integer> newOthers) {
-        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, newOthers, origin);
+        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, newOthers, origin, appliedBy);
     }
 
     /** This node, reported as part of the declared node {@code declared}. */
     public Node withOrigin(int declared) {
-        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, others, declared);
+        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, others, declared, appliedBy);
     }
 
     public Node withFusedDropout(double rate, String field) {
-        return new Node(id, name, op, input, in, out, rate, field, pool, others, origin);
+        return new Node(id, name, op, input, in, out, rate, field, pool, others, origin, appliedBy);
     }
 
     /** This convolution followed by {@code pooling} (a max pool node reading it), as one node. */
     public Node withFusedPool(Node pooling) {
         return new Node(id, name, op, input, in, pooling.out(), dropout, dropoutName,
-                new FusedPool(pooling.name(), (Op.Pool) pooling.op(), out), others, origin);
+                new FusedPool(pooling.name(), (Op.Pool) pooling.op(), out), others, origin, appliedBy);
+    }
+
+    /** This batch norm, its transform applied by the residual add {@code add} that reads it. */
+    public Node withAppliedBy(int add) {
+        return new Node(id, name, op, input, in, out, dropout, dropoutName, pool, others, origin, add);
+    }
+
+    /** Whether the layer reading this one applies its transform, so that this one writes no output. */
+    public boolean isAppliedByReader() {
+        return appliedBy >= 0;
     }
 
     /** Every input: {@code input}, then {@code others}. */

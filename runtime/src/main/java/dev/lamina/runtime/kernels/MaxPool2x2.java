@@ -24,8 +24,27 @@ public final class MaxPool2x2 {
     private MaxPool2x2() {
     }
 
-    /** {@code [n, h, w, c] -> [n, h / 2, w / 2, c]}; an odd last row or column is left out, as in every framework. */
-    public static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, FloatBuffer out, int outOff) {
+    /**
+     * {@code [n, h, w, c] -> [n, h / 2, w / 2, c]} with the sizes of {@code g} (whose window and stride are 2); an
+     * odd last row or column is left out, as in every framework.
+     */
+    public static void forward(PoolGeometry g, FloatBuffer in, int inOff, int n, FloatBuffer out, int outOff) {
+        forward(in, inOff, n, g.height(), g.width(), g.channels(), g.rowLength(), out, outOff);
+    }
+
+    /**
+     * Routes {@code dOut} (at the pooled outputs) to the window winners in {@code dIn}, every other input getting
+     * zero; as {@link #backward(FloatBuffer, int, FloatBuffer, int, int, int, int, int, int, FloatBuffer, int)} with
+     * the sizes of {@code g}.
+     */
+    public static void backward(PoolGeometry g, FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff,
+                                int n, FloatBuffer dIn, int dInOff) {
+        backward(values, valuesOff, dOut, dOutOff, n, g.height(), g.width(), g.channels(), g.rowLength(), dIn,
+                dInOff);
+    }
+
+    /** {@code [n, h, w, c] -> [n, h / 2, w / 2, c]}, rows {@code w c} floats apart. */
+    static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, FloatBuffer out, int outOff) {
         forward(in, inOff, n, h, w, c, w * c, out, outOff);
     }
 
@@ -34,8 +53,8 @@ public final class MaxPool2x2 {
      * {@code rowLength >= w c} floats apart, the floats past {@code w c} being no part of the image (a
      * convolution's {@link ConvGeometry#wide wide} output rows).
      */
-    public static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, int rowLength, FloatBuffer out,
-                               int outOff) {
+    static void forward(FloatBuffer in, int inOff, int n, int h, int w, int c, int rowLength, FloatBuffer out,
+                        int outOff) {
         int oh = h / 2;
         int ow = w / 2;
         int pooledSize = oh * ow * c;
@@ -53,14 +72,14 @@ public final class MaxPool2x2 {
      * zero. {@code values} is the forward pass's input; {@code dIn} may be the same region: the gradient then
      * replaces the values, an image at a time, after they are read.
      */
-    public static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
-                                int w, int c, FloatBuffer dIn, int dInOff) {
+    static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
+                         int w, int c, FloatBuffer dIn, int dInOff) {
         backward(values, valuesOff, dOut, dOutOff, n, h, w, c, w * c, dIn, dInOff);
     }
 
     /** The backward pass over rows {@code rowLength} floats apart; what lies past {@code w c} gets zero. */
-    public static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
-                                int w, int c, int rowLength, FloatBuffer dIn, int dInOff) {
+    static void backward(FloatBuffer values, int valuesOff, FloatBuffer dOut, int dOutOff, int n, int h,
+                         int w, int c, int rowLength, FloatBuffer dIn, int dInOff) {
         int oh = h / 2;
         int ow = w / 2;
         int pooledSize = oh * ow * c;

@@ -54,10 +54,19 @@ public final class Normalization {
      * moves the running statistics (unbiased variance) by {@code momentum}; every worker returns after they are
      * written. The generated epilogue then applies the transform and the activation in one pass over {@code x}.
      */
-    public static void training(FloatBuffer x, int xOff, int rows, int totalRows, int channels, float epsilon,
-                                float momentum, FloatBuffer params, int gammaOff, int betaOff, float[] mean,
-                                float[] invStd, float[] scale, float[] shift, FloatBuffer running, int meanOff,
-                                int varOff, Worker worker) {
+    public static void training(BatchNormGeometry g, FloatBuffer x, int xOff, int rows, int n, FloatBuffer params,
+                                int gammaOff, int betaOff, float[] mean, float[] invStd, float[] scale,
+                                float[] shift, FloatBuffer running, int meanOff, int varOff, Worker worker) {
+        training(x, xOff, rows * g.positions(), n * g.positions(), g.channels(), g.epsilon(), g.momentum(), params,
+                gammaOff, betaOff, mean, invStd, scale, shift, running, meanOff, varOff, worker);
+    }
+
+    /** {@link #training(BatchNormGeometry, FloatBuffer, int, int, int, FloatBuffer, int, int, float[], float[],
+     * float[], float[], FloatBuffer, int, int, Worker)} over {@code rows} of {@code totalRows} positions. */
+    private static void training(FloatBuffer x, int xOff, int rows, int totalRows, int channels, float epsilon,
+                                 float momentum, FloatBuffer params, int gammaOff, int betaOff, float[] mean,
+                                 float[] invStd, float[] scale, float[] shift, FloatBuffer running, int meanOff,
+                                 int varOff, Worker worker) {
         int block = blockRows(channels);
         int span = block * channels;
         float[] v = Scratch.get(0, span);
@@ -99,9 +108,16 @@ public final class Normalization {
      * Inference mode: {@code scale} and {@code shift} from the running statistics, and the {@code mean} and
      * {@code invStd} they use, for a backward pass in inference mode (worker 0 writes them).
      */
-    public static void inference(FloatBuffer params, int gammaOff, int betaOff, int channels, float epsilon,
-                                 float[] mean, float[] invStd, float[] scale, float[] shift, FloatBuffer running,
-                                 int meanOff, int varOff, Worker worker) {
+    public static void inference(BatchNormGeometry g, FloatBuffer params, int gammaOff, int betaOff, float[] mean,
+                                 float[] invStd, float[] scale, float[] shift, FloatBuffer running, int meanOff,
+                                 int varOff, Worker worker) {
+        inference(params, gammaOff, betaOff, g.channels(), g.epsilon(), mean, invStd, scale, shift, running, meanOff,
+                varOff, worker);
+    }
+
+    private static void inference(FloatBuffer params, int gammaOff, int betaOff, int channels, float epsilon,
+                                  float[] mean, float[] invStd, float[] scale, float[] shift, FloatBuffer running,
+                                  int meanOff, int varOff, Worker worker) {
         if (worker.index() == 0) {
             for (int ch = 0; ch < channels; ch++) {
                 double std = Math.sqrt(running.get(varOff + ch) + epsilon);
@@ -122,10 +138,18 @@ public final class Normalization {
      * Without (inference mode) they are the running statistics, constants: the layer is an affine map and
      * {@code dx = gamma invStd dy}.
      */
-    public static void backward(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows, int totalRows,
-                                int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
+    public static void backward(BatchNormGeometry g, FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
+                                int n, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
                                 boolean batchStatistics, FloatBuffer grads, int dGammaOff, int dBetaOff,
                                 FloatBuffer dx, int dxOff, Worker worker) {
+        backward(dy, dyOff, x, xOff, rows * g.positions(), n * g.positions(), g.channels(), params, gammaOff, mean,
+                invStd, batchStatistics, grads, dGammaOff, dBetaOff, dx, dxOff, worker);
+    }
+
+    private static void backward(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows, int totalRows,
+                                 int channels, FloatBuffer params, int gammaOff, float[] mean, float[] invStd,
+                                 boolean batchStatistics, FloatBuffer grads, int dGammaOff, int dBetaOff,
+                                 FloatBuffer dx, int dxOff, Worker worker) {
         Blocks b = Blocks.start(channels, mean, invStd);
         for (int first = 0; first < rows; first += b.rows) {
             int length = Math.min(b.rows, rows - first) * channels;
@@ -147,11 +171,20 @@ public final class Normalization {
      * overlap {@code x}, which the second pass reads again. A first pass of its own rather than a flag of
      * {@link #backward}: one method holding both loops' variants took C2 a second to compile, twice over.
      */
-    public static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
-                                           int totalRows, int channels, FloatBuffer params, int gammaOff,
-                                           float[] mean, float[] invStd, float[] scale, float[] shift,
-                                           boolean batchStatistics, FloatBuffer grads, int dGammaOff,
-                                           int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
+    public static void backwardThroughRelu(BatchNormGeometry g, FloatBuffer dy, int dyOff, FloatBuffer x, int xOff,
+                                           int rows, int n, FloatBuffer params, int gammaOff, float[] mean,
+                                           float[] invStd, float[] scale, float[] shift, boolean batchStatistics,
+                                           FloatBuffer grads, int dGammaOff, int dBetaOff, FloatBuffer dx,
+                                           int dxOff, Worker worker) {
+        backwardThroughRelu(dy, dyOff, x, xOff, rows * g.positions(), n * g.positions(), g.channels(), params,
+                gammaOff, mean, invStd, scale, shift, batchStatistics, grads, dGammaOff, dBetaOff, dx, dxOff, worker);
+    }
+
+    private static void backwardThroughRelu(FloatBuffer dy, int dyOff, FloatBuffer x, int xOff, int rows,
+                                            int totalRows, int channels, FloatBuffer params, int gammaOff,
+                                            float[] mean, float[] invStd, float[] scale, float[] shift,
+                                            boolean batchStatistics, FloatBuffer grads, int dGammaOff,
+                                            int dBetaOff, FloatBuffer dx, int dxOff, Worker worker) {
         Blocks b = Blocks.start(channels, mean, invStd);
         int span = b.rows * channels;
         float[] scaleTiled = Scratch.get(8, span);

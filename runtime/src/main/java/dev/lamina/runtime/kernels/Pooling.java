@@ -8,9 +8,33 @@ public final class Pooling {
     private Pooling() {
     }
 
+    /**
+     * Max pooling with the sizes of {@code g} (padding counts as minus infinity); {@code argmax} receives, per
+     * output, the input position (relative to {@code inOff}).
+     */
+    public static void maxForward(PoolGeometry g, FloatBuffer in, int inOff, int n, FloatBuffer out, int outOff,
+                                  int[] argmax, int argOff) {
+        maxForward(in, inOff, n, g.height(), g.width(), g.channels(), g.kernel(), g.stride(), g.padding(),
+                g.outHeight(), g.outWidth(), out, outOff, argmax, argOff);
+    }
+
+    /** Average pooling with the sizes of {@code g}. */
+    public static void averageForward(PoolGeometry g, FloatBuffer in, int inOff, int n, FloatBuffer out,
+                                      int outOff) {
+        averageForward(in, inOff, n, g.height(), g.width(), g.channels(), g.kernel(), g.stride(), g.outHeight(),
+                g.outWidth(), out, outOff);
+    }
+
+    /** The gradient of {@link #averageForward(PoolGeometry, FloatBuffer, int, int, FloatBuffer, int)}. */
+    public static void averageBackward(PoolGeometry g, FloatBuffer dOut, int dOutOff, int n, FloatBuffer dIn,
+                                       int dInOff) {
+        averageBackward(dOut, dOutOff, n, g.height(), g.width(), g.channels(), g.kernel(), g.stride(),
+                g.outHeight(), g.outWidth(), dIn, dInOff);
+    }
+
     /** Max pooling; {@code argmax} receives, per output, the input position (relative to {@code inOff}). */
-    public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
-                                  int oh, int ow, FloatBuffer out, int outOff, int[] argmax, int argOff) {
+    static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                           int oh, int ow, FloatBuffer out, int outOff, int[] argmax, int argOff) {
         maxForward(in, inOff, n, h, w, c, k, stride, 0, oh, ow, out, outOff, argmax, argOff);
     }
 
@@ -18,9 +42,9 @@ public final class Pooling {
      * Max pooling with {@code padding} on each side: a window takes the maximum of the inputs it covers (padding
      * counts as minus infinity).
      */
-    public static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
-                                  int padding, int oh, int ow, FloatBuffer out, int outOff, int[] argmax,
-                                  int argOff) {
+    static void maxForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                           int padding, int oh, int ow, FloatBuffer out, int outOff, int[] argmax,
+                           int argOff) {
         int imageSize = h * w * c;
         int outSize = oh * ow * c;
         float[] image = Scratch.get(0, imageSize);
@@ -147,8 +171,8 @@ public final class Pooling {
         dIn.put(dInOff, result, 0, count);
     }
 
-    public static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
-                                      int oh, int ow, FloatBuffer out, int outOff) {
+    private static void averageForward(FloatBuffer in, int inOff, int n, int h, int w, int c, int k, int stride,
+                                       int oh, int ow, FloatBuffer out, int outOff) {
         float scale = 1f / (k * k);
         int o = outOff;
         for (int b = 0; b < n; b++) {
@@ -170,8 +194,8 @@ public final class Pooling {
         }
     }
 
-    public static void averageBackward(FloatBuffer dOut, int dOutOff, int n, int h, int w, int c, int k,
-                                       int stride, int oh, int ow, FloatBuffer dIn, int dInOff) {
+    private static void averageBackward(FloatBuffer dOut, int dOutOff, int n, int h, int w, int c, int k,
+                                        int stride, int oh, int ow, FloatBuffer dIn, int dInOff) {
         int inputs = n * h * w * c;
         for (int i = 0; i < inputs; i++) {
             dIn.put(dInOff + i, 0f);

@@ -13,8 +13,18 @@ public final class ResponseNormalization {
     private ResponseNormalization() {
     }
 
-    public static void forward(FloatBuffer a, int x, int positions, int channels, int size, float alpha, float beta,
-                               float k, int scales, int out) {
+    /** {@code n} samples of {@code g}'s sizes; keeps each position's {@code s} at {@code scales}. */
+    public static void forward(ResponseNormGeometry g, FloatBuffer a, int x, int n, int scales, int out) {
+        forward(a, x, n * g.positions(), g.channels(), g.size(), g.alpha(), g.beta(), g.k(), scales, out);
+    }
+
+    /** The gradient of {@link #forward(ResponseNormGeometry, FloatBuffer, int, int, int, int)}. */
+    public static void backward(ResponseNormGeometry g, FloatBuffer a, int dy, int x, int n, int scales, int dx) {
+        backward(a, dy, x, n * g.positions(), g.channels(), g.size(), g.alpha(), g.beta(), scales, dx);
+    }
+
+    static void forward(FloatBuffer a, int x, int positions, int channels, int size, float alpha, float beta,
+                        float k, int scales, int out) {
         float[] v = Scratch.get(0, channels);
         float[] s = Scratch.get(1, channels);
         float[] b = Scratch.get(2, channels);
@@ -38,8 +48,8 @@ public final class ResponseNormalization {
     /**
      * {@code da_i = g_i s_i^-beta - 2 alpha beta / size * a_i * sum_{j: i in window(j)} g_j a_j s_j^(-beta-1)}.
      */
-    public static void backward(FloatBuffer a, int dy, int x, int positions, int channels, int size, float alpha,
-                                float beta, int scales, int dx) {
+    static void backward(FloatBuffer a, int dy, int x, int positions, int channels, int size, float alpha,
+                         float beta, int scales, int dx) {
         float[] v = Scratch.get(0, channels);
         float[] s = Scratch.get(1, channels);
         float[] g = Scratch.get(2, channels);

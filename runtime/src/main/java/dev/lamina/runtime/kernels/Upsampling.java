@@ -7,7 +7,17 @@ public final class Upsampling {
     private Upsampling() {
     }
 
-    public static void forward(FloatBuffer a, int in, int n, int h, int w, int c, int scale, int out) {
+    /** Each input position repeated over a {@code scale x scale} block, with the sizes of {@code g}. */
+    public static void forward(UpsampleGeometry g, FloatBuffer a, int in, int n, int out) {
+        forward(a, in, n, g.height(), g.width(), g.channels(), g.scale(), out);
+    }
+
+    /** The gradient of {@link #forward(UpsampleGeometry, FloatBuffer, int, int, int)}. */
+    public static void backward(UpsampleGeometry g, FloatBuffer a, int dOut, int n, int dIn) {
+        backward(a, dOut, n, g.height(), g.width(), g.channels(), g.scale(), dIn);
+    }
+
+    private static void forward(FloatBuffer a, int in, int n, int h, int w, int c, int scale, int out) {
         int ow = w * scale;
         float[] row = Scratch.get(0, w * c);
         float[] wide = Scratch.get(1, ow * c);
@@ -27,7 +37,7 @@ public final class Upsampling {
     }
 
     /** Each input position's gradient: the sum over its {@code scale x scale} block. */
-    public static void backward(FloatBuffer a, int dOut, int n, int h, int w, int c, int scale, int dIn) {
+    private static void backward(FloatBuffer a, int dOut, int n, int h, int w, int c, int scale, int dIn) {
         int ow = w * scale;
         float[] wide = Scratch.get(0, ow * c);
         float[] row = Scratch.get(1, w * c);

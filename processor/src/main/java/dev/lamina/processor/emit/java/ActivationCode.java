@@ -1,12 +1,13 @@
 package dev.lamina.processor.emit.java;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.graph.Op;
 
 /**
  * Java expressions for each activation: its value from the pre-activation {@code u}, and the backward step
  * {@code g f'(u)} written in terms of the output {@code y}, so that layers keep only their outputs. Sigmoid and
- * tanh call the runtime's {@code Squash}, which vectorises ({@code Math.tanh} costs about 50 ns a call); the
- * emitter turns {@code Squash.} and {@code Rng.} into imported type references.
+ * tanh call the runtime's {@code Squash}, which vectorises ({@code Math.tanh} costs about 50 ns a call), named
+ * as a type so that the generated file imports it.
  */
 final class ActivationCode {
     static final String SELU_LAMBDA = "1.0507009873554805f";
@@ -16,12 +17,20 @@ final class ActivationCode {
     }
 
     /** {@code f(u)} as an expression over the float variable named {@code u}. */
-    static String apply(Op.Act act, String u) {
+    static CodeBlock apply(Op.Act act, String u) {
+        return switch (act.function()) {
+            case SIGMOID -> CodeBlock.of("$T.sigmoid($L)", RuntimeTypes.SQUASH, u);
+            case TANH -> CodeBlock.of("$T.tanh($L)", RuntimeTypes.SQUASH, u);
+            default -> CodeBlock.of("$L", plain(act, u));
+        };
+    }
+
+    /** {@code f(u)} for the activations written with {@code Math} alone. */
+    private static String plain(Op.Act act, String u) {
         String a = literal(act.alpha());
         return switch (act.function()) {
             case IDENTITY -> u;
-            case SIGMOID -> "Squash.sigmoid(" + u + ")";
-            case TANH -> "Squash.tanh(" + u + ")";
+            case SIGMOID, TANH -> throw new IllegalStateException(act + " calls the runtime's Squash");
             case RELU -> "Math.max(" + u + ", 0f)";
             case LEAKY_RELU -> u + " > 0f ? " + u + " : " + a + " * " + u;
             // expm1: exp(u) - 1 in float loses the digits that matter near 0

@@ -13,7 +13,6 @@ import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
-import dev.lamina.processor.plan.WideRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -73,7 +72,7 @@ public final class JavaEmitter {
             // a nested class Worker in the user's class would otherwise shadow dev.lamina.runtime.Worker
             type.avoidClashesWithNestedClasses(userType);
         }
-        constants(type);
+        ClassParts parts = constants(type);
         type.addField(FieldSpec.builder(STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(int.class, "batch", Modifier.PRIVATE)
                 .addJavadoc("Rows of the last forward pass: the arena's regions are laid out for it.\n").build());
@@ -83,17 +82,8 @@ public final class JavaEmitter {
                             ? "The passes as worker tasks, made once so that a training step allocates nothing.\n" : "")
                     .initializer("this::$LRows", pass).build());
         }
-        for (Node node : graph.layers()) {
-            if (node.op() instanceof Op.BatchNorm) {
-                // the batch's statistics, kept for the backward pass, and the transform the epilogue applies
-                for (String part : List.of("Mean", "InvStd", "Scale", "Shift")) {
-                    type.addField(FieldSpec.builder(float[].class, LayerCode.normField(node, part), Modifier.PRIVATE,
-                                    Modifier.FINAL)
-                            .initializer("new float[$L]", node.in().channels()).build());
-                }
-            }
-        }
-        type.addMethod(constructor());
+        type.addFields(parts.fields());
+        type.addMethod(constructor(parts));
         type.addMethod(MethodSpec.methodBuilder("create")
                 .addJavadoc("A new network whose parameters are drawn from {@code seed}.\n")
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -103,7 +93,7 @@ public final class JavaEmitter {
                 .build());
         type.addMethod(MethodSpec.methodBuilder("state").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(STATE).addStatement("return state").build());
-        type.addMethod(forward());
+        type.addMethod(forward(parts));
         type.addMethod(MethodSpec.methodBuilder("loss").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(double.class).addParameter(int.class, "n")
                 .addCode(pass("beginLoss", CodeBlock.builder().addStatement("state.run(n, lossPass)")
@@ -137,7 +127,7 @@ public final class JavaEmitter {
                 simple, graph.loss(), String.format("%,d", plan.parameterCount()));
         doc.add("<pre>\n");
         for (Node node : graph.nodes()) {
-            doc.add("$L\n", node.id() == 0 ? "input: " + node.out() : LayerCode.describe(node));
+            doc.add("$L\n", LayerCode.describe(node));
         }
         doc.add("</pre>\n\n");
         doc.add("Activations are stored channels last ([n][h][w][c]); each arena region holds the batch's rows\n"
@@ -145,7 +135,8 @@ public final class JavaEmitter {
         return doc.build();
     }
 
-    private void constants(TypeSpec.Builder type) {
+    /** The constants of the layout; returns the members the layers declared, to place later. */
+    private ClassParts constants(TypeSpec.Builder type) {
         for (TensorSlot slot : plan.parameters()) {
             type.addField(constant(Names.constant(slot.name().replace('.', '_')), slot.offset(),
                     "Parameter offset of " + slot.name() + " " + Arrays.toString(slot.shape()) + "."));
@@ -156,6 +147,7 @@ public final class JavaEmitter {
         }
         Map<Integer, String> regions = new TreeMap<>();
         Map<String, String> docs = new HashMap<>();
+        ClassParts parts = new ClassParts(plan, regions, docs);
         for (Node node : graph.nodes()) {
             if (node.op() instanceof Op.Flatten) {
                 continue;
@@ -163,41 +155,8 @@ public final class JavaEmitter {
             String name = names.out(node.id());
             regions.put(plan.output().get(node.id()), name);
             docs.put(name, "Arena offset (per sample) of " + node.name() + "'s output " + node.out() + ".");
-            region(regions, docs, plan.mask(), node, "MASK", "dropout mask");
-            region(regions, docs, plan.grouped(), node, "GROUP", "working region: one group's input channels, "
-                    + "output and input gradient");
-            region(regions, docs, plan.normStats(), node, "STATS", node.op() instanceof Op.ResponseNorm
-                    ? "denominator bases" : "per-row mean and inverse deviation");
-            MemoryPlan.RecurrentRegions recurrent = plan.recurrent().get(node.id());
-            if (recurrent != null) {
-                Op.Recurrent layer = (Op.Recurrent) node.op();
-                int steps = node.in().steps();
-                String gates = Names.constant(node, "GATES");
-                regions.put(recurrent.gates(), gates);
-                docs.put(gates, "Arena offset (per sample) of " + node.name() + "'s gates [" + steps + " steps, "
-                        + layer.gates() * layer.units() + "]: activations, then their gradients.");
-                if (recurrent.state() >= 0) {
-                    String state = Names.constant(node, MemoryPlan.RecurrentRegions.stateName(layer));
-                    regions.put(recurrent.state(), state);
-                    docs.put(state, "Arena offset (per sample) of " + node.name() + "'s "
-                            + (layer.cell() == Op.Cell.LSTM ? "cell states." : "recurrent projections, then their "
-                            + "gradients."));
-                }
-                if (layer.stateful()) {
-                    String initial = Names.constant(node, "INITIAL");
-                    regions.put(recurrent.initial(), initial);
-                    docs.put(initial, "Arena offset (per sample) of the state " + node.name() + " starts the batch "
-                            + "from: the one it carried out of the previous batch.");
-                }
-                if (!layer.sequences()) {
-                    String hidden = Names.constant(node, "HIDDEN");
-                    regions.put(recurrent.hidden(), hidden);
-                    docs.put(hidden, "Arena offset (per sample) of " + node.name() + "'s hidden states, every step.");
-                }
-            }
-            region(regions, docs, plan.sums(), node, "SUMS", "raw convolution sums " + node.ownOut()
-                    + (WideRows.applies(node) ? " in rows " + WideRows.gridWidth(node) + " positions wide" : "")
-                    + " before the fused pool (their gradient, in the backward pass)");
+            parts.region(plan.mask(), node, "MASK", "dropout mask");
+            LayerCode.declare(node, parts);
         }
         for (int slot = 0; slot < plan.gradientSlots(); slot++) {
             String name = Names.slot(slot);
@@ -215,71 +174,12 @@ public final class JavaEmitter {
             type.addField(constant(Names.argmax(node), e.getValue(),
                     "Index-arena offset (per sample) of " + pool + "'s argmax positions."));
         }
-        for (Node node : graph.layers()) {
-            if (node.op() instanceof Op.Recurrent l && (l.peephole() || l.coupled())) {
-                type.addField(FieldSpec.builder(LayerCode.LSTM_CELL, LayerCode.lstmCell(node), Modifier.PRIVATE,
-                                Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("$L's variant: peepholes, coupled input gate.\n", node.name())
-                        .initializer("new $T($L, $L)", LayerCode.LSTM_CELL, l.peephole(), l.coupled())
-                        .build());
-            }
-            if (node.op() instanceof Op.Recurrent l) {
-                type.addField(FieldSpec.builder(LayerCode.RECURRENT_GEOMETRY, LayerCode.geometry(node),
-                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of $L: steps, input features, units, gates.\n", node.name())
-                        .initializer("new $T($L, $L, $L, $L)", LayerCode.RECURRENT_GEOMETRY, node.in().steps(),
-                                node.in().features(), l.units(), l.gates())
-                        .build());
-            }
-            if (node.op() instanceof Op.Conv1d c) {
-                type.addField(FieldSpec.builder(LayerCode.CONV1D_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
-                                Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of $L: steps, features, kernel, stride, padding, dilation, output steps, "
-                                + "filters.\n", node.name())
-                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L)", LayerCode.CONV1D_GEOMETRY,
-                                node.in().steps(), node.in().features(), c.kernel(), c.stride(), c.padding(),
-                                c.dilation(), node.out().steps(), c.filters())
-                        .build());
-            }
-            if (node.op() instanceof Op.ConvTranspose t) {
-                // the convolution this one is the adjoint of: from the output's size to the input's
-                type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
-                                Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of the convolution $L transposes: its input is $L's output, and its "
-                                + "output $L's input.\n", node.name(), node.name(), node.name())
-                        .initializer("new $T($L, $L, $L, $L, $L, $L, 1, $L, $L, $L)", LayerCode.CONV_GEOMETRY,
-                                node.out().height(), node.out().width(), t.filters(), t.kernel(), t.stride(),
-                                t.padding(), node.in().height(), node.in().width(), node.in().channels())
-                        .build());
-            }
-            if (node.op() instanceof Op.Conv c) {
-                boolean wide = WideRows.applies(node);
-                type.addField(FieldSpec.builder(LayerCode.CONV_GEOMETRY, LayerCode.geometry(node), Modifier.PRIVATE,
-                                Modifier.STATIC, Modifier.FINAL)
-                        .addJavadoc("Sizes of $L's convolution: input, kernel, stride, padding, dilation, output$L.\n",
-                                node.name(), wide ? "; its rows are as wide as the padded input"
-                                        : c.groups() > 1 ? ", of one of its " + c.groups() + " groups" : "")
-                        .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L$L)", LayerCode.CONV_GEOMETRY,
-                                node.in().height(), node.in().width(), node.in().channels() / c.groups(), c.kernel(),
-                                c.stride(), c.padding(), c.dilation(), node.ownOut().height(), node.ownOut().width(),
-                                c.filters() / c.groups(), wide ? ", true" : "")
-                        .build());
-            }
-        }
+        type.addFields(parts.constants());
         type.addField(constant("PARAMETERS", plan.parameterCount(), "Trainable parameters."));
         type.addField(constant("STATISTICS", plan.bufferCount(), "Running statistics (not trained)."));
         type.addField(constant("ARENA_PER_SAMPLE", plan.arenaPerSample(), "Arena floats per sample."));
         type.addField(constant("INDICES_PER_SAMPLE", plan.indicesPerSample(), "Index-arena ints per sample."));
-    }
-
-    private static void region(Map<Integer, String> regions, Map<String, String> docs, Map<Integer, Integer> map,
-                               Node node, String suffix, String what) {
-        Integer offset = map.get(node.id());
-        if (offset != null) {
-            String name = Names.constant(node, suffix);
-            regions.put(offset, name);
-            docs.put(name, "Arena offset (per sample) of " + node.name() + "'s " + what + ".");
-        }
+        return parts;
     }
 
     private static FieldSpec constant(String name, int value, String doc) {
@@ -287,7 +187,7 @@ public final class JavaEmitter {
                 .addJavadoc("$L\n", doc).initializer("$L", value).build();
     }
 
-    private MethodSpec constructor() {
+    private MethodSpec constructor(ClassParts parts) {
         CodeBlock.Builder b = CodeBlock.builder();
         int[] in = graph.input().out().dims();
         b.addStatement("state = new $T($S, $T.$L, new int[] {$L}, $L, PARAMETERS, STATISTICS, ARENA_PER_SAMPLE, "
@@ -317,9 +217,8 @@ public final class JavaEmitter {
         if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
         }
-        Node perRow = onePerRowBatchNorm();
-        if (perRow != null) {
-            b.addStatement("state.batchStatisticsNeedTwoRows($S)", perRow.name() + " (BatchNorm) on " + perRow.in());
+        if (parts.needsTwoRows() != null) {
+            b.addStatement("state.batchStatisticsNeedTwoRows($S)", parts.needsTwoRows());
         }
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
@@ -373,16 +272,6 @@ public final class JavaEmitter {
     }
 
     /**
-     * The first batch norm that takes one value per channel from each row (a vector, or a 1x1 image): its batch
-     * statistics need two rows or more, so a training batch of one is refused.
-     */
-    private Node onePerRowBatchNorm() {
-        return graph.layers().stream()
-                .filter(nd -> nd.op() instanceof Op.BatchNorm && (nd.in().image() ? nd.in().spatial() : 1) == 1)
-                .findFirst().orElse(null);
-    }
-
-    /**
      * A pass's body between {@code state.begin...(n)} and {@code state.endPass()}: the state refuses a batch that
      * does not fit, and a second thread on the same model (see NetworkState's class comment).
      */
@@ -391,7 +280,7 @@ public final class JavaEmitter {
                 .nextControlFlow("finally").addStatement("state.endPass()").endControlFlow().build();
     }
 
-    private MethodSpec forward() {
+    private MethodSpec forward(ClassParts parts) {
         CodeBlock.Builder b = CodeBlock.builder();
         b.addStatement("batch = n");
         if (!plan.mask().isEmpty()) {
@@ -399,13 +288,10 @@ public final class JavaEmitter {
             b.addStatement("state.advanceDropout()");
             b.endControlFlow();
         }
-        List<Node> stateful = graph.layers().stream()
-                .filter(nd -> nd.op() instanceof Op.Recurrent r && r.stateful()).toList();
-        if (!stateful.isEmpty()) {
+        CodeBlock trainingSetup = parts.trainingSetup();
+        if (!trainingSetup.isEmpty()) {
             b.beginControlFlow("if (state.isTraining())");
-            for (Node node : stateful) {
-                b.addStatement("state.prepareCarried($L, n, $L)", node.id(), ((Op.Recurrent) node.op()).carriedSize());
-            }
+            b.add(trainingSetup);
             b.endControlFlow();
         }
         b.addStatement("state.run(n, forwardPass)");

@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 
 /**
  * Each layer's part of a pass as a private method of its own ({@code stage1Bn1Forward(...)}), called in order by
- * {@code forwardRows} and {@code backwardRows}; the method takes the pass's locals that its code uses.
+ * {@code forwardRows} and {@code backwardRows}; the method takes the pass's locals that its code uses, as the
+ * {@link LayerContext} recorded them.
  *
  * <p>Why methods: a pass runs once per batch, so HotSpot compiles a pass that holds every layer's loops through
  * on-stack replacement, once for each hot loop, each time the whole pass. On the peers' ResNet that was 60 such
@@ -31,18 +31,17 @@ final class LayerMethods {
             new Local("g", JavaEmitter.FLOAT_BUFFER), new Local("training", TypeName.BOOLEAN),
             new Local("dropoutKey", TypeName.LONG), new Local("stats", JavaEmitter.FLOAT_BUFFER),
             new Local("indices", ArrayTypeName.of(TypeName.INT)));
-    private static final Pattern COMMENT = Pattern.compile("//[^\n]*");
 
     private final List<MethodSpec> methods = new ArrayList<>();
     private final Set<String> used = new LinkedHashSet<>();
 
     /**
-     * The call of {@code node}'s part of a pass, its code made into the method {@code <field><Pass>}; a block
-     * with no statements (a comment only) stays where it is.
+     * The call of {@code node}'s part of a pass, its code made into the method {@code <field><Pass>}; a part that
+     * uses none of the pass's locals (a comment, or nothing) can do no work and stays where it is.
      */
-    CodeBlock call(Node node, String pass, CodeBlock code) {
-        String text = COMMENT.matcher(code.toString()).replaceAll("");
-        if (text.isBlank()) {
+    CodeBlock call(Node node, String pass, LayerCode.Part part) {
+        CodeBlock code = part.code();
+        if (part.locals().isEmpty()) {
             return code;
         }
         String name = Names.field(node) + Character.toUpperCase(pass.charAt(0)) + pass.substring(1);
@@ -51,7 +50,7 @@ final class LayerMethods {
                         LayerCode.describe(node), pass);
         List<String> arguments = new ArrayList<>();
         for (Local local : LOCALS) {
-            if (local.usedIn(text)) {
+            if (part.locals().contains(local.name())) {
                 method.addParameter(local.type(), local.name());
                 arguments.add(local.name());
                 used.add(local.name());
@@ -71,11 +70,5 @@ final class LayerMethods {
     }
 
     private record Local(String name, TypeName type) {
-        /** Named in the code as a variable, not as a member ({@code state.arena}) nor declared there afresh. */
-        boolean usedIn(String code) {
-            boolean named = Pattern.compile("(?<![.\\w])" + name + "(?!\\w)").matcher(code).find();
-            boolean declared = Pattern.compile("[\\w\\]>]\\s+" + name + "\\s*[=;,)]").matcher(code).find();
-            return named && !declared;
-        }
     }
 }

@@ -7,7 +7,7 @@ import dev.lamina.processor.plan.MemoryPlan;
 import java.util.Locale;
 
 /** The names of the generated constants: derived from the user's field names, so the code reads like the class. */
-final class Names {
+public final class Names {
     private final Graph graph;
     private final MemoryPlan plan;
 
@@ -17,12 +17,12 @@ final class Names {
     }
 
     /** {@code convOne -> CONV_ONE}. */
-    static String constant(String fieldName) {
+    public static String constant(String fieldName) {
         return fieldName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     /** {@code layer1.0.bn1 -> layer10Bn1}: a Java identifier for a node's own fields. */
-    static String field(Node node) {
+    public static String field(Node node) {
         StringBuilder name = new StringBuilder();
         boolean upper = false;
         for (char ch : node.name().toCharArray()) {
@@ -36,7 +36,7 @@ final class Names {
         return name.toString();
     }
 
-    static String constant(Node node, String suffix) {
+    public static String constant(Node node, String suffix) {
         return node.id() == 0 ? suffix : constant(node.name()) + "_" + suffix;
     }
 
@@ -50,8 +50,13 @@ final class Names {
     }
 
     /** The index-arena constant of a max pool's winners, named after the pool's field even when it was fused. */
-    static String argmax(Node node) {
+    public static String argmax(Node node) {
         return node.hasFusedPool() ? constant(node.pool().name()) + "_ARGMAX" : constant(node, "ARGMAX");
+    }
+
+    /** A batch norm's per-channel array {@code part}: Mean, InvStd, Scale or Shift. */
+    public static String normField(Node node, String part) {
+        return field(node) + part;
     }
 
     /** The gradient slot holding the gradient with respect to {@code nodeId}'s output. */
@@ -60,7 +65,7 @@ final class Names {
     }
 
     /** {@code DELTA_A}, {@code DELTA_B}, ...: gradient slot {@code index}. */
-    static String slot(int index) {
+    public static String slot(int index) {
         return index < 26 ? "DELTA_" + (char) ('A' + index) : "DELTA_" + index;
     }
 }
