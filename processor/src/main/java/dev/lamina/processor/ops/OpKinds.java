@@ -67,6 +67,11 @@ public final class OpKinds {
         return kinds.stream().<LayerAnnotation<?, ?>>flatMap(kind -> kind.annotations().stream()).toList();
     }
 
+    /** Whether {@code op} views its input with another shape (a flatten, a reshape): no region of its own. */
+    public static boolean isView(Op op) {
+        return of(op).kind().isView();
+    }
+
     /** {@code op} with its kind. */
     public static Bound<?> of(Op op) {
         return op.accept(BIND);

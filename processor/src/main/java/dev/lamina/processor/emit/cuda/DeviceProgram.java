@@ -190,7 +190,7 @@ public final class DeviceProgram {
     /** The arena region of a node's output, per sample, looking through flattens (views of their input). */
     static int region(Graph graph, MemoryPlan plan, int nodeId) {
         Node node = graph.node(nodeId);
-        while (OpKinds.of(node.op()).kind().isView()) {
+        while (OpKinds.isView(node.op())) {
             node = graph.node(node.input());
         }
         return plan.output().get(node.id());

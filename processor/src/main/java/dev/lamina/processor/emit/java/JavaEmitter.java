@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
@@ -149,7 +150,7 @@ public final class JavaEmitter {
         Map<String, String> docs = new HashMap<>();
         ClassParts parts = new ClassParts(plan, regions, docs);
         for (Node node : graph.nodes()) {
-            if (node.op() instanceof Op.Flatten) {
+            if (OpKinds.isView(node.op())) {
                 continue;
             }
             String name = names.out(node.id());
@@ -229,7 +230,7 @@ public final class JavaEmitter {
     private Node residualStageEnd(String field) {
         Node last = null;
         for (Node node : graph.layers()) {
-            if (node.name().startsWith(field + ".") && node.op() instanceof Op.Add) {
+            if (node.name().startsWith(field + ".")) {
                 last = node;
             }
         }

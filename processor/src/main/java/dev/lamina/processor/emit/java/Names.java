@@ -2,6 +2,7 @@ package dev.lamina.processor.emit.java;
 
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import java.util.Locale;
@@ -40,10 +41,10 @@ public final class Names {
         return node.id() == 0 ? suffix : constant(node.name()) + "_" + suffix;
     }
 
-    /** The region constant holding {@code node}'s output, looking through flattens. */
+    /** The region constant holding {@code node}'s output, looking through views (flattens, reshapes). */
     String out(int nodeId) {
         Node node = graph.node(nodeId);
-        while (node.op() instanceof Op.Flatten) {
+        while (OpKinds.isView(node.op())) {
             node = graph.node(node.input());
         }
         return node.id() == 0 ? "INPUT" : constant(node, "OUT");
