@@ -124,7 +124,7 @@ class KindChecksTest {
         assertThat(OpKinds.annotations().stream().map(LayerAnnotation::label).toList()).containsExactly(
                 "@Dense", "@Conv", "@Pool", "@BatchNorm", "@Dropout", "@Flatten", "@LSTM", "@GRU", "@RNN",
                 "@Residual", "@Concat", "@Embedding", "@LayerNorm", "@LocalResponseNorm", "@ConvTranspose",
-                "@Upsample", "@Conv1d").inOrder();
+                "@Upsample", "@Conv1d", "@Reshape").inOrder();
         assertThat(OpKinds.blockAnnotations().stream().map(LayerAnnotation::label).toList()).containsExactly(
                 "@Conv", "@BatchNorm", "@LayerNorm", "@LocalResponseNorm", "@Dropout").inOrder();
     }
