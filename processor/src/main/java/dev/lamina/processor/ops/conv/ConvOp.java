@@ -140,6 +140,13 @@ public final class ConvOp implements OpKind<Op.Conv> {
     // ---- shape, parameters and memory
 
     @Override
+    public Op.Conv withStageSizes(Op.Conv op, int filters, int stride) {
+        return new Op.Conv(op.filters() == Op.Residual.STAGE ? filters : op.filters(), op.kernel(),
+                op.stride() == Op.Residual.STAGE ? stride : op.stride(), op.padding(), op.dilation(), op.bias(),
+                op.activation(), op.init(), op.initStd(), op.groups());
+    }
+
+    @Override
     public Shape outputShape(Op.Conv op, ShapeInputs inputs) {
         Shape in = inputs.in();
         if (!in.image() || in.channels() % op.groups() != 0) {

@@ -42,6 +42,11 @@ public final class PoolOp implements OpKind<Op.Pool> {
         return op.poolKind() == PoolKind.MAX && !op.keepsWinners();
     }
 
+    @Override
+    public boolean isUnpoolable(Op.Pool op) {
+        return op.poolKind() == PoolKind.MAX;
+    }
+
     // ---- reading and checks
 
     @Override
