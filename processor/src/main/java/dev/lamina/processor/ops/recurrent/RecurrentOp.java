@@ -51,7 +51,8 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
     @Override
     public List<LayerAnnotation<?, Op.Recurrent>> annotations() {
         return List.of(LayerAnnotation.of(LSTM.class, RecurrentOp::readLstm),
-                LayerAnnotation.of(GRU.class, RecurrentOp::readGru), LayerAnnotation.of(RNN.class, RecurrentOp::readRnn));
+                LayerAnnotation.of(GRU.class, RecurrentOp::readGru),
+                LayerAnnotation.of(RNN.class, RecurrentOp::readRnn));
     }
 
     /** An {@code @LSTM} as its op. */
