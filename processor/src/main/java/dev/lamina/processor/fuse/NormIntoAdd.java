@@ -34,6 +34,7 @@ public final class NormIntoAdd {
     }
 
     private static Node addApplying(Graph graph, Node node) {
+        // this pass's subject is one pair of kinds, a batch norm and the add that applies it (AddJava, AddCuda)
         if (!(node.op() instanceof Op.BatchNorm bn) || !bn.activation().isIdentity() || node.hasFusedDropout()
                 || node.out().channels() > WORKER_BLOCK) {
             return null;

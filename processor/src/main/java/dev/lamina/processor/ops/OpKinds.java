@@ -22,7 +22,10 @@ import dev.lamina.processor.ops.dropout.DropoutOp;
 import dev.lamina.processor.ops.flatten.FlattenOp;
 import java.util.List;
 
-/** The dispatch from an {@link Op} to its {@link OpKind}: the one place that lists every kind. */
+/**
+ * The dispatch from an {@link Op} to its {@link OpKind}: the one place that lists every kind (a new kind registers
+ * here; {@link OpKind} says what else it needs).
+ */
 public final class OpKinds {
     private OpKinds() {
     }

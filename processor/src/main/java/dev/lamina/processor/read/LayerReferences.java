@@ -1,10 +1,10 @@
 package dev.lamina.processor.read;
 
 import dev.lamina.dsl.Concat;
-import dev.lamina.dsl.PoolKind;
 import dev.lamina.dsl.Upsample;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.ops.OpKinds;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
@@ -77,11 +77,15 @@ final class LayerReferences {
                           List<Node> nodes) {
         String name = unpooled(field);
         int index = earlier.indexOf(name);
-        if (index < 0 || !(nodes.get(index + 1).op() instanceof Op.Pool p) || p.poolKind() != PoolKind.MAX) {
+        if (index < 0 || !isUnpoolable(OpKinds.of(nodes.get(index + 1).op()))) {
             errors.error("'" + field.getSimpleName() + "' (Upsample) unpools by '" + name + "', which is not a max "
                     + "pool declared before it", field, mirror);
             return -1;
         }
         return index + 1;
+    }
+
+    private static <T extends Op> boolean isUnpoolable(OpKinds.Bound<T> b) {
+        return b.kind().isUnpoolable(b.op());
     }
 }

@@ -69,11 +69,13 @@ public final class NetworkReader {
                     + annotation.type().getSimpleName() + ")");
             int id = nodes.size();
             Op op = annotation.read(field);
+            // a stage's block class is a Class value, which only the mirror this reader holds can give
             if (op instanceof Op.Residual residual) {
                 Op.Residual withBlock = CustomBlocks.withBlock(errors, field, mirror, residual);
                 ok &= withBlock != null;
                 op = withBlock != null ? withBlock : residual;
             }
+            // pairing an unpooling with its pool reads the other fields, which only this reader holds
             if (op instanceof Op.Upsample up && !LayerReferences.unpooled(field).isEmpty()) {
                 int pool = LayerReferences.pairedPool(errors, field, mirror, fields, nodes);
                 ok &= pool > 0;

@@ -7,6 +7,7 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
+import dev.lamina.processor.ops.OpKinds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,7 @@ public final class ResidualExpansion {
             Graph shaped = ShapeInference.shapes(current);
             List<Node> nodes = shaped.nodes();
             int at = 0;
+            // a stage is this pass's subject, not a property of a kind: it finds stages by their record
             while (at < nodes.size() && !(nodes.get(at).op() instanceof Op.Residual)) {
                 at++;
             }
@@ -119,12 +121,11 @@ public final class ResidualExpansion {
 
     /** A user-defined block's layer with the stage's sizes put in for {@link Op.Residual#STAGE}. */
     private Op sized(Op op, int stride) {
-        if (op instanceof Op.Conv c) {
-            return new Op.Conv(c.filters() == Op.Residual.STAGE ? residual.filters() : c.filters(), c.kernel(),
-                    c.stride() == Op.Residual.STAGE ? stride : c.stride(), c.padding(), c.dilation(), c.bias(),
-                    c.activation(), c.init(), c.initStd(), c.groups());
-        }
-        return op;
+        return withStageSizes(OpKinds.of(op), residual.filters(), stride);
+    }
+
+    private static <T extends Op> Op withStageSizes(OpKinds.Bound<T> b, int filters, int stride) {
+        return b.kind().withStageSizes(b.op(), filters, stride);
     }
 
     private int conv(String name, int from, Shape in, int filters, int kernel, int stride, int padding) {

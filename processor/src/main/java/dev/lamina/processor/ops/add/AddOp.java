@@ -1,8 +1,6 @@
 package dev.lamina.processor.ops.add;
 
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -16,13 +14,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Add layer kind. */
 public final class AddOp implements OpKind<Op.Add> {
     public static final AddOp KIND = new AddOp();
 
     private AddOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
     }
 
     // ---- reading and checks
@@ -38,16 +47,6 @@ public final class AddOp implements OpKind<Op.Add> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Add op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Add op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Add op, Node node, Graph graph, String label) {
         Shape shortcut = graph.node(node.others().get(0)).out();
         return "residual block '" + node.name().substring(0, node.name().lastIndexOf('.')) + "' cannot add its "
@@ -57,21 +56,6 @@ public final class AddOp implements OpKind<Op.Add> {
 
     @Override
     public long[] weightDims(Op.Add op, Shape in, int tokens) {
-        return null;
-    }
-
-    @Override
-    public long checkWorkspace(Op.Add op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Add op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Add op) {
         return null;
     }
 
@@ -89,16 +73,6 @@ public final class AddOp implements OpKind<Op.Add> {
     }
 
     @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
-    }
-
-    @Override
     public List<TensorSpec> tensors(Op.Add op, Node node, Graph graph) {
         return List.of();
     }
@@ -112,36 +86,6 @@ public final class AddOp implements OpKind<Op.Add> {
     public long flops(Op.Add op, Node node) {
         long values = node.out().size();
         return values * (1 + node.others().size()) + NetworkSummary.activationFlops(op.activation(), values);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return true;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Add op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Add op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Add op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Add op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

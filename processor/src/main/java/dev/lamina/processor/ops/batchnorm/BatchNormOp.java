@@ -4,7 +4,6 @@ import dev.lamina.dsl.BatchNorm;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -18,13 +17,29 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The BatchNorm layer kind. */
 public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     public static final BatchNormOp KIND = new BatchNormOp();
 
     private BatchNormOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.BatchNorm op) {
+        return true;
     }
 
     // ---- reading and checks
@@ -41,11 +56,6 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
 
     @Override
     public List<Size> sizes(Op.BatchNorm op, boolean inBlock) {
-        return List.of();
-    }
-
-    @Override
-    public List<String> sizeErrors(Op.BatchNorm op, String label) {
         return List.of();
     }
 
@@ -68,16 +78,6 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     }
 
     @Override
-    public long checkWorkspace(Op.BatchNorm op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.BatchNorm op, Shape in) {
-        return null;
-    }
-
-    @Override
     public Op.Act outputActivation(Op.BatchNorm op) {
         return op.activation();
     }
@@ -92,16 +92,6 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     @Override
     public Shape outputShape(Op.BatchNorm op, ShapeInputs inputs) {
         return inputs.in();
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -122,36 +112,6 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     public long flops(Op.BatchNorm op, Node node) {
         long values = node.out().size();
         return 4L * values + NetworkSummary.activationFlops(op.activation(), values);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.BatchNorm op) {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.BatchNorm op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.BatchNorm op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.BatchNorm op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

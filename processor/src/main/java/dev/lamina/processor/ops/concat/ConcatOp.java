@@ -2,8 +2,6 @@ package dev.lamina.processor.ops.concat;
 
 import dev.lamina.dsl.Concat;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -16,13 +14,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Concat layer kind. */
 public final class ConcatOp implements OpKind<Op.Concat> {
     public static final ConcatOp KIND = new ConcatOp();
 
     private ConcatOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
     }
 
     // ---- reading and checks
@@ -43,16 +52,6 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Concat op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Concat op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Concat op, Node node, Graph graph, String label) {
         StringBuilder parts = new StringBuilder("'" + graph.node(node.input()).name() + "' is " + node.in());
         for (int other : node.others()) {
@@ -64,21 +63,6 @@ public final class ConcatOp implements OpKind<Op.Concat> {
 
     @Override
     public long[] weightDims(Op.Concat op, Shape in, int tokens) {
-        return null;
-    }
-
-    @Override
-    public long checkWorkspace(Op.Concat op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Concat op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Concat op) {
         return null;
     }
 
@@ -100,16 +84,6 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     }
 
     @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
-    }
-
-    @Override
     public List<TensorSpec> tensors(Op.Concat op, Node node, Graph graph) {
         return List.of();
     }
@@ -122,36 +96,6 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     @Override
     public long flops(Op.Concat op, Node node) {
         return 0; // data movement only
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Concat op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Concat op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Concat op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Concat op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

@@ -21,13 +21,40 @@ import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Conv layer kind. */
 public final class ConvOp implements OpKind<Op.Conv> {
     public static final ConvOp KIND = new ConvOp();
 
     private ConvOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Conv op) {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsMaxPool(Op.Conv op) {
+        // the pool runs before the activation: only one that keeps the order of values keeps the winners
+        return op.groups() == 1 && op.activation().isNonDecreasing();
     }
 
     // ---- reading and checks
@@ -106,16 +133,18 @@ public final class ConvOp implements OpKind<Op.Conv> {
     }
 
     @Override
-    public long[] wideOutput(Op.Conv op, Shape in) {
-        return null;
-    }
-
-    @Override
     public Op.Act outputActivation(Op.Conv op) {
         return op.activation();
     }
 
     // ---- shape, parameters and memory
+
+    @Override
+    public Op.Conv withStageSizes(Op.Conv op, int filters, int stride) {
+        return new Op.Conv(op.filters() == Op.Residual.STAGE ? filters : op.filters(), op.kernel(),
+                op.stride() == Op.Residual.STAGE ? stride : op.stride(), op.padding(), op.dilation(), op.bias(),
+                op.activation(), op.init(), op.initStd(), op.groups());
+    }
 
     @Override
     public Shape outputShape(Op.Conv op, ShapeInputs inputs) {
@@ -126,16 +155,6 @@ public final class ConvOp implements OpKind<Op.Conv> {
         int oh = ShapeInputs.convolved(in.height(), op.effectiveKernel(), op.stride(), op.padding());
         int ow = ShapeInputs.convolved(in.width(), op.effectiveKernel(), op.stride(), op.padding());
         return oh < 1 || ow < 1 ? null : Shape.image(op.filters(), oh, ow);
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -170,37 +189,6 @@ public final class ConvOp implements OpKind<Op.Conv> {
         long pool = node.hasFusedPool() ? (long) conv.size() : 0;
         return positions * perPosition + pool + (op.bias() ? values : 0)
                 + NetworkSummary.activationFlops(op.activation(), values);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Conv op) {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Conv op) {
-        // the pool runs before the activation: only one that keeps the order of values keeps the winners
-        return op.groups() == 1 && op.activation().isNonDecreasing();
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Conv op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Conv op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

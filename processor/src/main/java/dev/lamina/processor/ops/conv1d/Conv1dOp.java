@@ -4,7 +4,6 @@ import dev.lamina.dsl.Conv1d;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -20,13 +19,29 @@ import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Conv1d layer kind. */
 public final class Conv1dOp implements OpKind<Op.Conv1d> {
     public static final Conv1dOp KIND = new Conv1dOp();
 
     private Conv1dOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
     }
 
     // ---- reading and checks
@@ -46,11 +61,6 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
     public List<Size> sizes(Op.Conv1d op, boolean inBlock) {
         return List.of(Size.width("filters", op.filters()), Size.window("kernel", op.kernel()),
                 Size.window("stride", op.stride()), Size.padding(op.padding()), Size.window("dilation", op.dilation()));
-    }
-
-    @Override
-    public List<String> sizeErrors(Op.Conv1d op, String label) {
-        return List.of();
     }
 
     @Override
@@ -74,21 +84,6 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
         return new long[] {op.filters(), op.kernel(), in.features()};
     }
 
-    @Override
-    public long checkWorkspace(Op.Conv1d op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Conv1d op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Conv1d op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
@@ -99,16 +94,6 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
         }
         int steps = ShapeInputs.convolved(in.steps(), op.effectiveKernel(), op.stride(), op.padding());
         return steps < 1 ? null : Shape.sequence(steps, op.filters());
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -134,36 +119,6 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
         long values = node.out().size();
         return 2L * node.out().steps() * op.kernel() * node.in().features() * op.filters()
                 + NetworkSummary.activationFlops(op.activation(), values);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Conv1d op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Conv1d op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Conv1d op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Conv1d op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

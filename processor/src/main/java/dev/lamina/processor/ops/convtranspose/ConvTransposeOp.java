@@ -4,7 +4,6 @@ import dev.lamina.dsl.ConvTranspose;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -20,13 +19,29 @@ import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The ConvTranspose layer kind. */
 public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
     public static final ConvTransposeOp KIND = new ConvTransposeOp();
 
     private ConvTransposeOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
     }
 
     // ---- reading and checks
@@ -73,11 +88,6 @@ public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
     }
 
     @Override
-    public long checkWorkspace(Op.ConvTranspose op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
     public long[] wideOutput(Op.ConvTranspose op, Shape in) {
         if (!in.image()) {
             return null;
@@ -85,11 +95,6 @@ public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
         long h = (long) (in.height() - 1) * op.stride() - 2L * op.padding() + op.kernel() + op.outputPadding();
         long w = (long) (in.width() - 1) * op.stride() - 2L * op.padding() + op.kernel() + op.outputPadding();
         return new long[] {h, w};
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.ConvTranspose op) {
-        return null;
     }
 
     // ---- shape, parameters and memory
@@ -104,16 +109,6 @@ public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
         long ow = (long) (in.width() - 1) * op.stride() - 2L * op.padding() + op.kernel() + op.outputPadding();
         return oh < 1 || ow < 1 || !ShapeInputs.fits(oh) || !ShapeInputs.fits(ow) ? null
                 : Shape.image(op.filters(), (int) oh, (int) ow);
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -139,36 +134,6 @@ public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
         Shape in = node.in();
         return 2L * in.height() * in.width() * in.channels() * op.kernel() * op.kernel() * op.filters()
                 + NetworkSummary.activationFlops(op.activation(), node.out().size());
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.ConvTranspose op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.ConvTranspose op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.ConvTranspose op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.ConvTranspose op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

@@ -5,7 +5,6 @@ import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.SizesFitArrays;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -21,13 +20,39 @@ import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Dense layer kind. */
 public final class DenseOp implements OpKind<Op.Dense> {
     public static final DenseOp KIND = new DenseOp();
 
     private DenseOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean flattensImages() {
+        return true;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
+    }
+
+    @Override
+    public boolean absorbsDropout(Op.Dense op) {
+        return true;
     }
 
     // ---- reading and checks
@@ -48,11 +73,6 @@ public final class DenseOp implements OpKind<Op.Dense> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Dense op, String label) {
-        return List.of();
-    }
-
-    @Override
     public List<Value> values(Op.Dense op) {
         return List.of(new Value.Activation(op.activation()), new Value.InitStd(op.init(), op.initStd()));
     }
@@ -66,16 +86,6 @@ public final class DenseOp implements OpKind<Op.Dense> {
     public long[] weightDims(Op.Dense op, Shape in, int tokens) {
         // a Dense after a sequence applies at every step
         return new long[] {op.units(), in.sequence() ? in.features() : SizesFitArrays.floats(in)};
-    }
-
-    @Override
-    public long checkWorkspace(Op.Dense op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Dense op, Shape in) {
-        return null;
     }
 
     @Override
@@ -93,16 +103,6 @@ public final class DenseOp implements OpKind<Op.Dense> {
         // on a sequence, the same layer at every step
         Shape in = inputs.in();
         return in.sequence() ? Shape.sequence(in.steps(), op.units()) : Shape.vector(op.units());
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return true;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -130,36 +130,6 @@ public final class DenseOp implements OpKind<Op.Dense> {
         long features = in.sequence() ? in.features() : in.size();
         return rows * (2L * features * op.units() + (op.bias() ? op.units() : 0)
                 + NetworkSummary.activationFlops(op.activation(), op.units()));
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Dense op) {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Dense op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Dense op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Dense op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

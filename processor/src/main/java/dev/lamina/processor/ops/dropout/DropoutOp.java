@@ -4,7 +4,6 @@ import dev.lamina.dsl.Dropout;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -26,6 +25,28 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     private DropoutOp() {
     }
 
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
+    @Override
+    public boolean dropsAtRandom() {
+        return true;
+    }
+
+    @Override
+    public OptionalDouble foldableDropout(Op.Dropout op) {
+        return OptionalDouble.of(op.rate());
+    }
+
     // ---- reading and checks
 
     @Override
@@ -44,11 +65,6 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Dropout op, String label) {
-        return List.of();
-    }
-
-    @Override
     public List<Value> values(Op.Dropout op) {
         return List.of(new Value.Within("rate", op.rate(), "[0, 1)", op.rate() >= 0 && op.rate() < 1));
     }
@@ -63,41 +79,11 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
         return null;
     }
 
-    @Override
-    public long checkWorkspace(Op.Dropout op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Dropout op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Dropout op) {
-        return null;
-    }
-
-    @Override
-    public boolean dropsAtRandom() {
-        return true;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.Dropout op, ShapeInputs inputs) {
         return inputs.in();
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -113,36 +99,6 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     @Override
     public long flops(Op.Dropout op, Node node) {
         return node.out().size();
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return true;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Dropout op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Dropout op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Dropout op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Dropout op) {
-        return OptionalDouble.of(op.rate());
     }
 
     // ---- lowerings

@@ -2,8 +2,6 @@ package dev.lamina.processor.ops.embedding;
 
 import dev.lamina.dsl.Embedding;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -16,13 +14,29 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Embedding layer kind. */
 public final class EmbeddingOp implements OpKind<Op.Embedding> {
     public static final EmbeddingOp KIND = new EmbeddingOp();
 
     private EmbeddingOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean readsTokens() {
+        return true;
     }
 
     // ---- reading and checks
@@ -43,16 +57,6 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Embedding op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Embedding op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Embedding op, Node node, Graph graph, String label) {
         return null; // TokensFeedEmbeddings says why
     }
@@ -62,42 +66,12 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
         return new long[] {Math.max(tokens, 1), op.dim()};
     }
 
-    @Override
-    public long checkWorkspace(Op.Embedding op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Embedding op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Embedding op) {
-        return null;
-    }
-
-    @Override
-    public boolean readsTokens() {
-        return true;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.Embedding op, ShapeInputs inputs) {
         Shape in = inputs.in();
         return in.sequence() && in.features() == 1 ? Shape.sequence(in.steps(), op.dim()) : null;
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -115,36 +89,6 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
     @Override
     public long flops(Op.Embedding op, Node node) {
         return 0; // a lookup: data movement only
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Embedding op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Embedding op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Embedding op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Embedding op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

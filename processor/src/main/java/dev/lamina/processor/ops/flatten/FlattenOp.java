@@ -3,8 +3,6 @@ package dev.lamina.processor.ops.flatten;
 import dev.lamina.dsl.Flatten;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -17,13 +15,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Flatten layer kind. */
 public final class FlattenOp implements OpKind<Op.Flatten> {
     public static final FlattenOp KIND = new FlattenOp();
 
     private FlattenOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return true;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
     }
 
     // ---- reading and checks
@@ -44,16 +53,6 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Flatten op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Flatten op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Flatten op, Node node, Graph graph, String label) {
         return Misfit.ofImageLayer(node, label);
     }
@@ -63,36 +62,11 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
         return null;
     }
 
-    @Override
-    public long checkWorkspace(Op.Flatten op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Flatten op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Flatten op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.Flatten op, ShapeInputs inputs) {
         return Shape.vector(inputs.in().size());
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return true;
     }
 
     @Override
@@ -108,36 +82,6 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
     @Override
     public long flops(Op.Flatten op, Node node) {
         return 0; // a view
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return true;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Flatten op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Flatten op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Flatten op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Flatten op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

@@ -1,8 +1,6 @@
 package dev.lamina.processor.ops.input;
 
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -15,13 +13,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Input layer kind. */
 public final class InputOp implements OpKind<Op.Input> {
     public static final InputOp KIND = new InputOp();
 
     private InputOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
     }
 
     // ---- reading and checks
@@ -37,16 +46,6 @@ public final class InputOp implements OpKind<Op.Input> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Input op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Input op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Input op, Node node, Graph graph, String label) {
         throw new IllegalStateException("the input is not a layer: it has no input to fit");
     }
@@ -56,36 +55,11 @@ public final class InputOp implements OpKind<Op.Input> {
         return null;
     }
 
-    @Override
-    public long checkWorkspace(Op.Input op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Input op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Input op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.Input op, ShapeInputs inputs) {
         throw new IllegalStateException("the input's shape is read from @Network, not inferred");
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -101,36 +75,6 @@ public final class InputOp implements OpKind<Op.Input> {
     @Override
     public long flops(Op.Input op, Node node) {
         throw new IllegalStateException("the input is not a layer: the summary lists layers only");
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Input op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Input op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Input op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Input op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

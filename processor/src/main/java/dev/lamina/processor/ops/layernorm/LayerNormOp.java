@@ -4,7 +4,6 @@ import dev.lamina.dsl.LayerNorm;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.emit.summary.NetworkSummary;
@@ -19,13 +18,29 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The LayerNorm layer kind. */
 public final class LayerNormOp implements OpKind<Op.LayerNorm> {
     public static final LayerNormOp KIND = new LayerNormOp();
 
     private LayerNormOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
     }
 
     // ---- reading and checks
@@ -46,11 +61,6 @@ public final class LayerNormOp implements OpKind<Op.LayerNorm> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.LayerNorm op, String label) {
-        return List.of();
-    }
-
-    @Override
     public List<Value> values(Op.LayerNorm op) {
         return List.of(new Value.Epsilon(op.epsilon()), new Value.Activation(op.activation()));
     }
@@ -65,36 +75,11 @@ public final class LayerNormOp implements OpKind<Op.LayerNorm> {
         return null;
     }
 
-    @Override
-    public long checkWorkspace(Op.LayerNorm op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.LayerNorm op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.LayerNorm op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.LayerNorm op, ShapeInputs inputs) {
         return inputs.in();
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -114,36 +99,6 @@ public final class LayerNormOp implements OpKind<Op.LayerNorm> {
     public long flops(Op.LayerNorm op, Node node) {
         long values = node.out().size();
         return 6L * values + NetworkSummary.activationFlops(op.activation(), values);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.LayerNorm op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.LayerNorm op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.LayerNorm op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.LayerNorm op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

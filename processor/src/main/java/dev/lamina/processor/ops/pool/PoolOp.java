@@ -4,8 +4,6 @@ import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.PoolKind;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -18,13 +16,35 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Pool layer kind. */
 public final class PoolOp implements OpKind<Op.Pool> {
     public static final PoolOp KIND = new PoolOp();
 
     private PoolOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean isFusableMaxPool(Op.Pool op) {
+        // an unpooling reads the winners this pool records, so it stays a layer of its own
+        return op.poolKind() == PoolKind.MAX && !op.keepsWinners();
+    }
+
+    @Override
+    public boolean isUnpoolable(Op.Pool op) {
+        return op.poolKind() == PoolKind.MAX;
     }
 
     // ---- reading and checks
@@ -58,11 +78,6 @@ public final class PoolOp implements OpKind<Op.Pool> {
     }
 
     @Override
-    public List<Value> values(Op.Pool op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Pool op, Node node, Graph graph, String label) {
         if (!node.in().image()) {
             return Misfit.needsImage(node, label);
@@ -76,21 +91,6 @@ public final class PoolOp implements OpKind<Op.Pool> {
 
     @Override
     public long[] weightDims(Op.Pool op, Shape in, int tokens) {
-        return null;
-    }
-
-    @Override
-    public long checkWorkspace(Op.Pool op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Pool op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Pool op) {
         return null;
     }
 
@@ -111,16 +111,6 @@ public final class PoolOp implements OpKind<Op.Pool> {
     }
 
     @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
-    }
-
-    @Override
     public List<TensorSpec> tensors(Op.Pool op, Node node, Graph graph) {
         return List.of();
     }
@@ -136,37 +126,6 @@ public final class PoolOp implements OpKind<Op.Pool> {
     public long flops(Op.Pool op, Node node) {
         return op.poolKind() == PoolKind.GLOBAL_AVERAGE ? node.in().size()
                 : (long) node.out().size() * op.kernel() * op.kernel();
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Pool op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Pool op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Pool op) {
-        // an unpooling reads the winners this pool records, so it stays a layer of its own
-        return op.poolKind() == PoolKind.MAX && !op.keepsWinners();
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Pool op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

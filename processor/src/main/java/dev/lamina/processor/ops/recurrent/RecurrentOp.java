@@ -6,7 +6,6 @@ import dev.lamina.dsl.RNN;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.SizesFitArrays;
-import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
@@ -22,7 +21,6 @@ import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Recurrent layer kind. */
 public final class RecurrentOp implements OpKind<Op.Recurrent> {
@@ -31,12 +29,30 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
     private RecurrentOp() {
     }
 
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
+    }
+
+    @Override
+    public boolean skipsNetworkInputGradient() {
+        return true;
+    }
+
     // ---- reading and checks
 
     @Override
     public List<LayerAnnotation<?, Op.Recurrent>> annotations() {
         return List.of(LayerAnnotation.of(LSTM.class, RecurrentOp::readLstm),
-                LayerAnnotation.of(GRU.class, RecurrentOp::readGru), LayerAnnotation.of(RNN.class, RecurrentOp::readRnn));
+                LayerAnnotation.of(GRU.class, RecurrentOp::readGru),
+                LayerAnnotation.of(RNN.class, RecurrentOp::readRnn));
     }
 
     /** An {@code @LSTM} as its op. */
@@ -58,16 +74,6 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
     @Override
     public List<Size> sizes(Op.Recurrent op, boolean inBlock) {
         return List.of(Size.width("units", op.units()));
-    }
-
-    @Override
-    public List<String> sizeErrors(Op.Recurrent op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Recurrent op) {
-        return List.of();
     }
 
     @Override
@@ -95,16 +101,6 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
         return count / rows;
     }
 
-    @Override
-    public long[] wideOutput(Op.Recurrent op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Recurrent op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
@@ -114,16 +110,6 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
             return null;
         }
         return op.sequences() ? Shape.sequence(in.steps(), op.units()) : Shape.vector(op.units());
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -163,36 +149,6 @@ public final class RecurrentOp implements OpKind<Op.Recurrent> {
         long h = op.units();
         long perStep = 2L * op.gates() * h * (in.features() + h) + 8L * op.gates() * h;
         return in.steps() * perStep;
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return true;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Recurrent op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Recurrent op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Recurrent op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Recurrent op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

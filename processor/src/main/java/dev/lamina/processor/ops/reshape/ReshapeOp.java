@@ -2,8 +2,6 @@ package dev.lamina.processor.ops.reshape;
 
 import dev.lamina.dsl.Reshape;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -18,7 +16,6 @@ import dev.lamina.processor.shape.ShapeInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /**
  * The Reshape layer kind: the input's values seen with another shape of as many elements. Values keep their
@@ -31,6 +28,18 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
     private ReshapeOp() {
     }
 
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return true;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return true;
+    }
+
     // ---- reading and checks
 
     @Override
@@ -38,6 +47,7 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
         return List.of(LayerAnnotation.of(Reshape.class, ReshapeOp::read).withFrom(Reshape::from));
     }
 
+    /** A {@code @Reshape} as its op; {@code sizeErrors} checks that its dims make a shape. */
     static Op.Reshape read(Reshape r) {
         return new Op.Reshape(Arrays.stream(r.value()).boxed().toList());
     }
@@ -61,11 +71,6 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
     }
 
     @Override
-    public List<Value> values(Op.Reshape op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Reshape op, Node node, Graph graph, String label) {
         return label + " to " + op.dims() + " needs " + elements(op) + " values, but its input " + node.in() + " has "
                 + node.in().size();
@@ -73,21 +78,6 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
 
     @Override
     public long[] weightDims(Op.Reshape op, Shape in, int tokens) {
-        return null;
-    }
-
-    @Override
-    public long checkWorkspace(Op.Reshape op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.Reshape op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Reshape op) {
         return null;
     }
 
@@ -109,16 +99,6 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
     }
 
     @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return true;
-    }
-
-    @Override
     public List<TensorSpec> tensors(Op.Reshape op, Node node, Graph graph) {
         return List.of();
     }
@@ -131,36 +111,6 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
     @Override
     public long flops(Op.Reshape op, Node node) {
         return 0;
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return true;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Reshape op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Reshape op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Reshape op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Reshape op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

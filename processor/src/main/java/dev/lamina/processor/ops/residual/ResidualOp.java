@@ -2,8 +2,6 @@ package dev.lamina.processor.ops.residual;
 
 import dev.lamina.dsl.Residual;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -16,13 +14,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Residual layer kind. */
 public final class ResidualOp implements OpKind<Op.Residual> {
     public static final ResidualOp KIND = new ResidualOp();
 
     private ResidualOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        throw expanded();
     }
 
     // ---- reading and checks
@@ -48,16 +57,6 @@ public final class ResidualOp implements OpKind<Op.Residual> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Residual op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Residual op) {
-        return List.of();
-    }
-
-    @Override
     public List<Op.BlockLayer> blockLayers(Op.Residual op) {
         return op.custom();
     }
@@ -72,21 +71,6 @@ public final class ResidualOp implements OpKind<Op.Residual> {
         throw expanded();
     }
 
-    @Override
-    public long checkWorkspace(Op.Residual op, Node node, String label, Diagnostics d) {
-        throw expanded();
-    }
-
-    @Override
-    public long[] wideOutput(Op.Residual op, Shape in) {
-        throw expanded();
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Residual op) {
-        throw expanded();
-    }
-
     // ---- shape, parameters and memory
 
     @Override
@@ -94,16 +78,6 @@ public final class ResidualOp implements OpKind<Op.Residual> {
         // unknown until ResidualExpansion replaces the stage by its layers, which it does as soon as the
         // stage's input shape is known
         return null;
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -118,36 +92,6 @@ public final class ResidualOp implements OpKind<Op.Residual> {
 
     @Override
     public long flops(Op.Residual op, Node node) {
-        throw expanded();
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        throw expanded();
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        throw expanded();
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Residual op) {
-        throw expanded();
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Residual op) {
-        throw expanded();
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Residual op) {
-        throw expanded();
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Residual op) {
         throw expanded();
     }
 

@@ -4,7 +4,6 @@ import dev.lamina.dsl.LocalResponseNorm;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -17,13 +16,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The ResponseNorm layer kind. */
 public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     public static final ResponseNormOp KIND = new ResponseNormOp();
 
     private ResponseNormOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
     }
 
     // ---- reading and checks
@@ -44,11 +54,6 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.ResponseNorm op, String label) {
-        return List.of();
-    }
-
-    @Override
     public List<Value> values(Op.ResponseNorm op) {
         // the denominator (k + alpha / size * sum of squares)^beta stays >= k^beta > 0
         return List.of(new Value.Within("k", op.k(), "(0, 1e6]", op.k() > 0 && op.k() <= 1e6),
@@ -66,36 +71,11 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
         return null;
     }
 
-    @Override
-    public long checkWorkspace(Op.ResponseNorm op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
-    public long[] wideOutput(Op.ResponseNorm op, Shape in) {
-        return null;
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.ResponseNorm op) {
-        return null;
-    }
-
     // ---- shape, parameters and memory
 
     @Override
     public Shape outputShape(Op.ResponseNorm op, ShapeInputs inputs) {
         return inputs.in().image() ? inputs.in() : null;
-    }
-
-    @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
     }
 
     @Override
@@ -112,36 +92,6 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     @Override
     public long flops(Op.ResponseNorm op, Node node) {
         return (long) node.out().size() * (2L * op.size() + 4);
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.ResponseNorm op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.ResponseNorm op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.ResponseNorm op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.ResponseNorm op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings

@@ -3,8 +3,6 @@ package dev.lamina.processor.ops.upsample;
 import dev.lamina.dsl.Upsample;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
-import dev.lamina.processor.check.Value;
-import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
 import dev.lamina.processor.graph.Graph;
@@ -17,13 +15,24 @@ import dev.lamina.processor.plan.TensorSpec;
 import dev.lamina.processor.read.LayerAnnotation;
 import dev.lamina.processor.shape.ShapeInputs;
 import java.util.List;
-import java.util.OptionalDouble;
 
 /** The Upsample layer kind. */
 public final class UpsampleOp implements OpKind<Op.Upsample> {
     public static final UpsampleOp KIND = new UpsampleOp();
 
     private UpsampleOp() {
+    }
+
+    // ---- properties
+
+    @Override
+    public boolean isView() {
+        return false;
+    }
+
+    @Override
+    public boolean passesGradientInPlace() {
+        return false;
     }
 
     // ---- reading and checks
@@ -44,16 +53,6 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     }
 
     @Override
-    public List<String> sizeErrors(Op.Upsample op, String label) {
-        return List.of();
-    }
-
-    @Override
-    public List<Value> values(Op.Upsample op) {
-        return List.of();
-    }
-
-    @Override
     public String misfit(Op.Upsample op, Node node, Graph graph, String label) {
         if (op.pool() >= 0) {
             Node pool = graph.node(op.pool());
@@ -69,21 +68,11 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     }
 
     @Override
-    public long checkWorkspace(Op.Upsample op, Node node, String label, Diagnostics d) {
-        return 0;
-    }
-
-    @Override
     public long[] wideOutput(Op.Upsample op, Shape in) {
         if (op.pool() >= 0 || !in.image()) {
             return null;
         }
         return new long[] {(long) in.height() * op.scale(), (long) in.width() * op.scale()};
-    }
-
-    @Override
-    public Op.Act outputActivation(Op.Upsample op) {
-        return null;
     }
 
     // ---- shape, parameters and memory
@@ -103,16 +92,6 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     }
 
     @Override
-    public boolean flattensImages() {
-        return false;
-    }
-
-    @Override
-    public boolean isView() {
-        return false;
-    }
-
-    @Override
     public List<TensorSpec> tensors(Op.Upsample op, Node node, Graph graph) {
         return List.of();
     }
@@ -125,36 +104,6 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     @Override
     public long flops(Op.Upsample op, Node node) {
         return 0; // data movement only
-    }
-
-    @Override
-    public boolean passesGradientInPlace() {
-        return false;
-    }
-
-    @Override
-    public boolean skipsNetworkInputGradient() {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsDropout(Op.Upsample op) {
-        return false;
-    }
-
-    @Override
-    public boolean absorbsMaxPool(Op.Upsample op) {
-        return false;
-    }
-
-    @Override
-    public boolean isFusableMaxPool(Op.Upsample op) {
-        return false;
-    }
-
-    @Override
-    public OptionalDouble foldableDropout(Op.Upsample op) {
-        return OptionalDouble.empty();
     }
 
     // ---- lowerings
