@@ -195,7 +195,10 @@ public final class LayerContext {
 
     // ---------------------------------------------------------------- backward
 
-    /** Where each input's gradient goes, in the order of {@link Node#inputs()}: the backward step's. */
+    /**
+     * Where each input's gradient goes, in the order of {@link Node#inputs()}: the backward step's (none in the
+     * forward pass).
+     */
     public List<Contribution> contributions() {
         return step.inputGradients().stream().map(g -> new Contribution(g.slot(), g.accumulateSlot())).toList();
     }
@@ -207,7 +210,7 @@ public final class LayerContext {
 
     /** Whether the main input needs a gradient (it is not the network's input). */
     public boolean needsInputGradient() {
-        return !main().none();
+        return !step.inputGradient().none();
     }
 
     /** {@code int delta = ...}: this worker's rows of the gradient at the layer's output. */
@@ -218,7 +221,7 @@ public final class LayerContext {
     /** {@code int deltaIn = ...}, where the gradient with respect to the input goes, when it needs one. */
     public void declareDeltaIn(CodeBlock.Builder b) {
         if (needsInputGradient()) {
-            b.addStatement("int deltaIn = $L", slotSlice(main().slot()));
+            b.addStatement("int deltaIn = $L", slotSlice(step.inputGradient().slot()));
         }
     }
 
@@ -227,10 +230,10 @@ public final class LayerContext {
      * {@code deltaIn} or, for a layer that works in place, {@code delta}) into it.
      */
     public void accumulateInputGradient(CodeBlock.Builder b, String from) {
-        if (main().accumulateInto() >= 0) {
+        if (step.inputGradient().accumulates()) {
             // another reader of the input already wrote its gradient: add this one in
             b.addStatement("$T.accumulate($L, $L, $L, $L)", RuntimeTypes.REDUCTIONS, a(), from,
-                    slotSlice(main().accumulateInto()), rows(node.in().size()));
+                    slotSlice(step.inputGradient().accumulateSlot()), rows(node.in().size()));
         }
     }
 }
