@@ -11,7 +11,6 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.ops.OpKinds;
-import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
 import dev.lamina.processor.plan.Schedule;
