@@ -83,6 +83,31 @@ public final class Schedule {
         public int input() {
             return inputs.get(0);
         }
+
+        /** The node computing its main input, looking through views. */
+        public int source() {
+            return sources.get(0);
+        }
+
+        /** Where the backward step puts the gradient for its main input. */
+        public InputGradient inputGradient() {
+            return inputGradients.get(0);
+        }
+
+        /** Its trainable tensor of role {@code role} ({@code weight}, {@code bias}, ...). */
+        public TensorSlot parameter(String role) {
+            return find(parameters, role);
+        }
+
+        /** Its running statistic of role {@code role}. */
+        public TensorSlot buffer(String role) {
+            return find(buffers, role);
+        }
+
+        private TensorSlot find(List<TensorSlot> slots, String role) {
+            return slots.stream().filter(s -> s.role().equals(role)).findFirst().orElseThrow(
+                    () -> new IllegalStateException(node.name() + " has no tensor '" + role + "'"));
+        }
     }
 
     /**
@@ -124,13 +149,23 @@ public final class Schedule {
         }
         Node output = graph.output();
         int slot = plan.gradient().get(output.id());
-        loss = new Step(Phase.LOSS, output, false, List.of(output.id()), List.of(region(output.id())), NONE, slot,
-                deltaRegion(slot), List.of(), NONE, NONE, NONE, NONE, NONE, null, List.of(), List.of());
+        loss = new Step(Phase.LOSS, output, false, List.of(source(output.id())), List.of(region(output.id())), NONE,
+                slot, deltaRegion(slot), List.of(), NONE, NONE, NONE, NONE, NONE, null, List.of(), List.of());
     }
 
     /** The schedule of {@code graph} (fused, as planned) laid out by {@code plan}. */
     public static Schedule of(Graph graph, MemoryPlan plan) {
         return new Schedule(graph, plan);
+    }
+
+    /** The graph it was built from. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The memory plan its regions come from. */
+    public MemoryPlan plan() {
+        return plan;
     }
 
     public List<Step> forward() {
@@ -165,7 +200,7 @@ public final class Schedule {
 
     private Step step(Phase phase, Node node) {
         boolean view = OpKinds.of(node.op()).kind().isView();
-        List<Integer> sources = node.inputs().stream().map(this::throughViews).toList();
+        List<Integer> sources = node.inputs().stream().map(this::source).toList();
         List<Integer> inputs = sources.stream().map(this::region).toList();
         boolean update = phase == Phase.UPDATE;
         int slot = phase != Phase.BACKWARD ? NONE : plan.gradient().getOrDefault(node.id(), NONE);
@@ -192,8 +227,8 @@ public final class Schedule {
                 into < 0 ? NONE : deltaRegion(into));
     }
 
-    /** The node that computes what {@code id} shows: itself, or the layer under its views. */
-    private int throughViews(int id) {
+    /** The node that computes what {@code id} shows: itself, or the layer (or the input) under its views. */
+    public int source(int id) {
         Node node = graph.node(id);
         while (OpKinds.of(node.op()).kind().isView()) {
             node = graph.node(node.input());
@@ -201,8 +236,9 @@ public final class Schedule {
         return node.id();
     }
 
-    private int region(int id) {
-        return plan.output().get(throughViews(id));
+    /** The output region of node {@code id}, looking through views. */
+    public int region(int id) {
+        return plan.output().get(source(id));
     }
 
     private static int or(Map<Integer, Integer> regions, Node node) {

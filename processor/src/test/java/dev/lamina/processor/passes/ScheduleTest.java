@@ -11,6 +11,8 @@ import static dev.lamina.processor.plan.Schedule.NONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.processor.fuse.Fusion;
@@ -132,5 +134,37 @@ class ScheduleTest {
                 t.forward().get(3).buffers().stream().map(TensorSlot::name).toList());
         // the embedding writes a gradient for the token ids nobody reads: a slot all the same
         assertFalse(t.backward().get(3).inputGradients().get(0).none());
+    }
+
+    /** What the emitters ask a step and the schedule beyond the steps' fields. */
+    @Test
+    void theEmittersQuestions() {
+        Graph g = GradientSlotsTest.residualBlock();
+        MemoryPlan plan = MemoryPlanner.plan(g);
+        Schedule s = Schedule.of(g, plan);
+        assertSame(g, s.graph());
+        assertSame(plan, s.plan());
+        // the flatten (5) shows the add (3); the others are their own sources
+        assertEquals(3, s.source(5));
+        assertEquals(3, s.source(3));
+        assertEquals(0, s.source(0));
+        assertEquals(96, s.region(5));
+        assertEquals(0, s.region(0));
+
+        Step fc = s.forward().get(4);
+        assertEquals(3, fc.source());
+        assertEquals(76, fc.parameter("weight").offset());
+        assertEquals(172, fc.parameter("bias").offset());
+        assertThrows(IllegalStateException.class, () -> fc.parameter("gamma"));
+        assertEquals(4, s.loss().source());
+
+        Step c2Back = s.backward().get(3);
+        assertEquals(new InputGradient(1, 2, 195, 0, 131), c2Back.inputGradient());
+        assertEquals(s.deltaRegion(2), c2Back.inputGradient().region());
+
+        Graph seq = ShapeInference.infer(graph(false, Shape.image(2, 2, 2),
+                layer(1, "bn", new Op.BatchNorm(0.1, 1e-5, IDENTITY)), layer(2, "fc", dense(3, IDENTITY))));
+        Step bn = Schedule.of(seq, MemoryPlanner.plan(seq)).forward().get(0);
+        assertEquals("bn.running_var", bn.buffer("var").name());
     }
 }

@@ -9,29 +9,32 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
+import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.plan.Schedule.Step;
 import java.util.List;
 
 /**
  * One layer's part of one pass of a device program, as its kind's {@link CudaLowering} writes it: where its input,
- * output and gradients are, its parameters and regions, and the ways of writing a step that several kinds share.
- * Addresses are the program's ({@code A:784n}, {@code P:150}, ...).
+ * output and gradients are (its {@link Schedule.Step}'s, resolved by the schedule), its parameters and the
+ * device's own regions, and the ways of writing a step that several kinds share. Addresses are the program's
+ * ({@code A:784n}, {@code P:150}, ...).
  */
 public final class DeviceLayer {
     private final DeviceProgram program;
-    private final Graph graph;
-    private final MemoryPlan plan;
+    private final Schedule schedule;
     private final DeviceRegions regions;
+    private final Step step;
     private final Node node;
     private final String pass;
     private final String deltaIn;
 
-    DeviceLayer(DeviceProgram program, Graph graph, MemoryPlan plan, DeviceRegions regions, Node node, String pass,
+    DeviceLayer(DeviceProgram program, Schedule schedule, DeviceRegions regions, Step step, String pass,
                 String deltaIn) {
         this.program = program;
-        this.graph = graph;
-        this.plan = plan;
+        this.schedule = schedule;
         this.regions = regions;
-        this.node = node;
+        this.step = step;
+        this.node = step.node();
         this.pass = pass;
         this.deltaIn = deltaIn;
     }
@@ -40,12 +43,17 @@ public final class DeviceLayer {
         return node;
     }
 
+    /** The schedule's step this layer's part renders: its regions and gradient slots in this pass. */
+    public Step scheduleStep() {
+        return step;
+    }
+
     public Graph graph() {
-        return graph;
+        return schedule.graph();
     }
 
     public MemoryPlan plan() {
-        return plan;
+        return schedule.plan();
     }
 
     /** The prefix of the layer's own kernels in the .cu: its name as a C identifier. */
@@ -57,22 +65,22 @@ public final class DeviceLayer {
 
     /** The layer's input, in the arena. */
     public String in() {
-        return output(node.input());
+        return arena(step.input());
     }
 
     /** The layer's output, in the arena. */
     public String out() {
-        return output(node.id());
+        return arena(step.output());
     }
 
     /** The output of node {@code id}, looking through flattens (a view of their input). */
     public String output(int id) {
-        return arena(DeviceProgram.region(graph, plan, id));
+        return arena(schedule.region(id));
     }
 
     /** The gradient at the layer's output (backward). */
     public String delta() {
-        return gradientSlot(plan.gradient().get(node.id()));
+        return arena(step.gradient());
     }
 
     /** Where the gradient at the layer's input goes (backward); null when nothing needs it. */
@@ -84,44 +92,54 @@ public final class DeviceLayer {
         return deltaIn != null;
     }
 
-    /** What the gradient at each input of the layer becomes: a slot of its own, added to another, or none. */
+    /**
+     * What the gradient at each input of the layer becomes (backward): a slot of its own, added to another, or none;
+     * the schedule step's.
+     */
     public List<Contribution> contributions() {
-        return plan.contributions().get(node.id());
+        return step.inputGradients().stream().map(g -> new Contribution(g.slot(), g.accumulateSlot())).toList();
     }
 
     /** A gradient slot of the plan, in the arena. */
     public String gradientSlot(int slot) {
-        return arena(plan.deltaBase() + slot * plan.deltaStride());
+        return arena(schedule.deltaRegion(slot));
     }
 
     /** A parameter of the layer, by its role ({@code weight}, {@code bias}, ...). */
     public String param(String role) {
-        return "P:" + plan.parameter(node.id(), role).offset();
+        return "P:" + paramOffset(role);
     }
 
     /** The parameter's offset in the parameters, for a step that addresses part of it. */
     public int paramOffset(String role) {
-        return plan.parameter(node.id(), role).offset();
+        return step.parameter(role).offset();
     }
 
     /** The gradient of a parameter: the same offset in the gradients. */
     public String gradient(String role) {
-        return "G:" + plan.parameter(node.id(), role).offset();
+        return "G:" + paramOffset(role);
     }
 
     /** A buffer of the layer (running statistics), by its role. */
     public String buffer(String role) {
-        return "B:" + plan.buffer(node.id(), role).offset();
+        return "B:" + step.buffer(role).offset();
     }
 
-    /** The layer's dropout mask, the plan's. */
+    /** The layer's dropout mask (its own, or that of a dropout folded into it). */
     public String mask() {
-        return arena(plan.mask().get(node.id()));
+        return arena(present(step.mask(), "mask"));
     }
 
-    /** The statistics a normalisation keeps for its backward pass, the plan's. */
+    /** The statistics a normalisation keeps for its backward pass. */
     public String normStats() {
-        return arena(plan.normStats().get(node.id()));
+        return arena(present(step.normStats(), "normalisation statistics"));
+    }
+
+    private int present(int region, String what) {
+        if (region == Schedule.NONE) {
+            throw new IllegalStateException(node.name() + " has no " + what);
+        }
+        return region;
     }
 
     /** A region the layer reserved for itself, per sample. */

@@ -7,9 +7,10 @@ import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.plan.MemoryPlan;
-import dev.lamina.processor.plan.MemoryPlan.Contribution;
+import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.plan.Schedule.InputGradient;
+import dev.lamina.processor.plan.Schedule.Step;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,8 +29,9 @@ import java.util.Set;
  * area of per-channel statistics ({@code W}, floats; {@code D}, doubles), targets ({@code T}) and per-row losses
  * ({@code L}).
  *
- * <p>Each layer's steps are its kind's ({@link CudaLowering}); this class orders them: the forward pass layer by
- * layer, the loss, the backward pass in reverse. Layers this program does not cover yet are listed as
+ * <p>Each layer's steps are its kind's ({@link CudaLowering}); this class writes them in the {@link Schedule}'s
+ * order, each with the regions its schedule step resolved: the forward pass layer by layer, the loss, the backward
+ * pass in reverse. Layers this program does not cover yet are listed as
  * {@code unsupported}: the device runtime refuses such a network with their names, and the network trains on the
  * CPU.
  */
@@ -39,14 +41,20 @@ public final class DeviceProgram {
 
     private final Graph graph;
     private final MemoryPlan plan;
+    private final Schedule schedule;
     private final List<ProgramStep> steps = new ArrayList<>();
     private final List<String> unsupported = new ArrayList<>();
     private final Set<Integer> uncovered = new HashSet<>();
     private DeviceRegions regions;
 
     public DeviceProgram(Graph graph, MemoryPlan plan) {
-        this.graph = graph;
-        this.plan = plan;
+        this(Schedule.of(graph, plan));
+    }
+
+    public DeviceProgram(Schedule schedule) {
+        this.graph = schedule.graph();
+        this.plan = schedule.plan();
+        this.schedule = schedule;
     }
 
     /** The whole program file. */
@@ -55,21 +63,21 @@ public final class DeviceProgram {
         unsupported.clear();
         uncovered.clear();
         regions = new DeviceRegions(plan);
-        for (Node node : graph.layers()) {
-            reserve(OpKinds.of(node.op()), node);
+        for (Step step : schedule.forward()) {
+            reserve(OpKinds.of(step.node().op()), step.node());
         }
         regions.finish();
-        for (Node node : graph.layers()) {
-            forward(OpKinds.of(node.op()), node);
+        for (Step step : schedule.forward()) {
+            forward(OpKinds.of(step.node().op()), step);
         }
         loss();
         // the backward pass adds into the parameters' gradients: they start at zero
         step("backward", "always", "-", "zero", "-").arg("at", "G:0")
                 .l("count", String.valueOf(plan.parameterCount()));
-        List<Node> reversed = new ArrayList<>(graph.layers());
-        reversed.sort(Comparator.comparingInt((Node nd) -> graph.nodes().indexOf(nd)).reversed());
-        for (Node node : reversed) {
-            backward(OpKinds.of(node.op()), node);
+        for (Step step : schedule.backward()) {
+            if (!uncovered.contains(step.id())) {
+                backward(OpKinds.of(step.node().op()), step);
+            }
         }
         return header() + body();
     }
@@ -98,12 +106,12 @@ public final class DeviceProgram {
         out.append("buffers ").append(plan.bufferCount()).append('\n');
         out.append("work ").append(regions.work()).append('\n');
         out.append("doubles ").append(regions.doubles()).append('\n');
-        out.append("input ").append(region(graph, plan, 0)).append(' ').append(graph.node(0).out().size()).append('\n');
+        out.append("input ").append(schedule.region(0)).append(' ').append(graph.node(0).out().size()).append('\n');
         Node output = graph.output();
         if (!plan.mask().isEmpty()) {
             out.append("dropout\n");
         }
-        out.append("output ").append(region(graph, plan, output.id())).append(' ').append(output.out().size())
+        out.append("output ").append(schedule.loss().input()).append(' ').append(output.out().size())
                 .append('\n');
         out.append("losses ").append(lossRows()).append('\n');
         for (DeviceRegions.Carried c : regions.carriedStates()) {
@@ -129,40 +137,34 @@ public final class DeviceProgram {
         b.kind().cuda().reserve(b.op(), node, regions);
     }
 
-    private <T extends Op> void forward(OpKinds.Bound<T> b, Node node) {
-        b.kind().cuda().forward(b.op(), new DeviceLayer(this, graph, plan, regions, node, "forward", null));
+    private <T extends Op> void forward(OpKinds.Bound<T> b, Step step) {
+        b.kind().cuda().forward(b.op(), new DeviceLayer(this, schedule, regions, step, "forward", null));
     }
 
     /**
-     * A layer's backward steps: none for a layer not covered, or for a view of the network input that needs no
-     * gradient; then, unless its kind places each input's gradient itself, the gradient at its input added to
-     * what another reader of that input already wrote.
+     * A backward step of a covered layer (the schedule has none for a view of the network input); then, unless its
+     * kind places each input's gradient itself, the gradient at its input added to what another reader of that
+     * input already wrote. A kind that works in place leaves its input's gradient where its output's was.
      */
-    private <T extends Op> void backward(OpKinds.Bound<T> b, Node node) {
-        if (uncovered.contains(node.id()) || !plan.gradient().containsKey(node.id())) {
-            return;
-        }
+    private <T extends Op> void backward(OpKinds.Bound<T> b, Step step) {
         CudaLowering<T> lowering = b.kind().cuda();
-        Contribution main = plan.contributions().get(node.id()).get(0);
-        boolean needInputGradient = !main.none();
-        String delta = slot(plan.gradient().get(node.id()));
-        String deltaIn = !needInputGradient ? null
-                : lowering.inputGradient() == CudaLowering.InputGradient.IN_PLACE ? delta : slot(main.slot());
-        DeviceLayer layer = new DeviceLayer(this, graph, plan, regions, node, "backward", deltaIn);
+        InputGradient main = step.inputGradient();
+        String deltaIn = main.none() ? null
+                : arena(lowering.inputGradient() == CudaLowering.InputGradient.IN_PLACE ? step.gradient()
+                : main.region());
+        DeviceLayer layer = new DeviceLayer(this, schedule, regions, step, "backward", deltaIn);
         lowering.backward(b.op(), layer);
-        if (needInputGradient && main.accumulateInto() >= 0
-                && lowering.inputGradient() != CudaLowering.InputGradient.PER_INPUT) {
+        if (main.accumulates() && lowering.inputGradient() != CudaLowering.InputGradient.PER_INPUT) {
             // another reader of the input already wrote its gradient: add this one in
-            String count = lin(node.in().size(), 0);
-            layer.accumulate(deltaIn, count, slot(main.accumulateInto()));
+            layer.accumulate(deltaIn, lin(step.node().in().size(), 0), arena(main.accumulateRegion()));
         }
     }
 
     private void loss() {
-        Node output = graph.output();
+        Step loss = schedule.loss();
         step("loss", "always", "-", "loss_and_gradient", "e:" + lossRows())
-                .arg("y", arena(region(graph, plan, output.id()))).arg("t", "T:0")
-                .arg("delta", slot(plan.gradient().get(output.id()))).arg("losses", "L:0").i("rows", lin(1, 0));
+                .arg("y", arena(loss.input())).arg("t", "T:0")
+                .arg("delta", arena(loss.gradient())).arg("losses", "L:0").i("rows", lin(1, 0));
     }
 
     /** Rows of the loss kernel: one per sample, or one per step of a per-step softmax. */
@@ -170,10 +172,6 @@ public final class DeviceProgram {
         Shape output = graph.output().out();
         boolean perStep = output.sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY;
         return lin(perStep ? output.steps() : 1, 0);
-    }
-
-    private String slot(int slot) {
-        return arena(plan.deltaBase() + slot * plan.deltaStride());
     }
 
     ProgramStep step(String pass, String when, String layer, String action, String grid) {
@@ -185,15 +183,6 @@ public final class DeviceProgram {
     void unsupported(Node node, String why) {
         unsupported.add(node.name() + " (" + why + ")");
         uncovered.add(node.id());
-    }
-
-    /** The arena region of a node's output, per sample, looking through flattens (views of their input). */
-    static int region(Graph graph, MemoryPlan plan, int nodeId) {
-        Node node = graph.node(nodeId);
-        while (OpKinds.isView(node.op())) {
-            node = graph.node(node.input());
-        }
-        return plan.output().get(node.id());
     }
 
     /** {@code a*n+b} in the program's form: {@code 784n}, {@code 12}, {@code 784n+12}, {@code n}. */

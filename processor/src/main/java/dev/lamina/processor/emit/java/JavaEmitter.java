@@ -11,12 +11,11 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.ops.OpKinds;
-import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.TensorSlot;
-import java.util.ArrayList;
+import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.plan.Schedule.Step;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,8 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Writes the generated network class: constants for the planned layout, the constructor that registers every
- * tensor and fills in the layer fields, and {@code forward}, {@code loss} and {@code backward}.
+ * tensor and fills in the layer fields, and {@code forward}, {@code loss} and {@code backward}, whose layers'
+ * parts render the {@link Schedule}'s forward and backward steps in its order.
  */
 public final class JavaEmitter {
     static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
@@ -42,6 +42,7 @@ public final class JavaEmitter {
 
     private final Graph graph;
     private final MemoryPlan plan;
+    private final Schedule schedule;
     private final Names names;
     private final LayerCode layers;
 
@@ -49,15 +50,20 @@ public final class JavaEmitter {
     private final TypeElement userType;
 
     public JavaEmitter(Graph graph, MemoryPlan plan) {
-        this(graph, plan, null);
+        this(Schedule.of(graph, plan), null);
     }
 
     public JavaEmitter(Graph graph, MemoryPlan plan, TypeElement userType) {
+        this(Schedule.of(graph, plan), userType);
+    }
+
+    public JavaEmitter(Schedule schedule, TypeElement userType) {
         this.userType = userType;
-        this.graph = graph;
-        this.plan = plan;
-        this.names = new Names(graph, plan);
-        this.layers = new LayerCode(graph, plan, names);
+        this.graph = schedule.graph();
+        this.plan = schedule.plan();
+        this.schedule = schedule;
+        this.names = new Names(schedule);
+        this.layers = new LayerCode(schedule, names);
     }
 
     public JavaFile emit() {
@@ -113,7 +119,7 @@ public final class JavaEmitter {
         type.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(float.class).addParameter(int.class, "row").addParameter(int.class, "k")
                 .addStatement("return state.arena(batch).floats().get($L * batch + row * $L + k)",
-                        names.out(graph.output().id()), k)
+                        names.region(schedule.loss().source()), k)
                 .build());
         type.addMethods(forwardLayers.methods());
         type.addMethods(backwardLayers.methods());
@@ -161,7 +167,7 @@ public final class JavaEmitter {
         }
         for (int slot = 0; slot < plan.gradientSlots(); slot++) {
             String name = Names.slot(slot);
-            regions.put(plan.deltaBase() + slot * plan.deltaStride(), name);
+            regions.put(schedule.deltaRegion(slot), name);
             docs.put(name, "Arena offset (per sample) of gradient slot " + name.substring(6) + (slot == 0
                     ? ": the loss gradient, then every other layer's, as the slots take turns." : "."));
         }
@@ -302,9 +308,9 @@ public final class JavaEmitter {
 
     private MethodSpec forwardRows(LayerMethods layerMethods) {
         CodeBlock.Builder calls = CodeBlock.builder();
-        for (Node node : graph.layers()) {
-            calls.add(layerMethods.call(node, "statistics", layers.statistics(node)));
-            calls.add(layerMethods.call(node, "forward", layers.forward(node)));
+        for (Step step : schedule.forward()) {
+            calls.add(layerMethods.call(step.node(), "statistics", layers.statistics(step)));
+            calls.add(layerMethods.call(step.node(), "forward", layers.forward(step)));
         }
         CodeBlock.Builder b = CodeBlock.builder();
         commonLocals(b, layerMethods);
@@ -336,11 +342,9 @@ public final class JavaEmitter {
     }
 
     private MethodSpec backwardRows(LayerMethods layerMethods) {
-        List<Node> reversed = new ArrayList<>(graph.layers());
-        reversed.sort(Comparator.comparingInt((Node nd) -> graph.nodes().indexOf(nd)).reversed());
         CodeBlock.Builder calls = CodeBlock.builder();
-        for (Node node : reversed) {
-            calls.add(layerMethods.call(node, "backward", layers.backward(node)));
+        for (Step step : schedule.backward()) {
+            calls.add(layerMethods.call(step.node(), "backward", layers.backward(step)));
         }
         CodeBlock.Builder b = CodeBlock.builder();
         commonLocals(b, layerMethods);

@@ -1,11 +1,11 @@
 package dev.lamina.processor.emit.java;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.ops.OpKinds;
-import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.plan.Schedule.Step;
 import java.util.Set;
 
 /**
@@ -18,14 +18,12 @@ public final class LayerCode {
     /** {@code Worker.BLOCK} (the processor does not depend on the runtime): rows wider than this are not blocked. */
     static final int HEAP_BLOCK = 4096;
 
-    private final Graph graph;
-    private final MemoryPlan plan;
+    private final Schedule schedule;
     private final Names names;
     private final BlockLoops loops = new BlockLoops();
 
-    LayerCode(Graph graph, MemoryPlan plan, Names names) {
-        this.graph = graph;
-        this.plan = plan;
+    LayerCode(Schedule schedule, Names names) {
+        this.schedule = schedule;
         this.names = names;
     }
 
@@ -63,26 +61,26 @@ public final class LayerCode {
         declare(OpKinds.of(node.op()), node, parts);
     }
 
-    /** {@code node}'s statistics part of the forward pass (a batch norm's; empty for the others). */
-    Part statistics(Node node) {
-        LayerContext c = context(node);
-        return new Part(statistics(OpKinds.of(node.op()), node, c), c.used());
+    /** A forward step's statistics part (a batch norm's; empty for the others). */
+    Part statistics(Step step) {
+        LayerContext c = context(step);
+        return new Part(statistics(OpKinds.of(step.node().op()), step.node(), c), c.used());
     }
 
-    /** {@code node}'s part of the forward pass. */
-    Part forward(Node node) {
-        LayerContext c = context(node);
-        return new Part(forward(OpKinds.of(node.op()), node, c), c.used());
+    /** A forward step's code. */
+    Part forward(Step step) {
+        LayerContext c = context(step);
+        return new Part(forward(OpKinds.of(step.node().op()), step.node(), c), c.used());
     }
 
-    /** {@code node}'s part of the backward pass. */
-    Part backward(Node node) {
-        LayerContext c = context(node);
-        return new Part(backward(OpKinds.of(node.op()), node, c), c.used());
+    /** A backward step's code. */
+    Part backward(Step step) {
+        LayerContext c = context(step);
+        return new Part(backward(OpKinds.of(step.node().op()), step.node(), c), c.used());
     }
 
-    private LayerContext context(Node node) {
-        return new LayerContext(graph, plan, names, loops, node);
+    private LayerContext context(Step step) {
+        return new LayerContext(schedule, names, loops, step);
     }
 
     private static <T extends Op> String describe(OpKinds.Bound<T> b, Node node) {

@@ -5,13 +5,16 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlan.Contribution;
+import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.plan.Schedule.Step;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * What one layer's part of a pass is written with: the graph, the memory plan and the generated names, where this
- * worker's rows of a region start, and the pass's locals. A local's name is handed out by its method
+ * What one layer's part of a pass is written with: its {@link Schedule.Step} (the regions and gradient slots it
+ * reads and writes, resolved by the schedule), the generated names, where this worker's rows of a region start, and
+ * the pass's locals. A local's name is handed out by its method
  * ({@link #a()}, {@link #rows()}, ...), which records that the code uses it: the layer's method then takes exactly
  * those as parameters, and the pass declares only the locals some layer uses.
  *
@@ -19,32 +22,37 @@ import java.util.Set;
  * {@code REGION * n + first * SIZE}.
  */
 public final class LayerContext {
-    private final Graph graph;
-    private final MemoryPlan plan;
+    private final Schedule schedule;
     private final Names names;
     private final BlockLoops loops;
+    private final Step step;
     private final Node node;
     private final Set<String> used = new LinkedHashSet<>();
 
-    LayerContext(Graph graph, MemoryPlan plan, Names names, BlockLoops loops, Node node) {
-        this.graph = graph;
-        this.plan = plan;
+    LayerContext(Schedule schedule, Names names, BlockLoops loops, Step step) {
+        this.schedule = schedule;
         this.names = names;
         this.loops = loops;
-        this.node = node;
+        this.step = step;
+        this.node = step.node();
     }
 
     public Graph graph() {
-        return graph;
+        return schedule.graph();
     }
 
     public MemoryPlan plan() {
-        return plan;
+        return schedule.plan();
     }
 
     /** The element-wise loop methods of the generated class. */
     public BlockLoops loops() {
         return loops;
+    }
+
+    /** The step being written: the layer's regions and gradient slots in this pass. */
+    public Step step() {
+        return step;
     }
 
     /** The layer being written. */
@@ -167,7 +175,7 @@ public final class LayerContext {
 
     /** {@code int in = ...}: this worker's rows of the layer's input. */
     public void declareIn(CodeBlock.Builder b) {
-        b.addStatement("int in = $L", slice(out(node.input()), node.in().size()));
+        b.addStatement("int in = $L", slice(names.region(step.source()), node.in().size()));
     }
 
     /** {@code int out = ...}: this worker's rows of the layer's output. */
@@ -187,9 +195,12 @@ public final class LayerContext {
 
     // ---------------------------------------------------------------- backward
 
-    /** Where each input's gradient goes, in the order of {@link Node#inputs()}. */
+    /**
+     * Where each input's gradient goes, in the order of {@link Node#inputs()}: the backward step's (none in the
+     * forward pass).
+     */
     public List<Contribution> contributions() {
-        return plan.contributions().get(node.id());
+        return step.inputGradients().stream().map(g -> new Contribution(g.slot(), g.accumulateSlot())).toList();
     }
 
     /** Where the gradient with respect to the main input goes. */
@@ -199,18 +210,18 @@ public final class LayerContext {
 
     /** Whether the main input needs a gradient (it is not the network's input). */
     public boolean needsInputGradient() {
-        return !main().none();
+        return !step.inputGradient().none();
     }
 
     /** {@code int delta = ...}: this worker's rows of the gradient at the layer's output. */
     public void declareDelta(CodeBlock.Builder b) {
-        b.addStatement("int delta = $L", deltaSlice(names.gradient(node.id())));
+        b.addStatement("int delta = $L", slotSlice(step.gradientSlot()));
     }
 
     /** {@code int deltaIn = ...}, where the gradient with respect to the input goes, when it needs one. */
     public void declareDeltaIn(CodeBlock.Builder b) {
         if (needsInputGradient()) {
-            b.addStatement("int deltaIn = $L", slotSlice(main().slot()));
+            b.addStatement("int deltaIn = $L", slotSlice(step.inputGradient().slot()));
         }
     }
 
@@ -219,10 +230,10 @@ public final class LayerContext {
      * {@code deltaIn} or, for a layer that works in place, {@code delta}) into it.
      */
     public void accumulateInputGradient(CodeBlock.Builder b, String from) {
-        if (main().accumulateInto() >= 0) {
+        if (step.inputGradient().accumulates()) {
             // another reader of the input already wrote its gradient: add this one in
             b.addStatement("$T.accumulate($L, $L, $L, $L)", RuntimeTypes.REDUCTIONS, a(), from,
-                    slotSlice(main().accumulateInto()), rows(node.in().size()));
+                    slotSlice(step.inputGradient().accumulateSlot()), rows(node.in().size()));
         }
     }
 }

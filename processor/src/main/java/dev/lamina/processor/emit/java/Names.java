@@ -1,20 +1,15 @@
 package dev.lamina.processor.emit.java;
 
-import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
-import dev.lamina.processor.ops.OpKinds;
-import dev.lamina.processor.graph.Op;
-import dev.lamina.processor.plan.MemoryPlan;
+import dev.lamina.processor.plan.Schedule;
 import java.util.Locale;
 
 /** The names of the generated constants: derived from the user's field names, so the code reads like the class. */
 public final class Names {
-    private final Graph graph;
-    private final MemoryPlan plan;
+    private final Schedule schedule;
 
-    Names(Graph graph, MemoryPlan plan) {
-        this.graph = graph;
-        this.plan = plan;
+    Names(Schedule schedule) {
+        this.schedule = schedule;
     }
 
     /** {@code convOne -> CONV_ONE}. */
@@ -43,11 +38,12 @@ public final class Names {
 
     /** The region constant holding {@code node}'s output, looking through views (flattens, reshapes). */
     String out(int nodeId) {
-        Node node = graph.node(nodeId);
-        while (OpKinds.isView(node.op())) {
-            node = graph.node(node.input());
-        }
-        return node.id() == 0 ? "INPUT" : constant(node, "OUT");
+        return region(schedule.source(nodeId));
+    }
+
+    /** The region constant of node {@code source}'s own output ({@code source} is no view: a step's source). */
+    String region(int source) {
+        return source == 0 ? "INPUT" : constant(schedule.graph().node(source), "OUT");
     }
 
     /** The index-arena constant of a max pool's winners, named after the pool's field even when it was fused. */
@@ -58,11 +54,6 @@ public final class Names {
     /** A batch norm's per-channel array {@code part}: Mean, InvStd, Scale or Shift. */
     public static String normField(Node node, String part) {
         return field(node) + part;
-    }
-
-    /** The gradient slot holding the gradient with respect to {@code nodeId}'s output. */
-    String gradient(int nodeId) {
-        return slot(plan.gradient().get(nodeId));
     }
 
     /** {@code DELTA_A}, {@code DELTA_B}, ...: gradient slot {@code index}. */
