@@ -13,6 +13,7 @@ import dev.lamina.processor.fuse.Fusion;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlanner;
+import dev.lamina.processor.plan.Schedule;
 import dev.lamina.processor.read.MessagerDiagnostics;
 import dev.lamina.processor.read.NetworkReader;
 import dev.lamina.processor.shape.ShapeInference;
@@ -117,6 +118,7 @@ public final class LaminaProcessor extends AbstractProcessor {
         graph = Fusion.fuse(graph);
         beforeStage.accept("plan");
         MemoryPlan plan = MemoryPlanner.plan(graph);
+        Schedule schedule = Schedule.of(graph, plan);
         SizesFitArrays.checkPlan(plan.arenaPerSample(), plan.indicesPerSample(), plan.parameterCount(), diagnostics);
         if (diagnostics.hasErrors()) {
             return;
@@ -137,7 +139,7 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         beforeStage.accept("emit");
         try {
-            new JavaEmitter(graph, plan, type).emit().writeTo(processingEnv.getFiler());
+            new JavaEmitter(schedule, type).emit().writeTo(processingEnv.getFiler());
         } catch (FilerException e) {
             // javac refuses a second type of one name: the user's own class of that name
             diagnostics.error("cannot generate " + generated + " for network " + type.getSimpleName() + ": a class "
@@ -148,7 +150,7 @@ public final class LaminaProcessor extends AbstractProcessor {
         // the launches of its GPU path
         writeResource(type, graph, ".cu", new CudaEmitter(graph).source());
         writeResource(type, graph, ".summary.tsv", NetworkSummary.text(graph, plan));
-        writeResource(type, graph, ".program", new DeviceProgram(graph, plan).text());
+        writeResource(type, graph, ".program", new DeviceProgram(schedule).text());
     }
 
     /**

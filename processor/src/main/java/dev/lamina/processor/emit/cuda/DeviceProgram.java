@@ -47,10 +47,6 @@ public final class DeviceProgram {
     private final Set<Integer> uncovered = new HashSet<>();
     private DeviceRegions regions;
 
-    public DeviceProgram(Graph graph, MemoryPlan plan) {
-        this(Schedule.of(graph, plan));
-    }
-
     public DeviceProgram(Schedule schedule) {
         this.graph = schedule.graph();
         this.plan = schedule.plan();

@@ -49,14 +49,6 @@ public final class JavaEmitter {
     /** The user's class, when known: its nested classes must not shadow the runtime types the code names. */
     private final TypeElement userType;
 
-    public JavaEmitter(Graph graph, MemoryPlan plan) {
-        this(Schedule.of(graph, plan), null);
-    }
-
-    public JavaEmitter(Graph graph, MemoryPlan plan, TypeElement userType) {
-        this(Schedule.of(graph, plan), userType);
-    }
-
     public JavaEmitter(Schedule schedule, TypeElement userType) {
         this.userType = userType;
         this.graph = schedule.graph();
