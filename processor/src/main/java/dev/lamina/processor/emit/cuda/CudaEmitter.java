@@ -50,7 +50,7 @@ public final class CudaEmitter {
         StringBuilder b = new StringBuilder();
         b.append("// ").append(node.name()).append(": ").append(node.op().kind()).append(' ').append(node.in())
                 .append(" -> ").append(node.out()).append('\n');
-        kernels(OpKinds.of(node.op()), new LayerKernels(b, node));
+        kernels(OpKinds.of(node.op()), new LayerKernels(b, graph, node));
         return b.append('\n').toString();
     }
 

@@ -161,6 +161,11 @@ public final class DeviceLayer {
         return "W:" + regions.work(node, name);
     }
 
+    /** Another layer's part of the float work area: a batch norm's scale, read by the add that applies it. */
+    public String work(Node owner, String name) {
+        return "W:" + regions.work(owner, name);
+    }
+
     /** The layer's part of the double work area: {@code D:OFFSET}. */
     public String doubles(String name) {
         return "D:" + regions.work(node, name);

@@ -1,5 +1,6 @@
 package dev.lamina.processor.emit.cuda;
 
+import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.graph.Shape;
@@ -11,15 +12,22 @@ import dev.lamina.processor.graph.Shape;
  */
 public final class LayerKernels {
     private final StringBuilder b;
+    private final Graph graph;
     private final Node node;
 
-    LayerKernels(StringBuilder b, Node node) {
+    LayerKernels(StringBuilder b, Graph graph, Node node) {
         this.b = b;
+        this.graph = graph;
         this.node = node;
     }
 
     public Node node() {
         return node;
+    }
+
+    /** The network, for a kernel that depends on the layers around it (an add that applies its operands' norms). */
+    public Graph graph() {
+        return graph;
     }
 
     /** The prefix of the layer's kernels: its name as a C identifier. */

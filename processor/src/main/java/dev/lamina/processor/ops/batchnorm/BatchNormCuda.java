@@ -13,7 +13,9 @@ import dev.lamina.processor.graph.Op;
 /**
  * A batch norm on the device: in training the batch's moments per channel (in doubles), then the statistics
  * folded into a scale and a shift per channel; in inference the running ones; then the layer's own kernel applies
- * {@code act(scale x + shift)}. The per-channel values live in the work area.
+ * {@code act(scale x + shift)}. The per-channel values live in the work area. A norm that fusion left to the add
+ * reading it ({@link Node#isAppliedByReader()}) has no kernel and no apply step: the add reads its input and its
+ * scale and shift, and its output is never written.
  */
 final class BatchNormCuda implements CudaLowering<Op.BatchNorm> {
     static final BatchNormCuda LOWERING = new BatchNormCuda();
@@ -24,6 +26,12 @@ final class BatchNormCuda implements CudaLowering<Op.BatchNorm> {
     @Override
     public void kernels(Op.BatchNorm bn, LayerKernels out) {
         Node node = out.node();
+        if (node.isAppliedByReader()) {
+            out.append("// (its transform, scale x + shift, is applied by ")
+                    .append(out.graph().node(node.appliedBy()).name()).append(" as it reads ")
+                    .append(out.graph().node(node.input()).name()).append("'s output)\n");
+            return;
+        }
         int channels = node.in().channels();
         out.append("// y = act(scale x + shift), the statistics folded into scale and shift per channel\n");
         out.append("extern \"C\" __global__ void ").append(out.id()).append("_apply(const float* x, float* y, ")
@@ -68,6 +76,9 @@ final class BatchNormCuda implements CudaLowering<Op.BatchNorm> {
                 .arg("runningMean", layer.buffer("mean")).arg("runningVar", layer.buffer("var"))
                 .arg("mean", layer.work("mean")).arg("invStd", layer.work("invStd"))
                 .arg("scale", layer.work("scale")).arg("shift", layer.work("shift"));
+        if (node.isAppliedByReader()) {
+            return; // the add that reads it applies scale and shift, from the norm's input (fuse/NormIntoAdd)
+        }
         layer.step(layer.id() + "_apply", "e:" + lin(node.out().size(), 0)).arg("x", layer.in())
                 .arg("y", layer.out()).arg("scale", layer.work("scale")).arg("shift", layer.work("shift"))
                 .i("rows", lin(1, 0));

@@ -47,8 +47,8 @@ class CudaSourceTest {
                 + "const float* scale, const float* shift, int rows) {");
         assertThat(cu).contains("const long count = (long) rows * 256;");
         assertThat(cu).contains("int ch = (int) (i % 4);");
-        assertThat(cu).contains("extern \"C\" __global__ void block_add_forward(const float* x0, const float* x1, "
-                + "float* y, int rows) {");
+        assertThat(cu).contains("extern \"C\" __global__ void block_add_forward(const float* x0, "
+                + "const float* scale0, const float* shift0, const float* x1, float* y, int rows) {");
         // the dropout folded into hidden's epilogue draws the CPU's mask
         assertThat(cu).contains("float u = out[i] + bias[i % 6];");
         assertThat(cu).contains("float keep = lamina_uniform(key, i) < 0.25f ? 0.0f : 1.3333334f;");
