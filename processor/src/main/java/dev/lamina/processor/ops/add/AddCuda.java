@@ -113,7 +113,7 @@ final class AddCuda implements CudaLowering<Op.Add> {
         Node node = layer.node();
         String delta = layer.delta();
         layer.activationBackward(delta, layer.out(), add.activation());
-        int mine = layer.plan().gradient().get(node.id());
+        int mine = layer.scheduleStep().gradientSlot();
         String count = lin(node.out().size(), 0);
         for (Contribution c : layer.contributions()) {
             if (c.none()) {

@@ -113,7 +113,7 @@ final class AddJava implements JavaLowering<Op.Add> {
         CodeBlock.Builder b = CodeBlock.builder();
         c.declareDelta(b);
         List<Contribution> contributions = c.contributions();
-        int mine = c.plan().gradient().get(node.id());
+        int mine = c.step().gradientSlot();
         List<String> copies = new ArrayList<>();
         for (Contribution part : contributions) {
             if (!part.none() && part.slot() != mine) {

@@ -35,7 +35,7 @@ final class RecurrentSteps {
         this.features = layer.node().in().features();
         this.h = r.units();
         this.width = r.gates() * h;
-        this.regions = layer.plan().recurrent().get(layer.node().id());
+        this.regions = layer.scheduleStep().recurrent();
     }
 
     /**
