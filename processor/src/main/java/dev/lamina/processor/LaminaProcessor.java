@@ -148,7 +148,7 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         // beside the class: its CUDA (the Maven plugin compiles it to PTX), the description the summary prints, and
         // the launches of its GPU path
-        writeResource(type, graph, ".cu", new CudaEmitter(graph).source());
+        writeResource(type, graph, ".cu", new CudaEmitter(schedule).source());
         writeResource(type, graph, ".summary.tsv", NetworkSummary.text(graph, plan));
         writeResource(type, graph, ".program", new DeviceProgram(schedule).text());
     }

@@ -1,13 +1,13 @@
 package dev.lamina.processor.check;
 
 import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.emit.java.Names;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.ops.OpKind;
 import dev.lamina.processor.ops.OpKinds;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,21 +29,21 @@ final class GeneratedNamesDistinct implements Rule {
         for (Node node : graph.layers()) {
             OpKind<?> kind = OpKinds.of(node.op()).kind();
             if (kind.isView()) {
-                continue; // a flatten is a view: it has no constants or methods of its own
+                continue; // a view (flatten, reshape) has no constants or methods of its own
             }
-            Node other = constants.putIfAbsent(constant(node.name()), node);
+            Node other = constants.putIfAbsent(Names.constant(node.name()), node);
             if (other != null) {
                 d.error(node, "layers '" + other.name() + "' and '" + node.name() + "' both name the generated "
-                        + "constants " + constant(node.name()) + "_...; rename '" + declared(graph, node) + "'");
+                        + "constants " + Names.constant(node.name()) + "_...; rename '" + declared(graph, node) + "'");
                 continue;
             }
-            other = identifiers.putIfAbsent(identifier(node.name()), node);
+            other = identifiers.putIfAbsent(Names.identifier(node.name()), node);
             if (other != null) {
                 d.error(node, "layers '" + other.name() + "' and '" + node.name() + "' both name the generated "
-                        + "methods " + identifier(node.name()) + "Forward/Backward; rename '" + declared(graph, node)
-                        + "'");
+                        + "methods " + Names.identifier(node.name()) + "Forward/Backward; rename '"
+                        + declared(graph, node) + "'");
             }
-            kind.memberSuffixes().forEach(suffix -> members.add(identifier(node.name()) + suffix));
+            kind.memberSuffixes().forEach(suffix -> members.add(Names.identifier(node.name()) + suffix));
         }
         for (int i = 0; i < graph.layerFields().size(); i++) {
             String field = graph.layerFields().get(i);
@@ -56,26 +56,6 @@ final class GeneratedNamesDistinct implements Rule {
                 }
             }
         }
-    }
-
-    /** As Names.constant: {@code convOne -> CONV_ONE}. */
-    static String constant(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
-    }
-
-    /** As Names.field: {@code layer1.0.bn1 -> layer10Bn1}. */
-    static String identifier(String name) {
-        StringBuilder s = new StringBuilder();
-        boolean upper = false;
-        for (char ch : name.toCharArray()) {
-            if (ch == '.') {
-                upper = true;
-            } else {
-                s.append(upper ? Character.toUpperCase(ch) : ch);
-                upper = false;
-            }
-        }
-        return s.toString();
     }
 
     /** The user's field a node came from (a residual stage's, for its expanded layers). */

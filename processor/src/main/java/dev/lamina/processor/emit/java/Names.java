@@ -19,17 +19,22 @@ public final class Names {
 
     /** {@code layer1.0.bn1 -> layer10Bn1}: a Java identifier for a node's own fields. */
     public static String field(Node node) {
-        StringBuilder name = new StringBuilder();
+        return identifier(node.name());
+    }
+
+    /** {@code layer1.0.bn1 -> layer10Bn1}: a layer name as a Java identifier (dots dropped, the next letter upper). */
+    public static String identifier(String name) {
+        StringBuilder identifier = new StringBuilder();
         boolean upper = false;
-        for (char ch : node.name().toCharArray()) {
+        for (char ch : name.toCharArray()) {
             if (ch == '.') {
                 upper = true;
             } else {
-                name.append(upper ? Character.toUpperCase(ch) : ch);
+                identifier.append(upper ? Character.toUpperCase(ch) : ch);
                 upper = false;
             }
         }
-        return name.toString();
+        return identifier.toString();
     }
 
     public static String constant(Node node, String suffix) {
