@@ -181,6 +181,44 @@ public interface Model {
         }
     }
 
+    /**
+     * Class probabilities of {@code n} samples (laid out as for {@link #predict}), through {@link #predict} (so in
+     * inference mode, the mode restored, and on whatever device the model runs): for
+     * {@link Loss#SOFTMAX_CROSS_ENTROPY} the softmax of each row's scores (each step's, for an output scored at
+     * every step), for {@link Loss#SIGMOID_CROSS_ENTROPY} the logistic function of each score; computed in double
+     * with each group's maximum subtracted first. Returns n x outputSize values, row after row.
+     *
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
+     *         scores
+     * @see ClassScores#probabilities
+     */
+    default double[] probabilities(float[] x, int n) {
+        checkClassScores();
+        return ClassScores.probabilities(lossKind(), state().outputSteps(), predict(x, n), n);
+    }
+
+    /**
+     * The class of each of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}: the index
+     * of the first maximal score (ties to the lowest index), one per step for an output scored at every step (n x
+     * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2.
+     * The same rule {@link dev.lamina.runtime.train.Evaluation} counts accuracy with ({@link ClassScores}).
+     *
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
+     *         scores
+     */
+    default int[] classify(float[] x, int n) {
+        checkClassScores();
+        return ClassScores.classes(lossKind(), state().outputSteps(), predict(x, n), n);
+    }
+
+    /** Refuses, before any work, a model whose outputs are not class scores. */
+    private void checkClassScores() {
+        if (lossKind() == Loss.MEAN_SQUARED_ERROR) {
+            throw new IllegalStateException("the outputs of " + name() + " are not class scores: it minimises the"
+                    + " mean squared error (a regression), so they have no probabilities or classes; use predict");
+        }
+    }
+
     /** The parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place). */
     default float[] parameterArray() {
         return parameters().toArray();

@@ -1,6 +1,7 @@
 package dev.lamina.runtime.train;
 
 import dev.lamina.dsl.Loss;
+import dev.lamina.runtime.ClassScores;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Dataset;
 
@@ -36,7 +37,7 @@ public record Evaluation(double loss, double accuracy) {
     /**
      * Rows of the last forward pass that are right: argmax of scores equals argmax of targets (softmax), or every
      * label's sign agrees (sigmoid). For an output scored at every step, each row counts the share of its steps
-     * that are right.
+     * that are right. Scores become classes by {@link ClassScores}' rule, the one {@link Model#classify} uses.
      */
     static double correct(Model model, float[] t, int start, int rows) {
         int size = model.outputSize();
@@ -44,28 +45,21 @@ public record Evaluation(double loss, double accuracy) {
         int k = size / steps;
         double right = 0;
         for (int r = 0; r < rows; r++) {
+            int row = r;
+            ClassScores.Scores scores = j -> model.output(row, j);
             if (model.lossKind() == Loss.SIGMOID_CROSS_ENTROPY) {
                 int base = (start + r) * size;
                 boolean all = true;
                 for (int j = 0; j < size; j++) {
-                    all &= (model.output(r, j) >= 0f) == (t[base + j] >= 0.5f);
+                    all &= ClassScores.positive(scores.get(j)) == (t[base + j] >= 0.5f);
                 }
                 right += all ? 1 : 0;
                 continue;
             }
             int stepsRight = 0;
             for (int s = 0; s < steps; s++) {
-                int base = (start + r) * size + s * k;
-                int best = 0;
-                int target = 0;
-                for (int j = 1; j < k; j++) {
-                    if (model.output(r, s * k + j) > model.output(r, s * k + best)) {
-                        best = j;
-                    }
-                    if (t[base + j] > t[base + target]) {
-                        target = j;
-                    }
-                }
+                int best = ClassScores.argmax(scores, s * k, k);
+                int target = ClassScores.argmax(t, (start + r) * size + s * k, k);
                 stepsRight += best == target ? 1 : 0;
             }
             right += stepsRight / (double) steps;

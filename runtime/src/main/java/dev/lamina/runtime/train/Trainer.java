@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The mini-batch training loop: shuffle every epoch (seeded), forward, loss, backward, regularize, clip, step;
+ * The mini-batch training loop: shuffle every epoch (seeded), forward, loss, backward, regularize, clip, step,
+ * constrain;
  * evaluate on the validation set every epoch (or every n steps for early stopping); record the history.
  *
  * <pre>{@code
@@ -33,6 +34,7 @@ public final class Trainer {
     private long seed = 0;
     private boolean shuffleEachEpoch = true;
     private Regularizer regularizer;
+    private final List<Constraint> constraints = new ArrayList<>();
     private double clipNorm;
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
     private EarlyStopping earlyStopping;
@@ -82,6 +84,20 @@ public final class Trainer {
 
     public Trainer regularizer(Regularizer r) {
         this.regularizer = r;
+        return this;
+    }
+
+    /**
+     * Adds a constraint on the weights ({@link Constraint#maxNorm}), applied after every optimizer step, in the
+     * order given: unlike {@link #regularizer}, each call adds one, so that layers can have bounds of their own.
+     * A device-resident model (the GPU path) cannot be trained with one yet: {@link #fit} then throws
+     * {@link UnsupportedOperationException} before the first step.
+     */
+    public Trainer constraint(Constraint c) {
+        if (c == null) {
+            throw new IllegalArgumentException("constraint is null");
+        }
+        constraints.add(c);
         return this;
     }
 
@@ -135,6 +151,9 @@ public final class Trainer {
             // a regression has no accuracy: every evaluation would be NaN and none the best
             throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss;"
                     + " " + model.name() + " minimises the mean squared error: use onValidationLoss()");
+        }
+        for (Constraint c : constraints) {
+            c.checkSupported(model);
         }
         int n = train.size();
         int batch = Math.min(batchSize, n);
@@ -202,6 +221,9 @@ public final class Trainer {
                     throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
                 }
                 optimizer.step(model);
+                for (int c = 0; c < constraints.size(); c++) {
+                    constraints.get(c).apply(model);
+                }
                 step++;
                 lossSum += loss;
                 for (TrainingListener l : listeners) {
