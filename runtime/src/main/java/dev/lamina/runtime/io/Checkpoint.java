@@ -21,11 +21,17 @@ import java.util.Map;
  * {@code safetensors} and others can read them. Tensor names are the user's fields: {@code c1.weight}.
  * Writes are atomic ({@link AtomicFiles}); a load checks the header against the format ({@link SafetensorsHeader}:
  * types, offsets that tile the data exactly) and then every name, dtype and shape before it changes anything.
+ * A load is strict by default; {@link Options#partial()} loads what matches, {@link Options#rename} maps the file's
+ * name prefixes first, and {@link #load(Model, Path, Options)} says what it did in a {@link LoadReport}.
  */
 public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /**
+     * Writes the model's parameters, then its running statistics, to {@code path} (atomically), as F32 under the
+     * model's tensor names, with the network's name in the metadata.
+     */
     public static void save(Model model, Path path) throws IOException {
         List<Tensor> tensors = tensors(model);
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\",\"network\":\"")
@@ -55,9 +61,30 @@ public final class Checkpoint {
 
     /**
      * Loads every tensor of the model from {@code path}; on any mismatch throws and leaves the model unchanged.
-     * A loaded model is in inference mode, as a new one is.
+     * A loaded model is in inference mode, as a new one is. The same as {@code load(model, path, Options.strict())};
+     * tensors of the file that the model lacks are ignored.
      */
     public static void load(Model model, Path path) throws IOException {
+        load(model, path, Options.strict());
+    }
+
+    /**
+     * Loads the model's tensors from {@code path} as {@code options} say and reports what was loaded. The file's
+     * names are first renamed by the options' prefix rules, then matched with the model's tensor names (parameters
+     * and running statistics). Strict options: every model tensor must be found as F32 with its shape, or this
+     * throws naming each missing tensor and each mismatch (expected and found) and changes nothing. Partial
+     * options: the tensors found with the right dtype and shape are loaded, the others are left as they were and
+     * reported ({@link LoadReport#kept}, {@link LoadReport#mismatches}), never loaded. Either way the header is
+     * checked against the format first, and two file tensors renamed to the same name are an error: nothing is
+     * written unless every check passed. After a strict load, or a partial one that wrote anything, the model takes the new values
+     * ({@link Model#parametersChanged}) and is in inference mode, as a new one is.
+     *
+     * @return what was loaded, kept, not used and mismatched
+     * @throws IOException the file cannot be read, breaks the format, renames two tensors to one name, or (strict)
+     *     does not fit the model
+     */
+    public static LoadReport load(Model model, Path path, Options options) throws IOException {
+        java.util.Objects.requireNonNull(options, "options");
         ByteBuffer file;
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
             if (in.size() > Integer.MAX_VALUE - 8) {
@@ -71,17 +98,35 @@ public final class Checkpoint {
         }
         SafetensorsHeader header = SafetensorsHeader.read(file, path.toString());
         int dataStart = header.dataStart();
+        // the file's entries under their renamed names
+        Map<String, SafetensorsHeader.Entry> byName = new LinkedHashMap<>();
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            String renamed = options.renamed(e.name());
+            SafetensorsHeader.Entry before = byName.put(renamed, e);
+            if (before != null) {
+                throw new IOException(path + ": tensors " + before.name() + " and " + e.name()
+                        + " are both renamed to " + renamed + " by " + options);
+            }
+        }
         Map<Tensor, float[]> loaded = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        List<String> loadedNames = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<LoadReport.Mismatch> mismatches = new ArrayList<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
         for (Tensor t : tensors(model)) {
-            SafetensorsHeader.Entry e = header.entry(t.name());
+            SafetensorsHeader.Entry e = byName.get(t.name());
             if (e == null) {
                 problems.add("missing " + t.name() + " " + Arrays.toString(t.shape()));
+                kept.add(t.name());
                 continue;
             }
             if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), t.shape())) {
-                problems.add(t.name() + ": expected F32 " + Arrays.toString(t.shape()) + ", found " + e.dtype() + " "
-                        + Arrays.toString(e.shape()));
+                String from = e.name().equals(t.name()) ? "" : " (" + e.name() + " in the file)";
+                problems.add(t.name() + from + ": expected F32 " + Arrays.toString(t.shape()) + ", found "
+                        + e.dtype() + " " + Arrays.toString(e.shape()));
+                mismatches.add(new LoadReport.Mismatch(t.name(), e.name(), t.shape(), e.dtype(), e.shape()));
+                kept.add(t.name());
                 continue;
             }
             long from = e.begin();
@@ -90,13 +135,90 @@ public final class Checkpoint {
                 values[i] = file.getFloat(dataStart + (int) from + 4 * i);
             }
             loaded.put(t, values);
+            loadedNames.add(t.name());
+            used.add(e.name());
         }
-        if (!problems.isEmpty()) {
+        if (!options.isPartial() && !problems.isEmpty()) {
             throw new IOException(path + " does not fit network " + model.name() + ": " + String.join("; ", problems));
         }
-        loaded.forEach(Tensor::copyFrom);
-        model.parametersChanged();
-        model.setTraining(false);
+        List<String> unused = new ArrayList<>();
+        for (SafetensorsHeader.Entry e : header.entries()) {
+            if (!used.contains(e.name())) {
+                unused.add(e.name());
+            }
+        }
+        if (!options.isPartial() || !loaded.isEmpty()) {
+            loaded.forEach(Tensor::copyFrom);
+            model.parametersChanged();
+            model.setTraining(false);
+        }
+        return new LoadReport(path.toString(), loadedNames, kept, unused, mismatches);
+    }
+
+    /**
+     * How {@link #load(Model, Path, Options)} matches a file with a model: strict (the default: every model tensor
+     * must be in the file with its shape) or partial (load what matches, report the rest), and prefix renames
+     * applied to the file's names before matching. Immutable: {@link #rename} returns new options.
+     */
+    public static final class Options {
+        private final boolean partial;
+        private final List<String[]> renames;
+
+        private Options(boolean partial, List<String[]> renames) {
+            this.partial = partial;
+            this.renames = List.copyOf(renames);
+        }
+
+        /** All or nothing, as {@link Checkpoint#load(Model, Path)}: the default. */
+        public static Options strict() {
+            return new Options(false, List.of());
+        }
+
+        /** Loads the tensors whose names and shapes match; leaves the others as they are and reports them. */
+        public static Options partial() {
+            return new Options(true, List.of());
+        }
+
+        /**
+         * These options with one more rename: a file tensor whose name begins with {@code fromPrefix} is matched
+         * under that prefix replaced by {@code toPrefix} ({@code rename("features.", "backbone.")} matches the
+         * file's {@code features.c1.weight} with the model's {@code backbone.c1.weight}; an empty
+         * {@code fromPrefix} prepends, an empty {@code toPrefix} strips). Rules are tried in the order given and
+         * the first whose prefix fits is applied, once; names no rule fits are matched as they are.
+         */
+        public Options rename(String fromPrefix, String toPrefix) {
+            java.util.Objects.requireNonNull(fromPrefix, "fromPrefix");
+            java.util.Objects.requireNonNull(toPrefix, "toPrefix");
+            List<String[]> more = new ArrayList<>(renames);
+            more.add(new String[] {fromPrefix, toPrefix});
+            return new Options(partial, more);
+        }
+
+        /** Whether tensors that do not match are left as they are (true) or make the load fail (false). */
+        public boolean isPartial() {
+            return partial;
+        }
+
+        /** {@code fileName} as the rename rules map it. */
+        public String renamed(String fileName) {
+            for (String[] r : renames) {
+                if (fileName.startsWith(r[0])) {
+                    return r[1] + fileName.substring(r[0].length());
+                }
+            }
+            return fileName;
+        }
+
+        /** As {@code partial, renaming "features." to "backbone."}. */
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder(partial ? "partial" : "strict");
+            for (int i = 0; i < renames.size(); i++) {
+                s.append(i == 0 ? ", renaming " : ", ").append('"').append(renames.get(i)[0]).append("\" to \"")
+                        .append(renames.get(i)[1]).append('"');
+            }
+            return s.toString();
+        }
     }
 
     private static List<Tensor> tensors(Model model) {

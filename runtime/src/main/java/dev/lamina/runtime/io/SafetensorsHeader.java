@@ -42,6 +42,11 @@ final class SafetensorsHeader {
         return entries.get(name);
     }
 
+    /** Every tensor entry (not {@code __metadata__}), in the header's order. */
+    java.util.Collection<Entry> entries() {
+        return entries.values();
+    }
+
     /** Where the data region begins in the file. */
     int dataStart() {
         return dataStart;
