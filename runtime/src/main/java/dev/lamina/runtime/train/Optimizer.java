@@ -31,6 +31,11 @@ public abstract class Optimizer {
     private Model model;
     private List<Tensor> tensors;
     private final Workers.RowTask updateSlice = this::updateSlice;
+    /**
+     * Parameter tensors the update skips entirely (parameters and state both untouched), by identity; set by
+     * {@link Trainer} for its frozen layers during a fit, empty otherwise.
+     */
+    private java.util.Set<Tensor> frozen = java.util.Set.of();
 
     /**
      * Floats per chunk of the state and per piece of an update: small enough that a piece's four arrays stay in
@@ -126,6 +131,9 @@ public abstract class Optimizer {
         FloatBuffer gradients = model.gradients().floats();
         float lr = (float) learningRate;
         for (Tensor t : tensors) {
+            if (!frozen.isEmpty() && frozen.contains(t)) {
+                continue;
+            }
             int start = Math.max(from, t.offset());
             int end = Math.min(from + count, t.offset() + t.length());
             boolean weight = t.kind() == Tensor.Kind.WEIGHT;
@@ -141,6 +149,17 @@ public abstract class Optimizer {
                 at += n;
             }
         }
+    }
+
+    /**
+     * Skips {@code tensors} in every later step until set again (empty: skip none): their parameters are not
+     * written and their state (velocity, moments) does not move, as PyTorch's optimizers skip a parameter whose
+     * gradient is None. The step count, shared by all parameters here, still counts every step.
+     */
+    void freeze(java.util.Set<Tensor> tensors) {
+        java.util.Set<Tensor> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        set.addAll(tensors);
+        frozen = set.isEmpty() ? java.util.Set.of() : set;
     }
 
     /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */

@@ -1,7 +1,9 @@
 package dev.lamina.runtime.train;
 
 import dev.lamina.dsl.Loss;
+import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Tensor;
 import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.data.Dataset;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ public final class Trainer {
     private EarlyStopping earlyStopping;
     private int evaluationBatch = 1000;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    /** The layers {@link #freeze} was given, in order, each once. */
+    private final List<Layer> frozenLayers = new ArrayList<>();
 
     private Trainer(Model model) {
         this.model = model;
@@ -101,6 +105,67 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Freezes {@code layers} for the fits that follow: no step changes their parameters (weights, biases, scales,
+     * shifts), bit for bit, whatever the optimizer, regularizer, clipping or constraints. The optimizer skips their
+     * tensors in its update (parameters and state untouched: momentum or Adam moments gathered before cannot move
+     * them, and they do not move either); their gradients are set to zero after the backward pass (and after the
+     * regularizer), so gradient clipping's global norm counts only the trainable parameters, as PyTorch's
+     * {@code clip_grad_norm_} over the parameters given to it; a constraint's changes to them are undone. The
+     * backward pass still runs through them (layers before them may be trainable).
+     *
+     * <p>Running statistics are not parameters: a frozen batch-norm layer still updates its running mean and
+     * variance in the training forward pass, as in PyTorch, where {@code requires_grad = False} does not stop them
+     * either (PyTorch users put such a layer in eval mode; there is no per-layer mode here yet).
+     *
+     * <p>Freezing belongs to the trainer, not the model: like {@link #constraint} and {@link #regularizer} it says how
+     * the steps treat the parameters, and a model used by two trainers (or for inference) is not changed by it.
+     * Calls add to the frozen set. A device-resident model (the GPU path) is refused by {@link #fit} with an
+     * {@link UnsupportedOperationException}: its update runs on the device and cannot skip layers yet.
+     *
+     * @param layers layers of this trainer's model that have parameters
+     * @throws IllegalArgumentException for a null layer, one not of this model, or one without parameters
+     */
+    public Trainer freeze(Layer... layers) {
+        List<Layer> own = model.layers();
+        for (Layer layer : layers) {
+            if (layer == null) {
+                throw new IllegalArgumentException("freeze was given a null layer");
+            }
+            if (!own.contains(layer)) {
+                throw new IllegalArgumentException("layer '" + layer.name() + "' is not a layer of " + model.name());
+            }
+            if (trainable(layer).isEmpty()) {
+                throw new IllegalArgumentException("layer '" + layer.name() + "' (" + layer.kind()
+                        + ") has no parameters to freeze");
+            }
+        }
+        for (Layer layer : layers) {
+            if (!frozenLayers.contains(layer)) {
+                frozenLayers.add(layer);
+            }
+        }
+        return this;
+    }
+
+    /** The layers frozen by {@link #freeze}, in the order given. */
+    public List<Layer> frozen() {
+        return List.copyOf(frozenLayers);
+    }
+
+    /** A layer's parameter tensors (not its running statistics), as the model registered them. */
+    private List<Tensor> trainable(Layer layer) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : layer.parameters()) {
+            for (Tensor p : model.parameterTensors()) {
+                if (p == t) {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Clip gradients to this global norm (0: no clipping). */
     public Trainer clipGradientNorm(double maxNorm) {
         this.clipNorm = maxNorm;
@@ -132,10 +197,56 @@ public final class Trainer {
     }
 
     public History fit(Dataset train, Dataset validation) {
+        if (!frozenLayers.isEmpty() && model instanceof Optimizer.DeviceResident) {
+            throw new UnsupportedOperationException("frozen layers are not implemented for a device-resident model ("
+                    + model.getClass().getSimpleName() + " " + model.name() + "): its update runs on the device"
+                    + " and cannot skip layers yet; train on the CPU to freeze layers");
+        }
+        java.util.Set<Tensor> frozenTensors = new java.util.LinkedHashSet<>();
+        for (Layer layer : frozenLayers) {
+            frozenTensors.addAll(trainable(layer));
+        }
+        frozenRanges = new int[frozenTensors.size() * 2];
+        int k = 0;
+        for (Tensor t : frozenTensors) {
+            frozenRanges[k++] = t.offset();
+            frozenRanges[k++] = t.length();
+        }
+        frozenCopy = new float[frozenTensors.stream().mapToInt(Tensor::length).sum()];
+        optimizer.freeze(frozenTensors);
         try {
             return run(train, validation);
         } finally {
+            optimizer.freeze(java.util.Set.of());
             model.setTraining(false);
+        }
+    }
+
+    /** Offset and length of each frozen tensor in the flat parameter and gradient arrays, during a fit. */
+    private int[] frozenRanges = new int[0];
+    /** Room for the frozen parameters while constraints run. */
+    private float[] frozenCopy = new float[0];
+
+    /** Zeroes the frozen tensors' gradients. */
+    private void zeroFrozenGradients() {
+        java.nio.FloatBuffer g = model.gradients().floats();
+        for (int r = 0; r < frozenRanges.length; r += 2) {
+            for (int i = frozenRanges[r], end = i + frozenRanges[r + 1]; i < end; i++) {
+                g.put(i, 0f);
+            }
+        }
+    }
+
+    /** Copies the frozen parameters to {@link #frozenCopy} ({@code save}) or back. */
+    private void frozenParameters(boolean save) {
+        java.nio.FloatBuffer p = model.parameters().floats();
+        for (int r = 0, at = 0; r < frozenRanges.length; r += 2) {
+            if (save) {
+                p.get(frozenRanges[r], frozenCopy, at, frozenRanges[r + 1]);
+            } else {
+                p.put(frozenRanges[r], frozenCopy, at, frozenRanges[r + 1]);
+            }
+            at += frozenRanges[r + 1];
         }
     }
 
@@ -210,6 +321,9 @@ public final class Trainer {
                 if (regularizer != null) {
                     regularizer.apply(model);
                 }
+                if (frozenRanges.length > 0) {
+                    zeroFrozenGradients();
+                }
                 // clipping measures the norm anyway; without it, one parallel scan of the gradients
                 if (clipNorm > 0) {
                     double norm = GradientClipping.clipByGlobalNorm(model, clipNorm);
@@ -221,8 +335,15 @@ public final class Trainer {
                     throw diverged("gradient norm", norm, step + 1, epoch, b, batches, order, batch);
                 }
                 optimizer.step(model);
+                boolean guard = frozenRanges.length > 0 && !constraints.isEmpty();
+                if (guard) {
+                    frozenParameters(true);
+                }
                 for (int c = 0; c < constraints.size(); c++) {
                     constraints.get(c).apply(model);
+                }
+                if (guard) {
+                    frozenParameters(false);
                 }
                 step++;
                 lossSum += loss;
