@@ -240,4 +240,27 @@ class FreezeTest {
         Trainer.of(m).optimizer(o).batchSize(16).epochs(1).fit(data);
         assertFalse(java.util.Arrays.equals(before, bits(hidden)), "another trainer without freeze trains it");
     }
+
+    @Test
+    void aDeviceResidentModelIsRefusedClearly() {
+        Model real = FailLoudNets_SmallNet.create(1);
+        // a stand-in for the GPU path: the real model, seen as device-resident
+        Model device = (Model) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Model.class, Optimizer.DeviceResident.class}, (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Optimizer.DeviceResident.class) {
+                        throw new AssertionError("no device step may run");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        int[] before = bits(real.parameterArray());
+        Trainer t = Trainer.of(device).freeze(layer(real, "hidden"));
+        String message = assertThrows(UnsupportedOperationException.class,
+                () -> t.fit(blobs(32, 1, new int[] {4}))).getMessage();
+        assertTrue(message.contains("frozen layers are not implemented for a device-resident model"), message);
+        assertArrayEquals(before, bits(real.parameterArray()));
+    }
 }
