@@ -15,8 +15,6 @@ final class Passes {
     /** Rows of the last completed forward pass (0: none since the batch room changed), and its thread. */
     private int forwardRows;
     private Thread forwardThread;
-    /** Forward passes started so far: a {@link LayerOutput} is valid for one of them only. */
-    private long forwards;
     /** A forward pass is in progress: {@link #ran} records it. */
     private boolean inForward;
 
@@ -37,7 +35,6 @@ final class Passes {
     /** The pass {@link #begin} started is a forward pass (its rows checked): {@link #ran} records it. */
     void forwardStarted() {
         forwardRows = 0;
-        forwards++;
         inForward = true;
     }
 
@@ -76,11 +73,6 @@ final class Passes {
     /** Rows of the last completed forward pass; 0 when none, or when the batch room changed since. */
     int forwardRows() {
         return forwardRows;
-    }
-
-    /** Forward passes started so far (counting one that failed: its outputs are partial). */
-    long forwards() {
-        return forwards;
     }
 
     /** The batch room changed: no forward pass's rows are there any more. */

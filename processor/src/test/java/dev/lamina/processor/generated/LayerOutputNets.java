@@ -5,9 +5,11 @@ import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Dropout;
 import dev.lamina.dsl.Flatten;
+import dev.lamina.dsl.LSTM;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
+import dev.lamina.dsl.Residual;
 import dev.lamina.runtime.Layer;
 
 /** Networks whose layer outputs {@link LayerOutputTest} reads (outside nets/: no device checks needed). */
@@ -54,6 +56,19 @@ final class LayerOutputNets {
     abstract static class Dropped {
         @Dense(units = 6) Layer hidden;
         @Dropout(rate = 0.5) Layer drop;
+        @Dense(units = 2) Layer out;
+    }
+
+    /** A residual stage (its batch norms folded into the add): the field reads the stage's last output. */
+    @Network(input = {2, 4, 4}, loss = Loss.MEAN_SQUARED_ERROR)
+    abstract static class Stage {
+        @Residual(filters = 3) Layer stage;
+    }
+
+    /** A sequence output, [steps, features] step-major as stored. */
+    @Network(input = {2}, steps = 3, loss = Loss.MEAN_SQUARED_ERROR)
+    abstract static class Sequence {
+        @LSTM(units = 4, returnSequences = true) Layer lstm;
         @Dense(units = 2) Layer out;
     }
 }

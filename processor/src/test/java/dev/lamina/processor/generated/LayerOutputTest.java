@@ -172,7 +172,52 @@ class LayerOutputTest {
         assertThrows(IllegalStateException.class, old::copy);
         m.predict(Fixtures.gaussian(2 * 3, 1), 2); // the same batch size again: still another pass
         assertThrows(IllegalStateException.class, () -> old.get(1, 3));
-        assertEquals(before, layer(m, "hidden").output().get(1, 3));
-        assertEquals(5, 5);
+        LayerOutput again = layer(m, "hidden").output();
+        assertEquals(before, again.get(1, 3));
+        m.state().checkForward(2, 5); // what a DeviceNetwork does before its own forward pass
+        assertThrows(IllegalStateException.class, () -> again.get(1, 3));
+        IllegalStateException device = assertThrows(IllegalStateException.class, () -> layer(m, "hidden").output());
+        assertTrue(device.getMessage().contains("device"), device.getMessage());
+    }
+
+    @Test
+    void aResidualStageReadsItsLastOutputAsPredictDoes() {
+        Model m = LayerOutputNets_StageNet.create(4);
+        float[] x = Fixtures.gaussian(2 * 2 * 16, 3);
+        float[] y = m.predict(x, 2); // channels last
+        LayerOutput out = layer(m, "stage").output();
+        assertArrayEquals(new int[] {3, 4, 4}, out.shape());
+        for (int r = 0; r < 2; r++) {
+            for (int ch = 0; ch < 3; ch++) {
+                for (int p = 0; p < 16; p++) {
+                    assertEquals(y[r * 48 + p * 3 + ch], out.get(r, ch * 16 + p));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSequenceIsReadStepMajorAsStored() {
+        Model m = LayerOutputNets_SequenceNet.create(4);
+        nonZeroBiases(m);
+        float[] x = Fixtures.gaussian(2 * 3 * 2, 3);
+        float[] y = m.predict(x, 2);
+        LayerOutput lstm = layer(m, "lstm").output();
+        assertArrayEquals(new int[] {3, 4}, lstm.shape());
+        assertArrayEquals(y, layer(m, "out").output().copy());
+        // the Dense at every step: out[step] = W lstm[step] + b
+        Tensor w = layer(m, "out").weights();
+        Tensor b = layer(m, "out").bias();
+        for (int r = 0; r < 2; r++) {
+            for (int t = 0; t < 3; t++) {
+                for (int u = 0; u < 2; u++) {
+                    double s = b.get(u);
+                    for (int f = 0; f < 4; f++) {
+                        s += w.get(u * 4 + f) * lstm.get(r, t * 4 + f);
+                    }
+                    assertEquals(s, y[r * 6 + t * 2 + u], 1e-5);
+                }
+            }
+        }
     }
 }
