@@ -14,6 +14,12 @@ public final class Layer {
     private final int[] outputShape;
     private final List<Tensor> parameters;
     private final List<Tensor> gradients;
+    /** Where the output is read from, set by the generated constructor (null state: never told). */
+    private NetworkState state;
+    private int region = -1;
+    private int outputSize;
+    private boolean droppedInTraining;
+    private String noOutput;
 
     public Layer(String name, String kind, int[] outputShape, List<Tensor> parameters, List<Tensor> gradients) {
         this.name = name;
@@ -68,6 +74,38 @@ public final class Layer {
 
     private IllegalStateException missing(String what) {
         return new IllegalStateException("layer '" + name + "' (" + kind + ") has no " + what);
+    }
+
+    void bindOutput(NetworkState state, int region, int size, String droppedInTraining, String noOutput) {
+        this.state = state;
+        this.region = region;
+        this.outputSize = size;
+        this.droppedInTraining = droppedInTraining != null;
+        this.noOutput = noOutput;
+    }
+
+    /**
+     * This layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in place
+     * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given. The view is
+     * valid until the next forward pass: reading it after one throws {@link IllegalStateException}.
+     *
+     * <p>Refused, with the reason, where fusion kept no output of this layer's own: a batch norm whose transform
+     * the residual add reading it applies, a convolution with a max pool fused into it (its pool's field holds the
+     * pooled output), and, after a training-mode pass only, a layer with a dropout fused into its epilogue (its
+     * region then holds the dropped values, which its dropout's field reads; in inference mode dropout is the
+     * identity and the values are the layer's own). {@code @Network(fuse = false)} keeps every output.
+     *
+     * <p>Reads the host arena, so on the CPU path only; views are not synchronised with another thread's passes.
+     */
+    public LayerOutput output() {
+        if (noOutput != null) {
+            throw new IllegalStateException("layer '" + name + "' (" + kind + ") has no output to read: " + noOutput);
+        }
+        if (state == null) {
+            throw new IllegalStateException("layer '" + name + "' (" + kind + ") is not bound to a generated "
+                    + "network's arena, so its output cannot be read");
+        }
+        return state.output(this, region, outputSize, droppedInTraining);
     }
 
     @Override

@@ -51,6 +51,11 @@ public final class NetworkState {
     private int capacity;
     /** Networks are created in inference mode: {@code Trainer} switches training on for its steps. */
     private boolean training;
+    /** The mode of the last forward pass started (what a {@link LayerOutput} of a fused dropout depends on). */
+    private boolean forwardTraining;
+    /** Forward passes checked so far (host and device), and the number of the last one that ran on the host. */
+    private long forwardChecks;
+    private long hostForward = -1;
     /** The layer whose batch statistics need two rows or more, as "bn (BatchNorm) on [6]"; null when none. */
     private String onePerRowStatistics;
     private long dropoutSeed;
@@ -250,6 +255,8 @@ public final class NetworkState {
             throw e;
         }
         passes.forwardStarted();
+        forwardTraining = training;
+        hostForward = forwardChecks;
     }
 
     /**
@@ -269,6 +276,7 @@ public final class NetworkState {
                     + "per channel, but a batch of 1 row gives one: train on batches of 2 or more rows, or infer "
                     + "(setTraining(false)) with the running statistics");
         }
+        forwardChecks++; // every forward pass, the host's or a device's, invalidates earlier LayerOutput views
     }
 
     /** Starts the loss of the last forward pass: over the same rows, on the same thread. */
@@ -562,5 +570,53 @@ public final class NetworkState {
 
     public List<Layer> layers() {
         return List.copyOf(layers);
+    }
+
+    // ------------------------------------------------------------ layer outputs (Layer.output)
+
+    /**
+     * Tells {@code layer} where its output lives: {@code region} floats per sample into the arena (the region of
+     * the node that computes it, looking through views), {@code size} floats per sample. With
+     * {@code droppedInTraining} the region holds the values after a dropout fused into the layer's epilogue, so
+     * the layer's own output is refused after a training-mode pass. Called by the generated constructor.
+     */
+    public void layerOutput(Layer layer, int region, int size, boolean droppedInTraining) {
+        layer.bindOutput(this, region, size, droppedInTraining ? "" : null, null);
+    }
+
+    /** Tells {@code layer} that no output of its own is kept ({@code why}: what fusion did, and what to do). */
+    public void layerOutputFused(Layer layer, String why) {
+        layer.bindOutput(this, -1, 0, null, why);
+    }
+
+    /** A view of {@code layer}'s output over the last forward pass's rows (see {@link Layer#output}). */
+    LayerOutput output(Layer layer, int region, int size, boolean droppedInTraining) {
+        int rows = passes.forwardRows();
+        if (rows == 0) {
+            throw new IllegalStateException(name + ": cannot read layer '" + layer.name() + "''s output: no forward "
+                    + "pass has completed since the arena was last laid out (run forward or predict first)");
+        }
+        if (hostForward != forwardChecks) {
+            throw new IllegalStateException(name + ": cannot read layer '" + layer.name() + "''s output: the last "
+                    + "forward pass ran on a device, whose arena is not copied back (reading it is not built yet); "
+                    + "run the pass on the host model to read its layers");
+        }
+        if (droppedInTraining && forwardTraining) {
+            throw new IllegalStateException(name + ": cannot read layer '" + layer.name() + "''s output after a "
+                    + "training-mode pass: a dropout fused into its epilogue overwrote it with the dropped values "
+                    + "(read the dropout's field for those); run the pass in inference mode (where dropout is the "
+                    + "identity), or declare the network @Network(fuse = false)");
+        }
+        return new LayerOutput(this, layer, arena, region, size, rows, forwardChecks);
+    }
+
+    /** Refuses to read a view whose forward pass is no longer the arena's last. */
+    void checkOutput(Layer layer, long forward) {
+        if (forwardChecks != forward || passes.forwardRows() == 0) {
+            throw new IllegalStateException(name + ": layer '" + layer.name() + "''s output view is stale: another "
+                    + "forward pass ran since it was taken (or the arena was laid out for another batch size); "
+                    + "call output() again after the pass you want to read, or copy() the view before the next "
+                    + "pass");
+        }
     }
 }

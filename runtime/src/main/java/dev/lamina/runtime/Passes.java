@@ -70,6 +70,11 @@ final class Passes {
         lock.unlock();
     }
 
+    /** Rows of the last completed forward pass; 0 when none, or when the batch room changed since. */
+    int forwardRows() {
+        return forwardRows;
+    }
+
     /** The batch room changed: no forward pass's rows are there any more. */
     void forgetForward() {
         forwardRows = 0;

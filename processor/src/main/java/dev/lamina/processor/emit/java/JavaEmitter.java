@@ -206,12 +206,19 @@ public final class JavaEmitter {
             if (stageEnd != null) {
                 b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, "Residual",
                         join(stageEnd.out().dims()));
+                layerOutput(b, field, stageEnd, false);
                 continue;
             }
             Node node = nodeForField(field);
             int[] shape = field.equals(node.name()) ? node.ownOut().dims() : node.out().dims();
             b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
                     join(shape));
+            String fused = fusedAway(field, node);
+            if (fused != null) {
+                b.addStatement("state.layerOutputFused(this.$L, $S)", field, fused);
+            } else {
+                layerOutput(b, field, node, field.equals(node.name()) && node.hasFusedDropout());
+            }
         }
         if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
@@ -222,6 +229,35 @@ public final class JavaEmitter {
         b.addStatement("state.initialize(seed)");
         return MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(long.class, "seed")
                 .addCode(b.build()).build();
+    }
+
+    /**
+     * Binds field {@code field}'s layer handle to the arena region holding {@code node}'s output (its own, or under
+     * its views: a flatten or reshape reads its input's region), per sample; {@code dropped}: the region holds the
+     * values after a dropout fused into the node's epilogue, which differ from the layer's own in training mode.
+     */
+    private void layerOutput(CodeBlock.Builder b, String field, Node node, boolean dropped) {
+        int region = plan.output().get(schedule.source(node.id()));
+        b.addStatement("state.layerOutput(this.$L, $L, $L, $L)", field, region, node.out().size(), dropped);
+    }
+
+    /** Why fusion left field {@code field} (which became {@code node}) no output of its own, or null. */
+    private static String fusedAway(String field, Node node) {
+        if (!field.equals(node.name())) {
+            return null; // a pool or dropout folded into node: node's region holds the pooled or dropped values
+        }
+        if (node.appliedBy() >= 0) {
+            return "fusion folded this batch norm into the residual add that reads it (the add applies scale x + "
+                    + "shift as it reads the norm's input), so the norm writes no output; declare the network "
+                    + "@Network(fuse = false) to keep it";
+        }
+        if (node.hasFusedPool()) {
+            return "fusion folded the max pool '" + node.pool().name() + "' into this convolution, which keeps only "
+                    + "its raw sums (before bias and activation, which run on the pooled values); read '"
+                    + node.pool().name() + "' for the pooled output, or declare the network @Network(fuse = false) "
+                    + "to keep the convolution's";
+        }
+        return null;
     }
 
     /** The last node of the residual stage {@code field} expanded into (its blocks' names start with it), or null. */
