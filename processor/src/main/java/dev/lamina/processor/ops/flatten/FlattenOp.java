@@ -4,7 +4,9 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
+import dev.lamina.processor.emit.cuda.ViewCuda;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.ViewJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -19,6 +21,10 @@ import java.util.List;
 /** The Flatten layer kind. */
 public final class FlattenOp implements OpKind<Op.Flatten> {
     public static final FlattenOp KIND = new FlattenOp();
+
+    /** A view: nothing runs, on either backend. */
+    private static final JavaLowering<Op.Flatten> JAVA = new ViewJava<>("channels-last rows are already flat: nothing moves");
+    private static final CudaLowering<Op.Flatten> CUDA = new ViewCuda<>("(no kernel: a view of its input, or a dropout folded into the layer before)");
 
     private FlattenOp() {
     }
@@ -88,11 +94,11 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
 
     @Override
     public JavaLowering<Op.Flatten> java() {
-        return FlattenJava.LOWERING;
+        return JAVA;
     }
 
     @Override
     public CudaLowering<Op.Flatten> cuda() {
-        return FlattenCuda.LOWERING;
+        return CUDA;
     }
 }

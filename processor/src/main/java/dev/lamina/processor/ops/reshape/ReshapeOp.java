@@ -3,7 +3,9 @@ package dev.lamina.processor.ops.reshape;
 import dev.lamina.dsl.Reshape;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
+import dev.lamina.processor.emit.cuda.ViewCuda;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.ViewJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -24,6 +26,10 @@ import java.util.List;
  */
 public final class ReshapeOp implements OpKind<Op.Reshape> {
     public static final ReshapeOp KIND = new ReshapeOp();
+
+    /** A view: nothing runs, on either backend. */
+    private static final JavaLowering<Op.Reshape> JAVA = new ViewJava<>("a view: the values keep their order, nothing moves");
+    private static final CudaLowering<Op.Reshape> CUDA = new ViewCuda<>("(no kernel: a view of its input)");
 
     private ReshapeOp() {
     }
@@ -117,11 +123,11 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
 
     @Override
     public JavaLowering<Op.Reshape> java() {
-        return ReshapeJava.LOWERING;
+        return JAVA;
     }
 
     @Override
     public CudaLowering<Op.Reshape> cuda() {
-        return ReshapeCuda.LOWERING;
+        return CUDA;
     }
 }
