@@ -241,7 +241,34 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
 
     @Override
     public void backward(int rows) {
+        if (host.state().givesGradients()) {
+            throw notBuilt("a gradient added at a layer's output (Layer.addGradient)");
+        }
         run("backward", rows);
+    }
+
+    @Override
+    public void backward(int rows, float[] outputGradient) {
+        throw notBuilt("a backward pass from a caller's output gradient");
+    }
+
+    @Override
+    public void computeInputGradient(boolean on) {
+        if (on) {
+            throw notBuilt("the gradient with respect to the input");
+        }
+    }
+
+    @Override
+    public float[] inputGradient() {
+        throw notBuilt("the gradient with respect to the input");
+    }
+
+    /** What the device programs do not have yet: the host model computes it (the same methods on the CPU). */
+    private UnsupportedOperationException notBuilt(String what) {
+        return new UnsupportedOperationException(host.name() + " on " + device + ": " + what + " is not built on "
+                + "the GPU path yet; run it on the host model (" + host.getClass().getSimpleName() + "), which has "
+                + "the same parameters after parametersChanged()");
     }
 
     @Override

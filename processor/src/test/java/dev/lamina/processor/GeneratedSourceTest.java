@@ -59,8 +59,13 @@ class GeneratedSourceTest {
         // gradient regions are shared by layers of different widths: slices spaced by the widest
         assertThat(code).contains("private static final int DELTA_STRIDE = 784;");
         assertThat(code).contains("int delta = DELTA_A * n + first * DELTA_STRIDE;");
-        // the first layer computes no gradient with respect to the network input
-        assertThat(code).doesNotContain("inputGradient(rows, 256, 784");
+        // the first layer computes the gradient with respect to the network input only in the pass that asks
+        String training = code.substring(code.indexOf("private void hiddenBackward("),
+                code.indexOf("private void hiddenBackwardToInput("));
+        assertThat(training).doesNotContain("inputGradient(rows, 256, 784");
+        assertThat(code.substring(code.indexOf("private void hiddenBackwardToInput(")))
+                .contains("inputGradient(rows, 256, 784");
+        assertThat(code).contains("state.run(n, state.computesInputGradient() ? backwardToInputPass : backwardPass);");
         assertThat(code).contains("Blas.inputGradient(rows, 10, 256, arena, delta, params, SCORES_WEIGHT, arena, "
                 + "deltaIn);");
         // each worker accumulates its own weight gradients; they are summed at the end

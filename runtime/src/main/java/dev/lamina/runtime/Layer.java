@@ -84,6 +84,29 @@ public final class Layer {
         this.noOutput = noOutput;
     }
 
+    /** Whether fusion kept an output of this layer's own (see {@link #output()}). */
+    boolean hasOwnOutput() {
+        return noOutput == null;
+    }
+
+    /**
+     * Adds {@code gradient} to the gradient with respect to this layer's output in the next backward pass, as if
+     * a loss term on this layer's output had that gradient: rows x the output's size (the rows of the last forward
+     * pass, channels first as {@link #output()} gives them). Called several times before a pass, the gradients add
+     * up; the next backward pass consumes them (a forward pass forgets them). With it: a penalty on activations,
+     * content and style losses on hidden layers, activation maximisation of a hidden unit.
+     *
+     * @throws IllegalArgumentException when the length is not rows x size, or when no gradient slot holds this
+     *         layer's output: fusion kept none (see {@link #output()}), a dropout is folded into this layer (add
+     *         at the dropout's field), or the layer is a view of the network input
+     */
+    public void addGradient(float[] gradient) {
+        if (state == null) {
+            throw new IllegalStateException("layer '" + name + "' (" + kind + ") is not bound to a generated network");
+        }
+        state.addGradient(this, gradient);
+    }
+
     /**
      * This layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in place
      * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given. The view is

@@ -40,6 +40,41 @@ public interface Model {
     /** Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}. */
     void backward(int batch);
 
+    /**
+     * Backpropagates a gradient the caller computed (a vector-Jacobian product): {@code outputGradient} is the
+     * derivative of some scalar with respect to each output of the last forward pass over {@code n} rows, laid out
+     * as {@link #predict} returns outputs ({@code n x outputSize()}). The gradients then hold its derivative with
+     * respect to every parameter (overwritten, not accumulated), and {@link #inputGradient()} the input's when
+     * {@link #computeInputGradient} asked for it. Gradients added at layer outputs ({@link Layer#addGradient}) are
+     * added in. Given the gradient the built-in loss writes ({@code (softmax - target) / n}, ...), it is the
+     * built-in {@link #backward(int)}; for a sum over rows pass the per-row gradients unscaled.
+     */
+    default void backward(int n, float[] outputGradient) {
+        state().setOutputGradient(n, outputGradient);
+        backward(n);
+    }
+
+    /**
+     * Makes the backward passes that follow also compute the gradient with respect to the input (read with
+     * {@link #inputGradient()}), or stop it. Off when a network is created, and then costless: the generated code
+     * has a second backward pass for it, whose first layers differ.
+     *
+     * @throws UnsupportedOperationException when the input is token ids (embeddings), which have no gradient
+     */
+    default void computeInputGradient(boolean on) {
+        state().computeInputGradient(on);
+    }
+
+    /**
+     * The gradient with respect to the input of the last backward pass (which must have computed it:
+     * {@link #computeInputGradient}), {@code rows x inputSize()} floats, channels first as inputs are given.
+     *
+     * @throws IllegalStateException when the last backward pass did not compute it, or a forward pass ran since
+     */
+    default float[] inputGradient() {
+        return state().inputGradient();
+    }
+
     /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
     float output(int row, int k);
 

@@ -61,6 +61,8 @@ public final class NetworkState {
     private long dropoutSeed;
     private long dropoutPass;
     private long dropoutKey;
+    /** Rows of the backward pass in progress; 0 when none is. */
+    private int backwardRows;
     /** Each worker's share of the last loss, summed in worker order. */
     private double[] partialLosses = new double[0];
     /** Gradient blocks of workers 1, 2, ...; worker 0 accumulates into {@link #gradients} itself. */
@@ -69,6 +71,8 @@ public final class NetworkState {
     private volatile Workers team;
     /** Who may compute with this model now, and which forward pass a loss or backward pass follows. */
     private final Passes passes;
+    /** What the next backward pass is asked for besides the loss's gradient. */
+    private final BackwardRequests requests;
 
     /**
      * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
@@ -88,6 +92,7 @@ public final class NetworkState {
         this.buffers = Memory.allocate(bufferCount);
         this.arena = Memory.allocate(0);
         this.passes = new Passes(name);
+        this.requests = new BackwardRequests(name);
     }
 
     /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
@@ -255,6 +260,7 @@ public final class NetworkState {
             throw e;
         }
         passes.forwardStarted();
+        requests.forwardStarted();
         forwardTraining = training;
         hostForward = forwardChecks;
     }
@@ -287,11 +293,109 @@ public final class NetworkState {
     /** Starts the backward pass of the last forward pass: over the same rows, on the same thread. */
     public void beginBackward(int n) {
         passes.beginFollowing("backward", n);
+        backwardRows = n;
+        requests.backwardStarted(n, inputSize);
     }
 
     /** Ends the pass a {@code begin} method started (call it in a finally block). */
     public void endPass() {
+        if (backwardRows > 0) {
+            requests.backwardEnded(backwardRows);
+            backwardRows = 0;
+        }
         passes.end();
+    }
+
+    // ------------------------------------------------------------ gradients a caller gives and takes
+
+    /**
+     * Tells the state whether the generated code has a backward pass to the input (it has none when the input is
+     * token ids). Called by the generated constructor.
+     */
+    public void inputHasGradient(boolean has) {
+        requests.inputHasGradient(has);
+    }
+
+    /** Tells the state that the generated backward pass adds a caller's gradient at {@code layer}'s output. */
+    public void gradientTarget(Layer layer) {
+        requests.target(layer);
+    }
+
+    /** Whether the network input has a gradient (it is values, not token ids). */
+    public boolean hasInputGradient() {
+        return requests.hasInputGradient();
+    }
+
+    /** Makes the backward passes that follow compute the gradient with respect to the input too, or stop it. */
+    public void computeInputGradient(boolean on) {
+        requests.computeInputGradient(on);
+    }
+
+    /** Whether backward passes compute the input's gradient (what the generated backward chooses its pass by). */
+    public boolean computesInputGradient() {
+        return requests.computesInputGradient();
+    }
+
+    /**
+     * Puts a caller's gradient with respect to the outputs of the last forward pass over {@code n} rows where the
+     * loss would put its own (see {@link Model#backward(int, float[])}).
+     */
+    public void setOutputGradient(int n, float[] gradient) {
+        int rows = passes.forwardRows();
+        if (rows != n) {
+            throw new IllegalStateException(name + ": an output gradient for " + n + " rows, but " + (rows == 0
+                    ? "no forward pass preceded it" : "the last forward pass was over " + rows + " rows")
+                    + ": call forward(" + n + ") first");
+        }
+        requests.setOutputGradient(n, outputSize, gradient);
+    }
+
+    /**
+     * Writes the output gradient a caller gave ({@link Model#backward(int, float[])}), rows {@code [first, first +
+     * rows)}, into the output's gradient slot slice at {@code base}, replacing the loss's; nothing when none was
+     * given (the generated backward pass, first).
+     */
+    public void putOutputGradient(FloatBuffer a, int base, int first, int rows) {
+        requests.putOutput(a, base, first, rows, outputSize);
+    }
+
+    /** Keeps {@code gradient} to add at {@code layer}'s output in the next backward pass (see Layer#addGradient). */
+    void addGradient(Layer layer, float[] gradient) {
+        int rows = passes.forwardRows();
+        if (rows == 0) {
+            throw new IllegalStateException(name + ": a gradient at layer '" + layer.name() + "' needs the forward "
+                    + "pass it belongs to: run forward first");
+        }
+        requests.add(layer, rows, gradient);
+    }
+
+    /** Whether a caller gave this backward pass an output gradient or gradients at layer outputs. */
+    public boolean givesGradients() {
+        return requests.givesGradients();
+    }
+
+    /**
+     * Adds the gradient a caller gave at {@code layer}'s output, rows {@code [first, first + rows)}, into the
+     * gradient slot slice starting at {@code base} (the generated backward pass, before the layer's step).
+     */
+    public void addGradient(Layer layer, FloatBuffer a, int base, int first, int rows) {
+        requests.addInto(layer, a, base, first, rows);
+    }
+
+    /**
+     * The gradient with respect to the input of the last backward pass (which {@link #computeInputGradient} asked
+     * for), row after row, channels first as inputs are given.
+     */
+    public float[] inputGradient() {
+        return requests.inputGradient();
+    }
+
+    /**
+     * Copies the input's gradient, rows {@code [first, first + rows)}, out of its gradient slot slice at
+     * {@code base} (the generated backward pass to the input, last).
+     */
+    public void takeInputGradient(FloatBuffer a, int base, int n, int first, int rows) {
+        requests.takeInput(a, base, n, first, rows, inputShape);
     }
 
     /**

@@ -177,7 +177,10 @@ public interface OpKind<T extends Op> {
         return false;
     }
 
-    /** Whether the layer reads token ids (an embedding), which nothing else may read. */
+    /**
+     * Whether the layer reads token ids (an embedding), which nothing else may read; the network input then has no
+     * gradient.
+     */
     default boolean readsTokens() {
         return false;
     }

@@ -19,6 +19,10 @@ import java.util.TreeSet;
  * slots. A layer read by several others (the input of a residual block) gets its gradient from the first one
  * processed; every later one writes to a temporary slot that is then added in. The kinds that pass their gradient
  * on in place ({@code OpKind.passesGradientInPlace}: dropout, flatten, add) hand their slot to their main input.
+ *
+ * <p>Planned twice: for training, where the network input needs no gradient, and for the backward pass that also
+ * gives the gradient with respect to the input ({@link #planToInput}), where every reader of the input writes one
+ * and the input's slot stays live to the end of the pass.
  */
 public final class GradientSlots {
     private final Map<Integer, Integer> gradient = new HashMap<>();
@@ -27,14 +31,38 @@ public final class GradientSlots {
     private int count;
 
     private final Graph graph;
+    /** Whether the network input gets a gradient too. */
+    private final boolean toInput;
 
-    private GradientSlots(Graph graph) {
+    private GradientSlots(Graph graph, boolean toInput) {
         this.graph = graph;
+        this.toInput = toInput;
     }
 
-    /** The slots of {@code graph}'s backward pass. */
+    /** The slots of {@code graph}'s backward pass in training: no gradient for the network input. */
     public static GradientSlots plan(Graph graph) {
-        GradientSlots s = new GradientSlots(graph);
+        return plan(graph, false);
+    }
+
+    /**
+     * The slots of {@code graph}'s backward pass that ends with the gradient with respect to the network input, in
+     * slot {@code gradient().get(0)}; a network whose input is token ids (read by embeddings) has none: call
+     * {@link #differentiableInInput} first.
+     */
+    public static GradientSlots planToInput(Graph graph) {
+        if (!differentiableInInput(graph)) {
+            throw new IllegalArgumentException("the input of " + graph.userClass() + " is token ids: no gradient");
+        }
+        return plan(graph, true);
+    }
+
+    /** Whether the network's input is values with a gradient (not token ids, which embeddings look up). */
+    public static boolean differentiableInInput(Graph graph) {
+        return graph.layers().stream().noneMatch(n -> kindOf(n.op()).readsTokens());
+    }
+
+    private static GradientSlots plan(Graph graph, boolean toInput) {
+        GradientSlots s = new GradientSlots(graph, toInput);
         s.gradient.put(graph.output().id(), s.allocate());
         List<Node> layers = graph.layers();
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -46,7 +74,7 @@ public final class GradientSlots {
     private void step(Node node) {
         Integer mine = gradient.get(node.id());
         OpKind<?> kind = kindOf(node.op());
-        if (mine == null && kind.isView() && isInputView(node.id())) {
+        if (mine == null && kind.isView() && isInputView(node.id()) && !toInput) {
             // a view of the network input that no reader needs a gradient for
             contributions.put(node.id(), List.of(Contribution.NONE));
             return;
@@ -60,7 +88,7 @@ public final class GradientSlots {
         List<Integer> inputs = node.inputs();
         for (int k = 0; k < inputs.size(); k++) {
             int input = inputs.get(k);
-            if (isInputView(input) && kind.skipsNetworkInputGradient()) {
+            if (isInputView(input) && kind.skipsNetworkInputGradient() && !toInput) {
                 mineOut.add(Contribution.NONE);
                 continue;
             }

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param recurrent  recurrent node id to its per-step regions
  * @param parameters every trainable tensor, in flat-array order
  * @param buffers    every running statistic, in flat-array order
+ * @param toInput    the gradient slots of the backward pass that also gives the gradient with respect to the
+ *                   network input; null when the input is token ids. {@code gradientSlots} covers both plans.
  */
 public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gradient,
                          Map<Integer, List<Contribution>> contributions, int gradientSlots, int deltaBase,
@@ -34,7 +36,18 @@ public record MemoryPlan(Map<Integer, Integer> output, Map<Integer, Integer> gra
                          Map<Integer, Integer> normStats, Map<Integer, Integer> grouped,
                          Map<Integer, RecurrentRegions> recurrent,
                          int arenaPerSample, int indicesPerSample, List<TensorSlot> parameters,
-                         List<TensorSlot> buffers) {
+                         List<TensorSlot> buffers, ToInput toInput) {
+
+    /**
+     * The gradient slots of the backward pass to the input: as {@link MemoryPlan#gradient()} and
+     * {@link MemoryPlan#contributions()}, with the input's gradient (node 0) in slot {@code gradient.get(0)}.
+     */
+    public record ToInput(Map<Integer, Integer> gradient, Map<Integer, List<Contribution>> contributions) {
+        /** The slot that holds the gradient with respect to the network input when the pass ends. */
+        public int inputSlot() {
+            return gradient.get(0);
+        }
+    }
 
     /**
      * A recurrent layer's regions, per sample, each {@code [steps, ...]}: its gates (activations, then their

@@ -64,10 +64,13 @@ public final class MemoryPlanner {
             }
         }
         GradientSlots slots = GradientSlots.plan(graph);
-        int deltaBase = arena.claim(slots.count() * largest);
-        return new MemoryPlan(arena.output, slots.gradient(), slots.contributions(), slots.count(), deltaBase,
+        GradientSlots toInput = GradientSlots.differentiableInInput(graph) ? GradientSlots.planToInput(graph) : null;
+        int count = toInput == null ? slots.count() : Math.max(slots.count(), toInput.count());
+        int deltaBase = arena.claim(count * largest);
+        return new MemoryPlan(arena.output, slots.gradient(), slots.contributions(), count, deltaBase,
                 largest, arena.mask, arena.argmax, arena.sums, arena.normStats, arena.grouped, arena.recurrent,
-                arena.floats(), arena.indices(), parameters, buffers);
+                arena.floats(), arena.indices(), parameters, buffers,
+                toInput == null ? null : new MemoryPlan.ToInput(toInput.gradient(), toInput.contributions()));
     }
 
     private static TensorSlot slot(Node node, TensorSpec spec, int offset) {

@@ -23,6 +23,9 @@ import java.util.Map;
  *   <li>{@link #backward()}: the layers in reverse graph order, each reading its output gradient and writing the
  *       gradient for each of its inputs ({@link Step#inputGradients()}); a view of the network input, which no
  *       one needs a gradient for, has no step.</li>
+ *   <li>{@link #backwardToInput()}: the same, planned so that it also gives the gradient with respect to the
+ *       network input ({@link #inputGradientRegion()}): what the generated code runs when a caller asks for it.
+ *       Empty for a network whose input is token ids.</li>
  *   <li>{@link #update()}: one step per layer with parameters, in graph order, naming its tensors. The runtime's
  *       optimiser updates the flat parameter array at once; these steps say what lies where in it.</li>
  * </ul>
@@ -129,6 +132,7 @@ public final class Schedule {
     private final MemoryPlan plan;
     private final List<Step> forward = new ArrayList<>();
     private final List<Step> backward = new ArrayList<>();
+    private final List<Step> backwardToInput = new ArrayList<>();
     private final List<Step> update = new ArrayList<>();
     private final Step loss;
 
@@ -136,15 +140,19 @@ public final class Schedule {
         this.graph = graph;
         this.plan = plan;
         for (Node node : graph.layers()) {
-            forward.add(step(Phase.FORWARD, node));
+            forward.add(step(Phase.FORWARD, node, plan.gradient(), plan.contributions()));
             if (plan.parameters().stream().anyMatch(s -> s.node() == node.id())) {
-                update.add(step(Phase.UPDATE, node));
+                update.add(step(Phase.UPDATE, node, plan.gradient(), plan.contributions()));
             }
         }
         List<Node> layers = graph.layers();
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (plan.gradient().containsKey(layers.get(i).id())) {
-                backward.add(step(Phase.BACKWARD, layers.get(i)));
+                backward.add(step(Phase.BACKWARD, layers.get(i), plan.gradient(), plan.contributions()));
+            }
+            MemoryPlan.ToInput toInput = plan.toInput();
+            if (toInput != null && toInput.gradient().containsKey(layers.get(i).id())) {
+                backwardToInput.add(step(Phase.BACKWARD, layers.get(i), toInput.gradient(), toInput.contributions()));
             }
         }
         Node output = graph.output();
@@ -180,6 +188,19 @@ public final class Schedule {
         return List.copyOf(backward);
     }
 
+    /** The backward pass that also gives the input's gradient; empty when the input is token ids. */
+    public List<Step> backwardToInput() {
+        return List.copyOf(backwardToInput);
+    }
+
+    /**
+     * The region holding the gradient with respect to the network input after {@link #backwardToInput()}, stored
+     * as the input is ({@code deltaStride} floats per sample); {@link #NONE} when the input is token ids.
+     */
+    public int inputGradientRegion() {
+        return plan.toInput() == null ? NONE : deltaRegion(plan.toInput().inputSlot());
+    }
+
     public List<Step> update() {
         return List.copyOf(update);
     }
@@ -198,15 +219,16 @@ public final class Schedule {
         return plan.deltaBase() + slot * plan.deltaStride();
     }
 
-    private Step step(Phase phase, Node node) {
+    private Step step(Phase phase, Node node, Map<Integer, Integer> gradients,
+                      Map<Integer, List<Contribution>> contributionsByNode) {
         boolean view = OpKinds.of(node.op()).kind().isView();
         List<Integer> sources = node.inputs().stream().map(this::source).toList();
         List<Integer> inputs = sources.stream().map(this::region).toList();
         boolean update = phase == Phase.UPDATE;
-        int slot = phase != Phase.BACKWARD ? NONE : plan.gradient().getOrDefault(node.id(), NONE);
+        int slot = phase != Phase.BACKWARD ? NONE : gradients.getOrDefault(node.id(), NONE);
         List<InputGradient> inputGradients = new ArrayList<>();
         if (phase == Phase.BACKWARD) {
-            List<Contribution> contributions = plan.contributions().get(node.id());
+            List<Contribution> contributions = contributionsByNode.get(node.id());
             for (int k = 0; k < contributions.size(); k++) {
                 inputGradients.add(inputGradient(node.inputs().get(k), contributions.get(k)));
             }

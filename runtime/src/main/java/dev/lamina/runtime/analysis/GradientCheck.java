@@ -57,7 +57,62 @@ public final class GradientCheck {
         model.backward(n);
         float[] analytic = model.gradients().toArray();
         FloatBuffer p = model.parameters().floats();
-        double noise = noise(model, n, p, base);
+        return compare(model, n, analytic, new Coordinates() {
+            @Override
+            public float get(int i) {
+                return p.get(i);
+            }
+
+            @Override
+            public void set(int i, float value) {
+                p.put(i, value);
+            }
+        }, base, h, stride, relative);
+    }
+
+    /**
+     * Checks the gradient with respect to every {@code stride}-th input value (the mean loss's, which
+     * {@link Model#inputGradient()} gives after a backward pass that {@link Model#computeInputGradient} asked for)
+     * on a batch of {@code n} samples, as {@link #check} does for parameters; leaves input gradients off.
+     */
+    public static Result checkInput(Model model, float[] inputs, float[] targets, int n, double h, int stride,
+                                    double relative) {
+        float[] x = inputs.clone();
+        int size = model.inputSize();
+        load(model, x, targets, n);
+        double base = loss(model, n);
+        model.computeInputGradient(true);
+        try {
+            model.backward(n);
+        } finally {
+            model.computeInputGradient(false);
+        }
+        float[] analytic = model.inputGradient();
+        return compare(model, n, analytic, new Coordinates() {
+            @Override
+            public float get(int i) {
+                return x[i];
+            }
+
+            @Override
+            public void set(int i, float value) {
+                x[i] = value;
+                int row = i / size;
+                model.setInput(row, x, row * size);
+            }
+        }, base, h, stride, relative);
+    }
+
+    /** What a check perturbs: the parameters, or the inputs. */
+    private interface Coordinates {
+        float get(int i);
+
+        void set(int i, float value);
+    }
+
+    private static Result compare(Model model, int n, float[] analytic, Coordinates w, double base, double h,
+                                  int stride, double relative) {
+        double noise = noise(model, n, w, analytic.length, base);
         double worst = -1;
         int worstAt = -1;
         double worstA = 0;
@@ -65,9 +120,9 @@ public final class GradientCheck {
         double worstLimit = 0;
         int checked = 0;
         int failed = 0;
-        for (int i = 0; i < model.parameterCount(); i += stride) {
-            double wide = difference(model, n, p, i, h);
-            double narrow = difference(model, n, p, i, h / 2);
+        for (int i = 0; i < analytic.length; i += stride) {
+            double wide = difference(model, n, w, i, h);
+            double narrow = difference(model, n, w, i, h / 2);
             double numeric = (4 * narrow - wide) / 3;
             double limit = relative * Math.max(Math.abs(analytic[i]), Math.abs(numeric)) + 3 * noise / h;
             double ratio = Math.abs(analytic[i] - numeric) / limit;
@@ -84,33 +139,32 @@ public final class GradientCheck {
         return new Result(worst, worstAt, worstA, worstN, worstLimit, noise, checked, failed);
     }
 
-    /** {@code (E(fl(w + h)) - E(fl(w - h))) / (fl(w + h) - fl(w - h))} for parameter {@code i}, restored after. */
-    private static double difference(Model model, int n, FloatBuffer p, int i, double h) {
-        float original = p.get(i);
+    /** {@code (E(fl(w + h)) - E(fl(w - h))) / (fl(w + h) - fl(w - h))} for coordinate {@code i}, restored after. */
+    private static double difference(Model model, int n, Coordinates w, int i, double h) {
+        float original = w.get(i);
         float up = (float) (original + h);
         float down = (float) (original - h);
-        p.put(i, up);
+        w.set(i, up);
         double plus = loss(model, n);
-        p.put(i, down);
+        w.set(i, down);
         double minus = loss(model, n);
-        p.put(i, original);
+        w.set(i, original);
         return (plus - minus) / ((double) up - down);
     }
 
-    /** The bound on the loss's rounding error described on the class, measured at parameters spread evenly. */
-    private static double noise(Model model, int n, FloatBuffer p, double base) {
+    /** The bound on the loss's rounding error described on the class, measured at coordinates spread evenly. */
+    private static double noise(Model model, int n, Coordinates w, int count, double base) {
         double largest = 4 * Math.ulp((float) Math.max(Math.abs(base), Float.MIN_NORMAL));
-        int count = model.parameterCount();
         int probes = Math.min(NOISE_PROBES, count);
         for (int k = 0; k < probes; k++) {
             int i = (int) ((long) k * count / probes);
-            float original = p.get(i);
+            float original = w.get(i);
             float step = NOISE_STEP_ULPS * Math.ulp(Math.max(Math.abs(original), 1e-3f));
-            p.put(i, original + step);
+            w.set(i, original + step);
             double plus = loss(model, n);
-            p.put(i, original - step);
+            w.set(i, original - step);
             double minus = loss(model, n);
-            p.put(i, original);
+            w.set(i, original);
             largest = Math.max(largest, NOISE_MARGIN * Math.abs(plus + minus - 2 * base) / 2);
         }
         return largest;

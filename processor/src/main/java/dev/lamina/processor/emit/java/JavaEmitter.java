@@ -45,6 +45,9 @@ public final class JavaEmitter {
     private final Schedule schedule;
     private final Names names;
     private final LayerCode layers;
+    private final FieldNodes fields;
+    /** The fields a caller may add an output gradient to, by the node whose backward step reads it. */
+    private final Map<Integer, List<String>> gradientTargets;
 
     /** The user's class, when known: its nested classes must not shadow the runtime types the code names. */
     private final TypeElement userType;
@@ -56,6 +59,9 @@ public final class JavaEmitter {
         this.schedule = schedule;
         this.names = new Names(schedule);
         this.layers = new LayerCode(schedule, names);
+        this.fields = new FieldNodes(graph);
+        this.gradientTargets = fields.gradientTargets(
+                schedule.backward().stream().map(Step::id).collect(Collectors.toSet()));
     }
 
     public JavaFile emit() {
@@ -75,7 +81,7 @@ public final class JavaEmitter {
         type.addField(FieldSpec.builder(STATE, "state", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(int.class, "batch", Modifier.PRIVATE)
                 .addJavadoc("Rows of the last forward pass: the arena's regions are laid out for it.\n").build());
-        for (String pass : List.of("forward", "loss", "backward")) {
+        for (String pass : passes()) {
             type.addField(FieldSpec.builder(ROW_TASK, pass + "Pass", Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc(pass.equals("forward")
                             ? "The passes as worker tasks, made once so that a training step allocates nothing.\n" : "")
@@ -106,7 +112,17 @@ public final class JavaEmitter {
                 .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
                 .addParameter(int.class, "rows").addCode(LossCode.body(graph, names)).build());
         LayerMethods backwardLayers = new LayerMethods();
-        type.addMethod(backwardRows(backwardLayers));
+        type.addMethod(backwardRows(backwardLayers, false, "backwardRows", CodeBlock.of(
+                "The backward pass over one worker's slice, layer by layer; its weight gradients go to its own "
+                        + "block, summed at the end.\n")));
+        LayerMethods toInputLayers = new LayerMethods(backwardLayers, "backwardToInput");
+        if (hasInputGradient()) {
+            type.addMethod(backwardRows(toInputLayers, true, "backwardToInputRows", CodeBlock.of(
+                    "The backward pass that also gives the gradient with respect to the network input (in slot "
+                            + "$L): what {@code backward} runs while the state computes input gradients. Its layers' "
+                            + "methods are the training pass's where their code is the same.\n",
+                    Names.slot(plan.toInput().inputSlot()))));
+        }
         int k = graph.output().out().size();
         type.addMethod(MethodSpec.methodBuilder("output").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(float.class).addParameter(int.class, "row").addParameter(int.class, "k")
@@ -115,6 +131,7 @@ public final class JavaEmitter {
                 .build());
         type.addMethods(forwardLayers.methods());
         type.addMethods(backwardLayers.methods());
+        type.addMethods(toInputLayers.methods());
         type.addMethods(layers.loops().methods());
         return JavaFile.builder(graph.packageName(), type.build()).skipJavaLangImports(true).indent("    ").build();
     }
@@ -202,24 +219,29 @@ public final class JavaEmitter {
                     Names.constant(slot.name().replace('.', '_')));
         }
         for (String field : graph.layerFields()) {
-            Node stageEnd = residualStageEnd(field);
+            Node stageEnd = fields.residualStageEnd(field);
             if (stageEnd != null) {
                 b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, "Residual",
                         join(stageEnd.out().dims()));
                 layerOutput(b, field, stageEnd, false);
                 continue;
             }
-            Node node = nodeForField(field);
+            Node node = fields.nodeForField(field);
             int[] shape = field.equals(node.name()) ? node.ownOut().dims() : node.out().dims();
-            b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, kindOf(field, node),
+            b.addStatement("this.$L = state.layer($S, $S, new int[] {$L})", field, field, FieldNodes.kindOf(field, node),
                     join(shape));
-            String fused = fusedAway(field, node);
+            String fused = FieldNodes.fusedAway(field, node);
             if (fused != null) {
                 b.addStatement("state.layerOutputFused(this.$L, $S)", field, fused);
             } else {
                 layerOutput(b, field, node, field.equals(node.name()) && node.hasFusedDropout());
             }
         }
+        if (hasInputGradient()) {
+            b.addStatement("state.inputHasGradient(true)");
+        }
+        gradientTargets.values().forEach(targets -> targets.forEach(
+                field -> b.addStatement("state.gradientTarget(this.$L)", field)));
         if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
             b.addStatement("state.stepwiseOutput($L)", graph.output().out().steps());
         }
@@ -239,54 +261,6 @@ public final class JavaEmitter {
     private void layerOutput(CodeBlock.Builder b, String field, Node node, boolean dropped) {
         int region = plan.output().get(schedule.source(node.id()));
         b.addStatement("state.layerOutput(this.$L, $L, $L, $L)", field, region, node.out().size(), dropped);
-    }
-
-    /** Why fusion left field {@code field} (which became {@code node}) no output of its own, or null. */
-    private static String fusedAway(String field, Node node) {
-        if (!field.equals(node.name())) {
-            return null; // a pool or dropout folded into node: node's region holds the pooled or dropped values
-        }
-        if (node.appliedBy() >= 0) {
-            return "fusion folded this batch norm into the residual add that reads it (the add applies scale x + "
-                    + "shift as it reads the norm's input), so the norm writes no output; declare the network "
-                    + "@Network(fuse = false) to keep it";
-        }
-        if (node.hasFusedPool()) {
-            return "fusion folded the max pool '" + node.pool().name() + "' into this convolution, which keeps only "
-                    + "its raw sums (before bias and activation, which run on the pooled values); read '"
-                    + node.pool().name() + "' for the pooled output, or declare the network @Network(fuse = false) "
-                    + "to keep the convolution's";
-        }
-        return null;
-    }
-
-    /** The last node of the residual stage {@code field} expanded into (its blocks' names start with it), or null. */
-    private Node residualStageEnd(String field) {
-        Node last = null;
-        for (Node node : graph.layers()) {
-            if (node.name().startsWith(field + ".")) {
-                last = node;
-            }
-        }
-        return last;
-    }
-
-    /** The node a field became: itself, or the layer a pool or dropout was fused into. */
-    private Node nodeForField(String field) {
-        for (Node node : graph.layers()) {
-            if (node.name().equals(field) || field.equals(node.dropoutName())
-                    || node.hasFusedPool() && field.equals(node.pool().name())) {
-                return node;
-            }
-        }
-        throw new IllegalStateException("no node for field " + field);
-    }
-
-    private static String kindOf(String field, Node node) {
-        if (field.equals(node.dropoutName())) {
-            return "Dropout";
-        }
-        return field.equals(node.name()) ? node.op().kind() : node.pool().op().kind();
     }
 
     /** The slice method's locals shared by forward and backward. */
@@ -362,20 +336,54 @@ public final class JavaEmitter {
                 .addParameter(int.class, "rows").addCode(b.build()).build();
     }
 
-    private MethodSpec backward() {
-        return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-                .addParameter(int.class, "n")
-                .addCode(pass("beginBackward", CodeBlock.builder().addStatement("state.run(n, backwardPass)").build()))
-                .build();
+    /** The passes made into worker tasks: forward, loss, backward, and the backward pass to the input if any. */
+    private List<String> passes() {
+        return hasInputGradient() ? List.of("forward", "loss", "backward", "backwardToInput")
+                : List.of("forward", "loss", "backward");
     }
 
-    private MethodSpec backwardRows(LayerMethods layerMethods) {
+    /** Whether the network input has a gradient a caller may ask for (it is not token ids). */
+    private boolean hasInputGradient() {
+        return plan.toInput() != null;
+    }
+
+    private MethodSpec backward() {
+        CodeBlock run = hasInputGradient()
+                ? CodeBlock.builder().addStatement("state.run(n, state.computesInputGradient() ? backwardToInputPass "
+                        + ": backwardPass)").build()
+                : CodeBlock.builder().addStatement("state.run(n, backwardPass)").build();
+        return MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .addParameter(int.class, "n").addCode(pass("beginBackward", run)).build();
+    }
+
+    private MethodSpec backwardRows(LayerMethods layerMethods, boolean toInput, String name, CodeBlock doc) {
+        List<Step> steps = toInput ? schedule.backwardToInput() : schedule.backward();
         CodeBlock.Builder calls = CodeBlock.builder();
-        for (Step step : schedule.backward()) {
+        layerMethods.need("a");
+        for (Step step : steps) {
+            CodeBlock.Builder given = CodeBlock.builder();
+            if (step == steps.get(0)) {
+                // a caller's own output gradient (Model.backward(n, gradient)) replaces the loss's
+                given.addStatement("state.putOutputGradient(a, $L * n + first * DELTA_STRIDE, first, rows)",
+                        Names.slot(schedule.loss().gradientSlot()));
+            }
+            for (String field : gradientTargets.getOrDefault(step.id(), List.of())) {
+                // what a caller added to this layer's output gradient (Layer.addGradient), before the layer reads it
+                given.addStatement("state.addGradient(this.$L, a, $L * n + first * DELTA_STRIDE, first, rows)", field,
+                        Names.slot(step.gradientSlot()));
+            }
+            if (!given.isEmpty()) {
+                calls.beginControlFlow("if (givesGradients)").add(given.build()).endControlFlow();
+            }
             calls.add(layerMethods.call(step.node(), "backward", layers.backward(step)));
+        }
+        if (toInput) {
+            calls.addStatement("state.takeInputGradient(a, $L * n + first * DELTA_STRIDE, n, first, rows)",
+                    Names.slot(plan.toInput().inputSlot()));
         }
         CodeBlock.Builder b = CodeBlock.builder();
         commonLocals(b, layerMethods);
+        b.addStatement("boolean givesGradients = state.givesGradients()");
         // always: it clears this worker's gradient block for the pass
         b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
         if (layerMethods.uses("g")) {
@@ -390,9 +398,8 @@ public final class JavaEmitter {
         }
         b.add(calls.build());
         b.addStatement("state.sumGradients(worker)");
-        return MethodSpec.methodBuilder("backwardRows").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("The backward pass over one worker's slice, layer by layer; its weight gradients go to its "
-                        + "own block, summed at the end.\n")
+        return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+                .addJavadoc(doc)
                 .addParameter(WORKER, "worker").addParameter(int.class, "n").addParameter(int.class, "first")
                 .addParameter(int.class, "rows").addCode(b.build()).build();
     }

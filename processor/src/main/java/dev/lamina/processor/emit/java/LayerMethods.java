@@ -34,6 +34,23 @@ final class LayerMethods {
 
     private final List<MethodSpec> methods = new ArrayList<>();
     private final Set<String> used = new LinkedHashSet<>();
+    /** Another pass's methods this one calls where its layer's code is the same (null: none). */
+    private final LayerMethods shared;
+    /** The pass name in this pass's own methods' names when they differ from {@link #shared}'s. */
+    private final String variant;
+
+    LayerMethods() {
+        this(null, null);
+    }
+
+    /**
+     * Methods of a variant of a pass ({@code backwardToInput}): where a layer's part is the same code as in
+     * {@code shared}, the variant calls that method; where it differs, it gets {@code <field><Variant>}.
+     */
+    LayerMethods(LayerMethods shared, String variant) {
+        this.shared = shared;
+        this.variant = variant;
+    }
 
     /**
      * The call of {@code node}'s part of a pass, its code made into the method {@code <field><Pass>}; a part that
@@ -44,20 +61,33 @@ final class LayerMethods {
         if (part.locals().isEmpty()) {
             return code;
         }
-        String name = Names.field(node) + Character.toUpperCase(pass.charAt(0)) + pass.substring(1);
-        MethodSpec.Builder method = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
-                .addJavadoc("$L: its $L pass over one worker's rows.\n",
-                        LayerCode.describe(node), pass);
-        List<String> arguments = new ArrayList<>();
-        for (Local local : LOCALS) {
-            if (part.locals().contains(local.name())) {
-                method.addParameter(local.type(), local.name());
-                arguments.add(local.name());
-                used.add(local.name());
+        List<Local> parameters = LOCALS.stream().filter(local -> part.locals().contains(local.name())).toList();
+        parameters.forEach(local -> used.add(local.name()));
+        String arguments = String.join(", ", parameters.stream().map(Local::name).toList());
+        String passName = Names.field(node) + capitalised(pass);
+        String name = passName;
+        if (shared != null) {
+            if (shared.methods.stream().anyMatch(m -> m.name().equals(passName) && m.code().equals(code)
+                    && m.parameters().size() == parameters.size())) {
+                return CodeBlock.of("$L($L);\n", name, arguments);
             }
+            name = Names.field(node) + capitalised(variant);
         }
+        MethodSpec.Builder method = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE)
+                .addJavadoc("$L: its $L pass over one worker's rows.\n", LayerCode.describe(node),
+                        shared == null ? pass : variant);
+        parameters.forEach(local -> method.addParameter(local.type(), local.name()));
         methods.add(method.addCode(code).build());
-        return CodeBlock.of("$L($L);\n", name, String.join(", ", arguments));
+        return CodeBlock.of("$L($L);\n", name, arguments);
+    }
+
+    /** A local the pass's own code uses (outside the layers' methods): the pass declares it. */
+    void need(String local) {
+        used.add(local);
+    }
+
+    private static String capitalised(String pass) {
+        return Character.toUpperCase(pass.charAt(0)) + pass.substring(1);
     }
 
     /** Whether some layer's method takes the pass's local {@code name}: the pass declares only those. */
