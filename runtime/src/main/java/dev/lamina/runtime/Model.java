@@ -98,6 +98,15 @@ public interface Model {
         return state().outputSize();
     }
 
+    /**
+     * One row's output shape, channels first ({@code {features}}, {@code {c, h, w}} or {@code {steps, features}}).
+     * {@link #predict} and {@link #output} give a multi-channel image's values as stored, channels last: per
+     * position, {@code c} values one after another.
+     */
+    default int[] outputShape() {
+        return state().outputShape();
+    }
+
     /** Number of trainable parameters (running statistics are not counted, as in PyTorch). */
     default int parameterCount() {
         return state().parameters().size();

@@ -29,6 +29,8 @@ public final class NetworkState {
     private final int[] inputShape;
     private final int inputSize;
     private final int outputSize;
+    /** One row's output shape; {@code {outputSize}} until the generated constructor says otherwise. */
+    private int[] outputShape;
     private int outputSteps = 1;
     /** Stateful recurrent layers' carried states, by layer. */
     private final java.util.Map<Integer, Memory> carried = new java.util.HashMap<>();
@@ -85,6 +87,7 @@ public final class NetworkState {
         this.inputShape = inputShape.clone();
         this.inputSize = Arrays.stream(inputShape).reduce(1, Math::multiplyExact);
         this.outputSize = outputSize;
+        this.outputShape = new int[] {outputSize};
         this.arenaPerSample = arenaPerSample;
         this.indicesPerSample = indicesPerSample;
         this.parameters = Memory.allocate(parameterCount);
@@ -595,6 +598,23 @@ public final class NetworkState {
 
     public int inputSize() {
         return inputSize;
+    }
+
+    /**
+     * Tells the state one row's output shape ({@code {features}}, {@code {c, h, w}} or {@code {steps, features}}).
+     * Called by the generated constructor.
+     */
+    public void outputShape(int[] shape) {
+        if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != outputSize) {
+            throw new IllegalArgumentException(name + ": an output shape " + Arrays.toString(shape) + " of "
+                    + Arrays.stream(shape).reduce(1, Math::multiplyExact) + " values for " + outputSize + " outputs");
+        }
+        this.outputShape = shape.clone();
+    }
+
+    /** One row's output shape, as the layers give shapes (channels first). */
+    public int[] outputShape() {
+        return outputShape.clone();
     }
 
     public int outputSize() {

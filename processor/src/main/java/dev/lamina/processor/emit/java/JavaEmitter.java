@@ -237,6 +237,7 @@ public final class JavaEmitter {
                 layerOutput(b, field, node, field.equals(node.name()) && node.hasFusedDropout());
             }
         }
+        b.addStatement("state.outputShape(new int[] {$L})", join(graph.output().out().dims()));
         if (hasInputGradient()) {
             b.addStatement("state.inputHasGradient(true)");
         }
