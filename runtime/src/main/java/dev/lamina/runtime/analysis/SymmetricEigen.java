@@ -1,5 +1,7 @@
 package dev.lamina.runtime.analysis;
 
+import java.util.Arrays;
+
 /**
  * Eigenvalues and eigenvectors of a symmetric matrix by the cyclic Jacobi method: rotations that zero one
  * off-diagonal element at a time until the off-diagonal part is negligible. Accurate to working precision for
@@ -96,7 +98,7 @@ final class SymmetricEigen {
         for (int i = 0; i < d; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (x, y) -> Double.compare(a[y * d + y], a[x * d + x]));
+        Arrays.sort(order, (x, y) -> Double.compare(a[y * d + y], a[x * d + x]));
         double[] values = new double[d];
         double[] vectors = new double[d * d];
         for (int r = 0; r < d; r++) {

@@ -1,6 +1,7 @@
 package dev.lamina.runtime.analysis;
 
 import dev.lamina.runtime.Rng;
+import java.util.Arrays;
 
 /**
  * Exact t-SNE (van der Maaten and Hinton, "Visualizing Data using t-SNE", JMLR 2008): perplexity-calibrated input
@@ -43,6 +44,7 @@ public final class Tsne {
         return this;
     }
 
+    /** Gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is). */
     public Tsne iterations(int iterations) {
         if (iterations < 1) {
             throw new IllegalArgumentException("expected a positive number of iterations, found " + iterations);
@@ -51,6 +53,7 @@ public final class Tsne {
         return this;
     }
 
+    /** The step before the adaptive gains (100 unless set, as in the paper). */
     public Tsne learningRate(double learningRate) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("expected a positive learning rate, found " + learningRate);
@@ -114,7 +117,7 @@ public final class Tsne {
         }
         double[] update = new double[n * m];
         double[] gains = new double[n * m];
-        java.util.Arrays.fill(gains, 1);
+        Arrays.fill(gains, 1);
         double[] kernel = new double[n * n];
         double[] gradient = new double[n * m];
         for (int t = 0; t < iterations; t++) {
@@ -154,7 +157,7 @@ public final class Tsne {
                 sum += 2 * q;
             }
         }
-        java.util.Arrays.fill(gradient, 0);
+        Arrays.fill(gradient, 0);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 if (i == j) {

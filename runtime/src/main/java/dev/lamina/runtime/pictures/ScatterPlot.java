@@ -77,11 +77,13 @@ public final class ScatterPlot {
         return new ScatterPlot(points, labels, classes);
     }
 
+    /** The title above the plot (none unless set). */
     public ScatterPlot title(String title) {
         this.title = title;
         return this;
     }
 
+    /** The titles of the x and y axes (none unless set). */
     public ScatterPlot axes(String x, String y) {
         this.xAxis = x;
         this.yAxis = y;

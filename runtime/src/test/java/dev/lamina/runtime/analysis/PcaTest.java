@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Rng;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PcaTest {
@@ -65,9 +66,9 @@ class PcaTest {
         }
         double[] v = pca.variances();
         for (int c = 1; c < d; c++) {
-            assertTrue(v[c - 1] >= v[c], "variances in descending order: " + java.util.Arrays.toString(v));
+            assertTrue(v[c - 1] >= v[c], "variances in descending order: " + Arrays.toString(v));
         }
-        assertEquals(1, java.util.Arrays.stream(pca.explainedVarianceRatio()).sum(), 1e-10);
+        assertEquals(1, Arrays.stream(pca.explainedVarianceRatio()).sum(), 1e-10);
         double[] projected = pca.project(data, n);
         for (int c = 0; c < d; c++) {
             double s = 0;
