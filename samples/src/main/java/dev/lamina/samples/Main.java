@@ -21,6 +21,8 @@ import java.util.Map;
  *                                                     else a small CNN on the UCI digits inside the jar
  *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder|charrnn [--epochs N] [--threads T] [--data DIR] [--device cpu|cuda]
  *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR] [--device cpu|cuda]
+ *   java -jar lamina-samples.jar features --model digits [--out DIR] [--epochs N]   pictures of what the digits
+ *                                                     CNN learnt: filters, feature maps, PCA and t-SNE (CPU)
  * </pre>
  * {@code --device cuda} (or {@code cuda:N}) trains on a CUDA device through the network's device program; a
  * machine without one, or a network with layers the GPU path lacks, stops with a message that says which.
@@ -69,10 +71,19 @@ public final class Main {
                 });
                 train(model, Integer.parseInt(epochs), data, device);
             }
+            case "features" -> {
+                String model = options.getOrDefault("model", "digits");
+                if (!model.equals("digits") || !device.equals("cpu")) {
+                    throw new IllegalArgumentException("features: expected --model digits on the CPU, found --model "
+                            + model + " --device " + device);
+                }
+                FeaturePictures.run(Path.of(options.getOrDefault("out", "target/pictures")),
+                        Integer.parseInt(options.getOrDefault("epochs", "15")));
+            }
             case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
                     Integer.parseInt(options.getOrDefault("epochs", "2")), data, device);
             default -> {
-                System.err.println("unknown command '" + command + "': use train, bench, or no command");
+                System.err.println("unknown command '" + command + "': use train, bench, features, or no command");
                 System.exit(2);
             }
         }
