@@ -73,6 +73,8 @@ public final class NetworkState {
     private volatile Workers team;
     /** Who may compute with this model now, and which forward pass a loss or backward pass follows. */
     private final Passes passes;
+    /** The training backward pass's steps and the tensors each differentiates. */
+    private final BackwardSteps backwardSteps = new BackwardSteps();
     /** What the next backward pass is asked for besides the loss's gradient. */
     private final BackwardRequests requests;
 
@@ -322,6 +324,31 @@ public final class NetworkState {
     /** Tells the state that the generated backward pass adds a caller's gradient at {@code layer}'s output. */
     public void gradientTarget(Layer layer) {
         requests.target(layer);
+    }
+
+    /**
+     * Declares the next step of the training backward pass (from the output back) and the trainable tensors whose
+     * gradients it computes. Called by the generated constructor.
+     */
+    public void backwardStep(String... tensors) {
+        backwardSteps.add(tensors);
+    }
+
+    /**
+     * Tensors that training leaves as they are ({@code Trainer.freeze}); empty: none. While some are frozen, the
+     * backward pass stops after the last step that computes a trainable tensor's gradient (the frozen tensors'
+     * gradients are then zero, or as far as the pass went), unless a caller gives gradients or asks for the input's.
+     */
+    public void freeze(java.util.Collection<Tensor> tensors) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        tensors.forEach(t -> names.add(t.name()));
+        backwardSteps.freeze(names);
+    }
+
+    /** How many steps of the training backward pass this pass runs (the generated backward pass asks). */
+    public int backwardStepsNeeded() {
+        return requests.givesGradients() || requests.computesInputGradient() ? Integer.MAX_VALUE
+                : backwardSteps.needed();
     }
 
     /** Whether the network input has a gradient (it is values, not token ids). */

@@ -214,10 +214,12 @@ public final class Trainer {
         }
         frozenCopy = new float[frozenTensors.stream().mapToInt(Tensor::length).sum()];
         optimizer.freeze(frozenTensors);
+        model.state().freeze(frozenTensors);
         try {
             return run(train, validation);
         } finally {
             optimizer.freeze(java.util.Set.of());
+            model.state().freeze(java.util.Set.of());
             model.setTraining(false);
         }
     }

@@ -241,6 +241,11 @@ public final class JavaEmitter {
         if (hasInputGradient()) {
             b.addStatement("state.inputHasGradient(true)");
         }
+        for (Step step : schedule.backward()) {
+            List<String> tensors = backwardTensors(step);
+            b.addStatement("state.backwardStep($L)", tensors.stream().map(t -> '"' + t + '"')
+                    .collect(Collectors.joining(", ")));
+        }
         gradientTargets.values().forEach(targets -> targets.forEach(
                 field -> b.addStatement("state.gradientTarget(this.$L)", field)));
         if (graph.output().out().sequence() && graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
@@ -337,6 +342,18 @@ public final class JavaEmitter {
                 .addParameter(int.class, "rows").addCode(b.build()).build();
     }
 
+    /**
+     * The trainable tensors whose gradients {@code step} computes: its node's, and those of a batch norm that has
+     * no backward step of its own because the add reading it applies it.
+     */
+    private List<String> backwardTensors(Step step) {
+        java.util.Set<Integer> withSteps = schedule.backward().stream().map(Step::id).collect(Collectors.toSet());
+        return plan.parameters().stream()
+                .filter(t -> t.node() == step.id()
+                        || !withSteps.contains(t.node()) && graph.node(t.node()).appliedBy() == step.id())
+                .map(TensorSlot::name).toList();
+    }
+
     /** The passes made into worker tasks: forward, loss, backward, and the backward pass to the input if any. */
     private List<String> passes() {
         return hasInputGradient() ? List.of("forward", "loss", "backward", "backwardToInput")
@@ -361,7 +378,8 @@ public final class JavaEmitter {
         List<Step> steps = toInput ? schedule.backwardToInput() : schedule.backward();
         CodeBlock.Builder calls = CodeBlock.builder();
         layerMethods.need("a");
-        for (Step step : steps) {
+        for (int k = 0; k < steps.size(); k++) {
+            Step step = steps.get(k);
             CodeBlock.Builder given = CodeBlock.builder();
             if (step == steps.get(0)) {
                 // a caller's own output gradient (Model.backward(n, gradient)) replaces the loss's
@@ -373,10 +391,17 @@ public final class JavaEmitter {
                 given.addStatement("state.addGradient(this.$L, a, $L * n + first * DELTA_STRIDE, first, rows)", field,
                         Names.slot(step.gradientSlot()));
             }
+            CodeBlock.Builder work = CodeBlock.builder();
             if (!given.isEmpty()) {
-                calls.beginControlFlow("if (givesGradients)").add(given.build()).endControlFlow();
+                work.beginControlFlow("if (givesGradients)").add(given.build()).endControlFlow();
             }
-            calls.add(layerMethods.call(step.node(), "backward", layers.backward(step)));
+            work.add(layerMethods.call(step.node(), "backward", layers.backward(step)));
+            if (toInput || k == 0 || work.isEmpty()) {
+                calls.add(work.build());
+            } else {
+                // frozen layers at the start of the network and every layer before them need no backward step
+                calls.beginControlFlow("if (stepsNeeded > $L)", k).add(work.build()).endControlFlow();
+            }
         }
         if (toInput) {
             calls.addStatement("state.takeInputGradient(a, $L * n + first * DELTA_STRIDE, n, first, rows)",
@@ -385,6 +410,9 @@ public final class JavaEmitter {
         CodeBlock.Builder b = CodeBlock.builder();
         commonLocals(b, layerMethods);
         b.addStatement("boolean givesGradients = state.givesGradients()");
+        if (!toInput && steps.size() > 1) {
+            b.addStatement("int stepsNeeded = state.backwardStepsNeeded()");
+        }
         // always: it clears this worker's gradient block for the pass
         b.addStatement("$T grads = state.clearGradients(worker)", MEMORY);
         if (layerMethods.uses("g")) {
