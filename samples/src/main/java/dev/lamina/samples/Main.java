@@ -23,6 +23,8 @@ import java.util.Map;
  *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR] [--device cpu|cuda]
  *   java -jar lamina-samples.jar features --model digits [--out DIR] [--epochs N]   pictures of what the digits
  *                                                     CNN learnt: filters, feature maps, PCA and t-SNE (CPU)
+ *   java -jar lamina-samples.jar transfer [--out DIR] [--source-epochs N] [--epochs N] [--per-class K]
+ *                                                     transfer learning: a frozen feature extractor, a new head
  * </pre>
  * {@code --device cuda} (or {@code cuda:N}) trains on a CUDA device through the network's device program; a
  * machine without one, or a network with layers the GPU path lacks, stops with a message that says which.
@@ -80,10 +82,15 @@ public final class Main {
                 FeaturePictures.run(Path.of(options.getOrDefault("out", "target/pictures")),
                         Integer.parseInt(options.getOrDefault("epochs", "15")));
             }
+            case "transfer" -> TransferLearning.run(Path.of(options.getOrDefault("out", "target/transfer")),
+                    Integer.parseInt(options.getOrDefault("source-epochs", "20")),
+                    Integer.parseInt(options.getOrDefault("epochs", "30")),
+                    Integer.parseInt(options.getOrDefault("per-class", "20")));
             case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
                     Integer.parseInt(options.getOrDefault("epochs", "2")), data, device);
             default -> {
-                System.err.println("unknown command '" + command + "': use train, bench, features, or no command");
+                System.err.println("unknown command '" + command + "': use train, bench, features, transfer, or no "
+                        + "command");
                 System.exit(2);
             }
         }
