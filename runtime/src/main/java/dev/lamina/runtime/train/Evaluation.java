@@ -4,6 +4,7 @@ import dev.lamina.dsl.Loss;
 import dev.lamina.runtime.ClassScores;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Dataset;
+import java.util.List;
 
 /** Mean loss and accuracy of a model on a data set, in inference mode. */
 public record Evaluation(double loss, double accuracy) {
@@ -29,6 +30,40 @@ public record Evaluation(double loss, double accuracy) {
             }
             boolean classification = model.lossKind() != Loss.MEAN_SQUARED_ERROR;
             return new Evaluation(loss / n, classification ? correct / (double) n : Double.NaN);
+        } finally {
+            model.setTraining(wasTraining);
+        }
+    }
+
+    /**
+     * Evaluates as {@link #of(Model, Dataset, int)} does, with the loss a trainer has beside or instead of the fused
+     * one: the {@link LossFunction} when not null (its accuracy by {@link LossFunction#correct}, NaN for a loss that
+     * does not classify), and the activity penalties added to the loss, as Keras adds its regularisation losses to
+     * the validation loss.
+     */
+    static Evaluation of(Model model, Dataset data, int batchSize, LossFunction function, List<ActivityL1> penalties) {
+        if (function == null && penalties.isEmpty()) {
+            return of(model, data, batchSize);
+        }
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        try {
+            ExtendedLoss extended = new ExtendedLoss(model, function, penalties);
+            double loss = 0;
+            double correct = 0;
+            int n = data.size();
+            model.reserve(Math.min(batchSize, n));
+            for (int start = 0; start < n; start += batchSize) {
+                int rows = Math.min(batchSize, n - start);
+                for (int r = 0; r < rows; r++) {
+                    model.setInput(r, data.features(), (start + r) * data.featureSize());
+                    model.setTarget(r, data.targets(), (start + r) * data.targetSize());
+                }
+                model.forward(rows);
+                loss += extended.evaluate(rows, data.targets(), start, false) * rows;
+                correct += extended.correct(rows, data.targets(), start);
+            }
+            return new Evaluation(loss / n, correct / (double) n);
         } finally {
             model.setTraining(wasTraining);
         }

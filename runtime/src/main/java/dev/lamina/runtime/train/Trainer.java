@@ -1,6 +1,5 @@
 package dev.lamina.runtime.train;
 
-import dev.lamina.dsl.Loss;
 import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
@@ -44,6 +43,10 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     /** The layers {@link #freeze} was given, in order, each once. */
     private final List<Layer> frozenLayers = new ArrayList<>();
+    /** A loss written in Java, or null: the network's fused built-in. */
+    private LossFunction lossFunction;
+    /** L1 penalties on layers' activations, in the order given. */
+    private final List<ActivityL1> activityPenalties = new ArrayList<>();
 
     private Trainer(Model model) {
         this.model = model;
@@ -166,6 +169,67 @@ public final class Trainer {
         return out;
     }
 
+    /**
+     * Trains with a loss written in Java instead of the network's fused built-in: every step runs the forward pass,
+     * reads the outputs, takes the mean loss and its gradient from {@code function} and runs the backward pass
+     * from that gradient ({@link Model#backward(int, float[])}). The recorded training loss and the validation loss
+     * ({@link Evaluation}) are its value; the accuracy is counted by the function
+     * ({@link LossFunction#correct}; NaN for a loss that does not classify, and early stopping then needs
+     * {@code onValidationLoss()}). Without this call the fused loss trains, exactly as before.
+     *
+     * @throws IllegalArgumentException for null
+     */
+    public Trainer loss(LossFunction function) {
+        if (function == null) {
+            throw new IllegalArgumentException("the loss function is null (train with the network's fused loss by not"
+                    + " setting one)");
+        }
+        this.lossFunction = function;
+        return this;
+    }
+
+    /** The loss {@link #loss(LossFunction)} set, or null: the network's fused built-in. */
+    public LossFunction lossFunction() {
+        return lossFunction;
+    }
+
+    /**
+     * Adds an L1 penalty on the activations of the layer named {@code layerName} (Keras' {@code
+     * activity_regularizer}): {@code lambda * mean over rows of sum |h|} is added to the loss (training and
+     * validation, as Keras counts its regularisation losses in both), its gradient {@code lambda * sign(h) / n}
+     * added at the layer's output before each backward pass ({@link Layer#addGradient}). Works with the fused
+     * losses and with a {@link #loss(LossFunction)}. Calls add up.
+     *
+     * @throws IllegalArgumentException when the model has no layer of that name, or {@code lambda} is negative or
+     *         not finite; {@link #fit} refuses, before any step, a layer whose output cannot be read (fusion kept
+     *         none) or takes no gradient (a dropout folded into it, a view of the input), with the layer's reason
+     */
+    public Trainer activityL1(String layerName, double lambda) {
+        for (Layer layer : model.layers()) {
+            if (layer.name().equals(layerName)) {
+                return activityL1(layer, lambda);
+            }
+        }
+        throw new IllegalArgumentException(model.name() + " has no layer named '" + layerName + "'; its layers are "
+                + model.layers().stream().map(Layer::name).toList());
+    }
+
+    /**
+     * {@link #activityL1(String, double)} on a layer of this trainer's model.
+     *
+     * @throws IllegalArgumentException for null, a layer of another model, or a negative or non-finite lambda
+     */
+    public Trainer activityL1(Layer layer, double lambda) {
+        if (layer == null) {
+            throw new IllegalArgumentException("activityL1 was given a null layer");
+        }
+        if (!model.layers().contains(layer)) {
+            throw new IllegalArgumentException("layer '" + layer.name() + "' is not a layer of " + model.name());
+        }
+        activityPenalties.add(new ActivityL1(layer, lambda));
+        return this;
+    }
+
     /** Clip gradients to this global norm (0: no clipping). */
     public Trainer clipGradientNorm(double maxNorm) {
         this.clipNorm = maxNorm;
@@ -197,6 +261,11 @@ public final class Trainer {
     }
 
     public History fit(Dataset train, Dataset validation) {
+        if (!activityPenalties.isEmpty() && model instanceof Optimizer.DeviceResident) {
+            throw new UnsupportedOperationException("activity penalties are not implemented for a device-resident "
+                    + "model (" + model.getClass().getSimpleName() + " " + model.name() + "): its layers' outputs "
+                    + "stay on the device; train on the CPU to penalise activations");
+        }
         if (!frozenLayers.isEmpty() && model instanceof Optimizer.DeviceResident) {
             throw new UnsupportedOperationException("frozen layers are not implemented for a device-resident model ("
                     + model.getClass().getSimpleName() + " " + model.name() + "): its update runs on the device"
@@ -260,11 +329,17 @@ public final class Trainer {
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping needs a validation set");
         }
-        if (earlyStopping != null && !earlyStopping.onLoss() && model.lossKind() == Loss.MEAN_SQUARED_ERROR) {
+        boolean classification = ExtendedLoss.classifies(model, lossFunction);
+        if (earlyStopping != null && !earlyStopping.onLoss() && !classification) {
             // a regression has no accuracy: every evaluation would be NaN and none the best
             throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss;"
-                    + " " + model.name() + " minimises the mean squared error: use onValidationLoss()");
+                    + " " + model.name() + (lossFunction == null ? " minimises the mean squared error"
+                    : " is trained with " + lossFunction + ", which counts no accuracy") + ": use onValidationLoss()");
         }
+        checkPenalties(train);
+        // null: the fused loss alone, exactly the path without a Java loss or penalties
+        ExtendedLoss extended = lossFunction == null && activityPenalties.isEmpty() ? null
+                : new ExtendedLoss(model, lossFunction, activityPenalties);
         for (Constraint c : constraints) {
             c.checkSupported(model);
         }
@@ -283,7 +358,6 @@ public final class Trainer {
         double base = optimizer.learningRate();
         long step = 0;
         boolean stop = false;
-        boolean classification = model.lossKind() != Loss.MEAN_SQUARED_ERROR;
         for (int epoch = 1; epoch <= epochs && !stop; epoch++) {
             double rate = schedule.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
@@ -312,14 +386,19 @@ public final class Trainer {
                     model.setTarget(r, train.targets(), i * train.targetSize());
                 }
                 model.forward(batch);
-                double loss = model.loss(batch);
+                double loss = extended == null ? model.loss(batch) : extended.evaluate(batch, null, 0, true);
                 if (!Double.isFinite(loss)) {
                     throw diverged("loss", loss, step + 1, epoch, b, batches, order, batch);
                 }
                 if (classification) {
-                    correct += Evaluation.correct(model, model.state().targets(batch), 0, batch);
+                    correct += extended == null ? Evaluation.correct(model, model.state().targets(batch), 0, batch)
+                            : extended.correct(batch, null, 0);
                 }
-                model.backward(batch);
+                if (extended == null) {
+                    model.backward(batch);
+                } else {
+                    extended.backward(batch);
+                }
                 if (regularizer != null) {
                     regularizer.apply(model);
                 }
@@ -354,7 +433,7 @@ public final class Trainer {
                 }
                 if (earlyStopping != null && earlyStopping.everySteps() > 0
                         && step % earlyStopping.everySteps() == 0) {
-                    Evaluation v = Evaluation.of(model, validation, evaluationBatch);
+                    Evaluation v = validate(validation);
                     stop = earlyStopping.evaluate(v.loss(), v.accuracy(), step, epoch, model);
                     model.setTraining(true);
                     model.reserve(batch);
@@ -362,7 +441,7 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Evaluation v = validation == null ? new Evaluation(Double.NaN, Double.NaN)
-                    : Evaluation.of(model, validation, evaluationBatch);
+                    : validate(validation);
             if (validation != null) {
                 schedule.observe(v.loss());
                 if (earlyStopping != null && earlyStopping.everySteps() == 0) {
@@ -383,6 +462,29 @@ public final class Trainer {
             history.stopped(earlyStopping.bestStep(), earlyStopping.bestEpoch(), stop);
         }
         return history;
+    }
+
+    /** The validation loss and accuracy, with the loss this trainer trains with. */
+    private Evaluation validate(Dataset validation) {
+        return Evaluation.of(model, validation, evaluationBatch, lossFunction, activityPenalties);
+    }
+
+    /**
+     * Refuses, before any step, a penalised layer whose output cannot be read or takes no gradient: one forward
+     * pass over the first training sample in inference mode (no dropout mask drawn, no running statistic moved),
+     * then each penalty reads its layer and adds a zero gradient, which the next forward pass forgets.
+     */
+    private void checkPenalties(Dataset train) {
+        if (activityPenalties.isEmpty()) {
+            return;
+        }
+        model.setTraining(false);
+        model.reserve(1);
+        model.setInput(0, train.features(), 0);
+        model.forward(1);
+        for (ActivityL1 p : activityPenalties) {
+            p.check();
+        }
     }
 
     private static NonFiniteException diverged(String quantity, double value, long step, int epoch, int b,
