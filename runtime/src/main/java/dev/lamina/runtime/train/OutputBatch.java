@@ -52,9 +52,15 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
      * Rows whose scores pick the target's class, where each row is {@code size / classes} groups of
      * {@code classes} contiguous scores (one group per position or step) and counts the share of its groups
      * right: the index of the largest score equals the target's (ties to the lowest index, {@link ClassScores}'
-     * rule, the one {@link Evaluation} counts accuracy with).
+     * rule, the one {@link Evaluation} counts accuracy with). For a {@link LossFunction#correct} of one's own.
+     *
+     * @param classes scores per group, dividing {@link #size()}
      */
-    double correct(int classes) {
+    public double correct(int classes) {
+        if (classes < 1 || size() % classes != 0) {
+            throw new IllegalArgumentException("rows of " + size() + " scores split into groups of " + classes
+                    + " classes: expected a divisor of " + size() + ", found " + classes);
+        }
         int size = size();
         int groups = size / classes;
         double right = 0;
@@ -70,8 +76,11 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
         return right;
     }
 
-    /** The gradient array a loss writes: {@code rows x size} floats, checked (expected vs found). */
-    void checkGradient(float[] gradient) {
+    /**
+     * Refuses a gradient array that is not null and not {@code rows x size} floats (expected vs found), as a
+     * {@link LossFunction} checks the array it is given.
+     */
+    public void checkGradient(float[] gradient) {
         if (gradient != null && gradient.length != outputs.length) {
             throw new IllegalArgumentException("the gradient of a batch of " + rows + " rows of shape "
                     + Arrays.toString(shape) + " is " + outputs.length + " floats, found " + gradient.length);

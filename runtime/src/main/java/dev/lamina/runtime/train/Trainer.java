@@ -18,6 +18,8 @@ import java.util.List;
  *         .earlyStopping(EarlyStopping.onValidationLoss().patience(3).restoreBest())
  *         .listener(new ProgressBar()).fit(train, validation);
  * }</pre>
+ * The network's fused loss trains unless {@link #loss(LossFunction)} gives a loss written in Java;
+ * {@link #activityL1} adds L1 penalties on layers' activations to either.
  * A last batch smaller than the batch size is dropped, as the peers do. The same seed, data and thread count
  * give bitwise the same parameters. Training mode is on for the steps only: {@code fit} leaves the model in
  * inference mode, whether it returns or throws.
