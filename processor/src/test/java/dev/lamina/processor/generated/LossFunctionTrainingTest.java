@@ -70,6 +70,35 @@ class LossFunctionTrainingTest {
         }
     }
 
+    /**
+     * A loss a user writes (here a lambda in another package, using only the public API) plugs in as a built-in
+     * does: a hand-written mean squared error trains to bit-for-bit the built-in Java one's parameters.
+     */
+    @Test
+    void aLossWrittenByTheUserPlugsIn() {
+        LossFunction own = (batch, gradient) -> {
+            batch.checkGradient(gradient);
+            float[] y = batch.outputs();
+            float[] t = batch.targets();
+            double sum = 0;
+            for (int i = 0; i < y.length; i++) {
+                double d = (double) y[i] - t[i];
+                sum += d * d;
+                if (gradient != null) {
+                    gradient[i] = (float) (d / batch.rows());
+                }
+            }
+            return 0.5 * sum / batch.rows();
+        };
+        Model builtIn = LossNets_RegressionNet.create(9);
+        Model user = LossNets_RegressionNet.create(9);
+        Dataset train = regression(builtIn, 64, 10);
+        trainer(builtIn).loss(LossFunction.meanSquaredError()).fit(train);
+        History h = trainer(user).loss(own).fit(train);
+        assertArrayEquals(builtIn.parameterArray(), user.parameterArray());
+        assertTrue(h.last().trainLoss() < h.epochs().get(0).trainLoss(), "the user's loss did not fall: " + h.toCsv());
+    }
+
     private static Trainer trainer(Model m) {
         return Trainer.of(m).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(8).epochs(3).seed(3);
     }
