@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * An input that makes one unit of a layer, or one channel on average, as large as it can (Erhan et al. 2009;
- * Simonyan et al. 2014 for class scores): gradient ascent on the input, from seeded small noise, with Adam steps on
+ * Simonyan et al. 2014 for class scores): gradient ascent on the input, from seeded small noise (around the middle
+ * of the valid range), with Adam steps on
  * the pixels, an L2 decay that keeps the image from growing without bound, and optionally a blur every few steps
  * and clipping to a valid range, both of which keep the high-frequency patterns that any network responds to out
  * of the picture. The gradient comes from {@link Layer#addGradient} (one-hot at the unit, or {@code 1 / positions}
@@ -131,7 +132,10 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The starting image: Gaussian noise of this standard deviation, clipped to the range (0.1 by default). */
+    /**
+     * The starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
+     * range (around 0 when unclipped), clipped to the range.
+     */
     public ActivationMaximisation startScale(double scale) {
         if (!(scale >= 0) || !Double.isFinite(scale)) {
             throw new IllegalArgumentException("expected a finite start scale >= 0, found " + scale);
@@ -140,12 +144,13 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The image the ascent starts from: seeded noise, clipped. */
+    /** The image the ascent starts from: seeded noise around the middle of the range, clipped. */
     public float[] start() {
         Rng rng = new Rng(seed);
+        double middle = Double.isInfinite(low) || Double.isInfinite(high) ? 0 : (low + high) / 2;
         float[] x = new float[model.inputSize()];
         for (int i = 0; i < x.length; i++) {
-            x[i] = clip(startScale * rng.nextGaussian());
+            x[i] = clip(middle + startScale * rng.nextGaussian());
         }
         return x;
     }
