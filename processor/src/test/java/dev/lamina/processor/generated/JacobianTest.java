@@ -38,6 +38,13 @@ class JacobianTest {
     }
 
     @Test
+    void anImageOutputIsNumberedAsPredictLaysItOut() {
+        // outputs [2, 3, 2] stored channels last; the reference differentiates predict's outputs, so it checks that
+        Model m = LayerOutputNets_ImageOutNet.create(7);
+        assertAgrees(m, Fixtures.gaussian(2 * m.inputSize(), 14), 2);
+    }
+
+    @Test
     void saliencyIsTheJacobianRowsLargestMagnitudeOverChannels() {
         Model m = AnalysisNets_SmoothConvNet.create(5);
         int n = 3;
