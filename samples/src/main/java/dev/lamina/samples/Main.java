@@ -25,6 +25,11 @@ import java.util.Map;
  *                                                     CNN learnt: filters, feature maps, PCA and t-SNE (CPU)
  *   java -jar lamina-samples.jar transfer [--out DIR] [--source-epochs N] [--epochs N] [--per-class K]
  *                                                     transfer learning: a frozen feature extractor, a new head
+ *   java -jar lamina-samples.jar fgsm|saliency [--out DIR] [--epochs N]   input gradients of the digits CNN:
+ *                                                     accuracy under attack and adversarial digits, saliency maps
+ *   java -jar lamina-samples.jar maximise [--out DIR] [--epochs N] [--steps S]   an image maximising each class
+ *   java -jar lamina-samples.jar style [--out DIR] [--steps S]   style transfer through a random conv net
+ *                                                     (these four on the CPU; pictures in target/analysis)
  * </pre>
  * {@code --device cuda} (or {@code cuda:N}) trains on a CUDA device through the network's device program; a
  * machine without one, or a network with layers the GPU path lacks, stops with a message that says which.
@@ -86,11 +91,20 @@ public final class Main {
                     Integer.parseInt(options.getOrDefault("source-epochs", "20")),
                     Integer.parseInt(options.getOrDefault("epochs", "30")),
                     Integer.parseInt(options.getOrDefault("per-class", "20")));
+            case "fgsm" -> AdversarialDigits.run(Path.of(options.getOrDefault("out", "target/analysis")),
+                    Integer.parseInt(options.getOrDefault("epochs", "30")));
+            case "saliency" -> SaliencyDigits.run(Path.of(options.getOrDefault("out", "target/analysis")),
+                    Integer.parseInt(options.getOrDefault("epochs", "30")));
+            case "maximise" -> MaximisedDigits.run(Path.of(options.getOrDefault("out", "target/analysis")),
+                    Integer.parseInt(options.getOrDefault("epochs", "30")),
+                    Integer.parseInt(options.getOrDefault("steps", "300")));
+            case "style" -> StyledPicture.run(Path.of(options.getOrDefault("out", "target/analysis")),
+                    Integer.parseInt(options.getOrDefault("steps", "300")));
             case "bench" -> Bench.run(options.getOrDefault("model", "mlp"),
                     Integer.parseInt(options.getOrDefault("epochs", "2")), data, device);
             default -> {
-                System.err.println("unknown command '" + command + "': use train, bench, features, transfer, or no "
-                        + "command");
+                System.err.println("unknown command '" + command + "': use train, bench, features, transfer, fgsm,"
+                        + " saliency, maximise, style, or no command");
                 System.exit(2);
             }
         }
