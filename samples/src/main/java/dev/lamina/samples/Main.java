@@ -20,6 +20,8 @@ import java.util.Map;
  *   java -jar lamina-samples.jar                      the default sample: LeNet on Fashion-MNIST if installed,
  *                                                     else a small CNN on the UCI digits inside the jar
  *   java -jar lamina-samples.jar train --model mlp|lenet|lstm|resnet|inception|digits|autoencoder|charrnn [--epochs N] [--threads T] [--data DIR] [--device cpu|cuda]
+ *   java -jar lamina-samples.jar train --model gan [--out DIR] [--epochs N] [--samples N]   DCGAN on Fashion-MNIST,
+ *                                                     a PNG of generated images per epoch (CPU; see Dcgan)
  *   java -jar lamina-samples.jar bench --model mlp|lenet|lstm|resnet --epochs N --threads T [--data DIR] [--device cpu|cuda]
  *   java -jar lamina-samples.jar features --model digits [--out DIR] [--epochs N]   pictures of what the digits
  *                                                     CNN learnt: filters, feature maps, PCA and t-SNE (CPU)
@@ -70,6 +72,10 @@ public final class Main {
             }
             case "train" -> {
                 String model = options.getOrDefault("model", "lenet");
+                if (model.equals("gan")) { // DCGAN on the CPU, with options of its own (see Dcgan)
+                    Dcgan.run(options, data, device);
+                    return;
+                }
                 // the 8-sample identity problem takes one small batch per epoch: many epochs
                 String epochs = options.getOrDefault("epochs", switch (model) {
                     case "autoencoder" -> "3000";
