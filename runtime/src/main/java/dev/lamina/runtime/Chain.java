@@ -202,12 +202,17 @@ public final class Chain {
     }
 
     /**
-     * Copies row {@code row} of {@code model}'s outputs of its last forward pass into {@code to[offset, offset +
-     * outputSize())}, channels first: as the next model's {@link Model#setInput} takes them (a multi-channel image
-     * output is stored channels last).
+     * The outputs of {@code model}'s last forward pass, its first {@code rows} rows, channels first: as a next
+     * model's {@link Model#setInput} takes them (a multi-channel image output is stored channels last, as
+     * {@link Model#predict} returns it). {@code rows x outputSize()} floats, row after row.
      */
-    public static void copyOutput(Model model, int row, float[] to, int offset) {
-        copyOutput(model, RowLayout.of(model.outputShape()), row, to, offset);
+    public static float[] outputs(Model model, int rows) {
+        RowLayout layout = RowLayout.of(model.outputShape());
+        float[] out = new float[Math.multiplyExact(rows, layout.size())];
+        for (int r = 0; r < rows; r++) {
+            copyOutput(model, layout, r, out, r * layout.size());
+        }
+        return out;
     }
 
     private static void copyOutput(Model model, RowLayout layout, int row, float[] to, int offset) {

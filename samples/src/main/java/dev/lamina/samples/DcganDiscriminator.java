@@ -15,7 +15,7 @@ import dev.lamina.runtime.Layer;
  */
 @Network(input = {1, 28, 28}, loss = Loss.SIGMOID_CROSS_ENTROPY)
 public abstract class DcganDiscriminator {
-    @Conv(filters = 16, kernel = 4, stride = 2, padding = 1, activation = LEAKY_RELU, alpha = 0.2) Layer conv1;
-    @Conv(filters = 32, kernel = 4, stride = 2, padding = 1, activation = LEAKY_RELU, alpha = 0.2) Layer conv2;
+    @Conv(filters = 32, kernel = 4, stride = 2, padding = 1, activation = LEAKY_RELU, alpha = 0.2) Layer conv1;
+    @Conv(filters = 64, kernel = 4, stride = 2, padding = 1, activation = LEAKY_RELU, alpha = 0.2) Layer conv2;
     @Dense(units = 1)                                                                               Layer logit;
 }

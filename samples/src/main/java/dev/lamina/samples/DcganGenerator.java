@@ -21,10 +21,10 @@ public abstract class DcganGenerator {
     /** Noise values per image. */
     public static final int NOISE = 32;
 
-    @Dense(units = 32 * 7 * 7, bias = false)                          Layer project;
-    @Reshape({32, 7, 7})                                              Layer maps;
+    @Dense(units = 64 * 7 * 7, bias = false)                          Layer project;
+    @Reshape({64, 7, 7})                                              Layer maps;
     @BatchNorm(activation = RELU)                                     Layer norm1;
-    @ConvTranspose(filters = 16, kernel = 4, stride = 2, padding = 1,
+    @ConvTranspose(filters = 32, kernel = 4, stride = 2, padding = 1,
             bias = false)                                             Layer up1;
     @BatchNorm(activation = RELU)                                     Layer norm2;
     @ConvTranspose(filters = 1, kernel = 4, stride = 2, padding = 1,

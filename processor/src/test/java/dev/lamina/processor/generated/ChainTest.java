@@ -1,5 +1,6 @@
 package dev.lamina.processor.generated;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,9 @@ class ChainTest {
         chain.backward(ROWS);
 
         assertEquals(wholeLoss, chainLoss, 1e-6 * Math.max(1, Math.abs(wholeLoss)), "loss");
+        List<Layer> frontLayers = front.layers();
+        assertArrayEquals(frontLayers.get(frontLayers.size() - 1).output().copy(), Chain.outputs(front, ROWS),
+                "what the chain hands on: the front's last layer's output, channels first");
         for (int r = 0; r < ROWS; r++) {
             for (int k = 0; k < whole.outputSize(); k++) {
                 assertEquals(whole.output(r, k), chain.output(r, k), 1e-5, "output " + r + ", " + k);

@@ -123,14 +123,25 @@ public final class GanTrainer {
         return new GanTrainer(generator, discriminator);
     }
 
+    /** The generator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
     public GanTrainer generatorOptimizer(Optimizer optimizer) {
-        this.generatorOptimizer = optimizer;
+        this.generatorOptimizer = own(optimizer, discriminatorOptimizer);
         return this;
     }
 
+    /** The discriminator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
     public GanTrainer discriminatorOptimizer(Optimizer optimizer) {
-        this.discriminatorOptimizer = optimizer;
+        this.discriminatorOptimizer = own(optimizer, generatorOptimizer);
         return this;
+    }
+
+    /** Refuses one optimizer for both networks: it keeps state (velocities, moments) for one set of parameters. */
+    private static Optimizer own(Optimizer optimizer, Optimizer other) {
+        if (optimizer == other) {
+            throw new IllegalArgumentException("expected an optimizer for each network, found the same one for both: "
+                    + "an optimizer keeps per-parameter state (velocities, moments) for one network");
+        }
+        return optimizer;
     }
 
     /** {@link GeneratorLoss#NON_SATURATING} by default. */
@@ -258,10 +269,7 @@ public final class GanTrainer {
             generator.setInput(r, z, r * generator.inputSize());
         }
         generator.forward(m);
-        float[] fake = new float[m * size];
-        for (int r = 0; r < m; r++) {
-            Chain.copyOutput(generator, r, fake, r * size);
-        }
+        float[] fake = Chain.outputs(generator, m);
 
         discriminator.setTraining(true);
         discriminator.reserve(2 * m);
