@@ -13,8 +13,9 @@ import dev.lamina.runtime.Layer;
 
 /**
  * A DCGAN generator for 28x28 grey images (Radford et al. 2016, scaled down for a CPU): noise projected to
- * 32 maps of 7x7, two transposed convolutions that double the size, batch norm and ReLU between, tanh at the end
- * (pixels in [-1, 1]). Its loss is unused: {@code GanTrainer} trains it through the discriminator.
+ * 64 maps of 7x7, then two transposed convolutions that double the size (to 32 maps of 14x14, then the image),
+ * each after batch norm and ReLU, tanh at the end (pixels in [-1, 1]). Its loss is unused: {@code GanTrainer}
+ * trains it through the discriminator.
  */
 @Network(input = {DcganGenerator.NOISE}, loss = Loss.MEAN_SQUARED_ERROR)
 public abstract class DcganGenerator {
