@@ -15,6 +15,7 @@ import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.Workers;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.train.GanTrainer;
+import dev.lamina.runtime.train.NonFiniteException;
 import dev.lamina.runtime.train.Optimizer;
 import java.util.Arrays;
 import java.util.List;
@@ -138,6 +139,18 @@ class GanTrainerTest {
                 .batchSize(m).generatorLoss(GanTrainer.GeneratorLoss.SATURATING).generatorStep();
         assertEquals(nonSaturating, ns, 1e-5, "non-saturating loss -log D(G(z))");
         assertEquals(saturating, s, 1e-5, "saturating loss log(1 - D(G(z)))");
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingBeforeItsStep() {
+        Model generator = GanNets_ToyGeneratorNet.create(1);
+        Model discriminator = GanNets_ToyDiscriminatorNet.create(2);
+        GanTrainer gan = toyTrainer(generator, discriminator, 3).batchSize(4);
+        float[] before = discriminator.parameterArray();
+        float[] huge = {3e38f, -3e38f, 3e38f, -3e38f}; // finite data whose products overflow in the first layer
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> gan.discriminatorStep(huge));
+        assertTrue(e.quantity().startsWith("discriminator"), e.getMessage());
+        assertArrayEquals(before, discriminator.parameterArray(), "the step was not applied");
     }
 
     @Test
