@@ -10,6 +10,8 @@ import dev.lamina.processor.nets.ChainNets_ConvsFrontNet;
 import dev.lamina.processor.nets.ChainNets_ConvsNet;
 import dev.lamina.processor.nets.ChainNets_Dense2BackNet;
 import dev.lamina.processor.nets.ChainNets_Dense2FrontNet;
+import dev.lamina.processor.nets.ChainNets_Dense2LastNet;
+import dev.lamina.processor.nets.ChainNets_Dense2MiddleNet;
 import dev.lamina.processor.nets.ChainNets_Dense2Net;
 import dev.lamina.processor.nets.ChainNets_GanBackNet;
 import dev.lamina.processor.nets.ChainNets_GanFrontNet;
@@ -30,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link Chain}: two chained networks against one network holding both halves' layers with the same parameters
  * (loss, outputs, every parameter gradient, the input gradient), for a cut at a vector, at a 3-channel image and
- * in a DCGAN pair (reshape, transposed convolution, batch norm); and a backward pass from a gradient built by hand
+ * in a DCGAN pair (reshape, transposed convolution, batch norm), and three chained networks; and a backward pass from a gradient built by hand
  * against the built-in loss's backward, for each loss.
  */
 class ChainTest {
@@ -38,9 +40,14 @@ class ChainTest {
     private static final double RELATIVE = 1e-5;
     private static final int ROWS = 5;
 
-    /** A network, its two halves, and targets for it. */
-    record Split(String name, LongFunction<Model> whole, LongFunction<Model> front, LongFunction<Model> back,
-                 float[] targets) {
+    /** A network, its parts in order (two, or three), and targets for it. */
+    record Split(String name, LongFunction<Model> whole, List<LongFunction<Model>> parts, float[] targets) {
+        Split(String name, LongFunction<Model> whole, LongFunction<Model> front, LongFunction<Model> back,
+              float[] targets) {
+            this(name, whole, List.of(front, back), targets);
+        }
+
+
         @Override
         public String toString() {
             return name;
@@ -51,6 +58,9 @@ class ChainTest {
         return Stream.of(
                 new Split("dense, softmax cross-entropy", ChainNets_Dense2Net::create, ChainNets_Dense2FrontNet::create,
                         ChainNets_Dense2BackNet::create, Fixtures.oneHot(ROWS, 3, 4)),
+                new Split("dense in three models", ChainNets_Dense2Net::create, List.of(
+                        ChainNets_Dense2FrontNet::create, ChainNets_Dense2MiddleNet::create,
+                        ChainNets_Dense2LastNet::create), Fixtures.oneHot(ROWS, 3, 4)),
                 new Split("convolutions, image cut, mean squared error", ChainNets_ConvsNet::create,
                         ChainNets_ConvsFrontNet::create, ChainNets_ConvsBackNet::create,
                         Fixtures.gaussian(ROWS * 2, 4)),
@@ -66,10 +76,13 @@ class ChainTest {
     @MethodSource("splitsInBothModes")
     void twoChainedNetworksGiveTheGradientsOfOneHoldingBoth(Split split, boolean training) {
         Model whole = split.whole().apply(1);
-        Model front = split.front().apply(2);
-        Model back = split.back().apply(3);
-        copyByName(whole, front);
-        copyByName(whole, back);
+        List<Model> parts = new ArrayList<>();
+        for (int i = 0; i < split.parts().size(); i++) {
+            Model part = split.parts().get(i).apply(2 + i);
+            copyByName(whole, part);
+            parts.add(part);
+        }
+        Model front = parts.get(0);
         float[] x = Fixtures.gaussian(ROWS * whole.inputSize(), 5);
 
         whole.setTraining(training);
@@ -83,7 +96,7 @@ class ChainTest {
         double wholeLoss = whole.loss(ROWS);
         whole.backward(ROWS);
 
-        Chain chain = Chain.of(front, back);
+        Chain chain = Chain.of(parts);
         chain.setTraining(training);
         chain.computeInputGradient(true);
         chain.reserve(ROWS);
@@ -105,8 +118,8 @@ class ChainTest {
             }
         }
         int compared = 0;
-        for (Model half : List.of(front, back)) {
-            for (Layer layer : half.layers()) {
+        for (Model part : parts) {
+            for (Layer layer : part.layers()) {
                 Layer same = layer(whole, layer.name());
                 for (int t = 0; t < layer.gradients().size(); t++) {
                     Tensor g = layer.gradients().get(t);
@@ -122,10 +135,12 @@ class ChainTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("splits")
     void backwardFromAGradientBuiltByHandEqualsTheBuiltInLoss(Split split) {
-        Model front = split.front().apply(2);
-        Model back = split.back().apply(3);
-        Chain chain = Chain.of(front, back);
-        chain.setTraining(true);
+        List<Model> parts = new ArrayList<>();
+        for (int i = 0; i < split.parts().size(); i++) {
+            parts.add(split.parts().get(i).apply(2 + i));
+        }
+        Model back = parts.get(parts.size() - 1);
+        Chain chain = Chain.of(parts);
         float[] x = Fixtures.gaussian(ROWS * chain.inputSize(), 6);
         chain.reserve(ROWS);
         for (int r = 0; r < ROWS; r++) {
@@ -136,18 +151,21 @@ class ChainTest {
         chain.forward(ROWS);
         chain.loss(ROWS);
         chain.backward(ROWS);
-        float[] builtInFront = front.gradients().toArray();
-        float[] builtInBack = back.gradients().toArray();
+        List<float[]> builtIn = new ArrayList<>();
+        for (Model part : parts) {
+            builtIn.add(part.gradients().toArray());
+        }
 
         chain.forward(ROWS);
         chain.backward(ROWS, lossGradient(back, split.targets()));
-        assertClose(builtInBack, back.gradients().toArray(), "last model's gradients");
-        assertClose(builtInFront, front.gradients().toArray(), "first model's gradients, through the chain");
+        for (int i = 0; i < parts.size(); i++) {
+            assertClose(builtIn.get(i), parts.get(i).gradients().toArray(), "model " + i + "'s gradients");
+        }
 
         // the same on the last model alone, without a chain
         back.forward(ROWS);
         back.backward(ROWS, lossGradient(back, split.targets()));
-        assertClose(builtInBack, back.gradients().toArray(), "last model alone");
+        assertClose(builtIn.get(parts.size() - 1), back.gradients().toArray(), "last model alone");
     }
 
     @Test

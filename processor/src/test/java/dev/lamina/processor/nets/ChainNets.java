@@ -38,6 +38,17 @@ public final class ChainNets {
         @Dense(units = 3) Layer out;
     }
 
+    /** {@link Dense2} in three: the middle model's only layer. */
+    @Network(input = {5}, loss = Loss.MEAN_SQUARED_ERROR)
+    public abstract static class Dense2Middle {
+        @Dense(units = 6, activation = Activation.SIGMOID) Layer b;
+    }
+
+    @Network(input = {6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+    public abstract static class Dense2Last {
+        @Dense(units = 3) Layer out;
+    }
+
     /** Convolutions, mean squared error: the cut is a 3-channel image (stored channels last). */
     @Network(input = {2, 6, 6}, loss = Loss.MEAN_SQUARED_ERROR)
     public abstract static class Convs {
