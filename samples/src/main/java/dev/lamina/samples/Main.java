@@ -72,11 +72,11 @@ public final class Main implements Callable<Integer>, DeviceCommand {
     static CommandLine commandLine(ExitCodes exitCodes) {
         CommandLine cli = new CommandLine(new Main()).setExecutionExceptionHandler(exitCodes)
                 .setParameterExceptionHandler(new UsageErrors());
-        String all = SampleModel.table(List.of(SampleModel.values()));
+        String all = ModelTable.of(List.of(SampleModel.values()));
         cli.getCommandSpec().usageMessage().footer(all);
         cli.getSubcommands().get("train").getCommandSpec().usageMessage().footer(all);
         cli.getSubcommands().get("bench").getCommandSpec().usageMessage()
-                .footer(SampleModel.table(SampleModel.benchmarkedModels()));
+                .footer(ModelTable.of(SampleModel.benchmarkedModels()));
         return cli;
     }
 

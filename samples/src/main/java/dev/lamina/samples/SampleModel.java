@@ -123,14 +123,4 @@ public enum SampleModel {
         throw new IllegalArgumentException("unknown model '" + name + "': expected one of "
                 + names(List.of(values())));
     }
-
-    /** One line a model for a usage footer: its name and {@link #summary()}. */
-    public static String table(List<SampleModel> models) {
-        int width = models.stream().mapToInt(m -> m.cliName().length()).max().orElse(0);
-        StringBuilder table = new StringBuilder();
-        for (SampleModel model : models) {
-            table.append(String.format(Locale.ROOT, "  %-" + width + "s  %s%n", model.cliName(), model.summary()));
-        }
-        return table.toString();
-    }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code train}: one sample model, trained with a progress bar, then its test accuracy. */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
-        description = {"Trains one sample model and prints its test accuracy;",
+        description = {"Trains one sample model and prints its test accuracy.",
                 "--model gan trains a DCGAN on the CPU and writes a picture of generated images per epoch."},
         footerHeading = "%nModels:%n")
 final class TrainCommand implements Callable<Integer>, DeviceCommand {
