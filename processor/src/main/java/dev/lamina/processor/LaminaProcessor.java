@@ -193,10 +193,11 @@ public final class LaminaProcessor extends AbstractProcessor {
      * rules runs on what it needs, so that one mistake does not hide another, and no rule reasons from a value
      * already refused: the attribute rules on every layer the reader read as written; the wiring rule when every
      * reference resolved; shape inference and the shaped rules on the part of the graph that no refused layer
-     * feeds ({@link SoundPart}), the rules on the loss when that part ends in the output layer. Two stops remain:
-     * a refused input leaves nothing to infer shapes from, and shapes that imply arrays beyond int indexing
-     * ({@link Rules#sized}) keep the rules that compute with shapes in int from running, as their arithmetic would
-     * wrap around into nonsense.
+     * feeds ({@link SoundPart}); the rule on the layers the loss reads on the shaped graph when that part ends in
+     * the output layer, else on the graph as read; the rule on the loss's shape when the output is shaped. Two
+     * stops remain: a refused input leaves nothing to infer shapes from, and shapes that imply arrays beyond int
+     * indexing ({@link Rules#sized}) keep the rules that compute with shapes in int from running, as their
+     * arithmetic would wrap around into nonsense.
      */
     private Graph check(Graph graph, Unread unread, Diagnostics diagnostics) {
         ReportedNodes reported = new ReportedNodes(diagnostics);
@@ -209,23 +210,23 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
         Set<Integer> refused = new HashSet<>(unread.layers());
         refused.addAll(reported.nodes());
-        if (unread.input() || refused.contains(graph.input().id())) {
-            return null;
-        }
         Graph sound = SoundPart.of(graph, refused);
-        boolean output = SoundPart.keepsOutput(sound, graph);
-        beforeStage.accept("shapes");
-        Graph shaped = ShapeInference.infer(sound);
-        boolean sizesFit = runRules(Rules.sized(), shaped, new ReportedNodes(reported));
-        runRules(Rules.perLayer(), shaped, reported);
-        if (sizesFit) {
-            runRules(Rules.shaped(), shaped, reported);
-        }
-        if (output) {
-            runRules(Rules.output(), shaped, reported);
+        boolean inputKnown = !unread.input() && !refused.contains(graph.input().id());
+        boolean outputSound = inputKnown && SoundPart.keepsOutput(sound, graph);
+        Graph shaped = null;
+        boolean sizesFit = false;
+        if (inputKnown) {
+            beforeStage.accept("shapes");
+            shaped = ShapeInference.infer(sound);
+            sizesFit = runRules(Rules.sized(), shaped, new ReportedNodes(reported));
+            runRules(Rules.perLayer(), shaped, reported);
             if (sizesFit) {
-                runRules(Rules.shapedOutput(), shaped, reported);
+                runRules(Rules.shaped(), shaped, reported);
             }
+        }
+        runRules(Rules.output(), outputSound ? shaped : graph, reported);
+        if (outputSound && sizesFit) {
+            runRules(Rules.shapedOutput(), shaped, reported);
         }
         return reported.hasErrors() ? null : shaped;
     }

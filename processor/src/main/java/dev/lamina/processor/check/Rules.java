@@ -46,7 +46,10 @@ public final class Rules {
         return List.of(new LayerFitsInput());
     }
 
-    /** The rule on the layers the loss reads; it needs the output layer in the shaped graph. */
+    /**
+     * The rule on the layers the loss reads, judged by their position and annotations: on the shaped graph when it
+     * holds the output layer (its messages quote the output's shape), else on the graph as read.
+     */
     public static List<Rule> output() {
         return List.of(new OutputFeedsLoss());
     }

@@ -26,8 +26,8 @@ final class SizesInRange implements Rule {
         Shape input = graph.input().out();
         // on the input node, which reports on @Network: the pipeline then infers no shapes from the input
         if (input != null && input.steps() > MAX_STEPS) {
-            d.error(graph.input(), "@Network steps must be at most " + MAX_STEPS + " (the generated GPU program has launches for "
-                    + "every step), found " + input.steps() + " steps");
+            d.error(graph.input(), "@Network steps must be at most " + MAX_STEPS + " (the generated GPU program has "
+                    + "launches for every step), found " + input.steps() + " steps");
         }
         if (input != null && (input.channels() > MAX_WIDTH || input.height() > MAX_WIDTH
                 || input.width() > MAX_WIDTH)) {
