@@ -146,4 +146,53 @@ class EveryMistakeReportedTest {
         assertThat(c).hadErrorContaining("rate of 'drop' (Dropout) must be a finite number, found NaN").inFile(src)
                 .onLine(7);
     }
+
+    @Test
+    void negativeStepsAndNegativeTokensBothReported() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4}, steps = -1, tokens = -2)",          // 4
+                "abstract class Net {",                                    // 5
+                "  @Dense(units = 2) Layer out;",                          // 6
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("@Network steps must be positive for a sequence input (or 0 for none), "
+                + "found -1").inFile(src).onLine(4);
+        assertThat(c).hadErrorContaining("@Network tokens must be positive for a token input (or 0 for none), "
+                + "found -2").inFile(src).onLine(4);
+    }
+
+    @Test
+    void everyBadLayerOfABlockReported() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {2, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Block static class B {",                               // 6
+                "    @Dense(units = 2) Layer d;",                          // 7
+                "    @Conv(filters = 2, kernel = 3, padding = 1) Layer a$b;", // 8
+                "  }",                                                     // 9
+                "  @Residual(filters = 2, custom = B.class) Layer stage;", // 10
+                "  @Dense(units = 2) Layer out;",                          // 11
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("'stage' (Residual) uses block B, whose layer 'd' is a @Dense").inFile(src)
+                .onLine(10);
+        assertThat(c).hadErrorContaining("layer field 'a$b' must not contain '$'").inFile(src).onLine(8);
+    }
+
+    @Test
+    void aClassThatIsNotAbstractStillHasItsConstructorChecked() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {4})",                                   // 4
+                "class Net {",                                             // 5
+                "  @Dense(units = 2) Layer out;",                          // 6
+                "  Net(int size) {}",                                      // 7
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("network class Net must be abstract").inFile(src).onLine(4);
+        assertThat(c).hadErrorContaining("constructor Net(int) takes arguments, but NetNet calls Net() when it "
+                + "creates the network").inFile(src).onLine(7);
+    }
 }

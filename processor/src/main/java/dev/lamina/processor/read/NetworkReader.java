@@ -54,8 +54,8 @@ public final class NetworkReader {
         boolean inputOk = InputChecks.check(errors, type, networkMirror, network);
         boolean valuesOk = FiniteValues.check(errors.messager(), type, networkMirror, "@Network");
         boolean ok = classOk && inputOk && valuesOk;
-        if (classOk) {
-            // the rest assumes a class that can be subclassed at all
+        if (type.getKind() == ElementKind.CLASS) {
+            // its constructors and methods are mistakes of their own even in a class that is final or not abstract
             ok &= subclassable.check(type, networkMirror, OpKinds.annotations());
         }
 
