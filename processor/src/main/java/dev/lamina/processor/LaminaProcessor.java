@@ -204,12 +204,14 @@ public final class LaminaProcessor extends AbstractProcessor {
         if (!runRules(Rules.declared(), graph, reported)) {
             return null; // no layers: nothing else to check
         }
-        runRules(Rules.attributes(), SoundPart.without(graph, unread.layers()), reported);
+        // a layer with a refused attribute is left out of shape inference; one the wiring rule reports is not
+        ReportedNodes attributes = new ReportedNodes(reported);
+        runRules(Rules.attributes(), SoundPart.without(graph, unread.layers()), attributes);
         if (!unread.references()) {
             runRules(Rules.wiring(), graph, reported);
         }
         Set<Integer> refused = new HashSet<>(unread.layers());
-        refused.addAll(reported.nodes());
+        refused.addAll(attributes.nodes());
         Graph sound = SoundPart.of(graph, refused);
         boolean inputKnown = !unread.input() && !refused.contains(graph.input().id());
         boolean outputSound = inputKnown && SoundPart.keepsOutput(sound, graph);

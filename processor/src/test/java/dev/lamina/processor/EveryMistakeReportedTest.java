@@ -195,4 +195,21 @@ class EveryMistakeReportedTest {
         assertThat(c).hadErrorContaining("constructor Net(int) takes arguments, but NetNet calls Net() when it "
                 + "creates the network").inFile(src).onLine(7);
     }
+
+    @Test
+    void aLayerThatReachesNothingIsStillShaped() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer stem;",            // 6
+                "  @Conv(filters = 4, kernel = 9) Layer dead;",            // 7
+                "  @Dense(units = 2, from = \"stem\") Layer out;",         // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("'dead' (Conv) is read by no layer, so it does not reach the output 'out'")
+                .inFile(src).onLine(7);
+        assertThat(c).hadErrorContaining("kernel 9x9 of 'dead' (Conv) is larger than its padded input 6x6").inFile(src)
+                .onLine(7);
+    }
 }

@@ -76,7 +76,7 @@ public final class NetworkReader {
                 errors.error("field '" + field.getSimpleName() + "' has " + present.size() + " layer annotations "
                         + present.stream().map(LayerAnnotation::label).toList() + "; declare one layer per field",
                         field, mirror);
-                // read as its first annotation, so that the layers naming it resolve, but checked no further
+                // read as its first annotation, so that the layers naming it resolve; the rules then skip it
                 unreadLayers.add(id);
             }
             boolean fieldOk = FieldChecks.check(errors, field, mirror);
