@@ -149,7 +149,7 @@ class ReadingAndChecksTest {
                 "  @LocalResponseNorm(size = 3, beta = 11, k = 0) Layer n;", // 7
                 "  @Dense(units = 2, activation = Activation.LEAKY_RELU, alpha = 200) Layer out;", // 8
                 "}")).containsExactly(
-                "6: epsilon of 'bn' (BatchNorm) must be positive (at least 1.17549435E-38, the smallest normal float)"
+                "6: epsilon of 'bn' (BatchNorm) must be positive (at least 1.1755e-38, the smallest normal float)"
                         + " and at most 1, found 2.0",
                 "6: momentum of 'bn' (BatchNorm) must be in [0, 1], found 1.5",
                 "7: k of 'n' (LocalResponseNorm) must be in (0, 1e6], found 0.0",
