@@ -5,6 +5,10 @@ import dev.lamina.dsl.Network;
 import dev.lamina.processor.check.Rule;
 import dev.lamina.processor.check.Rules;
 import dev.lamina.processor.check.SizesFitArrays;
+import dev.lamina.processor.check.SoundPart;
+import dev.lamina.processor.diag.Diagnostics;
+import dev.lamina.processor.diag.ReportedNodes;
+import dev.lamina.processor.diag.Unread;
 import dev.lamina.processor.emit.cuda.CudaEmitter;
 import dev.lamina.processor.emit.cuda.DeviceProgram;
 import dev.lamina.processor.emit.java.JavaEmitter;
@@ -14,6 +18,8 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.plan.MemoryPlan;
 import dev.lamina.processor.plan.MemoryPlanner;
 import dev.lamina.processor.plan.Schedule;
+import dev.lamina.processor.ops.OpKinds;
+import dev.lamina.processor.read.LayersWithoutNetwork;
 import dev.lamina.processor.read.MessagerDiagnostics;
 import dev.lamina.processor.read.NetworkReader;
 import dev.lamina.processor.shape.ShapeInference;
@@ -23,6 +29,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -39,8 +47,10 @@ import javax.tools.StandardLocation;
 
 /**
  * The entry point javac calls. For each {@code @Network} class it runs the pipeline
- * read -> check -> infer shapes -> check -> fuse -> plan memory -> emit Java, stopping after a stage that reported
- * errors. It never lets anything thrown escape into javac: an unexpected failure is an error that names the class
+ * read -> check -> infer shapes -> check -> fuse -> plan memory -> emit Java. Reading and checking report every
+ * mistake they can judge (each rule skips only what an earlier error left unknown); fusing, planning and emitting
+ * run only for a network without errors. A class with layer fields but no {@code @Network} is an error on that
+ * class. It never lets anything thrown escape into javac: an unexpected failure is an error that names the class
  * and says it is a bug in Lamina.
  */
 @AutoService(Processor.class)
@@ -64,9 +74,13 @@ public final class LaminaProcessor extends AbstractProcessor {
         this.beforeStage = beforeStage;
     }
 
+    /** {@code @Network}, and every layer annotation: a class with layers but no {@code @Network} is an error. */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Network.class.getCanonicalName());
+        Set<String> types = new LinkedHashSet<>();
+        types.add(Network.class.getCanonicalName());
+        OpKinds.annotations().forEach(a -> types.add(a.type().getCanonicalName()));
+        return types;
     }
 
     @Override
@@ -76,6 +90,12 @@ public final class LaminaProcessor extends AbstractProcessor {
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        try {
+            LayersWithoutNetwork.report(processingEnv.getMessager(), round);
+        } catch (RuntimeException | Error e) {
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "Lamina bug while looking for layer "
+                    + "fields outside networks: " + e + " (please report it)");
+        }
         for (Element element : round.getElementsAnnotatedWith(Network.class)) {
             try {
                 if (element instanceof TypeElement type) {
@@ -104,14 +124,9 @@ public final class LaminaProcessor extends AbstractProcessor {
             return;
         }
         MessagerDiagnostics diagnostics = new MessagerDiagnostics(processingEnv.getMessager(), read.origins());
-        Graph graph = read.graph().get();
         beforeStage.accept("check");
-        if (!runRules(Rules.structural(), graph, diagnostics)) {
-            return;
-        }
-        beforeStage.accept("shapes");
-        graph = ShapeInference.infer(graph);
-        if (!runRules(Rules.sized(), graph, diagnostics) || !runRules(Rules.shaped(), graph, diagnostics)) {
+        Graph graph = check(read.graph().get(), read.unread(), diagnostics);
+        if (graph == null || read.reported()) {
             return;
         }
         beforeStage.accept("fuse");
@@ -173,7 +188,53 @@ public final class LaminaProcessor extends AbstractProcessor {
         }
     }
 
-    private static boolean runRules(Iterable<Rule> rules, Graph graph, MessagerDiagnostics diagnostics) {
+    /**
+     * Runs every rule that can judge the network and returns the shaped graph, or null after errors. Each group of
+     * rules runs on what it needs, so that one mistake does not hide another, and no rule reasons from a value
+     * already refused: the attribute rules on every layer the reader read as written; the wiring rule when every
+     * reference resolved; shape inference and the shaped rules on the part of the graph that no refused layer
+     * feeds ({@link SoundPart}); the rule on the layers the loss reads on the shaped graph when that part ends in
+     * the output layer, else on the graph as read; the rule on the loss's shape when the output is shaped. Two
+     * stops remain: a refused input leaves nothing to infer shapes from, and shapes that imply arrays beyond int
+     * indexing ({@link Rules#sized}) keep the rules that compute with shapes in int from running, as their
+     * arithmetic would wrap around into nonsense.
+     */
+    private Graph check(Graph graph, Unread unread, Diagnostics diagnostics) {
+        ReportedNodes reported = new ReportedNodes(diagnostics);
+        if (!runRules(Rules.declared(), graph, reported)) {
+            return null; // no layers: nothing else to check
+        }
+        // a layer with a refused attribute is left out of shape inference; one the wiring rule reports is not
+        ReportedNodes attributes = new ReportedNodes(reported);
+        runRules(Rules.attributes(), SoundPart.without(graph, unread.layers()), attributes);
+        if (!unread.references()) {
+            runRules(Rules.wiring(), graph, reported);
+        }
+        Set<Integer> refused = new HashSet<>(unread.layers());
+        refused.addAll(attributes.nodes());
+        Graph sound = SoundPart.of(graph, refused);
+        boolean inputKnown = !unread.input() && !refused.contains(graph.input().id());
+        boolean outputSound = inputKnown && SoundPart.keepsOutput(sound, graph);
+        Graph shaped = null;
+        boolean sizesFit = false;
+        if (inputKnown) {
+            beforeStage.accept("shapes");
+            shaped = ShapeInference.infer(sound);
+            sizesFit = runRules(Rules.sized(), shaped, new ReportedNodes(reported));
+            runRules(Rules.perLayer(), shaped, reported);
+            if (sizesFit) {
+                runRules(Rules.shaped(), shaped, reported);
+            }
+        }
+        runRules(Rules.output(), outputSound ? shaped : graph, reported);
+        if (outputSound && sizesFit) {
+            runRules(Rules.shapedOutput(), shaped, reported);
+        }
+        return reported.hasErrors() ? null : shaped;
+    }
+
+    /** Runs {@code rules}; whether none of them reported an error through {@code diagnostics}. */
+    private static boolean runRules(Iterable<Rule> rules, Graph graph, Diagnostics diagnostics) {
         for (Rule rule : rules) {
             rule.check(graph, diagnostics);
         }

@@ -1,5 +1,6 @@
 package dev.lamina.processor;
 
+import static com.google.common.truth.Truth.assertWithMessage;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
 
@@ -355,5 +356,111 @@ class DiagnosticsTest {
         assertThat(c).failed();
         assertThat(c).hadErrorContaining("'c' (Conv) splits its input channels into 2 groups, but its input [3, 8, 8] "
                 + "has 3 channels").inFile(src).onLine(6);
+    }
+
+    // issue 21: a class with layers but no @Network, and "did you mean" for an unknown layer name
+
+    @Test
+    void layerFieldsWithoutNetwork() {
+        JavaFileObject src = source(String.join("\n",
+                "abstract class Net {",                                    // 4
+                "  @Dense(units = 4) Layer h;",                            // 5
+                "  @Dense(units = 2) Layer out;",                          // 6
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("class Net has layer fields ('h', 'out') but no @Network, so Lamina "
+                + "generates nothing for it: it needs @Network(input = ...) to be a network (generating NetNet), or "
+                + "@Block to be the block of a @Residual stage").inFile(src).onLine(4);
+    }
+
+    @Test
+    void annotatedClassWithLayerFieldsButNoNetwork() {
+        JavaFileObject src = source(String.join("\n",
+                "@Deprecated",                                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer c;",               // 6
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("class Net has layer fields ('c') but no @Network").inFile(src).onLine(5);
+    }
+
+    @Test
+    void superclassWithLayerFieldsHasOnlyItsOwnError() {
+        JavaFileObject src = source(String.join("\n",
+                "abstract class Base {",                                   // 4
+                "  @Dense(units = 3) Layer hidden;",                       // 5
+                "}",                                                       // 6
+                "@Network(input = {4})",                                   // 7
+                "abstract class Net extends Base {",                       // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("layer field 'hidden' of Base, a superclass of network Net, is not part of "
+                + "the network").inFile(src).onLine(5);
+    }
+
+    @Test
+    void misspeltFromSuggestsTheNearestLayer() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer conv1;", // 6
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer conv2;", // 7
+                "  @Conv(filters = 4, kernel = 1, from = \"cnov2\") Layer b;", // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("'b' reads 'cnov2', which is not a layer field of Net; did you mean "
+                + "'conv2'?").inFile(src).onLine(8);
+    }
+
+    @Test
+    void misspeltConcatenationPartSuggestsTheNearestLayer() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer left;", // 6
+                "  @Conv(filters = 4, kernel = 3, padding = 1, from = \"left\") Layer right;", // 7
+                "  @Concat(of = {\"left\", \"rigth\"}) Layer joined;",     // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("'joined' reads 'rigth', which is not a layer field of Net; did you mean "
+                + "'right'?").inFile(src).onLine(8);
+    }
+
+    @Test
+    void misspeltUnpoolingPoolSuggestsTheNearestMaxPool() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer pool2;", // 6: near, but no pool
+                "  @Pool(kernel = 2) Layer pool1;",                        // 7
+                "  @Upsample(pool = \"pool\") Layer up;",                  // 8
+                "  @Dense(units = 2) Layer out;",                          // 9
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorContaining("'up' (Upsample) unpools by 'pool', which is not a max pool declared before "
+                + "it; did you mean 'pool1'?").inFile(src).onLine(8);
+    }
+
+    @Test
+    void nameFarFromEveryLayerSuggestsNothing() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8})",                             // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3, padding = 1) Layer conv1;", // 6
+                "  @Conv(filters = 4, kernel = 1, from = \"stem\") Layer b;", // 7
+                "  @Dense(units = 2) Layer out;",                          // 8
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("'b' reads 'stem', which is not a layer field of Net").inFile(src).onLine(7);
+        assertWithMessage("the only error").that(c.errors().get(0).getMessage(null)).doesNotContain("did you mean");
     }
 }

@@ -149,12 +149,15 @@ class ReadingAndChecksTest {
                 "  @LocalResponseNorm(size = 3, beta = 11, k = 0) Layer n;", // 7
                 "  @Dense(units = 2, activation = Activation.LEAKY_RELU, alpha = 200) Layer out;", // 8
                 "}")).containsExactly(
-                "6: epsilon of 'bn' (BatchNorm) must be positive (at least 1.17549435E-38, the smallest normal float)"
+                "6: epsilon of 'bn' (BatchNorm) must be positive (at least 1.1755e-38, the smallest normal float)"
                         + " and at most 1, found 2.0",
                 "6: momentum of 'bn' (BatchNorm) must be in [0, 1], found 1.5",
                 "7: k of 'n' (LocalResponseNorm) must be in (0, 1e6], found 0.0",
                 "7: beta of 'n' (LocalResponseNorm) must be in [0, 10], found 11.0",
-                "8: alpha of 'out' (Dense)'s LEAKY_RELU must be between -100 and 100, found 200.0").inOrder();
+                "8: alpha of 'out' (Dense)'s LEAKY_RELU must be between -100 and 100, found 200.0",
+                // independent of the value refused above (issue 21: every check reports), judged without shapes
+                "8: output layer 'out' has activation LEAKY_RELU, but SOFTMAX_CROSS_ENTROPY applies softmax to the "
+                        + "raw scores itself; use activation IDENTITY").inOrder();
     }
 
     @Test

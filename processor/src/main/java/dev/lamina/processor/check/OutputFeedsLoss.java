@@ -5,6 +5,7 @@ import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
+import dev.lamina.processor.graph.Shape;
 import dev.lamina.processor.ops.OpKinds;
 import dev.lamina.processor.ops.OpKind;
 import java.util.List;
@@ -28,8 +29,9 @@ final class OutputFeedsLoss implements Rule {
         for (Node after : layers.subList(output + 1, layers.size())) {
             if (OpKinds.of(after.op()).kind().dropsAtRandom()) {
                 d.error(after, "'" + after.name() + "' (Dropout) cannot follow the output layer '" + producer.name()
-                        + "': the loss " + graph.loss() + " is computed on that layer's output " + producer.out()
-                        + ", which must not be dropped at random; move the Dropout before '" + producer.name() + "'");
+                        + "': the loss " + graph.loss() + " is computed on that layer's output"
+                        + known(producer.out()) + ", which must not be dropped at random; move the Dropout before '"
+                        + producer.name() + "'");
             }
         }
         Op.Act act = outputActivation(OpKinds.of(producer.op()));
@@ -37,8 +39,13 @@ final class OutputFeedsLoss implements Rule {
             String applies = graph.loss() == Loss.SOFTMAX_CROSS_ENTROPY ? "softmax" : "sigmoid";
             d.error(producer, "output layer '" + producer.name() + "' has activation " + act + ", but "
                     + graph.loss() + " applies " + applies + " to the raw scores itself; use activation IDENTITY"
-                    + " (output " + producer.out() + ")");
+                    + (producer.out() == null ? "" : " (output " + producer.out() + ")"));
         }
+    }
+
+    /** " [3]" for a known shape, "" for one a misfit left unknown (reported by LayerFitsInput). */
+    private static String known(Shape shape) {
+        return shape == null ? "" : " " + shape;
     }
 
     /** Whether the loss reads through a layer of {@code kind} to the one before it (a flatten, a dropout). */

@@ -36,11 +36,11 @@ public final class SizesFitArrays implements Rule {
         for (Node node : graph.layers()) {
             String label = "'" + node.name() + "' (" + node.op().kind() + ")";
             if (node.in() == null) {
-                return; // an earlier layer failed
+                continue; // an earlier layer failed: its own input's fault, reported there
             }
             if (node.out() == null) {
                 unshapeable(d, node, label);
-                return;
+                continue;
             }
             long out = fitsBatch(d, node, label, node.out());
             arena += ARENA_COPIES * out;

@@ -24,13 +24,14 @@ final class SizesInRange implements Rule {
     @Override
     public void check(Graph graph, Diagnostics d) {
         Shape input = graph.input().out();
+        // on the input node, which reports on @Network: the pipeline then infers no shapes from the input
         if (input != null && input.steps() > MAX_STEPS) {
-            d.error("@Network steps must be at most " + MAX_STEPS + " (the generated GPU program has launches for "
-                    + "every step), found " + input.steps() + " steps");
+            d.error(graph.input(), "@Network steps must be at most " + MAX_STEPS + " (the generated GPU program has "
+                    + "launches for every step), found " + input.steps() + " steps");
         }
         if (input != null && (input.channels() > MAX_WIDTH || input.height() > MAX_WIDTH
                 || input.width() > MAX_WIDTH)) {
-            d.error("@Network input sizes must be at most " + MAX_WIDTH + " each, found " + input);
+            d.error(graph.input(), "@Network input sizes must be at most " + MAX_WIDTH + " each, found " + input);
         }
         LayerAttributes.forEach(graph, (node, op, label, inBlock) -> check(OpKinds.of(op), node, label, inBlock, d));
     }

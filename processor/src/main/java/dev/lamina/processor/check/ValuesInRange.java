@@ -7,6 +7,7 @@ import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.ops.OpKinds;
+import java.util.Locale;
 
 /**
  * The real-valued attributes are in the range where training stays finite: rates in [0, 1), epsilons positive in
@@ -20,6 +21,8 @@ final class ValuesInRange implements Rule {
     static final double MAX_ALPHA = 100;
     /** A Gaussian initial deviation beyond this overflows a few layers in. */
     static final double MAX_INIT_STD = 10;
+    /** The smallest normal float as messages spell it, alike on every JDK (Float.toString's digits changed in 19). */
+    private static final String MIN_NORMAL = String.format(Locale.ROOT, "%.4e", Float.MIN_NORMAL);
 
     @Override
     public void check(Graph graph, Diagnostics d) {
@@ -46,7 +49,7 @@ final class ValuesInRange implements Rule {
     private static void epsilon(Diagnostics d, Node node, String label, double epsilon) {
         // it is added in float: below the smallest normal float it is 0 or a denormal, and 1/sqrt overflows
         if (!(epsilon >= Float.MIN_NORMAL && epsilon <= 1)) {
-            d.error(node, "epsilon of " + label + " must be positive (at least " + Float.MIN_NORMAL
+            d.error(node, "epsilon of " + label + " must be positive (at least " + MIN_NORMAL
                     + ", the smallest normal float) and at most 1, found " + epsilon);
         }
     }

@@ -43,6 +43,8 @@ final class CustomBlocks {
             return null;
         }
         List<Op.BlockLayer> layers = new ArrayList<>();
+        boolean ok = true;
+        // every layer of the block is checked, so that each of its mistakes is reported at once
         for (VariableElement member : ElementFilter.fieldsIn(block.getEnclosedElements())) {
             for (LayerAnnotation<?, ?> annotation : OpKinds.annotations()) {
                 if (!annotation.isOn(member)) {
@@ -52,18 +54,19 @@ final class CustomBlocks {
                     errors.error(stage + " uses block " + block.getSimpleName() + ", whose layer '"
                             + member.getSimpleName() + "' is a " + annotation.label() + "; a block holds "
                             + OpKinds.blockAnnotations().stream().map(LayerAnnotation::label).toList(), field, mirror);
-                    return null;
+                    ok = false;
+                    continue;
                 }
                 AnnotationMirror memberMirror = ElementErrors.mirror(member, annotation.type());
-                if (!FieldChecks.nameOk(errors, member, memberMirror)) {
-                    return null;
-                }
-                if (!FiniteValues.check(errors.messager(), member, memberMirror, "block layer '"
-                        + member.getSimpleName() + "' of " + stage)) {
-                    return null;
-                }
+                boolean nameOk = FieldChecks.nameOk(errors, member, memberMirror);
+                boolean valuesOk = FiniteValues.check(errors.messager(), member, memberMirror, "block layer '"
+                        + member.getSimpleName() + "' of " + stage);
+                ok &= nameOk && valuesOk;
                 layers.add(new Op.BlockLayer(member.getSimpleName().toString(), annotation.read(member)));
             }
+        }
+        if (!ok) {
+            return null;
         }
         if (layers.isEmpty()) {
             errors.error(stage + " uses block " + block.getSimpleName() + ", which has no layer fields", field,

@@ -14,20 +14,28 @@ final class InputChecks {
     private InputChecks() {
     }
 
-    /** Reports on {@code type} the first way its input is malformed; false when there was one. */
+    /**
+     * Reports on {@code type} how its input is malformed: a negative steps and a negative tokens each, else the
+     * first way the sizes do not fit the kind of input they declare (which depends on both); false when there was
+     * one.
+     */
     static boolean check(ElementErrors errors, TypeElement type, AnnotationMirror mirror, Network network) {
         int[] in = network.input();
         boolean rankOk = in.length == 1 || in.length == 3;
         boolean positive = Arrays.stream(in).allMatch(d -> d > 0);
+        boolean countsOk = true;
         if (network.steps() < 0) {
             errors.error("@Network steps must be positive for a sequence input (or 0 for none), found "
                     + network.steps(), type, mirror);
-            return false;
+            countsOk = false;
         }
         if (network.tokens() < 0) {
             errors.error("@Network tokens must be positive for a token input (or 0 for none), found "
                     + network.tokens(), type, mirror);
-            return false;
+            countsOk = false;
+        }
+        if (!countsOk) {
+            return false; // which kind of input the sizes declare is unknown
         }
         if (network.tokens() > 0) {
             if (network.steps() < 1 || in.length > 1 || in.length == 1 && in[0] != 1) {

@@ -2,6 +2,7 @@ package dev.lamina.processor.read;
 
 import dev.lamina.dsl.Concat;
 import dev.lamina.dsl.Upsample;
+import dev.lamina.processor.diag.NearestName;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.ops.OpKinds;
@@ -21,7 +22,8 @@ final class LayerReferences {
 
     /**
      * The node ids a layer reads when it names them ({@code from}, or a concatenation's parts), empty for the
-     * layer declared just before, null after reporting a name that is not an earlier layer field.
+     * layer declared just before, null after reporting a name that is not an earlier layer field (with the nearest
+     * earlier layer's name when it is close enough to be what was meant).
      */
     static List<Integer> inputs(ElementErrors errors, VariableElement field, AnnotationMirror mirror,
                                 LayerAnnotation<?, ?> annotation, int id, List<String> earlier) {
@@ -57,7 +59,8 @@ final class LayerReferences {
                         .anyMatch(f -> f.getSimpleName().contentEquals(name));
                 errors.error("'" + field.getSimpleName() + "' reads '" + name + "', " + (later
                         ? "which is declared after it: a layer can only read layers declared before it"
-                        : "which is not a layer field of " + field.getEnclosingElement().getSimpleName()),
+                        : "which is not a layer field of " + field.getEnclosingElement().getSimpleName()
+                                + NearestName.suggestion(name, earlier)),
                         field, mirror);
                 return null;
             }
@@ -72,14 +75,25 @@ final class LayerReferences {
         return upsample == null ? "" : upsample.pool();
     }
 
-    /** The id of the earlier max pool a max-unpooling names; -1 after reporting one that is not. */
+    /**
+     * The id of the earlier max pool a max-unpooling names; -1 after reporting one that is not (with the nearest
+     * earlier max pool's name when the name is no layer's and close enough to that pool's).
+     */
     static int pairedPool(ElementErrors errors, VariableElement field, AnnotationMirror mirror, List<String> earlier,
                           List<Node> nodes) {
         String name = unpooled(field);
         int index = earlier.indexOf(name);
         if (index < 0 || !isUnpoolable(OpKinds.of(nodes.get(index + 1).op()))) {
+            // a name that is no earlier layer may be a misspelt max pool's; one that is a layer is no misspelling
+            List<String> pools = new ArrayList<>();
+            for (int i = 0; i < earlier.size(); i++) {
+                if (isUnpoolable(OpKinds.of(nodes.get(i + 1).op()))) {
+                    pools.add(earlier.get(i));
+                }
+            }
             errors.error("'" + field.getSimpleName() + "' (Upsample) unpools by '" + name + "', which is not a max "
-                    + "pool declared before it", field, mirror);
+                    + "pool declared before it" + (index < 0 ? NearestName.suggestion(name, pools) : ""), field,
+                    mirror);
             return -1;
         }
         return index + 1;

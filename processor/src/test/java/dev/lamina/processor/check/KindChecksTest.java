@@ -100,7 +100,7 @@ class KindChecksTest {
                 new Op.BatchNorm(2, 0, Op.Act.of(Activation.RELU6, 0)),
                 new Op.ResponseNorm(3, -1, 1, 1));
         assertThat(check(new ValuesInRange(), g)).containsExactly(
-                "l1: epsilon of 'l1' (BatchNorm) must be positive (at least 1.17549435E-38, the smallest normal "
+                "l1: epsilon of 'l1' (BatchNorm) must be positive (at least 1.1755e-38, the smallest normal "
                         + "float) and at most 1, found 0.0",
                 "l1: momentum of 'l1' (BatchNorm) must be in [0, 1], found 2.0",
                 "l1: alpha (the cap) of 'l1' (BatchNorm)'s RELU6 must be in (0, 100], found 0.0",
