@@ -16,13 +16,19 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface BatchNorm {
+    /**
+     * Weight of each training batch in the running statistics: {@code running = (1 - momentum) running + momentum
+     * batch}, as PyTorch; in (0, 1].
+     */
     double momentum() default 0.1;
 
+    /** Added to the variance before its square root, so that a constant channel does not divide by 0; positive. */
     double epsilon() default 1e-5;
 
     /** Activation applied after the affine transform, fused into the same pass. */
     Activation activation() default Activation.IDENTITY;
 
+    /** See {@link Dense#alpha()}: the activation's parameter; NaN (the default) takes the activation's own default. */
     double alpha() default Double.NaN;
 
     /**

@@ -21,6 +21,7 @@ public @interface Conv {
     /** Square kernel size; positive. */
     int kernel();
 
+    /** Step of the kernel in both directions; positive. */
     int stride() default 1;
 
     /** Zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same". */
@@ -29,6 +30,7 @@ public @interface Conv {
     /** Spacing between kernel taps (atrous convolution); effective kernel {@code k + (k - 1)(dilation - 1)}. */
     int dilation() default 1;
 
+    /** Whether the layer adds a learned bias per output channel (false, for example, when a batch norm follows). */
     boolean bias() default true;
 
     /**
@@ -37,13 +39,16 @@ public @interface Conv {
      */
     int groups() default 1;
 
+    /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
     Activation activation() default Activation.IDENTITY;
 
     /** See {@link Dense#alpha()}. */
     double alpha() default Double.NaN;
 
+    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
     Init init() default Init.DEFAULT;
 
+    /** Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations. */
     double initStd() default 0.01;
 
     /**

@@ -14,13 +14,16 @@ public @interface Dense {
     /** Number of output units; positive. */
     int units();
 
+    /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
     Activation activation() default Activation.IDENTITY;
 
     /** alpha of LEAKY_RELU (default 0.01) and ELU (default 1.0), cap of RELU6 (default 6); NaN means the default. */
     double alpha() default Double.NaN;
 
+    /** Whether the layer adds a learned bias per unit. */
     boolean bias() default true;
 
+    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
     Init init() default Init.DEFAULT;
 
     /** Standard deviation for {@link Init#GAUSSIAN}. */

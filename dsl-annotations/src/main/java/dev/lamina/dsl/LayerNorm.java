@@ -16,10 +16,12 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LayerNorm {
+    /** Added to the variance before its square root, so that a constant row does not divide by 0; positive. */
     double epsilon() default 1e-5;
 
     /** Activation applied after the affine transform, in the same pass. */
     Activation activation() default Activation.IDENTITY;
 
+    /** See {@link Dense#alpha()}: the activation's parameter; NaN (the default) takes the activation's own default. */
     double alpha() default Double.NaN;
 }

@@ -15,8 +15,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Pool {
+    /** Whether each window gives its maximum or its mean. */
     PoolKind kind() default PoolKind.MAX;
 
+    /** Height and width of the square window; positive. */
     int kernel() default 2;
 
     /** Step between windows; 0 means equal to the kernel (non-overlapping). */

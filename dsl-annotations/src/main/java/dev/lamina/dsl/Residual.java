@@ -33,6 +33,7 @@ public @interface Residual {
     /** Number of blocks in the stage. */
     int repeat() default 1;
 
+    /** The built-in block each of the {@code repeat} blocks is (ignored when {@link #custom()} names a class). */
     ResidualBlock block() default ResidualBlock.BASIC;
 
     /** A {@link Block} class to use as the block instead of a built-in one ({@code Void}: none). */

@@ -16,6 +16,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Upsample {
+    /** Factor by which height and width grow (each value is repeated {@code scale x scale} times); at least 2. */
     int scale() default 2;
 
     /** The max pool whose winners place the values (max-unpooling); empty for nearest-neighbour. */

@@ -90,10 +90,12 @@ public final class Chain {
         return models;
     }
 
+    /** The model the chain's input goes into. */
     public Model first() {
         return models.get(0);
     }
 
+    /** The model whose output is the chain's output and whose loss the chain trains on. */
     public Model last() {
         return models.get(models.size() - 1);
     }

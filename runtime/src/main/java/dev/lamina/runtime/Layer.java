@@ -21,6 +21,10 @@ public final class Layer {
     private boolean droppedInTraining;
     private String noOutput;
 
+    /**
+     * Made by the generated class for each layer field; {@code outputShape} is copied, the tensors are views into the
+     * model's arrays.
+     */
     public Layer(String name, String kind, int[] outputShape, List<Tensor> parameters, List<Tensor> gradients) {
         this.name = name;
         this.kind = kind;
@@ -29,6 +33,7 @@ public final class Layer {
         this.gradients = List.copyOf(gradients);
     }
 
+    /** The layer's field name, which prefixes its tensors' names ({@code c1} for {@code c1.weight}). */
     public String name() {
         return name;
     }
@@ -43,10 +48,15 @@ public final class Layer {
         return outputShape.clone();
     }
 
+    /**
+     * The layer's trainable tensors (weight, bias, or gamma and beta), views into {@link Model#parameters()}; empty for
+     * a layer without any.
+     */
     public List<Tensor> parameters() {
         return parameters;
     }
 
+    /** The gradients of {@link #parameters()}, in the same order, views into {@link Model#gradients()}. */
     public List<Tensor> gradients() {
         return gradients;
     }
@@ -56,14 +66,20 @@ public final class Layer {
         return find(parameters, ".weight").orElseThrow(() -> missing("weights"));
     }
 
+    /**
+     * The bias ({@code bias}, or {@code beta} for batch norm); throws {@link IllegalStateException} for a layer without
+     * one.
+     */
     public Tensor bias() {
         return find(parameters, ".bias").orElseThrow(() -> missing("bias"));
     }
 
+    /** The gradient of {@link #weight()}; throws {@link IllegalStateException} for a layer without weights. */
     public Tensor weightGradient() {
         return find(gradients, ".weight").orElseThrow(() -> missing("weights"));
     }
 
+    /** The gradient of {@link #bias()}; throws {@link IllegalStateException} for a layer without a bias. */
     public Tensor biasGradient() {
         return find(gradients, ".bias").orElseThrow(() -> missing("bias"));
     }

@@ -39,6 +39,7 @@ public final class LayerOutput {
         this.spatial = image ? shape[1] * shape[2] : 0;
     }
 
+    /** The layer whose output this is. */
     public Layer layer() {
         return layer;
     }

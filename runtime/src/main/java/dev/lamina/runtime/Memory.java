@@ -34,6 +34,7 @@ public final class Memory {
         return new Memory(size);
     }
 
+    /** The block as a direct buffer, indexed from 0 in floats (absolute gets and puts; its position is not used). */
     public FloatBuffer floats() {
         return floats;
     }
@@ -49,6 +50,7 @@ public final class Memory {
         return operands.get()[operand].position(offset);
     }
 
+    /** Capacity of the block in floats. */
     public int size() {
         return floats.capacity();
     }
@@ -65,12 +67,14 @@ public final class Memory {
         }
     }
 
+    /** Sets every float of the block to {@code value}. */
     public void fill(float value) {
         for (int i = 0, n = floats.capacity(); i < n; i++) {
             floats.put(i, value);
         }
     }
 
+    /** A copy of the whole block on the heap. */
     public float[] toArray() {
         float[] out = new float[floats.capacity()];
         floats.get(0, out);

@@ -78,22 +78,27 @@ public interface Model {
     /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
     float output(int row, int k);
 
+    /** The network's name: the annotated class's simple name. */
     default String name() {
         return state().name();
     }
 
+    /** The loss the network was declared with ({@code @Network(loss = ...)}), fused into its last layer. */
     default Loss lossKind() {
         return state().loss();
     }
 
+    /** Shape of one input sample as given, channels first (for example {@code [1, 28, 28]}); a copy. */
     default int[] inputShape() {
         return state().inputShape();
     }
 
+    /** Floats per input sample: the product of {@link #inputShape()}. */
     default int inputSize() {
         return state().inputSize();
     }
 
+    /** Floats per output row: the last layer's units (times its steps for a sequence scored at every step). */
     default int outputSize() {
         return state().outputSize();
     }
@@ -112,38 +117,64 @@ public interface Model {
         return state().parameters().size();
     }
 
+    /** Every trainable parameter in one flat off-heap array; {@link #parameterTensors()} names its parts. */
     default Memory parameters() {
         return state().parameters();
     }
 
+    /**
+     * The loss's gradient with respect to {@link #parameters()}, element for element, as the last backward pass left
+     * it.
+     */
     default Memory gradients() {
         return state().gradients();
     }
 
+    /**
+     * The non-trainable state (batch norm's running means and variances) in one flat array; {@link #bufferTensors()}
+     * names its parts.
+     */
     default Memory buffers() {
         return state().buffers();
     }
 
+    /**
+     * Named views of {@link #parameters()}, one per weight, bias, gamma or beta, in declaration order; what a
+     * checkpoint writes.
+     */
     default List<Tensor> parameterTensors() {
         return state().parameterTensors();
     }
 
+    /**
+     * Named views of {@link #buffers()} ({@code bn1.running_mean}, ...); checkpoints write them beside the parameters.
+     */
     default List<Tensor> bufferTensors() {
         return state().bufferTensors();
     }
 
+    /** The layers in declaration order, as the network's fields hold them. */
     default List<Layer> layers() {
         return state().layers();
     }
 
+    /**
+     * Draws every parameter again (each layer's {@code init}), resets the running statistics (mean 0, variance 1) and
+     * reseeds dropout, all from {@code seed}: the same seed gives the same network on every machine.
+     */
     default void initialize(long seed) {
         state().initialize(seed);
     }
 
+    /**
+     * Switches between training mode (true: dropout draws masks, batch norm uses the batch's statistics) and inference
+     * mode (false); see the class comment.
+     */
     default void setTraining(boolean training) {
         state().setTraining(training);
     }
 
+    /** Whether the network is in training mode (see {@link #setTraining}). */
     default boolean isTraining() {
         return state().isTraining();
     }

@@ -436,6 +436,7 @@ public final class NetworkState {
         passes.lock();
     }
 
+    /** Releases the hold {@link #lock} took. */
     public void unlock() {
         passes.unlock();
     }
@@ -503,11 +504,15 @@ public final class NetworkState {
         return arena;
     }
 
+    /** The max-pool winners' index arena, grown (never shrunk) to hold {@code batch} samples. */
     public int[] indices(int batch) {
         ensureCapacity(batch);
         return indices;
     }
 
+    /**
+     * The target rows, grown (never shrunk) to hold {@code batch} samples: row {@code r} at {@code r * outputSize()}.
+     */
     public float[] targets(int batch) {
         ensureCapacity(batch);
         return targets;
@@ -549,6 +554,10 @@ public final class NetworkState {
         }
     }
 
+    /**
+     * Copies {@code outputSize()} floats from {@code source[offset]} into target row {@code row}; throws {@link
+     * IndexOutOfBoundsException} for a row or source outside the reserved batch or array.
+     */
     public void setTarget(int row, float[] source, int offset) {
         checkRow(row);
         checkSource("a target", source, offset, outputSize);
@@ -571,6 +580,10 @@ public final class NetworkState {
         }
     }
 
+    /**
+     * Grows the arenas and target rows to hold {@code batch} samples ({@link Model#reserve}); a size seen before
+     * allocates nothing.
+     */
     public void reserve(int batch) {
         ensureCapacity(batch);
     }
@@ -595,6 +608,7 @@ public final class NetworkState {
         return dropoutKey;
     }
 
+    /** Whether the passes run in training mode ({@link Model#isTraining}). */
     public boolean isTraining() {
         return training;
     }
@@ -607,22 +621,27 @@ public final class NetworkState {
         onePerRowStatistics = layer;
     }
 
+    /** Sets training or inference mode ({@link Model#setTraining}). */
     public void setTraining(boolean training) {
         this.training = training;
     }
 
+    /** The network's name ({@link Model#name}). */
     public String name() {
         return name;
     }
 
+    /** The network's declared loss ({@link Model#lossKind}). */
     public Loss loss() {
         return loss;
     }
 
+    /** One input sample's shape, channels first; a copy. */
     public int[] inputShape() {
         return inputShape.clone();
     }
 
+    /** Floats per input sample. */
     public int inputSize() {
         return inputSize;
     }
@@ -644,6 +663,7 @@ public final class NetworkState {
         return outputShape.clone();
     }
 
+    /** Floats per output row. */
     public int outputSize() {
         return outputSize;
     }
@@ -682,6 +702,7 @@ public final class NetworkState {
         this.holdStates = hold;
     }
 
+    /** Whether {@link #holdStates} is on. */
     public boolean holdsStates() {
         return holdStates;
     }
@@ -699,26 +720,32 @@ public final class NetworkState {
         this.outputSteps = steps;
     }
 
+    /** The flat parameter array ({@link Model#parameters}). */
     public Memory parameters() {
         return parameters;
     }
 
+    /** The flat gradient array ({@link Model#gradients}). */
     public Memory gradients() {
         return gradients;
     }
 
+    /** The flat running-statistics array ({@link Model#buffers}). */
     public Memory buffers() {
         return buffers;
     }
 
+    /** Named views of the parameters, in registration order; a copy of the list. */
     public List<Tensor> parameterTensors() {
         return List.copyOf(parameterTensors);
     }
 
+    /** Named views of the buffers, in registration order; a copy of the list. */
     public List<Tensor> bufferTensors() {
         return List.copyOf(bufferTensors);
     }
 
+    /** The layers in declaration order; a copy of the list. */
     public List<Layer> layers() {
         return List.copyOf(layers);
     }

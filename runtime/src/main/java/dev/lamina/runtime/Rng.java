@@ -8,10 +8,12 @@ public final class Rng {
     private long state;
     private double spareGaussian = Double.NaN;
 
+    /** A generator whose sequence is fixed by {@code seed} (any value, 0 included). */
     public Rng(long seed) {
         this.state = seed;
     }
 
+    /** The next 64 uniformly distributed bits. */
     public long nextLong() {
         return mix(state += 0x9E3779B97F4A7C15L);
     }
@@ -36,6 +38,7 @@ public final class Rng {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
+    /** Uniform in [0, 1), with 53 random bits. */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }

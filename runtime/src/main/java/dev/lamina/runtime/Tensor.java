@@ -12,7 +12,18 @@ import java.util.Arrays;
  */
 public final class Tensor {
     /** What a tensor is, so that regularizers and weight decay touch weights only. */
-    public enum Kind { WEIGHT, BIAS, SCALE, SHIFT, STATISTIC }
+    public enum Kind {
+        /** A dense layer's weight matrix or a convolution's kernels: what regularizers and weight decay act on. */
+        WEIGHT,
+        /** A layer's additive bias. */
+        BIAS,
+        /** A normalisation's learned per-channel scale ({@code gamma}). */
+        SCALE,
+        /** A normalisation's learned per-channel shift ({@code beta}). */
+        SHIFT,
+        /** A running statistic (batch norm's mean or variance): saved and loaded, never trained. */
+        STATISTIC
+    }
 
     private final String name;
     private final Kind kind;
@@ -21,6 +32,7 @@ public final class Tensor {
     private final int length;
     private final FloatBuffer data;
 
+    /** A view of {@code data[offset, offset + product(shape))}; {@code shape} is copied, {@code data} is shared. */
     public Tensor(String name, Kind kind, int[] shape, int offset, FloatBuffer data) {
         this.name = name;
         this.kind = kind;
@@ -30,14 +42,17 @@ public final class Tensor {
         this.data = data;
     }
 
+    /** The checkpoint name: the layer's field and the tensor, as {@code c1.weight} or {@code bn1.running_var}. */
     public String name() {
         return name;
     }
 
+    /** What the tensor is (regularizers and weight decay touch {@link Kind#WEIGHT} only). */
     public Kind kind() {
         return kind;
     }
 
+    /** The tensor's dimensions (see the class comment for the layouts); a copy. */
     public int[] shape() {
         return shape.clone();
     }
@@ -47,24 +62,38 @@ public final class Tensor {
         return offset;
     }
 
+    /** Number of floats: the product of {@link #shape()}. */
     public int length() {
         return length;
     }
 
+    /**
+     * Element {@code i} in flat (row-major) order; throws {@link IndexOutOfBoundsException} outside {@code [0,
+     * length())}.
+     */
     public float get(int i) {
         return data.get(offset + checkIndex(i));
     }
 
+    /**
+     * Writes element {@code i} in flat (row-major) order; throws {@link IndexOutOfBoundsException} outside {@code [0,
+     * length())}.
+     */
     public void set(int i, float value) {
         data.put(offset + checkIndex(i), value);
     }
 
+    /** A copy of the tensor's values in flat (row-major) order. */
     public float[] toArray() {
         float[] out = new float[length];
         data.get(offset, out, 0, length);
         return out;
     }
 
+    /**
+     * Overwrites the tensor with {@code values} in flat order; throws {@link IllegalArgumentException} unless it has
+     * exactly {@link #length()} values.
+     */
     public void copyFrom(float[] values) {
         if (values.length != length) {
             throw new IllegalArgumentException(name + " holds " + length + " values " + Arrays.toString(shape)

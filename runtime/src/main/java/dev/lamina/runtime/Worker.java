@@ -24,10 +24,12 @@ public final class Worker {
         this.index = index;
     }
 
+    /** This worker's position in its team, from 0 to {@code count() - 1}; worker 0 runs on the calling thread. */
     public int index() {
         return index;
     }
 
+    /** Number of workers in the team. */
     public int count() {
         return team.count();
     }

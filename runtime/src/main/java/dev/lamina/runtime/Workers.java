@@ -28,6 +28,7 @@ public final class Workers implements AutoCloseable {
     /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
     @FunctionalInterface
     public interface RowTask {
+        /** Computes rows {@code [first, first + rows)} of a batch of {@code n} on {@code worker}. */
         void run(Worker worker, int n, int first, int rows);
     }
 
@@ -100,10 +101,12 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** Number of workers in the shared team that models compute with. */
     public static synchronized int threads() {
         return shared().count();
     }
 
+    /** Number of workers in this team, the calling thread included. */
     public int count() {
         return workers.length;
     }
@@ -221,6 +224,7 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close} has run; a closed team runs no more passes. */
     public boolean isClosed() {
         return closed;
     }
