@@ -52,6 +52,7 @@ public final class Fgsm {
         return this;
     }
 
+    /** The largest change per input value the attack makes, as given to {@link #of}. */
     public double epsilon() {
         return epsilon;
     }

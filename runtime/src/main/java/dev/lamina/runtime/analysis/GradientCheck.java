@@ -38,6 +38,7 @@ public final class GradientCheck {
      */
     public record Result(double worstRatio, int worstIndex, double analytic, double numeric, double limit,
                          double noise, int checked, int failed) {
+        /** Whether every checked parameter was within its limit ({@code failed == 0}). */
         public boolean passed() {
             return failed == 0;
         }
@@ -177,6 +178,10 @@ public final class GradientCheck {
         return model.loss(n);
     }
 
+    /**
+     * Reserves {@code n} rows and sets row {@code r}'s input and target from {@code inputs[r * inputSize]} and {@code
+     * targets[r * outputSize]}, the batch a check then differentiates.
+     */
     public static void load(Model model, float[] inputs, float[] targets, int n) {
         model.reserve(n);
         for (int r = 0; r < n; r++) {

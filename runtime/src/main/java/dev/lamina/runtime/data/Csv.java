@@ -39,6 +39,10 @@ public final class Csv {
     private Csv() {
     }
 
+    /**
+     * Reads {@code path} with the header {@linkplain Header#DETECT detected}: features as floats, the label one-hot
+     * over {@code classes}; an {@link IOException} names the line and column of any bad cell.
+     */
     public static Dataset readClassification(Path path, int classes) throws IOException {
         return readClassification(path, classes, Header.DETECT);
     }
@@ -51,6 +55,10 @@ public final class Csv {
         }
     }
 
+    /**
+     * Reads UTF-8 CSV from {@code stream} with the header {@linkplain Header#DETECT detected}; {@code name} is the file
+     * name errors give.
+     */
     public static Dataset readClassification(InputStream stream, String name, int classes) throws IOException {
         return readClassification(stream, name, classes, Header.DETECT);
     }

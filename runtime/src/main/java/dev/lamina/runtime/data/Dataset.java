@@ -16,6 +16,11 @@ public final class Dataset {
     private final int targetSize;
     private final int size;
 
+    /**
+     * Wraps the arrays without copying: {@code features} holds rows of {@code shape} one after another, {@code targets}
+     * rows of {@code targetSize}; throws {@link IllegalArgumentException} when the lengths disagree on the number of
+     * rows or a value is not finite.
+     */
     public Dataset(float[] features, int[] shape, float[] targets, int targetSize) {
         this.featureSize = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (featureSize == 0 || features.length % featureSize != 0) {
@@ -70,26 +75,35 @@ public final class Dataset {
         return new Dataset(features, shape, OneHot.encode(labels, classes), classes);
     }
 
+    /**
+     * Every sample's features, row after row ({@link #featureSize()} floats each, channels first); the array itself,
+     * not a copy.
+     */
     public float[] features() {
         return features;
     }
 
+    /** Every sample's targets, row after row ({@link #targetSize()} floats each); the array itself, not a copy. */
     public float[] targets() {
         return targets;
     }
 
+    /** One sample's shape, channels first (for example {@code [1, 28, 28]}); a copy. */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** Floats per sample: the product of {@link #shape()}. */
     public int featureSize() {
         return featureSize;
     }
 
+    /** Floats per target row: the number of classes for one-hot targets. */
     public int targetSize() {
         return targetSize;
     }
 
+    /** Number of samples. */
     public int size() {
         return size;
     }

@@ -23,6 +23,10 @@ public final class Idx {
     private Idx() {
     }
 
+    /**
+     * Reads an IDX file of unsigned bytes, gzipped or not; throws {@link java.nio.file.NoSuchFileException} when it is
+     * absent and an {@link IOException} naming the file for another type or a truncated body.
+     */
     public static Array read(Path path) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null, "IDX file not found");

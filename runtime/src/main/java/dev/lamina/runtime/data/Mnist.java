@@ -20,10 +20,18 @@ public final class Mnist {
     private Mnist() {
     }
 
+    /**
+     * Whether {@code dir} holds the training images and the test labels (plain or {@code .gz}), as {@link #load} reads
+     * them.
+     */
     public static boolean isPresent(Path dir) {
         return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
     }
 
+    /**
+     * Reads the training ({@code train-*}) and test ({@code t10k-*}) sets from {@code dir}; throws an
+     * {@link IOException} naming any missing or malformed file.
+     */
     public static Split load(Path dir) throws IOException {
         return new Split(load(dir, "train"), load(dir, "t10k"));
     }

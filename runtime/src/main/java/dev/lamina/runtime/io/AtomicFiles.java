@@ -32,6 +32,11 @@ public final class AtomicFiles {
         return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp");
     }
 
+    /**
+     * Writes {@code parts} one after another to {@code target} through its temporary file, forced to disk and renamed
+     * over {@code target}: a reader sees the old file or the whole new one, never a part; throws an {@link IOException}
+     * when another save of the same target holds the lock.
+     */
     public static void write(Path target, ByteBuffer... parts) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -92,6 +97,7 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes {@code content} as UTF-8, atomically as {@link #write}. */
     public static void writeString(Path target, String content) throws IOException {
         write(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
     }

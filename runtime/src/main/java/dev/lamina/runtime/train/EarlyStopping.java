@@ -27,14 +27,20 @@ public final class EarlyStopping {
         this.best = onLoss ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
+    /** Stops when the validation loss stops falling (lower is better). */
     public static EarlyStopping onValidationLoss() {
         return new EarlyStopping(true);
     }
 
+    /** Stops when the validation accuracy stops rising (higher is better). */
     public static EarlyStopping onValidationAccuracy() {
         return new EarlyStopping(false);
     }
 
+    /**
+     * Evaluations without an improvement before training stops (default 5); throws {@link IllegalArgumentException}
+     * below 1.
+     */
     public EarlyStopping patience(int evaluations) {
         if (evaluations < 1) {
             throw new IllegalArgumentException("patience must be >= 1, got " + evaluations);
@@ -43,6 +49,7 @@ public final class EarlyStopping {
         return this;
     }
 
+    /** The least change that counts as an improvement (default 0), in the monitored quantity's units. */
     public EarlyStopping minDelta(double delta) {
         this.minDelta = delta;
         return this;
@@ -54,6 +61,7 @@ public final class EarlyStopping {
         return this;
     }
 
+    /** Puts back the parameters and running statistics of the best evaluation when training ends. */
     public EarlyStopping restoreBest() {
         this.restore = true;
         return this;

@@ -81,6 +81,7 @@ public final class GanTrainer {
     /** Hears the mean losses of every epoch of {@link #fit}, after its last step (write a picture there). */
     @FunctionalInterface
     public interface EpochListener {
+        /** Called after epoch {@code epoch} (from 1) with its mean losses; an exception it throws ends {@link #fit}. */
         void epochFinished(int epoch, Losses mean) throws Exception;
     }
 

@@ -24,10 +24,12 @@ public final class History {
         this.stoppedEarly = early;
     }
 
+    /** One record per epoch run, in order; a copy. */
     public List<EpochRecord> epochs() {
         return List.copyOf(epochs);
     }
 
+    /** The last epoch's record; throws {@link IndexOutOfBoundsException} when no epoch ran. */
     public EpochRecord last() {
         return epochs.get(epochs.size() - 1);
     }
@@ -37,14 +39,19 @@ public final class History {
         return bestStep;
     }
 
+    /** The epoch (from 1) of the best validation result, when early stopping ran; -1 otherwise. */
     public int bestEpoch() {
         return bestEpoch;
     }
 
+    /** Whether early stopping ended training before the last epoch. */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
 
+    /**
+     * One line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}); NaN figures are empty cells.
+     */
     public String toCsv() {
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second\n");
@@ -56,6 +63,7 @@ public final class History {
         return s.toString();
     }
 
+    /** The best step and epoch, whether training stopped early, and the epochs' records, as a JSON object. */
     public String toJson() {
         StringBuilder s = new StringBuilder("{\"best_step\": " + bestStep + ", \"best_epoch\": " + bestEpoch
                 + ", \"stopped_early\": " + stoppedEarly + ", \"epochs\": [");
@@ -71,10 +79,12 @@ public final class History {
         return s.append("\n]}\n").toString();
     }
 
+    /** Writes {@link #toCsv()} to {@code path} atomically. */
     public void writeCsv(Path path) throws IOException {
         AtomicFiles.writeString(path, toCsv());
     }
 
+    /** Writes {@link #toJson()} to {@code path} atomically. */
     public void writeJson(Path path) throws IOException {
         AtomicFiles.writeString(path, toJson());
     }

@@ -21,14 +21,17 @@ public final class Regularizer {
         this.l2 = (float) l2;
     }
 
+    /** L1 of strength {@code alpha} (at least 0): adds {@code alpha sign(w)} to each weight's gradient. */
     public static Regularizer l1(double alpha) {
         return new Regularizer(alpha, 0);
     }
 
+    /** L2 of strength {@code lambda} (at least 0): adds {@code lambda w} to each weight's gradient. */
     public static Regularizer l2(double lambda) {
         return new Regularizer(0, lambda);
     }
 
+    /** L1 of strength {@code alpha} and L2 of strength {@code lambda} together (each at least 0). */
     public static Regularizer elasticNet(double alpha, double lambda) {
         return new Regularizer(alpha, lambda);
     }
