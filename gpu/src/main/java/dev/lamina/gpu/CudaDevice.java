@@ -54,6 +54,7 @@ public final class CudaDevice implements AutoCloseable {
         cuStreamCreate(stream, 0);
     }
 
+    /** The device's ordinal as the driver numbers devices, from 0. */
     public int index() {
         return index;
     }

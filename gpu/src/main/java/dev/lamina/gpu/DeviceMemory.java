@@ -33,6 +33,7 @@ public final class DeviceMemory implements AutoCloseable {
         cuMemAlloc(base, floats * Sizeof.FLOAT);
     }
 
+    /** Size of the allocation in floats. */
     public long floats() {
         return floats;
     }

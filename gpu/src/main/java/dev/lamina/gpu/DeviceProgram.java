@@ -42,6 +42,7 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
      */
     public record Step(String pass, String when, String layer, String action, String grid, List<String> names,
                        List<String> args) {
+        /** Copies the lists; throws {@link IllegalArgumentException} unless every argument has a name. */
         public Step {
             names = List.copyOf(names);
             args = List.copyOf(args);
@@ -50,6 +51,9 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             }
         }
 
+        /**
+         * Whether the step launches a kernel, rather than being a built-in {@code zero}, {@code copy} or {@code check}.
+         */
         public boolean isLaunch() {
             return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
@@ -112,6 +116,10 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
     }
 
+    /**
+     * Reads a program in the processor's text format ({@link #VERSION}); throws {@link IllegalArgumentException} for
+     * another version or a malformed line.
+     */
     public static DeviceProgram parse(String text) {
         String network = null;
         int[] sizes = new int[6];

@@ -6,10 +6,12 @@ package dev.lamina.gpu;
  * rebuild with nvcc on the path.
  */
 public final class GpuUnavailableException extends RuntimeException {
+    /** With a message that says what was looked for and what was found. */
     public GpuUnavailableException(String message) {
         super(message);
     }
 
+    /** With a message that says what was looked for and what was found, and the driver's error as the cause. */
     public GpuUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -5,10 +5,15 @@ package dev.lamina.gpu;
  * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
  */
 public record Linear(long perRow, long constant) {
+    /** The value for a batch of {@code rows} rows: {@code perRow * rows + constant}. */
     public long at(int rows) {
         return perRow * rows + constant;
     }
 
+    /**
+     * Reads the written form ({@code 784n+12}, {@code n}, {@code 12}); throws {@link NumberFormatException} for a term
+     * that is not a whole number.
+     */
     public static Linear parse(String text) {
         long perRow = 0;
         long constant = 0;

@@ -44,6 +44,10 @@ public abstract class Optimizer {
      */
     static final int BLOCK = 2048;
 
+    /**
+     * For the optimizers of this package; throws {@link IllegalArgumentException} unless {@code learningRate} is
+     * positive.
+     */
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -51,10 +55,12 @@ public abstract class Optimizer {
         this.learningRate = learningRate;
     }
 
+    /** The learning rate the next step uses (a schedule may have changed it). */
     public double learningRate() {
         return learningRate;
     }
 
+    /** Sets the learning rate of the following steps ({@link Trainer} does it each epoch from its schedule). */
     public void setLearningRate(double learningRate) {
         this.learningRate = learningRate;
     }
@@ -221,6 +227,7 @@ public abstract class Optimizer {
         return new RmsProp(learningRate, 0.9, 1e-6);
     }
 
+    /** RMSProp with decay {@code rho} (in [0, 1)) and {@code delta} added under the square root (positive). */
     public static Optimizer rmsProp(double learningRate, double rho, double delta) {
         return new RmsProp(learningRate, rho, delta);
     }
@@ -230,10 +237,15 @@ public abstract class Optimizer {
         return new Adam(1e-3, 0.9, 0.999, 1e-8, 0);
     }
 
+    /** Adam at {@code learningRate}, with rho1 0.9, rho2 0.999, delta 1e-8. */
     public static Optimizer adam(double learningRate) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
     }
 
+    /**
+     * Adam with decay {@code rho1} for the first moment, {@code rho2} for the second (each in [0, 1)) and {@code delta}
+     * added to the second moment's square root.
+     */
     public static Optimizer adam(double learningRate, double rho1, double rho2, double delta) {
         return new Adam(learningRate, rho1, rho2, delta, 0);
     }

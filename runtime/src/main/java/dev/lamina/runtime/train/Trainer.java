@@ -54,15 +54,24 @@ public final class Trainer {
         this.model = model;
     }
 
+    /**
+     * A trainer for {@code model} with the defaults: momentum 0.9 at learning rate 0.05, batches of 128, 10 epochs,
+     * shuffled each epoch with seed 0.
+     */
     public static Trainer of(Model model) {
         return new Trainer(model);
     }
 
+    /** The optimizer the steps use (default {@code Optimizer.momentum(0.05, 0.9)}); it keeps its state between fits. */
     public Trainer optimizer(Optimizer o) {
         this.optimizer = o;
         return this;
     }
 
+    /**
+     * Samples per step (default 128; the last batch of an epoch may be smaller); throws {@link
+     * IllegalArgumentException} below 1.
+     */
     public Trainer batchSize(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
@@ -71,6 +80,7 @@ public final class Trainer {
         return this;
     }
 
+    /** Passes over the training set (default 10); early stopping may end training sooner. */
     public Trainer epochs(int count) {
         this.epochs = count;
         return this;
@@ -91,6 +101,7 @@ public final class Trainer {
         return this;
     }
 
+    /** A penalty on the weights added to the gradients before each step (default none). */
     public Trainer regularizer(Regularizer r) {
         this.regularizer = r;
         return this;
@@ -238,30 +249,49 @@ public final class Trainer {
         return this;
     }
 
+    /** The learning rate per epoch (default: the optimizer's rate throughout). */
     public Trainer schedule(LearningRateSchedule s) {
         this.schedule = s;
         return this;
     }
 
+    /**
+     * Stops when the validation result stops improving (default: never); {@link #fit(Dataset, Dataset)} then needs a
+     * validation set.
+     */
     public Trainer earlyStopping(EarlyStopping e) {
         this.earlyStopping = e;
         return this;
     }
 
+    /**
+     * Samples per forward pass when the validation set is evaluated (default 1000); changes memory use, not the
+     * figures.
+     */
     public Trainer evaluationBatchSize(int size) {
         this.evaluationBatch = size;
         return this;
     }
 
+    /**
+     * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
+     * order added.
+     */
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
     }
 
+    /** Trains on {@code train} with no validation set; see {@link #fit(Dataset, Dataset)}. */
     public History fit(Dataset train) {
         return fit(train, null);
     }
 
+    /**
+     * Trains on {@code train}, evaluating on {@code validation} after each epoch when it is not null, and leaves the
+     * model in inference mode. Throws {@link IllegalArgumentException} when a set's shapes do not fit the model or
+     * early stopping lacks a validation set, and {@link NonFiniteException} when training diverges.
+     */
     public History fit(Dataset train, Dataset validation) {
         if (!activityPenalties.isEmpty() && model instanceof Optimizer.DeviceResident) {
             throw new UnsupportedOperationException("activity penalties are not implemented for a device-resident "
