@@ -32,8 +32,9 @@ public @interface BatchNorm {
     double alpha() default Double.NaN;
 
     /**
-     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
-     * before.
+     * {@return the field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared
+     * just
+     * before}
      */
     String from() default "";
 }

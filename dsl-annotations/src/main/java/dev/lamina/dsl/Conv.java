@@ -15,22 +15,25 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Conv {
-    /** Number of output channels; positive. */
+    /** {@return number of output channels; positive} */
     int filters();
 
     /** Square kernel size; positive. */
     int kernel();
 
-    /** Step of the kernel in both directions; positive. */
+    /** {@return step of the kernel in both directions; positive} */
     int stride() default 1;
 
-    /** Zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same". */
+    /** {@return zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same"} */
     int padding() default 0;
 
     /** Spacing between kernel taps (atrous convolution); effective kernel {@code k + (k - 1)(dilation - 1)}. */
     int dilation() default 1;
 
-    /** Whether the layer adds a learned bias per output channel (false, for example, when a batch norm follows). */
+    /**
+     * {@return whether the layer adds a learned bias per output channel (false, for example, when a batch norm
+     * follows)}
+     */
     boolean bias() default true;
 
     /**
@@ -45,15 +48,16 @@ public @interface Conv {
     /** See {@link Dense#alpha()}. */
     double alpha() default Double.NaN;
 
-    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
     /** Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations. */
     double initStd() default 0.01;
 
     /**
-     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
-     * before.
+     * {@return the field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared
+     * just
+     * before}
      */
     String from() default "";
 }

@@ -15,22 +15,25 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Conv1d {
-    /** Number of output features per step; positive. */
+    /** {@return number of output features per step; positive} */
     int filters();
 
-    /** Steps the kernel spans; positive. */
+    /** {@return steps the kernel spans; positive} */
     int kernel();
 
-    /** Steps the kernel moves between outputs; positive. */
+    /** {@return steps the kernel moves between outputs; positive} */
     int stride() default 1;
 
-    /** Zero steps added at each end of the sequence; at least 0. */
+    /** {@return zero steps added at each end of the sequence; at least 0} */
     int padding() default 0;
 
     /** Spacing between the kernel's taps, in steps; 1 is an ordinary convolution. */
     int dilation() default 1;
 
-    /** Whether the layer adds a learned bias per output channel (false, for example, when a batch norm follows). */
+    /**
+     * {@return whether the layer adds a learned bias per output channel (false, for example, when a batch norm
+     * follows)}
+     */
     boolean bias() default true;
 
     /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
@@ -39,7 +42,7 @@ public @interface Conv1d {
     /** See {@link Dense#alpha()}. */
     double alpha() default Double.NaN;
 
-    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
     /** Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations. */

@@ -16,28 +16,32 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface ConvTranspose {
-    /** Number of output channels; positive. */
+    /** {@return number of output channels; positive} */
     int filters();
 
     /** Square kernel size; positive. */
     int kernel();
 
     /**
-     * Step of the kernel over the output: the output is about {@code stride} times the input's height and width;
-     * positive.
+     * {@return step of the kernel over the output: the output is about {@code stride} times the input's height and
+     * width;
+     * positive}
      */
     int stride() default 1;
 
     /**
-     * Rows and columns cropped from every side of the full output ({@code padding} of PyTorch's {@code
-     * ConvTranspose2d}); at least 0.
+     * {@return rows and columns cropped from every side of the full output ({@code padding} of PyTorch's {@code
+     * ConvTranspose2d}); at least 0}
      */
     int padding() default 0;
 
     /** Extra rows and columns on the bottom and right of the output; less than the stride. */
     int outputPadding() default 0;
 
-    /** Whether the layer adds a learned bias per output channel (false, for example, when a batch norm follows). */
+    /**
+     * {@return whether the layer adds a learned bias per output channel (false, for example, when a batch norm
+     * follows)}
+     */
     boolean bias() default true;
 
     /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
@@ -46,7 +50,7 @@ public @interface ConvTranspose {
     /** See {@link Dense#alpha()}. */
     double alpha() default Double.NaN;
 
-    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
     /** Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations. */

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Dense {
-    /** Number of output units; positive. */
+    /** {@return number of output units; positive} */
     int units();
 
     /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
@@ -20,18 +20,19 @@ public @interface Dense {
     /** alpha of LEAKY_RELU (default 0.01) and ELU (default 1.0), cap of RELU6 (default 6); NaN means the default. */
     double alpha() default Double.NaN;
 
-    /** Whether the layer adds a learned bias per unit. */
+    /** {@return whether the layer adds a learned bias per unit} */
     boolean bias() default true;
 
-    /** How the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation. */
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
     /** Standard deviation for {@link Init#GAUSSIAN}. */
     double initStd() default 0.01;
 
     /**
-     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
-     * before.
+     * {@return the field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared
+     * just
+     * before}
      */
     String from() default "";
 }

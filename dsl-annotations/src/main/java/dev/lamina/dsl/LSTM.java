@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LSTM {
-    /** Size of the hidden and cell state; positive. */
+    /** {@return size of the hidden and cell state; positive} */
     int units();
 
     /**

@@ -16,7 +16,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LocalResponseNorm {
-    /** Channels in the window each channel is normalised over, itself included; positive. */
+    /** {@return channels in the window each channel is normalised over, itself included; positive} */
     int size() default 5;
 
     /** Scale of the window's sum of squares (divided by {@code size}, as PyTorch does). */

@@ -23,8 +23,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface Network {
     /**
-     * The shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link #steps}
-     * the shape of one step, {@code {features}}; left out for {@link #tokens}.
+     * {@return the shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link
+     * #steps}
+     * the shape of one step, {@code {features}}; left out for {@link #tokens}}
      */
     int[] input() default {};
 
@@ -42,14 +43,17 @@ public @interface Network {
      */
     int tokens() default 0;
 
-    /** The loss the network is trained with. */
+    /** {@return the loss the network is trained with} */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;
 
-    /** Label smoothing e for {@link Loss#SOFTMAX_CROSS_ENTROPY}: targets become {@code 1 - e} and {@code e/(k-1)}. */
+    /**
+     * {@return label smoothing e for {@link Loss#SOFTMAX_CROSS_ENTROPY}: targets become {@code 1 - e} and {@code
+     * e/(k-1)}}
+     */
     double labelSmoothing() default 0.0;
 
     /**
-     * Whether to fuse pointwise work into the pass after each GEMM (bias, activation, dropout). {@code false}
+     * {@return whether to fuse pointwise work into the pass after each GEMM (bias, activation, dropout)} {@code false}
      * generates one pass per operation: slower, for debugging and for checking that fusion changes nothing.
      */
     boolean fuse() default true;

@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface RNN {
-    /** Size of the hidden state; positive. */
+    /** {@return size of the hidden state; positive} */
     int units();
 
     /** {@code false}: the last step's state, {@code [units]}; {@code true}: every step's, {@code [steps, units]}. */

@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Reshape {
-    /** The new shape: {@code {features}}, {@code {steps, features}} or {@code {channels, height, width}}. */
+    /** {@return the new shape: {@code {features}}, {@code {steps, features}} or {@code {channels, height, width}}} */
     int[] value();
 
     /** See {@link Conv#from()}. */

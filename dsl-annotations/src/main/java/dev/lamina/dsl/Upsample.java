@@ -19,7 +19,7 @@ public @interface Upsample {
     /** Factor by which height and width grow (each value is repeated {@code scale x scale} times); at least 2. */
     int scale() default 2;
 
-    /** The max pool whose winners place the values (max-unpooling); empty for nearest-neighbour. */
+    /** {@return the max pool whose winners place the values (max-unpooling); empty for nearest-neighbour} */
     String pool() default "";
 
     /** See {@link Conv#from()}. */

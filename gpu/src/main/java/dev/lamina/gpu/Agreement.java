@@ -22,8 +22,9 @@ public final class Agreement {
     }
 
     /**
-     * The disagreements between {@code create}'s network on the CPU and on {@code device}, one line each; empty
-     * when they agree within {@code tolerance} (relative; 1e-3 suits float32 GEMMs of a few hundred terms).
+     * {@return the disagreements between {@code create}'s network on the CPU and on {@code device}, one line each;
+     * empty
+     * when they agree within {@code tolerance} (relative; 1e-3 suits float32 GEMMs of a few hundred terms)}
      */
     public static List<String> check(LongFunction<Model> create, CudaDevice device, int rows, double tolerance) {
         List<String> problems = new ArrayList<>();
@@ -88,7 +89,7 @@ public final class Agreement {
         return 0;
     }
 
-    /** The outputs of the last forward pass, row after row. */
+    /** {@return the outputs of the last forward pass, row after row} */
     public static float[] outputs(Model model, int rows) {
         float[] y = new float[rows * model.outputSize()];
         for (int r = 0; r < rows; r++) {

@@ -20,7 +20,7 @@ public final class Cuda {
     private Cuda() {
     }
 
-    /** Whether the driver loads and reports at least one device. */
+    /** {@return whether the driver loads and reports at least one device} */
     public static synchronized boolean available() {
         probe();
         return unavailable == null;
@@ -39,7 +39,7 @@ public final class Cuda {
     }
 
     /**
-     * A context and a stream on device {@code index}.
+     * {@return a context and a stream on device {@code index}}
      *
      * @throws GpuUnavailableException when there is no driver, no device, or no device of that index
      */

@@ -54,17 +54,17 @@ public final class CudaDevice implements AutoCloseable {
         cuStreamCreate(stream, 0);
     }
 
-    /** The device's ordinal as the driver numbers devices, from 0. */
+    /** {@return the device's ordinal as the driver numbers devices, from 0} */
     public int index() {
         return index;
     }
 
-    /** The device's name as the driver reports it ("NVIDIA H100 80GB HBM3"). */
+    /** {@return the device's name as the driver reports it ("NVIDIA H100 80GB HBM3")} */
     public String name() {
         return name;
     }
 
-    /** The compute capability as an nvcc architecture: {@code sm_90} for 9.0. */
+    /** {@return the compute capability as an nvcc architecture: {@code sm_90} for 9.0} */
     public String architecture() {
         return "sm_" + major + minor;
     }

@@ -15,7 +15,7 @@ public final class CudaModule {
         this.module = module;
     }
 
-    /** The kernel {@code name} (an {@code extern "C" __global__} function of the module). */
+    /** {@return the kernel {@code name} (an {@code extern "C" __global__} function of the module)} */
     public Kernel kernel(String name) {
         CUfunction function = new CUfunction();
         cuModuleGetFunction(function, module, name);

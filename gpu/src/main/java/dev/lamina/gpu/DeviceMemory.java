@@ -33,12 +33,12 @@ public final class DeviceMemory implements AutoCloseable {
         cuMemAlloc(base, floats * Sizeof.FLOAT);
     }
 
-    /** Size of the allocation in floats. */
+    /** {@return size of the allocation in floats} */
     public long floats() {
         return floats;
     }
 
-    /** The device address of float {@code offset}, for a kernel argument. */
+    /** {@return the device address of float {@code offset}, for a kernel argument} */
     public CUdeviceptr at(long offset) {
         check(offset, 0);
         return base.withByteOffset(offset * Sizeof.FLOAT);

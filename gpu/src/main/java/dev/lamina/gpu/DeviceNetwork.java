@@ -148,7 +148,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         parametersChanged();
     }
 
-    /** The device this network trains on. */
+    /** {@return the device this network trains on} */
     public CudaDevice device() {
         return device;
     }

@@ -52,15 +52,17 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
 
         /**
-         * Whether the step launches a kernel, rather than being a built-in {@code zero}, {@code copy} or {@code check}.
+         * {@return whether the step launches a kernel, rather than being a built-in {@code zero}, {@code copy} or
+         * {@code check}}
          */
         public boolean isLaunch() {
             return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
 
         /**
-         * Whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}: in
-         * training when the stateful layers save their state for the next batch ({@code carrying}).
+         * {@return whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}:
+         * in
+         * training when the stateful layers save their state for the next batch ({@code carrying})}
          */
         public boolean runsWhen(boolean training, boolean carrying) {
             return when.equals("always") || when.equals(training ? "train" : "eval")
@@ -97,12 +99,12 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
     }
 
-    /** Steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order. */
+    /** {@return steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order} */
     public List<Step> pass(String pass) {
         return steps.stream().filter(s -> s.pass().equals(pass)).toList();
     }
 
-    /** The program beside {@code network}'s class. */
+    /** {@return the program beside {@code network}'s class} */
     public static DeviceProgram of(Class<?> network) {
         String name = network.getSimpleName() + ".program";
         try (InputStream in = network.getResourceAsStream(name)) {

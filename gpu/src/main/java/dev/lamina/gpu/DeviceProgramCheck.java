@@ -19,7 +19,7 @@ public final class DeviceProgramCheck {
     private DeviceProgramCheck() {
     }
 
-    /** The problems found, one line each naming the step; empty when the program is sound. */
+    /** {@return the problems found, one line each naming the step; empty when the program is sound} */
     public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
         Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
         Map<String, List<String>> parameters = parameterNames(KernelLibrary.source() + "\n" + cudaSource);

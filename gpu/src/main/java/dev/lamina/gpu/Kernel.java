@@ -22,7 +22,7 @@ public final class Kernel {
         this.function = function;
     }
 
-    /** The kernel's {@code extern "C"} name in its module. */
+    /** {@return the kernel's {@code extern "C"} name in its module} */
     public String name() {
         return name;
     }

@@ -32,24 +32,25 @@ public final class KernelLibrary {
     }
 
     /**
-     * The class path resource of the library's PTX for {@code arch} ("sm_90"). Under META-INF, which is no Java
+     * {@return the class path resource of the library's PTX for {@code arch} ("sm_90")} Under META-INF, which is no
+     * Java
      * package, so that a project's jar adds no split package to lamina-gpu's.
      */
     public static String ptx(String arch) {
         return "META-INF/lamina/lamina_kernels." + arch + ".ptx";
     }
 
-    /** The text of {@value #SOURCE}. */
+    /** {@return the text of {@value #SOURCE}} */
     public static String source() {
         return read(SOURCE);
     }
 
-    /** The text of {@value #HEADER}. */
+    /** {@return the text of {@value #HEADER}} */
     public static String header() {
         return read(HEADER);
     }
 
-    /** The file name of a resource, which is what the source's {@code #include} names it by. */
+    /** {@return the file name of a resource, which is what the source's {@code #include} names it by} */
     public static String fileName(String resource) {
         return resource.substring(resource.lastIndexOf('/') + 1);
     }

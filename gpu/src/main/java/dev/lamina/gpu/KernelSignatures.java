@@ -24,8 +24,9 @@ public final class KernelSignatures {
     }
 
     /**
-     * Kernel name to its parameters' kinds, in order: the library's kernels, then those of {@code networkSource}
-     * (a network's .cu). A kernel of the network's with a library kernel's name would be shadowed at run time
+     * {@return kernel name to its parameters' kinds, in order: the library's kernels, then those of {@code
+     * networkSource}
+     * (a network's .cu)} A kernel of the network's with a library kernel's name would be shadowed at run time
      * ({@link NetworkKernels} takes the library's), so it is an error unless it is the same kernel.
      *
      * @throws IllegalArgumentException when the network's source redefines a library kernel differently
@@ -85,9 +86,9 @@ public final class KernelSignatures {
     }
 
     /**
-     * The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
+     * {@return the kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
      * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer; a dropout key
-     * {@code K:} is 64-bit, the training flag {@code R:} an int.
+     * {@code K:} is 64-bit, the training flag {@code R:} an int}
      */
     public static String kindOf(String argument) {
         String prefix = argument.substring(0, argument.indexOf(':'));

@@ -5,7 +5,7 @@ package dev.lamina.gpu;
  * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
  */
 public record Linear(long perRow, long constant) {
-    /** The value for a batch of {@code rows} rows: {@code perRow * rows + constant}. */
+    /** {@return the value for a batch of {@code rows} rows: {@code perRow * rows + constant}} */
     public long at(int rows) {
         return perRow * rows + constant;
     }

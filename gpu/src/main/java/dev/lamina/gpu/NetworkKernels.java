@@ -43,10 +43,10 @@ public final class NetworkKernels {
     }
 
     /**
-     * The kernels of {@code network} on {@code device}: its own module, loaded now, and the library's.
+     * {@return the kernels of {@code network} on {@code device}: its own module, loaded now, and the library's}
      *
      * @throws GpuUnavailableException when the network or the library was built without kernels, or only for newer
-     *                                 devices
+     *     devices
      */
     public static NetworkKernels load(Class<?> network, CudaDevice device) {
         String name = resourceFor(network, device.architecture());
@@ -54,7 +54,7 @@ public final class NetworkKernels {
         return new NetworkKernels(own, library(network.getClassLoader(), device));
     }
 
-    /** The kernel {@code name}, from the library's module when the library has it, else from the network's. */
+    /** {@return the kernel {@code name}, from the library's module when the library has it, else from the network's} */
     public Kernel kernel(String name) {
         return (libraryKernels.contains(name) ? library : network).kernel(name);
     }

@@ -26,7 +26,7 @@ public final class PinnedBuffer implements AutoCloseable {
                 .asFloatBuffer();
     }
 
-    /** The buffer as Java sees it, indexed from 0 in floats; write the next upload here. */
+    /** {@return the buffer as Java sees it, indexed from 0 in floats; write the next upload here} */
     public FloatBuffer floats() {
         return floats;
     }

@@ -85,27 +85,27 @@ public final class Chain {
         return new Chain(models);
     }
 
-    /** The models, first to last. */
+    /** {@return the models, first to last} */
     public List<Model> models() {
         return models;
     }
 
-    /** The model the chain's input goes into. */
+    /** {@return the model the chain's input goes into} */
     public Model first() {
         return models.get(0);
     }
 
-    /** The model whose output is the chain's output and whose loss the chain trains on. */
+    /** {@return the model whose output is the chain's output and whose loss the chain trains on} */
     public Model last() {
         return models.get(models.size() - 1);
     }
 
-    /** Values per input row (the first model's). */
+    /** {@return values per input row (the first model's)} */
     public int inputSize() {
         return first().inputSize();
     }
 
-    /** Values per output row (the last model's). */
+    /** {@return values per output row (the last model's)} */
     public int outputSize() {
         return last().outputSize();
     }
@@ -147,7 +147,9 @@ public final class Chain {
         rows = n;
     }
 
-    /** The last model's mean loss over the {@code n} rows of the last forward pass (see {@link Model#loss}). */
+    /**
+     * {@return the last model's mean loss over the {@code n} rows of the last forward pass (see {@link Model#loss})}
+     */
     public double loss(int n) {
         return last().loss(n);
     }
@@ -191,7 +193,10 @@ public final class Chain {
         this.inputGradient = on;
     }
 
-    /** The first model's input gradient of the last backward pass, channels first (see {@link Model#inputGradient}). */
+    /**
+     * {@return the first model's input gradient of the last backward pass, channels first (see {@link
+     * Model#inputGradient})}
+     */
     public float[] inputGradient() {
         return first().inputGradient();
     }
@@ -204,9 +209,9 @@ public final class Chain {
     }
 
     /**
-     * The outputs of {@code model}'s last forward pass, its first {@code rows} rows, channels first: as a next
+     * {@return the outputs of {@code model}'s last forward pass, its first {@code rows} rows, channels first: as a next
      * model's {@link Model#setInput} takes them (a multi-channel image output is stored channels last, as
-     * {@link Model#predict} returns it). {@code rows x outputSize()} floats, row after row.
+     * {@link Model#predict} returns it)} {@code rows x outputSize()} floats, row after row.
      */
     public static float[] outputs(Model model, int rows) {
         RowLayout layout = RowLayout.of(model.outputShape());

@@ -30,8 +30,9 @@ public final class ClassScores {
     }
 
     /**
-     * Index in {@code [0, count)} of the first maximal score among {@code scores.get(from + j)}: ties go to the
-     * lowest index. Comparisons are {@code >}, so a NaN never takes the lead (a NaN first stays first).
+     * {@return index in {@code [0, count)} of the first maximal score among {@code scores.get(from + j)}: ties go to
+     * the
+     * lowest index} Comparisons are {@code >}, so a NaN never takes the lead (a NaN first stays first).
      */
     public static int argmax(Scores scores, int from, int count) {
         int best = 0;
@@ -52,17 +53,19 @@ public final class ClassScores {
     }
 
     /**
-     * Whether a sigmoid output's score decides for the positive class: {@code score >= 0}, i.e. a probability of
-     * at least 1/2 (targets count as positive from 0.5 on).
+     * {@return whether a sigmoid output's score decides for the positive class: {@code score >= 0}, i.e. a probability
+     * of
+     * at least 1/2 (targets count as positive from 0.5 on)}
      */
     public static boolean positive(float score) {
         return score >= 0f;
     }
 
     /**
-     * Probabilities of {@code n} rows of {@code scores} ({@code scores.length / n} per row, {@code steps} groups
+     * {@return probabilities of {@code n} rows of {@code scores} ({@code scores.length / n} per row, {@code steps}
+     * groups
      * per row) under {@code loss}, computed in double: the softmax of each group with its maximum subtracted first
-     * (so large scores do not overflow), or the logistic function of each score. A group with a NaN or +infinite
+     * (so large scores do not overflow), or the logistic function of each score} A group with a NaN or +infinite
      * score has NaN softmax probabilities.
      *
      * @throws IllegalStateException for {@link Loss#MEAN_SQUARED_ERROR}, whose outputs are not class scores
@@ -92,9 +95,10 @@ public final class ClassScores {
     }
 
     /**
-     * The class of each of {@code n} rows of {@code scores}, one per step ({@code n * steps} in all): the first
+     * {@return the class of each of {@code n} rows of {@code scores}, one per step ({@code n * steps} in all): the
+     * first
      * maximal score of the step's group, or for a sigmoid output with one unit per step 1 when it is
-     * {@link #positive}, else 0.
+     * {@link #positive}, else 0}
      *
      * @throws IllegalStateException for {@link Loss#MEAN_SQUARED_ERROR}, whose outputs are not class scores
      */

@@ -33,53 +33,55 @@ public final class Layer {
         this.gradients = List.copyOf(gradients);
     }
 
-    /** The layer's field name, which prefixes its tensors' names ({@code c1} for {@code c1.weight}). */
+    /** {@return the layer's field name, which prefixes its tensors' names ({@code c1} for {@code c1.weight})} */
     public String name() {
         return name;
     }
 
-    /** The annotation that declared it: Dense, Conv, Pool, BatchNorm, Dropout, Flatten. */
+    /** {@return the annotation that declared it: Dense, Conv, Pool, BatchNorm, Dropout, Flatten} */
     public String kind() {
         return kind;
     }
 
-    /** Output shape of one sample, as {@code {features}} or {@code {channels, height, width}}. */
+    /** {@return output shape of one sample, as {@code {features}} or {@code {channels, height, width}}} */
     public int[] outputShape() {
         return outputShape.clone();
     }
 
     /**
-     * The layer's trainable tensors (weight, bias, or gamma and beta), views into {@link Model#parameters()}; empty for
-     * a layer without any.
+     * {@return the layer's trainable tensors (weight, bias, or gamma and beta), views into {@link Model#parameters()};
+     * empty for
+     * a layer without any}
      */
     public List<Tensor> parameters() {
         return parameters;
     }
 
-    /** The gradients of {@link #parameters()}, in the same order, views into {@link Model#gradients()}. */
+    /** {@return the gradients of {@link #parameters()}, in the same order, views into {@link Model#gradients()}} */
     public List<Tensor> gradients() {
         return gradients;
     }
 
-    /** The weight matrix or kernel ({@code weight}, or {@code gamma} for batch norm). */
+    /** {@return the weight matrix or kernel ({@code weight}, or {@code gamma} for batch norm)} */
     public Tensor weights() {
         return find(parameters, ".weight").orElseThrow(() -> missing("weights"));
     }
 
     /**
-     * The bias ({@code bias}, or {@code beta} for batch norm); throws {@link IllegalStateException} for a layer without
-     * one.
+     * {@return the bias ({@code bias}, or {@code beta} for batch norm); throws {@link IllegalStateException} for a
+     * layer without
+     * one}
      */
     public Tensor bias() {
         return find(parameters, ".bias").orElseThrow(() -> missing("bias"));
     }
 
-    /** The gradient of {@link #weight()}; throws {@link IllegalStateException} for a layer without weights. */
+    /** {@return the gradient of {@link #weight()}; throws {@link IllegalStateException} for a layer without weights} */
     public Tensor weightGradient() {
         return find(gradients, ".weight").orElseThrow(() -> missing("weights"));
     }
 
-    /** The gradient of {@link #bias()}; throws {@link IllegalStateException} for a layer without a bias. */
+    /** {@return the gradient of {@link #bias()}; throws {@link IllegalStateException} for a layer without a bias} */
     public Tensor biasGradient() {
         return find(gradients, ".bias").orElseThrow(() -> missing("bias"));
     }
@@ -124,8 +126,9 @@ public final class Layer {
     }
 
     /**
-     * This layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in place
-     * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given. The view is
+     * {@return this layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in
+     * place
+     * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given} The view is
      * valid until the next forward pass: reading it after one throws {@link IllegalStateException}.
      *
      * <p>Refused, with the reason, where fusion kept no output of this layer's own: a batch norm whose transform

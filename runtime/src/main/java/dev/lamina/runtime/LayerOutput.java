@@ -39,22 +39,25 @@ public final class LayerOutput {
         this.spatial = image ? shape[1] * shape[2] : 0;
     }
 
-    /** The layer whose output this is. */
+    /** {@return the layer whose output this is} */
     public Layer layer() {
         return layer;
     }
 
-    /** Rows of the forward pass this view shows. */
+    /** {@return rows of the forward pass this view shows} */
     public int rows() {
         return rows;
     }
 
-    /** One row's shape, as {@link Layer#outputShape()}: {@code {features}}, {@code {c, h, w}} or {@code {steps, f}}. */
+    /**
+     * {@return one row's shape, as {@link Layer#outputShape()}: {@code {features}}, {@code {c, h, w}} or {@code {steps,
+     * f}}}
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Values per row. */
+    /** {@return values per row} */
     public int size() {
         return size;
     }
@@ -73,7 +76,7 @@ public final class LayerOutput {
         return arena.floats().get(base + row * size + stored(index));
     }
 
-    /** Every row, channels first, one row after another ({@code rows() * size()} floats). */
+    /** {@return every row, channels first, one row after another ({@code rows() * size()} floats)} */
     public float[] copy() {
         state.checkOutput(layer, forward);
         FloatBuffer a = arena.floats();

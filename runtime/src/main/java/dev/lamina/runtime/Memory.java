@@ -26,7 +26,7 @@ public final class Memory {
                 () -> new FloatPointer[] {new FloatPointer(floats), new FloatPointer(floats), new FloatPointer(floats)});
     }
 
-    /** A zeroed block of {@code size} floats. */
+    /** {@return a zeroed block of {@code size} floats} */
     public static Memory allocate(int size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
@@ -34,7 +34,10 @@ public final class Memory {
         return new Memory(size);
     }
 
-    /** The block as a direct buffer, indexed from 0 in floats (absolute gets and puts; its position is not used). */
+    /**
+     * {@return the block as a direct buffer, indexed from 0 in floats (absolute gets and puts; its position is not
+     * used)}
+     */
     public FloatBuffer floats() {
         return floats;
     }
@@ -50,7 +53,7 @@ public final class Memory {
         return operands.get()[operand].position(offset);
     }
 
-    /** Capacity of the block in floats. */
+    /** {@return capacity of the block in floats} */
     public int size() {
         return floats.capacity();
     }
@@ -74,7 +77,7 @@ public final class Memory {
         }
     }
 
-    /** A copy of the whole block on the heap. */
+    /** {@return a copy of the whole block on the heap} */
     public float[] toArray() {
         float[] out = new float[floats.capacity()];
         floats.get(0, out);

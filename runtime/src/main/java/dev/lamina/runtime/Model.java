@@ -28,13 +28,16 @@ import java.util.List;
  */
 public interface Model {
 
-    /** The network's arrays and bookkeeping; generated classes return their one instance. */
+    /** {@return the network's arrays and bookkeeping; generated classes return their one instance} */
     NetworkState state();
 
     /** Runs the layers on the first {@code batch} rows of the input region. */
     void forward(int batch);
 
-    /** Mean loss of the last forward pass against the targets; writes the output gradient for {@link #backward}. */
+    /**
+     * {@return mean loss of the last forward pass against the targets; writes the output gradient for {@link
+     * #backward}}
+     */
     double loss(int batch);
 
     /** Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}. */
@@ -66,8 +69,8 @@ public interface Model {
     }
 
     /**
-     * The gradient with respect to the input of the last backward pass (which must have computed it:
-     * {@link #computeInputGradient}), {@code rows x inputSize()} floats, channels first as inputs are given.
+     * {@return the gradient with respect to the input of the last backward pass (which must have computed it:
+     * {@link #computeInputGradient}), {@code rows x inputSize()} floats, channels first as inputs are given}
      *
      * @throws IllegalStateException when the last backward pass did not compute it, or a forward pass ran since
      */
@@ -78,33 +81,34 @@ public interface Model {
     /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
     float output(int row, int k);
 
-    /** The network's name: the annotated class's simple name. */
+    /** {@return the network's name: the annotated class's simple name} */
     default String name() {
         return state().name();
     }
 
-    /** The loss the network was declared with ({@code @Network(loss = ...)}), fused into its last layer. */
+    /** {@return the loss the network was declared with ({@code @Network(loss = ...)}), fused into its last layer} */
     default Loss lossKind() {
         return state().loss();
     }
 
-    /** Shape of one input sample as given, channels first (for example {@code [1, 28, 28]}); a copy. */
+    /** {@return shape of one input sample as given, channels first (for example {@code [1, 28, 28]}); a copy} */
     default int[] inputShape() {
         return state().inputShape();
     }
 
-    /** Floats per input sample: the product of {@link #inputShape()}. */
+    /** {@return floats per input sample: the product of {@link #inputShape()}} */
     default int inputSize() {
         return state().inputSize();
     }
 
-    /** Floats per output row: the last layer's units (times its steps for a sequence scored at every step). */
+    /** {@return floats per output row: the last layer's units (times its steps for a sequence scored at every step)} */
     default int outputSize() {
         return state().outputSize();
     }
 
     /**
-     * One row's output shape, channels first ({@code {features}}, {@code {c, h, w}} or {@code {steps, features}}).
+     * {@return one row's output shape, channels first ({@code {features}}, {@code {c, h, w}} or {@code {steps,
+     * features}})}
      * {@link #predict} and {@link #output} give a multi-channel image's values as stored, channels last: per
      * position, {@code c} values one after another.
      */
@@ -112,27 +116,29 @@ public interface Model {
         return state().outputShape();
     }
 
-    /** Number of trainable parameters (running statistics are not counted, as in PyTorch). */
+    /** {@return number of trainable parameters (running statistics are not counted, as in PyTorch)} */
     default int parameterCount() {
         return state().parameters().size();
     }
 
-    /** Every trainable parameter in one flat off-heap array; {@link #parameterTensors()} names its parts. */
+    /** {@return every trainable parameter in one flat off-heap array; {@link #parameterTensors()} names its parts} */
     default Memory parameters() {
         return state().parameters();
     }
 
     /**
-     * The loss's gradient with respect to {@link #parameters()}, element for element, as the last backward pass left
-     * it.
+     * {@return the loss's gradient with respect to {@link #parameters()}, element for element, as the last backward
+     * pass left
+     * it}
      */
     default Memory gradients() {
         return state().gradients();
     }
 
     /**
-     * The non-trainable state (batch norm's running means and variances) in one flat array; {@link #bufferTensors()}
-     * names its parts.
+     * {@return the non-trainable state (batch norm's running means and variances) in one flat array; {@link
+     * #bufferTensors()}
+     * names its parts}
      */
     default Memory buffers() {
         return state().buffers();
@@ -153,7 +159,7 @@ public interface Model {
         return state().bufferTensors();
     }
 
-    /** The layers in declaration order, as the network's fields hold them. */
+    /** {@return the layers in declaration order, as the network's fields hold them} */
     default List<Layer> layers() {
         return state().layers();
     }
@@ -174,7 +180,7 @@ public interface Model {
         state().setTraining(training);
     }
 
-    /** Whether the network is in training mode (see {@link #setTraining}). */
+    /** {@return whether the network is in training mode (see {@link #setTraining})} */
     default boolean isTraining() {
         return state().isTraining();
     }
@@ -257,14 +263,14 @@ public interface Model {
     }
 
     /**
-     * Class probabilities of {@code n} samples (laid out as for {@link #predict}), through {@link #predict} (so in
+     * {@return class probabilities of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}
+     * (so in
      * inference mode, the mode restored, and on whatever device the model runs): for
      * {@link Loss#SOFTMAX_CROSS_ENTROPY} the softmax of each row's scores (each step's, for an output scored at
      * every step), for {@link Loss#SIGMOID_CROSS_ENTROPY} the logistic function of each score; computed in double
-     * with each group's maximum subtracted first. Returns n x outputSize values, row after row.
+     * with each group's maximum subtracted first} Returns n x outputSize values, row after row.
      *
-     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
-     *         scores
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      * @see ClassScores#probabilities
      */
     default double[] probabilities(float[] x, int n) {
@@ -273,13 +279,13 @@ public interface Model {
     }
 
     /**
-     * The class of each of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}: the index
+     * {@return the class of each of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}: the
+     * index
      * of the first maximal score (ties to the lowest index), one per step for an output scored at every step (n x
-     * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2.
+     * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2}
      * The same rule {@link dev.lamina.runtime.train.Evaluation} counts accuracy with ({@link ClassScores}).
      *
-     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
-     *         scores
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      */
     default int[] classify(float[] x, int n) {
         checkClassScores();
@@ -294,12 +300,12 @@ public interface Model {
         }
     }
 
-    /** The parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place). */
+    /** {@return the parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place)} */
     default float[] parameterArray() {
         return parameters().toArray();
     }
 
-    /** A table of layers, output shapes and parameter counts, like Keras' {@code summary()}. */
+    /** {@return a table of layers, output shapes and parameter counts, like Keras' {@code summary()}} */
     default String summary() {
         return Summary.of(this);
     }

@@ -218,8 +218,8 @@ public final class NetworkState {
     }
 
     /**
-     * The team this model's passes run on: the one given to {@link #useWorkers}, or the process default, taken
-     * anew for every pass (so that {@link Workers#setThreads} takes effect between passes).
+     * {@return the team this model's passes run on: the one given to {@link #useWorkers}, or the process default, taken
+     * anew for every pass (so that {@link Workers#setThreads} takes effect between passes)}
      */
     public Workers workers() {
         Workers own = team;
@@ -345,13 +345,13 @@ public final class NetworkState {
         backwardSteps.freeze(names);
     }
 
-    /** How many steps of the training backward pass this pass runs (the generated backward pass asks). */
+    /** {@return how many steps of the training backward pass this pass runs (the generated backward pass asks)} */
     public int backwardStepsNeeded() {
         return requests.givesGradients() || requests.computesInputGradient() ? Integer.MAX_VALUE
                 : backwardSteps.needed();
     }
 
-    /** Whether the network input has a gradient (it is values, not token ids). */
+    /** {@return whether the network input has a gradient (it is values, not token ids)} */
     public boolean hasInputGradient() {
         return requests.hasInputGradient();
     }
@@ -361,7 +361,9 @@ public final class NetworkState {
         requests.computeInputGradient(on);
     }
 
-    /** Whether backward passes compute the input's gradient (what the generated backward chooses its pass by). */
+    /**
+     * {@return whether backward passes compute the input's gradient (what the generated backward chooses its pass by)}
+     */
     public boolean computesInputGradient() {
         return requests.computesInputGradient();
     }
@@ -399,7 +401,7 @@ public final class NetworkState {
         requests.add(layer, rows, gradient);
     }
 
-    /** Whether a caller gave this backward pass an output gradient or gradients at layer outputs. */
+    /** {@return whether a caller gave this backward pass an output gradient or gradients at layer outputs} */
     public boolean givesGradients() {
         return requests.givesGradients();
     }
@@ -413,8 +415,9 @@ public final class NetworkState {
     }
 
     /**
-     * The gradient with respect to the input of the last backward pass (which {@link #computeInputGradient} asked
-     * for), row after row, channels first as inputs are given.
+     * {@return the gradient with respect to the input of the last backward pass (which {@link #computeInputGradient}
+     * asked
+     * for), row after row, channels first as inputs are given}
      */
     public float[] inputGradient() {
         return requests.inputGradient();
@@ -446,7 +449,7 @@ public final class NetworkState {
         partialLosses[worker.index()] = sum;
     }
 
-    /** The sum of the workers' shares, in worker order. */
+    /** {@return the sum of the workers' shares, in worker order} */
     public double summedLoss() {
         double total = 0;
         for (double part : partialLosses) {
@@ -456,8 +459,8 @@ public final class NetworkState {
     }
 
     /**
-     * The zeroed gradient block {@code worker} accumulates its rows' weight gradients into during a backward
-     * pass: the model's own for worker 0, a private one for the others. {@link #sumGradients} adds them up.
+     * {@return the zeroed gradient block {@code worker} accumulates its rows' weight gradients into during a backward
+     * pass: the model's own for worker 0, a private one for the others} {@link #sumGradients} adds them up.
      */
     public Memory clearGradients(Worker worker) {
         Memory block = worker.index() == 0 ? gradients : workerGradients[worker.index() - 1];
@@ -498,20 +501,21 @@ public final class NetworkState {
         }
     }
 
-    /** The arena, grown (never shrunk) to hold {@code batch} samples. */
+    /** {@return the arena, grown (never shrunk) to hold {@code batch} samples} */
     public Memory arena(int batch) {
         ensureCapacity(batch);
         return arena;
     }
 
-    /** The max-pool winners' index arena, grown (never shrunk) to hold {@code batch} samples. */
+    /** {@return the max-pool winners' index arena, grown (never shrunk) to hold {@code batch} samples} */
     public int[] indices(int batch) {
         ensureCapacity(batch);
         return indices;
     }
 
     /**
-     * The target rows, grown (never shrunk) to hold {@code batch} samples: row {@code r} at {@code r * outputSize()}.
+     * {@return the target rows, grown (never shrunk) to hold {@code batch} samples: row {@code r} at {@code r *
+     * outputSize()}}
      */
     public float[] targets(int batch) {
         ensureCapacity(batch);
@@ -600,15 +604,15 @@ public final class NetworkState {
     }
 
     /**
-     * The key of this forward pass's dropout masks: element {@code i} of a dropout layer is kept by
+     * {@return the key of this forward pass's dropout masks: element {@code i} of a dropout layer is kept by
      * {@link Rng#uniform(long, long)} of the key (plus the layer's own salt) and {@code i}, so the masks do not
-     * depend on how the batch is split over workers.
+     * depend on how the batch is split over workers}
      */
     public long dropoutKey() {
         return dropoutKey;
     }
 
-    /** Whether the passes run in training mode ({@link Model#isTraining}). */
+    /** {@return whether the passes run in training mode ({@link Model#isTraining})} */
     public boolean isTraining() {
         return training;
     }
@@ -626,22 +630,22 @@ public final class NetworkState {
         this.training = training;
     }
 
-    /** The network's name ({@link Model#name}). */
+    /** {@return the network's name ({@link Model#name})} */
     public String name() {
         return name;
     }
 
-    /** The network's declared loss ({@link Model#lossKind}). */
+    /** {@return the network's declared loss ({@link Model#lossKind})} */
     public Loss loss() {
         return loss;
     }
 
-    /** One input sample's shape, channels first; a copy. */
+    /** {@return one input sample's shape, channels first; a copy} */
     public int[] inputShape() {
         return inputShape.clone();
     }
 
-    /** Floats per input sample. */
+    /** {@return floats per input sample} */
     public int inputSize() {
         return inputSize;
     }
@@ -658,12 +662,12 @@ public final class NetworkState {
         this.outputShape = shape.clone();
     }
 
-    /** One row's output shape, as the layers give shapes (channels first). */
+    /** {@return one row's output shape, as the layers give shapes (channels first)} */
     public int[] outputShape() {
         return outputShape.clone();
     }
 
-    /** Floats per output row. */
+    /** {@return floats per output row} */
     public int outputSize() {
         return outputSize;
     }
@@ -680,7 +684,7 @@ public final class NetworkState {
         }
     }
 
-    /** The state layer {@code layer} carries (see {@link #prepareCarried}). */
+    /** {@return the state layer {@code layer} carries (see {@link #prepareCarried})} */
     public Memory carried(int layer) {
         Memory m = carried.get(layer);
         if (m == null) {
@@ -702,12 +706,12 @@ public final class NetworkState {
         this.holdStates = hold;
     }
 
-    /** Whether {@link #holdStates} is on. */
+    /** {@return whether {@link #holdStates} is on} */
     public boolean holdsStates() {
         return holdStates;
     }
 
-    /** Steps of a sequence output whose loss is taken at every step (1 otherwise). */
+    /** {@return steps of a sequence output whose loss is taken at every step (1 otherwise)} */
     public int outputSteps() {
         return outputSteps;
     }
@@ -720,17 +724,17 @@ public final class NetworkState {
         this.outputSteps = steps;
     }
 
-    /** The flat parameter array ({@link Model#parameters}). */
+    /** {@return the flat parameter array ({@link Model#parameters})} */
     public Memory parameters() {
         return parameters;
     }
 
-    /** The flat gradient array ({@link Model#gradients}). */
+    /** {@return the flat gradient array ({@link Model#gradients})} */
     public Memory gradients() {
         return gradients;
     }
 
-    /** The flat running-statistics array ({@link Model#buffers}). */
+    /** {@return the flat running-statistics array ({@link Model#buffers})} */
     public Memory buffers() {
         return buffers;
     }
@@ -745,7 +749,7 @@ public final class NetworkState {
         return List.copyOf(bufferTensors);
     }
 
-    /** The layers in declaration order; a copy of the list. */
+    /** {@return the layers in declaration order; a copy of the list} */
     public List<Layer> layers() {
         return List.copyOf(layers);
     }

@@ -13,7 +13,7 @@ public final class Rng {
         this.state = seed;
     }
 
-    /** The next 64 uniformly distributed bits. */
+    /** {@return the next 64 uniformly distributed bits} */
     public long nextLong() {
         return mix(state += 0x9E3779B97F4A7C15L);
     }

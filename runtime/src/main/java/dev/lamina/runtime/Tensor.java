@@ -42,27 +42,29 @@ public final class Tensor {
         this.data = data;
     }
 
-    /** The checkpoint name: the layer's field and the tensor, as {@code c1.weight} or {@code bn1.running_var}. */
+    /**
+     * {@return the checkpoint name: the layer's field and the tensor, as {@code c1.weight} or {@code bn1.running_var}}
+     */
     public String name() {
         return name;
     }
 
-    /** What the tensor is (regularizers and weight decay touch {@link Kind#WEIGHT} only). */
+    /** {@return what the tensor is (regularizers and weight decay touch {@link Kind#WEIGHT} only)} */
     public Kind kind() {
         return kind;
     }
 
-    /** The tensor's dimensions (see the class comment for the layouts); a copy. */
+    /** {@return the tensor's dimensions (see the class comment for the layouts); a copy} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Position of the first element in the flat array this tensor is a view of. */
+    /** {@return position of the first element in the flat array this tensor is a view of} */
     public int offset() {
         return offset;
     }
 
-    /** Number of floats: the product of {@link #shape()}. */
+    /** {@return number of floats: the product of {@link #shape()}} */
     public int length() {
         return length;
     }
@@ -83,7 +85,7 @@ public final class Tensor {
         data.put(offset + checkIndex(i), value);
     }
 
-    /** A copy of the tensor's values in flat (row-major) order. */
+    /** {@return a copy of the tensor's values in flat (row-major) order} */
     public float[] toArray() {
         float[] out = new float[length];
         data.get(offset, out, 0, length);
@@ -102,7 +104,7 @@ public final class Tensor {
         data.put(offset, values, 0, length);
     }
 
-    /** The same view over another flat array of the same layout (the gradients' twin of a parameter). */
+    /** {@return the same view over another flat array of the same layout (the gradients' twin of a parameter)} */
     public Tensor over(FloatBuffer other, String otherName) {
         return new Tensor(otherName, kind, shape, offset, other);
     }

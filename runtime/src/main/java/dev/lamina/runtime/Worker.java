@@ -24,12 +24,14 @@ public final class Worker {
         this.index = index;
     }
 
-    /** This worker's position in its team, from 0 to {@code count() - 1}; worker 0 runs on the calling thread. */
+    /**
+     * {@return this worker's position in its team, from 0 to {@code count() - 1}; worker 0 runs on the calling thread}
+     */
     public int index() {
         return index;
     }
 
-    /** Number of workers in the team. */
+    /** {@return number of workers in the team} */
     public int count() {
         return team.count();
     }
@@ -62,7 +64,9 @@ public final class Worker {
         barrier();
     }
 
-    /** A zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call. */
+    /**
+     * {@return a zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call}
+     */
     public double[] doubles(int length) {
         if (doubles.length < length) {
             doubles = new double[length];

@@ -60,8 +60,8 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * A team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
-     * with {@code Model.useWorkers}; {@link #close} it when they are done.
+     * {@return a team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
+     * with {@code Model.useWorkers}; {@link #close} it when they are done}
      */
     public static Workers create(int count) {
         if (count < 1) {
@@ -72,7 +72,7 @@ public final class Workers implements AutoCloseable {
         return team;
     }
 
-    /** The process-wide default team, created on first use. */
+    /** {@return the process-wide default team, created on first use} */
     public static synchronized Workers shared() {
         if (shared == null) {
             shared = new Workers(Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors()));
@@ -101,12 +101,12 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    /** Number of workers in the shared team that models compute with. */
+    /** {@return number of workers in the shared team that models compute with} */
     public static synchronized int threads() {
         return shared().count();
     }
 
-    /** Number of workers in this team, the calling thread included. */
+    /** {@return number of workers in this team, the calling thread included} */
     public int count() {
         return workers.length;
     }
@@ -224,7 +224,7 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close} has run; a closed team runs no more passes. */
+    /** {@return whether {@link #close} has run; a closed team runs no more passes} */
     public boolean isClosed() {
         return closed;
     }

@@ -74,7 +74,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** Gradient steps (200 by default). */
+    /** {@return gradient steps (200 by default)} */
     public ActivationMaximisation steps(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("expected at least one step, found " + steps);
@@ -92,7 +92,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none). */
+    /** {@return the L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none)} */
     public ActivationMaximisation l2(double l2) {
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
             throw new IllegalArgumentException("expected a finite L2 decay >= 0, found " + l2);
@@ -126,15 +126,15 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The seed of the starting noise (1 by default). */
+    /** {@return the seed of the starting noise (1 by default)} */
     public ActivationMaximisation seed(long seed) {
         this.seed = seed;
         return this;
     }
 
     /**
-     * The starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
-     * range (around 0 when unclipped), clipped to the range.
+     * {@return the starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
+     * range (around 0 when unclipped), clipped to the range}
      */
     public ActivationMaximisation startScale(double scale) {
         if (!(scale >= 0) || !Double.isFinite(scale)) {
@@ -144,7 +144,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The image the ascent starts from: seeded noise around the middle of the range, clipped. */
+    /** {@return the image the ascent starts from: seeded noise around the middle of the range, clipped} */
     public float[] start() {
         Rng rng = new Rng(seed);
         double middle = Double.isInfinite(low) || Double.isInfinite(high) ? 0 : (low + high) / 2;
@@ -182,7 +182,7 @@ public final class ActivationMaximisation {
         return x;
     }
 
-    /** The maximised unit's value (or channel's mean) for one input image, in inference mode. */
+    /** {@return the maximised unit's value (or channel's mean) for one input image, in inference mode} */
     public double activation(float[] image) {
         InputGradients.checkInputs(model, image, 1);
         float[] objective = objectiveGradient();

@@ -17,7 +17,7 @@ public final class Features {
     private Features() {
     }
 
-    /** The features of every sample of {@code data}; see {@link #of(Model, Layer, float[], int, int)}. */
+    /** {@return the features of every sample of {@code data}; see {@link #of(Model, Layer, float[], int, int)}} */
     public static float[] of(Model model, Layer layer, Dataset data, int batchSize) {
         return of(model, layer, data.features(), data.size(), batchSize);
     }

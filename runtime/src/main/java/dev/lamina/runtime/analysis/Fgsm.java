@@ -30,8 +30,8 @@ public final class Fgsm {
     }
 
     /**
-     * The attack on {@code model} with a largest change {@code epsilon} per input value, unclipped until
-     * {@link #range} says otherwise.
+     * {@return the attack on {@code model} with a largest change {@code epsilon} per input value, unclipped until
+     * {@link #range} says otherwise}
      *
      * @throws IllegalArgumentException when {@code epsilon} is not finite and {@code >= 0}
      */
@@ -52,14 +52,15 @@ public final class Fgsm {
         return this;
     }
 
-    /** The largest change per input value the attack makes, as given to {@link #of}. */
+    /** {@return the largest change per input value the attack makes, as given to {@link #of}} */
     public double epsilon() {
         return epsilon;
     }
 
     /**
-     * One FGSM step on the {@code n} samples stored one after another in {@code x} (channels first), with their
-     * {@code targets} ({@code n x outputSize}, what the loss compares with): the adversarial inputs, a new array.
+     * {@return one FGSM step on the {@code n} samples stored one after another in {@code x} (channels first), with
+     * their
+     * {@code targets} ({@code n x outputSize}, what the loss compares with): the adversarial inputs, a new array}
      *
      * @throws IllegalArgumentException when {@code x} or {@code targets} does not hold {@code n} rows
      */
@@ -77,13 +78,14 @@ public final class Fgsm {
     }
 
     /**
-     * The iterated attack: {@code steps} FGSM steps of size {@code alpha}, each followed by the projection onto
-     * {@code [x - epsilon, x + epsilon]} and the range. Kurakin et al. take, for pixels in [0, 255], steps of 1
+     * {@return the iterated attack: {@code steps} FGSM steps of size {@code alpha}, each followed by the projection
+     * onto
+     * {@code [x - epsilon, x + epsilon]} and the range} Kurakin et al. take, for pixels in [0, 255], steps of 1
      * and {@code min(epsilon + 4, 1.25 epsilon)} of them: a step smaller than epsilon, taken more often than
      * {@code epsilon / alpha} times, so that the path can turn.
      *
-     * @throws IllegalArgumentException when {@code steps < 1}, {@code alpha} is not positive, or the rows do not
-     *         match {@code n}
+     * @throws IllegalArgumentException when {@code steps < 1}, {@code alpha} is not positive, or the rows do not match
+     *     {@code n}
      */
     public float[] iterate(float[] x, float[] targets, int n, int steps, double alpha) {
         checkRows(x, targets, n);
@@ -118,17 +120,20 @@ public final class Fgsm {
         return noisy;
     }
 
-    /** The share of {@code data} classified correctly after one FGSM step, attacked {@code batchSize} at a time. */
+    /**
+     * {@return the share of {@code data} classified correctly after one FGSM step, attacked {@code batchSize} at a
+     * time}
+     */
     public double accuracy(Dataset data, int batchSize) {
         return AttackedAccuracy.of(model, data, batchSize, this::attack);
     }
 
-    /** The share of {@code data} classified correctly after the iterated attack ({@link #iterate}). */
+    /** {@return the share of {@code data} classified correctly after the iterated attack ({@link #iterate})} */
     public double iteratedAccuracy(Dataset data, int batchSize, int steps, double alpha) {
         return AttackedAccuracy.of(model, data, batchSize, (x, targets, n) -> iterate(x, targets, n, steps, alpha));
     }
 
-    /** The share of {@code data} classified correctly under random-sign noise of size epsilon (seeded). */
+    /** {@return the share of {@code data} classified correctly under random-sign noise of size epsilon (seeded)} */
     public double noiseAccuracy(Dataset data, int batchSize, long seed) {
         Rng rng = new Rng(seed);
         return AttackedAccuracy.of(model, data, batchSize, (x, targets, n) -> noise(x, rng));

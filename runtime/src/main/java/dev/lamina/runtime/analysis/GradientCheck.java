@@ -38,7 +38,7 @@ public final class GradientCheck {
      */
     public record Result(double worstRatio, int worstIndex, double analytic, double numeric, double limit,
                          double noise, int checked, int failed) {
-        /** Whether every checked parameter was within its limit ({@code failed == 0}). */
+        /** {@return whether every checked parameter was within its limit ({@code failed == 0})} */
         public boolean passed() {
             return failed == 0;
         }
@@ -171,7 +171,7 @@ public final class GradientCheck {
         return largest;
     }
 
-    /** The loss at the current parameters, with the checker's dropout masks. */
+    /** {@return the loss at the current parameters, with the checker's dropout masks} */
     public static double loss(Model model, int n) {
         model.state().reseedDropout(DROPOUT_SEED);
         model.forward(n);

@@ -11,8 +11,8 @@ public final class GramMatrix {
     }
 
     /**
-     * The {@code channels x channels} Gram matrix (row-major) of the maps at {@code features[offset, offset +
-     * channels * positions)}.
+     * {@return the {@code channels x channels} Gram matrix (row-major) of the maps at {@code features[offset, offset +
+     * channels * positions)}}
      *
      * @throws IllegalArgumentException when a size is not positive or the array is too short
      */
@@ -41,7 +41,7 @@ public final class GramMatrix {
         return gram;
     }
 
-    /** The mean squared difference of two Gram matrices (or any two arrays of one length). */
+    /** {@return the mean squared difference of two Gram matrices (or any two arrays of one length)} */
     public static double meanSquaredDifference(double[] a, double[] b) {
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("expected two non-empty matrices of one size, found " + a.length

@@ -13,10 +13,10 @@ public final class Jacobian {
     }
 
     /**
-     * The Jacobian of the {@code n} samples stored one after another in {@code x} (channels first, as
+     * {@return the Jacobian of the {@code n} samples stored one after another in {@code x} (channels first, as
      * {@link Model#setInput}), in inference mode (the model's mode and input-gradient setting are restored after):
      * {@code n x outputSize x inputSize} floats, {@code J[(r * outputSize + k) * inputSize + i] = d output_k /
-     * d input_i} of sample {@code r}. Outputs are numbered as {@link Model#predict} lays them out (an image output
+     * d input_i} of sample {@code r}} Outputs are numbered as {@link Model#predict} lays them out (an image output
      * channels last), inputs as they are given (channels first).
      *
      * @throws IllegalArgumentException when {@code x} does not hold {@code n} samples

@@ -49,7 +49,7 @@ public final class StyleTransfer {
         return new StyleTransfer(model);
     }
 
-    /** The layer whose output the result shares with the content image, and the content loss's weight. */
+    /** {@return the layer whose output the result shares with the content image, and the content loss's weight} */
     public StyleTransfer content(Layer layer, double weight) {
         InputGradients.checkLayer(model, layer);
         this.contentLayer = layer;
@@ -97,7 +97,9 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** The image (channels first, one sample) that mixes {@code content}'s content and {@code style}'s style. */
+    /**
+     * {@return the image (channels first, one sample) that mixes {@code content}'s content and {@code style}'s style}
+     */
     public float[] run(float[] content, float[] style) {
         checkReady(content, style);
         float[] x = content.clone();
@@ -121,7 +123,9 @@ public final class StyleTransfer {
         return x;
     }
 
-    /** The losses of {@code image} against {@code content} and {@code style}, as {@link #run} minimises them. */
+    /**
+     * {@return the losses of {@code image} against {@code content} and {@code style}, as {@link #run} minimises them}
+     */
     public Losses losses(float[] image, float[] content, float[] style) {
         checkReady(content, style);
         InputGradients.checkInputs(model, image, 1);

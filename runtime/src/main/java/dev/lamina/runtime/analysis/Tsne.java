@@ -35,7 +35,7 @@ public final class Tsne {
         return new Tsne();
     }
 
-    /** The effective number of neighbours each point's similarities cover (5 to 50 are usual). */
+    /** {@return the effective number of neighbours each point's similarities cover (5 to 50 are usual)} */
     public Tsne perplexity(double perplexity) {
         if (!(perplexity >= 1) || Double.isInfinite(perplexity)) {
             throw new IllegalArgumentException("expected a perplexity of at least 1, found " + perplexity);
@@ -44,7 +44,9 @@ public final class Tsne {
         return this;
     }
 
-    /** Gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is). */
+    /**
+     * {@return gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is)}
+     */
     public Tsne iterations(int iterations) {
         if (iterations < 1) {
             throw new IllegalArgumentException("expected a positive number of iterations, found " + iterations);
@@ -53,7 +55,7 @@ public final class Tsne {
         return this;
     }
 
-    /** The step before the adaptive gains (100 unless set, as in the paper). */
+    /** {@return the step before the adaptive gains (100 unless set, as in the paper)} */
     public Tsne learningRate(double learningRate) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("expected a positive learning rate, found " + learningRate);
@@ -71,7 +73,7 @@ public final class Tsne {
         return this;
     }
 
-    /** Seed of the starting positions. */
+    /** {@return seed of the starting positions} */
     public Tsne seed(long seed) {
         this.seed = seed;
         return this;

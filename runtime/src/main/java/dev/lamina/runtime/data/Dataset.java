@@ -70,45 +70,48 @@ public final class Dataset {
         return " (" + where + " of shape " + Arrays.toString(shape) + ")";
     }
 
-    /** A classification set: labels in {@code [0, classes)} become one-hot targets. */
+    /** {@return a classification set: labels in {@code [0, classes)} become one-hot targets} */
     public static Dataset classification(float[] features, int[] shape, int[] labels, int classes) {
         return new Dataset(features, shape, OneHot.encode(labels, classes), classes);
     }
 
     /**
-     * Every sample's features, row after row ({@link #featureSize()} floats each, channels first); the array itself,
-     * not a copy.
+     * {@return every sample's features, row after row ({@link #featureSize()} floats each, channels first); the array
+     * itself,
+     * not a copy}
      */
     public float[] features() {
         return features;
     }
 
-    /** Every sample's targets, row after row ({@link #targetSize()} floats each); the array itself, not a copy. */
+    /**
+     * {@return every sample's targets, row after row ({@link #targetSize()} floats each); the array itself, not a copy}
+     */
     public float[] targets() {
         return targets;
     }
 
-    /** One sample's shape, channels first (for example {@code [1, 28, 28]}); a copy. */
+    /** {@return one sample's shape, channels first (for example {@code [1, 28, 28]}); a copy} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Floats per sample: the product of {@link #shape()}. */
+    /** {@return floats per sample: the product of {@link #shape()}} */
     public int featureSize() {
         return featureSize;
     }
 
-    /** Floats per target row: the number of classes for one-hot targets. */
+    /** {@return floats per target row: the number of classes for one-hot targets} */
     public int targetSize() {
         return targetSize;
     }
 
-    /** Number of samples. */
+    /** {@return number of samples} */
     public int size() {
         return size;
     }
 
-    /** The label of row {@code i}: the index of its largest target. */
+    /** {@return the label of row {@code i}: the index of its largest target} */
     public int label(int i) {
         int best = 0;
         for (int k = 1; k < targetSize; k++) {
@@ -119,7 +122,7 @@ public final class Dataset {
         return best;
     }
 
-    /** The rows at {@code rows}, in that order. */
+    /** {@return the rows at {@code rows}, in that order} */
     public Dataset select(int[] rows) {
         float[] f = new float[rows.length * featureSize];
         float[] t = new float[rows.length * targetSize];
@@ -130,7 +133,7 @@ public final class Dataset {
         return new Dataset(f, shape, t, targetSize);
     }
 
-    /** Rows {@code [from, to)}. */
+    /** {@return rows {@code [from, to)}} */
     public Dataset slice(int from, int to) {
         int[] rows = new int[to - from];
         for (int i = 0; i < rows.length; i++) {
@@ -150,7 +153,7 @@ public final class Dataset {
         return new Dataset[] {select(Arrays.copyOfRange(order, 0, cut)), select(Arrays.copyOfRange(order, cut, size))};
     }
 
-    /** The same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255). */
+    /** {@return the same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255)} */
     public Dataset scaled(float factor) {
         float[] f = features.clone();
         for (int i = 0; i < f.length; i++) {

@@ -21,8 +21,9 @@ public final class Mnist {
     }
 
     /**
-     * Whether {@code dir} holds the training images and the test labels (plain or {@code .gz}), as {@link #load} reads
-     * them.
+     * {@return whether {@code dir} holds the training images and the test labels (plain or {@code .gz}), as {@link
+     * #load} reads
+     * them}
      */
     public static boolean isPresent(Path dir) {
         return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;

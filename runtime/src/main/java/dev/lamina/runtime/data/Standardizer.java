@@ -13,7 +13,7 @@ public final class Standardizer {
         this.std = std;
     }
 
-    /** The mean and standard deviation of each feature over {@code train}. */
+    /** {@return the mean and standard deviation of each feature over {@code train}} */
     public static Standardizer fit(Dataset train) {
         int d = train.featureSize();
         int n = train.size();
@@ -39,8 +39,9 @@ public final class Standardizer {
     }
 
     /**
-     * A copy of {@code data} with each feature standardised; throws {@link IllegalArgumentException} when its feature
-     * count differs from the training set's.
+     * {@return a copy of {@code data} with each feature standardised; throws {@link IllegalArgumentException} when its
+     * feature
+     * count differs from the training set's}
      */
     public Dataset apply(Dataset data) {
         if (data.featureSize() != mean.length) {
@@ -56,14 +57,15 @@ public final class Standardizer {
         return new Dataset(x, data.shape(), data.targets(), data.targetSize());
     }
 
-    /** Each feature's mean over the training set; a copy. */
+    /** {@return each feature's mean over the training set; a copy} */
     public float[] mean() {
         return mean.clone();
     }
 
     /**
-     * Each feature's standard deviation over the training set (1 where it was 0, so such a feature is only centred); a
-     * copy.
+     * {@return each feature's standard deviation over the training set (1 where it was 0, so such a feature is only
+     * centred); a
+     * copy}
      */
     public float[] std() {
         return std.clone();

@@ -27,7 +27,7 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** The temporary file a save of {@code target} writes before renaming it. */
+    /** {@return the temporary file a save of {@code target} writes before renaming it} */
     public static Path temporaryFor(Path target) {
         return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp");
     }

@@ -169,7 +169,7 @@ public final class Checkpoint {
             this.renames = List.copyOf(renames);
         }
 
-        /** All or nothing, as {@link Checkpoint#load(Model, Path)}: the default. */
+        /** {@return all or nothing, as {@link Checkpoint#load(Model, Path)}: the default} */
         public static Options strict() {
             return new Options(false, List.of());
         }
@@ -180,10 +180,11 @@ public final class Checkpoint {
         }
 
         /**
-         * These options with one more rename: a file tensor whose name begins with {@code fromPrefix} is matched
+         * {@return these options with one more rename: a file tensor whose name begins with {@code fromPrefix} is
+         * matched
          * under that prefix replaced by {@code toPrefix} ({@code rename("features.", "backbone.")} matches the
          * file's {@code features.c1.weight} with the model's {@code backbone.c1.weight}; an empty
-         * {@code fromPrefix} prepends, an empty {@code toPrefix} strips). Rules are tried in the order given and
+         * {@code fromPrefix} prepends, an empty {@code toPrefix} strips)} Rules are tried in the order given and
          * the first whose prefix fits is applied, once; names no rule fits are matched as they are.
          */
         public Options rename(String fromPrefix, String toPrefix) {
@@ -194,7 +195,7 @@ public final class Checkpoint {
             return new Options(partial, more);
         }
 
-        /** Whether tensors that do not match are left as they are (true) or make the load fail (false). */
+        /** {@return whether tensors that do not match are left as they are (true) or make the load fail (false)} */
         public boolean isPartial() {
             return partial;
         }

@@ -39,13 +39,13 @@ public record LoadReport(String source, List<String> loaded, List<String> kept, 
             found = found.clone();
         }
 
-        /** The model tensor's shape, a copy. */
+        /** {@return the model tensor's shape, a copy} */
         @Override
         public int[] expected() {
             return expected.clone();
         }
 
-        /** The file tensor's shape, a copy. */
+        /** {@return the file tensor's shape, a copy} */
         @Override
         public int[] found() {
             return found.clone();
@@ -74,7 +74,7 @@ public record LoadReport(String source, List<String> loaded, List<String> kept, 
         }
     }
 
-    /** Whether every model tensor was loaded. */
+    /** {@return whether every model tensor was loaded} */
     public boolean complete() {
         return kept.isEmpty();
     }

@@ -12,7 +12,8 @@ public final class FeatureMaps {
     }
 
     /**
-     * The feature maps of row {@code row} of {@code output}, one tile per channel, each scaled to its own range.
+     * {@return the feature maps of row {@code row} of {@code output}, one tile per channel, each scaled to its own
+     * range}
      *
      * @throws IllegalArgumentException when the output is not an image {@code [channels, height, width]}
      */

@@ -14,8 +14,8 @@ public final class Filters {
     }
 
     /**
-     * The filters of {@code layer}, a {@code @Conv}, as a grid (each tile scaled to its own range; set
-     * {@link ImageGrid#range} for a shared one).
+     * {@return the filters of {@code layer}, a {@code @Conv}, as a grid (each tile scaled to its own range; set
+     * {@link ImageGrid#range} for a shared one)}
      *
      * @throws IllegalArgumentException when {@code layer} is not a 2-D convolution
      */

@@ -43,11 +43,11 @@ public final class ImageGrid {
     }
 
     /**
-     * A grid of {@code count} images of {@code channels x height x width} (1 channel: grey or a colour map, 3:
-     * RGB), about square until {@link #columns} says otherwise; the array is read when the grid is drawn.
+     * {@return a grid of {@code count} images of {@code channels x height x width} (1 channel: grey or a colour map, 3:
+     * RGB), about square until {@link #columns} says otherwise; the array is read when the grid is drawn}
      *
-     * @throws IllegalArgumentException when a size is not positive, channels is not 1 or 3, or the array does not
-     *         hold exactly {@code count * channels * height * width} values
+     * @throws IllegalArgumentException when a size is not positive, channels is not 1 or 3, or the array does not hold
+     *     exactly {@code count * channels * height * width} values
      */
     public static ImageGrid of(float[] images, int count, int channels, int height, int width) {
         positive("count", count);
@@ -80,13 +80,13 @@ public final class ImageGrid {
         return this;
     }
 
-    /** Each image pixel becomes {@code zoom x zoom} picture pixels. */
+    /** {@return each image pixel becomes {@code zoom x zoom} picture pixels} */
     public ImageGrid zoom(int zoom) {
         this.zoom = positive("zoom", zoom);
         return this;
     }
 
-    /** Pixels between tiles and around the grid (0 for none). */
+    /** {@return pixels between tiles and around the grid (0 for none)} */
     public ImageGrid gap(int gap) {
         if (gap < 0) {
             throw new IllegalArgumentException("expected a gap of 0 or more pixels, found " + gap);
@@ -107,7 +107,10 @@ public final class ImageGrid {
         return this;
     }
 
-    /** The colours of one-channel images; three-channel images are RGB and take none but {@link ColourMap#GREY}. */
+    /**
+     * {@return the colours of one-channel images; three-channel images are RGB and take none but {@link
+     * ColourMap#GREY}}
+     */
     public ImageGrid colours(ColourMap colours) {
         if (channels == 3 && colours != ColourMap.GREY) {
             throw new IllegalArgumentException("expected one-channel images for the colour map " + colours
@@ -117,13 +120,13 @@ public final class ImageGrid {
         return this;
     }
 
-    /** Width of the picture in pixels. */
+    /** {@return width of the picture in pixels} */
     public int width() {
         int c = Math.min(columns, count);
         return c * width * zoom + (c + 1) * gap;
     }
 
-    /** Height of the picture in pixels. */
+    /** {@return height of the picture in pixels} */
     public int height() {
         int rows = (count + columns - 1) / columns;
         return rows * height * zoom + (rows + 1) * gap;

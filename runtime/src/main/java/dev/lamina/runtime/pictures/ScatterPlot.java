@@ -49,10 +49,10 @@ public final class ScatterPlot {
     }
 
     /**
-     * A plot of {@code labels.length} points, {@code points} holding {@code x, y} for each.
+     * {@return a plot of {@code labels.length} points, {@code points} holding {@code x, y} for each}
      *
-     * @throws IllegalArgumentException when there are no points, {@code points} does not hold two values per
-     *         label, a label is negative or a coordinate is not finite
+     * @throws IllegalArgumentException when there are no points, {@code points} does not hold two values per label, a
+     *     label is negative or a coordinate is not finite
      */
     public static ScatterPlot of(double[] points, int[] labels) {
         if (labels.length == 0) {
@@ -77,20 +77,20 @@ public final class ScatterPlot {
         return new ScatterPlot(points, labels, classes);
     }
 
-    /** The title above the plot (none unless set). */
+    /** {@return the title above the plot (none unless set)} */
     public ScatterPlot title(String title) {
         this.title = title;
         return this;
     }
 
-    /** The titles of the x and y axes (none unless set). */
+    /** {@return the titles of the x and y axes (none unless set)} */
     public ScatterPlot axes(String x, String y) {
         this.xAxis = x;
         this.yAxis = y;
         return this;
     }
 
-    /** The legend's name of each class, by label (the label's number when not given). */
+    /** {@return the legend's name of each class, by label (the label's number when not given)} */
     public ScatterPlot classNames(String... names) {
         if (names.length < classes) {
             throw new IllegalArgumentException("expected a name for each of the " + classes + " classes, found "

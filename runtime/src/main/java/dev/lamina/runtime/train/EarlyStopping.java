@@ -49,7 +49,7 @@ public final class EarlyStopping {
         return this;
     }
 
-    /** The least change that counts as an improvement (default 0), in the monitored quantity's units. */
+    /** {@return the least change that counts as an improvement (default 0), in the monitored quantity's units} */
     public EarlyStopping minDelta(double delta) {
         this.minDelta = delta;
         return this;
@@ -119,17 +119,17 @@ public final class EarlyStopping {
         }
     }
 
-    /** The optimizer step i* at which the best validation result was seen (-1 before any evaluation). */
+    /** {@return the optimizer step i* at which the best validation result was seen (-1 before any evaluation)} */
     public long bestStep() {
         return bestStep;
     }
 
-    /** The epoch (from 1) in which i* fell. */
+    /** {@return the epoch (from 1) in which i* fell} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The best validation result: +infinity (loss) or -infinity (accuracy) before any finite one. */
+    /** {@return the best validation result: +infinity (loss) or -infinity (accuracy) before any finite one} */
     public double bestValue() {
         return best;
     }

@@ -109,11 +109,12 @@ public final class GanTrainer {
     }
 
     /**
-     * A trainer for {@code generator} (noise in, a sample out) and {@code discriminator} (a sample in, one logit out,
-     * trained with {@link Loss#SIGMOID_CROSS_ENTROPY}).
+     * {@return a trainer for {@code generator} (noise in, a sample out) and {@code discriminator} (a sample in, one
+     * logit out,
+     * trained with {@link Loss#SIGMOID_CROSS_ENTROPY})}
      *
      * @throws IllegalArgumentException when the discriminator has another loss or more than one output, or the
-     *         generator's output size is not the discriminator's input size
+     *     generator's output size is not the discriminator's input size
      */
     public static GanTrainer of(Model generator, Model discriminator) {
         if (discriminator.lossKind() != Loss.SIGMOID_CROSS_ENTROPY || discriminator.outputSize() != 1) {
@@ -124,13 +125,13 @@ public final class GanTrainer {
         return new GanTrainer(generator, discriminator);
     }
 
-    /** The generator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
+    /** {@return the generator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default)} */
     public GanTrainer generatorOptimizer(Optimizer optimizer) {
         this.generatorOptimizer = own(optimizer, discriminatorOptimizer);
         return this;
     }
 
-    /** The discriminator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
+    /** {@return the discriminator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default)} */
     public GanTrainer discriminatorOptimizer(Optimizer optimizer) {
         this.discriminatorOptimizer = own(optimizer, generatorOptimizer);
         return this;
@@ -181,7 +182,7 @@ public final class GanTrainer {
         return this;
     }
 
-    /** The generator's input noise for {@code n} samples, drawn from this trainer's noise distribution. */
+    /** {@return the generator's input noise for {@code n} samples, drawn from this trainer's noise distribution} */
     public float[] drawNoise(int n) {
         return noise.draw(rng, Math.multiplyExact(n, generator.inputSize()));
     }
@@ -250,8 +251,8 @@ public final class GanTrainer {
     }
 
     /**
-     * One discriminator step on the m data samples {@code real} (m x the discriminator's input size, channels
-     * first) and m generated from fresh noise; returns its loss before the step (see the class comment).
+     * {@return one discriminator step on the m data samples {@code real} (m x the discriminator's input size, channels
+     * first) and m generated from fresh noise; returns its loss before the step (see the class comment)}
      */
     public double discriminatorStep(float[] real) {
         return discriminatorStep(real, null);
@@ -297,8 +298,9 @@ public final class GanTrainer {
     }
 
     /**
-     * One generator step on m samples from fresh noise, through the discriminator, whose parameters it leaves as
-     * they were; returns the generator's loss before the step.
+     * {@return one generator step on m samples from fresh noise, through the discriminator, whose parameters it leaves
+     * as
+     * they were; returns the generator's loss before the step}
      */
     public double generatorStep() {
         float[] z = drawNoise(m);

@@ -24,33 +24,34 @@ public final class History {
         this.stoppedEarly = early;
     }
 
-    /** One record per epoch run, in order; a copy. */
+    /** {@return one record per epoch run, in order; a copy} */
     public List<EpochRecord> epochs() {
         return List.copyOf(epochs);
     }
 
-    /** The last epoch's record; throws {@link IndexOutOfBoundsException} when no epoch ran. */
+    /** {@return the last epoch's record; throws {@link IndexOutOfBoundsException} when no epoch ran} */
     public EpochRecord last() {
         return epochs.get(epochs.size() - 1);
     }
 
-    /** The step i* of the best validation result, when early stopping ran; -1 otherwise. */
+    /** {@return the step i* of the best validation result, when early stopping ran; -1 otherwise} */
     public long bestStep() {
         return bestStep;
     }
 
-    /** The epoch (from 1) of the best validation result, when early stopping ran; -1 otherwise. */
+    /** {@return the epoch (from 1) of the best validation result, when early stopping ran; -1 otherwise} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** Whether early stopping ended training before the last epoch. */
+    /** {@return whether early stopping ended training before the last epoch} */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
 
     /**
-     * One line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}); NaN figures are empty cells.
+     * {@return one line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}); NaN figures are
+     * empty cells}
      */
     public String toCsv() {
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
@@ -63,7 +64,7 @@ public final class History {
         return s.toString();
     }
 
-    /** The best step and epoch, whether training stopped early, and the epochs' records, as a JSON object. */
+    /** {@return the best step and epoch, whether training stopped early, and the epochs' records, as a JSON object} */
     public String toJson() {
         StringBuilder s = new StringBuilder("{\"best_step\": " + bestStep + ", \"best_epoch\": " + bestEpoch
                 + ", \"stopped_early\": " + stoppedEarly + ", \"epochs\": [");

@@ -6,14 +6,14 @@ package dev.lamina.runtime.train;
  */
 public interface LearningRateSchedule {
 
-    /** The learning rate for {@code epoch} given the optimizer's base rate {@code base}. */
+    /** {@return the learning rate for {@code epoch} given the optimizer's base rate {@code base}} */
     double rate(int epoch, double base);
 
     /** Hears the validation loss of the epoch just finished; schedules that do not react to it ignore it. */
     default void observe(double validationLoss) {
     }
 
-    /** The base rate in every epoch (the default). */
+    /** {@return the base rate in every epoch (the default)} */
     static LearningRateSchedule constant() {
         return (epoch, base) -> base;
     }

@@ -30,16 +30,16 @@ public interface LossFunction {
     double loss(OutputBatch batch, float[] gradient);
 
     /**
-     * Whether the outputs are class scores this loss can count right answers of ({@link #correct}); then the
-     * trainer records an accuracy, and early stopping may watch it.
+     * {@return whether the outputs are class scores this loss can count right answers of ({@link #correct}); then the
+     * trainer records an accuracy, and early stopping may watch it}
      */
     default boolean classifies() {
         return false;
     }
 
     /**
-     * How many of the batch's rows are classified right (a row scored at several positions counts the share of
-     * its positions right); NaN for a loss whose outputs are not class scores.
+     * {@return how many of the batch's rows are classified right (a row scored at several positions counts the share of
+     * its positions right); NaN for a loss whose outputs are not class scores}
      */
     default double correct(OutputBatch batch) {
         return Double.NaN;
@@ -50,12 +50,17 @@ public interface LossFunction {
         return new MeanSquaredErrorLoss();
     }
 
-    /** The multi-class hinge loss with margin 1: PyTorch's {@code MultiMarginLoss()} ({@link MultiMarginLoss}). */
+    /**
+     * {@return the multi-class hinge loss with margin 1: PyTorch's {@code MultiMarginLoss()} ({@link MultiMarginLoss})}
+     */
     static LossFunction multiMargin() {
         return new MultiMarginLoss(1);
     }
 
-    /** The multi-class hinge loss: PyTorch's {@code MultiMarginLoss(p=1, margin=margin)} ({@link MultiMarginLoss}). */
+    /**
+     * {@return the multi-class hinge loss: PyTorch's {@code MultiMarginLoss(p=1, margin=margin)} ({@link
+     * MultiMarginLoss})}
+     */
     static LossFunction multiMargin(double margin) {
         return new MultiMarginLoss(margin);
     }

@@ -29,27 +29,27 @@ public final class NonFiniteException extends ArithmeticException {
         this.rows = rows.clone();
     }
 
-    /** The optimizer step (from 1) whose batch diverged; it was not applied. */
+    /** {@return the optimizer step (from 1) whose batch diverged; it was not applied} */
     public long step() {
         return step;
     }
 
-    /** The epoch (from 1). */
+    /** {@return the epoch (from 1)} */
     public int epoch() {
         return epoch;
     }
 
-    /** The training set's row indices that made the batch, in batch order. */
+    /** {@return the training set's row indices that made the batch, in batch order} */
     public int[] rows() {
         return rows.clone();
     }
 
-    /** What was not finite: {@code "loss"} or {@code "gradient norm"}. */
+    /** {@return what was not finite: {@code "loss"} or {@code "gradient norm"}} */
     public String quantity() {
         return quantity;
     }
 
-    /** The non-finite value found. */
+    /** {@return the non-finite value found} */
     public double value() {
         return value;
     }

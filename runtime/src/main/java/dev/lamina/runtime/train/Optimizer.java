@@ -55,7 +55,7 @@ public abstract class Optimizer {
         this.learningRate = learningRate;
     }
 
-    /** The learning rate the next step uses (a schedule may have changed it). */
+    /** {@return the learning rate the next step uses (a schedule may have changed it)} */
     public double learningRate() {
         return learningRate;
     }
@@ -65,7 +65,7 @@ public abstract class Optimizer {
         this.learningRate = learningRate;
     }
 
-    /** Number of steps taken so far (Adam's bias correction counts them). */
+    /** {@return number of steps taken so far (Adam's bias correction counts them)} */
     public int steps() {
         return steps;
     }
@@ -92,7 +92,7 @@ public abstract class Optimizer {
         double clipByGlobalNorm(double maxNorm);
     }
 
-    /** This optimizer's rule, for a {@link DeviceResident} model. */
+    /** {@return this optimizer's rule, for a {@link DeviceResident} model} */
     public abstract Rule rule();
 
     /** Applies one update with the gradients the last backward pass left. */
@@ -168,7 +168,7 @@ public abstract class Optimizer {
         frozen = set.isEmpty() ? java.util.Set.of() : set;
     }
 
-    /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
+    /** {@return how many state arrays of the parameters' size this optimizer keeps (0, 1 or 2)} */
     protected abstract int stateSlots();
 
     /**

@@ -37,22 +37,22 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
         shape = shape.clone();
     }
 
-    /** Values per row: the product of the shape's dimensions. */
+    /** {@return values per row: the product of the shape's dimensions} */
     public int size() {
         return outputs.length / rows;
     }
 
-    /** One row's output shape, channels first (a copy). */
+    /** {@return one row's output shape, channels first (a copy)} */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
     /**
-     * Rows whose scores pick the target's class, where each row is {@code size / classes} groups of
+     * {@return rows whose scores pick the target's class, where each row is {@code size / classes} groups of
      * {@code classes} contiguous scores (one group per position or step) and counts the share of its groups
      * right: the index of the largest score equals the target's (ties to the lowest index, {@link ClassScores}'
-     * rule, the one {@link Evaluation} counts accuracy with). For a {@link LossFunction#correct} of one's own.
+     * rule, the one {@link Evaluation} counts accuracy with)} For a {@link LossFunction#correct} of one's own.
      *
      * @param classes scores per group, dividing {@link #size()}
      */

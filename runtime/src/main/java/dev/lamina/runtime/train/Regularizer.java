@@ -55,7 +55,7 @@ public final class Regularizer {
         }
     }
 
-    /** The penalty's value, for reporting. */
+    /** {@return the penalty's value, for reporting} */
     public double penalty(Model model) {
         double sum = 0;
         for (Tensor t : model.parameterTensors()) {

@@ -55,22 +55,26 @@ public final class Trainer {
     }
 
     /**
-     * A trainer for {@code model} with the defaults: momentum 0.9 at learning rate 0.05, batches of 128, 10 epochs,
-     * shuffled each epoch with seed 0.
+     * {@return a trainer for {@code model} with the defaults: momentum 0.9 at learning rate 0.05, batches of 128, 10
+     * epochs,
+     * shuffled each epoch with seed 0}
      */
     public static Trainer of(Model model) {
         return new Trainer(model);
     }
 
-    /** The optimizer the steps use (default {@code Optimizer.momentum(0.05, 0.9)}); it keeps its state between fits. */
+    /**
+     * {@return the optimizer the steps use (default {@code Optimizer.momentum(0.05, 0.9)}); it keeps its state between
+     * fits}
+     */
     public Trainer optimizer(Optimizer o) {
         this.optimizer = o;
         return this;
     }
 
     /**
-     * Samples per step (default 128; the last batch of an epoch may be smaller); throws {@link
-     * IllegalArgumentException} below 1.
+     * {@return samples per step (default 128; the last batch of an epoch may be smaller); throws {@link
+     * IllegalArgumentException} below 1}
      */
     public Trainer batchSize(int size) {
         if (size < 1) {
@@ -87,7 +91,7 @@ public final class Trainer {
     }
 
     /**
-     * Whether to shuffle the samples every epoch (the default). Turn it off to feed stateful recurrent layers
+     * {@return whether to shuffle the samples every epoch (the default)} Turn it off to feed stateful recurrent layers
      * consecutive chunks of their sequences: their carried states are then reset at the start of every epoch.
      */
     public Trainer shuffle(boolean each) {
@@ -95,13 +99,13 @@ public final class Trainer {
         return this;
     }
 
-    /** Seed of the per-epoch shuffle. */
+    /** {@return seed of the per-epoch shuffle} */
     public Trainer seed(long s) {
         this.seed = s;
         return this;
     }
 
-    /** A penalty on the weights added to the gradients before each step (default none). */
+    /** {@return a penalty on the weights added to the gradients before each step (default none)} */
     public Trainer regularizer(Regularizer r) {
         this.regularizer = r;
         return this;
@@ -164,7 +168,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The layers frozen by {@link #freeze}, in the order given. */
+    /** {@return the layers frozen by {@link #freeze}, in the order given} */
     public List<Layer> frozen() {
         return List.copyOf(frozenLayers);
     }
@@ -201,7 +205,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The loss {@link #loss(LossFunction)} set, or null: the network's fused built-in. */
+    /** {@return the loss {@link #loss(LossFunction)} set, or null: the network's fused built-in} */
     public LossFunction lossFunction() {
         return lossFunction;
     }
@@ -249,7 +253,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The learning rate per epoch (default: the optimizer's rate throughout). */
+    /** {@return the learning rate per epoch (default: the optimizer's rate throughout)} */
     public Trainer schedule(LearningRateSchedule s) {
         this.schedule = s;
         return this;
@@ -265,8 +269,9 @@ public final class Trainer {
     }
 
     /**
-     * Samples per forward pass when the validation set is evaluated (default 1000); changes memory use, not the
-     * figures.
+     * {@return samples per forward pass when the validation set is evaluated (default 1000); changes memory use, not
+     * the
+     * figures}
      */
     public Trainer evaluationBatchSize(int size) {
         this.evaluationBatch = size;
