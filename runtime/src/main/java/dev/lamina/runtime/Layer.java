@@ -24,6 +24,12 @@ public final class Layer {
     /**
      * Made by the generated class for each layer field; {@code outputShape} is copied, the tensors are views into the
      * model's arrays.
+     *
+     * @param name the layer's field name
+     * @param kind the annotation that declared it ({@code Dense}, {@code Conv}, ...)
+     * @param outputShape one row's output shape, channels first
+     * @param parameters the layer's trainable tensors
+     * @param gradients their gradients, in the same order
      */
     public Layer(String name, String kind, int[] outputShape, List<Tensor> parameters, List<Tensor> gradients) {
         this.name = name;
@@ -114,6 +120,7 @@ public final class Layer {
      * up; the next backward pass consumes them (a forward pass forgets them). With it: a penalty on activations,
      * content and style losses on hidden layers, activation maximisation of a hidden unit.
      *
+     * @param gradient {@code rows x size} floats of the layer's output, channels first
      * @throws IllegalArgumentException when the length is not rows x size, or when no gradient slot holds this
      *         layer's output: fusion kept none (see {@link #output()}), a dropout is folded into this layer (add
      *         at the dropout's field), or the layer is a view of the network input

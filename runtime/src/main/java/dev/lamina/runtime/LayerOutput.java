@@ -62,7 +62,13 @@ public final class LayerOutput {
         return size;
     }
 
-    /** Value {@code index} (channels first) of row {@code row}. */
+    /**
+     * Value {@code index} (channels first) of row {@code row}.
+     *
+     * @param row the row of the forward pass, from 0
+     * @param index the value's index within the row, channels first
+     * @return the value
+     */
     public float get(int row, int index) {
         if (row < 0 || row >= rows) {
             throw new IndexOutOfBoundsException("row " + row + " of layer '" + layer.name() + "''s output, which has "

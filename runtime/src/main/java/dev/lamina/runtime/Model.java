@@ -31,16 +31,26 @@ public interface Model {
     /** {@return the network's arrays and bookkeeping; generated classes return their one instance} */
     NetworkState state();
 
-    /** Runs the layers on the first {@code batch} rows of the input region. */
+    /**
+     * Runs the layers on the first {@code batch} rows of the input region.
+     *
+     * @param batch the number of rows, at most the reserved batch size
+     */
     void forward(int batch);
 
     /**
      * {@return mean loss of the last forward pass against the targets; writes the output gradient for {@link
      * #backward}}
+     *
+     * @param batch the rows of the last forward pass
      */
     double loss(int batch);
 
-    /** Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}. */
+    /**
+     * Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}.
+     *
+     * @param batch the rows of the last forward pass
+     */
     void backward(int batch);
 
     /**
@@ -51,6 +61,10 @@ public interface Model {
      * {@link #computeInputGradient} asked for it. Gradients added at layer outputs ({@link Layer#addGradient}) are
      * added in. Given the gradient the built-in loss writes ({@code (softmax - target) / n}, ...), it is the
      * built-in {@link #backward(int)}; for a sum over rows pass the per-row gradients unscaled.
+     *
+     * @param n the rows of the last forward pass
+     * @param outputGradient {@code n x outputSize()} floats: the derivative of the caller's scalar with respect to each
+     *         output
      */
     default void backward(int n, float[] outputGradient) {
         state().setOutputGradient(n, outputGradient);
@@ -62,6 +76,7 @@ public interface Model {
      * {@link #inputGradient()}), or stop it. Off when a network is created, and then costless: the generated code
      * has a second backward pass for it, whose first layers differ.
      *
+     * @param on true to compute the input gradient in the following backward passes, false to stop
      * @throws UnsupportedOperationException when the input is token ids (embeddings), which have no gradient
      */
     default void computeInputGradient(boolean on) {
@@ -78,7 +93,13 @@ public interface Model {
         return state().inputGradient();
     }
 
-    /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
+    /**
+     * Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses).
+     *
+     * @param row the batch row
+     * @param k the output index, from 0 to {@code outputSize() - 1}
+     * @return the score
+     */
     float output(int row, int k);
 
     /** {@return the network's name: the annotated class's simple name} */
@@ -147,6 +168,8 @@ public interface Model {
     /**
      * Named views of {@link #parameters()}, one per weight, bias, gamma or beta, in declaration order; what a
      * checkpoint writes.
+     *
+     * @return the parameters' named views
      */
     default List<Tensor> parameterTensors() {
         return state().parameterTensors();
@@ -154,6 +177,8 @@ public interface Model {
 
     /**
      * Named views of {@link #buffers()} ({@code bn1.running_mean}, ...); checkpoints write them beside the parameters.
+     *
+     * @return the running statistics' named views
      */
     default List<Tensor> bufferTensors() {
         return state().bufferTensors();
@@ -167,6 +192,8 @@ public interface Model {
     /**
      * Draws every parameter again (each layer's {@code init}), resets the running statistics (mean 0, variance 1) and
      * reseeds dropout, all from {@code seed}: the same seed gives the same network on every machine.
+     *
+     * @param seed any value; the same seed gives the same parameters
      */
     default void initialize(long seed) {
         state().initialize(seed);
@@ -175,6 +202,8 @@ public interface Model {
     /**
      * Switches between training mode (true: dropout draws masks, batch norm uses the batch's statistics) and inference
      * mode (false); see the class comment.
+     *
+     * @param training true for training mode, false for inference
      */
     default void setTraining(boolean training) {
         state().setTraining(training);
@@ -201,12 +230,18 @@ public interface Model {
      * Runs this model's passes on {@code workers}, a team of its own ({@link Workers#create}), instead of the
      * process default ({@link Workers#setThreads}, {@code -Dlamina.threads}); null returns to the default. Takes
      * effect at the next pass.
+     *
+     * @param workers the team to run on (not closed)
      */
     default void useWorkers(Workers workers) {
         state().useWorkers(workers);
     }
 
-    /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
+    /**
+     * Makes room for batches of up to {@code batch} rows (allocates only when it grows).
+     *
+     * @param batch the largest number of rows a pass will run; at least 1
+     */
     default void reserve(int batch) {
         state().reserve(batch);
     }
@@ -214,12 +249,22 @@ public interface Model {
     /**
      * Copies one sample (channels first, as {@link #inputShape()}) into row {@code row} of the batch, from
      * {@code sample[offset, offset + inputSize())}; an array too short for that is an IllegalArgumentException.
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param sample the array holding the sample
+     * @param offset where the sample starts in {@code sample}
      */
     default void setInput(int row, float[] sample, int offset) {
         state().setInput(row, sample, offset);
     }
 
-    /** Copies one target ({@link #outputSize()} floats from {@code offset}) into row {@code row} of the batch. */
+    /**
+     * Copies one target ({@link #outputSize()} floats from {@code offset}) into row {@code row} of the batch.
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param target the array holding the target
+     * @param offset where the target starts in {@code target}
+     */
     default void setTarget(int row, float[] target, int offset) {
         state().setTarget(row, target, offset);
     }
@@ -228,6 +273,10 @@ public interface Model {
      * Forward pass over {@code n} samples stored one after another in {@code x}, in inference mode whatever the
      * current mode (which it leaves as it was); returns n x outputSize scores. Safe from several threads: the
      * calls take turns on the model (see the class comment).
+     *
+     * @param x {@code n x inputSize()} floats, the samples channels first, one after another
+     * @param n the number of samples
+     * @return {@code n x outputSize()} scores (logits for the cross-entropy losses), row after row
      */
     default float[] predict(float[] x, int n) {
         int in = inputSize();
@@ -270,6 +319,8 @@ public interface Model {
      * every step), for {@link Loss#SIGMOID_CROSS_ENTROPY} the logistic function of each score; computed in double
      * with each group's maximum subtracted first} Returns n x outputSize values, row after row.
      *
+     * @param x {@code n x inputSize()} floats, the samples one after another
+     * @param n the number of samples
      * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      * @see ClassScores#probabilities
      */
@@ -285,6 +336,8 @@ public interface Model {
      * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2}
      * The same rule {@link dev.lamina.runtime.train.Evaluation} counts accuracy with ({@link ClassScores}).
      *
+     * @param x {@code n x inputSize()} floats, the samples one after another
+     * @param n the number of samples
      * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      */
     default int[] classify(float[] x, int n) {

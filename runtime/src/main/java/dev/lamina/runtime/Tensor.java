@@ -32,7 +32,15 @@ public final class Tensor {
     private final int length;
     private final FloatBuffer data;
 
-    /** A view of {@code data[offset, offset + product(shape))}; {@code shape} is copied, {@code data} is shared. */
+    /**
+     * A view of {@code data[offset, offset + product(shape))}; {@code shape} is copied, {@code data} is shared.
+     *
+     * @param name the checkpoint name ({@code c1.weight})
+     * @param kind what the tensor is
+     * @param shape its dimensions
+     * @param offset where it starts in {@code data}, in floats
+     * @param data the flat array it is a view of
+     */
     public Tensor(String name, Kind kind, int[] shape, int offset, FloatBuffer data) {
         this.name = name;
         this.kind = kind;
@@ -72,6 +80,9 @@ public final class Tensor {
     /**
      * Element {@code i} in flat (row-major) order; throws {@link IndexOutOfBoundsException} outside {@code [0,
      * length())}.
+     *
+     * @param i the flat index
+     * @return the element
      */
     public float get(int i) {
         return data.get(offset + checkIndex(i));
@@ -80,6 +91,9 @@ public final class Tensor {
     /**
      * Writes element {@code i} in flat (row-major) order; throws {@link IndexOutOfBoundsException} outside {@code [0,
      * length())}.
+     *
+     * @param i the flat index
+     * @param value the new value
      */
     public void set(int i, float value) {
         data.put(offset + checkIndex(i), value);
@@ -95,6 +109,8 @@ public final class Tensor {
     /**
      * Overwrites the tensor with {@code values} in flat order; throws {@link IllegalArgumentException} unless it has
      * exactly {@link #length()} values.
+     *
+     * @param values exactly {@link #length()} values in flat order
      */
     public void copyFrom(float[] values) {
         if (values.length != length) {
@@ -104,7 +120,12 @@ public final class Tensor {
         data.put(offset, values, 0, length);
     }
 
-    /** {@return the same view over another flat array of the same layout (the gradients' twin of a parameter)} */
+    /**
+     * {@return the same view over another flat array of the same layout (the gradients' twin of a parameter)}
+     *
+     * @param other the other flat array
+     * @param otherName the view's name
+     */
     public Tensor over(FloatBuffer other, String otherName) {
         return new Tensor(otherName, kind, shape, offset, other);
     }

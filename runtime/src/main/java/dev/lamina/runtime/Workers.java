@@ -28,7 +28,14 @@ public final class Workers implements AutoCloseable {
     /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
     @FunctionalInterface
     public interface RowTask {
-        /** Computes rows {@code [first, first + rows)} of a batch of {@code n} on {@code worker}. */
+        /**
+         * Computes rows {@code [first, first + rows)} of a batch of {@code n} on {@code worker}.
+         *
+         * @param worker the worker running the slice
+         * @param n the batch size of the pass
+         * @param first the slice's first row
+         * @param rows the slice's number of rows (possibly 0)
+         */
         void run(Worker worker, int n, int first, int rows);
     }
 
@@ -62,6 +69,8 @@ public final class Workers implements AutoCloseable {
     /**
      * {@return a team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
      * with {@code Model.useWorkers}; {@link #close} it when they are done}
+     *
+     * @param count the number of threads; at least 1
      */
     public static Workers create(int count) {
         if (count < 1) {
@@ -84,6 +93,8 @@ public final class Workers implements AutoCloseable {
     /**
      * Replaces the default team by one of {@code count} threads (the calling thread counts as one). Safe while
      * other threads train: their next pass takes the new team, a pass in progress ends on the old one.
+     *
+     * @param count the number of threads; at least 1
      */
     public static void setThreads(int count) {
         Workers old;
@@ -115,6 +126,9 @@ public final class Workers implements AutoCloseable {
      * Runs {@code task} on every worker, worker {@code i} on the i-th of {@link #count()} contiguous slices of
      * {@code [0, rows)} (possibly empty: every worker takes part, so that barriers line up), and returns when all
      * are done. The calling thread is worker 0. A failure on any worker is rethrown here.
+     *
+     * @param rows the batch size, split among the workers
+     * @param task what each worker runs on its slice
      */
     public void run(int rows, RowTask task) {
         if (!runIfOpen(rows, task)) {
