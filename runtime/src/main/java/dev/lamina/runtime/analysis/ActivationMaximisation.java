@@ -74,7 +74,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** {@return gradient steps (200 by default)} */
+    /** Gradient steps (200 by default). */
     public ActivationMaximisation steps(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("expected at least one step, found " + steps);
@@ -92,7 +92,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** {@return the L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none)} */
+    /** The L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none). */
     public ActivationMaximisation l2(double l2) {
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
             throw new IllegalArgumentException("expected a finite L2 decay >= 0, found " + l2);
@@ -126,15 +126,15 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** {@return the seed of the starting noise (1 by default)} */
+    /** The seed of the starting noise (1 by default). */
     public ActivationMaximisation seed(long seed) {
         this.seed = seed;
         return this;
     }
 
     /**
-     * {@return the starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
-     * range (around 0 when unclipped), clipped to the range}
+     * The starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
+     * range (around 0 when unclipped), clipped to the range.
      */
     public ActivationMaximisation startScale(double scale) {
         if (!(scale >= 0) || !Double.isFinite(scale)) {

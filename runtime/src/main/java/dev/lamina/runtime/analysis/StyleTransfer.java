@@ -49,7 +49,7 @@ public final class StyleTransfer {
         return new StyleTransfer(model);
     }
 
-    /** {@return the layer whose output the result shares with the content image, and the content loss's weight} */
+    /** The layer whose output the result shares with the content image, and the content loss's weight. */
     public StyleTransfer content(Layer layer, double weight) {
         InputGradients.checkLayer(model, layer);
         this.contentLayer = layer;

@@ -35,7 +35,7 @@ public final class Tsne {
         return new Tsne();
     }
 
-    /** {@return the effective number of neighbours each point's similarities cover (5 to 50 are usual)} */
+    /** The effective number of neighbours each point's similarities cover (5 to 50 are usual). */
     public Tsne perplexity(double perplexity) {
         if (!(perplexity >= 1) || Double.isInfinite(perplexity)) {
             throw new IllegalArgumentException("expected a perplexity of at least 1, found " + perplexity);
@@ -44,9 +44,7 @@ public final class Tsne {
         return this;
     }
 
-    /**
-     * {@return gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is)}
-     */
+    /** Gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is). */
     public Tsne iterations(int iterations) {
         if (iterations < 1) {
             throw new IllegalArgumentException("expected a positive number of iterations, found " + iterations);
@@ -55,7 +53,7 @@ public final class Tsne {
         return this;
     }
 
-    /** {@return the step before the adaptive gains (100 unless set, as in the paper)} */
+    /** The step before the adaptive gains (100 unless set, as in the paper). */
     public Tsne learningRate(double learningRate) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("expected a positive learning rate, found " + learningRate);
@@ -73,7 +71,7 @@ public final class Tsne {
         return this;
     }
 
-    /** {@return seed of the starting positions} */
+    /** Seed of the starting positions. */
     public Tsne seed(long seed) {
         this.seed = seed;
         return this;

@@ -20,6 +20,11 @@ public final class Dataset {
      * Wraps the arrays without copying: {@code features} holds rows of {@code shape} one after another, {@code targets}
      * rows of {@code targetSize}; throws {@link IllegalArgumentException} when the lengths disagree on the number of
      * rows or a value is not finite.
+     *
+     * @param features the samples' features, row after row, channels first
+     * @param shape one sample's shape, channels first
+     * @param targets the targets, row after row
+     * @param targetSize floats per target row
      */
     public Dataset(float[] features, int[] shape, float[] targets, int targetSize) {
         this.featureSize = Arrays.stream(shape).reduce(1, Math::multiplyExact);
@@ -70,7 +75,14 @@ public final class Dataset {
         return " (" + where + " of shape " + Arrays.toString(shape) + ")";
     }
 
-    /** {@return a classification set: labels in {@code [0, classes)} become one-hot targets} */
+    /**
+     * {@return a classification set: labels in {@code [0, classes)} become one-hot targets}
+     *
+     * @param features the samples' features, row after row, channels first
+     * @param shape one sample's shape, channels first
+     * @param labels each sample's class, in {@code [0, classes)}
+     * @param classes the number of classes
+     */
     public static Dataset classification(float[] features, int[] shape, int[] labels, int classes) {
         return new Dataset(features, shape, OneHot.encode(labels, classes), classes);
     }
@@ -111,7 +123,11 @@ public final class Dataset {
         return size;
     }
 
-    /** {@return the label of row {@code i}: the index of its largest target} */
+    /**
+     * {@return the label of row {@code i}: the index of its largest target}
+     *
+     * @param i the row, from 0
+     */
     public int label(int i) {
         int best = 0;
         for (int k = 1; k < targetSize; k++) {
@@ -122,7 +138,11 @@ public final class Dataset {
         return best;
     }
 
-    /** {@return the rows at {@code rows}, in that order} */
+    /**
+     * {@return the rows at {@code rows}, in that order}
+     *
+     * @param rows row indices, each in {@code [0, size())}; repeats allowed
+     */
     public Dataset select(int[] rows) {
         float[] f = new float[rows.length * featureSize];
         float[] t = new float[rows.length * targetSize];
@@ -133,7 +153,12 @@ public final class Dataset {
         return new Dataset(f, shape, t, targetSize);
     }
 
-    /** {@return rows {@code [from, to)}} */
+    /**
+     * {@return rows {@code [from, to)}}
+     *
+     * @param from the first row, inclusive
+     * @param to the last row, exclusive
+     */
     public Dataset slice(int from, int to) {
         int[] rows = new int[to - from];
         for (int i = 0; i < rows.length; i++) {
@@ -142,7 +167,13 @@ public final class Dataset {
         return select(rows);
     }
 
-    /** Shuffles (seeded) and splits: the first part gets {@code fraction} of the rows. */
+    /**
+     * Shuffles (seeded) and splits: the first part gets {@code fraction} of the rows.
+     *
+     * @param fraction the share of rows in the first part, in [0, 1]
+     * @param seed the shuffle's seed
+     * @return the two parts, first and rest
+     */
     public Dataset[] split(double fraction, long seed) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
@@ -153,7 +184,11 @@ public final class Dataset {
         return new Dataset[] {select(Arrays.copyOfRange(order, 0, cut)), select(Arrays.copyOfRange(order, cut, size))};
     }
 
-    /** {@return the same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255)} */
+    /**
+     * {@return the same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255)}
+     *
+     * @param factor the multiplier of every feature
+     */
     public Dataset scaled(float factor) {
         float[] f = features.clone();
         for (int i = 0; i < f.length; i++) {

@@ -80,13 +80,13 @@ public final class ImageGrid {
         return this;
     }
 
-    /** {@return each image pixel becomes {@code zoom x zoom} picture pixels} */
+    /** Each image pixel becomes {@code zoom x zoom} picture pixels. */
     public ImageGrid zoom(int zoom) {
         this.zoom = positive("zoom", zoom);
         return this;
     }
 
-    /** {@return pixels between tiles and around the grid (0 for none)} */
+    /** Pixels between tiles and around the grid (0 for none). */
     public ImageGrid gap(int gap) {
         if (gap < 0) {
             throw new IllegalArgumentException("expected a gap of 0 or more pixels, found " + gap);
@@ -108,8 +108,8 @@ public final class ImageGrid {
     }
 
     /**
-     * {@return the colours of one-channel images; three-channel images are RGB and take none but {@link
-     * ColourMap#GREY}}
+     * The colours of one-channel images; three-channel images are RGB and take none but {@link
+     * ColourMap#GREY}.
      */
     public ImageGrid colours(ColourMap colours) {
         if (channels == 3 && colours != ColourMap.GREY) {

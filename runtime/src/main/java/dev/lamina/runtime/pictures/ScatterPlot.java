@@ -77,20 +77,20 @@ public final class ScatterPlot {
         return new ScatterPlot(points, labels, classes);
     }
 
-    /** {@return the title above the plot (none unless set)} */
+    /** The title above the plot (none unless set). */
     public ScatterPlot title(String title) {
         this.title = title;
         return this;
     }
 
-    /** {@return the titles of the x and y axes (none unless set)} */
+    /** The titles of the x and y axes (none unless set). */
     public ScatterPlot axes(String x, String y) {
         this.xAxis = x;
         this.yAxis = y;
         return this;
     }
 
-    /** {@return the legend's name of each class, by label (the label's number when not given)} */
+    /** The legend's name of each class, by label (the label's number when not given). */
     public ScatterPlot classNames(String... names) {
         if (names.length < classes) {
             throw new IllegalArgumentException("expected a name for each of the " + classes + " classes, found "

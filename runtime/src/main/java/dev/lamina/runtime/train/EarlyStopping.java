@@ -27,12 +27,20 @@ public final class EarlyStopping {
         this.best = onLoss ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
-    /** Stops when the validation loss stops falling (lower is better). */
+    /**
+     * Stops when the validation loss stops falling (lower is better).
+     *
+     * @return early stopping on the validation loss, patience 5
+     */
     public static EarlyStopping onValidationLoss() {
         return new EarlyStopping(true);
     }
 
-    /** Stops when the validation accuracy stops rising (higher is better). */
+    /**
+     * Stops when the validation accuracy stops rising (higher is better).
+     *
+     * @return early stopping on the validation accuracy, patience 5
+     */
     public static EarlyStopping onValidationAccuracy() {
         return new EarlyStopping(false);
     }
@@ -40,6 +48,9 @@ public final class EarlyStopping {
     /**
      * Evaluations without an improvement before training stops (default 5); throws {@link IllegalArgumentException}
      * below 1.
+     *
+     * @param evaluations evaluations to wait; at least 1
+     * @return this early stopping
      */
     public EarlyStopping patience(int evaluations) {
         if (evaluations < 1) {
@@ -49,19 +60,33 @@ public final class EarlyStopping {
         return this;
     }
 
-    /** {@return the least change that counts as an improvement (default 0), in the monitored quantity's units} */
+    /**
+     * The least change that counts as an improvement (default 0), in the monitored quantity's units.
+     *
+     * @param delta the least improvement; 0 counts any
+     * @return this early stopping
+     */
     public EarlyStopping minDelta(double delta) {
         this.minDelta = delta;
         return this;
     }
 
-    /** Evaluate every {@code steps} optimizer steps instead of once per epoch. */
+    /**
+     * Evaluate every {@code steps} optimizer steps instead of once per epoch.
+     *
+     * @param steps optimizer steps between evaluations; at least 1
+     * @return this early stopping
+     */
     public EarlyStopping everySteps(int steps) {
         this.everySteps = steps;
         return this;
     }
 
-    /** Puts back the parameters and running statistics of the best evaluation when training ends. */
+    /**
+     * Puts back the parameters and running statistics of the best evaluation when training ends.
+     *
+     * @return this early stopping
+     */
     public EarlyStopping restoreBest() {
         this.restore = true;
         return this;

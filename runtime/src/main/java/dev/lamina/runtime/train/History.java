@@ -80,12 +80,22 @@ public final class History {
         return s.append("\n]}\n").toString();
     }
 
-    /** Writes {@link #toCsv()} to {@code path} atomically. */
+    /**
+     * Writes {@link #toCsv()} to {@code path} atomically.
+     *
+     * @param path the file to write
+     * @throws IOException when it cannot be written
+     */
     public void writeCsv(Path path) throws IOException {
         AtomicFiles.writeString(path, toCsv());
     }
 
-    /** Writes {@link #toJson()} to {@code path} atomically. */
+    /**
+     * Writes {@link #toJson()} to {@code path} atomically.
+     *
+     * @param path the file to write
+     * @throws IOException when it cannot be written
+     */
     public void writeJson(Path path) throws IOException {
         AtomicFiles.writeString(path, toJson());
     }

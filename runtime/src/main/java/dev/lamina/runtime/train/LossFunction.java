@@ -40,12 +40,18 @@ public interface LossFunction {
     /**
      * {@return how many of the batch's rows are classified right (a row scored at several positions counts the share of
      * its positions right); NaN for a loss whose outputs are not class scores}
+     *
+     * @param batch the outputs and targets of a batch
      */
     default double correct(OutputBatch batch) {
         return Double.NaN;
     }
 
-    /** {@code 1/2 sum_k (y_k - t_k)^2}, mean over the batch: the fused {@code MEAN_SQUARED_ERROR} in Java. */
+    /**
+     * {@code 1/2 sum_k (y_k - t_k)^2}, mean over the batch: the fused {@code MEAN_SQUARED_ERROR} in Java.
+     *
+     * @return the loss
+     */
     static LossFunction meanSquaredError() {
         return new MeanSquaredErrorLoss();
     }
@@ -60,17 +66,29 @@ public interface LossFunction {
     /**
      * {@return the multi-class hinge loss: PyTorch's {@code MultiMarginLoss(p=1, margin=margin)} ({@link
      * MultiMarginLoss})}
+     *
+     * @param margin the margin each wrong class's score must stay below the right one's by
      */
     static LossFunction multiMargin(double margin) {
         return new MultiMarginLoss(margin);
     }
 
-    /** Smooth L1 with threshold {@code beta >= 0} (0: L1), summed over outputs ({@link SmoothL1Loss}). */
+    /**
+     * Smooth L1 with threshold {@code beta >= 0} (0: L1), summed over outputs ({@link SmoothL1Loss}).
+     *
+     * @param beta the threshold below which the loss is quadratic
+     * @return the loss
+     */
     static LossFunction smoothL1(double beta) {
         return new SmoothL1Loss(beta);
     }
 
-    /** Huber with threshold {@code delta > 0}, summed over outputs ({@link HuberLoss}). */
+    /**
+     * Huber with threshold {@code delta > 0}, summed over outputs ({@link HuberLoss}).
+     *
+     * @param delta the threshold below which the loss is quadratic
+     * @return the loss
+     */
     static LossFunction huber(double delta) {
         return new HuberLoss(delta);
     }
@@ -78,6 +96,8 @@ public interface LossFunction {
     /**
      * Softmax cross-entropy at every position of an image output (segmentation), mean over rows and positions:
      * PyTorch's {@code CrossEntropyLoss} on an {@code [N, C, H, W]} output ({@link PositionwiseCrossEntropyLoss}).
+     *
+     * @return the loss
      */
     static LossFunction crossEntropyOverPositions() {
         return new PositionwiseCrossEntropyLoss();

@@ -11,10 +11,15 @@ import java.util.Arrays;
 public final class NonFiniteException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
+    /** The optimizer step whose batch diverged, from 1 (serialised). */
     private final long step;
+    /** The epoch of that step, from 1 (serialised). */
     private final int epoch;
+    /** The training set's rows that made the batch (serialised). */
     private final int[] rows;
+    /** What was not finite: {@code "loss"} or {@code "gradient norm"} (serialised). */
     private final String quantity;
+    /** The value found: NaN or an infinity (serialised). */
     private final double value;
 
     NonFiniteException(String quantity, double value, long step, int epoch, int batch, int batches, int[] rows) {
