@@ -19,7 +19,11 @@ public @interface ConvTranspose {
     /** {@return number of output channels; positive} */
     int filters();
 
-    /** Square kernel size; positive. */
+    /**
+     * Square kernel size; positive.
+     *
+     * @return the kernel's height and width
+     */
     int kernel();
 
     /**
@@ -35,7 +39,11 @@ public @interface ConvTranspose {
      */
     int padding() default 0;
 
-    /** Extra rows and columns on the bottom and right of the output; less than the stride. */
+    /**
+     * Extra rows and columns on the bottom and right of the output; less than the stride.
+     *
+     * @return the output padding, in [0, stride)
+     */
     int outputPadding() default 0;
 
     /**
@@ -44,18 +52,34 @@ public @interface ConvTranspose {
      */
     boolean bias() default true;
 
-    /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
+    /**
+     * Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none).
+     *
+     * @return the activation of the output
+     */
     Activation activation() default Activation.IDENTITY;
 
-    /** See {@link Dense#alpha()}. */
+    /**
+     * See {@link Dense#alpha()}.
+     *
+     * @return the activation's parameter, or NaN for its default
+     */
     double alpha() default Double.NaN;
 
     /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
-    /** Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations. */
+    /**
+     * Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations.
+     *
+     * @return the Gaussian initialisation's standard deviation
+     */
     double initStd() default 0.01;
 
-    /** See {@link Conv#from()}. */
+    /**
+     * See {@link Conv#from()}.
+     *
+     * @return the field of the layer this one reads, or empty for the one declared just before
+     */
     String from() default "";
 }

@@ -14,10 +14,18 @@ public @interface Dense {
     /** {@return number of output units; positive} */
     int units();
 
-    /** Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none). */
+    /**
+     * Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none).
+     *
+     * @return the activation of the output
+     */
     Activation activation() default Activation.IDENTITY;
 
-    /** alpha of LEAKY_RELU (default 0.01) and ELU (default 1.0), cap of RELU6 (default 6); NaN means the default. */
+    /**
+     * alpha of LEAKY_RELU (default 0.01) and ELU (default 1.0), cap of RELU6 (default 6); NaN means the default.
+     *
+     * @return the activation's parameter, or NaN for its default
+     */
     double alpha() default Double.NaN;
 
     /** {@return whether the layer adds a learned bias per unit} */
@@ -26,7 +34,11 @@ public @interface Dense {
     /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
-    /** Standard deviation for {@link Init#GAUSSIAN}. */
+    /**
+     * Standard deviation for {@link Init#GAUSSIAN}.
+     *
+     * @return the Gaussian initialisation's standard deviation
+     */
     double initStd() default 0.01;
 
     /**

@@ -34,12 +34,16 @@ public @interface Network {
      * step ({@code [steps, features]}, row-major): an image whose rows are read as steps is already in that layout.
      * Recurrent layers ({@link LSTM}, {@link GRU}, {@link RNN}) need a sequence; a {@link Dense} after one applies
      * to each step ({@link Flatten} first to join the steps).
+     *
+     * @return the number of steps of a sequence input, or 0 for an input that is not a sequence
      */
     int steps() default 0;
 
     /**
      * When positive, the input is a sequence of {@link #steps} token ids in {@code [0, tokens)}, stored as floats
      * one per step ({@code input} is then left out); an {@link Embedding} turns them into vectors.
+     *
+     * @return the vocabulary size of a token input, or 0 for an input of features
      */
     int tokens() default 0;
 

@@ -24,7 +24,11 @@ public @interface Pool {
     /** {@return step between windows; 0 means equal to the kernel (non-overlapping)} */
     int stride() default 0;
 
-    /** Padding on each side (max pooling only). */
+    /**
+     * Padding on each side (max pooling only).
+     *
+     * @return the padding on each side; at least 0
+     */
     int padding() default 0;
 
     /**

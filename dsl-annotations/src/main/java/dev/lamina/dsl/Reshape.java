@@ -23,6 +23,10 @@ public @interface Reshape {
     /** {@return the new shape: {@code {features}}, {@code {steps, features}} or {@code {channels, height, width}}} */
     int[] value();
 
-    /** See {@link Conv#from()}. */
+    /**
+     * See {@link Conv#from()}.
+     *
+     * @return the field of the layer this one reads, or empty for the one declared just before
+     */
     String from() default "";
 }

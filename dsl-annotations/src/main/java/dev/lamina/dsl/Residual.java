@@ -27,7 +27,11 @@ public @interface Residual {
     /** {@return width of the block: its output channels ({@code 4 filters} for {@link ResidualBlock#BOTTLENECK})} */
     int filters();
 
-    /** Stride of the first block (its 3x3 convolution and its projection); the others have stride 1. */
+    /**
+     * Stride of the first block (its 3x3 convolution and its projection); the others have stride 1.
+     *
+     * @return the first block's stride; positive
+     */
     int stride() default 1;
 
     /** {@return number of blocks in the stage} */
