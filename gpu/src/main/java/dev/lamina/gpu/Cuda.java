@@ -26,13 +26,21 @@ public final class Cuda {
         return unavailable == null;
     }
 
-    /** Why {@link #available()} is false (null when it is true). */
+    /**
+     * Why {@link #available()} is false (null when it is true).
+     *
+     * @return the reason, or null
+     */
     public static synchronized String unavailableReason() {
         probe();
         return unavailable;
     }
 
-    /** Devices the driver reports (0 when it does not load). */
+    /**
+     * Devices the driver reports (0 when it does not load).
+     *
+     * @return the number of devices
+     */
     public static synchronized int deviceCount() {
         probe();
         return Math.max(devices, 0);
@@ -41,6 +49,7 @@ public final class Cuda {
     /**
      * {@return a context and a stream on device {@code index}}
      *
+     * @param index the device's ordinal, in {@code [0, deviceCount())}
      * @throws GpuUnavailableException when there is no driver, no device, or no device of that index
      */
     public static synchronized CudaDevice open(int index) {

@@ -19,6 +19,9 @@ public final class Jacobian {
      * d input_i} of sample {@code r}} Outputs are numbered as {@link Model#predict} lays them out (an image output
      * channels last), inputs as they are given (channels first).
      *
+     * @param model the network
+     * @param x the samples, one after another
+     * @param n the number of samples
      * @throws IllegalArgumentException when {@code x} does not hold {@code n} samples
      * @throws UnsupportedOperationException when the input is token ids, which have no gradient
      */

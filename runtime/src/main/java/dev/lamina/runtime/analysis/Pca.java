@@ -25,6 +25,10 @@ public final class Pca {
     /**
      * {@return the top {@code k} principal components of {@code n} rows of {@code dims} values}
      *
+     * @param data the rows, one after another
+     * @param n the number of rows
+     * @param dims values per row
+     * @param k the number of components; in {@code [1, dims]}
      * @throws IllegalArgumentException when the array does not hold {@code n * dims} values, there are fewer than two
      *     rows, {@code k} is not in {@code [1, dims]}, or a value is not finite
      */
@@ -95,7 +99,12 @@ public final class Pca {
         return variances.length;
     }
 
-    /** Component {@code c} (0 the largest), a unit vector of {@code dims} values. */
+    /**
+     * Component {@code c} (0 the largest), a unit vector of {@code dims} values.
+     *
+     * @param c the component, from 0
+     * @return the component's unit vector
+     */
     public double[] component(int c) {
         if (c < 0 || c >= count()) {
             throw new IndexOutOfBoundsException("component " + c + " of " + count());
@@ -127,6 +136,8 @@ public final class Pca {
     /**
      * {@return the coordinates of {@code n} rows along the components: {@code n x count()} values, row after row}
      *
+     * @param data the rows, one after another, of the fitted dimension
+     * @param n the number of rows
      * @throws IllegalArgumentException when the array does not hold {@code n} rows of the fitted dimensions
      */
     public double[] project(float[] data, int n) {
