@@ -15,7 +15,11 @@ public final class CudaModule {
         this.module = module;
     }
 
-    /** {@return the kernel {@code name} (an {@code extern "C" __global__} function of the module)} */
+    /**
+     * {@return the kernel {@code name} (an {@code extern "C" __global__} function of the module)}
+     *
+     * @param name the kernel's name
+     */
     public Kernel kernel(String name) {
         CUfunction function = new CUfunction();
         cuModuleGetFunction(function, module, name);

@@ -19,7 +19,13 @@ public final class DeviceProgramCheck {
     private DeviceProgramCheck() {
     }
 
-    /** {@return the problems found, one line each naming the step; empty when the program is sound} */
+    /**
+     * {@return the problems found, one line each naming the step; empty when the program is sound}
+     *
+     * @param program the device program
+     * @param cudaSource the network's generated .cu text
+     * @param batchSizes the batch sizes whose addresses are checked
+     */
     public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
         Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
         Map<String, List<String>> parameters = parameterNames(KernelLibrary.source() + "\n" + cudaSource);

@@ -27,12 +27,27 @@ public final class Kernel {
         return name;
     }
 
-    /** Queues one launch of {@code blocks} blocks of {@code threads} threads (one dimension each). */
+    /**
+     * Queues one launch of {@code blocks} blocks of {@code threads} threads (one dimension each).
+     *
+     * @param blocks the grid's size in blocks
+     * @param threads threads per block
+     * @param args the kernel's arguments, in its parameter order
+     */
     public void launch(int blocks, int threads, Object... args) {
         launch(blocks, 1, threads, 1, 0, args);
     }
 
-    /** Queues one launch on a two-dimensional grid of two-dimensional blocks, with dynamic shared memory. */
+    /**
+     * Queues one launch on a two-dimensional grid of two-dimensional blocks, with dynamic shared memory.
+     *
+     * @param blocksX the grid's width in blocks
+     * @param blocksY the grid's height in blocks
+     * @param threadsX the block's width in threads
+     * @param threadsY the block's height in threads
+     * @param sharedBytes dynamic shared memory per block, in bytes
+     * @param args the kernel's arguments, in its parameter order
+     */
     public void launch(int blocksX, int blocksY, int threadsX, int threadsY, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {

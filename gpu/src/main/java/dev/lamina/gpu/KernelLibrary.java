@@ -35,6 +35,8 @@ public final class KernelLibrary {
      * {@return the class path resource of the library's PTX for {@code arch} ("sm_90")} Under META-INF, which is no
      * Java
      * package, so that a project's jar adds no split package to lamina-gpu's.
+     *
+     * @param arch the architecture, as {@code sm_90}
      */
     public static String ptx(String arch) {
         return "META-INF/lamina/lamina_kernels." + arch + ".ptx";
@@ -50,7 +52,11 @@ public final class KernelLibrary {
         return read(HEADER);
     }
 
-    /** {@return the file name of a resource, which is what the source's {@code #include} names it by} */
+    /**
+     * {@return the file name of a resource, which is what the source's {@code #include} names it by}
+     *
+     * @param resource a class path resource name
+     */
     public static String fileName(String resource) {
         return resource.substring(resource.lastIndexOf('/') + 1);
     }

@@ -29,6 +29,7 @@ public final class KernelSignatures {
      * (a network's .cu)} A kernel of the network's with a library kernel's name would be shadowed at run time
      * ({@link NetworkKernels} takes the library's), so it is an error unless it is the same kernel.
      *
+     * @param networkSource a network's generated .cu text
      * @throws IllegalArgumentException when the network's source redefines a library kernel differently
      */
     public static Map<String, List<String>> of(String networkSource) {
@@ -89,6 +90,8 @@ public final class KernelSignatures {
      * {@return the kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
      * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer; a dropout key
      * {@code K:} is 64-bit, the training flag {@code R:} an int}
+     *
+     * @param argument a program argument as the program writes it
      */
     public static String kindOf(String argument) {
         String prefix = argument.substring(0, argument.indexOf(':'));

@@ -5,7 +5,11 @@ package dev.lamina.gpu;
  * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
  */
 public record Linear(long perRow, long constant) {
-    /** {@return the value for a batch of {@code rows} rows: {@code perRow * rows + constant}} */
+    /**
+     * {@return the value for a batch of {@code rows} rows: {@code perRow * rows + constant}}
+     *
+     * @param rows the batch size
+     */
     public long at(int rows) {
         return perRow * rows + constant;
     }
@@ -13,6 +17,9 @@ public record Linear(long perRow, long constant) {
     /**
      * Reads the written form ({@code 784n+12}, {@code n}, {@code 12}); throws {@link NumberFormatException} for a term
      * that is not a whole number.
+     *
+     * @param text the written form
+     * @return the value
      */
     public static Linear parse(String text) {
         long perRow = 0;

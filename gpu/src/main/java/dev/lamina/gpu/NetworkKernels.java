@@ -45,6 +45,8 @@ public final class NetworkKernels {
     /**
      * {@return the kernels of {@code network} on {@code device}: its own module, loaded now, and the library's}
      *
+     * @param network the generated class, beside which its PTX lies
+     * @param device the device to load on
      * @throws GpuUnavailableException when the network or the library was built without kernels, or only for newer
      *     devices
      */
@@ -54,7 +56,11 @@ public final class NetworkKernels {
         return new NetworkKernels(own, library(network.getClassLoader(), device));
     }
 
-    /** {@return the kernel {@code name}, from the library's module when the library has it, else from the network's} */
+    /**
+     * {@return the kernel {@code name}, from the library's module when the library has it, else from the network's}
+     *
+     * @param name the kernel's name
+     */
     public Kernel kernel(String name) {
         return (libraryKernels.contains(name) ? library : network).kernel(name);
     }

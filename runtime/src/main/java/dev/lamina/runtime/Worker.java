@@ -44,6 +44,9 @@ public final class Worker {
     /**
      * Sums {@code values[0, length)} over the workers, in place: every worker gets the same total, added in worker
      * order so that the result does not depend on timing.
+     *
+     * @param values this worker's values, replaced by the totals
+     * @param length how many values, the same on every worker
      */
     public void allReduce(double[] values, int length) {
         if (team.count() == 1) {
@@ -66,6 +69,8 @@ public final class Worker {
 
     /**
      * {@return a zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call}
+     *
+     * @param length the number of doubles
      */
     public double[] doubles(int length) {
         if (doubles.length < length) {
@@ -75,7 +80,12 @@ public final class Worker {
         return doubles;
     }
 
-    /** Heap block {@code slot} (0 to 5) of {@link #BLOCK} floats, this worker's own; contents undefined. */
+    /**
+     * Heap block {@code slot} (0 to 5) of {@link #BLOCK} floats, this worker's own; contents undefined.
+     *
+     * @param slot the block's number, 0 to 5
+     * @return the block
+     */
     public float[] block(int slot) {
         return blocks[slot];
     }
@@ -83,6 +93,10 @@ public final class Worker {
     /**
      * Off-heap scratch block {@code slot} (0 to 2) of at least {@code floats}; grows, never shrinks. Convolutions
      * use 0 and 1 for columns and their gradient, 2 for their weights transposed.
+     *
+     * @param slot the block's number, 0 to 2
+     * @param floats the least size in floats
+     * @return the block
      */
     public Memory scratch(int slot, int floats) {
         if (scratch[slot].size() < floats) {

@@ -26,6 +26,10 @@ public final class Idx {
     /**
      * Reads an IDX file of unsigned bytes, gzipped or not; throws {@link java.nio.file.NoSuchFileException} when it is
      * absent and an {@link IOException} naming the file for another type or a truncated body.
+     *
+     * @param path the IDX file
+     * @return its dimensions and values
+     * @throws IOException when it is absent, unreadable or malformed
      */
     public static Array read(Path path) throws IOException {
         if (!Files.exists(path)) {

@@ -9,6 +9,9 @@ public final class OneHot {
      * {@return rows of {@code classes} floats, 1 at each label's index and 0 elsewhere; throws {@link
      * IllegalArgumentException}
      * for a label outside {@code [0, classes)}}
+     *
+     * @param labels the labels
+     * @param classes the number of classes
      */
     public static float[] encode(int[] labels, int classes) {
         float[] out = new float[labels.length * classes];

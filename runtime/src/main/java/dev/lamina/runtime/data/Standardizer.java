@@ -13,7 +13,11 @@ public final class Standardizer {
         this.std = std;
     }
 
-    /** {@return the mean and standard deviation of each feature over {@code train}} */
+    /**
+     * {@return the mean and standard deviation of each feature over {@code train}}
+     *
+     * @param train the training set
+     */
     public static Standardizer fit(Dataset train) {
         int d = train.featureSize();
         int n = train.size();
@@ -42,6 +46,8 @@ public final class Standardizer {
      * {@return a copy of {@code data} with each feature standardised; throws {@link IllegalArgumentException} when its
      * feature
      * count differs from the training set's}
+     *
+     * @param data a set with the training set's features
      */
     public Dataset apply(Dataset data) {
         if (data.featureSize() != mean.length) {

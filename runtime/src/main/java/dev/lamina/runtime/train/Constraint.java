@@ -87,6 +87,7 @@ public final class Constraint {
     /**
      * Renormalises the model's constrained weight vectors in place.
      *
+     * @param model the model whose weights are renormalised
      * @throws UnsupportedOperationException for a device-resident model (no device kernel for it yet)
      * @throws IllegalArgumentException when a layer given at construction is not one of {@code model}'s
      */

@@ -7,9 +7,21 @@ import dev.lamina.runtime.data.Dataset;
  * peer does) and takes each batch as row indices, so a step moves no features from the host.
  */
 public interface DatasetResident {
-    /** Takes a copy of {@code data}'s features and targets; false when it cannot hold them (rows are fed then). */
+    /**
+     * Takes a copy of {@code data}'s features and targets; false when it cannot hold them (rows are fed then).
+     *
+     * @param data the training set
+     * @return whether the model holds it now
+     */
     boolean hold(Dataset data);
 
-    /** Makes rows {@code order[from, from + rows)} of the held data the next batch's inputs and targets. */
+    /**
+     * Makes rows {@code order[from, from + rows)} of the held data the next batch's inputs and targets.
+     *
+     * @param data the held data set
+     * @param order the epoch's row order
+     * @param from the batch's first position in {@code order}
+     * @param rows the batch's size
+     */
     void selectRows(Dataset data, int[] order, int from, int rows);
 }

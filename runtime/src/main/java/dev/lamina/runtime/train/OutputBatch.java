@@ -18,7 +18,14 @@ import java.util.Arrays;
  */
 public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shape) {
 
-    /** Checks that the arrays hold {@code rows x size} values each (expected vs found when not). */
+    /**
+     * Checks that the arrays hold {@code rows x size} values each (expected vs found when not).
+     *
+     * @param outputs {@code rows x size} outputs
+     * @param targets {@code rows x size} targets
+     * @param rows rows of the batch
+     * @param shape one row's output shape
+     */
     public OutputBatch {
         if (rows < 1) {
             throw new IllegalArgumentException("an output batch has at least 1 row, found " + rows);
@@ -79,6 +86,8 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
     /**
      * Refuses a gradient array that is not null and not {@code rows x size} floats (expected vs found), as a
      * {@link LossFunction} checks the array it is given.
+     *
+     * @param gradient the array a loss is given, or null
      */
     public void checkGradient(float[] gradient) {
         if (gradient != null && gradient.length != outputs.length) {

@@ -17,7 +17,11 @@ public final class ProgressBar implements TrainingListener {
         this(System.err);
     }
 
-    /** A bar on {@code out}. */
+    /**
+     * A bar on {@code out}.
+     *
+     * @param out where the bar is printed
+     */
     public ProgressBar(PrintStream out) {
         this.out = out;
     }
