@@ -42,7 +42,17 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
      */
     public record Step(String pass, String when, String layer, String action, String grid, List<String> names,
                        List<String> args) {
-        /** Copies the lists; throws {@link IllegalArgumentException} unless every argument has a name. */
+        /**
+         * Copies the lists; throws {@link IllegalArgumentException} unless every argument has a name.
+         *
+         * @param pass the pass the step belongs to
+         * @param when the mode it runs in
+         * @param layer the field of the layer that launches it
+         * @param action the kernel's name, or a built-in
+         * @param grid the grid's written form
+         * @param names the kernel parameters the arguments fill
+         * @param args the arguments
+         */
         public Step {
             names = List.copyOf(names);
             args = List.copyOf(args);
@@ -63,13 +73,21 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
          * {@return whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}:
          * in
          * training when the stateful layers save their state for the next batch ({@code carrying})}
+         *
+         * @param training whether the pass is a training pass
+         * @param carrying whether stateful layers save their states in this pass
          */
         public boolean runsWhen(boolean training, boolean carrying) {
             return when.equals("always") || when.equals(training ? "train" : "eval")
                     || when.equals("carry") && training && carrying;
         }
 
-        /** Blocks in x and y for {@code rows} batch rows. */
+        /**
+         * Blocks in x and y for {@code rows} batch rows.
+         *
+         * @param rows the batch size
+         * @return the grid's width and height in blocks
+         */
         public long[] blocks(int rows) {
             String[] kind = grid.split(":", 2);
             return switch (kind[0]) {
@@ -99,12 +117,20 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
     }
 
-    /** {@return steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order} */
+    /**
+     * {@return steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order}
+     *
+     * @param pass the pass's name
+     */
     public List<Step> pass(String pass) {
         return steps.stream().filter(s -> s.pass().equals(pass)).toList();
     }
 
-    /** {@return the program beside {@code network}'s class} */
+    /**
+     * {@return the program beside {@code network}'s class}
+     *
+     * @param network the generated class
+     */
     public static DeviceProgram of(Class<?> network) {
         String name = network.getSimpleName() + ".program";
         try (InputStream in = network.getResourceAsStream(name)) {
@@ -121,6 +147,9 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
     /**
      * Reads a program in the processor's text format ({@link #VERSION}); throws {@link IllegalArgumentException} for
      * another version or a malformed line.
+     *
+     * @param text the program's text
+     * @return the program
      */
     public static DeviceProgram parse(String text) {
         String network = null;
