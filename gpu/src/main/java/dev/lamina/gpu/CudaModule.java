@@ -5,7 +5,12 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
-/** A loaded PTX module: the kernels of one network, or the kernel library ({@link NetworkKernels}). */
+/**
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>A loaded PTX module: the kernels of one network, or the kernel library ({@link NetworkKernels}).
+ */
 public final class CudaModule {
     private final CudaDevice device;
     private final CUmodule module;

@@ -14,7 +14,10 @@ import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * One allocation of device floats. A network takes one for everything it keeps on the device (parameters,
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>One allocation of device floats. A network takes one for everything it keeps on the device (parameters,
  * gradients, optimizer state, the activation arena) and addresses regions of it by float offset, as the CPU
  * path addresses its arena.
  */

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A network's device program ({@code Net.program}, written by the processor beside the class): how big each
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>A network's device program ({@code Net.program}, written by the processor beside the class): how big each
  * device area is and, pass by pass, which kernel of {@code Net.cu} to launch, on what grid, with what arguments.
  * {@link DeviceNetwork} replays it; a test without a GPU checks it against the kernels' signatures.
  *

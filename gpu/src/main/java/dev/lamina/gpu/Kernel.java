@@ -7,7 +7,10 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 
 /**
- * One kernel of a module, launched on its device's stream. Arguments are device addresses
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>One kernel of a module, launched on its device's stream. Arguments are device addresses
  * ({@link DeviceMemory#at}), {@code Integer}s, {@code Long}s (64-bit parameters) and {@code Float}s, in the kernel's
  * parameter order.
  */

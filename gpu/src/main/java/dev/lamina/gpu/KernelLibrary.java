@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where Lamina's kernel library lives, and how it reaches nvcc and the device: one copy, the resources of this
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>Where Lamina's kernel library lives, and how it reaches nvcc and the device: one copy, the resources of this
  * module (lamina-gpu), which every part that needs it depends on already: the run time loads the kernels, the
  * processor's tests check device programs against them, and the Maven plugin compiles them.
  * <ul>

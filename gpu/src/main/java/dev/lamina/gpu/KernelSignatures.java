@@ -10,7 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parameter kinds of each {@code extern "C" __global__} kernel a device program can launch, as the program's
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>The parameter kinds of each {@code extern "C" __global__} kernel a device program can launch, as the program's
  * argument prefixes name them: {@code f*} a float pointer, {@code i*} an int pointer, {@code d*} a double pointer,
  * {@code i} int, {@code l} a 64-bit integer, {@code f} float. Read from the CUDA source text of the two modules a
  * network's kernels come from: the kernel library's ({@link KernelLibrary}) and the network's own .cu. What a test

@@ -1,7 +1,10 @@
 package dev.lamina.gpu;
 
 /**
- * A size or offset of a device program that grows with the batch: {@code perRow * n + constant}, written
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>A size or offset of a device program that grows with the batch: {@code perRow * n + constant}, written
  * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
  */
 public record Linear(long perRow, long constant) {

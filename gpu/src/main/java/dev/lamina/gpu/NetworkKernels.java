@@ -15,7 +15,10 @@ import java.util.function.IntFunction;
 import jcuda.driver.CUmodule;
 
 /**
- * The kernels a network's device program launches, from the two PTX modules the Maven plugin's
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>The kernels a network's device program launches, from the two PTX modules the Maven plugin's
  * {@code compile-kernels} goal built: the network's own ({@code Net.sm_XX.ptx} beside the generated class
  * {@code Net}: its epilogues, activation steps and loss) and the kernel library ({@link KernelLibrary#ptx}, in
  * the same build's classes: GEMMs, pooling, optimizer steps, ...), which is loaded once per device context and

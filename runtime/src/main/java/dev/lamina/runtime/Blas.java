@@ -3,7 +3,10 @@ package dev.lamina.runtime;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * The one door to OpenBLAS: row-major single-precision GEMM with offsets into {@link Memory} blocks. OpenBLAS runs
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>The one door to OpenBLAS: row-major single-precision GEMM with offsets into {@link Memory} blocks. OpenBLAS runs
  * single-threaded in the calling thread; parallelism comes from {@link Workers}, which give each core its own
  * slice of the batch (see there for why).
  */

@@ -82,7 +82,10 @@ public final class Layer {
         return find(parameters, ".bias").orElseThrow(() -> missing("bias"));
     }
 
-    /** {@return the gradient of {@link #weights()}; throws {@link IllegalStateException} for a layer without weights} */
+    /**
+     * {@return the gradient of {@link #weights()}; throws {@link IllegalStateException} for a layer without
+     * weights}
+     */
     public Tensor weightGradient() {
         return find(gradients, ".weight").orElseThrow(() -> missing("weights"));
     }

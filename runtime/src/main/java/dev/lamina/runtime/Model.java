@@ -28,7 +28,14 @@ import java.util.List;
  */
 public interface Model {
 
-    /** {@return the network's arrays and bookkeeping; generated classes return their one instance} */
+    /**
+     * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must
+     * be public); it may change in any release.
+     *
+     * <p>Generated classes return their one instance.
+     *
+     * @return the network's arrays and bookkeeping
+     */
     NetworkState state();
 
     /**

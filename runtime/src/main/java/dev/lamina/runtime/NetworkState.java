@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
  * activation arena (sized for the batch at run time from the per-sample plan the processor computed), the argmax
  * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
  * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.

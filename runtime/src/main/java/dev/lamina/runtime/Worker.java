@@ -1,7 +1,10 @@
 package dev.lamina.runtime;
 
 /**
- * One member of a {@link Workers} team, as a generated pass sees it: its index, the team barrier, a deterministic
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>One member of a {@link Workers} team, as a generated pass sees it: its index, the team barrier, a deterministic
  * all-reduce for statistics over the whole batch, and off-heap scratch of its own (for im2col columns), which
  * stays in this core's cache from one chunk to the next.
  */

@@ -25,7 +25,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class Workers implements AutoCloseable {
     private static Workers shared;
 
-    /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
+    /**
+     * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must
+     * be public); it may change in any release.
+     *
+     * <p>Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass.
+     */
     @FunctionalInterface
     public interface RowTask {
         /**

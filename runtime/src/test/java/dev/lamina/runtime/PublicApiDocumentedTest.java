@@ -55,6 +55,42 @@ class PublicApiDocumentedTest {
                 + String.join("\n", missing));
     }
 
+    /**
+     * Public only for generated code or the device path: each says so first, so that a reader of the javadoc or the
+     * sources knows it is not API (docs/ARCHITECTURE.md, "Public API").
+     */
+    private static final List<String> INTERNAL_FILES = List.of(
+            "src/main/java/dev/lamina/runtime/kernels/package-info.java",
+            "src/main/java/dev/lamina/runtime/NetworkState.java",
+            "src/main/java/dev/lamina/runtime/Blas.java",
+            "src/main/java/dev/lamina/runtime/Worker.java",
+            "../gpu/src/main/java/dev/lamina/gpu/CudaGraph.java",
+            "../gpu/src/main/java/dev/lamina/gpu/CudaModule.java",
+            "../gpu/src/main/java/dev/lamina/gpu/DeviceMemory.java",
+            "../gpu/src/main/java/dev/lamina/gpu/DeviceProgram.java",
+            "../gpu/src/main/java/dev/lamina/gpu/DeviceProgramCheck.java",
+            "../gpu/src/main/java/dev/lamina/gpu/Kernel.java",
+            "../gpu/src/main/java/dev/lamina/gpu/KernelLibrary.java",
+            "../gpu/src/main/java/dev/lamina/gpu/KernelSignatures.java",
+            "../gpu/src/main/java/dev/lamina/gpu/Linear.java",
+            "../gpu/src/main/java/dev/lamina/gpu/NetworkKernels.java",
+            "../gpu/src/main/java/dev/lamina/gpu/PinnedBuffer.java");
+
+    @Test
+    void everyInternalTypeSaysItIsNotApi() throws IOException {
+        List<String> unmarked = new ArrayList<>();
+        for (String file : INTERNAL_FILES) {
+            String text = Files.readString(Path.of(file));
+            int comment = text.indexOf("/**");
+            String first = comment < 0 ? "" : text.substring(comment + 3).stripLeading().replaceFirst("^\\*\\s*", "");
+            if (!first.startsWith("Internal, not API")) {
+                unmarked.add(file + ": expected its comment to begin \"Internal, not API\", found \""
+                        + first.lines().findFirst().orElse("") + "\"");
+            }
+        }
+        assertTrue(unmarked.isEmpty(), () -> String.join("\n", unmarked));
+    }
+
     @Test
     void theCheckFindsAMemberWithoutAComment(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("Sample.java");

@@ -3,7 +3,9 @@ package dev.lamina.runtime.train;
 import dev.lamina.runtime.data.Dataset;
 
 /**
- * A model that keeps a whole training set in its own memory (the GPU path keeps it on the device, as PyTorch's
+ * Internal, not API: implemented by the gpu module's device-resident network; it may change in any release.
+ *
+ * <p>A model that keeps a whole training set in its own memory (the GPU path keeps it on the device, as PyTorch's
  * peer does) and takes each batch as row indices, so a step moves no features from the host.
  */
 public interface DatasetResident {

@@ -84,7 +84,9 @@ public abstract class Optimizer {
     }
 
     /**
-     * A model whose parameters and gradients live on another device: the update, a regularizer's penalty and
+     * Internal, not API: implemented by the gpu module's device-resident network; it may change in any release.
+     *
+     * <p>A model whose parameters and gradients live on another device: the update, a regularizer's penalty and
      * gradient clipping run there, on the same terms as on the CPU.
      */
     public interface DeviceResident {
