@@ -20,6 +20,17 @@ import java.util.List;
  * @param dropout     whether a layer draws dropout masks (a training forward pass moves the key first)
  * @param carried     the regions where stateful recurrent layers keep their state from one batch to the next
  * @param unsupported the layers the program does not cover (the network then runs on the CPU only)
+ * @param network the generated class's name
+ * @param parameters floats of the flat parameter array
+ * @param buffers floats of the running statistics
+ * @param work floats of the per-channel work area
+ * @param doubles doubles of the double-precision work area
+ * @param inputRegion the input's region in the arena
+ * @param inputSize floats per input row
+ * @param outputRegion the output's region in the arena
+ * @param outputSize floats per output row
+ * @param lossRows the rows the loss is taken over, as a function of the batch size
+ * @param steps every pass's steps, in order
  */
 public record DeviceProgram(String network, int arena, int indices, int parameters, int buffers, int work,
                             int doubles, int inputRegion, int inputSize, int outputRegion, int outputSize,
@@ -33,7 +44,12 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
     /** Rows and columns of C per GEMM block. */
     public static final int GEMM_TILE = 64;
 
-    /** A stateful layer's carried state: {@code perRow} floats a row from arena address {@code region}. */
+    /**
+     * A stateful layer's carried state: {@code perRow} floats a row from arena address {@code region}.
+     *
+     * @param region the arena address of the state
+     * @param perRow floats of state per row
+     */
     public record Carried(String region, int perRow) {
     }
 
@@ -42,6 +58,14 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
      * gradients): a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check} (an
      * embedding's out-of-vocabulary flag, read back and raised as the CPU path does). {@code args} are the values,
      * {@code names} the kernel parameters they fill, in the same order.
+     *
+     * @param pass the pass it belongs to ({@code forward}, {@code loss}, {@code backward})
+     * @param when the mode it runs in ({@code always}, {@code train}, {@code eval}, {@code carry})
+     * @param layer the field of the layer that launches it, or {@code -}
+     * @param action the kernel's name, or {@code zero}, {@code copy} or {@code check}
+     * @param grid the grid's written form
+     * @param names the kernel parameters the arguments fill
+     * @param args the arguments
      */
     public record Step(String pass, String when, String layer, String action, String grid, List<String> names,
                        List<String> args) {

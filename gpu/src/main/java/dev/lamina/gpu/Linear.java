@@ -6,6 +6,9 @@ package dev.lamina.gpu;
  *
  * <p>A size or offset of a device program that grows with the batch: {@code perRow * n + constant}, written
  * {@code 784n}, {@code 12}, {@code 784n+12} or {@code n}.
+ *
+ * @param perRow the part per batch row
+ * @param constant the part that does not grow with the batch
  */
 public record Linear(long perRow, long constant) {
     /**

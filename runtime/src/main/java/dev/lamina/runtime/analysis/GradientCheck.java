@@ -35,6 +35,15 @@ public final class GradientCheck {
      * The result of a check. {@code worstRatio} is the largest {@code |analytic - numeric| / limit}, at
      * {@code worstIndex}; {@code failed} counts the parameters whose ratio exceeds 1 (with ReLU or max pooling, a
      * difference that straddles a kink is wrong by construction, so such networks may allow a few).
+     *
+     * @param worstRatio the largest difference over its limit
+     * @param worstIndex the parameter (or input value) where it was found
+     * @param analytic the backward pass's derivative there
+     * @param numeric the finite differences' derivative there
+     * @param limit the limit there
+     * @param noise the loss's measured rounding noise
+     * @param checked how many values were checked
+     * @param failed how many exceeded their limit
      */
     public record Result(double worstRatio, int worstIndex, double analytic, double numeric, double limit,
                          double noise, int checked, int failed) {

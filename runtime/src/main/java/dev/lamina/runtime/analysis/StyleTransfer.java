@@ -35,7 +35,13 @@ public final class StyleTransfer {
     private double low = Double.NEGATIVE_INFINITY;
     private double high = Double.POSITIVE_INFINITY;
 
-    /** The losses of one image: content, each style layer's (in the order given), and the weighted total. */
+    /**
+     * The losses of one image: content, each style layer's (in the order given), and the weighted total.
+     *
+     * @param content the content loss
+     * @param style each style layer's loss, in the order the layers were given
+     * @param total the weighted sum
+     */
     public record Losses(double content, double[] style, double total) {
     }
 

@@ -16,7 +16,12 @@ import java.util.zip.GZIPInputStream;
  * recognised by their first two bytes, whatever their name.
  */
 public final class Idx {
-    /** The dimensions and the values (0..255) of one IDX file. */
+    /**
+     * The dimensions and the values (0..255) of one IDX file.
+     *
+     * @param dims the sizes of the dimensions
+     * @param values the values, 0 to 255, row-major
+     */
     public record Array(int[] dims, int[] values) {
     }
 

@@ -13,7 +13,12 @@ public final class Mnist {
     /** The default location of Debian's {@code dataset-fashion-mnist} package. */
     public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
-    /** Training and test sets. */
+    /**
+     * Training and test sets.
+     *
+     * @param train the training set
+     * @param test the test set
+     */
     public record Split(Dataset train, Dataset test) {
     }
 

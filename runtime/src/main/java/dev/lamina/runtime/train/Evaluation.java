@@ -6,7 +6,12 @@ import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Dataset;
 import java.util.List;
 
-/** Mean loss and accuracy of a model on a data set, in inference mode. */
+/**
+ * Mean loss and accuracy of a model on a data set, in inference mode.
+ *
+ * @param loss the mean loss
+ * @param accuracy the share classified right; NaN for a loss that is not a classification loss
+ */
 public record Evaluation(double loss, double accuracy) {
 
     /**

@@ -80,7 +80,12 @@ public final class GanTrainer {
         }
     }
 
-    /** Mean losses: the discriminator's (per its step, see the class comment) and the generator's. */
+    /**
+     * Mean losses: the discriminator's (per its step, see the class comment) and the generator's.
+     *
+     * @param discriminator the discriminator's mean loss
+     * @param generator the generator's mean loss
+     */
     public record Losses(double discriminator, double generator) {
     }
 

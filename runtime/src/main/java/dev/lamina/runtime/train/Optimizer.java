@@ -79,6 +79,13 @@ public abstract class Optimizer {
     /**
      * An update rule as another engine applies it (the GPU path): its name ({@code sgd}, {@code nesterov},
      * {@code adam}, {@code adagrad}, {@code rmsprop}) and its constants, the CPU's own values.
+     *
+     * @param name the rule's name
+     * @param momentum the momentum (SGD and Nesterov)
+     * @param rho1 the first moment's decay (Adam), or RMSProp's decay
+     * @param rho2 the second moment's decay (Adam)
+     * @param delta the stabiliser (Adam, AdaGrad, RMSProp)
+     * @param weightDecay AdamW's decoupled weight decay
      */
     public record Rule(String name, double momentum, double rho1, double rho2, double delta, double weightDecay) {
     }
