@@ -1,6 +1,7 @@
 package dev.lamina.samples;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.analysis.Jacobian;
 import dev.lamina.runtime.analysis.Saliency;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.pictures.ColourMap;
@@ -16,7 +17,8 @@ import java.util.Locale;
 /**
  * The {@code saliency} command: trains {@link DigitsCnn} and draws {@link #SHOWN} held-out digits above their
  * saliency maps for the predicted class ({@code |d score / d pixel|}, each map scaled to its own maximum, heat
- * colours); prints where the saliency lies (on the ink or the background).
+ * colours); prints where the saliency lies (on the ink or the background). Beside it, the whole Jacobian of the
+ * first digit: its ten class scores' derivatives with respect to every pixel, one signed map per class.
  */
 final class SaliencyDigits {
     static final int SHOWN = 16;
@@ -50,7 +52,41 @@ final class SaliencyDigits {
         Path file = out.resolve("saliency.png");
         Png.write(file, both);
         System.out.println("wrote " + file);
+        writeJacobian(model, x, out);
         return file;
+    }
+
+    /**
+     * {@code jacobian.png}: the first digit, then d score_k / d pixel for k = 0..9 on one grey scale symmetric
+     * about zero (mid grey 0, white the largest positive derivative, black its negative); prints each class's
+     * largest |derivative|.
+     */
+    private static void writeJacobian(Model model, float[] x, Path out) throws IOException {
+        float[] digit = java.util.Arrays.copyOf(x, 64);
+        float[] jacobian = Jacobian.of(model, digit, 1);
+        float largest = 0;
+        StringBuilder perClass = new StringBuilder();
+        for (int k = 0; k < 10; k++) {
+            float classLargest = 0;
+            for (int i = 0; i < 64; i++) {
+                classLargest = Math.max(classLargest, Math.abs(jacobian[k * 64 + i]));
+            }
+            largest = Math.max(largest, classLargest);
+            perClass.append(String.format(Locale.ROOT, " %d: %.3f", k, classLargest));
+        }
+        System.out.println("Jacobian of the first digit, largest |d score / d pixel| per class:" + perClass);
+        BufferedImage image = ImageGrid.of(digit, 1, 1, 8, 8).zoom(ZOOM).gap(GAP).range(0, 1).render();
+        BufferedImage maps = ImageGrid.of(jacobian, 10, 1, 8, 8).columns(10).zoom(ZOOM).gap(GAP)
+                .range(-largest, largest).render();
+        BufferedImage row = new BufferedImage(image.getWidth() + maps.getWidth(), maps.getHeight(),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = row.createGraphics();
+        g.drawImage(image, 0, 0, null);
+        g.drawImage(maps, image.getWidth(), 0, null);
+        g.dispose();
+        Path file = out.resolve("jacobian.png");
+        Png.write(file, row);
+        System.out.println("wrote " + file);
     }
 
     /** The share of the saliency (or, with none, of the pixels) that lies on pixels brighter than 0.25. */

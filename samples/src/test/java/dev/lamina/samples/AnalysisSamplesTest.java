@@ -37,6 +37,8 @@ class AnalysisSamplesTest {
         Main.main(new String[] {"saliency", "--out", dir.toString(), "--epochs", "5"});
         // two grids of 16 digits, 8 to a row, zoom 12, gaps of 2, one above the other
         assertPicture(dir.resolve("saliency.png"), 8 * 96 + 9 * 2, 2 * (2 * 96 + 3 * 2));
+        // the first digit and its ten Jacobian maps, each 8 x 12 pixels wide with its gaps
+        assertPicture(dir.resolve("jacobian.png"), (96 + 2 * 2) + (10 * 96 + 11 * 2), 96 + 2 * 2);
         Main.main(new String[] {"maximise", "--out", dir.toString(), "--epochs", "5", "--steps", "30"});
         // ten classes in a row at zoom 16
         assertPicture(dir.resolve("maximise.png"), 10 * 128 + 11 * 2, 128 + 2 * 2);

@@ -1,0 +1,48 @@
+package dev.lamina.samples;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: the benchmark against the peers, one JSON line per epoch (see {@link Bench}). */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
+        description = "The benchmark against the peers in ../shared/peers: one JSON line per epoch.",
+        footerHeading = "%nModels:%n")
+final class BenchCommand implements Callable<Integer>, DeviceCommand {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "mlp", converter = ModelConverter.class,
+            completionCandidates = ModelConverter.BenchmarkedNames.class,
+            description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    private SampleModel model;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs (default: ${DEFAULT-VALUE})")
+    private int epochs;
+
+    @Mixin
+    private ThreadsOption threads;
+
+    @Mixin
+    private DataDeviceOptions dataDevice;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!model.benchmarked()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--model': expected one of "
+                    + SampleModel.names(SampleModel.benchmarkedModels()) + ", found '" + model.cliName() + "'");
+        }
+        threads.apply();
+        Bench.run(model.cliName(), epochs, dataDevice.data, dataDevice.device);
+        return 0;
+    }
+
+    @Override
+    public String device() {
+        return dataDevice.device;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.lamina.samples;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.data.Mnist;
+import dev.lamina.runtime.train.Evaluation;
+import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.ProgressBar;
+import dev.lamina.runtime.train.Trainer;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Trains one of the classifiers (or the autoencoder, or the character LSTM) and prints its test accuracy. */
+final class SampleTraining {
+    private SampleTraining() {
+    }
+
+    /**
+     * Trains {@code sample} for {@code epochs} on {@code device}.
+     *
+     * @throws IllegalArgumentException for the GAN (see {@link Dcgan}), or a CPU-only model on another device
+     */
+    static void train(SampleModel sample, int epochs, Path data, String device) throws Exception {
+        if (sample == SampleModel.GAN) {
+            throw new IllegalArgumentException("expected a classifier, found the gan sample (see Dcgan)");
+        }
+        if (sample.cpuOnly() && !device.equals("cpu")) {
+            throw new IllegalArgumentException("the " + sample.cliName()
+                    + " sample runs on the CPU only: expected --device cpu, found " + device);
+        }
+        if (sample == SampleModel.AUTOENCODER) {
+            IdentityProblem.run(epochs);
+            return;
+        }
+        if (sample == SampleModel.CHARRNN) {
+            CharRnn.run(epochs);
+            return;
+        }
+        Mnist.Split split;
+        Model model;
+        Trainer trainer;
+        if (sample == SampleModel.DIGITS) {
+            split = SampleData.digits(7);
+            model = Devices.on(device, DigitsCnnNet.create(1));
+            trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(32);
+        } else {
+            split = SampleData.fashionMnist(data);
+            model = Devices.on(device, Bench.create(sample.cliName()));
+            trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(128);
+        }
+        System.out.println(model.summary());
+        System.out.println("on " + Devices.describe(model));
+        History history = trainer.epochs(epochs).seed(42).listener(new ProgressBar()).fit(split.train(),
+                split.test());
+        Evaluation test = Evaluation.of(model, split.test(), 1000);
+        System.out.printf(Locale.ROOT, "%s: test accuracy %.4f (loss %.4f) after %d epochs%n", model.name(),
+                test.accuracy(), test.loss(), history.epochs().size());
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lamina.samples;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code train}: one sample model, trained with a progress bar, then its test accuracy. */
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
+        description = {"Trains one sample model and prints its test accuracy.",
+                "--model gan trains a DCGAN on the CPU and writes a picture of generated images per epoch."},
+        footerHeading = "%nModels:%n")
+final class TrainCommand implements Callable<Integer>, DeviceCommand {
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "lenet", converter = ModelConverter.class,
+            completionCandidates = ModelConverter.AllNames.class,
+            description = "one of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    private SampleModel model;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "epochs (default: 3000 for autoencoder, 40 for charrnn, 5 for gan on Fashion-MNIST"
+                    + " or 80 on the digits, else 2)")
+    private Integer epochs;
+
+    @Mixin
+    private ThreadsOption threads;
+
+    @Mixin
+    private DataDeviceOptions dataDevice;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "gan only: the pictures' folder (default: target/gan)")
+    private Path out;
+
+    @Option(names = "--samples", paramLabel = "N", description = "gan only: training images (default: 25600)")
+    private Integer samples;
+
+    @Option(names = "--batch", paramLabel = "N", description = "gan only: batch size (default: 64)")
+    private Integer batch;
+
+    @Option(names = "--seed", paramLabel = "S", description = "gan only: random seed (default: 1)")
+    private Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        threads.apply();
+        Map<String, String> ganOptions = ganOptions();
+        if (model == SampleModel.GAN) {
+            if (epochs != null) {
+                ganOptions.put("epochs", epochs.toString());
+            }
+            Dcgan.run(ganOptions, dataDevice.data, dataDevice.device);
+            return 0;
+        }
+        if (!ganOptions.isEmpty()) {
+            throw new IllegalArgumentException("--" + String.join(", --", ganOptions.keySet())
+                    + " only for --model gan, found --model " + model.cliName());
+        }
+        SampleTraining.train(model, epochs != null ? epochs : model.defaultEpochs(), dataDevice.data,
+                dataDevice.device);
+        return 0;
+    }
+
+    /** The GAN's own options that were given, by the names {@link Dcgan#run} reads. */
+    private Map<String, String> ganOptions() {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (out != null) {
+            given.put("out", out.toString());
+        }
+        if (samples != null) {
+            given.put("samples", samples.toString());
+        }
+        if (batch != null) {
+            given.put("batch", batch.toString());
+        }
+        if (seed != null) {
+            given.put("seed", seed.toString());
+        }
+        return given;
+    }
+
+    @Override
+    public String device() {
+        return dataDevice.device;
+    }
+}
