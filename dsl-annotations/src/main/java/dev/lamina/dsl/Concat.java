@@ -15,9 +15,11 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Concat {
-    /** The fields whose outputs are joined, in this order. */
+    /** {@return the fields whose outputs are joined, in this order} */
     String[] of();
 
-    /** Whether the layer declared just before is the first part (a skip connection joins it to an earlier one). */
+    /**
+     * {@return whether the layer declared just before is the first part (a skip connection joins it to an earlier one)}
+     */
     boolean withPrevious() default false;
 }

@@ -15,40 +15,71 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Conv {
-    /** Number of output channels; positive. */
+    /** {@return number of output channels; positive} */
     int filters();
 
-    /** Square kernel size; positive. */
+    /**
+     * Square kernel size; positive.
+     *
+     * @return the kernel's height and width
+     */
     int kernel();
 
+    /** {@return step of the kernel in both directions; positive} */
     int stride() default 1;
 
-    /** Zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same". */
+    /** {@return zero padding on every side; use {@code kernel / 2} (odd kernels, stride 1) for "same"} */
     int padding() default 0;
 
-    /** Spacing between kernel taps (atrous convolution); effective kernel {@code k + (k - 1)(dilation - 1)}. */
+    /**
+     * Spacing between kernel taps (atrous convolution); effective kernel {@code k + (k - 1)(dilation - 1)}.
+     *
+     * @return the dilation; at least 1
+     */
     int dilation() default 1;
 
+    /**
+     * {@return whether the layer adds a learned bias per output channel (false, for example, when a batch norm
+     * follows)}
+     */
     boolean bias() default true;
 
     /**
      * Groups the channels: group g's filters see only group g's input channels (both counts must divide by it).
      * {@code groups} equal to the input channels is a depthwise convolution.
+     *
+     * @return the number of channel groups; at least 1
      */
     int groups() default 1;
 
+    /**
+     * Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none).
+     *
+     * @return the activation of the output
+     */
     Activation activation() default Activation.IDENTITY;
 
-    /** See {@link Dense#alpha()}. */
+    /**
+     * See {@link Dense#alpha()}.
+     *
+     * @return the activation's parameter, or NaN for its default
+     */
     double alpha() default Double.NaN;
 
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
+    /**
+     * Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations.
+     *
+     * @return the Gaussian initialisation's standard deviation
+     */
     double initStd() default 0.01;
 
     /**
-     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
-     * before.
+     * {@return the field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared
+     * just
+     * before}
      */
     String from() default "";
 }

@@ -15,29 +15,59 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Conv1d {
-    /** Number of output features per step; positive. */
+    /** {@return number of output features per step; positive} */
     int filters();
 
-    /** Steps the kernel spans; positive. */
+    /** {@return steps the kernel spans; positive} */
     int kernel();
 
+    /** {@return steps the kernel moves between outputs; positive} */
     int stride() default 1;
 
+    /** {@return zero steps added at each end of the sequence; at least 0} */
     int padding() default 0;
 
+    /**
+     * Spacing between the kernel's taps, in steps; 1 is an ordinary convolution.
+     *
+     * @return the dilation; at least 1
+     */
     int dilation() default 1;
 
+    /**
+     * {@return whether the layer adds a learned bias per output channel (false, for example, when a batch norm
+     * follows)}
+     */
     boolean bias() default true;
 
+    /**
+     * Activation applied to the output in the same pass ({@link Activation#IDENTITY}, the default: none).
+     *
+     * @return the activation of the output
+     */
     Activation activation() default Activation.IDENTITY;
 
-    /** See {@link Dense#alpha()}. */
+    /**
+     * See {@link Dense#alpha()}.
+     *
+     * @return the activation's parameter, or NaN for its default
+     */
     double alpha() default Double.NaN;
 
+    /** {@return how the weights are initialised; {@link Init#DEFAULT} picks He or Xavier from the activation} */
     Init init() default Init.DEFAULT;
 
+    /**
+     * Standard deviation of the weights for {@link Init#GAUSSIAN}; ignored by the other initialisations.
+     *
+     * @return the Gaussian initialisation's standard deviation
+     */
     double initStd() default 0.01;
 
-    /** See {@link Conv#from()}. */
+    /**
+     * See {@link Conv#from()}.
+     *
+     * @return the field of the layer this one reads, or empty for the one declared just before
+     */
     String from() default "";
 }

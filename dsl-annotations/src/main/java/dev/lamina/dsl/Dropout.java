@@ -15,6 +15,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Dropout {
-    /** Probability of dropping a unit, in [0, 1). */
+    /** {@return probability of dropping a unit, in [0, 1)} */
     double rate();
 }

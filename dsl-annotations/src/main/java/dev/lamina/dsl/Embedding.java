@@ -15,6 +15,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Embedding {
-    /** Size of each token's vector; positive. */
+    /** {@return size of each token's vector; positive} */
     int dim();
 }

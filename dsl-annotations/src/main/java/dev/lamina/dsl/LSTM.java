@@ -23,12 +23,14 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LSTM {
-    /** Size of the hidden and cell state; positive. */
+    /** {@return size of the hidden and cell state; positive} */
     int units();
 
     /**
      * {@code false}: the output is the last step's hidden state, {@code [units]}; {@code true}: the hidden state
      * of every step, {@code [steps, units]} (to stack another recurrent layer on it).
+     *
+     * @return whether the output is every step's hidden state rather than the last step's
      */
     boolean returnSequences() default false;
 
@@ -37,15 +39,23 @@ public @interface LSTM {
      * training batch with (zeros after {@code Model.resetStates()} or a change of batch size), and the gradient
      * stops at the batch boundary. Feed consecutive chunks of each sequence to the same row, unshuffled. Evaluation
      * starts from zeros.
+     *
+     * @return whether each row's state carries over from one batch to the next
      */
     boolean stateful() default false;
 
     /**
      * Peephole connections: the input and forget gates also see {@code c_{t-1}}, the output gate {@code c_t}, each
      * through a per-unit weight ({@code weight_peephole}).
+     *
+     * @return whether the gates have peephole connections
      */
     boolean peephole() default false;
 
-    /** Couples the input gate to the forget gate, {@code c_t = f c_{t-1} + (1 - f) g}: gates f, g, o only. */
+    /**
+     * Couples the input gate to the forget gate, {@code c_t = f c_{t-1} + (1 - f) g}: gates f, g, o only.
+     *
+     * @return whether the input gate is coupled to the forget gate
+     */
     boolean coupled() default false;
 }

@@ -16,10 +16,24 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LayerNorm {
+    /**
+     * Added to the variance before its square root, so that a constant row does not divide by 0; positive.
+     *
+     * @return the variance's epsilon
+     */
     double epsilon() default 1e-5;
 
-    /** Activation applied after the affine transform, in the same pass. */
+    /**
+     * Activation applied after the affine transform, in the same pass.
+     *
+     * @return the activation after the normalisation
+     */
     Activation activation() default Activation.IDENTITY;
 
+    /**
+     * See {@link Dense#alpha()}: the activation's parameter; NaN (the default) takes the activation's own default.
+     *
+     * @return the activation's parameter, or NaN for its default
+     */
     double alpha() default Double.NaN;
 }

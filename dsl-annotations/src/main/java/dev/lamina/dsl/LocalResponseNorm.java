@@ -16,11 +16,27 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface LocalResponseNorm {
+    /** {@return channels in the window each channel is normalised over, itself included; positive} */
     int size() default 5;
 
+    /**
+     * Scale of the window's sum of squares (divided by {@code size}, as PyTorch does).
+     *
+     * @return the scale of the sum of squares
+     */
     double alpha() default 1e-4;
 
+    /**
+     * Exponent the denominator is raised to.
+     *
+     * @return the exponent
+     */
     double beta() default 0.75;
 
+    /**
+     * Constant added to the scaled sum before the exponent; positive keeps the denominator away from 0.
+     *
+     * @return the additive constant
+     */
     double k() default 2.0;
 }

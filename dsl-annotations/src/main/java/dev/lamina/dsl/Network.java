@@ -23,8 +23,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface Network {
     /**
-     * The shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link #steps}
-     * the shape of one step, {@code {features}}; left out for {@link #tokens}.
+     * {@return the shape of one input sample: {@code {features}} or {@code {channels, height, width}}; with {@link
+     * #steps}
+     * the shape of one step, {@code {features}}; left out for {@link #tokens}}
      */
     int[] input() default {};
 
@@ -33,23 +34,30 @@ public @interface Network {
      * step ({@code [steps, features]}, row-major): an image whose rows are read as steps is already in that layout.
      * Recurrent layers ({@link LSTM}, {@link GRU}, {@link RNN}) need a sequence; a {@link Dense} after one applies
      * to each step ({@link Flatten} first to join the steps).
+     *
+     * @return the number of steps of a sequence input, or 0 for an input that is not a sequence
      */
     int steps() default 0;
 
     /**
      * When positive, the input is a sequence of {@link #steps} token ids in {@code [0, tokens)}, stored as floats
      * one per step ({@code input} is then left out); an {@link Embedding} turns them into vectors.
+     *
+     * @return the vocabulary size of a token input, or 0 for an input of features
      */
     int tokens() default 0;
 
-    /** The loss the network is trained with. */
+    /** {@return the loss the network is trained with} */
     Loss loss() default Loss.SOFTMAX_CROSS_ENTROPY;
 
-    /** Label smoothing e for {@link Loss#SOFTMAX_CROSS_ENTROPY}: targets become {@code 1 - e} and {@code e/(k-1)}. */
+    /**
+     * {@return label smoothing e for {@link Loss#SOFTMAX_CROSS_ENTROPY}: targets become {@code 1 - e} and {@code
+     * e/(k-1)}}
+     */
     double labelSmoothing() default 0.0;
 
     /**
-     * Whether to fuse pointwise work into the pass after each GEMM (bias, activation, dropout). {@code false}
+     * {@return whether to fuse pointwise work into the pass after each GEMM (bias, activation, dropout)} {@code false}
      * generates one pass per operation: slower, for debugging and for checking that fusion changes nothing.
      */
     boolean fuse() default true;

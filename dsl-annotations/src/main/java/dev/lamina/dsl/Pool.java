@@ -15,19 +15,26 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Pool {
+    /** {@return whether each window gives its maximum or its mean} */
     PoolKind kind() default PoolKind.MAX;
 
+    /** {@return height and width of the square window; positive} */
     int kernel() default 2;
 
-    /** Step between windows; 0 means equal to the kernel (non-overlapping). */
+    /** {@return step between windows; 0 means equal to the kernel (non-overlapping)} */
     int stride() default 0;
 
-    /** Padding on each side (max pooling only). */
+    /**
+     * Padding on each side (max pooling only).
+     *
+     * @return the padding on each side; at least 0
+     */
     int padding() default 0;
 
     /**
-     * The field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared just
-     * before.
+     * {@return the field of an earlier layer this one reads, for a branch; empty (the default) reads the layer declared
+     * just
+     * before}
      */
     String from() default "";
 }

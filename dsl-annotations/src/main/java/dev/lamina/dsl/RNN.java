@@ -14,10 +14,14 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface RNN {
-    /** Size of the hidden state; positive. */
+    /** {@return size of the hidden state; positive} */
     int units();
 
-    /** {@code false}: the last step's state, {@code [units]}; {@code true}: every step's, {@code [steps, units]}. */
+    /**
+     * {@code false}: the last step's state, {@code [units]}; {@code true}: every step's, {@code [steps, units]}.
+     *
+     * @return whether the output is every step's state rather than the last step's
+     */
     boolean returnSequences() default false;
 
     /**
@@ -25,6 +29,8 @@ public @interface RNN {
      * training batch with (zeros after {@code Model.resetStates()} or a change of batch size), and the gradient
      * stops at the batch boundary. Feed consecutive chunks of each sequence to the same row, unshuffled. Evaluation
      * starts from zeros.
+     *
+     * @return whether each row's state carries over from one batch to the next
      */
     boolean stateful() default false;
 }

@@ -20,9 +20,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Reshape {
-    /** The new shape: {@code {features}}, {@code {steps, features}} or {@code {channels, height, width}}. */
+    /** {@return the new shape: {@code {features}}, {@code {steps, features}} or {@code {channels, height, width}}} */
     int[] value();
 
-    /** See {@link Conv#from()}. */
+    /**
+     * See {@link Conv#from()}.
+     *
+     * @return the field of the layer this one reads, or empty for the one declared just before
+     */
     String from() default "";
 }

@@ -24,26 +24,35 @@ public @interface Residual {
     /** In a {@link Block}'s layers, a size that takes the stage's value (its filters, or its stride). */
     int STAGE = -1;
 
-    /** Width of the block: its output channels ({@code 4 filters} for {@link ResidualBlock#BOTTLENECK}). */
+    /** {@return width of the block: its output channels ({@code 4 filters} for {@link ResidualBlock#BOTTLENECK})} */
     int filters();
 
-    /** Stride of the first block (its 3x3 convolution and its projection); the others have stride 1. */
+    /**
+     * Stride of the first block (its 3x3 convolution and its projection); the others have stride 1.
+     *
+     * @return the first block's stride; positive
+     */
     int stride() default 1;
 
-    /** Number of blocks in the stage. */
+    /** {@return number of blocks in the stage} */
     int repeat() default 1;
 
+    /**
+     * {@return the built-in block each of the {@code repeat} blocks is (ignored when {@link #custom()} names a class)}
+     */
     ResidualBlock block() default ResidualBlock.BASIC;
 
-    /** A {@link Block} class to use as the block instead of a built-in one ({@code Void}: none). */
+    /** {@return a {@link Block} class to use as the block instead of a built-in one ({@code Void}: none)} */
     Class<?> custom() default Void.class;
 
-    /** Whether the shortcut may be a 1x1 convolution + batch norm where the block changes the shape. */
+    /** {@return whether the shortcut may be a 1x1 convolution + batch norm where the block changes the shape} */
     boolean projection() default true;
 
-    /** The activation inside the block and after the add. */
+    /** {@return the activation inside the block and after the add} */
     Activation activation() default Activation.RELU;
 
-    /** How the built-in blocks' convolutions are initialised ({@link Init#DEFAULT}: He, as for any ReLU layer). */
+    /**
+     * {@return how the built-in blocks' convolutions are initialised ({@link Init#DEFAULT}: He, as for any ReLU layer)}
+     */
     Init init() default Init.DEFAULT;
 }

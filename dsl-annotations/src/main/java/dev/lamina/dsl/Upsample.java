@@ -16,11 +16,20 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.SOURCE)
 @Target(ElementType.FIELD)
 public @interface Upsample {
+    /**
+     * Factor by which height and width grow (each value is repeated {@code scale x scale} times); at least 2.
+     *
+     * @return the scale factor
+     */
     int scale() default 2;
 
-    /** The max pool whose winners place the values (max-unpooling); empty for nearest-neighbour. */
+    /** {@return the max pool whose winners place the values (max-unpooling); empty for nearest-neighbour} */
     String pool() default "";
 
-    /** See {@link Conv#from()}. */
+    /**
+     * See {@link Conv#from()}.
+     *
+     * @return the field of the layer this one reads, or empty for the one declared just before
+     */
     String from() default "";
 }

@@ -22,8 +22,14 @@ public final class Agreement {
     }
 
     /**
-     * The disagreements between {@code create}'s network on the CPU and on {@code device}, one line each; empty
-     * when they agree within {@code tolerance} (relative; 1e-3 suits float32 GEMMs of a few hundred terms).
+     * {@return the disagreements between {@code create}'s network on the CPU and on {@code device}, one line each;
+     * empty
+     * when they agree within {@code tolerance} (relative; 1e-3 suits float32 GEMMs of a few hundred terms)}
+     *
+     * @param create makes the network from a seed (called twice, with the same seed)
+     * @param device the device to compare against the CPU
+     * @param rows the batch size of the comparison
+     * @param tolerance the largest difference allowed, relative to each quantity's largest magnitude
      */
     public static List<String> check(LongFunction<Model> create, CudaDevice device, int rows, double tolerance) {
         List<String> problems = new ArrayList<>();
@@ -61,7 +67,12 @@ public final class Agreement {
         return problems;
     }
 
-    /** The same seeded inputs for every copy (token ids for a token input) and one-hot targets. */
+    /**
+     * The same seeded inputs for every copy (token ids for a token input) and one-hot targets.
+     *
+     * @param model the network to fill
+     * @param rows the number of rows
+     */
     public static void fill(Model model, int rows) {
         Rng rng = new Rng(11);
         model.reserve(rows);
@@ -88,7 +99,12 @@ public final class Agreement {
         return 0;
     }
 
-    /** The outputs of the last forward pass, row after row. */
+    /**
+     * {@return the outputs of the last forward pass, row after row}
+     *
+     * @param model the network whose last forward pass is read
+     * @param rows the number of rows
+     */
     public static float[] outputs(Model model, int rows) {
         float[] y = new float[rows * model.outputSize()];
         for (int r = 0; r < rows; r++) {
@@ -102,6 +118,12 @@ public final class Agreement {
     /**
      * Adds to {@code problems} a line naming {@code what} when {@code actual} differs from {@code expected} by more
      * than {@code tolerance} times the largest magnitude of {@code expected}.
+     *
+     * @param expected the CPU's values
+     * @param actual the GPU's values
+     * @param tolerance the largest difference allowed, relative to the largest magnitude of {@code expected}
+     * @param what the name of the quantity, for the line
+     * @param problems where a disagreement is added
      */
     public static void compare(float[] expected, float[] actual, double tolerance, String what,
                                List<String> problems) {

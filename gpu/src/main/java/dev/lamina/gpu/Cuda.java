@@ -20,27 +20,36 @@ public final class Cuda {
     private Cuda() {
     }
 
-    /** Whether the driver loads and reports at least one device. */
+    /** {@return whether the driver loads and reports at least one device} */
     public static synchronized boolean available() {
         probe();
         return unavailable == null;
     }
 
-    /** Why {@link #available()} is false (null when it is true). */
+    /**
+     * Why {@link #available()} is false (null when it is true).
+     *
+     * @return the reason, or null
+     */
     public static synchronized String unavailableReason() {
         probe();
         return unavailable;
     }
 
-    /** Devices the driver reports (0 when it does not load). */
+    /**
+     * Devices the driver reports (0 when it does not load).
+     *
+     * @return the number of devices
+     */
     public static synchronized int deviceCount() {
         probe();
         return Math.max(devices, 0);
     }
 
     /**
-     * A context and a stream on device {@code index}.
+     * {@return a context and a stream on device {@code index}}
      *
+     * @param index the device's ordinal, in {@code [0, deviceCount())}
      * @throws GpuUnavailableException when there is no driver, no device, or no device of that index
      */
     public static synchronized CudaDevice open(int index) {

@@ -54,16 +54,17 @@ public final class CudaDevice implements AutoCloseable {
         cuStreamCreate(stream, 0);
     }
 
+    /** {@return the device's ordinal as the driver numbers devices, from 0} */
     public int index() {
         return index;
     }
 
-    /** The device's name as the driver reports it ("NVIDIA H100 80GB HBM3"). */
+    /** {@return the device's name as the driver reports it ("NVIDIA H100 80GB HBM3")} */
     public String name() {
         return name;
     }
 
-    /** The compute capability as an nvcc architecture: {@code sm_90} for 9.0. */
+    /** {@return the compute capability as an nvcc architecture: {@code sm_90} for 9.0} */
     public String architecture() {
         return "sm_" + major + minor;
     }
@@ -73,17 +74,32 @@ public final class CudaDevice implements AutoCloseable {
         cuCtxSetCurrent(context);
     }
 
-    /** {@code floats} floats of device memory, uninitialised. */
+    /**
+     * {@code floats} floats of device memory, uninitialised.
+     *
+     * @param floats the size in floats; positive
+     * @return the allocation, to be closed
+     */
     public DeviceMemory allocate(long floats) {
         return new DeviceMemory(this, floats);
     }
 
-    /** {@code floats} floats of page-locked host memory, for asynchronous copies. */
+    /**
+     * {@code floats} floats of page-locked host memory, for asynchronous copies.
+     *
+     * @param floats the size in floats; positive
+     * @return the buffer, to be closed
+     */
     public PinnedBuffer pinned(int floats) {
         return new PinnedBuffer(floats);
     }
 
-    /** Loads a PTX module (the driver compiles it for this device on first load). */
+    /**
+     * Loads a PTX module (the driver compiles it for this device on first load).
+     *
+     * @param ptx the module's PTX text
+     * @return the loaded module
+     */
     public CudaModule load(String ptx) {
         CUmodule module = new CUmodule();
         cuModuleLoadData(module, ptx);
@@ -93,6 +109,9 @@ public final class CudaDevice implements AutoCloseable {
     /**
      * Records everything {@code step} sends to the stream (copies and launches, not run now) as a graph that
      * {@link CudaGraph#launch()} replays with one call.
+     *
+     * @param step what sends the copies and launches
+     * @return the graph, to be closed
      */
     public CudaGraph capture(Runnable step) {
         CUgraph graph = new CUgraph();

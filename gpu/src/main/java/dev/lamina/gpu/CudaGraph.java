@@ -9,7 +9,10 @@ import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 
 /**
- * A captured sequence of copies and launches ({@link CudaDevice#capture}), replayed with one driver call: a
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>A captured sequence of copies and launches ({@link CudaDevice#capture}), replayed with one driver call: a
  * training step of a few dozen small kernels costs one launch's overhead instead of one per kernel. The kernels'
  * arguments are fixed at capture, so a network captures a step per batch size.
  */

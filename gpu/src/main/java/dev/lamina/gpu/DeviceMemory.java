@@ -14,7 +14,10 @@ import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * One allocation of device floats. A network takes one for everything it keeps on the device (parameters,
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>One allocation of device floats. A network takes one for everything it keeps on the device (parameters,
  * gradients, optimizer state, the activation arena) and addresses regions of it by float offset, as the CPU
  * path addresses its arena.
  */
@@ -33,24 +36,43 @@ public final class DeviceMemory implements AutoCloseable {
         cuMemAlloc(base, floats * Sizeof.FLOAT);
     }
 
+    /** {@return size of the allocation in floats} */
     public long floats() {
         return floats;
     }
 
-    /** The device address of float {@code offset}, for a kernel argument. */
+    /**
+     * {@return the device address of float {@code offset}, for a kernel argument}
+     *
+     * @param offset the float's index in the allocation
+     */
     public CUdeviceptr at(long offset) {
         check(offset, 0);
         return base.withByteOffset(offset * Sizeof.FLOAT);
     }
 
-    /** Copies {@code count} floats from {@code src[from]} to float {@code offset}, and waits. */
+    /**
+     * Copies {@code count} floats from {@code src[from]} to float {@code offset}, and waits.
+     *
+     * @param src the host array
+     * @param from the first float read from {@code src}
+     * @param offset the first float written here
+     * @param count how many floats
+     */
     public void upload(float[] src, int from, long offset, int count) {
         check(offset, count);
         cuMemcpyHtoD(at(offset), Pointer.to(src).withByteOffset((long) from * Sizeof.FLOAT),
                 (long) count * Sizeof.FLOAT);
     }
 
-    /** Copies {@code count} floats from float {@code offset} to {@code dst[to]}, and waits. */
+    /**
+     * Copies {@code count} floats from float {@code offset} to {@code dst[to]}, and waits.
+     *
+     * @param offset the first float read here
+     * @param dst the host array
+     * @param to the first float written in {@code dst}
+     * @param count how many floats
+     */
     public void download(long offset, float[] dst, int to, int count) {
         check(offset, count);
         device.synchronize();
@@ -58,34 +80,66 @@ public final class DeviceMemory implements AutoCloseable {
                 (long) count * Sizeof.FLOAT);
     }
 
-    /** Queues a copy of {@code count} floats from a pinned buffer: it overlaps with the kernels queued before it. */
+    /**
+     * Queues a copy of {@code count} floats from a pinned buffer: it overlaps with the kernels queued before it.
+     *
+     * @param src the pinned buffer
+     * @param from the first float read from {@code src}
+     * @param offset the first float written here
+     * @param count how many floats
+     */
     public void uploadAsync(PinnedBuffer src, int from, long offset, int count) {
         check(offset, count);
         cuMemcpyHtoDAsync(at(offset), src.pointer().withByteOffset((long) from * Sizeof.FLOAT),
                 (long) count * Sizeof.FLOAT, device.stream());
     }
 
-    /** Queues a copy of {@code count} floats into a pinned buffer. */
+    /**
+     * Queues a copy of {@code count} floats into a pinned buffer.
+     *
+     * @param offset the first float read here
+     * @param dst the pinned buffer
+     * @param to the first float written in {@code dst}
+     * @param count how many floats
+     */
     public void downloadAsync(long offset, PinnedBuffer dst, int to, int count) {
         check(offset, count);
         cuMemcpyDtoHAsync(dst.pointer().withByteOffset((long) to * Sizeof.FLOAT), at(offset),
                 (long) count * Sizeof.FLOAT, device.stream());
     }
 
-    /** Queues zeroing {@code count} floats from {@code offset}. */
+    /**
+     * Queues zeroing {@code count} floats from {@code offset}.
+     *
+     * @param offset the first float cleared
+     * @param count how many floats
+     */
     public void clear(long offset, long count) {
         check(offset, count);
         cuMemsetD32Async(at(offset), 0, count, device.stream());
     }
 
-    /** Queues a copy of {@code count} floats from {@code from} here to {@code to} in another block. */
+    /**
+     * Queues a copy of {@code count} floats from {@code from} here to {@code to} in another block.
+     *
+     * @param from the first float read here
+     * @param target the block written
+     * @param to the first float written in {@code target}
+     * @param count how many floats
+     */
     public void copyTo(long from, DeviceMemory target, long to, long count) {
         check(from, count);
         target.check(to, count);
         cuMemcpyDtoDAsync(target.at(to), at(from), count * Sizeof.FLOAT, device.stream());
     }
 
-    /** Queues a copy of {@code count} floats from {@code from} to {@code to}, both in this block. */
+    /**
+     * Queues a copy of {@code count} floats from {@code from} to {@code to}, both in this block.
+     *
+     * @param from the first float read
+     * @param to the first float written
+     * @param count how many floats
+     */
     public void copy(long from, long to, long count) {
         check(from, count);
         check(to, count);

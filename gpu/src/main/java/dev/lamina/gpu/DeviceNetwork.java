@@ -93,6 +93,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     /**
      * Puts {@code host}'s parameters and running statistics on {@code device}.
      *
+     * @param host the generated network, which stays the reference for shapes, names and checkpoints
+     * @param device the device to train on
      * @throws GpuUnavailableException when the network was built without kernels, or has layers the device
      *                                 program does not cover yet (named)
      */
@@ -104,6 +106,10 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
      * Puts {@code host}'s parameters and running statistics on {@code device}; with {@code tensorCores} its GEMMs
      * run on tensor cores in TF32 (sm_80 and newer: faster, products to about three decimal digits, as
      * PyTorch's {@code allow_tf32}); without, in FP32, which is what agrees with the CPU to float rounding.
+     *
+     * @param host the generated network, which stays the reference for shapes, names and checkpoints
+     * @param device the device to train on
+     * @param tensorCores whether the GEMMs may run on tensor cores in TF32
      */
     public DeviceNetwork(Model host, CudaDevice device, boolean tensorCores) {
         this.host = host;
@@ -148,6 +154,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         parametersChanged();
     }
 
+    /** {@return the device this network trains on} */
     public CudaDevice device() {
         return device;
     }

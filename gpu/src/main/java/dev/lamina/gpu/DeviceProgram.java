@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A network's device program ({@code Net.program}, written by the processor beside the class): how big each
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>A network's device program ({@code Net.program}, written by the processor beside the class): how big each
  * device area is and, pass by pass, which kernel of {@code Net.cu} to launch, on what grid, with what arguments.
  * {@link DeviceNetwork} replays it; a test without a GPU checks it against the kernels' signatures.
  *
@@ -17,6 +20,17 @@ import java.util.List;
  * @param dropout     whether a layer draws dropout masks (a training forward pass moves the key first)
  * @param carried     the regions where stateful recurrent layers keep their state from one batch to the next
  * @param unsupported the layers the program does not cover (the network then runs on the CPU only)
+ * @param network the generated class's name
+ * @param parameters floats of the flat parameter array
+ * @param buffers floats of the running statistics
+ * @param work floats of the per-channel work area
+ * @param doubles doubles of the double-precision work area
+ * @param inputRegion the input's region in the arena
+ * @param inputSize floats per input row
+ * @param outputRegion the output's region in the arena
+ * @param outputSize floats per output row
+ * @param lossRows the rows the loss is taken over, as a function of the batch size
+ * @param steps every pass's steps, in order
  */
 public record DeviceProgram(String network, int arena, int indices, int parameters, int buffers, int work,
                             int doubles, int inputRegion, int inputSize, int outputRegion, int outputSize,
@@ -30,7 +44,12 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
     /** Rows and columns of C per GEMM block. */
     public static final int GEMM_TILE = 64;
 
-    /** A stateful layer's carried state: {@code perRow} floats a row from arena address {@code region}. */
+    /**
+     * A stateful layer's carried state: {@code perRow} floats a row from arena address {@code region}.
+     *
+     * @param region the arena address of the state
+     * @param perRow floats of state per row
+     */
     public record Carried(String region, int perRow) {
     }
 
@@ -39,9 +58,28 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
      * gradients): a launch of {@code action}, or the built-in {@code zero}, {@code copy} and {@code check} (an
      * embedding's out-of-vocabulary flag, read back and raised as the CPU path does). {@code args} are the values,
      * {@code names} the kernel parameters they fill, in the same order.
+     *
+     * @param pass the pass it belongs to ({@code forward}, {@code loss}, {@code backward})
+     * @param when the mode it runs in ({@code always}, {@code train}, {@code eval}, {@code carry})
+     * @param layer the field of the layer that launches it, or {@code -}
+     * @param action the kernel's name, or {@code zero}, {@code copy} or {@code check}
+     * @param grid the grid's written form
+     * @param names the kernel parameters the arguments fill
+     * @param args the arguments
      */
     public record Step(String pass, String when, String layer, String action, String grid, List<String> names,
                        List<String> args) {
+        /**
+         * Copies the lists; throws {@link IllegalArgumentException} unless every argument has a name.
+         *
+         * @param pass the pass the step belongs to
+         * @param when the mode it runs in
+         * @param layer the field of the layer that launches it
+         * @param action the kernel's name, or a built-in
+         * @param grid the grid's written form
+         * @param names the kernel parameters the arguments fill
+         * @param args the arguments
+         */
         public Step {
             names = List.copyOf(names);
             args = List.copyOf(args);
@@ -50,20 +88,33 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
             }
         }
 
+        /**
+         * {@return whether the step launches a kernel, rather than being a built-in {@code zero}, {@code copy} or
+         * {@code check}}
+         */
         public boolean isLaunch() {
             return !action.equals("zero") && !action.equals("copy") && !action.equals("check");
         }
 
         /**
-         * Whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}: in
-         * training when the stateful layers save their state for the next batch ({@code carrying}).
+         * {@return whether it runs in this mode: {@code always}, {@code train} or {@code eval} only, or {@code carry}:
+         * in
+         * training when the stateful layers save their state for the next batch ({@code carrying})}
+         *
+         * @param training whether the pass is a training pass
+         * @param carrying whether stateful layers save their states in this pass
          */
         public boolean runsWhen(boolean training, boolean carrying) {
             return when.equals("always") || when.equals(training ? "train" : "eval")
                     || when.equals("carry") && training && carrying;
         }
 
-        /** Blocks in x and y for {@code rows} batch rows. */
+        /**
+         * Blocks in x and y for {@code rows} batch rows.
+         *
+         * @param rows the batch size
+         * @return the grid's width and height in blocks
+         */
         public long[] blocks(int rows) {
             String[] kind = grid.split(":", 2);
             return switch (kind[0]) {
@@ -93,12 +144,20 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
     }
 
-    /** Steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order. */
+    /**
+     * {@return steps of one pass ({@code forward}, {@code loss}, {@code backward}), in order}
+     *
+     * @param pass the pass's name
+     */
     public List<Step> pass(String pass) {
         return steps.stream().filter(s -> s.pass().equals(pass)).toList();
     }
 
-    /** The program beside {@code network}'s class. */
+    /**
+     * {@return the program beside {@code network}'s class}
+     *
+     * @param network the generated class
+     */
     public static DeviceProgram of(Class<?> network) {
         String name = network.getSimpleName() + ".program";
         try (InputStream in = network.getResourceAsStream(name)) {
@@ -112,6 +171,13 @@ public record DeviceProgram(String network, int arena, int indices, int paramete
         }
     }
 
+    /**
+     * Reads a program in the processor's text format ({@link #VERSION}); throws {@link IllegalArgumentException} for
+     * another version or a malformed line.
+     *
+     * @param text the program's text
+     * @return the program
+     */
     public static DeviceProgram parse(String text) {
         String network = null;
         int[] sizes = new int[6];

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What can be checked of a device program without a GPU: every launch names a kernel of the network's .cu and
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>What can be checked of a device program without a GPU: every launch names a kernel of the network's .cu and
  * passes it as many arguments as it takes, each of the kind it takes and under the name of the parameter it fills;
  * every GEMM's grid covers the C it writes; and every address, clear and copy lies inside its area, for the batch
  * sizes asked about.
@@ -19,7 +22,13 @@ public final class DeviceProgramCheck {
     private DeviceProgramCheck() {
     }
 
-    /** The problems found, one line each naming the step; empty when the program is sound. */
+    /**
+     * {@return the problems found, one line each naming the step; empty when the program is sound}
+     *
+     * @param program the device program
+     * @param cudaSource the network's generated .cu text
+     * @param batchSizes the batch sizes whose addresses are checked
+     */
     public static List<String> problems(DeviceProgram program, String cudaSource, int... batchSizes) {
         Map<String, List<String>> kernels = KernelSignatures.of(cudaSource);
         Map<String, List<String>> parameters = parameterNames(KernelLibrary.source() + "\n" + cudaSource);

@@ -6,10 +6,21 @@ package dev.lamina.gpu;
  * rebuild with nvcc on the path.
  */
 public final class GpuUnavailableException extends RuntimeException {
+    /**
+     * With a message that says what was looked for and what was found.
+     *
+     * @param message what was looked for and what was found
+     */
     public GpuUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * With a message that says what was looked for and what was found, and the driver's error as the cause.
+     *
+     * @param message what was looked for and what was found
+     * @param cause the driver's error
+     */
     public GpuUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

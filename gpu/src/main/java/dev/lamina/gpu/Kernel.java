@@ -7,7 +7,10 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 
 /**
- * One kernel of a module, launched on its device's stream. Arguments are device addresses
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>One kernel of a module, launched on its device's stream. Arguments are device addresses
  * ({@link DeviceMemory#at}), {@code Integer}s, {@code Long}s (64-bit parameters) and {@code Float}s, in the kernel's
  * parameter order.
  */
@@ -22,16 +25,32 @@ public final class Kernel {
         this.function = function;
     }
 
+    /** {@return the kernel's {@code extern "C"} name in its module} */
     public String name() {
         return name;
     }
 
-    /** Queues one launch of {@code blocks} blocks of {@code threads} threads (one dimension each). */
+    /**
+     * Queues one launch of {@code blocks} blocks of {@code threads} threads (one dimension each).
+     *
+     * @param blocks the grid's size in blocks
+     * @param threads threads per block
+     * @param args the kernel's arguments, in its parameter order
+     */
     public void launch(int blocks, int threads, Object... args) {
         launch(blocks, 1, threads, 1, 0, args);
     }
 
-    /** Queues one launch on a two-dimensional grid of two-dimensional blocks, with dynamic shared memory. */
+    /**
+     * Queues one launch on a two-dimensional grid of two-dimensional blocks, with dynamic shared memory.
+     *
+     * @param blocksX the grid's width in blocks
+     * @param blocksY the grid's height in blocks
+     * @param threadsX the block's width in threads
+     * @param threadsY the block's height in threads
+     * @param sharedBytes dynamic shared memory per block, in bytes
+     * @param args the kernel's arguments, in its parameter order
+     */
     public void launch(int blocksX, int blocksY, int threadsX, int threadsY, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where Lamina's kernel library lives, and how it reaches nvcc and the device: one copy, the resources of this
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>Where Lamina's kernel library lives, and how it reaches nvcc and the device: one copy, the resources of this
  * module (lamina-gpu), which every part that needs it depends on already: the run time loads the kernels, the
  * processor's tests check device programs against them, and the Maven plugin compiles them.
  * <ul>
@@ -32,24 +35,31 @@ public final class KernelLibrary {
     }
 
     /**
-     * The class path resource of the library's PTX for {@code arch} ("sm_90"). Under META-INF, which is no Java
+     * {@return the class path resource of the library's PTX for {@code arch} ("sm_90")} Under META-INF, which is no
+     * Java
      * package, so that a project's jar adds no split package to lamina-gpu's.
+     *
+     * @param arch the architecture, as {@code sm_90}
      */
     public static String ptx(String arch) {
         return "META-INF/lamina/lamina_kernels." + arch + ".ptx";
     }
 
-    /** The text of {@value #SOURCE}. */
+    /** {@return the text of {@value #SOURCE}} */
     public static String source() {
         return read(SOURCE);
     }
 
-    /** The text of {@value #HEADER}. */
+    /** {@return the text of {@value #HEADER}} */
     public static String header() {
         return read(HEADER);
     }
 
-    /** The file name of a resource, which is what the source's {@code #include} names it by. */
+    /**
+     * {@return the file name of a resource, which is what the source's {@code #include} names it by}
+     *
+     * @param resource a class path resource name
+     */
     public static String fileName(String resource) {
         return resource.substring(resource.lastIndexOf('/') + 1);
     }

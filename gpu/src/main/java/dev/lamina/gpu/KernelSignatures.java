@@ -10,7 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parameter kinds of each {@code extern "C" __global__} kernel a device program can launch, as the program's
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>The parameter kinds of each {@code extern "C" __global__} kernel a device program can launch, as the program's
  * argument prefixes name them: {@code f*} a float pointer, {@code i*} an int pointer, {@code d*} a double pointer,
  * {@code i} int, {@code l} a 64-bit integer, {@code f} float. Read from the CUDA source text of the two modules a
  * network's kernels come from: the kernel library's ({@link KernelLibrary}) and the network's own .cu. What a test
@@ -24,10 +27,12 @@ public final class KernelSignatures {
     }
 
     /**
-     * Kernel name to its parameters' kinds, in order: the library's kernels, then those of {@code networkSource}
-     * (a network's .cu). A kernel of the network's with a library kernel's name would be shadowed at run time
+     * {@return kernel name to its parameters' kinds, in order: the library's kernels, then those of {@code
+     * networkSource}
+     * (a network's .cu)} A kernel of the network's with a library kernel's name would be shadowed at run time
      * ({@link NetworkKernels} takes the library's), so it is an error unless it is the same kernel.
      *
+     * @param networkSource a network's generated .cu text
      * @throws IllegalArgumentException when the network's source redefines a library kernel differently
      */
     public static Map<String, List<String>> of(String networkSource) {
@@ -85,9 +90,11 @@ public final class KernelSignatures {
     }
 
     /**
-     * The kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
+     * {@return the kind of a program argument: the area prefixes are float pointers but for I (ints) and D (doubles);
      * {@code N:0}, the null pointer (no initial state, no peepholes), is {@code *}, any pointer; a dropout key
-     * {@code K:} is 64-bit, the training flag {@code R:} an int.
+     * {@code K:} is 64-bit, the training flag {@code R:} an int}
+     *
+     * @param argument a program argument as the program writes it
      */
     public static String kindOf(String argument) {
         String prefix = argument.substring(0, argument.indexOf(':'));

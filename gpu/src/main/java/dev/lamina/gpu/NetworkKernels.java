@@ -15,7 +15,10 @@ import java.util.function.IntFunction;
 import jcuda.driver.CUmodule;
 
 /**
- * The kernels a network's device program launches, from the two PTX modules the Maven plugin's
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>The kernels a network's device program launches, from the two PTX modules the Maven plugin's
  * {@code compile-kernels} goal built: the network's own ({@code Net.sm_XX.ptx} beside the generated class
  * {@code Net}: its epilogues, activation steps and loss) and the kernel library ({@link KernelLibrary#ptx}, in
  * the same build's classes: GEMMs, pooling, optimizer steps, ...), which is loaded once per device context and
@@ -43,10 +46,12 @@ public final class NetworkKernels {
     }
 
     /**
-     * The kernels of {@code network} on {@code device}: its own module, loaded now, and the library's.
+     * {@return the kernels of {@code network} on {@code device}: its own module, loaded now, and the library's}
      *
+     * @param network the generated class, beside which its PTX lies
+     * @param device the device to load on
      * @throws GpuUnavailableException when the network or the library was built without kernels, or only for newer
-     *                                 devices
+     *     devices
      */
     public static NetworkKernels load(Class<?> network, CudaDevice device) {
         String name = resourceFor(network, device.architecture());
@@ -54,7 +59,11 @@ public final class NetworkKernels {
         return new NetworkKernels(own, library(network.getClassLoader(), device));
     }
 
-    /** The kernel {@code name}, from the library's module when the library has it, else from the network's. */
+    /**
+     * {@return the kernel {@code name}, from the library's module when the library has it, else from the network's}
+     *
+     * @param name the kernel's name
+     */
     public Kernel kernel(String name) {
         return (libraryKernels.contains(name) ? library : network).kernel(name);
     }

@@ -9,7 +9,10 @@ import jcuda.Pointer;
 import jcuda.Sizeof;
 
 /**
- * Page-locked host floats: the only host memory the driver copies from asynchronously, so the next batch can
+ * Internal, not API: part of the device path behind {@link DeviceNetwork}, public for the Maven plugin and the
+ * processor's tests; it may change in any release.
+ *
+ * <p>Page-locked host floats: the only host memory the driver copies from asynchronously, so the next batch can
  * travel to the device while this one trains. Java fills it through {@link #floats()}.
  */
 public final class PinnedBuffer implements AutoCloseable {
@@ -26,6 +29,7 @@ public final class PinnedBuffer implements AutoCloseable {
                 .asFloatBuffer();
     }
 
+    /** {@return the buffer as Java sees it, indexed from 0 in floats; write the next upload here} */
     public FloatBuffer floats() {
         return floats;
     }

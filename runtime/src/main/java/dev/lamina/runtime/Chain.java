@@ -48,6 +48,8 @@ public final class Chain {
     /**
      * Chains {@code models} in the order given (at least two).
      *
+     * @param models the models, first to last; at least two, each output size the next one's input size
+     * @return the chain, holding the models themselves
      * @throws IllegalArgumentException when fewer than two models are given, a model appears twice, a model's
      *         output size differs from the next one's input size, or a model after the first takes token ids
      */
@@ -55,7 +57,12 @@ public final class Chain {
         return of(List.of(models));
     }
 
-    /** {@link #of(Model...)} for a list. */
+    /**
+     * {@link #of(Model...)} for a list.
+     *
+     * @param models the models, first to last; at least two
+     * @return the chain, holding the models themselves
+     */
     public static Chain of(List<Model> models) {
         if (models.size() < 2) {
             throw new IllegalArgumentException("expected at least 2 models to chain, found " + models.size());
@@ -85,42 +92,60 @@ public final class Chain {
         return new Chain(models);
     }
 
-    /** The models, first to last. */
+    /** {@return the models, first to last} */
     public List<Model> models() {
         return models;
     }
 
+    /** {@return the model the chain's input goes into} */
     public Model first() {
         return models.get(0);
     }
 
+    /** {@return the model whose output is the chain's output and whose loss the chain trains on} */
     public Model last() {
         return models.get(models.size() - 1);
     }
 
-    /** Values per input row (the first model's). */
+    /** {@return values per input row (the first model's)} */
     public int inputSize() {
         return first().inputSize();
     }
 
-    /** Values per output row (the last model's). */
+    /** {@return values per output row (the last model's)} */
     public int outputSize() {
         return last().outputSize();
     }
 
-    /** Makes room in every model for batches of up to {@code batch} rows. */
+    /**
+     * Makes room in every model for batches of up to {@code batch} rows.
+     *
+     * @param batch the largest number of rows a pass will run; at least 1
+     */
     public void reserve(int batch) {
         for (Model m : models) {
             m.reserve(batch);
         }
     }
 
-    /** One input sample, channels first, into the first model (see {@link Model#setInput}). */
+    /**
+     * One input sample, channels first, into the first model (see {@link Model#setInput}).
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param sample the array holding the sample
+     * @param offset where the sample starts in {@code sample}
+     */
     public void setInput(int row, float[] sample, int offset) {
         first().setInput(row, sample, offset);
     }
 
-    /** One target into the last model, for its fused {@link #loss} (see {@link Model#setTarget}). */
+    /**
+     * One target into the last model, for its fused {@link #loss} (see {@link Model#setTarget}).
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param target the array holding the target
+     * @param offset where the target starts in {@code target}
+     */
     public void setTarget(int row, float[] target, int offset) {
         last().setTarget(row, target, offset);
     }
@@ -128,6 +153,8 @@ public final class Chain {
     /**
      * Runs every model over {@code n} rows, each in its current mode, each model's outputs becoming the next one's
      * inputs (converted to channels first).
+     *
+     * @param n the number of rows, at most the reserved batch size
      */
     public void forward(int n) {
         first().forward(n);
@@ -145,18 +172,30 @@ public final class Chain {
         rows = n;
     }
 
-    /** The last model's mean loss over the {@code n} rows of the last forward pass (see {@link Model#loss}). */
+    /**
+     * {@return the last model's mean loss over the {@code n} rows of the last forward pass (see {@link Model#loss})}
+     *
+     * @param n the rows of the last forward pass
+     */
     public double loss(int n) {
         return last().loss(n);
     }
 
-    /** Score {@code k} of row {@code row} of the last model after {@link #forward} (logits for cross-entropy). */
+    /**
+     * Score {@code k} of row {@code row} of the last model after {@link #forward} (logits for cross-entropy).
+     *
+     * @param row the batch row
+     * @param k the output index, from 0 to the last model's output size - 1
+     * @return the score
+     */
     public float output(int row, int k) {
         return last().output(row, k);
     }
 
     /**
      * Backpropagates the gradient the last model's {@link #loss} left through every model (see the class comment).
+     *
+     * @param n the rows of the last forward pass
      */
     public void backward(int n) {
         checkRows(n);
@@ -169,6 +208,10 @@ public final class Chain {
      * Backpropagates a gradient the caller computed at the last model's outputs (laid out as its
      * {@link Model#predict} returns them, {@code n x outputSize()}) through every model (see
      * {@link Model#backward(int, float[])} and the class comment).
+     *
+     * @param n the rows of the last forward pass
+     * @param outputGradient {@code n x outputSize} floats: the derivative of the caller's scalar with respect to each
+     *         output of the last model
      */
     public void backward(int n, float[] outputGradient) {
         checkRows(n);
@@ -181,6 +224,8 @@ public final class Chain {
      * Makes the backward passes that follow also compute the gradient with respect to the first model's input
      * (read with {@link #inputGradient()}), or stop it; off when a chain is made. The other models compute theirs
      * during a chain's backward pass whatever this says, and are left as they were found.
+     *
+     * @param on true to compute the first model's input gradient in the following backward passes, false to stop
      */
     public void computeInputGradient(boolean on) {
         if (on && !first().state().hasInputGradient()) {
@@ -189,12 +234,19 @@ public final class Chain {
         this.inputGradient = on;
     }
 
-    /** The first model's input gradient of the last backward pass, channels first (see {@link Model#inputGradient}). */
+    /**
+     * {@return the first model's input gradient of the last backward pass, channels first (see {@link
+     * Model#inputGradient})}
+     */
     public float[] inputGradient() {
         return first().inputGradient();
     }
 
-    /** Switches every model's mode. */
+    /**
+     * Switches every model's mode.
+     *
+     * @param training true for training mode, false for inference
+     */
     public void setTraining(boolean training) {
         for (Model m : models) {
             m.setTraining(training);
@@ -202,9 +254,12 @@ public final class Chain {
     }
 
     /**
-     * The outputs of {@code model}'s last forward pass, its first {@code rows} rows, channels first: as a next
+     * {@return the outputs of {@code model}'s last forward pass, its first {@code rows} rows, channels first: as a next
      * model's {@link Model#setInput} takes them (a multi-channel image output is stored channels last, as
-     * {@link Model#predict} returns it). {@code rows x outputSize()} floats, row after row.
+     * {@link Model#predict} returns it)} {@code rows x outputSize()} floats, row after row.
+     *
+     * @param model the model whose last forward pass is read
+     * @param rows how many rows, from the first
      */
     public static float[] outputs(Model model, int rows) {
         RowLayout layout = RowLayout.of(model.outputShape());

@@ -25,13 +25,23 @@ public final class ClassScores {
     /** A row of scores read one at a time (an array, or a model's outputs in place). */
     @FunctionalInterface
     public interface Scores {
-        /** Score {@code j}. */
+        /**
+         * Score {@code j}.
+         *
+         * @param j the score's index within the group
+         * @return the score
+         */
         float get(int j);
     }
 
     /**
-     * Index in {@code [0, count)} of the first maximal score among {@code scores.get(from + j)}: ties go to the
-     * lowest index. Comparisons are {@code >}, so a NaN never takes the lead (a NaN first stays first).
+     * {@return index in {@code [0, count)} of the first maximal score among {@code scores.get(from + j)}: ties go to
+     * the
+     * lowest index} Comparisons are {@code >}, so a NaN never takes the lead (a NaN first stays first).
+     *
+     * @param scores where the scores are read
+     * @param from the index of the group's first score
+     * @param count the number of scores in the group; at least 1
      */
     public static int argmax(Scores scores, int from, int count) {
         int best = 0;
@@ -46,25 +56,40 @@ public final class ClassScores {
         return best;
     }
 
-    /** {@link #argmax(Scores, int, int)} over {@code a[from, from + count)}. */
+    /**
+     * {@link #argmax(Scores, int, int)} over {@code a[from, from + count)}.
+     *
+     * @param a the scores
+     * @param from the index of the group's first score
+     * @param count the number of scores in the group; at least 1
+     * @return the index in {@code [0, count)} of the first maximal score
+     */
     public static int argmax(float[] a, int from, int count) {
         return argmax(j -> a[j], from, count);
     }
 
     /**
-     * Whether a sigmoid output's score decides for the positive class: {@code score >= 0}, i.e. a probability of
-     * at least 1/2 (targets count as positive from 0.5 on).
+     * {@return whether a sigmoid output's score decides for the positive class: {@code score >= 0}, i.e. a probability
+     * of
+     * at least 1/2 (targets count as positive from 0.5 on)}
+     *
+     * @param score a sigmoid output's score (its logit)
      */
     public static boolean positive(float score) {
         return score >= 0f;
     }
 
     /**
-     * Probabilities of {@code n} rows of {@code scores} ({@code scores.length / n} per row, {@code steps} groups
+     * {@return probabilities of {@code n} rows of {@code scores} ({@code scores.length / n} per row, {@code steps}
+     * groups
      * per row) under {@code loss}, computed in double: the softmax of each group with its maximum subtracted first
-     * (so large scores do not overflow), or the logistic function of each score. A group with a NaN or +infinite
+     * (so large scores do not overflow), or the logistic function of each score} A group with a NaN or +infinite
      * score has NaN softmax probabilities.
      *
+     * @param loss the network's loss, which says how scores become probabilities
+     * @param steps the groups per row (1 unless the output is scored at every step)
+     * @param scores {@code n} rows of scores, as {@link Model#predict} returns them
+     * @param n the number of rows
      * @throws IllegalStateException for {@link Loss#MEAN_SQUARED_ERROR}, whose outputs are not class scores
      */
     public static double[] probabilities(Loss loss, int steps, float[] scores, int n) {
@@ -92,10 +117,15 @@ public final class ClassScores {
     }
 
     /**
-     * The class of each of {@code n} rows of {@code scores}, one per step ({@code n * steps} in all): the first
+     * {@return the class of each of {@code n} rows of {@code scores}, one per step ({@code n * steps} in all): the
+     * first
      * maximal score of the step's group, or for a sigmoid output with one unit per step 1 when it is
-     * {@link #positive}, else 0.
+     * {@link #positive}, else 0}
      *
+     * @param loss the network's loss, which says how scores become classes
+     * @param steps the groups per row (1 unless the output is scored at every step)
+     * @param scores {@code n} rows of scores, as {@link Model#predict} returns them
+     * @param n the number of rows
      * @throws IllegalStateException for {@link Loss#MEAN_SQUARED_ERROR}, whose outputs are not class scores
      */
     public static int[] classes(Loss loss, int steps, float[] scores, int n) {

@@ -21,6 +21,16 @@ public final class Layer {
     private boolean droppedInTraining;
     private String noOutput;
 
+    /**
+     * Made by the generated class for each layer field; {@code outputShape} is copied, the tensors are views into the
+     * model's arrays.
+     *
+     * @param name the layer's field name
+     * @param kind the annotation that declared it ({@code Dense}, {@code Conv}, ...)
+     * @param outputShape one row's output shape, channels first
+     * @param parameters the layer's trainable tensors
+     * @param gradients their gradients, in the same order
+     */
     public Layer(String name, String kind, int[] outputShape, List<Tensor> parameters, List<Tensor> gradients) {
         this.name = name;
         this.kind = kind;
@@ -29,41 +39,58 @@ public final class Layer {
         this.gradients = List.copyOf(gradients);
     }
 
+    /** {@return the layer's field name, which prefixes its tensors' names ({@code c1} for {@code c1.weight})} */
     public String name() {
         return name;
     }
 
-    /** The annotation that declared it: Dense, Conv, Pool, BatchNorm, Dropout, Flatten. */
+    /** {@return the annotation that declared it: Dense, Conv, Pool, BatchNorm, Dropout, Flatten} */
     public String kind() {
         return kind;
     }
 
-    /** Output shape of one sample, as {@code {features}} or {@code {channels, height, width}}. */
+    /** {@return output shape of one sample, as {@code {features}} or {@code {channels, height, width}}} */
     public int[] outputShape() {
         return outputShape.clone();
     }
 
+    /**
+     * {@return the layer's trainable tensors (weight, bias, or gamma and beta), views into {@link Model#parameters()};
+     * empty for
+     * a layer without any}
+     */
     public List<Tensor> parameters() {
         return parameters;
     }
 
+    /** {@return the gradients of {@link #parameters()}, in the same order, views into {@link Model#gradients()}} */
     public List<Tensor> gradients() {
         return gradients;
     }
 
-    /** The weight matrix or kernel ({@code weight}, or {@code gamma} for batch norm). */
+    /** {@return the weight matrix or kernel ({@code weight}, or {@code gamma} for batch norm)} */
     public Tensor weights() {
         return find(parameters, ".weight").orElseThrow(() -> missing("weights"));
     }
 
+    /**
+     * {@return the bias ({@code bias}, or {@code beta} for batch norm); throws {@link IllegalStateException} for a
+     * layer without
+     * one}
+     */
     public Tensor bias() {
         return find(parameters, ".bias").orElseThrow(() -> missing("bias"));
     }
 
+    /**
+     * {@return the gradient of {@link #weights()}; throws {@link IllegalStateException} for a layer without
+     * weights}
+     */
     public Tensor weightGradient() {
         return find(gradients, ".weight").orElseThrow(() -> missing("weights"));
     }
 
+    /** {@return the gradient of {@link #bias()}; throws {@link IllegalStateException} for a layer without a bias} */
     public Tensor biasGradient() {
         return find(gradients, ".bias").orElseThrow(() -> missing("bias"));
     }
@@ -96,6 +123,7 @@ public final class Layer {
      * up; the next backward pass consumes them (a forward pass forgets them). With it: a penalty on activations,
      * content and style losses on hidden layers, activation maximisation of a hidden unit.
      *
+     * @param gradient {@code rows x size} floats of the layer's output, channels first
      * @throws IllegalArgumentException when the length is not rows x size, or when no gradient slot holds this
      *         layer's output: fusion kept none (see {@link #output()}), a dropout is folded into this layer (add
      *         at the dropout's field), or the layer is a view of the network input
@@ -108,8 +136,9 @@ public final class Layer {
     }
 
     /**
-     * This layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in place
-     * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given. The view is
+     * {@return this layer's output for every row of the last forward pass (or {@link Model#predict} chunk), read in
+     * place
+     * from the arena (no copy until {@link LayerOutput#copy()}), channels first as inputs are given} The view is
      * valid until the next forward pass: reading it after one throws {@link IllegalStateException}.
      *
      * <p>Refused, with the reason, where fusion kept no output of this layer's own: a batch norm whose transform

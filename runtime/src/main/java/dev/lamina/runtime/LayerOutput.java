@@ -39,26 +39,36 @@ public final class LayerOutput {
         this.spatial = image ? shape[1] * shape[2] : 0;
     }
 
+    /** {@return the layer whose output this is} */
     public Layer layer() {
         return layer;
     }
 
-    /** Rows of the forward pass this view shows. */
+    /** {@return rows of the forward pass this view shows} */
     public int rows() {
         return rows;
     }
 
-    /** One row's shape, as {@link Layer#outputShape()}: {@code {features}}, {@code {c, h, w}} or {@code {steps, f}}. */
+    /**
+     * {@return one row's shape, as {@link Layer#outputShape()}: {@code {features}}, {@code {c, h, w}} or {@code {steps,
+     * f}}}
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Values per row. */
+    /** {@return values per row} */
     public int size() {
         return size;
     }
 
-    /** Value {@code index} (channels first) of row {@code row}. */
+    /**
+     * Value {@code index} (channels first) of row {@code row}.
+     *
+     * @param row the row of the forward pass, from 0
+     * @param index the value's index within the row, channels first
+     * @return the value
+     */
     public float get(int row, int index) {
         if (row < 0 || row >= rows) {
             throw new IndexOutOfBoundsException("row " + row + " of layer '" + layer.name() + "''s output, which has "
@@ -72,7 +82,7 @@ public final class LayerOutput {
         return arena.floats().get(base + row * size + stored(index));
     }
 
-    /** Every row, channels first, one row after another ({@code rows() * size()} floats). */
+    /** {@return every row, channels first, one row after another ({@code rows() * size()} floats)} */
     public float[] copy() {
         state.checkOutput(layer, forward);
         FloatBuffer a = arena.floats();

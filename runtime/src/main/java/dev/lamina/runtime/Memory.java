@@ -26,7 +26,11 @@ public final class Memory {
                 () -> new FloatPointer[] {new FloatPointer(floats), new FloatPointer(floats), new FloatPointer(floats)});
     }
 
-    /** A zeroed block of {@code size} floats. */
+    /**
+     * {@return a zeroed block of {@code size} floats}
+     *
+     * @param size the size in floats; at least 0
+     */
     public static Memory allocate(int size) {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
@@ -34,6 +38,10 @@ public final class Memory {
         return new Memory(size);
     }
 
+    /**
+     * {@return the block as a direct buffer, indexed from 0 in floats (absolute gets and puts; its position is not
+     * used)}
+     */
     public FloatBuffer floats() {
         return floats;
     }
@@ -49,11 +57,17 @@ public final class Memory {
         return operands.get()[operand].position(offset);
     }
 
+    /** {@return capacity of the block in floats} */
     public int size() {
         return floats.capacity();
     }
 
-    /** Zeroes {@code count} floats from {@code offset}. */
+    /**
+     * Zeroes {@code count} floats from {@code offset}.
+     *
+     * @param offset the first float cleared
+     * @param count how many floats
+     */
     public void clear(int offset, int count) {
         if (offset < 0 || count < 0 || offset + count > floats.capacity()) {
             throw new IndexOutOfBoundsException("floats [" + offset + ", " + (offset + count) + ") outside a block of "
@@ -65,12 +79,18 @@ public final class Memory {
         }
     }
 
+    /**
+     * Sets every float of the block to {@code value}.
+     *
+     * @param value the value written
+     */
     public void fill(float value) {
         for (int i = 0, n = floats.capacity(); i < n; i++) {
             floats.put(i, value);
         }
     }
 
+    /** {@return a copy of the whole block on the heap} */
     public float[] toArray() {
         float[] out = new float[floats.capacity()];
         floats.get(0, out);

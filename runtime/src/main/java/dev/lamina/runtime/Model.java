@@ -28,16 +28,36 @@ import java.util.List;
  */
 public interface Model {
 
-    /** The network's arrays and bookkeeping; generated classes return their one instance. */
+    /**
+     * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must
+     * be public); it may change in any release.
+     *
+     * <p>Generated classes return their one instance.
+     *
+     * @return the network's arrays and bookkeeping
+     */
     NetworkState state();
 
-    /** Runs the layers on the first {@code batch} rows of the input region. */
+    /**
+     * Runs the layers on the first {@code batch} rows of the input region.
+     *
+     * @param batch the number of rows, at most the reserved batch size
+     */
     void forward(int batch);
 
-    /** Mean loss of the last forward pass against the targets; writes the output gradient for {@link #backward}. */
+    /**
+     * {@return mean loss of the last forward pass against the targets; writes the output gradient for {@link
+     * #backward}}
+     *
+     * @param batch the rows of the last forward pass
+     */
     double loss(int batch);
 
-    /** Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}. */
+    /**
+     * Backpropagates the output gradient left by {@link #loss(int)} into {@link #gradients()}.
+     *
+     * @param batch the rows of the last forward pass
+     */
     void backward(int batch);
 
     /**
@@ -48,6 +68,10 @@ public interface Model {
      * {@link #computeInputGradient} asked for it. Gradients added at layer outputs ({@link Layer#addGradient}) are
      * added in. Given the gradient the built-in loss writes ({@code (softmax - target) / n}, ...), it is the
      * built-in {@link #backward(int)}; for a sum over rows pass the per-row gradients unscaled.
+     *
+     * @param n the rows of the last forward pass
+     * @param outputGradient {@code n x outputSize()} floats: the derivative of the caller's scalar with respect to each
+     *         output
      */
     default void backward(int n, float[] outputGradient) {
         state().setOutputGradient(n, outputGradient);
@@ -59,6 +83,7 @@ public interface Model {
      * {@link #inputGradient()}), or stop it. Off when a network is created, and then costless: the generated code
      * has a second backward pass for it, whose first layers differ.
      *
+     * @param on true to compute the input gradient in the following backward passes, false to stop
      * @throws UnsupportedOperationException when the input is token ids (embeddings), which have no gradient
      */
     default void computeInputGradient(boolean on) {
@@ -66,8 +91,8 @@ public interface Model {
     }
 
     /**
-     * The gradient with respect to the input of the last backward pass (which must have computed it:
-     * {@link #computeInputGradient}), {@code rows x inputSize()} floats, channels first as inputs are given.
+     * {@return the gradient with respect to the input of the last backward pass (which must have computed it:
+     * {@link #computeInputGradient}), {@code rows x inputSize()} floats, channels first as inputs are given}
      *
      * @throws IllegalStateException when the last backward pass did not compute it, or a forward pass ran since
      */
@@ -75,31 +100,43 @@ public interface Model {
         return state().inputGradient();
     }
 
-    /** Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses). */
+    /**
+     * Score {@code k} of row {@code row} after {@link #forward(int)} (logits for the cross-entropy losses).
+     *
+     * @param row the batch row
+     * @param k the output index, from 0 to {@code outputSize() - 1}
+     * @return the score
+     */
     float output(int row, int k);
 
+    /** {@return the network's name: the annotated class's simple name} */
     default String name() {
         return state().name();
     }
 
+    /** {@return the loss the network was declared with ({@code @Network(loss = ...)}), fused into its last layer} */
     default Loss lossKind() {
         return state().loss();
     }
 
+    /** {@return shape of one input sample as given, channels first (for example {@code [1, 28, 28]}); a copy} */
     default int[] inputShape() {
         return state().inputShape();
     }
 
+    /** {@return floats per input sample: the product of {@link #inputShape()}} */
     default int inputSize() {
         return state().inputSize();
     }
 
+    /** {@return floats per output row: the last layer's units (times its steps for a sequence scored at every step)} */
     default int outputSize() {
         return state().outputSize();
     }
 
     /**
-     * One row's output shape, channels first ({@code {features}}, {@code {c, h, w}} or {@code {steps, features}}).
+     * {@return one row's output shape, channels first ({@code {features}}, {@code {c, h, w}} or {@code {steps,
+     * features}})}
      * {@link #predict} and {@link #output} give a multi-channel image's values as stored, channels last: per
      * position, {@code c} values one after another.
      */
@@ -107,43 +144,79 @@ public interface Model {
         return state().outputShape();
     }
 
-    /** Number of trainable parameters (running statistics are not counted, as in PyTorch). */
+    /** {@return number of trainable parameters (running statistics are not counted, as in PyTorch)} */
     default int parameterCount() {
         return state().parameters().size();
     }
 
+    /** {@return every trainable parameter in one flat off-heap array; {@link #parameterTensors()} names its parts} */
     default Memory parameters() {
         return state().parameters();
     }
 
+    /**
+     * {@return the loss's gradient with respect to {@link #parameters()}, element for element, as the last backward
+     * pass left
+     * it}
+     */
     default Memory gradients() {
         return state().gradients();
     }
 
+    /**
+     * {@return the non-trainable state (batch norm's running means and variances) in one flat array; {@link
+     * #bufferTensors()}
+     * names its parts}
+     */
     default Memory buffers() {
         return state().buffers();
     }
 
+    /**
+     * Named views of {@link #parameters()}, one per weight, bias, gamma or beta, in declaration order; what a
+     * checkpoint writes.
+     *
+     * @return the parameters' named views
+     */
     default List<Tensor> parameterTensors() {
         return state().parameterTensors();
     }
 
+    /**
+     * Named views of {@link #buffers()} ({@code bn1.running_mean}, ...); checkpoints write them beside the parameters.
+     *
+     * @return the running statistics' named views
+     */
     default List<Tensor> bufferTensors() {
         return state().bufferTensors();
     }
 
+    /** {@return the layers in declaration order, as the network's fields hold them} */
     default List<Layer> layers() {
         return state().layers();
     }
 
+    /**
+     * Draws every parameter again (each layer's {@code init}), resets the running statistics (mean 0, variance 1) and
+     * reseeds dropout, all from {@code seed}: the same seed gives the same network on every machine.
+     *
+     * @param seed any value; the same seed gives the same parameters
+     */
     default void initialize(long seed) {
         state().initialize(seed);
     }
 
+    /**
+     * Switches between training mode (true: dropout draws masks, batch norm uses the batch's statistics) and inference
+     * mode (false); see the class comment.
+     *
+     * @param training true for training mode, false for inference
+     */
     default void setTraining(boolean training) {
         state().setTraining(training);
     }
 
+    /** {@return whether the network is in training mode (see {@link #setTraining})} */
     default boolean isTraining() {
         return state().isTraining();
     }
@@ -164,12 +237,18 @@ public interface Model {
      * Runs this model's passes on {@code workers}, a team of its own ({@link Workers#create}), instead of the
      * process default ({@link Workers#setThreads}, {@code -Dlamina.threads}); null returns to the default. Takes
      * effect at the next pass.
+     *
+     * @param workers the team to run on (not closed)
      */
     default void useWorkers(Workers workers) {
         state().useWorkers(workers);
     }
 
-    /** Makes room for batches of up to {@code batch} rows (allocates only when it grows). */
+    /**
+     * Makes room for batches of up to {@code batch} rows (allocates only when it grows).
+     *
+     * @param batch the largest number of rows a pass will run; at least 1
+     */
     default void reserve(int batch) {
         state().reserve(batch);
     }
@@ -177,12 +256,22 @@ public interface Model {
     /**
      * Copies one sample (channels first, as {@link #inputShape()}) into row {@code row} of the batch, from
      * {@code sample[offset, offset + inputSize())}; an array too short for that is an IllegalArgumentException.
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param sample the array holding the sample
+     * @param offset where the sample starts in {@code sample}
      */
     default void setInput(int row, float[] sample, int offset) {
         state().setInput(row, sample, offset);
     }
 
-    /** Copies one target ({@link #outputSize()} floats from {@code offset}) into row {@code row} of the batch. */
+    /**
+     * Copies one target ({@link #outputSize()} floats from {@code offset}) into row {@code row} of the batch.
+     *
+     * @param row the batch row, from 0 to the reserved batch size - 1
+     * @param target the array holding the target
+     * @param offset where the target starts in {@code target}
+     */
     default void setTarget(int row, float[] target, int offset) {
         state().setTarget(row, target, offset);
     }
@@ -191,6 +280,10 @@ public interface Model {
      * Forward pass over {@code n} samples stored one after another in {@code x}, in inference mode whatever the
      * current mode (which it leaves as it was); returns n x outputSize scores. Safe from several threads: the
      * calls take turns on the model (see the class comment).
+     *
+     * @param x {@code n x inputSize()} floats, the samples channels first, one after another
+     * @param n the number of samples
+     * @return {@code n x outputSize()} scores (logits for the cross-entropy losses), row after row
      */
     default float[] predict(float[] x, int n) {
         int in = inputSize();
@@ -226,14 +319,16 @@ public interface Model {
     }
 
     /**
-     * Class probabilities of {@code n} samples (laid out as for {@link #predict}), through {@link #predict} (so in
+     * {@return class probabilities of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}
+     * (so in
      * inference mode, the mode restored, and on whatever device the model runs): for
      * {@link Loss#SOFTMAX_CROSS_ENTROPY} the softmax of each row's scores (each step's, for an output scored at
      * every step), for {@link Loss#SIGMOID_CROSS_ENTROPY} the logistic function of each score; computed in double
-     * with each group's maximum subtracted first. Returns n x outputSize values, row after row.
+     * with each group's maximum subtracted first} Returns n x outputSize values, row after row.
      *
-     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
-     *         scores
+     * @param x {@code n x inputSize()} floats, the samples one after another
+     * @param n the number of samples
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      * @see ClassScores#probabilities
      */
     default double[] probabilities(float[] x, int n) {
@@ -242,13 +337,15 @@ public interface Model {
     }
 
     /**
-     * The class of each of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}: the index
+     * {@return the class of each of {@code n} samples (laid out as for {@link #predict}), through {@link #predict}: the
+     * index
      * of the first maximal score (ties to the lowest index), one per step for an output scored at every step (n x
-     * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2.
+     * steps classes, row after row); for a sigmoid output with one unit, 1 when its probability is at least 1/2}
      * The same rule {@link dev.lamina.runtime.train.Evaluation} counts accuracy with ({@link ClassScores}).
      *
-     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class
-     *         scores
+     * @param x {@code n x inputSize()} floats, the samples one after another
+     * @param n the number of samples
+     * @throws IllegalStateException when the network minimises the mean squared error: its outputs are not class scores
      */
     default int[] classify(float[] x, int n) {
         checkClassScores();
@@ -263,12 +360,12 @@ public interface Model {
         }
     }
 
-    /** The parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place). */
+    /** {@return the parameters as a flat copy (for tests and tools; training reads {@link #parameters()} in place)} */
     default float[] parameterArray() {
         return parameters().toArray();
     }
 
-    /** A table of layers, output shapes and parameter counts, like Keras' {@code summary()}. */
+    /** {@return a table of layers, output shapes and parameter counts, like Keras' {@code summary()}} */
     default String summary() {
         return Summary.of(this);
     }

@@ -7,7 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>Everything a generated network owns at run time: the flat parameter, gradient and statistics arrays, the
  * activation arena (sized for the batch at run time from the per-sample plan the processor computed), the argmax
  * index arena, the target rows, the dropout key and the train/eval flag, and one extra gradient block per extra
  * worker (see {@link #run}). A training step on a batch size seen before allocates nothing.
@@ -79,8 +82,17 @@ public final class NetworkState {
     private final BackwardRequests requests;
 
     /**
+     * The state of one generated network, made by its constructor from the sizes the processor computed; the
+     * arrays are allocated here, the arenas when a batch size is first reserved.
+     *
      * @param arenaPerSample floats of activations, masks and scratch per sample (the processor's memory plan)
      * @param indicesPerSample ints of pooling argmax indices per sample
+     * @param name the network's name
+     * @param loss the network's declared loss
+     * @param inputShape one input sample's shape, channels first
+     * @param outputSize floats per output row
+     * @param parameterCount trainable floats in all
+     * @param bufferCount running-statistics floats in all
      */
     public NetworkState(String name, Loss loss, int[] inputShape, int outputSize, int parameterCount,
                         int bufferCount, int arenaPerSample, int indicesPerSample) {
@@ -100,7 +112,16 @@ public final class NetworkState {
         this.requests = new BackwardRequests(name);
     }
 
-    /** Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros. */
+    /**
+     * Registers a trainable tensor; weights are drawn from N(0, initStd) by {@link #initialize}, 0 means zeros.
+     *
+     * @param tensorName the tensor's checkpoint name
+     * @param kind what it is
+     * @param shape its dimensions
+     * @param offset where it starts in the parameter array
+     * @param initStd the initial weights' standard deviation
+     * @return the tensor's view
+     */
     public Tensor parameter(String tensorName, Tensor.Kind kind, int[] shape, int offset, float initStd) {
         return register(tensorName, kind, shape, offset, initStd, false);
     }
@@ -108,6 +129,13 @@ public final class NetworkState {
     /**
      * Registers a trainable tensor that {@link #initialize} draws from U(-bound, bound) whatever its kind (weights
      * and biases both, as PyTorch initialises its Linear and Conv layers, with bound 1/sqrt(fan_in)).
+     *
+     * @param tensorName the tensor's checkpoint name
+     * @param kind what it is
+     * @param shape its dimensions
+     * @param offset where it starts in the parameter array
+     * @param bound the half-width of the uniform draw
+     * @return the tensor's view
      */
     public Tensor uniformParameter(String tensorName, Tensor.Kind kind, int[] shape, int offset, float bound) {
         return register(tensorName, kind, shape, offset, bound, true);
@@ -122,14 +150,28 @@ public final class NetworkState {
         return t;
     }
 
-    /** Registers a non-trainable tensor (running statistics), saved in checkpoints with the parameters. */
+    /**
+     * Registers a non-trainable tensor (running statistics), saved in checkpoints with the parameters.
+     *
+     * @param tensorName the tensor's checkpoint name
+     * @param shape its dimensions
+     * @param offset where it starts in the buffer array
+     * @return the tensor's view
+     */
     public Tensor buffer(String tensorName, int[] shape, int offset) {
         Tensor t = new Tensor(tensorName, Tensor.Kind.STATISTIC, shape, offset, buffers.floats());
         bufferTensors.add(t);
         return t;
     }
 
-    /** Creates a layer handle over the tensors registered under {@code layerName}. */
+    /**
+     * Creates a layer handle over the tensors registered under {@code layerName}.
+     *
+     * @param layerName the layer's field name
+     * @param kind the annotation that declared it
+     * @param outputShape one row's output shape, channels first
+     * @return the handle
+     */
     public Layer layer(String layerName, String kind, int[] outputShape) {
         List<Tensor> own = new ArrayList<>();
         List<Tensor> grads = new ArrayList<>();
@@ -152,6 +194,8 @@ public final class NetworkState {
     /**
      * Draws every weight from its Gaussian, zeroes biases and shifts, sets scales to 1, resets running statistics
      * (mean 0, variance 1), and seeds dropout, all from {@code seed}.
+     *
+     * @param seed any value
      */
     public void initialize(long seed) {
         Rng rng = new Rng(seed);
@@ -187,6 +231,9 @@ public final class NetworkState {
     /**
      * Runs a generated pass over a batch of {@code n} rows on the {@link Workers} team, after making room for the
      * batch and for one gradient block per worker.
+     *
+     * @param n the batch size
+     * @param task the generated pass, run on each worker's slice
      */
     public void run(int n, Workers.RowTask task) {
         ensureCapacity(n);
@@ -204,6 +251,9 @@ public final class NetworkState {
     /**
      * Runs {@code task} over {@code [0, rows)} on this model's team with no batch behind it (an optimizer's
      * update of the flat parameters), as a pass: refused while another thread is in one.
+     *
+     * @param rows the range split among the workers
+     * @param task what each worker runs on its slice
      */
     public void parallel(int rows, Workers.RowTask task) {
         passes.begin("an optimizer step");
@@ -218,15 +268,19 @@ public final class NetworkState {
     }
 
     /**
-     * The team this model's passes run on: the one given to {@link #useWorkers}, or the process default, taken
-     * anew for every pass (so that {@link Workers#setThreads} takes effect between passes).
+     * {@return the team this model's passes run on: the one given to {@link #useWorkers}, or the process default, taken
+     * anew for every pass (so that {@link Workers#setThreads} takes effect between passes)}
      */
     public Workers workers() {
         Workers own = team;
         return own != null ? own : Workers.shared();
     }
 
-    /** Runs this model's passes on {@code workers} (null: the process default again). */
+    /**
+     * Runs this model's passes on {@code workers} (null: the process default again).
+     *
+     * @param workers the team, or null
+     */
     public void useWorkers(Workers workers) {
         this.team = workers;
     }
@@ -255,7 +309,11 @@ public final class NetworkState {
 
     // ------------------------------------------------------------ one thread at a time, one batch per step
 
-    /** Starts a forward pass over {@code n} rows: {@link #checkForward} must pass. */
+    /**
+     * Starts a forward pass over {@code n} rows: {@link #checkForward} must pass.
+     *
+     * @param n the pass's rows
+     */
     public void beginForward(int n) {
         passes.begin("a forward pass");
         try {
@@ -274,6 +332,9 @@ public final class NetworkState {
      * Refuses a forward pass over {@code rows} of the {@code reserved} rows a model made room for (the generated
      * code's, or a device's), when the rows do not fit or when a training batch of one row would leave a layer's
      * batch statistics one value per channel.
+     *
+     * @param rows the pass's rows
+     * @param reserved the rows room was made for
      */
     public void checkForward(int rows, int reserved) {
         if (rows < 1 || rows > reserved) {
@@ -290,12 +351,20 @@ public final class NetworkState {
         forwardChecks++; // every forward pass, the host's or a device's, invalidates earlier LayerOutput views
     }
 
-    /** Starts the loss of the last forward pass: over the same rows, on the same thread. */
+    /**
+     * Starts the loss of the last forward pass: over the same rows, on the same thread.
+     *
+     * @param n the pass's rows
+     */
     public void beginLoss(int n) {
         passes.beginFollowing("loss", n);
     }
 
-    /** Starts the backward pass of the last forward pass: over the same rows, on the same thread. */
+    /**
+     * Starts the backward pass of the last forward pass: over the same rows, on the same thread.
+     *
+     * @param n the pass's rows
+     */
     public void beginBackward(int n) {
         passes.beginFollowing("backward", n);
         backwardRows = n;
@@ -316,12 +385,18 @@ public final class NetworkState {
     /**
      * Tells the state whether the generated code has a backward pass to the input (it has none when the input is
      * token ids). Called by the generated constructor.
+     *
+     * @param has whether the backward pass reaches the input
      */
     public void inputHasGradient(boolean has) {
         requests.inputHasGradient(has);
     }
 
-    /** Tells the state that the generated backward pass adds a caller's gradient at {@code layer}'s output. */
+    /**
+     * Tells the state that the generated backward pass adds a caller's gradient at {@code layer}'s output.
+     *
+     * @param layer the layer whose output takes a caller's gradient
+     */
     public void gradientTarget(Layer layer) {
         requests.target(layer);
     }
@@ -329,6 +404,8 @@ public final class NetworkState {
     /**
      * Declares the next step of the training backward pass (from the output back) and the trainable tensors whose
      * gradients it computes. Called by the generated constructor.
+     *
+     * @param tensors the names of the tensors whose gradients the step computes
      */
     public void backwardStep(String... tensors) {
         backwardSteps.add(tensors);
@@ -338,6 +415,8 @@ public final class NetworkState {
      * Tensors that training leaves as they are ({@code Trainer.freeze}); empty: none. While some are frozen, the
      * backward pass stops after the last step that computes a trainable tensor's gradient (the frozen tensors'
      * gradients are then zero, or as far as the pass went), unless a caller gives gradients or asks for the input's.
+     *
+     * @param tensors the frozen tensors
      */
     public void freeze(java.util.Collection<Tensor> tensors) {
         java.util.Set<String> names = new java.util.HashSet<>();
@@ -345,23 +424,29 @@ public final class NetworkState {
         backwardSteps.freeze(names);
     }
 
-    /** How many steps of the training backward pass this pass runs (the generated backward pass asks). */
+    /** {@return how many steps of the training backward pass this pass runs (the generated backward pass asks)} */
     public int backwardStepsNeeded() {
         return requests.givesGradients() || requests.computesInputGradient() ? Integer.MAX_VALUE
                 : backwardSteps.needed();
     }
 
-    /** Whether the network input has a gradient (it is values, not token ids). */
+    /** {@return whether the network input has a gradient (it is values, not token ids)} */
     public boolean hasInputGradient() {
         return requests.hasInputGradient();
     }
 
-    /** Makes the backward passes that follow compute the gradient with respect to the input too, or stop it. */
+    /**
+     * Makes the backward passes that follow compute the gradient with respect to the input too, or stop it.
+     *
+     * @param on true to compute the input gradient, false to stop
+     */
     public void computeInputGradient(boolean on) {
         requests.computeInputGradient(on);
     }
 
-    /** Whether backward passes compute the input's gradient (what the generated backward chooses its pass by). */
+    /**
+     * {@return whether backward passes compute the input's gradient (what the generated backward chooses its pass by)}
+     */
     public boolean computesInputGradient() {
         return requests.computesInputGradient();
     }
@@ -369,6 +454,9 @@ public final class NetworkState {
     /**
      * Puts a caller's gradient with respect to the outputs of the last forward pass over {@code n} rows where the
      * loss would put its own (see {@link Model#backward(int, float[])}).
+     *
+     * @param n the rows of the last forward pass
+     * @param gradient {@code n x outputSize} floats
      */
     public void setOutputGradient(int n, float[] gradient) {
         int rows = passes.forwardRows();
@@ -384,6 +472,11 @@ public final class NetworkState {
      * Writes the output gradient a caller gave ({@link Model#backward(int, float[])}), rows {@code [first, first +
      * rows)}, into the output's gradient slot slice at {@code base}, replacing the loss's; nothing when none was
      * given (the generated backward pass, first).
+     *
+     * @param a the arena
+     * @param base where the slice starts
+     * @param first the first row
+     * @param rows how many rows
      */
     public void putOutputGradient(FloatBuffer a, int base, int first, int rows) {
         requests.putOutput(a, base, first, rows, outputSize);
@@ -399,7 +492,7 @@ public final class NetworkState {
         requests.add(layer, rows, gradient);
     }
 
-    /** Whether a caller gave this backward pass an output gradient or gradients at layer outputs. */
+    /** {@return whether a caller gave this backward pass an output gradient or gradients at layer outputs} */
     public boolean givesGradients() {
         return requests.givesGradients();
     }
@@ -407,14 +500,21 @@ public final class NetworkState {
     /**
      * Adds the gradient a caller gave at {@code layer}'s output, rows {@code [first, first + rows)}, into the
      * gradient slot slice starting at {@code base} (the generated backward pass, before the layer's step).
+     *
+     * @param layer the layer whose output takes the gradient
+     * @param a the arena
+     * @param base where the slice starts
+     * @param first the first row
+     * @param rows how many rows
      */
     public void addGradient(Layer layer, FloatBuffer a, int base, int first, int rows) {
         requests.addInto(layer, a, base, first, rows);
     }
 
     /**
-     * The gradient with respect to the input of the last backward pass (which {@link #computeInputGradient} asked
-     * for), row after row, channels first as inputs are given.
+     * {@return the gradient with respect to the input of the last backward pass (which {@link #computeInputGradient}
+     * asked
+     * for), row after row, channels first as inputs are given}
      */
     public float[] inputGradient() {
         return requests.inputGradient();
@@ -423,6 +523,12 @@ public final class NetworkState {
     /**
      * Copies the input's gradient, rows {@code [first, first + rows)}, out of its gradient slot slice at
      * {@code base} (the generated backward pass to the input, last).
+     *
+     * @param a the arena
+     * @param base where the slice starts
+     * @param n the batch size
+     * @param first the first row
+     * @param rows how many rows
      */
     public void takeInputGradient(FloatBuffer a, int base, int n, int first, int rows) {
         requests.takeInput(a, base, n, first, rows, inputShape);
@@ -436,16 +542,22 @@ public final class NetworkState {
         passes.lock();
     }
 
+    /** Releases the hold {@link #lock} took. */
     public void unlock() {
         passes.unlock();
     }
 
-    /** Records {@code worker}'s share of the summed loss of a batch (from a generated loss pass). */
+    /**
+     * Records {@code worker}'s share of the summed loss of a batch (from a generated loss pass).
+     *
+     * @param worker the worker
+     * @param sum its rows' summed loss
+     */
     public void partialLoss(Worker worker, double sum) {
         partialLosses[worker.index()] = sum;
     }
 
-    /** The sum of the workers' shares, in worker order. */
+    /** {@return the sum of the workers' shares, in worker order} */
     public double summedLoss() {
         double total = 0;
         for (double part : partialLosses) {
@@ -455,8 +567,10 @@ public final class NetworkState {
     }
 
     /**
-     * The zeroed gradient block {@code worker} accumulates its rows' weight gradients into during a backward
-     * pass: the model's own for worker 0, a private one for the others. {@link #sumGradients} adds them up.
+     * {@return the zeroed gradient block {@code worker} accumulates its rows' weight gradients into during a backward
+     * pass: the model's own for worker 0, a private one for the others} {@link #sumGradients} adds them up.
+     *
+     * @param worker the worker
      */
     public Memory clearGradients(Worker worker) {
         Memory block = worker.index() == 0 ? gradients : workerGradients[worker.index() - 1];
@@ -471,6 +585,8 @@ public final class NetworkState {
     /**
      * Ends a backward pass: once every worker is here, each adds the others' blocks into the model's gradients
      * over its own share of the parameters, in worker order.
+     *
+     * @param worker the worker
      */
     public void sumGradients(Worker worker) {
         if (worker.count() == 1) {
@@ -497,17 +613,32 @@ public final class NetworkState {
         }
     }
 
-    /** The arena, grown (never shrunk) to hold {@code batch} samples. */
+    /**
+     * {@return the arena, grown (never shrunk) to hold {@code batch} samples}
+     *
+     * @param batch the batch size
+     */
     public Memory arena(int batch) {
         ensureCapacity(batch);
         return arena;
     }
 
+    /**
+     * {@return the max-pool winners' index arena, grown (never shrunk) to hold {@code batch} samples}
+     *
+     * @param batch the batch size
+     */
     public int[] indices(int batch) {
         ensureCapacity(batch);
         return indices;
     }
 
+    /**
+     * {@return the target rows, grown (never shrunk) to hold {@code batch} samples: row {@code r} at {@code r *
+     * outputSize()}}
+     *
+     * @param batch the batch size
+     */
     public float[] targets(int batch) {
         ensureCapacity(batch);
         return targets;
@@ -530,6 +661,10 @@ public final class NetworkState {
      * Writes one sample, given as {@code inputShape} in row-major order (channels first, like PyTorch), into row
      * {@code row} of the input region. Activations are stored channels last, so multi-channel images are
      * transposed here.
+     *
+     * @param row the batch row
+     * @param source the array holding the sample
+     * @param offset where the sample starts in {@code source}
      */
     public void setInput(int row, float[] source, int offset) {
         checkRow(row);
@@ -549,6 +684,14 @@ public final class NetworkState {
         }
     }
 
+    /**
+     * Copies {@code outputSize()} floats from {@code source[offset]} into target row {@code row}; throws {@link
+     * IndexOutOfBoundsException} for a row or source outside the reserved batch or array.
+     *
+     * @param row the batch row
+     * @param source the array holding the target
+     * @param offset where the target starts in {@code source}
+     */
     public void setTarget(int row, float[] source, int offset) {
         checkRow(row);
         checkSource("a target", source, offset, outputSize);
@@ -571,11 +714,21 @@ public final class NetworkState {
         }
     }
 
+    /**
+     * Grows the arenas and target rows to hold {@code batch} samples ({@link Model#reserve}); a size seen before
+     * allocates nothing.
+     *
+     * @param batch the largest batch size; at least 1
+     */
     public void reserve(int batch) {
         ensureCapacity(batch);
     }
 
-    /** Restarts the dropout masks: the next forward passes draw the same masks as after the last reseed. */
+    /**
+     * Restarts the dropout masks: the next forward passes draw the same masks as after the last reseed.
+     *
+     * @param seed the masks' seed
+     */
     public void reseedDropout(long seed) {
         dropoutSeed = seed;
         dropoutPass = 0;
@@ -587,14 +740,15 @@ public final class NetworkState {
     }
 
     /**
-     * The key of this forward pass's dropout masks: element {@code i} of a dropout layer is kept by
+     * {@return the key of this forward pass's dropout masks: element {@code i} of a dropout layer is kept by
      * {@link Rng#uniform(long, long)} of the key (plus the layer's own salt) and {@code i}, so the masks do not
-     * depend on how the batch is split over workers.
+     * depend on how the batch is split over workers}
      */
     public long dropoutKey() {
         return dropoutKey;
     }
 
+    /** {@return whether the passes run in training mode ({@link Model#isTraining})} */
     public boolean isTraining() {
         return training;
     }
@@ -602,27 +756,38 @@ public final class NetworkState {
     /**
      * Registers a layer whose batch statistics take one value per channel from each row (a batch norm on
      * vectors): a training pass over a single row would normalise by a variance of 0, so it is refused.
+     *
+     * @param layer the layer's field name
      */
     public void batchStatisticsNeedTwoRows(String layer) {
         onePerRowStatistics = layer;
     }
 
+    /**
+     * Sets training or inference mode ({@link Model#setTraining}).
+     *
+     * @param training true for training mode, false for inference
+     */
     public void setTraining(boolean training) {
         this.training = training;
     }
 
+    /** {@return the network's name ({@link Model#name})} */
     public String name() {
         return name;
     }
 
+    /** {@return the network's declared loss ({@link Model#lossKind})} */
     public Loss loss() {
         return loss;
     }
 
+    /** {@return one input sample's shape, channels first; a copy} */
     public int[] inputShape() {
         return inputShape.clone();
     }
 
+    /** {@return floats per input sample} */
     public int inputSize() {
         return inputSize;
     }
@@ -630,6 +795,8 @@ public final class NetworkState {
     /**
      * Tells the state one row's output shape ({@code {features}}, {@code {c, h, w}} or {@code {steps, features}}).
      * Called by the generated constructor.
+     *
+     * @param shape one row's output shape
      */
     public void outputShape(int[] shape) {
         if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != outputSize) {
@@ -639,11 +806,12 @@ public final class NetworkState {
         this.outputShape = shape.clone();
     }
 
-    /** One row's output shape, as the layers give shapes (channels first). */
+    /** {@return one row's output shape, as the layers give shapes (channels first)} */
     public int[] outputShape() {
         return outputShape.clone();
     }
 
+    /** {@return floats per output row} */
     public int outputSize() {
         return outputSize;
     }
@@ -652,6 +820,10 @@ public final class NetworkState {
      * Makes room for the state stateful recurrent layer {@code layer} carries between batches: {@code perSample}
      * floats for each of {@code batch} rows, zeros when new or when the batch size changed. Called by the pass's
      * thread before the workers run.
+     *
+     * @param layer the recurrent layer's number
+     * @param batch the batch size
+     * @param perSample floats of state per row
      */
     public void prepareCarried(int layer, int batch, int perSample) {
         Memory m = carried.get(layer);
@@ -660,7 +832,11 @@ public final class NetworkState {
         }
     }
 
-    /** The state layer {@code layer} carries (see {@link #prepareCarried}). */
+    /**
+     * {@return the state layer {@code layer} carries (see {@link #prepareCarried})}
+     *
+     * @param layer the recurrent layer's number
+     */
     public Memory carried(int layer) {
         Memory m = carried.get(layer);
         if (m == null) {
@@ -677,21 +853,28 @@ public final class NetworkState {
     /**
      * Whether training passes keep the carried states as they are instead of saving the new ones (a gradient
      * check of a stateful layer evaluates one batch many times).
+     *
+     * @param hold true to keep the carried states
      */
     public void holdStates(boolean hold) {
         this.holdStates = hold;
     }
 
+    /** {@return whether {@link #holdStates} is on} */
     public boolean holdsStates() {
         return holdStates;
     }
 
-    /** Steps of a sequence output whose loss is taken at every step (1 otherwise). */
+    /** {@return steps of a sequence output whose loss is taken at every step (1 otherwise)} */
     public int outputSteps() {
         return outputSteps;
     }
 
-    /** Declares the output a sequence of {@code steps} steps, each scored on its own (generated code calls it). */
+    /**
+     * Declares the output a sequence of {@code steps} steps, each scored on its own (generated code calls it).
+     *
+     * @param steps the output's steps; at least 1, dividing the output size
+     */
     public void stepwiseOutput(int steps) {
         if (steps < 1 || outputSize % steps != 0) {
             throw new IllegalArgumentException("an output of " + outputSize + " floats cannot have " + steps + " steps");
@@ -699,26 +882,40 @@ public final class NetworkState {
         this.outputSteps = steps;
     }
 
+    /** {@return the flat parameter array ({@link Model#parameters})} */
     public Memory parameters() {
         return parameters;
     }
 
+    /** {@return the flat gradient array ({@link Model#gradients})} */
     public Memory gradients() {
         return gradients;
     }
 
+    /** {@return the flat running-statistics array ({@link Model#buffers})} */
     public Memory buffers() {
         return buffers;
     }
 
+    /**
+     * Named views of the parameters, in registration order; a copy of the list.
+     *
+     * @return the parameters' views
+     */
     public List<Tensor> parameterTensors() {
         return List.copyOf(parameterTensors);
     }
 
+    /**
+     * Named views of the buffers, in registration order; a copy of the list.
+     *
+     * @return the buffers' views
+     */
     public List<Tensor> bufferTensors() {
         return List.copyOf(bufferTensors);
     }
 
+    /** {@return the layers in declaration order; a copy of the list} */
     public List<Layer> layers() {
         return List.copyOf(layers);
     }
@@ -730,12 +927,22 @@ public final class NetworkState {
      * the node that computes it, looking through views), {@code size} floats per sample. With
      * {@code droppedInTraining} the region holds the values after a dropout fused into the layer's epilogue, so
      * the layer's own output is refused after a training-mode pass. Called by the generated constructor.
+     *
+     * @param layer the layer
+     * @param region where its output starts in a sample's arena
+     * @param size its output's floats per sample
+     * @param droppedInTraining whether a training pass leaves dropout's values there
      */
     public void layerOutput(Layer layer, int region, int size, boolean droppedInTraining) {
         layer.bindOutput(this, region, size, droppedInTraining ? "" : null, null);
     }
 
-    /** Tells {@code layer} that no output of its own is kept ({@code why}: what fusion did, and what to do). */
+    /**
+     * Tells {@code layer} that no output of its own is kept ({@code why}: what fusion did, and what to do).
+     *
+     * @param layer the layer
+     * @param why what fusion did, and what to do
+     */
     public void layerOutputFused(Layer layer, String why) {
         layer.bindOutput(this, -1, 0, null, why);
     }

@@ -8,15 +8,26 @@ public final class Rng {
     private long state;
     private double spareGaussian = Double.NaN;
 
+    /**
+     * A generator whose sequence is fixed by {@code seed} (any value, 0 included).
+     *
+     * @param seed any value
+     */
     public Rng(long seed) {
         this.state = seed;
     }
 
+    /** {@return the next 64 uniformly distributed bits} */
     public long nextLong() {
         return mix(state += 0x9E3779B97F4A7C15L);
     }
 
-    /** SplitMix64's finaliser: a well-mixed 64-bit hash of {@code z}. */
+    /**
+     * SplitMix64's finaliser: a well-mixed 64-bit hash of {@code z}.
+     *
+     * @param z the value hashed
+     * @return the hash
+     */
     public static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -26,26 +37,48 @@ public final class Rng {
     /**
      * Uniform in [0, 1), a pure function of {@code key} and {@code counter}: the counter-based draws dropout uses,
      * so that any worker can draw element {@code counter}'s value without the ones before it.
+     *
+     * @param key the stream's key (a dropout seed and layer)
+     * @param counter the element's number in the stream
+     * @return the draw
      */
     public static float uniform(long key, long counter) {
         return (mix(key + 0x9E3779B97F4A7C15L * counter) >>> 40) * 0x1.0p-24f;
     }
 
-    /** Uniform in [0, 1) with 24 random bits. */
+    /**
+     * Uniform in [0, 1) with 24 random bits.
+     *
+     * @return the draw
+     */
     public float nextFloat() {
         return (nextLong() >>> 40) * 0x1.0p-24f;
     }
 
+    /**
+     * Uniform in [0, 1), with 53 random bits.
+     *
+     * @return the draw
+     */
     public double nextDouble() {
         return (nextLong() >>> 11) * 0x1.0p-53;
     }
 
-    /** Uniform in [0, bound). */
+    /**
+     * Uniform in [0, bound).
+     *
+     * @param bound the exclusive upper bound; positive
+     * @return the draw
+     */
     public int nextInt(int bound) {
         return (int) (((nextLong() >>> 33) * bound) >>> 31);
     }
 
-    /** Standard normal, by the Box-Muller transform. */
+    /**
+     * Standard normal, by the Box-Muller transform.
+     *
+     * @return the draw
+     */
     public double nextGaussian() {
         if (!Double.isNaN(spareGaussian)) {
             double g = spareGaussian;
@@ -59,7 +92,11 @@ public final class Rng {
         return r * Math.cos(2 * Math.PI * u2);
     }
 
-    /** Fisher-Yates shuffle of the whole array. */
+    /**
+     * Fisher-Yates shuffle of the whole array.
+     *
+     * @param values the array shuffled in place
+     */
     public void shuffle(int[] values) {
         for (int i = values.length - 1; i > 0; i--) {
             int j = nextInt(i + 1);

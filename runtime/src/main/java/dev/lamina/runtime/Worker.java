@@ -1,7 +1,10 @@
 package dev.lamina.runtime;
 
 /**
- * One member of a {@link Workers} team, as a generated pass sees it: its index, the team barrier, a deterministic
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>One member of a {@link Workers} team, as a generated pass sees it: its index, the team barrier, a deterministic
  * all-reduce for statistics over the whole batch, and off-heap scratch of its own (for im2col columns), which
  * stays in this core's cache from one chunk to the next.
  */
@@ -24,10 +27,14 @@ public final class Worker {
         this.index = index;
     }
 
+    /**
+     * {@return this worker's position in its team, from 0 to {@code count() - 1}; worker 0 runs on the calling thread}
+     */
     public int index() {
         return index;
     }
 
+    /** {@return number of workers in the team} */
     public int count() {
         return team.count();
     }
@@ -40,6 +47,9 @@ public final class Worker {
     /**
      * Sums {@code values[0, length)} over the workers, in place: every worker gets the same total, added in worker
      * order so that the result does not depend on timing.
+     *
+     * @param values this worker's values, replaced by the totals
+     * @param length how many values, the same on every worker
      */
     public void allReduce(double[] values, int length) {
         if (team.count() == 1) {
@@ -60,7 +70,11 @@ public final class Worker {
         barrier();
     }
 
-    /** A zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call. */
+    /**
+     * {@return a zeroed worker-owned array of {@code length} doubles (for per-channel sums); valid until the next call}
+     *
+     * @param length the number of doubles
+     */
     public double[] doubles(int length) {
         if (doubles.length < length) {
             doubles = new double[length];
@@ -69,7 +83,12 @@ public final class Worker {
         return doubles;
     }
 
-    /** Heap block {@code slot} (0 to 5) of {@link #BLOCK} floats, this worker's own; contents undefined. */
+    /**
+     * Heap block {@code slot} (0 to 5) of {@link #BLOCK} floats, this worker's own; contents undefined.
+     *
+     * @param slot the block's number, 0 to 5
+     * @return the block
+     */
     public float[] block(int slot) {
         return blocks[slot];
     }
@@ -77,6 +96,10 @@ public final class Worker {
     /**
      * Off-heap scratch block {@code slot} (0 to 2) of at least {@code floats}; grows, never shrinks. Convolutions
      * use 0 and 1 for columns and their gradient, 2 for their weights transposed.
+     *
+     * @param slot the block's number, 0 to 2
+     * @param floats the least size in floats
+     * @return the block
      */
     public Memory scratch(int slot, int floats) {
         if (scratch[slot].size() < floats) {

@@ -25,9 +25,22 @@ import java.util.concurrent.locks.LockSupport;
 public final class Workers implements AutoCloseable {
     private static Workers shared;
 
-    /** Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass. */
+    /**
+     * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must
+     * be public); it may change in any release.
+     *
+     * <p>Rows {@code [first, first + rows)} of a batch of {@code n}: one worker's slice of a pass.
+     */
     @FunctionalInterface
     public interface RowTask {
+        /**
+         * Computes rows {@code [first, first + rows)} of a batch of {@code n} on {@code worker}.
+         *
+         * @param worker the worker running the slice
+         * @param n the batch size of the pass
+         * @param first the slice's first row
+         * @param rows the slice's number of rows (possibly 0)
+         */
         void run(Worker worker, int n, int first, int rows);
     }
 
@@ -59,8 +72,10 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * A team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
-     * with {@code Model.useWorkers}; {@link #close} it when they are done.
+     * {@return a team of {@code count} threads (the calling thread of each pass counts as one) for the models given it
+     * with {@code Model.useWorkers}; {@link #close} it when they are done}
+     *
+     * @param count the number of threads; at least 1
      */
     public static Workers create(int count) {
         if (count < 1) {
@@ -71,7 +86,7 @@ public final class Workers implements AutoCloseable {
         return team;
     }
 
-    /** The process-wide default team, created on first use. */
+    /** {@return the process-wide default team, created on first use} */
     public static synchronized Workers shared() {
         if (shared == null) {
             shared = new Workers(Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors()));
@@ -83,6 +98,8 @@ public final class Workers implements AutoCloseable {
     /**
      * Replaces the default team by one of {@code count} threads (the calling thread counts as one). Safe while
      * other threads train: their next pass takes the new team, a pass in progress ends on the old one.
+     *
+     * @param count the number of threads; at least 1
      */
     public static void setThreads(int count) {
         Workers old;
@@ -100,10 +117,12 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** {@return number of workers in the shared team that models compute with} */
     public static synchronized int threads() {
         return shared().count();
     }
 
+    /** {@return number of workers in this team, the calling thread included} */
     public int count() {
         return workers.length;
     }
@@ -112,6 +131,9 @@ public final class Workers implements AutoCloseable {
      * Runs {@code task} on every worker, worker {@code i} on the i-th of {@link #count()} contiguous slices of
      * {@code [0, rows)} (possibly empty: every worker takes part, so that barriers line up), and returns when all
      * are done. The calling thread is worker 0. A failure on any worker is rethrown here.
+     *
+     * @param rows the batch size, split among the workers
+     * @param task what each worker runs on its slice
      */
     public void run(int rows, RowTask task) {
         if (!runIfOpen(rows, task)) {
@@ -221,6 +243,7 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** {@return whether {@link #close} has run; a closed team runs no more passes} */
     public boolean isClosed() {
         return closed;
     }

@@ -40,6 +40,9 @@ public final class ActivationMaximisation {
      * Maximises a unit or channel of {@code layer}, one of {@code model}'s layers; say which with {@link #unit} or
      * {@link #channel}.
      *
+     * @param model the network
+     * @param layer one of its layers
+     * @return the search, to be configured and {@link #run()}
      * @throws IllegalArgumentException when the layer belongs to another network
      */
     public static ActivationMaximisation of(Model model, Layer layer) {
@@ -47,7 +50,12 @@ public final class ActivationMaximisation {
         return new ActivationMaximisation(model, layer);
     }
 
-    /** Maximises value {@code index} of the layer's output, channels first (a class score, a hidden unit). */
+    /**
+     * Maximises value {@code index} of the layer's output, channels first (a class score, a hidden unit).
+     *
+     * @param index the value's index in the layer's output, channels first
+     * @return this search
+     */
     public ActivationMaximisation unit(int index) {
         if (index < 0 || index >= layerSize) {
             throw new IllegalArgumentException("expected a unit in [0, " + layerSize + ") of layer '" + layer.name()
@@ -58,7 +66,12 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** Maximises the mean of channel {@code c} of an image layer's output over its positions. */
+    /**
+     * Maximises the mean of channel {@code c} of an image layer's output over its positions.
+     *
+     * @param c the channel, from 0
+     * @return this search
+     */
     public ActivationMaximisation channel(int c) {
         int[] shape = layer.outputShape();
         if (shape.length != 3) {
@@ -74,7 +87,12 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** Gradient steps (200 by default). */
+    /**
+     * Gradient steps (200 by default).
+     *
+     * @param steps the number of steps; at least 1
+     * @return this search
+     */
     public ActivationMaximisation steps(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("expected at least one step, found " + steps);
@@ -83,7 +101,12 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** Adam's step size, in input units (0.05 by default). */
+    /**
+     * Adam's step size, in input units (0.05 by default).
+     *
+     * @param learningRate the step size; positive
+     * @return this search
+     */
     public ActivationMaximisation learningRate(double learningRate) {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("expected a finite learning rate > 0, found " + learningRate);
@@ -92,7 +115,12 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none). */
+    /**
+     * The L2 decay: the objective is {@code activation - l2 / 2 * |x|^2} (1e-3 by default; 0 for none).
+     *
+     * @param l2 the decay; at least 0
+     * @return this search
+     */
     public ActivationMaximisation l2(double l2) {
         if (!(l2 >= 0) || !Double.isFinite(l2)) {
             throw new IllegalArgumentException("expected a finite L2 decay >= 0, found " + l2);
@@ -104,6 +132,9 @@ public final class ActivationMaximisation {
     /**
      * Blurs each channel with the 3x3 binomial kernel after every {@code every}-th step (0: never, the default);
      * image inputs only.
+     *
+     * @param every steps between blurs; 0 for none
+     * @return this search
      */
     public ActivationMaximisation blurEvery(int every) {
         if (every < 0) {
@@ -116,7 +147,13 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** Clips the input to {@code [low, high]} after every step (unclipped by default). */
+    /**
+     * Clips the input to {@code [low, high]} after every step (unclipped by default).
+     *
+     * @param low the smallest input value
+     * @param high the largest input value
+     * @return this search
+     */
     public ActivationMaximisation range(double low, double high) {
         if (!(low < high) || Double.isNaN(low) || Double.isNaN(high)) {
             throw new IllegalArgumentException("expected a range with low < high, found [" + low + ", " + high + "]");
@@ -126,7 +163,12 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The seed of the starting noise (1 by default). */
+    /**
+     * The seed of the starting noise (1 by default).
+     *
+     * @param seed any value
+     * @return this search
+     */
     public ActivationMaximisation seed(long seed) {
         this.seed = seed;
         return this;
@@ -135,6 +177,9 @@ public final class ActivationMaximisation {
     /**
      * The starting image: Gaussian noise of this standard deviation (0.1 by default) around the middle of the
      * range (around 0 when unclipped), clipped to the range.
+     *
+     * @param scale the noise's standard deviation; at least 0
+     * @return this search
      */
     public ActivationMaximisation startScale(double scale) {
         if (!(scale >= 0) || !Double.isFinite(scale)) {
@@ -144,7 +189,7 @@ public final class ActivationMaximisation {
         return this;
     }
 
-    /** The image the ascent starts from: seeded noise around the middle of the range, clipped. */
+    /** {@return the image the ascent starts from: seeded noise around the middle of the range, clipped} */
     public float[] start() {
         Rng rng = new Rng(seed);
         double middle = Double.isInfinite(low) || Double.isInfinite(high) ? 0 : (low + high) / 2;
@@ -155,7 +200,11 @@ public final class ActivationMaximisation {
         return x;
     }
 
-    /** Runs the ascent from {@link #start()}; returns the image ({@code inputSize} values, channels first). */
+    /**
+     * Runs the ascent from {@link #start()}; returns the image ({@code inputSize} values, channels first).
+     *
+     * @return the image found
+     */
     public float[] run() {
         float[] objective = objectiveGradient();
         float[] x = start();
@@ -182,7 +231,11 @@ public final class ActivationMaximisation {
         return x;
     }
 
-    /** The maximised unit's value (or channel's mean) for one input image, in inference mode. */
+    /**
+     * {@return the maximised unit's value (or channel's mean) for one input image, in inference mode}
+     *
+     * @param image one input, channels first
+     */
     public double activation(float[] image) {
         InputGradients.checkInputs(model, image, 1);
         float[] objective = objectiveGradient();

@@ -17,7 +17,14 @@ public final class Features {
     private Features() {
     }
 
-    /** The features of every sample of {@code data}; see {@link #of(Model, Layer, float[], int, int)}. */
+    /**
+     * {@return the features of every sample of {@code data}; see {@link #of(Model, Layer, float[], int, int)}}
+     *
+     * @param model the network
+     * @param layer one of its layers
+     * @param data the samples
+     * @param batchSize samples per forward pass
+     */
     public static float[] of(Model model, Layer layer, Dataset data, int batchSize) {
         return of(model, layer, data.features(), data.size(), batchSize);
     }
@@ -27,6 +34,12 @@ public final class Features {
      * as {@link Model#setInput}), {@code batchSize} at a time: {@code n * size} values, row after row, each row
      * channels first as {@link dev.lamina.runtime.LayerOutput} gives it.
      *
+     * @param model the network
+     * @param layer one of its layers
+     * @param inputs the samples, one after another
+     * @param n the number of samples
+     * @param batchSize samples per forward pass
+     * @return {@code n} rows of the layer's output size, channels first
      * @throws IllegalArgumentException when {@code layer} is not one of {@code model}'s layers, the inputs do not
      *         hold {@code n} samples, or a count is not positive
      * @throws IllegalStateException when fusion left the layer no output of its own ({@link Layer#output()})

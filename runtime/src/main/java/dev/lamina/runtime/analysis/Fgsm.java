@@ -30,9 +30,11 @@ public final class Fgsm {
     }
 
     /**
-     * The attack on {@code model} with a largest change {@code epsilon} per input value, unclipped until
-     * {@link #range} says otherwise.
+     * {@return the attack on {@code model} with a largest change {@code epsilon} per input value, unclipped until
+     * {@link #range} says otherwise}
      *
+     * @param model the classifier attacked
+     * @param epsilon the largest change per input value
      * @throws IllegalArgumentException when {@code epsilon} is not finite and {@code >= 0}
      */
     public static Fgsm of(Model model, double epsilon) {
@@ -42,7 +44,13 @@ public final class Fgsm {
         return new Fgsm(model, epsilon);
     }
 
-    /** Clips every perturbed value to {@code [low, high]}, the inputs' valid range (pixels in [0, 1], ...). */
+    /**
+     * Clips every perturbed value to {@code [low, high]}, the inputs' valid range (pixels in [0, 1], ...).
+     *
+     * @param low the smallest valid input value
+     * @param high the largest valid input value
+     * @return this attack
+     */
     public Fgsm range(double low, double high) {
         if (!(low < high) || Double.isNaN(low) || Double.isNaN(high)) {
             throw new IllegalArgumentException("expected a range with low < high, found [" + low + ", " + high + "]");
@@ -52,14 +60,19 @@ public final class Fgsm {
         return this;
     }
 
+    /** {@return the largest change per input value the attack makes, as given to {@link #of}} */
     public double epsilon() {
         return epsilon;
     }
 
     /**
-     * One FGSM step on the {@code n} samples stored one after another in {@code x} (channels first), with their
-     * {@code targets} ({@code n x outputSize}, what the loss compares with): the adversarial inputs, a new array.
+     * {@return one FGSM step on the {@code n} samples stored one after another in {@code x} (channels first), with
+     * their
+     * {@code targets} ({@code n x outputSize}, what the loss compares with): the adversarial inputs, a new array}
      *
+     * @param x the samples
+     * @param targets their targets
+     * @param n the number of samples
      * @throws IllegalArgumentException when {@code x} or {@code targets} does not hold {@code n} rows
      */
     public float[] attack(float[] x, float[] targets, int n) {
@@ -76,13 +89,19 @@ public final class Fgsm {
     }
 
     /**
-     * The iterated attack: {@code steps} FGSM steps of size {@code alpha}, each followed by the projection onto
-     * {@code [x - epsilon, x + epsilon]} and the range. Kurakin et al. take, for pixels in [0, 255], steps of 1
+     * {@return the iterated attack: {@code steps} FGSM steps of size {@code alpha}, each followed by the projection
+     * onto
+     * {@code [x - epsilon, x + epsilon]} and the range} Kurakin et al. take, for pixels in [0, 255], steps of 1
      * and {@code min(epsilon + 4, 1.25 epsilon)} of them: a step smaller than epsilon, taken more often than
      * {@code epsilon / alpha} times, so that the path can turn.
      *
-     * @throws IllegalArgumentException when {@code steps < 1}, {@code alpha} is not positive, or the rows do not
-     *         match {@code n}
+     * @param x the samples
+     * @param targets their targets
+     * @param n the number of samples
+     * @param steps the number of steps; at least 1
+     * @param alpha each step's size
+     * @throws IllegalArgumentException when {@code steps < 1}, {@code alpha} is not positive, or the rows do not match
+     *     {@code n}
      */
     public float[] iterate(float[] x, float[] targets, int n, int steps, double alpha) {
         checkRows(x, targets, n);
@@ -108,6 +127,10 @@ public final class Fgsm {
     /**
      * Random-sign noise of the attack's size: {@code x + epsilon * s}, each {@code s} +1 or -1 with equal chance
      * (drawn from {@code rng}), clipped to the range; a new array.
+     *
+     * @param x the samples
+     * @param rng where the signs are drawn
+     * @return the noisy samples
      */
     public float[] noise(float[] x, Rng rng) {
         float[] noisy = new float[x.length];
@@ -117,17 +140,36 @@ public final class Fgsm {
         return noisy;
     }
 
-    /** The share of {@code data} classified correctly after one FGSM step, attacked {@code batchSize} at a time. */
+    /**
+     * {@return the share of {@code data} classified correctly after one FGSM step, attacked {@code batchSize} at a
+     * time}
+     *
+     * @param data the samples and their targets
+     * @param batchSize samples attacked at a time
+     */
     public double accuracy(Dataset data, int batchSize) {
         return AttackedAccuracy.of(model, data, batchSize, this::attack);
     }
 
-    /** The share of {@code data} classified correctly after the iterated attack ({@link #iterate}). */
+    /**
+     * {@return the share of {@code data} classified correctly after the iterated attack ({@link #iterate})}
+     *
+     * @param data the samples and their targets
+     * @param batchSize samples attacked at a time
+     * @param steps the number of steps; at least 1
+     * @param alpha each step's size
+     */
     public double iteratedAccuracy(Dataset data, int batchSize, int steps, double alpha) {
         return AttackedAccuracy.of(model, data, batchSize, (x, targets, n) -> iterate(x, targets, n, steps, alpha));
     }
 
-    /** The share of {@code data} classified correctly under random-sign noise of size epsilon (seeded). */
+    /**
+     * {@return the share of {@code data} classified correctly under random-sign noise of size epsilon (seeded)}
+     *
+     * @param data the samples and their targets
+     * @param batchSize samples perturbed at a time
+     * @param seed the noise's seed
+     */
     public double noiseAccuracy(Dataset data, int batchSize, long seed) {
         Rng rng = new Rng(seed);
         return AttackedAccuracy.of(model, data, batchSize, (x, targets, n) -> noise(x, rng));

@@ -35,9 +35,19 @@ public final class GradientCheck {
      * The result of a check. {@code worstRatio} is the largest {@code |analytic - numeric| / limit}, at
      * {@code worstIndex}; {@code failed} counts the parameters whose ratio exceeds 1 (with ReLU or max pooling, a
      * difference that straddles a kink is wrong by construction, so such networks may allow a few).
+     *
+     * @param worstRatio the largest difference over its limit
+     * @param worstIndex the parameter (or input value) where it was found
+     * @param analytic the backward pass's derivative there
+     * @param numeric the finite differences' derivative there
+     * @param limit the limit there
+     * @param noise the loss's measured rounding noise
+     * @param checked how many values were checked
+     * @param failed how many exceeded their limit
      */
     public record Result(double worstRatio, int worstIndex, double analytic, double numeric, double limit,
                          double noise, int checked, int failed) {
+        /** {@return whether every checked parameter was within its limit ({@code failed == 0})} */
         public boolean passed() {
             return failed == 0;
         }
@@ -49,6 +59,15 @@ public final class GradientCheck {
     /**
      * Checks every {@code stride}-th parameter on a batch of {@code n} samples, with steps {@code h} and
      * {@code h/2} and a relative limit {@code relative} (on top of the measured rounding noise's share).
+     *
+     * @param model the network checked
+     * @param inputs the batch's inputs, one after another
+     * @param targets the batch's targets, one after another
+     * @param n the number of samples
+     * @param h the finite-difference step
+     * @param stride every how many parameters one is checked; at least 1
+     * @param relative the relative limit
+     * @return the outcome
      */
     public static Result check(Model model, float[] inputs, float[] targets, int n, double h, int stride,
                                double relative) {
@@ -74,6 +93,15 @@ public final class GradientCheck {
      * Checks the gradient with respect to every {@code stride}-th input value (the mean loss's, which
      * {@link Model#inputGradient()} gives after a backward pass that {@link Model#computeInputGradient} asked for)
      * on a batch of {@code n} samples, as {@link #check} does for parameters; leaves input gradients off.
+     *
+     * @param model the network checked
+     * @param inputs the batch's inputs, one after another
+     * @param targets the batch's targets, one after another
+     * @param n the number of samples
+     * @param h the finite-difference step
+     * @param stride every how many input values one is checked; at least 1
+     * @param relative the relative limit
+     * @return the outcome
      */
     public static Result checkInput(Model model, float[] inputs, float[] targets, int n, double h, int stride,
                                     double relative) {
@@ -170,13 +198,27 @@ public final class GradientCheck {
         return largest;
     }
 
-    /** The loss at the current parameters, with the checker's dropout masks. */
+    /**
+     * {@return the loss at the current parameters, with the checker's dropout masks}
+     *
+     * @param model the network
+     * @param n the rows loaded
+     */
     public static double loss(Model model, int n) {
         model.state().reseedDropout(DROPOUT_SEED);
         model.forward(n);
         return model.loss(n);
     }
 
+    /**
+     * Reserves {@code n} rows and sets row {@code r}'s input and target from {@code inputs[r * inputSize]} and {@code
+     * targets[r * outputSize]}, the batch a check then differentiates.
+     *
+     * @param model the network
+     * @param inputs the inputs, one after another
+     * @param targets the targets, one after another
+     * @param n the number of samples
+     */
     public static void load(Model model, float[] inputs, float[] targets, int n) {
         model.reserve(n);
         for (int r = 0; r < n; r++) {

@@ -11,9 +11,13 @@ public final class GramMatrix {
     }
 
     /**
-     * The {@code channels x channels} Gram matrix (row-major) of the maps at {@code features[offset, offset +
-     * channels * positions)}.
+     * {@return the {@code channels x channels} Gram matrix (row-major) of the maps at {@code features[offset, offset +
+     * channels * positions)}}
      *
+     * @param features the array holding the maps, channels first
+     * @param offset where the maps start
+     * @param channels the number of maps
+     * @param positions the values per map
      * @throws IllegalArgumentException when a size is not positive or the array is too short
      */
     public static double[] of(float[] features, int offset, int channels, int positions) {
@@ -41,7 +45,12 @@ public final class GramMatrix {
         return gram;
     }
 
-    /** The mean squared difference of two Gram matrices (or any two arrays of one length). */
+    /**
+     * {@return the mean squared difference of two Gram matrices (or any two arrays of one length)}
+     *
+     * @param a one matrix
+     * @param b the other, of the same length
+     */
     public static double meanSquaredDifference(double[] a, double[] b) {
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("expected two non-empty matrices of one size, found " + a.length

@@ -13,12 +13,15 @@ public final class Jacobian {
     }
 
     /**
-     * The Jacobian of the {@code n} samples stored one after another in {@code x} (channels first, as
+     * {@return the Jacobian of the {@code n} samples stored one after another in {@code x} (channels first, as
      * {@link Model#setInput}), in inference mode (the model's mode and input-gradient setting are restored after):
      * {@code n x outputSize x inputSize} floats, {@code J[(r * outputSize + k) * inputSize + i] = d output_k /
-     * d input_i} of sample {@code r}. Outputs are numbered as {@link Model#predict} lays them out (an image output
+     * d input_i} of sample {@code r}} Outputs are numbered as {@link Model#predict} lays them out (an image output
      * channels last), inputs as they are given (channels first).
      *
+     * @param model the network
+     * @param x the samples, one after another
+     * @param n the number of samples
      * @throws IllegalArgumentException when {@code x} does not hold {@code n} samples
      * @throws UnsupportedOperationException when the input is token ids, which have no gradient
      */

@@ -23,10 +23,14 @@ public final class Pca {
     }
 
     /**
-     * The top {@code k} principal components of {@code n} rows of {@code dims} values.
+     * {@return the top {@code k} principal components of {@code n} rows of {@code dims} values}
      *
-     * @throws IllegalArgumentException when the array does not hold {@code n * dims} values, there are fewer than
-     *         two rows, {@code k} is not in {@code [1, dims]}, or a value is not finite
+     * @param data the rows, one after another
+     * @param n the number of rows
+     * @param dims values per row
+     * @param k the number of components; in {@code [1, dims]}
+     * @throws IllegalArgumentException when the array does not hold {@code n * dims} values, there are fewer than two
+     *     rows, {@code k} is not in {@code [1, dims]}, or a value is not finite
      */
     public static Pca fit(float[] data, int n, int dims, int k) {
         if (n < 2 || dims < 1) {
@@ -90,12 +94,17 @@ public final class Pca {
         return c;
     }
 
-    /** Number of components kept. */
+    /** {@return number of components kept} */
     public int count() {
         return variances.length;
     }
 
-    /** Component {@code c} (0 the largest), a unit vector of {@code dims} values. */
+    /**
+     * Component {@code c} (0 the largest), a unit vector of {@code dims} values.
+     *
+     * @param c the component, from 0
+     * @return the component's unit vector
+     */
     public double[] component(int c) {
         if (c < 0 || c >= count()) {
             throw new IndexOutOfBoundsException("component " + c + " of " + count());
@@ -105,17 +114,17 @@ public final class Pca {
         return v;
     }
 
-    /** The data's mean, subtracted before projecting. */
+    /** {@return the data's mean, subtracted before projecting} */
     public double[] mean() {
         return mean.clone();
     }
 
-    /** The variance along each component, largest first (the covariance's eigenvalues). */
+    /** {@return the variance along each component, largest first (the covariance's eigenvalues)} */
     public double[] variances() {
         return variances.clone();
     }
 
-    /** Each component's share of the total variance (all dimensions), largest first. */
+    /** {@return each component's share of the total variance (all dimensions), largest first} */
     public double[] explainedVarianceRatio() {
         double[] r = new double[variances.length];
         for (int c = 0; c < r.length; c++) {
@@ -125,8 +134,10 @@ public final class Pca {
     }
 
     /**
-     * The coordinates of {@code n} rows along the components: {@code n x count()} values, row after row.
+     * {@return the coordinates of {@code n} rows along the components: {@code n x count()} values, row after row}
      *
+     * @param data the rows, one after another, of the fitted dimension
+     * @param n the number of rows
      * @throws IllegalArgumentException when the array does not hold {@code n} rows of the fitted dimensions
      */
     public double[] project(float[] data, int n) {

@@ -11,7 +11,17 @@ public final class Perceptron {
     private Perceptron() {
     }
 
-    /** Trains in place; returns the number of epochs used ({@code maxEpochs} if it did not converge). */
+    /**
+     * Trains in place; returns the number of epochs used ({@code maxEpochs} if it did not converge).
+     *
+     * @param model a network of one Dense layer with one STEP unit
+     * @param x the samples, one after another
+     * @param desired each sample's desired output, 0 or 1
+     * @param n the number of samples
+     * @param eta the learning rate
+     * @param maxEpochs the most passes over the samples
+     * @return the number of epochs used
+     */
     public static int train(Model model, float[] x, float[] desired, int n, float eta, int maxEpochs) {
         Tensor w = model.layers().get(0).weights();
         Tensor b = model.layers().get(0).bias();

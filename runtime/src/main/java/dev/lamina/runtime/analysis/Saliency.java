@@ -13,11 +13,15 @@ public final class Saliency {
     }
 
     /**
-     * The saliency maps of the {@code n} images stored one after another in {@code x} (channels first) for the
-     * classes {@code classes[r]}: {@code n x height x width} values, each {@code >= 0}.
+     * {@return the saliency maps of the {@code n} images stored one after another in {@code x} (channels first) for the
+     * classes {@code classes[r]}: {@code n x height x width} values, each {@code >= 0}}
      *
-     * @throws IllegalArgumentException when the input is not an image, the output is not a vector of scores,
-     *         {@code x} does not hold {@code n} samples, or a class is out of range
+     * @param model the classifier
+     * @param x the images, one after another
+     * @param n the number of images
+     * @param classes each image's class of interest
+     * @throws IllegalArgumentException when the input is not an image, the output is not a vector of scores, {@code x}
+     *     does not hold {@code n} samples, or a class is out of range
      */
     public static float[] of(Model model, float[] x, int n, int[] classes) {
         int[] shape = InputGradients.imageShape(model);
@@ -46,7 +50,13 @@ public final class Saliency {
         return maxOverChannels(gradient, n, shape[0], shape[1] * shape[2]);
     }
 
-    /** The saliency maps for each image's predicted class ({@link Model#classify}). */
+    /**
+     * {@return the saliency maps for each image's predicted class ({@link Model#classify})}
+     *
+     * @param model the classifier
+     * @param x the images, one after another
+     * @param n the number of images
+     */
     public static float[] ofPredicted(Model model, float[] x, int n) {
         return of(model, x, n, model.classify(x, n));
     }

@@ -35,7 +35,13 @@ public final class StyleTransfer {
     private double low = Double.NEGATIVE_INFINITY;
     private double high = Double.POSITIVE_INFINITY;
 
-    /** The losses of one image: content, each style layer's (in the order given), and the weighted total. */
+    /**
+     * The losses of one image: content, each style layer's (in the order given), and the weighted total.
+     *
+     * @param content the content loss
+     * @param style each style layer's loss, in the order the layers were given
+     * @param total the weighted sum
+     */
     public record Losses(double content, double[] style, double total) {
     }
 
@@ -43,13 +49,24 @@ public final class StyleTransfer {
         this.model = model;
     }
 
-    /** Style transfer through {@code model}'s layers; name the content layer and at least one style layer. */
+    /**
+     * Style transfer through {@code model}'s layers; name the content layer and at least one style layer.
+     *
+     * @param model the network whose layers measure content and style
+     * @return the transfer, to be configured
+     */
     public static StyleTransfer of(Model model) {
         InputGradients.imageShape(model);
         return new StyleTransfer(model);
     }
 
-    /** The layer whose output the result shares with the content image, and the content loss's weight. */
+    /**
+     * The layer whose output the result shares with the content image, and the content loss's weight.
+     *
+     * @param layer the content layer
+     * @param weight the content loss's weight
+     * @return this transfer
+     */
     public StyleTransfer content(Layer layer, double weight) {
         InputGradients.checkLayer(model, layer);
         this.contentLayer = layer;
@@ -57,7 +74,13 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** Adds a layer whose Gram matrix the result shares with the style image, and that loss's weight. */
+    /**
+     * Adds a layer whose Gram matrix the result shares with the style image, and that loss's weight.
+     *
+     * @param layer a style layer
+     * @param weight its loss's weight
+     * @return this transfer
+     */
     public StyleTransfer style(Layer layer, double weight) {
         InputGradients.checkLayer(model, layer);
         if (layer.outputShape().length != 3) {
@@ -69,7 +92,12 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** Optimisation steps (200 by default). */
+    /**
+     * Optimisation steps (200 by default).
+     *
+     * @param steps the number of steps; at least 1
+     * @return this transfer
+     */
     public StyleTransfer steps(int steps) {
         if (steps < 1) {
             throw new IllegalArgumentException("expected at least one step, found " + steps);
@@ -78,7 +106,12 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** Adam's step size, in pixel units (0.02 by default). */
+    /**
+     * Adam's step size, in pixel units (0.02 by default).
+     *
+     * @param learningRate the step size; positive
+     * @return this transfer
+     */
     public StyleTransfer learningRate(double learningRate) {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("expected a finite learning rate > 0, found " + learningRate);
@@ -87,7 +120,13 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** Clips the pixels to {@code [low, high]} after every step (unclipped by default). */
+    /**
+     * Clips the pixels to {@code [low, high]} after every step (unclipped by default).
+     *
+     * @param low the smallest pixel value
+     * @param high the largest pixel value
+     * @return this transfer
+     */
     public StyleTransfer range(double low, double high) {
         if (!(low < high) || Double.isNaN(low) || Double.isNaN(high)) {
             throw new IllegalArgumentException("expected a range with low < high, found [" + low + ", " + high + "]");
@@ -97,7 +136,12 @@ public final class StyleTransfer {
         return this;
     }
 
-    /** The image (channels first, one sample) that mixes {@code content}'s content and {@code style}'s style. */
+    /**
+     * {@return the image (channels first, one sample) that mixes {@code content}'s content and {@code style}'s style}
+     *
+     * @param content the content image, channels first
+     * @param style the style image, channels first
+     */
     public float[] run(float[] content, float[] style) {
         checkReady(content, style);
         float[] x = content.clone();
@@ -121,7 +165,13 @@ public final class StyleTransfer {
         return x;
     }
 
-    /** The losses of {@code image} against {@code content} and {@code style}, as {@link #run} minimises them. */
+    /**
+     * {@return the losses of {@code image} against {@code content} and {@code style}, as {@link #run} minimises them}
+     *
+     * @param image the image measured
+     * @param content the content image
+     * @param style the style image
+     */
     public Losses losses(float[] image, float[] content, float[] style) {
         checkReady(content, style);
         InputGradients.checkInputs(model, image, 1);

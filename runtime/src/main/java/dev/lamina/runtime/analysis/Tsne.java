@@ -30,12 +30,21 @@ public final class Tsne {
     private Tsne() {
     }
 
-    /** t-SNE with perplexity 30 (the usual choice), seed 0, the paper's other settings. */
+    /**
+     * t-SNE with perplexity 30 (the usual choice), seed 0, the paper's other settings.
+     *
+     * @return the embedding's settings, to be changed or used
+     */
     public static Tsne create() {
         return new Tsne();
     }
 
-    /** The effective number of neighbours each point's similarities cover (5 to 50 are usual). */
+    /**
+     * The effective number of neighbours each point's similarities cover (5 to 50 are usual).
+     *
+     * @param perplexity positive, and below the number of points
+     * @return this t-SNE
+     */
     public Tsne perplexity(double perplexity) {
         if (!(perplexity >= 1) || Double.isInfinite(perplexity)) {
             throw new IllegalArgumentException("expected a perplexity of at least 1, found " + perplexity);
@@ -44,7 +53,12 @@ public final class Tsne {
         return this;
     }
 
-    /** Gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is). */
+    /**
+     * Gradient-descent iterations (1000 unless set; the exaggeration and momentum schedule stays as it is).
+     *
+     * @param iterations the number of iterations; at least 1
+     * @return this t-SNE
+     */
     public Tsne iterations(int iterations) {
         if (iterations < 1) {
             throw new IllegalArgumentException("expected a positive number of iterations, found " + iterations);
@@ -53,7 +67,12 @@ public final class Tsne {
         return this;
     }
 
-    /** The step before the adaptive gains (100 unless set, as in the paper). */
+    /**
+     * The step before the adaptive gains (100 unless set, as in the paper).
+     *
+     * @param learningRate the step size; positive
+     * @return this t-SNE
+     */
     public Tsne learningRate(double learningRate) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("expected a positive learning rate, found " + learningRate);
@@ -62,7 +81,12 @@ public final class Tsne {
         return this;
     }
 
-    /** Dimensions of the embedding (2 unless set). */
+    /**
+     * Dimensions of the embedding (2 unless set).
+     *
+     * @param dimensions the embedding's dimensions; at least 1
+     * @return this t-SNE
+     */
     public Tsne dimensions(int dimensions) {
         if (dimensions < 1) {
             throw new IllegalArgumentException("expected a positive number of dimensions, found " + dimensions);
@@ -71,7 +95,12 @@ public final class Tsne {
         return this;
     }
 
-    /** Seed of the starting positions. */
+    /**
+     * Seed of the starting positions.
+     *
+     * @param seed any value
+     * @return this t-SNE
+     */
     public Tsne seed(long seed) {
         this.seed = seed;
         return this;
@@ -81,6 +110,10 @@ public final class Tsne {
      * Embeds {@code n} rows of {@code dims} values (one row after another): {@code n x dimensions} coordinates,
      * row after row, centred on the origin.
      *
+     * @param data the rows, one after another
+     * @param n the number of rows
+     * @param dims values per row
+     * @return the coordinates
      * @throws IllegalArgumentException when the array does not hold {@code n * dims} values, a value is not
      *         finite, or the perplexity is not below {@code n - 1} (each point has {@code n - 1} neighbours)
      */

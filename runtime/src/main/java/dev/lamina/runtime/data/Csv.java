@@ -39,11 +39,28 @@ public final class Csv {
     private Csv() {
     }
 
+    /**
+     * Reads {@code path} with the header {@linkplain Header#DETECT detected}: features as floats, the label one-hot
+     * over {@code classes}; an {@link IOException} names the line and column of any bad cell.
+     *
+     * @param path the CSV file
+     * @param classes the number of classes; labels lie in {@code [0, classes)}
+     * @return the samples, with one-hot targets
+     * @throws IOException when the file cannot be read or a cell is not what is expected
+     */
     public static Dataset readClassification(Path path, int classes) throws IOException {
         return readClassification(path, classes, Header.DETECT);
     }
 
-    /** Reads {@code path}, gunzipped when its name ends in {@code .gz}. */
+    /**
+     * Reads {@code path}, gunzipped when its name ends in {@code .gz}.
+     *
+     * @param path the CSV file, gzipped when its name ends in {@code .gz}
+     * @param classes the number of classes; labels lie in {@code [0, classes)}
+     * @param header whether the first line is a header
+     * @return the samples, with one-hot targets
+     * @throws IOException when the file cannot be read or a cell is not what is expected
+     */
     public static Dataset readClassification(Path path, int classes, Header header) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
             return readClassification(path.toString().endsWith(".gz") ? new GZIPInputStream(in) : in,
@@ -51,11 +68,30 @@ public final class Csv {
         }
     }
 
+    /**
+     * Reads UTF-8 CSV from {@code stream} with the header {@linkplain Header#DETECT detected}; {@code name} is the file
+     * name errors give.
+     *
+     * @param stream the CSV text, UTF-8
+     * @param name the name errors give
+     * @param classes the number of classes; labels lie in {@code [0, classes)}
+     * @return the samples, with one-hot targets
+     * @throws IOException when the stream cannot be read or a cell is not what is expected
+     */
     public static Dataset readClassification(InputStream stream, String name, int classes) throws IOException {
         return readClassification(stream, name, classes, Header.DETECT);
     }
 
-    /** Reads UTF-8 CSV from {@code stream}; {@code name} is the file name errors give. */
+    /**
+     * Reads UTF-8 CSV from {@code stream}; {@code name} is the file name errors give.
+     *
+     * @param stream the CSV text, UTF-8
+     * @param name the name errors give
+     * @param classes the number of classes; labels lie in {@code [0, classes)}
+     * @param header whether the first line is a header
+     * @return the samples, with one-hot targets
+     * @throws IOException when the stream cannot be read or a cell is not what is expected
+     */
     public static Dataset readClassification(InputStream stream, String name, int classes, Header header)
             throws IOException {
         if (classes < 1) {

@@ -16,6 +16,16 @@ public final class Dataset {
     private final int targetSize;
     private final int size;
 
+    /**
+     * Wraps the arrays without copying: {@code features} holds rows of {@code shape} one after another, {@code targets}
+     * rows of {@code targetSize}; throws {@link IllegalArgumentException} when the lengths disagree on the number of
+     * rows or a value is not finite.
+     *
+     * @param features the samples' features, row after row, channels first
+     * @param shape one sample's shape, channels first
+     * @param targets the targets, row after row
+     * @param targetSize floats per target row
+     */
     public Dataset(float[] features, int[] shape, float[] targets, int targetSize) {
         this.featureSize = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (featureSize == 0 || features.length % featureSize != 0) {
@@ -65,36 +75,59 @@ public final class Dataset {
         return " (" + where + " of shape " + Arrays.toString(shape) + ")";
     }
 
-    /** A classification set: labels in {@code [0, classes)} become one-hot targets. */
+    /**
+     * {@return a classification set: labels in {@code [0, classes)} become one-hot targets}
+     *
+     * @param features the samples' features, row after row, channels first
+     * @param shape one sample's shape, channels first
+     * @param labels each sample's class, in {@code [0, classes)}
+     * @param classes the number of classes
+     */
     public static Dataset classification(float[] features, int[] shape, int[] labels, int classes) {
         return new Dataset(features, shape, OneHot.encode(labels, classes), classes);
     }
 
+    /**
+     * {@return every sample's features, row after row ({@link #featureSize()} floats each, channels first); the array
+     * itself,
+     * not a copy}
+     */
     public float[] features() {
         return features;
     }
 
+    /**
+     * {@return every sample's targets, row after row ({@link #targetSize()} floats each); the array itself, not a copy}
+     */
     public float[] targets() {
         return targets;
     }
 
+    /** {@return one sample's shape, channels first (for example {@code [1, 28, 28]}); a copy} */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** {@return floats per sample: the product of {@link #shape()}} */
     public int featureSize() {
         return featureSize;
     }
 
+    /** {@return floats per target row: the number of classes for one-hot targets} */
     public int targetSize() {
         return targetSize;
     }
 
+    /** {@return number of samples} */
     public int size() {
         return size;
     }
 
-    /** The label of row {@code i}: the index of its largest target. */
+    /**
+     * {@return the label of row {@code i}: the index of its largest target}
+     *
+     * @param i the row, from 0
+     */
     public int label(int i) {
         int best = 0;
         for (int k = 1; k < targetSize; k++) {
@@ -105,7 +138,11 @@ public final class Dataset {
         return best;
     }
 
-    /** The rows at {@code rows}, in that order. */
+    /**
+     * {@return the rows at {@code rows}, in that order}
+     *
+     * @param rows row indices, each in {@code [0, size())}; repeats allowed
+     */
     public Dataset select(int[] rows) {
         float[] f = new float[rows.length * featureSize];
         float[] t = new float[rows.length * targetSize];
@@ -116,7 +153,12 @@ public final class Dataset {
         return new Dataset(f, shape, t, targetSize);
     }
 
-    /** Rows {@code [from, to)}. */
+    /**
+     * {@return rows {@code [from, to)}}
+     *
+     * @param from the first row, inclusive
+     * @param to the last row, exclusive
+     */
     public Dataset slice(int from, int to) {
         int[] rows = new int[to - from];
         for (int i = 0; i < rows.length; i++) {
@@ -125,7 +167,13 @@ public final class Dataset {
         return select(rows);
     }
 
-    /** Shuffles (seeded) and splits: the first part gets {@code fraction} of the rows. */
+    /**
+     * Shuffles (seeded) and splits: the first part gets {@code fraction} of the rows.
+     *
+     * @param fraction the share of rows in the first part, in [0, 1]
+     * @param seed the shuffle's seed
+     * @return the two parts, first and rest
+     */
     public Dataset[] split(double fraction, long seed) {
         int[] order = new int[size];
         for (int i = 0; i < size; i++) {
@@ -136,7 +184,11 @@ public final class Dataset {
         return new Dataset[] {select(Arrays.copyOfRange(order, 0, cut)), select(Arrays.copyOfRange(order, cut, size))};
     }
 
-    /** The same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255). */
+    /**
+     * {@return the same samples with features scaled by {@code factor} (pixels 0..255 to 0..1: factor 1/255)}
+     *
+     * @param factor the multiplier of every feature
+     */
     public Dataset scaled(float factor) {
         float[] f = features.clone();
         for (int i = 0; i < f.length; i++) {

@@ -16,13 +16,26 @@ import java.util.zip.GZIPInputStream;
  * recognised by their first two bytes, whatever their name.
  */
 public final class Idx {
-    /** The dimensions and the values (0..255) of one IDX file. */
+    /**
+     * The dimensions and the values (0..255) of one IDX file.
+     *
+     * @param dims the sizes of the dimensions
+     * @param values the values, 0 to 255, row-major
+     */
     public record Array(int[] dims, int[] values) {
     }
 
     private Idx() {
     }
 
+    /**
+     * Reads an IDX file of unsigned bytes, gzipped or not; throws {@link java.nio.file.NoSuchFileException} when it is
+     * absent and an {@link IOException} naming the file for another type or a truncated body.
+     *
+     * @param path the IDX file
+     * @return its dimensions and values
+     * @throws IOException when it is absent, unreadable or malformed
+     */
     public static Array read(Path path) throws IOException {
         if (!Files.exists(path)) {
             throw new NoSuchFileException(path.toString(), null, "IDX file not found");

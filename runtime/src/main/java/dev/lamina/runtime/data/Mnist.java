@@ -13,17 +13,37 @@ public final class Mnist {
     /** The default location of Debian's {@code dataset-fashion-mnist} package. */
     public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
-    /** Training and test sets. */
+    /**
+     * Training and test sets.
+     *
+     * @param train the training set
+     * @param test the test set
+     */
     public record Split(Dataset train, Dataset test) {
     }
 
     private Mnist() {
     }
 
+    /**
+     * {@return whether {@code dir} holds the training images and the test labels (plain or {@code .gz}), as {@link
+     * #load} reads
+     * them}
+     *
+     * @param dir the folder looked in
+     */
     public static boolean isPresent(Path dir) {
         return find(dir, "train-images-idx3-ubyte") != null && find(dir, "t10k-labels-idx1-ubyte") != null;
     }
 
+    /**
+     * Reads the training ({@code train-*}) and test ({@code t10k-*}) sets from {@code dir}; throws an
+     * {@link IOException} naming any missing or malformed file.
+     *
+     * @param dir the folder holding the four IDX files
+     * @return the training and test sets
+     * @throws IOException when a file is missing or malformed
+     */
     public static Split load(Path dir) throws IOException {
         return new Split(load(dir, "train"), load(dir, "t10k"));
     }

@@ -13,6 +13,11 @@ public final class Standardizer {
         this.std = std;
     }
 
+    /**
+     * {@return the mean and standard deviation of each feature over {@code train}}
+     *
+     * @param train the training set
+     */
     public static Standardizer fit(Dataset train) {
         int d = train.featureSize();
         int n = train.size();
@@ -37,6 +42,13 @@ public final class Standardizer {
         return new Standardizer(mean, std);
     }
 
+    /**
+     * {@return a copy of {@code data} with each feature standardised; throws {@link IllegalArgumentException} when its
+     * feature
+     * count differs from the training set's}
+     *
+     * @param data a set with the training set's features
+     */
     public Dataset apply(Dataset data) {
         if (data.featureSize() != mean.length) {
             throw new IllegalArgumentException("standardizer was fit on " + mean.length + " features, the data set has "
@@ -51,10 +63,16 @@ public final class Standardizer {
         return new Dataset(x, data.shape(), data.targets(), data.targetSize());
     }
 
+    /** {@return each feature's mean over the training set; a copy} */
     public float[] mean() {
         return mean.clone();
     }
 
+    /**
+     * {@return each feature's standard deviation over the training set (1 where it was 0, so such a feature is only
+     * centred); a
+     * copy}
+     */
     public float[] std() {
         return std.clone();
     }

@@ -27,11 +27,24 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** The temporary file a save of {@code target} writes before renaming it. */
+    /**
+     * {@return the temporary file a save of {@code target} writes before renaming it}
+     *
+     * @param target the file a save writes
+     */
     public static Path temporaryFor(Path target) {
         return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp");
     }
 
+    /**
+     * Writes {@code parts} one after another to {@code target} through its temporary file, forced to disk and renamed
+     * over {@code target}: a reader sees the old file or the whole new one, never a part; throws an {@link IOException}
+     * when another save of the same target holds the lock.
+     *
+     * @param target the file written
+     * @param parts the bytes, in order
+     * @throws IOException when the file cannot be written or another save of it is running
+     */
     public static void write(Path target, ByteBuffer... parts) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -92,6 +105,13 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes {@code content} as UTF-8, atomically as {@link #write}.
+     *
+     * @param target the file written
+     * @param content the text
+     * @throws IOException when the file cannot be written or another save of it is running
+     */
     public static void writeString(Path target, String content) throws IOException {
         write(target, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
     }

@@ -31,6 +31,10 @@ public final class Checkpoint {
     /**
      * Writes the model's parameters, then its running statistics, to {@code path} (atomically), as F32 under the
      * model's tensor names, with the network's name in the metadata.
+     *
+     * @param model the model to save
+     * @param path the file to write (replaced whole, or left as it was)
+     * @throws IOException when the file cannot be written
      */
     public static void save(Model model, Path path) throws IOException {
         List<Tensor> tensors = tensors(model);
@@ -63,6 +67,10 @@ public final class Checkpoint {
      * Loads every tensor of the model from {@code path}; on any mismatch throws and leaves the model unchanged.
      * A loaded model is in inference mode, as a new one is. The same as {@code load(model, path, Options.strict())};
      * tensors of the file that the model lacks are ignored.
+     *
+     * @param model the model to load into
+     * @param path the checkpoint file
+     * @throws IOException when the file cannot be read or is not a checkpoint of this model
      */
     public static void load(Model model, Path path) throws IOException {
         load(model, path, Options.strict());
@@ -80,6 +88,9 @@ public final class Checkpoint {
      * ({@link Model#parametersChanged}) and is in inference mode, as a new one is.
      *
      * @return what was loaded, kept, not used and mismatched
+     * @param model the model to load into
+     * @param path the checkpoint file
+     * @param options how names are matched and whether a partial load is allowed
      * @throws IOException the file cannot be read, breaks the format, renames two tensors to one name, or (strict)
      *     does not fit the model
      */
@@ -169,22 +180,30 @@ public final class Checkpoint {
             this.renames = List.copyOf(renames);
         }
 
-        /** All or nothing, as {@link Checkpoint#load(Model, Path)}: the default. */
+        /** {@return all or nothing, as {@link Checkpoint#load(Model, Path)}: the default} */
         public static Options strict() {
             return new Options(false, List.of());
         }
 
-        /** Loads the tensors whose names and shapes match; leaves the others as they are and reports them. */
+        /**
+         * Loads the tensors whose names and shapes match; leaves the others as they are and reports them.
+         *
+         * @return options for a partial load, with no renames
+         */
         public static Options partial() {
             return new Options(true, List.of());
         }
 
         /**
-         * These options with one more rename: a file tensor whose name begins with {@code fromPrefix} is matched
+         * {@return these options with one more rename: a file tensor whose name begins with {@code fromPrefix} is
+         * matched
          * under that prefix replaced by {@code toPrefix} ({@code rename("features.", "backbone.")} matches the
          * file's {@code features.c1.weight} with the model's {@code backbone.c1.weight}; an empty
-         * {@code fromPrefix} prepends, an empty {@code toPrefix} strips). Rules are tried in the order given and
+         * {@code fromPrefix} prepends, an empty {@code toPrefix} strips)} Rules are tried in the order given and
          * the first whose prefix fits is applied, once; names no rule fits are matched as they are.
+         *
+         * @param fromPrefix a name prefix as the file has it
+         * @param toPrefix the prefix the model's tensors have instead
          */
         public Options rename(String fromPrefix, String toPrefix) {
             java.util.Objects.requireNonNull(fromPrefix, "fromPrefix");
@@ -194,12 +213,17 @@ public final class Checkpoint {
             return new Options(partial, more);
         }
 
-        /** Whether tensors that do not match are left as they are (true) or make the load fail (false). */
+        /** {@return whether tensors that do not match are left as they are (true) or make the load fail (false)} */
         public boolean isPartial() {
             return partial;
         }
 
-        /** {@code fileName} as the rename rules map it. */
+        /**
+         * {@code fileName} as the rename rules map it.
+         *
+         * @param fileName a tensor name as the file has it
+         * @return the name the model's tensor is looked up under
+         */
         public String renamed(String fileName) {
             for (String[] r : renames) {
                 if (fileName.startsWith(r[0])) {

@@ -15,7 +15,15 @@ import java.util.List;
  */
 public record LoadReport(String source, List<String> loaded, List<String> kept, List<String> unused,
                          List<Mismatch> mismatches) {
-    /** Copies the lists: a report does not change. */
+    /**
+     * Copies the lists: a report does not change.
+     *
+     * @param source the file loaded
+     * @param loaded the model tensors overwritten from the file
+     * @param kept the model tensors left as they were
+     * @param unused the file's tensors no model tensor took
+     * @param mismatches the model tensors found with another dtype or shape
+     */
     public LoadReport {
         loaded = List.copyOf(loaded);
         kept = List.copyOf(kept);
@@ -33,19 +41,27 @@ public record LoadReport(String source, List<String> loaded, List<String> kept, 
      * @param found the file tensor's shape
      */
     public record Mismatch(String name, String fileName, int[] expected, String foundDtype, int[] found) {
-        /** Copies the shapes. */
+        /**
+         * Copies the shapes.
+         *
+         * @param name the model tensor's name
+         * @param fileName the file tensor's name
+         * @param expected the model tensor's shape
+         * @param foundDtype the file tensor's dtype
+         * @param found the file tensor's shape
+         */
         public Mismatch {
             expected = expected.clone();
             found = found.clone();
         }
 
-        /** The model tensor's shape, a copy. */
+        /** {@return the model tensor's shape, a copy} */
         @Override
         public int[] expected() {
             return expected.clone();
         }
 
-        /** The file tensor's shape, a copy. */
+        /** {@return the file tensor's shape, a copy} */
         @Override
         public int[] found() {
             return found.clone();
@@ -74,7 +90,7 @@ public record LoadReport(String source, List<String> loaded, List<String> kept, 
         }
     }
 
-    /** Whether every model tensor was loaded. */
+    /** {@return whether every model tensor was loaded} */
     public boolean complete() {
         return kept.isEmpty();
     }

@@ -12,8 +12,11 @@ public final class FeatureMaps {
     }
 
     /**
-     * The feature maps of row {@code row} of {@code output}, one tile per channel, each scaled to its own range.
+     * {@return the feature maps of row {@code row} of {@code output}, one tile per channel, each scaled to its own
+     * range}
      *
+     * @param output an image layer's output
+     * @param row the row, from 0
      * @throws IllegalArgumentException when the output is not an image {@code [channels, height, width]}
      */
     public static ImageGrid grid(LayerOutput output, int row) {

@@ -14,9 +14,10 @@ public final class Filters {
     }
 
     /**
-     * The filters of {@code layer}, a {@code @Conv}, as a grid (each tile scaled to its own range; set
-     * {@link ImageGrid#range} for a shared one).
+     * {@return the filters of {@code layer}, a {@code @Conv}, as a grid (each tile scaled to its own range; set
+     * {@link ImageGrid#range} for a shared one)}
      *
+     * @param layer a convolution layer
      * @throws IllegalArgumentException when {@code layer} is not a 2-D convolution
      */
     public static ImageGrid grid(Layer layer) {

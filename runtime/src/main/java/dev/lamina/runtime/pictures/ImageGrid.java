@@ -43,11 +43,16 @@ public final class ImageGrid {
     }
 
     /**
-     * A grid of {@code count} images of {@code channels x height x width} (1 channel: grey or a colour map, 3:
-     * RGB), about square until {@link #columns} says otherwise; the array is read when the grid is drawn.
+     * {@return a grid of {@code count} images of {@code channels x height x width} (1 channel: grey or a colour map, 3:
+     * RGB), about square until {@link #columns} says otherwise; the array is read when the grid is drawn}
      *
-     * @throws IllegalArgumentException when a size is not positive, channels is not 1 or 3, or the array does not
-     *         hold exactly {@code count * channels * height * width} values
+     * @param images the images, one after another, channels first
+     * @param count the number of images
+     * @param channels channels per image: 1 or 3
+     * @param height height in pixels
+     * @param width width in pixels
+     * @throws IllegalArgumentException when a size is not positive, channels is not 1 or 3, or the array does not hold
+     *     exactly {@code count * channels * height * width} values
      */
     public static ImageGrid of(float[] images, int count, int channels, int height, int width) {
         positive("count", count);
@@ -68,25 +73,49 @@ public final class ImageGrid {
     /**
      * Writes {@code count} images, {@code columns} to a row, each scaled to its own range, as a PNG: what a GAN
      * sample calls after every epoch.
+     *
+     * @param path the PNG file to write
+     * @param images the images, one after another, channels first
+     * @param count the number of images
+     * @param channels channels per image: 1 or 3
+     * @param height height in pixels
+     * @param width width in pixels
+     * @param columns images per row
+     * @throws IOException when the file cannot be written
      */
     public static void write(Path path, float[] images, int count, int channels, int height, int width,
             int columns) throws IOException {
         of(images, count, channels, height, width).columns(columns).write(path);
     }
 
-    /** At most this many images to a row (fewer when there are fewer images). */
+    /**
+     * At most this many images to a row (fewer when there are fewer images).
+     *
+     * @param columns images per row; at least 1
+     * @return this grid
+     */
     public ImageGrid columns(int columns) {
         this.columns = positive("columns", columns);
         return this;
     }
 
-    /** Each image pixel becomes {@code zoom x zoom} picture pixels. */
+    /**
+     * Each image pixel becomes {@code zoom x zoom} picture pixels.
+     *
+     * @param zoom the magnification; at least 1
+     * @return this grid
+     */
     public ImageGrid zoom(int zoom) {
         this.zoom = positive("zoom", zoom);
         return this;
     }
 
-    /** Pixels between tiles and around the grid (0 for none). */
+    /**
+     * Pixels between tiles and around the grid (0 for none).
+     *
+     * @param gap the gap in pixels; at least 0
+     * @return this grid
+     */
     public ImageGrid gap(int gap) {
         if (gap < 0) {
             throw new IllegalArgumentException("expected a gap of 0 or more pixels, found " + gap);
@@ -95,7 +124,13 @@ public final class ImageGrid {
         return this;
     }
 
-    /** Scales every image with the same range, {@code low} black and {@code high} white, instead of per image. */
+    /**
+     * Scales every image with the same range, {@code low} black and {@code high} white, instead of per image.
+     *
+     * @param low the value drawn black
+     * @param high the value drawn white
+     * @return this grid
+     */
     public ImageGrid range(double low, double high) {
         if (!(Double.isFinite(low) && Double.isFinite(high) && low < high)) {
             throw new IllegalArgumentException("expected a finite range with low < high, found [" + low + ", "
@@ -107,7 +142,13 @@ public final class ImageGrid {
         return this;
     }
 
-    /** The colours of one-channel images; three-channel images are RGB and take none but {@link ColourMap#GREY}. */
+    /**
+     * The colours of one-channel images; three-channel images are RGB and take none but {@link
+     * ColourMap#GREY}.
+     *
+     * @param colours the colour map
+     * @return this grid
+     */
     public ImageGrid colours(ColourMap colours) {
         if (channels == 3 && colours != ColourMap.GREY) {
             throw new IllegalArgumentException("expected one-channel images for the colour map " + colours
@@ -117,19 +158,23 @@ public final class ImageGrid {
         return this;
     }
 
-    /** Width of the picture in pixels. */
+    /** {@return width of the picture in pixels} */
     public int width() {
         int c = Math.min(columns, count);
         return c * width * zoom + (c + 1) * gap;
     }
 
-    /** Height of the picture in pixels. */
+    /** {@return height of the picture in pixels} */
     public int height() {
         int rows = (count + columns - 1) / columns;
         return rows * height * zoom + (rows + 1) * gap;
     }
 
-    /** Draws the grid. */
+    /**
+     * Draws the grid.
+     *
+     * @return the picture
+     */
     public BufferedImage render() {
         BufferedImage picture = new BufferedImage(width(), height(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < picture.getHeight(); y++) {
@@ -146,7 +191,12 @@ public final class ImageGrid {
         return picture;
     }
 
-    /** Draws the grid and writes it as a PNG ({@link Png}). */
+    /**
+     * Draws the grid and writes it as a PNG ({@link Png}).
+     *
+     * @param path the PNG file to write
+     * @throws IOException when the file cannot be written
+     */
     public void write(Path path) throws IOException {
         Png.write(path, render());
     }

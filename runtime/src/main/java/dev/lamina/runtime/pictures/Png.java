@@ -16,7 +16,13 @@ public final class Png {
     private Png() {
     }
 
-    /** Encodes {@code image} as PNG and writes it to {@code path}, creating its folder when missing. */
+    /**
+     * Encodes {@code image} as PNG and writes it to {@code path}, creating its folder when missing.
+     *
+     * @param path the file to write
+     * @param image the picture
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path path, BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(image, "png", bytes)) {

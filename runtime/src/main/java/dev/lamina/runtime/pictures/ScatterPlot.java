@@ -49,10 +49,12 @@ public final class ScatterPlot {
     }
 
     /**
-     * A plot of {@code labels.length} points, {@code points} holding {@code x, y} for each.
+     * {@return a plot of {@code labels.length} points, {@code points} holding {@code x, y} for each}
      *
-     * @throws IllegalArgumentException when there are no points, {@code points} does not hold two values per
-     *         label, a label is negative or a coordinate is not finite
+     * @param points {@code x, y} for each point, one after another
+     * @param labels each point's class, at least 0
+     * @throws IllegalArgumentException when there are no points, {@code points} does not hold two values per label, a
+     *     label is negative or a coordinate is not finite
      */
     public static ScatterPlot of(double[] points, int[] labels) {
         if (labels.length == 0) {
@@ -77,20 +79,36 @@ public final class ScatterPlot {
         return new ScatterPlot(points, labels, classes);
     }
 
-    /** The title above the plot (none unless set). */
+    /**
+     * The title above the plot (none unless set).
+     *
+     * @param title the title
+     * @return this plot
+     */
     public ScatterPlot title(String title) {
         this.title = title;
         return this;
     }
 
-    /** The titles of the x and y axes (none unless set). */
+    /**
+     * The titles of the x and y axes (none unless set).
+     *
+     * @param x the x axis's title
+     * @param y the y axis's title
+     * @return this plot
+     */
     public ScatterPlot axes(String x, String y) {
         this.xAxis = x;
         this.yAxis = y;
         return this;
     }
 
-    /** The legend's name of each class, by label (the label's number when not given). */
+    /**
+     * The legend's name of each class, by label (the label's number when not given).
+     *
+     * @param names the names, by label
+     * @return this plot
+     */
     public ScatterPlot classNames(String... names) {
         if (names.length < classes) {
             throw new IllegalArgumentException("expected a name for each of the " + classes + " classes, found "
@@ -100,7 +118,13 @@ public final class ScatterPlot {
         return this;
     }
 
-    /** Picture size in pixels (800 x 600 unless set). */
+    /**
+     * Picture size in pixels (800 x 600 unless set).
+     *
+     * @param width width in pixels
+     * @param height height in pixels
+     * @return this plot
+     */
     public ScatterPlot size(int width, int height) {
         if (width < 100 || height < 100) {
             throw new IllegalArgumentException("expected a picture of at least 100 x 100 pixels, found " + width
@@ -111,7 +135,12 @@ public final class ScatterPlot {
         return this;
     }
 
-    /** Marker diameter in pixels. */
+    /**
+     * Marker diameter in pixels.
+     *
+     * @param pixels the diameter; positive
+     * @return this plot
+     */
     public ScatterPlot markerSize(int pixels) {
         if (pixels < 1) {
             throw new IllegalArgumentException("expected a positive marker size, found " + pixels);
@@ -120,7 +149,11 @@ public final class ScatterPlot {
         return this;
     }
 
-    /** Draws the plot: one series per class present, in label order. */
+    /**
+     * Draws the plot: one series per class present, in label order.
+     *
+     * @return the picture
+     */
     public BufferedImage render() {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xAxis)
                 .yAxisTitle(yAxis).build();
@@ -149,7 +182,12 @@ public final class ScatterPlot {
         return image;
     }
 
-    /** Draws the plot and writes it as a PNG. */
+    /**
+     * Draws the plot and writes it as a PNG.
+     *
+     * @param path the PNG file to write
+     * @throws IOException when the file cannot be written
+     */
     public void write(Path path) throws IOException {
         Png.write(path, render());
     }

@@ -50,12 +50,12 @@ public final class Constraint {
     }
 
     /**
-     * A max-norm constraint: every unit's incoming weight vector in {@code layers} (every weight tensor of the
-     * model when none is given) renormalised to a norm of at most {@code c} after each step.
+     * {@return a max-norm constraint: every unit's incoming weight vector in {@code layers} (every weight tensor of the
+     * model when none is given) renormalised to a norm of at most {@code c} after each step}
      *
      * @param c the bound, finite and positive
-     * @param layers the layers to constrain; each must have weights (a Dense, Conv, Conv1d, ConvTranspose,
-     *        recurrent or Embedding layer)
+     * @param layers the layers to constrain; each must have weights (a Dense, Conv, Conv1d, ConvTranspose, recurrent or
+     *     Embedding layer)
      * @throws IllegalArgumentException for a bound that is not finite and positive, or a layer without weights
      */
     public static Constraint maxNorm(double c, Layer... layers) {
@@ -74,12 +74,12 @@ public final class Constraint {
         return new Constraint(c, List.of(layers));
     }
 
-    /** The bound {@code c}. */
+    /** {@return the bound {@code c}} */
     public double maxNorm() {
         return maxNorm;
     }
 
-    /** The layers given at construction (empty: every weight tensor of the model). */
+    /** {@return the layers given at construction (empty: every weight tensor of the model)} */
     public List<Layer> layers() {
         return layers;
     }
@@ -87,6 +87,7 @@ public final class Constraint {
     /**
      * Renormalises the model's constrained weight vectors in place.
      *
+     * @param model the model whose weights are renormalised
      * @throws UnsupportedOperationException for a device-resident model (no device kernel for it yet)
      * @throws IllegalArgumentException when a layer given at construction is not one of {@code model}'s
      */

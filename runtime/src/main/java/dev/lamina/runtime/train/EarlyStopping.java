@@ -27,14 +27,31 @@ public final class EarlyStopping {
         this.best = onLoss ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
+    /**
+     * Stops when the validation loss stops falling (lower is better).
+     *
+     * @return early stopping on the validation loss, patience 5
+     */
     public static EarlyStopping onValidationLoss() {
         return new EarlyStopping(true);
     }
 
+    /**
+     * Stops when the validation accuracy stops rising (higher is better).
+     *
+     * @return early stopping on the validation accuracy, patience 5
+     */
     public static EarlyStopping onValidationAccuracy() {
         return new EarlyStopping(false);
     }
 
+    /**
+     * Evaluations without an improvement before training stops (default 5); throws {@link IllegalArgumentException}
+     * below 1.
+     *
+     * @param evaluations evaluations to wait; at least 1
+     * @return this early stopping
+     */
     public EarlyStopping patience(int evaluations) {
         if (evaluations < 1) {
             throw new IllegalArgumentException("patience must be >= 1, got " + evaluations);
@@ -43,17 +60,33 @@ public final class EarlyStopping {
         return this;
     }
 
+    /**
+     * The least change that counts as an improvement (default 0), in the monitored quantity's units.
+     *
+     * @param delta the least improvement; 0 counts any
+     * @return this early stopping
+     */
     public EarlyStopping minDelta(double delta) {
         this.minDelta = delta;
         return this;
     }
 
-    /** Evaluate every {@code steps} optimizer steps instead of once per epoch. */
+    /**
+     * Evaluate every {@code steps} optimizer steps instead of once per epoch.
+     *
+     * @param steps optimizer steps between evaluations; at least 1
+     * @return this early stopping
+     */
     public EarlyStopping everySteps(int steps) {
         this.everySteps = steps;
         return this;
     }
 
+    /**
+     * Puts back the parameters and running statistics of the best evaluation when training ends.
+     *
+     * @return this early stopping
+     */
     public EarlyStopping restoreBest() {
         this.restore = true;
         return this;
@@ -111,17 +144,17 @@ public final class EarlyStopping {
         }
     }
 
-    /** The optimizer step i* at which the best validation result was seen (-1 before any evaluation). */
+    /** {@return the optimizer step i* at which the best validation result was seen (-1 before any evaluation)} */
     public long bestStep() {
         return bestStep;
     }
 
-    /** The epoch (from 1) in which i* fell. */
+    /** {@return the epoch (from 1) in which i* fell} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** The best validation result: +infinity (loss) or -infinity (accuracy) before any finite one. */
+    /** {@return the best validation result: +infinity (loss) or -infinity (accuracy) before any finite one} */
     public double bestValue() {
         return best;
     }

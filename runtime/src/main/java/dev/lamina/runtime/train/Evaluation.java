@@ -6,10 +6,22 @@ import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Dataset;
 import java.util.List;
 
-/** Mean loss and accuracy of a model on a data set, in inference mode. */
+/**
+ * Mean loss and accuracy of a model on a data set, in inference mode.
+ *
+ * @param loss the mean loss
+ * @param accuracy the share classified right; NaN for a loss that is not a classification loss
+ */
 public record Evaluation(double loss, double accuracy) {
 
-    /** Evaluates in batches of {@code batchSize}; restores the model's train/eval mode afterwards. */
+    /**
+     * Evaluates in batches of {@code batchSize}; restores the model's train/eval mode afterwards.
+     *
+     * @param model the model evaluated
+     * @param data the samples and their targets
+     * @param batchSize samples per forward pass
+     * @return the mean loss and the accuracy
+     */
     public static Evaluation of(Model model, Dataset data, int batchSize) {
         boolean wasTraining = model.isTraining();
         model.setTraining(false);

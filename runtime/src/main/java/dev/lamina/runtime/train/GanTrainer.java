@@ -64,7 +64,13 @@ public final class GanTrainer {
         /** Uniform in [-1, 1). */
         UNIFORM;
 
-        /** {@code count} values drawn from {@code rng}. */
+        /**
+         * {@code count} values drawn from {@code rng}.
+         *
+         * @param rng the generator to draw from
+         * @param count how many values
+         * @return the values
+         */
         public float[] draw(Rng rng, int count) {
             float[] z = new float[count];
             for (int i = 0; i < count; i++) {
@@ -74,13 +80,25 @@ public final class GanTrainer {
         }
     }
 
-    /** Mean losses: the discriminator's (per its step, see the class comment) and the generator's. */
+    /**
+     * Mean losses: the discriminator's (per its step, see the class comment) and the generator's.
+     *
+     * @param discriminator the discriminator's mean loss
+     * @param generator the generator's mean loss
+     */
     public record Losses(double discriminator, double generator) {
     }
 
     /** Hears the mean losses of every epoch of {@link #fit}, after its last step (write a picture there). */
     @FunctionalInterface
     public interface EpochListener {
+        /**
+         * Called after epoch {@code epoch} (from 1) with its mean losses; an exception it throws ends {@link #fit}.
+         *
+         * @param epoch the epoch just finished, from 1
+         * @param mean the epoch's mean losses
+         * @throws Exception anything; it ends the fit
+         */
         void epochFinished(int epoch, Losses mean) throws Exception;
     }
 
@@ -108,11 +126,14 @@ public final class GanTrainer {
     }
 
     /**
-     * A trainer for {@code generator} (noise in, a sample out) and {@code discriminator} (a sample in, one logit out,
-     * trained with {@link Loss#SIGMOID_CROSS_ENTROPY}).
+     * {@return a trainer for {@code generator} (noise in, a sample out) and {@code discriminator} (a sample in, one
+     * logit out,
+     * trained with {@link Loss#SIGMOID_CROSS_ENTROPY})}
      *
+     * @param generator the network that maps noise to samples
+     * @param discriminator the network that scores samples as real (one logit)
      * @throws IllegalArgumentException when the discriminator has another loss or more than one output, or the
-     *         generator's output size is not the discriminator's input size
+     *     generator's output size is not the discriminator's input size
      */
     public static GanTrainer of(Model generator, Model discriminator) {
         if (discriminator.lossKind() != Loss.SIGMOID_CROSS_ENTROPY || discriminator.outputSize() != 1) {
@@ -123,13 +144,23 @@ public final class GanTrainer {
         return new GanTrainer(generator, discriminator);
     }
 
-    /** The generator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
+    /**
+     * The generator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default).
+     *
+     * @param optimizer the optimizer of the generator's steps
+     * @return this trainer
+     */
     public GanTrainer generatorOptimizer(Optimizer optimizer) {
         this.generatorOptimizer = own(optimizer, discriminatorOptimizer);
         return this;
     }
 
-    /** The discriminator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default). */
+    /**
+     * The discriminator's optimizer (momentum SGD, learning rate 0.01, momentum 0.5, by default).
+     *
+     * @param optimizer the optimizer of the discriminator's steps
+     * @return this trainer
+     */
     public GanTrainer discriminatorOptimizer(Optimizer optimizer) {
         this.discriminatorOptimizer = own(optimizer, generatorOptimizer);
         return this;
@@ -144,19 +175,34 @@ public final class GanTrainer {
         return optimizer;
     }
 
-    /** {@link GeneratorLoss#NON_SATURATING} by default. */
+    /**
+     * {@link GeneratorLoss#NON_SATURATING} by default.
+     *
+     * @param loss the loss the generator minimises
+     * @return this trainer
+     */
     public GanTrainer generatorLoss(GeneratorLoss loss) {
         this.generatorLoss = loss;
         return this;
     }
 
-    /** {@link Noise#NORMAL} by default. */
+    /**
+     * {@link Noise#NORMAL} by default.
+     *
+     * @param noise the distribution of the generator's input
+     * @return this trainer
+     */
     public GanTrainer noise(Noise noise) {
         this.noise = noise;
         return this;
     }
 
-    /** k, the discriminator steps per generator step (1 by default, as in the paper's experiments). */
+    /**
+     * k, the discriminator steps per generator step (1 by default, as in the paper's experiments).
+     *
+     * @param k discriminator steps per generator step; at least 1
+     * @return this trainer
+     */
     public GanTrainer discriminatorSteps(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("expected at least 1 discriminator step per iteration, found " + k);
@@ -165,7 +211,12 @@ public final class GanTrainer {
         return this;
     }
 
-    /** m, the noise samples (and data samples) of each step; 64 by default. */
+    /**
+     * m, the noise samples (and data samples) of each step; 64 by default.
+     *
+     * @param m samples per step; at least 1
+     * @return this trainer
+     */
     public GanTrainer batchSize(int m) {
         if (m < 1) {
             throw new IllegalArgumentException("expected a batch of at least 1 sample, found " + m);
@@ -174,13 +225,22 @@ public final class GanTrainer {
         return this;
     }
 
-    /** Restarts the noise and shuffling from {@code seed} (1 by default). */
+    /**
+     * Restarts the noise and shuffling from {@code seed} (1 by default).
+     *
+     * @param seed any value
+     * @return this trainer
+     */
     public GanTrainer seed(long seed) {
         this.rng = new Rng(seed);
         return this;
     }
 
-    /** The generator's input noise for {@code n} samples, drawn from this trainer's noise distribution. */
+    /**
+     * {@return the generator's input noise for {@code n} samples, drawn from this trainer's noise distribution}
+     *
+     * @param n the number of samples
+     */
     public float[] drawNoise(int n) {
         return noise.draw(rng, Math.multiplyExact(n, generator.inputSize()));
     }
@@ -191,6 +251,10 @@ public final class GanTrainer {
      * discriminator step on the next m samples of the order. Returns the mean losses of every epoch; leaves both
      * networks in inference mode.
      *
+     * @param data the real samples
+     * @param epochs passes over {@code data}; at least 1
+     * @param listener hears each epoch's mean losses (null: none)
+     * @return each epoch's mean losses, in order
      * @throws IllegalArgumentException when a sample's size is not the discriminator's input size or the data
      *         hold fewer than k m samples
      * @throws NonFiniteException when a loss or gradient is not finite (before the step it would spoil)
@@ -249,8 +313,10 @@ public final class GanTrainer {
     }
 
     /**
-     * One discriminator step on the m data samples {@code real} (m x the discriminator's input size, channels
-     * first) and m generated from fresh noise; returns its loss before the step (see the class comment).
+     * {@return one discriminator step on the m data samples {@code real} (m x the discriminator's input size, channels
+     * first) and m generated from fresh noise; returns its loss before the step (see the class comment)}
+     *
+     * @param real m data samples, one after another
      */
     public double discriminatorStep(float[] real) {
         return discriminatorStep(real, null);
@@ -296,8 +362,9 @@ public final class GanTrainer {
     }
 
     /**
-     * One generator step on m samples from fresh noise, through the discriminator, whose parameters it leaves as
-     * they were; returns the generator's loss before the step.
+     * {@return one generator step on m samples from fresh noise, through the discriminator, whose parameters it leaves
+     * as
+     * they were; returns the generator's loss before the step}
      */
     public double generatorStep() {
         float[] z = drawNoise(m);

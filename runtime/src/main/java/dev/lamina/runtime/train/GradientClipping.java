@@ -8,7 +8,13 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** Clips in place and returns the norm before clipping. */
+    /**
+     * Clips in place and returns the norm before clipping.
+     *
+     * @param model the model whose gradients are clipped
+     * @param maxNorm the largest global norm allowed
+     * @return the global norm before clipping
+     */
     public static double clipByGlobalNorm(Model model, double maxNorm) {
         if (model instanceof Optimizer.DeviceResident device) {
             return device.clipByGlobalNorm(maxNorm);

@@ -24,27 +24,35 @@ public final class History {
         this.stoppedEarly = early;
     }
 
+    /** {@return one record per epoch run, in order; a copy} */
     public List<EpochRecord> epochs() {
         return List.copyOf(epochs);
     }
 
+    /** {@return the last epoch's record; throws {@link IndexOutOfBoundsException} when no epoch ran} */
     public EpochRecord last() {
         return epochs.get(epochs.size() - 1);
     }
 
-    /** The step i* of the best validation result, when early stopping ran; -1 otherwise. */
+    /** {@return the step i* of the best validation result, when early stopping ran; -1 otherwise} */
     public long bestStep() {
         return bestStep;
     }
 
+    /** {@return the epoch (from 1) of the best validation result, when early stopping ran; -1 otherwise} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
+    /** {@return whether early stopping ended training before the last epoch} */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
 
+    /**
+     * {@return one line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}); NaN figures are
+     * empty cells}
+     */
     public String toCsv() {
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second\n");
@@ -56,6 +64,7 @@ public final class History {
         return s.toString();
     }
 
+    /** {@return the best step and epoch, whether training stopped early, and the epochs' records, as a JSON object} */
     public String toJson() {
         StringBuilder s = new StringBuilder("{\"best_step\": " + bestStep + ", \"best_epoch\": " + bestEpoch
                 + ", \"stopped_early\": " + stoppedEarly + ", \"epochs\": [");
@@ -71,10 +80,22 @@ public final class History {
         return s.append("\n]}\n").toString();
     }
 
+    /**
+     * Writes {@link #toCsv()} to {@code path} atomically.
+     *
+     * @param path the file to write
+     * @throws IOException when it cannot be written
+     */
     public void writeCsv(Path path) throws IOException {
         AtomicFiles.writeString(path, toCsv());
     }
 
+    /**
+     * Writes {@link #toJson()} to {@code path} atomically.
+     *
+     * @param path the file to write
+     * @throws IOException when it cannot be written
+     */
     public void writeJson(Path path) throws IOException {
         AtomicFiles.writeString(path, toJson());
     }

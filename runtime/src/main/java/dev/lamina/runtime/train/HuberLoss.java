@@ -9,7 +9,11 @@ package dev.lamina.runtime.train;
 public final class HuberLoss implements LossFunction {
     private final double delta;
 
-    /** @param delta where the quadratic part ends, greater than 0 (as PyTorch requires) */
+    /**
+     * The Huber loss with threshold {@code delta}; throws {@link IllegalArgumentException} unless it is finite and positive.
+     *
+     * @param delta where the quadratic part ends, greater than 0 (as PyTorch requires)
+     */
     public HuberLoss(double delta) {
         if (!(delta > 0) || Double.isInfinite(delta)) {
             throw new IllegalArgumentException("Huber's delta is a finite number > 0, found " + delta);

@@ -6,16 +6,34 @@ package dev.lamina.runtime.train;
  */
 public interface LearningRateSchedule {
 
+    /**
+     * {@return the learning rate for {@code epoch} given the optimizer's base rate {@code base}}
+     *
+     * @param epoch the epoch, from 0
+     * @param base the optimizer's learning rate when the fit began
+     */
     double rate(int epoch, double base);
 
+    /**
+     * Hears the validation loss of the epoch just finished; schedules that do not react to it ignore it.
+     *
+     * @param validationLoss the mean loss on the validation set
+     */
     default void observe(double validationLoss) {
     }
 
+    /** {@return the base rate in every epoch (the default)} */
     static LearningRateSchedule constant() {
         return (epoch, base) -> base;
     }
 
-    /** Multiplies the rate by {@code factor} every {@code every} epochs (divide by 10: factor 0.1). */
+    /**
+     * Multiplies the rate by {@code factor} every {@code every} epochs (divide by 10: factor 0.1).
+     *
+     * @param every epochs between reductions; at least 1
+     * @param factor the multiplier, in (0, 1] to decay
+     * @return the schedule
+     */
     static LearningRateSchedule stepDecay(int every, double factor) {
         if (every < 1) {
             throw new IllegalArgumentException("step decay period must be >= 1 epoch, got " + every);
@@ -23,7 +41,13 @@ public interface LearningRateSchedule {
         return (epoch, base) -> base * Math.pow(factor, epoch / every);
     }
 
-    /** {@code eps_k = (1 - a) eps_0 + a eps_tau} with {@code a = k / tau}, then constant at {@code floor}. */
+    /**
+     * {@code eps_k = (1 - a) eps_0 + a eps_tau} with {@code a = k / tau}, then constant at {@code floor}.
+     *
+     * @param tau the epoch at which the decay ends; at least 1
+     * @param floor the rate from epoch {@code tau} on
+     * @return the schedule
+     */
     static LearningRateSchedule linearDecay(int tau, double floor) {
         return (epoch, base) -> {
             double a = Math.min(1.0, epoch / (double) tau);
@@ -31,12 +55,24 @@ public interface LearningRateSchedule {
         };
     }
 
-    /** {@code a / (b + t)}, t the epoch; the base rate is ignored. */
+    /**
+     * {@code a / (b + t)}, t the epoch; the base rate is ignored.
+     *
+     * @param a the numerator
+     * @param b the offset of the epoch; positive, so that epoch 0 is defined
+     * @return the schedule
+     */
     static LearningRateSchedule inverseTime(double a, double b) {
         return (epoch, base) -> a / (b + epoch);
     }
 
-    /** Multiplies the rate by {@code factor} after {@code patience} epochs without a lower validation loss. */
+    /**
+     * Multiplies the rate by {@code factor} after {@code patience} epochs without a lower validation loss.
+     *
+     * @param factor the multiplier, in (0, 1)
+     * @param patience epochs without improvement before each reduction; at least 1
+     * @return the schedule, which keeps its own state: use one per fit
+     */
     static LearningRateSchedule reduceOnPlateau(double factor, int patience) {
         return new ReduceOnPlateau(factor, patience);
     }

@@ -30,42 +30,65 @@ public interface LossFunction {
     double loss(OutputBatch batch, float[] gradient);
 
     /**
-     * Whether the outputs are class scores this loss can count right answers of ({@link #correct}); then the
-     * trainer records an accuracy, and early stopping may watch it.
+     * {@return whether the outputs are class scores this loss can count right answers of ({@link #correct}); then the
+     * trainer records an accuracy, and early stopping may watch it}
      */
     default boolean classifies() {
         return false;
     }
 
     /**
-     * How many of the batch's rows are classified right (a row scored at several positions counts the share of
-     * its positions right); NaN for a loss whose outputs are not class scores.
+     * {@return how many of the batch's rows are classified right (a row scored at several positions counts the share of
+     * its positions right); NaN for a loss whose outputs are not class scores}
+     *
+     * @param batch the outputs and targets of a batch
      */
     default double correct(OutputBatch batch) {
         return Double.NaN;
     }
 
-    /** {@code 1/2 sum_k (y_k - t_k)^2}, mean over the batch: the fused {@code MEAN_SQUARED_ERROR} in Java. */
+    /**
+     * {@code 1/2 sum_k (y_k - t_k)^2}, mean over the batch: the fused {@code MEAN_SQUARED_ERROR} in Java.
+     *
+     * @return the loss
+     */
     static LossFunction meanSquaredError() {
         return new MeanSquaredErrorLoss();
     }
 
-    /** The multi-class hinge loss with margin 1: PyTorch's {@code MultiMarginLoss()} ({@link MultiMarginLoss}). */
+    /**
+     * {@return the multi-class hinge loss with margin 1: PyTorch's {@code MultiMarginLoss()} ({@link MultiMarginLoss})}
+     */
     static LossFunction multiMargin() {
         return new MultiMarginLoss(1);
     }
 
-    /** The multi-class hinge loss: PyTorch's {@code MultiMarginLoss(p=1, margin=margin)} ({@link MultiMarginLoss}). */
+    /**
+     * {@return the multi-class hinge loss: PyTorch's {@code MultiMarginLoss(p=1, margin=margin)} ({@link
+     * MultiMarginLoss})}
+     *
+     * @param margin the margin each wrong class's score must stay below the right one's by
+     */
     static LossFunction multiMargin(double margin) {
         return new MultiMarginLoss(margin);
     }
 
-    /** Smooth L1 with threshold {@code beta >= 0} (0: L1), summed over outputs ({@link SmoothL1Loss}). */
+    /**
+     * Smooth L1 with threshold {@code beta >= 0} (0: L1), summed over outputs ({@link SmoothL1Loss}).
+     *
+     * @param beta the threshold below which the loss is quadratic
+     * @return the loss
+     */
     static LossFunction smoothL1(double beta) {
         return new SmoothL1Loss(beta);
     }
 
-    /** Huber with threshold {@code delta > 0}, summed over outputs ({@link HuberLoss}). */
+    /**
+     * Huber with threshold {@code delta > 0}, summed over outputs ({@link HuberLoss}).
+     *
+     * @param delta the threshold below which the loss is quadratic
+     * @return the loss
+     */
     static LossFunction huber(double delta) {
         return new HuberLoss(delta);
     }
@@ -73,6 +96,8 @@ public interface LossFunction {
     /**
      * Softmax cross-entropy at every position of an image output (segmentation), mean over rows and positions:
      * PyTorch's {@code CrossEntropyLoss} on an {@code [N, C, H, W]} output ({@link PositionwiseCrossEntropyLoss}).
+     *
+     * @return the loss
      */
     static LossFunction crossEntropyOverPositions() {
         return new PositionwiseCrossEntropyLoss();

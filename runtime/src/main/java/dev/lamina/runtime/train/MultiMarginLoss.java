@@ -12,7 +12,11 @@ import java.util.Arrays;
 public final class MultiMarginLoss implements LossFunction {
     private final double margin;
 
-    /** @param margin the score by which the target's class should lead every other, a finite number */
+    /**
+     * The hinge loss with margin {@code margin}; throws {@link IllegalArgumentException} unless it is finite.
+     *
+     * @param margin the score by which the target's class should lead every other, a finite number
+     */
     public MultiMarginLoss(double margin) {
         if (!Double.isFinite(margin)) {
             throw new IllegalArgumentException("the hinge's margin is a finite number, found " + margin);

@@ -11,10 +11,15 @@ import java.util.Arrays;
 public final class NonFiniteException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
+    /** The optimizer step whose batch diverged, from 1 (serialised). */
     private final long step;
+    /** The epoch of that step, from 1 (serialised). */
     private final int epoch;
+    /** The training set's rows that made the batch (serialised). */
     private final int[] rows;
+    /** What was not finite: {@code "loss"} or {@code "gradient norm"} (serialised). */
     private final String quantity;
+    /** The value found: NaN or an infinity (serialised). */
     private final double value;
 
     NonFiniteException(String quantity, double value, long step, int epoch, int batch, int batches, int[] rows) {
@@ -29,27 +34,27 @@ public final class NonFiniteException extends ArithmeticException {
         this.rows = rows.clone();
     }
 
-    /** The optimizer step (from 1) whose batch diverged; it was not applied. */
+    /** {@return the optimizer step (from 1) whose batch diverged; it was not applied} */
     public long step() {
         return step;
     }
 
-    /** The epoch (from 1). */
+    /** {@return the epoch (from 1)} */
     public int epoch() {
         return epoch;
     }
 
-    /** The training set's row indices that made the batch, in batch order. */
+    /** {@return the training set's row indices that made the batch, in batch order} */
     public int[] rows() {
         return rows.clone();
     }
 
-    /** What was not finite: {@code "loss"} or {@code "gradient norm"}. */
+    /** {@return what was not finite: {@code "loss"} or {@code "gradient norm"}} */
     public String quantity() {
         return quantity;
     }
 
-    /** The non-finite value found. */
+    /** {@return the non-finite value found} */
     public double value() {
         return value;
     }

@@ -44,6 +44,12 @@ public abstract class Optimizer {
      */
     static final int BLOCK = 2048;
 
+    /**
+     * For the optimizers of this package; throws {@link IllegalArgumentException} unless {@code learningRate} is
+     * positive.
+     *
+     * @param learningRate the base learning rate; positive
+     */
     protected Optimizer(double learningRate) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -51,15 +57,21 @@ public abstract class Optimizer {
         this.learningRate = learningRate;
     }
 
+    /** {@return the learning rate the next step uses (a schedule may have changed it)} */
     public double learningRate() {
         return learningRate;
     }
 
+    /**
+     * Sets the learning rate of the following steps ({@link Trainer} does it each epoch from its schedule).
+     *
+     * @param learningRate the new rate
+     */
     public void setLearningRate(double learningRate) {
         this.learningRate = learningRate;
     }
 
-    /** Number of steps taken so far (Adam's bias correction counts them). */
+    /** {@return number of steps taken so far (Adam's bias correction counts them)} */
     public int steps() {
         return steps;
     }
@@ -67,29 +79,58 @@ public abstract class Optimizer {
     /**
      * An update rule as another engine applies it (the GPU path): its name ({@code sgd}, {@code nesterov},
      * {@code adam}, {@code adagrad}, {@code rmsprop}) and its constants, the CPU's own values.
+     *
+     * @param name the rule's name
+     * @param momentum the momentum (SGD and Nesterov)
+     * @param rho1 the first moment's decay (Adam), or RMSProp's decay
+     * @param rho2 the second moment's decay (Adam)
+     * @param delta the stabiliser (Adam, AdaGrad, RMSProp)
+     * @param weightDecay AdamW's decoupled weight decay
      */
     public record Rule(String name, double momentum, double rho1, double rho2, double delta, double weightDecay) {
     }
 
     /**
-     * A model whose parameters and gradients live on another device: the update, a regularizer's penalty and
+     * Internal, not API: implemented by the gpu module's device-resident network; it may change in any release.
+     *
+     * <p>A model whose parameters and gradients live on another device: the update, a regularizer's penalty and
      * gradient clipping run there, on the same terms as on the CPU.
      */
     public interface DeviceResident {
-        /** One update of every parameter by {@code rule}, at {@code learningRate}, the {@code step}-th (from 1). */
+        /**
+         * One update of every parameter by {@code rule}, at {@code learningRate}, the {@code step}-th (from 1).
+         *
+         * @param rule the optimizer's update rule
+         * @param learningRate the step's learning rate
+         * @param step the step's number, from 1 (Adam's bias correction reads it)
+         */
         void update(Rule rule, double learningRate, int step);
 
-        /** Adds {@code l2 w + l1 sign(w)} to the gradient of every weight (not biases, not norm parameters). */
+        /**
+         * Adds {@code l2 w + l1 sign(w)} to the gradient of every weight (not biases, not norm parameters).
+         *
+         * @param l1 the L1 strength
+         * @param l2 the L2 strength
+         */
         void regularize(double l1, double l2);
 
-        /** Scales the gradients to a global norm of at most {@code maxNorm}; returns the norm before. */
+        /**
+         * Scales the gradients to a global norm of at most {@code maxNorm}; returns the norm before.
+         *
+         * @param maxNorm the largest global norm allowed
+         * @return the global norm before clipping
+         */
         double clipByGlobalNorm(double maxNorm);
     }
 
-    /** This optimizer's rule, for a {@link DeviceResident} model. */
+    /** {@return this optimizer's rule, for a {@link DeviceResident} model} */
     public abstract Rule rule();
 
-    /** Applies one update with the gradients the last backward pass left. */
+    /**
+     * Applies one update with the gradients the last backward pass left.
+     *
+     * @param model the model whose parameters move; the same one at every step (its state is kept here)
+     */
     public final void step(Model model) {
         if (model instanceof DeviceResident device) {
             steps++;
@@ -162,12 +203,21 @@ public abstract class Optimizer {
         frozen = set.isEmpty() ? java.util.Set.of() : set;
     }
 
-    /** How many state arrays of the parameters' size this optimizer keeps (0, 1 or 2). */
+    /** {@return how many state arrays of the parameters' size this optimizer keeps (0, 1 or 2)} */
     protected abstract int stateSlots();
 
     /**
      * Updates {@code p[from, to)} from {@code g}; {@code s1}, {@code s2} hold this optimizer's state at the same
      * indices (unused beyond {@link #stateSlots()}); {@code weight} tells weights from biases and scales.
+     *
+     * @param p the parameters
+     * @param g their gradients
+     * @param s1 the first state array
+     * @param s2 the second state array
+     * @param from the first index updated
+     * @param to the end of the updated range, exclusive
+     * @param weight whether the range holds weights (weight decay applies) rather than biases or scales
+     * @param lr the step's learning rate
      */
     protected abstract void update(float[] p, float[] g, float[] s1, float[] s2, int from, int to, boolean weight,
                                    float lr);
@@ -193,12 +243,23 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------ the slides' optimizers, with their defaults
 
-    /** Plain gradient descent {@code theta <- theta - eps g}. */
+    /**
+     * Plain gradient descent {@code theta <- theta - eps g}.
+     *
+     * @param learningRate eps; positive
+     * @return the optimizer
+     */
     public static Optimizer sgd(double learningRate) {
         return new Sgd(learningRate, 0, false);
     }
 
-    /** Momentum {@code v <- a v - eps g; theta <- theta + v}. */
+    /**
+     * Momentum {@code v <- a v - eps g; theta <- theta + v}.
+     *
+     * @param learningRate eps; positive
+     * @param momentum a, in [0, 1)
+     * @return the optimizer
+     */
     public static Optimizer momentum(double learningRate, double momentum) {
         return new Sgd(learningRate, momentum, false);
     }
@@ -206,39 +267,87 @@ public abstract class Optimizer {
     /**
      * Nesterov momentum, in the usual look-ahead form: {@code v <- mu v - eps g; theta <- theta + mu v - eps g}
      * (the slides' {@code grad f(theta + mu v)} with the parameters shifted by {@code mu v}).
+     *
+     * @param learningRate eps; positive
+     * @param momentum mu, in [0, 1)
+     * @return the optimizer
      */
     public static Optimizer nesterov(double learningRate, double momentum) {
         return new Sgd(learningRate, momentum, true);
     }
 
-    /** AdaGrad {@code r <- r + g.g; theta <- theta - eps g / (delta + sqrt r)}, delta 1e-7. */
+    /**
+     * AdaGrad {@code r <- r + g.g; theta <- theta - eps g / (delta + sqrt r)}, delta 1e-7.
+     *
+     * @param learningRate eps; positive
+     * @return the optimizer
+     */
     public static Optimizer adaGrad(double learningRate) {
         return new AdaGrad(learningRate, 1e-7);
     }
 
-    /** RMSProp {@code r <- rho r + (1-rho) g.g; theta <- theta - eps g / sqrt(delta + r)}, rho 0.9, delta 1e-6. */
+    /**
+     * RMSProp {@code r <- rho r + (1-rho) g.g; theta <- theta - eps g / sqrt(delta + r)}, rho 0.9, delta 1e-6.
+     *
+     * @param learningRate eps; positive
+     * @return the optimizer
+     */
     public static Optimizer rmsProp(double learningRate) {
         return new RmsProp(learningRate, 0.9, 1e-6);
     }
 
+    /**
+     * RMSProp with decay {@code rho} (in [0, 1)) and {@code delta} added under the square root (positive).
+     *
+     * @param learningRate eps; positive
+     * @param rho the decay of the squared gradients' average
+     * @param delta the stabiliser
+     * @return the optimizer
+     */
     public static Optimizer rmsProp(double learningRate, double rho, double delta) {
         return new RmsProp(learningRate, rho, delta);
     }
 
-    /** Adam with eps 1e-3, rho1 0.9, rho2 0.999, delta 1e-8. */
+    /**
+     * Adam with eps 1e-3, rho1 0.9, rho2 0.999, delta 1e-8.
+     *
+     * @return the optimizer
+     */
     public static Optimizer adam() {
         return new Adam(1e-3, 0.9, 0.999, 1e-8, 0);
     }
 
+    /**
+     * Adam at {@code learningRate}, with rho1 0.9, rho2 0.999, delta 1e-8.
+     *
+     * @param learningRate eps; positive
+     * @return the optimizer
+     */
     public static Optimizer adam(double learningRate) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
     }
 
+    /**
+     * Adam with decay {@code rho1} for the first moment, {@code rho2} for the second (each in [0, 1)) and {@code delta}
+     * added to the second moment's square root.
+     *
+     * @param learningRate eps; positive
+     * @param rho1 the first moment's decay
+     * @param rho2 the second moment's decay
+     * @param delta the stabiliser
+     * @return the optimizer
+     */
     public static Optimizer adam(double learningRate, double rho1, double rho2, double delta) {
         return new Adam(learningRate, rho1, rho2, delta, 0);
     }
 
-    /** AdamW: Adam with decoupled weight decay {@code theta <- theta - eps lambda theta} on weights only. */
+    /**
+     * AdamW: Adam with decoupled weight decay {@code theta <- theta - eps lambda theta} on weights only.
+     *
+     * @param learningRate eps; positive
+     * @param weightDecay lambda, at least 0
+     * @return the optimizer
+     */
     public static Optimizer adamW(double learningRate, double weightDecay) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, weightDecay);
     }

@@ -18,7 +18,14 @@ import java.util.Arrays;
  */
 public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shape) {
 
-    /** Checks that the arrays hold {@code rows x size} values each (expected vs found when not). */
+    /**
+     * Checks that the arrays hold {@code rows x size} values each (expected vs found when not).
+     *
+     * @param outputs {@code rows x size} outputs
+     * @param targets {@code rows x size} targets
+     * @param rows rows of the batch
+     * @param shape one row's output shape
+     */
     public OutputBatch {
         if (rows < 1) {
             throw new IllegalArgumentException("an output batch has at least 1 row, found " + rows);
@@ -37,22 +44,22 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
         shape = shape.clone();
     }
 
-    /** Values per row: the product of the shape's dimensions. */
+    /** {@return values per row: the product of the shape's dimensions} */
     public int size() {
         return outputs.length / rows;
     }
 
-    /** One row's output shape, channels first (a copy). */
+    /** {@return one row's output shape, channels first (a copy)} */
     @Override
     public int[] shape() {
         return shape.clone();
     }
 
     /**
-     * Rows whose scores pick the target's class, where each row is {@code size / classes} groups of
+     * {@return rows whose scores pick the target's class, where each row is {@code size / classes} groups of
      * {@code classes} contiguous scores (one group per position or step) and counts the share of its groups
      * right: the index of the largest score equals the target's (ties to the lowest index, {@link ClassScores}'
-     * rule, the one {@link Evaluation} counts accuracy with). For a {@link LossFunction#correct} of one's own.
+     * rule, the one {@link Evaluation} counts accuracy with)} For a {@link LossFunction#correct} of one's own.
      *
      * @param classes scores per group, dividing {@link #size()}
      */
@@ -79,6 +86,8 @@ public record OutputBatch(float[] outputs, float[] targets, int rows, int[] shap
     /**
      * Refuses a gradient array that is not null and not {@code rows x size} floats (expected vs found), as a
      * {@link LossFunction} checks the array it is given.
+     *
+     * @param gradient the array a loss is given, or null
      */
     public void checkGradient(float[] gradient) {
         if (gradient != null && gradient.length != outputs.length) {

@@ -12,10 +12,16 @@ public final class ProgressBar implements TrainingListener {
     private int epochs;
     private long lastDraw;
 
+    /** A bar on standard error. */
     public ProgressBar() {
         this(System.err);
     }
 
+    /**
+     * A bar on {@code out}.
+     *
+     * @param out where the bar is printed
+     */
     public ProgressBar(PrintStream out) {
         this.out = out;
     }

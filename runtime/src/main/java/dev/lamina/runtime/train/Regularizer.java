@@ -21,19 +21,42 @@ public final class Regularizer {
         this.l2 = (float) l2;
     }
 
+    /**
+     * L1 of strength {@code alpha} (at least 0): adds {@code alpha sign(w)} to each weight's gradient.
+     *
+     * @param alpha the strength
+     * @return the regularizer
+     */
     public static Regularizer l1(double alpha) {
         return new Regularizer(alpha, 0);
     }
 
+    /**
+     * L2 of strength {@code lambda} (at least 0): adds {@code lambda w} to each weight's gradient.
+     *
+     * @param lambda the strength
+     * @return the regularizer
+     */
     public static Regularizer l2(double lambda) {
         return new Regularizer(0, lambda);
     }
 
+    /**
+     * L1 of strength {@code alpha} and L2 of strength {@code lambda} together (each at least 0).
+     *
+     * @param alpha the L1 strength
+     * @param lambda the L2 strength
+     * @return the regularizer
+     */
     public static Regularizer elasticNet(double alpha, double lambda) {
         return new Regularizer(alpha, lambda);
     }
 
-    /** Adds the penalty's gradient to the model's gradients. */
+    /**
+     * Adds the penalty's gradient to the model's gradients.
+     *
+     * @param model the model whose gradients receive the penalty's
+     */
     public void apply(Model model) {
         if (model instanceof Optimizer.DeviceResident device) {
             device.regularize(l1, l2);
@@ -52,7 +75,11 @@ public final class Regularizer {
         }
     }
 
-    /** The penalty's value, for reporting. */
+    /**
+     * {@return the penalty's value, for reporting}
+     *
+     * @param model the model whose weights are penalised
+     */
     public double penalty(Model model) {
         double sum = 0;
         for (Tensor t : model.parameterTensors()) {

@@ -9,7 +9,11 @@ package dev.lamina.runtime.train;
 public final class SmoothL1Loss implements LossFunction {
     private final double beta;
 
-    /** @param beta where the quadratic part ends, at least 0 (0: the plain L1 loss, derivative 0 at 0) */
+    /**
+     * Smooth L1 with threshold {@code beta}; throws {@link IllegalArgumentException} unless it is finite and at least 0.
+     *
+     * @param beta where the quadratic part ends, at least 0 (0: the plain L1 loss, derivative 0 at 0)
+     */
     public SmoothL1Loss(double beta) {
         if (!(beta >= 0) || Double.isInfinite(beta)) {
             throw new IllegalArgumentException("smooth L1's beta is a finite number >= 0, found " + beta);

@@ -54,15 +54,36 @@ public final class Trainer {
         this.model = model;
     }
 
+    /**
+     * {@return a trainer for {@code model} with the defaults: momentum 0.9 at learning rate 0.05, batches of 128, 10
+     * epochs,
+     * shuffled each epoch with seed 0}
+     *
+     * @param model the model to train
+     */
     public static Trainer of(Model model) {
         return new Trainer(model);
     }
 
+    /**
+     * The optimizer the steps use (default {@code Optimizer.momentum(0.05, 0.9)}); it keeps its state between
+     * fits.
+     *
+     * @param o the optimizer
+     * @return this trainer
+     */
     public Trainer optimizer(Optimizer o) {
         this.optimizer = o;
         return this;
     }
 
+    /**
+     * Samples per step (default 128; the last batch of an epoch may be smaller); throws {@link
+     * IllegalArgumentException} below 1.
+     *
+     * @param size samples per step; at least 1
+     * @return this trainer
+     */
     public Trainer batchSize(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
@@ -71,6 +92,12 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Passes over the training set (default 10); early stopping may end training sooner.
+     *
+     * @param count the number of epochs
+     * @return this trainer
+     */
     public Trainer epochs(int count) {
         this.epochs = count;
         return this;
@@ -79,18 +106,32 @@ public final class Trainer {
     /**
      * Whether to shuffle the samples every epoch (the default). Turn it off to feed stateful recurrent layers
      * consecutive chunks of their sequences: their carried states are then reset at the start of every epoch.
+     *
+     * @param each true to shuffle every epoch, false to keep the data set's order
+     * @return this trainer
      */
     public Trainer shuffle(boolean each) {
         this.shuffleEachEpoch = each;
         return this;
     }
 
-    /** Seed of the per-epoch shuffle. */
+    /**
+     * Seed of the per-epoch shuffle.
+     *
+     * @param s any value
+     * @return this trainer
+     */
     public Trainer seed(long s) {
         this.seed = s;
         return this;
     }
 
+    /**
+     * A penalty on the weights added to the gradients before each step (default none).
+     *
+     * @param r the penalty, or null for none
+     * @return this trainer
+     */
     public Trainer regularizer(Regularizer r) {
         this.regularizer = r;
         return this;
@@ -101,6 +142,9 @@ public final class Trainer {
      * order given: unlike {@link #regularizer}, each call adds one, so that layers can have bounds of their own.
      * A device-resident model (the GPU path) cannot be trained with one yet: {@link #fit} then throws
      * {@link UnsupportedOperationException} before the first step.
+     *
+     * @param c the constraint
+     * @return this trainer
      */
     public Trainer constraint(Constraint c) {
         if (c == null) {
@@ -129,6 +173,7 @@ public final class Trainer {
      * {@link UnsupportedOperationException}: its update runs on the device and cannot skip layers yet.
      *
      * @param layers layers of this trainer's model that have parameters
+     * @return this trainer
      * @throws IllegalArgumentException for a null layer, one not of this model, or one without parameters
      */
     public Trainer freeze(Layer... layers) {
@@ -153,7 +198,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The layers frozen by {@link #freeze}, in the order given. */
+    /** {@return the layers frozen by {@link #freeze}, in the order given} */
     public List<Layer> frozen() {
         return List.copyOf(frozenLayers);
     }
@@ -179,6 +224,8 @@ public final class Trainer {
      * ({@link LossFunction#correct}; NaN for a loss that does not classify, and early stopping then needs
      * {@code onValidationLoss()}). Without this call the fused loss trains, exactly as before.
      *
+     * @param function the loss
+     * @return this trainer
      * @throws IllegalArgumentException for null
      */
     public Trainer loss(LossFunction function) {
@@ -190,7 +237,7 @@ public final class Trainer {
         return this;
     }
 
-    /** The loss {@link #loss(LossFunction)} set, or null: the network's fused built-in. */
+    /** {@return the loss {@link #loss(LossFunction)} set, or null: the network's fused built-in} */
     public LossFunction lossFunction() {
         return lossFunction;
     }
@@ -202,6 +249,9 @@ public final class Trainer {
      * added at the layer's output before each backward pass ({@link Layer#addGradient}). Works with the fused
      * losses and with a {@link #loss(LossFunction)}. Calls add up.
      *
+     * @param layerName the layer's field name
+     * @param lambda the penalty's strength; at least 0
+     * @return this trainer
      * @throws IllegalArgumentException when the model has no layer of that name, or {@code lambda} is negative or
      *         not finite; {@link #fit} refuses, before any step, a layer whose output cannot be read (fusion kept
      *         none) or takes no gradient (a dropout folded into it, a view of the input), with the layer's reason
@@ -219,6 +269,9 @@ public final class Trainer {
     /**
      * {@link #activityL1(String, double)} on a layer of this trainer's model.
      *
+     * @param layer a layer of this trainer's model
+     * @param lambda the penalty's strength; at least 0
+     * @return this trainer
      * @throws IllegalArgumentException for null, a layer of another model, or a negative or non-finite lambda
      */
     public Trainer activityL1(Layer layer, double lambda) {
@@ -232,36 +285,84 @@ public final class Trainer {
         return this;
     }
 
-    /** Clip gradients to this global norm (0: no clipping). */
+    /**
+     * Clip gradients to this global norm (0: no clipping).
+     *
+     * @param maxNorm the largest global norm of the gradients; 0 for no clipping
+     * @return this trainer
+     */
     public Trainer clipGradientNorm(double maxNorm) {
         this.clipNorm = maxNorm;
         return this;
     }
 
+    /**
+     * The learning rate per epoch (default: the optimizer's rate throughout).
+     *
+     * @param s the schedule
+     * @return this trainer
+     */
     public Trainer schedule(LearningRateSchedule s) {
         this.schedule = s;
         return this;
     }
 
+    /**
+     * Stops when the validation result stops improving (default: never); {@link #fit(Dataset, Dataset)} then needs a
+     * validation set.
+     *
+     * @param e the early stopping, or null for none
+     * @return this trainer
+     */
     public Trainer earlyStopping(EarlyStopping e) {
         this.earlyStopping = e;
         return this;
     }
 
+    /**
+     * Samples per forward pass when the validation set is evaluated (default 1000); changes memory use, not
+     * the
+     * figures.
+     *
+     * @param size samples per evaluation pass
+     * @return this trainer
+     */
     public Trainer evaluationBatchSize(int size) {
         this.evaluationBatch = size;
         return this;
     }
 
+    /**
+     * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
+     * order added.
+     *
+     * @param l the listener
+     * @return this trainer
+     */
     public Trainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
     }
 
+    /**
+     * Trains on {@code train} with no validation set; see {@link #fit(Dataset, Dataset)}.
+     *
+     * @param train the training set
+     * @return each epoch's figures
+     */
     public History fit(Dataset train) {
         return fit(train, null);
     }
 
+    /**
+     * Trains on {@code train}, evaluating on {@code validation} after each epoch when it is not null, and leaves the
+     * model in inference mode. Throws {@link IllegalArgumentException} when a set's shapes do not fit the model or
+     * early stopping lacks a validation set, and {@link NonFiniteException} when training diverges.
+     *
+     * @param train the training set
+     * @param validation the validation set, or null
+     * @return each epoch's figures, with the early-stopping outcome
+     */
     public History fit(Dataset train, Dataset validation) {
         if (!activityPenalties.isEmpty() && model instanceof Optimizer.DeviceResident) {
             throw new UnsupportedOperationException("activity penalties are not implemented for a device-resident "

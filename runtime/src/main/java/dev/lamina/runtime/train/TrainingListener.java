@@ -2,12 +2,33 @@ package dev.lamina.runtime.train;
 
 /** Hears about training as it goes: the progress bar, loggers, plots. */
 public interface TrainingListener {
+    /**
+     * Called before epoch {@code epoch} (from 1) of {@code epochs}, which runs {@code batches} batches.
+     *
+     * @param epoch the epoch about to run, from 1
+     * @param epochs the epochs of the fit
+     * @param batches the batches of this epoch
+     */
     default void epochStarted(int epoch, int epochs, int batches) {
     }
 
+    /**
+     * Called after batch {@code batch} (from 1) of {@code batches}, with the samples trained on so far this epoch and
+     * the mean loss of the epoch's batches so far.
+     *
+     * @param batch the batch just finished, from 1
+     * @param batches the batches of this epoch
+     * @param samplesSoFar samples trained on in this epoch so far
+     * @param loss the mean loss of this epoch's batches so far
+     */
     default void batchFinished(int batch, int batches, int samplesSoFar, double loss) {
     }
 
+    /**
+     * Called after each epoch with its figures (validation ones included).
+     *
+     * @param record the epoch's figures
+     */
     default void epochFinished(EpochRecord record) {
     }
 }
