@@ -14,6 +14,10 @@ public final class History {
     private int bestEpoch = -1;
     private boolean stoppedEarly;
 
+    /** An empty history; {@link Trainer#fit} fills one per run. */
+    public History() {
+    }
+
     void add(EpochRecord record) {
         epochs.add(record);
     }

@@ -6,6 +6,9 @@ package dev.lamina.runtime.train;
  * in a loss of one's own). PyTorch: {@code F.mse_loss(y, t, reduction='sum') / (2 * n)}. Any output shape.
  */
 public final class MeanSquaredErrorLoss implements LossFunction {
+    /** The loss; it keeps no state ({@link LossFunction#meanSquaredError()} gives one too). */
+    public MeanSquaredErrorLoss() {
+    }
 
     @Override
     public double loss(OutputBatch batch, float[] gradient) {

@@ -19,6 +19,10 @@ public final class PositionwiseCrossEntropyLoss implements LossFunction {
     /** How far a position's targets may sum from 1 (float one-hot masks sum to 1 exactly; soft labels round). */
     private static final double SUM_TOLERANCE = 1e-4;
 
+    /** The loss; it keeps no state (a {@link LossFunction} factory gives one too). */
+    public PositionwiseCrossEntropyLoss() {
+    }
+
     @Override
     public double loss(OutputBatch batch, float[] gradient) {
         int classes = classes(batch.shape());
