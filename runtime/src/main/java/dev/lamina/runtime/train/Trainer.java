@@ -458,10 +458,14 @@ public final class Trainer {
         // a model that holds the training set itself (on a GPU) takes each batch as row indices
         DatasetResident resident = model instanceof DatasetResident r && r.hold(train) ? r : null;
         History history = new History();
+        TrainingContext context = new TrainingContext(model, history, epochs);
+        for (TrainingListener l : listeners) {
+            l.trainingStarted(context);
+        }
         double base = optimizer.learningRate();
         long step = 0;
         boolean stop = false;
-        for (int epoch = 1; epoch <= epochs && !stop; epoch++) {
+        for (int epoch = 1; epoch <= epochs && !stop && !context.stopRequested(); epoch++) {
             double rate = schedule.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
             if (shuffleEachEpoch) {
@@ -557,7 +561,7 @@ public final class Trainer {
                     seen / seconds);
             history.add(record);
             for (TrainingListener l : listeners) {
-                l.epochFinished(record);
+                l.epochFinished(record, context);
             }
         }
         if (earlyStopping != null) {
