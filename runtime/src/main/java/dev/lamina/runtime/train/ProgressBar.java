@@ -1,5 +1,6 @@
 package dev.lamina.runtime.train;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -12,10 +13,11 @@ import java.util.function.LongSupplier;
  * leave a frame behind): plain lines only, the summary per epoch and, when {@link #every(Duration)} is set, a
  * progress line at most that often.
  *
- * <p>A terminal is assumed when the JVM has a console ({@code System.console() != null}) unless
- * {@link #terminal(boolean)} says otherwise; its width is the {@code COLUMNS} environment variable when that holds
- * a positive number (shells set it but do not always export it), else 80, unless {@link #width(int)} gives one.
- * This is the progress bar's own output: it is written to its stream, not through {@link System.Logger}.
+ * <p>A terminal is assumed when the JVM has a console ({@code System.console() != null}, and from JDK 22 its
+ * {@code isTerminal()}) unless {@link #terminal(boolean)} says otherwise; its width is the {@code COLUMNS}
+ * environment variable when that holds a number of at least 20 (shells set it but do not always export it), else
+ * 80, unless {@link #width(int)} gives one. This is the progress bar's own output: it is written to its stream, not
+ * through {@link System.Logger}.
  */
 public final class ProgressBar implements TrainingListener {
     /** The narrowest bar drawn; below it the frame's text is cut at the width instead. */
@@ -51,7 +53,7 @@ public final class ProgressBar implements TrainingListener {
     ProgressBar(PrintStream out, LongSupplier clock) {
         this.out = out;
         this.clock = clock;
-        this.terminal = System.console() != null;
+        this.terminal = onTerminal();
         this.width = columns(System.getenv("COLUMNS"));
     }
 
@@ -105,6 +107,23 @@ public final class ProgressBar implements TrainingListener {
     /** {@return the width frames are fitted to, in columns} */
     public int width() {
         return width;
+    }
+
+    /**
+     * Whether the JVM's console is a terminal. Before JDK 22 a console exists only when it is one; from JDK 22 one
+     * may exist with the streams redirected, and {@code Console.isTerminal()} (looked up by name, since this code is
+     * built for 17) tells them apart.
+     */
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     /** The width that {@code COLUMNS} gives: its value when a positive number of at least 20, else 80. */

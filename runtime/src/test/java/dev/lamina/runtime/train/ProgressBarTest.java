@@ -86,6 +86,12 @@ class ProgressBarTest {
     }
 
     @Test
+    void aTestRunPipedByTheBuildIsNoTerminal() {
+        // surefire's forked JVM has its streams piped, as a CI job's are: the default bar must print plain lines
+        assertFalse(new ProgressBar(stream).isTerminal());
+    }
+
+    @Test
     void columnsComesFromTheEnvironmentWhenItIsANumber() {
         assertEquals(80, ProgressBar.columns(null));
         assertEquals(80, ProgressBar.columns("wide"));
