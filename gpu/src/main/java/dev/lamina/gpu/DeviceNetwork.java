@@ -519,8 +519,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
                 graph = device.capture(() -> launchAll(pass, rows, training, carrying));
             } catch (CudaException e) {
                 graphsWork = false;
-                System.err.println("lamina: CUDA graph capture failed (" + e.getMessage() + "); launching kernels "
-                        + "one by one from now on");
+                System.getLogger(DeviceNetwork.class.getName()).log(System.Logger.Level.WARNING,
+                        "CUDA graph capture failed ({0}); launching kernels one by one from now on", e.getMessage());
                 launchAll(pass, rows, training, carrying);
                 return;
             }
