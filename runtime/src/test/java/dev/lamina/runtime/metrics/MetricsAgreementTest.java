@@ -128,7 +128,8 @@ class MetricsAgreementTest {
     void refusesMetricsThatDoNotSuitTheOutputs() {
         Predictions values = Predictions.of(Loss.MEAN_SQUARED_ERROR, 1, new float[] {1, 2}, new float[] {1, 3}, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Metric.f1Macro().of(values));
-        assertTrue(e.getMessage().contains("expected softmax scores or a single sigmoid unit, found MEAN_SQUARED_ERROR"),
+        assertTrue(e.getMessage().contains(
+                "expected softmax scores or a single sigmoid unit, found MEAN_SQUARED_ERROR"),
                 e.getMessage());
         Predictions three = Predictions.of(Loss.SOFTMAX_CROSS_ENTROPY, 1, new float[] {1, 2, 3},
                 new float[] {0, 0, 1}, 1);
