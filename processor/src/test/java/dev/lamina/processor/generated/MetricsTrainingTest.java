@@ -15,11 +15,16 @@ import dev.lamina.runtime.metrics.Metric;
 import dev.lamina.runtime.metrics.Predictions;
 import dev.lamina.runtime.train.EpochRecord;
 import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.HistoryFile;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Metrics chosen in {@link Trainer#metrics} on small generated networks: the validation figures recorded at the last
@@ -105,6 +110,16 @@ class MetricsTrainingTest {
         assertEquals("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,"
                 + "samples_per_second", p.toCsv().lines().findFirst().orElseThrow());
         assertFalse(p.toJson().contains("validation_f1_macro"));
+    }
+
+    @Test
+    void historyFileWritesTheMetricColumnsFromItsHeaderOn(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("history.csv");
+        History h = Trainer.of(FailLoudNets_SmallNet.create(5)).batchSize(32).epochs(2).seed(4)
+                .metrics(Metric.f1Macro()).listener(HistoryFile.csv(file)).fit(blobs(128, 1), blobs(64, 2));
+        assertEquals(h.toCsv(), Files.readString(file));
+        assertTrue(h.toCsv().startsWith("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
+                + "learning_rate,seconds,samples_per_second,train_f1_macro,validation_f1_macro\n"), h.toCsv());
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class History {
     private long bestStep = -1;
     private int bestEpoch = -1;
     private boolean stoppedEarly;
+    /** The metric columns the trainer will record, known before the first epoch (a file's header needs them). */
+    private List<String> declaredMetrics = List.of();
 
     /** An empty history; {@link Trainer#fit} fills one per run. */
     public History() {
@@ -26,6 +28,11 @@ public final class History {
 
     void add(EpochRecord record) {
         epochs.add(record);
+    }
+
+    /** Declares the metric columns every epoch will carry, before the first one is added. */
+    void declareMetrics(List<String> columns) {
+        this.declaredMetrics = List.copyOf(columns);
     }
 
     void stopped(long step, int epoch, boolean early) {
@@ -123,9 +130,12 @@ public final class History {
         AtomicFiles.writeString(path, toJson());
     }
 
-    /** The metric columns of all epochs, in the order first recorded; empty when no metric was chosen. */
+    /**
+     * The metric columns declared and those of all epochs, in that order; empty when no metric was chosen. Declared
+     * ones come first so that a header written before the first epoch ({@link HistoryFile}) has them.
+     */
     private List<String> metricColumns() {
-        Set<String> columns = new LinkedHashSet<>();
+        Set<String> columns = new LinkedHashSet<>(declaredMetrics);
         for (EpochRecord r : epochs) {
             columns.addAll(r.metrics().keySet());
         }

@@ -508,10 +508,21 @@ public final class Trainer {
         float[] trainTargets = metrics.isEmpty() ? null : new float[batches * batch * outputs];
         float[] validationScores = metrics.isEmpty() || validation == null ? null
                 : new float[validation.size() * outputs];
+        List<String> columns = new ArrayList<>();
+        for (String set : List.of("train_", "validation_")) {
+            for (Metric m : metrics) {
+                columns.add(set + m.name());
+            }
+        }
+        history.declareMetrics(columns);
+        TrainingContext context = new TrainingContext(model, history, epochs);
+        for (TrainingListener l : listeners) {
+            l.trainingStarted(context);
+        }
         double base = optimizer.learningRate();
         long step = 0;
         boolean stop = false;
-        for (int epoch = 1; epoch <= epochs && !stop; epoch++) {
+        for (int epoch = 1; epoch <= epochs && !stop && !context.stopRequested(); epoch++) {
             double rate = schedule.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
             if (shuffleEachEpoch) {
@@ -627,7 +638,7 @@ public final class Trainer {
                     seen / seconds, figures);
             history.add(record);
             for (TrainingListener l : listeners) {
-                l.epochFinished(record);
+                l.epochFinished(record, context);
             }
         }
         if (earlyStopping != null) {
