@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.processor.nets.FailLoudNets_SmallNet;
 import dev.lamina.processor.nets.GradNets_SmoothNet;
+import dev.lamina.processor.nets.MetricsNets_BinaryNet;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.data.Dataset;
@@ -120,6 +121,32 @@ class MetricsTrainingTest {
         assertEquals(h.toCsv(), Files.readString(file));
         assertTrue(h.toCsv().startsWith("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second,train_f1_macro,validation_f1_macro\n"), h.toCsv());
+    }
+
+    @Test
+    void rocAucOfOneSigmoidUnitAtTheLastEpochIsThatOfPredict() {
+        Rng rng = new Rng(7);
+        int n = 300;
+        float[] x = new float[n * 4];
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = rng.nextInt(2);
+            for (int j = 0; j < 4; j++) {
+                x[i * 4 + j] = (float) ((j < 2 ? t[i] - 0.5 : 0) + rng.nextGaussian());
+            }
+        }
+        Dataset all = new Dataset(x, new int[] {4}, t, 1);
+        Dataset train = all.slice(0, 200);
+        Dataset validation = all.slice(200, 300);
+        Model m = MetricsNets_BinaryNet.create(3);
+        History h = Trainer.of(m).optimizer(Optimizer.adam(0.01)).batchSize(16).epochs(3).seed(2)
+                .metrics(Metric.rocAuc(), Metric.f1Macro()).fit(train, validation);
+        Predictions after = Predictions.of(m, validation);
+        assertEquals(2, after.classes());
+        assertEquals(Metric.rocAuc().of(after), h.last().metric("validation_roc_auc"), 0);
+        assertEquals(Metric.f1Macro().of(after), h.last().metric("validation_f1_macro"), 0);
+        assertTrue(h.last().metric("validation_roc_auc") > 0.6, "trained: " + h.last().metrics());
+        assertHistoryCarries(h);
     }
 
     @Test
