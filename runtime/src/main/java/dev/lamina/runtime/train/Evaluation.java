@@ -23,6 +23,11 @@ public record Evaluation(double loss, double accuracy) {
      * @return the mean loss and the accuracy
      */
     public static Evaluation of(Model model, Dataset data, int batchSize) {
+        return of(model, data, batchSize, null);
+    }
+
+    /** {@link #of(Model, Dataset, int)}, copying the outputs into {@code scores} too when it is not null. */
+    private static Evaluation of(Model model, Dataset data, int batchSize, float[] scores) {
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
         try {
@@ -37,6 +42,7 @@ public record Evaluation(double loss, double accuracy) {
                     model.setTarget(r, data.targets(), (start + r) * data.targetSize());
                 }
                 model.forward(rows);
+                copyOutputs(model, scores, start, rows);
                 loss += model.loss(rows) * rows;
                 correct += correct(model, data.targets(), start, rows);
             }
@@ -54,8 +60,17 @@ public record Evaluation(double loss, double accuracy) {
      * the validation loss.
      */
     static Evaluation of(Model model, Dataset data, int batchSize, LossFunction function, List<ActivityL1> penalties) {
+        return of(model, data, batchSize, function, penalties, null);
+    }
+
+    /**
+     * {@link #of(Model, Dataset, int, LossFunction, List)}, copying the outputs into {@code scores} too when it is
+     * not null (the metrics then read them: no second pass).
+     */
+    static Evaluation of(Model model, Dataset data, int batchSize, LossFunction function, List<ActivityL1> penalties,
+            float[] scores) {
         if (function == null && penalties.isEmpty()) {
-            return of(model, data, batchSize);
+            return of(model, data, batchSize, scores);
         }
         boolean wasTraining = model.isTraining();
         model.setTraining(false);
@@ -72,12 +87,26 @@ public record Evaluation(double loss, double accuracy) {
                     model.setTarget(r, data.targets(), (start + r) * data.targetSize());
                 }
                 model.forward(rows);
+                copyOutputs(model, scores, start, rows);
                 loss += extended.evaluate(rows, data.targets(), start, false) * rows;
                 correct += extended.correct(rows, data.targets(), start);
             }
             return new Evaluation(loss / n, correct / (double) n);
         } finally {
             model.setTraining(wasTraining);
+        }
+    }
+
+    /** Copies the last forward pass's {@code rows} outputs to {@code scores} from row {@code start}, unless null. */
+    static void copyOutputs(Model model, float[] scores, int start, int rows) {
+        if (scores == null) {
+            return;
+        }
+        int size = model.outputSize();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < size; j++) {
+                scores[(start + r) * size + j] = model.output(r, j);
+            }
         }
     }
 

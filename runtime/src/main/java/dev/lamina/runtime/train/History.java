@@ -4,15 +4,23 @@ import dev.lamina.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
-/** Loss and accuracy per epoch, with the early-stopping outcome; writes CSV and JSON. */
+/**
+ * Loss and accuracy per epoch, with the early-stopping outcome, and the metrics chosen with {@link Trainer#metrics}
+ * (one column each, after the others, only when chosen); writes CSV and JSON.
+ */
 public final class History {
     private final List<EpochRecord> epochs = new ArrayList<>();
     private long bestStep = -1;
     private int bestEpoch = -1;
     private boolean stoppedEarly;
+    /** The metric columns the trainer will record, known before the first epoch (a file's header needs them). */
+    private List<String> declaredMetrics = List.of();
 
     /** An empty history; {@link Trainer#fit} fills one per run. */
     public History() {
@@ -20,6 +28,11 @@ public final class History {
 
     void add(EpochRecord record) {
         epochs.add(record);
+    }
+
+    /** Declares the metric columns every epoch will carry, before the first one is added. */
+    void declareMetrics(List<String> columns) {
+        this.declaredMetrics = List.copyOf(columns);
     }
 
     void stopped(long step, int epoch, boolean early) {
@@ -54,16 +67,25 @@ public final class History {
     }
 
     /**
-     * {@return one line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}); NaN figures are
-     * empty cells}
+     * {@return one line per epoch under a header ({@code epoch,train_loss,...,samples_per_second}, then the
+     * metrics' columns when chosen); NaN figures are empty cells}
      */
     public String toCsv() {
+        List<String> metrics = metricColumns();
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
-                + "learning_rate,seconds,samples_per_second\n");
+                + "learning_rate,seconds,samples_per_second");
+        for (String m : metrics) {
+            s.append(',').append(m);
+        }
+        s.append('\n');
         for (EpochRecord r : epochs) {
-            s.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%.3f,%.1f%n", r.epoch(), num(r.trainLoss()),
+            s.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%.3f,%.1f", r.epoch(), num(r.trainLoss()),
                     num(r.trainAccuracy()), num(r.validationLoss()), num(r.validationAccuracy()),
                     num(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+            for (String m : metrics) {
+                s.append(',').append(num(r.metric(m)));
+            }
+            s.append(System.lineSeparator());
         }
         return s.toString();
     }
@@ -77,9 +99,13 @@ public final class History {
             s.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
                     "  {\"epoch\": %d, \"train_loss\": %s, \"train_accuracy\": %s, \"validation_loss\": %s, "
                             + "\"validation_accuracy\": %s, \"learning_rate\": %s, \"seconds\": %.3f, "
-                            + "\"samples_per_second\": %.1f}",
+                            + "\"samples_per_second\": %.1f",
                     r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
                     json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+            for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
+                s.append(", \"").append(m.getKey()).append("\": ").append(json(m.getValue()));
+            }
+            s.append('}');
         }
         return s.append("\n]}\n").toString();
     }
@@ -102,6 +128,18 @@ public final class History {
      */
     public void writeJson(Path path) throws IOException {
         AtomicFiles.writeString(path, toJson());
+    }
+
+    /**
+     * The metric columns declared and those of all epochs, in that order; empty when no metric was chosen. Declared
+     * ones come first so that a header written before the first epoch ({@link HistoryFile}) has them.
+     */
+    private List<String> metricColumns() {
+        Set<String> columns = new LinkedHashSet<>(declaredMetrics);
+        for (EpochRecord r : epochs) {
+            columns.addAll(r.metrics().keySet());
+        }
+        return List.copyOf(columns);
     }
 
     private static String num(double v) {

@@ -5,8 +5,12 @@ import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.Tensor;
 import dev.lamina.runtime.data.Dataset;
+import dev.lamina.runtime.metrics.Metric;
+import dev.lamina.runtime.metrics.Predictions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The mini-batch training loop: shuffle every epoch (seeded), forward, loss, backward, regularize, clip, step,
@@ -49,6 +53,8 @@ public final class Trainer {
     private LossFunction lossFunction;
     /** L1 penalties on layers' activations, in the order given. */
     private final List<ActivityL1> activityPenalties = new ArrayList<>();
+    /** The metrics recorded per epoch, in the order given; empty: none, and no work for them. */
+    private final List<Metric> metrics = new ArrayList<>();
 
     private Trainer(Model model) {
         this.model = model;
@@ -333,6 +339,40 @@ public final class Trainer {
     }
 
     /**
+     * Adds metrics recorded in the history every epoch ({@link EpochRecord#metrics}, extra columns of
+     * {@link History#toCsv} and {@link History#toJson}): {@code validation_<name>} from the validation pass the
+     * trainer runs anyway (its outputs are kept, no second pass), and {@code train_<name>} from the outputs of the
+     * epoch's training steps, as the training accuracy is (in training mode, while the parameters move; the samples
+     * of the dropped last batch are not counted). Calls add up. {@link #fit} refuses, before the first step, a metric
+     * that does not suit the network's outputs (regression errors of class scores, ROC AUC of three classes).
+     * Without this call nothing is computed or kept for metrics.
+     *
+     * @param chosen the metrics, e.g. {@code Metric.f1Macro(), Metric.topKAccuracy(5)}
+     * @return this trainer
+     * @throws IllegalArgumentException for a null metric, or one whose name is already chosen
+     */
+    public Trainer metrics(Metric... chosen) {
+        for (Metric m : chosen) {
+            if (m == null) {
+                throw new IllegalArgumentException("metrics was given a null metric");
+            }
+            for (Metric other : metrics) {
+                if (other.name().equals(m.name())) {
+                    throw new IllegalArgumentException("expected metrics of distinct names, found '" + m.name()
+                            + "' twice");
+                }
+            }
+            metrics.add(m);
+        }
+        return this;
+    }
+
+    /** {@return the metrics {@link #metrics(Metric...)} chose, in order} */
+    public List<Metric> metrics() {
+        return List.copyOf(metrics);
+    }
+
+    /**
      * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
      * order added.
      *
@@ -440,6 +480,11 @@ public final class Trainer {
                     : " is trained with " + lossFunction + ", which counts no accuracy") + ": use onValidationLoss()");
         }
         checkPenalties(train);
+        int outputs = model.outputSize();
+        int steps = model.state().outputSteps();
+        for (Metric m : metrics) {
+            m.check(model.lossKind(), outputs / steps);
+        }
         // null: the fused loss alone, exactly the path without a Java loss or penalties
         ExtendedLoss extended = lossFunction == null && activityPenalties.isEmpty() ? null
                 : new ExtendedLoss(model, lossFunction, activityPenalties);
@@ -458,6 +503,18 @@ public final class Trainer {
         // a model that holds the training set itself (on a GPU) takes each batch as row indices
         DatasetResident resident = model instanceof DatasetResident r && r.hold(train) ? r : null;
         History history = new History();
+        // the epoch's training outputs and targets, in step order, for the metrics; null without metrics
+        float[] trainScores = metrics.isEmpty() ? null : new float[batches * batch * outputs];
+        float[] trainTargets = metrics.isEmpty() ? null : new float[batches * batch * outputs];
+        float[] validationScores = metrics.isEmpty() || validation == null ? null
+                : new float[validation.size() * outputs];
+        List<String> columns = new ArrayList<>();
+        for (String set : List.of("train_", "validation_")) {
+            for (Metric m : metrics) {
+                columns.add(set + m.name());
+            }
+        }
+        history.declareMetrics(columns);
         TrainingContext context = new TrainingContext(model, history, epochs);
         for (TrainingListener l : listeners) {
             l.trainingStarted(context);
@@ -501,6 +558,13 @@ public final class Trainer {
                     correct += extended == null ? Evaluation.correct(model, model.state().targets(batch), 0, batch)
                             : extended.correct(batch, null, 0);
                 }
+                if (trainScores != null) {
+                    Evaluation.copyOutputs(model, trainScores, b * batch, batch);
+                    for (int r = 0; r < batch; r++) {
+                        System.arraycopy(train.targets(), order[b * batch + r] * outputs, trainTargets,
+                                (b * batch + r) * outputs, outputs);
+                    }
+                }
                 if (extended == null) {
                     model.backward(batch);
                 } else {
@@ -540,7 +604,7 @@ public final class Trainer {
                 }
                 if (earlyStopping != null && earlyStopping.everySteps() > 0
                         && step % earlyStopping.everySteps() == 0) {
-                    Evaluation v = validate(validation);
+                    Evaluation v = validate(validation, null);
                     stop = earlyStopping.evaluate(v.loss(), v.accuracy(), step, epoch, model);
                     model.setTraining(true);
                     model.reserve(batch);
@@ -548,7 +612,7 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Evaluation v = validation == null ? new Evaluation(Double.NaN, Double.NaN)
-                    : validate(validation);
+                    : validate(validation, validationScores);
             if (validation != null) {
                 schedule.observe(v.loss());
                 if (earlyStopping != null && earlyStopping.everySteps() == 0) {
@@ -556,9 +620,22 @@ public final class Trainer {
                 }
             }
             int seen = batches * batch;
+            Map<String, Double> figures = new LinkedHashMap<>();
+            if (!metrics.isEmpty()) {
+                Predictions trained = Predictions.of(model.lossKind(), steps, trainScores, trainTargets, seen);
+                Predictions validated = validation == null ? null
+                        : Predictions.of(model.lossKind(), steps, validationScores, validation.targets(),
+                        validation.size());
+                for (Metric m : metrics) {
+                    figures.put("train_" + m.name(), m.of(trained));
+                }
+                for (Metric m : metrics) {
+                    figures.put("validation_" + m.name(), validated == null ? Double.NaN : m.of(validated));
+                }
+            }
             EpochRecord record = new EpochRecord(epoch, lossSum / batches,
                     classification ? correct / (double) seen : Double.NaN, v.loss(), v.accuracy(), rate, seconds,
-                    seen / seconds);
+                    seen / seconds, figures);
             history.add(record);
             for (TrainingListener l : listeners) {
                 l.epochFinished(record, context);
@@ -571,9 +648,12 @@ public final class Trainer {
         return history;
     }
 
-    /** The validation loss and accuracy, with the loss this trainer trains with. */
-    private Evaluation validate(Dataset validation) {
-        return Evaluation.of(model, validation, evaluationBatch, lossFunction, activityPenalties);
+    /**
+     * The validation loss and accuracy, with the loss this trainer trains with; the outputs copied to {@code scores}
+     * when it is not null.
+     */
+    private Evaluation validate(Dataset validation, float[] scores) {
+        return Evaluation.of(model, validation, evaluationBatch, lossFunction, activityPenalties, scores);
     }
 
     /**
