@@ -116,9 +116,16 @@ class MetricsTrainingTest {
     @Test
     void historyFileWritesTheMetricColumnsFromItsHeaderOn(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("history.csv");
+        Path lines = dir.resolve("history.jsonl");
         History h = Trainer.of(FailLoudNets_SmallNet.create(5)).batchSize(32).epochs(2).seed(4)
-                .metrics(Metric.f1Macro()).listener(HistoryFile.csv(file)).fit(blobs(128, 1), blobs(64, 2));
+                .metrics(Metric.f1Macro()).listener(HistoryFile.csv(file)).listener(HistoryFile.jsonLines(lines))
+                .fit(blobs(128, 1), blobs(64, 2));
         assertEquals(h.toCsv(), Files.readString(file));
+        List<String> json = Files.readAllLines(lines);
+        assertEquals(2, json.size());
+        for (String line : json) {
+            assertTrue(line.contains("\"train_f1_macro\": ") && line.contains("\"validation_f1_macro\": "), line);
+        }
         assertTrue(h.toCsv().startsWith("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second,train_f1_macro,validation_f1_macro\n"), h.toCsv());
     }

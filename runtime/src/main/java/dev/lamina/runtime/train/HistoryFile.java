@@ -71,11 +71,14 @@ public final class HistoryFile implements TrainingListener {
     }
 
     private static String jsonLine(EpochRecord r) {
-        return String.format(Locale.ROOT, "{\"epoch\": %d, \"train_loss\": %s, \"train_accuracy\": %s, "
-                        + "\"validation_loss\": %s, \"validation_accuracy\": %s, \"learning_rate\": %s, "
-                        + "\"seconds\": %.3f, \"samples_per_second\": %.1f}%n",
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "{\"epoch\": %d, \"train_loss\": %s, "
+                        + "\"train_accuracy\": %s, \"validation_loss\": %s, \"validation_accuracy\": %s, "
+                        + "\"learning_rate\": %s, \"seconds\": %.3f, \"samples_per_second\": %.1f",
                 r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
-                json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond());
+                json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+        // the metrics Trainer.metrics chose, as History#toJson writes them
+        r.metrics().forEach((name, value) -> line.append(", \"").append(name).append("\": ").append(json(value)));
+        return line.append("}").append(System.lineSeparator()).toString();
     }
 
     /** As {@link History#toJson()} writes a figure: NaN (none) as null. */
