@@ -1,6 +1,7 @@
 package dev.lamina.processor.generated;
 
 import dev.lamina.runtime.Rng;
+import dev.lamina.runtime.data.Dataset;
 
 /** Random batches and a gradient-check helper for the tests of generated networks. */
 final class Fixtures {
@@ -32,5 +33,23 @@ final class Fixtures {
             x[i] = rng.nextFloat();
         }
         return x;
+    }
+
+    /**
+     * {@code n} samples of three Gaussian blobs in 4-D, one-hot targets: class {@code c} (drawn at random) has
+     * {@code separation} added to feature {@code c}, and every feature {@code noise} times a standard normal draw.
+     */
+    static Dataset gaussianBlobs(int n, long seed, double separation, double noise) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[n * 4];
+        float[] t = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            int c = rng.nextInt(3);
+            t[i * 3 + c] = 1;
+            for (int j = 0; j < 4; j++) {
+                x[i * 4 + j] = (float) ((j == c ? separation : 0) + noise * rng.nextGaussian());
+            }
+        }
+        return new Dataset(x, new int[] {4}, t, 3);
     }
 }

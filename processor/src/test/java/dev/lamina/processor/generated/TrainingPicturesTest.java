@@ -27,17 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Training curves of a real fit and a confusion matrix's heat map: valid PNGs of the stated sizes, not blank. */
 class TrainingPicturesTest {
     private static Dataset blobs(int n, long seed) {
-        Rng rng = new Rng(seed);
-        float[] x = new float[n * 4];
-        float[] t = new float[n * 3];
-        for (int i = 0; i < n; i++) {
-            int c = rng.nextInt(3);
-            t[i * 3 + c] = 1;
-            for (int j = 0; j < 4; j++) {
-                x[i * 4 + j] = (float) ((j == c ? 1.2 : 0) + rng.nextGaussian());
-            }
-        }
-        return new Dataset(x, new int[] {4}, t, 3);
+        return Fixtures.gaussianBlobs(n, seed, 1.2, 1);
     }
 
     @Test
