@@ -256,6 +256,10 @@ public final class SparkTrainer {
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping needs a validation set");
         }
+        if (earlyStopping != null && !SparkAccess.onLoss(earlyStopping) && !SparkAccess.classifies(model)) {
+            throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss; "
+                    + model.name() + " minimises the mean squared error: use onValidationLoss()");
+        }
         String run = UUID.randomUUID().toString();
         PartitionWork work = new PartitionWork(run, factory, SparkAccess.classifies(model), failure);
         try {
@@ -263,7 +267,9 @@ public final class SparkTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write or read the checkpoint in " + checkpoints, e);
         } finally {
-            train.shards().foreachPartition(shards -> ExecutorCache.forget(run));
+            if (!context.sc().isStopped()) {
+                train.shards().foreachPartition(shards -> ExecutorCache.forget(run));
+            }
             model.setTraining(false);
         }
     }
@@ -271,7 +277,7 @@ public final class SparkTrainer {
     private History run(ShardedData train, Dataset validation, PartitionWork work) throws IOException {
         boolean classification = SparkAccess.classifies(model);
         Optimizer optimizer = optimizers.create();
-        LearningRateSchedule rates = schedule != null ? schedule : (epoch, base) -> base;
+        LearningRateSchedule rates = schedule != null ? schedule : LearningRateSchedule.constant();
         History history = new History();
         SparkAccess.declareMetrics(history, List.of());
         TrainingContext fitContext = SparkAccess.context(model, history, epochs);

@@ -1,6 +1,7 @@
 package dev.lamina.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Model;
@@ -142,5 +143,16 @@ class SparkTrainerTest {
         assertEquals(3, history.last().epoch());
         assertEquals(ROWS / BATCH, restarted.jobs());
         assertClose(whole.model().parameterArray(), restarted.model().parameterArray());
+    }
+
+    @Test
+    void aSetOfAnotherShapeIsRefusedBeforeAnyStep() {
+        Dataset wide = Dataset.classification(new float[48 * 2], new int[] {1, 2, 24}, new int[48 * 2 / 48], 3);
+        ShardedData other = ShardedData.of(spark, wide, 1, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkTrainer.of(spark, tiny()).fit(other));
+        assertTrue(e.getMessage().contains("samples of 48 features") && e.getMessage().contains("expects 36 inputs"),
+                e.getMessage());
+        other.release();
     }
 }

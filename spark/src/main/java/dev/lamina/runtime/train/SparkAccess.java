@@ -55,18 +55,26 @@ public final class SparkAccess {
         history.stopped(stopping.bestStep(), stopping.bestEpoch(), early);
     }
 
-    /** {@return whether the rule watches the validation loss (else the accuracy)} @param stopping the rule */
+    /**
+     * {@return whether the rule watches the validation loss (else the accuracy)}
+     *
+     * @param stopping the rule
+     */
     public static boolean onLoss(EarlyStopping stopping) {
         return stopping.onLoss();
     }
 
-    /** {@return the rule's evaluation period in steps (0: once per epoch)} @param stopping the rule */
+    /**
+     * {@return the rule's evaluation period in steps (0: once per epoch)}
+     *
+     * @param stopping the rule
+     */
     public static int everySteps(EarlyStopping stopping) {
         return stopping.everySteps();
     }
 
     /**
-     * Records one evaluation; {@return true when training should stop}
+     * Records one evaluation.
      *
      * @param stopping the rule
      * @param loss the validation loss
@@ -74,6 +82,7 @@ public final class SparkAccess {
      * @param step the optimizer steps so far
      * @param epoch the epoch, from 1
      * @param model the model (its parameters are kept when they are the best so far and the rule restores)
+     * @return true when training should stop
      */
     public static boolean evaluate(EarlyStopping stopping, double loss, double accuracy, long step, int epoch,
             Model model) {
@@ -100,7 +109,11 @@ public final class SparkAccess {
         return Evaluation.correct(model, model.state().targets(rows), 0, rows);
     }
 
-    /** {@return whether the model's loss counts a class accuracy} @param model the model */
+    /**
+     * {@return whether the model's loss counts a class accuracy}
+     *
+     * @param model the model
+     */
     public static boolean classifies(Model model) {
         return ExtendedLoss.classifies(model, null);
     }
