@@ -10,7 +10,14 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
+import dev.lamina.runtime.train.EarlyStopping;
+import dev.lamina.runtime.train.EpochRecord;
+import dev.lamina.runtime.train.Evaluation;
+import dev.lamina.runtime.train.TrainingContext;
+import dev.lamina.runtime.train.TrainingListener;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -154,5 +161,40 @@ class SparkTrainerTest {
         assertTrue(e.getMessage().contains("samples of 48 features") && e.getMessage().contains("expects 36 inputs"),
                 e.getMessage());
         other.release();
+    }
+
+    @Test
+    void listenersHistoryAndEarlyStoppingWorkAsOnOneMachine() {
+        List<String> calls = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int batches) {
+                calls.add("start " + epoch + "/" + epochs + " " + batches);
+            }
+
+            @Override
+            public void batchFinished(int batch, int batches, int samplesSoFar, double loss) {
+                calls.add("batch " + batch + " " + samplesSoFar);
+            }
+
+            @Override
+            public void epochFinished(EpochRecord record, TrainingContext context) {
+                calls.add("end " + record.epoch());
+                if (record.epoch() == 2) {
+                    context.stop();
+                }
+            }
+        };
+        EarlyStopping stopping = EarlyStopping.onValidationAccuracy().patience(10).restoreBest();
+        SparkTrainer trainer = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .epochs(5).earlyStopping(stopping).listener(recorder);
+        History history = trainer.fit(sharded, data);
+        assertEquals(2, history.epochs().size(), "the listener's stop after epoch 2");
+        assertEquals(List.of("start 1/5 4", "batch 1 24", "batch 2 48", "batch 3 72", "batch 4 96", "end 1",
+                "start 2/5 4", "batch 1 24", "batch 2 48", "batch 3 72", "batch 4 96", "end 2"), calls);
+        assertEquals(stopping.bestEpoch(), history.bestEpoch());
+        double best = history.epochs().get(history.bestEpoch() - 1).validationAccuracy();
+        assertEquals(best, Evaluation.of(trainer.model(), data, 1000).accuracy(), 1e-12,
+                "the best epoch's parameters restored");
     }
 }
