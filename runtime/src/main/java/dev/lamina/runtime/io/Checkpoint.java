@@ -27,7 +27,8 @@ import java.util.Map;
  * recurrent tensors as {@code weight_ih_l0}; the rest as Lamina holds them, which is PyTorch's layout too. Each
  * batch norm also gets PyTorch's {@code num_batches_tracked} (I64, shape {@code []}), written as 0: Lamina does not
  * count batches (its running statistics use a fixed momentum, as PyTorch's default does); it is ignored at load.
- * Tensors of Lamina-only layers (an LSTM's peepholes) keep their Lamina names: PyTorch has no equivalent.
+ * Tensors of Lamina-only layers keep their Lamina names and layouts: PyTorch has no equivalent of an LSTM with
+ * peepholes or coupled gates, of a dense layer after a {@code Reshape} or after a flattened sequence.
  *
  * <p>The metadata say {@code "format": "pt"}, the network's name and {@code "lamina_layout": "pytorch-1"}. A file
  * without {@code lamina_layout} whose metadata name a {@code network} was written by an earlier Lamina, in

@@ -28,9 +28,10 @@ final class TorchLayouts {
         Node node = graph.node(slot.node());
         int[] s = slot.shape();
         Op op = node.op();
-        if (op instanceof Op.Recurrent && !slot.name().endsWith("_peephole")) {
-            // PyTorch numbers its stacked layers: one layer is layer 0; gate order and shapes are PyTorch's already
-            return new Layout(slot.name() + "_l0", s, identity(s.length), s);
+        if (op instanceof Op.Recurrent r) {
+            // PyTorch numbers its stacked layers: one layer is layer 0; gate order and shapes are PyTorch's already.
+            // Peepholes and coupled gates have no PyTorch equivalent: such a layer keeps Lamina's names
+            return r.peephole() || r.coupled() ? null : new Layout(slot.name() + "_l0", s, identity(s.length), s);
         }
         if (!slot.role().equals("weight")) {
             return null;
