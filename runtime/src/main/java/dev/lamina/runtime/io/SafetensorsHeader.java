@@ -30,10 +30,17 @@ final class SafetensorsHeader {
 
     private final Map<String, Entry> entries;
     private final int dataStart;
+    private final Map<?, ?> metadata;
 
-    private SafetensorsHeader(Map<String, Entry> entries, int dataStart) {
+    private SafetensorsHeader(Map<String, Entry> entries, int dataStart, Map<?, ?> metadata) {
         this.entries = entries;
         this.dataStart = dataStart;
+        this.metadata = metadata;
+    }
+
+    /** The {@code __metadata__} entry's value for {@code key} (a string), or null when absent. */
+    Object metadata(String key) {
+        return metadata.get(key);
     }
 
     /** The entry named {@code name}, or null. */
@@ -67,17 +74,19 @@ final class SafetensorsHeader {
                 source);
         int dataStart = 8 + (int) headerLength;
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<?, ?> metadata = Map.of();
         for (Map.Entry<String, Object> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
-                if (!(e.getValue() instanceof Map)) {
+                if (!(e.getValue() instanceof Map<?, ?> m)) {
                     throw new IOException(source + ": expected __metadata__ to be an object, found " + e.getValue());
                 }
+                metadata = m;
                 continue;
             }
             entries.put(e.getKey(), entry(e.getKey(), e.getValue(), source));
         }
         checkTiling(entries.values(), size - dataStart, source);
-        return new SafetensorsHeader(entries, dataStart);
+        return new SafetensorsHeader(entries, dataStart, metadata);
     }
 
     private static Entry entry(String name, Object value, String source) throws IOException {
