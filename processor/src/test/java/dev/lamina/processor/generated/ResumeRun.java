@@ -18,8 +18,9 @@ import java.nio.file.Path;
 
 /**
  * The run the resume tests interrupt: {@link ResumeNets_DroppedNet} trained with Adam, a shuffle each epoch, a
- * reduce-on-plateau schedule and early stopping (state only: its patience is never reached), checkpointed every
- * epoch. Also a program, for the test that kills it: {@code ResumeRun FOLDER EPOCHS PAUSE_EPOCH RESUME OUT}
+ * reduce-on-plateau schedule (at this rate the validation loss stalls from epoch 2, so it halves the rate in the
+ * later epochs: its state matters) and early stopping (state only: its patience is never reached), checkpointed
+ * every epoch. Also a program, for the test that kills it: {@code ResumeRun FOLDER EPOCHS PAUSE_EPOCH RESUME OUT}
  * pauses (prints {@code paused} and waits forever) at the second batch of epoch {@code PAUSE_EPOCH} (0: never),
  * resumes from FOLDER first when RESUME is {@code true}, and writes the final parameters and buffers to OUT.
  */
@@ -36,7 +37,7 @@ final class ResumeRun {
 
     /** The trainer of every run, without its listeners. */
     static Trainer trainer(Model model, int epochs) {
-        return Trainer.of(model).optimizer(Optimizer.adam(0.01)).batchSize(BATCH).epochs(epochs).seed(7)
+        return Trainer.of(model).optimizer(Optimizer.adam(0.05)).batchSize(BATCH).epochs(epochs).seed(7)
                 .schedule(LearningRateSchedule.reduceOnPlateau(0.5, 1))
                 .earlyStopping(EarlyStopping.onValidationLoss().patience(1000));
     }

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,13 @@ class TrainingResumeTest {
             assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed run did not end");
         }
         assertNotEquals(0, first.exitValue(), "killed, not finished");
-        assertEquals("epoch-2", TrainingCheckpoint.latest(folder).getFileName().toString());
+        Path saved = TrainingCheckpoint.latest(folder);
+        assertEquals("epoch-2", saved.getFileName().toString());
+        for (Path file : List.of(saved.resolve("model.safetensors"), saved.resolve("training.state"),
+                folder.resolve("latest"))) {
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                    file + ": the mode umask 027 gives a new file");
+        }
 
         Path resumedOut = dir.resolve("resumed.bin");
         Process second = start(folder, 0, true, resumedOut);
@@ -166,11 +173,15 @@ class TrainingResumeTest {
         }
     }
 
-    /** Starts {@link ResumeRun} in a new JVM with this one's class path and thread count. */
+    /**
+     * Starts {@link ResumeRun} in a new JVM with this one's class path and thread count, under umask 027 (files
+     * it creates get mode 0640, which neither a fixed 0600 nor the usual umask 022 gives).
+     */
     private static Process start(Path folder, int pauseEpoch, boolean resume, Path out) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int threads = Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors());
-        List<String> command = List.of(java, "-Dlamina.threads=" + threads, "-cp",
+        List<String> command = List.of("/bin/sh", "-c", "umask 027 && exec \"$0\" \"$@\"", java,
+                "-Dlamina.threads=" + threads, "-cp",
                 System.getProperty("java.class.path"), ResumeRun.class.getName(), folder.toString(),
                 String.valueOf(EPOCHS), String.valueOf(pauseEpoch), String.valueOf(resume), out.toString());
         return new ProcessBuilder(command).redirectErrorStream(true).start();
