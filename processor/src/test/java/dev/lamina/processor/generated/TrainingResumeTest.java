@@ -11,6 +11,7 @@ import dev.lamina.processor.nets.FailLoudNets_SmallNet;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.train.EpochRecord;
 import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.ModelCheckpoint;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.TrainingCheckpoint;
 import dev.lamina.runtime.train.TrainingContext;
@@ -108,10 +109,12 @@ class TrainingResumeTest {
         Path folder = dir.resolve("checkpoints");
         History h = null;
         Model model = null;
+        ModelCheckpoint models = null;
         for (int epochs = 1; epochs <= EPOCHS; epochs++) {
             // a new network (other parameters), trainer and optimizer each time: all comes from the checkpoint
             model = ResumeRun.model(epochs == 1 ? 1 : 100 + epochs);
-            var trainer = ResumeRun.trainer(model, epochs).listener(TrainingCheckpoint.in(folder));
+            models = ModelCheckpoint.onValidationLoss(dir.resolve("models"));
+            var trainer = ResumeRun.trainer(model, epochs).listener(TrainingCheckpoint.in(folder)).listener(models);
             if (epochs > 1) {
                 trainer.resumeFrom(folder);
             }
@@ -121,6 +124,11 @@ class TrainingResumeTest {
         Result expected = uninterrupted();
         assertBitwiseEqual(expected.everything(), ResumeRun.everything(model));
         assertArrayEquals(expected.validationLosses(), validationLosses(h), 0.0);
+        // the last fit ran one epoch, but its ModelCheckpoint took the best from the restored history
+        EpochRecord best = h.epochs().stream().min(java.util.Comparator.comparingDouble(EpochRecord::validationLoss))
+                .orElseThrow();
+        assertTrue(best.epoch() < EPOCHS, "with these settings the best epoch is an earlier one: " + best.epoch());
+        assertEquals(best.epoch(), models.bestEpoch());
     }
 
     @Test
