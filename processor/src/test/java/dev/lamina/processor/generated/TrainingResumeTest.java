@@ -132,7 +132,7 @@ class TrainingResumeTest {
     }
 
     @Test
-    void aCheckpointOfAnotherOptimizerOrNetworkIsRefused(@TempDir Path dir) {
+    void aCheckpointOfAnotherOptimizerOrNetworkOrADamagedOneIsRefused(@TempDir Path dir) throws IOException {
         Path folder = dir.resolve("checkpoints");
         ResumeRun.trainer(ResumeRun.model(1), 1).listener(TrainingCheckpoint.in(folder))
                 .fit(ResumeRun.train(), ResumeRun.validation());
@@ -149,6 +149,15 @@ class TrainingResumeTest {
                 FailLoudNets_SmallNet.create(1), 2).resumeFrom(folder).fit(ResumeRun.train(), ResumeRun.validation()));
         assertTrue(network.getMessage().contains("another network") && network.getMessage().contains("Dropped"),
                 network.getMessage());
+
+        Path state = TrainingCheckpoint.latest(folder).resolve("training.state");
+        byte[] bytes = Files.readAllBytes(state);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(state, bytes);
+        UncheckedIOException damaged = assertThrows(UncheckedIOException.class, () -> ResumeRun.trainer(model, 2)
+                .resumeFrom(folder).fit(ResumeRun.train(), ResumeRun.validation()));
+        assertTrue(damaged.getMessage().contains("the file is damaged"), damaged.getMessage());
+        assertBitwiseEqual(before, ResumeRun.everything(model));
 
         UncheckedIOException none = assertThrows(UncheckedIOException.class, () -> ResumeRun.trainer(model, 2)
                 .resumeFrom(dir.resolve("empty")).fit(ResumeRun.train(), ResumeRun.validation()));

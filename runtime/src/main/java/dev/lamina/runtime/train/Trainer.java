@@ -390,7 +390,7 @@ public final class Trainer {
      * Makes the next {@link #fit} go on from the latest checkpoint a {@link TrainingCheckpoint} saved in
      * {@code folder}: the parameters, the optimizer's state, the epoch and step, the schedule, the shuffle, the
      * dropout masks, the early stopping and the history so far are put back before the first step, and training
-     * runs the epochs after the saved one up to {@link #epochs}. With the same data and settings as the interrupted
+     * runs the epochs after the saved one up to {@link #epochs} (none when the saved run had been stopped). With the same data and settings as the interrupted
      * run, the parameters end bit for bit as an uninterrupted run's. The fit throws {@link java.io.UncheckedIOException}
      * when the folder holds no checkpoint, or one of another network, optimizer, training set size, schedule or
      * early stopping, before the first step; a device-resident model (the GPU path) is refused with an

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>Resuming is bitwise only with the same data, settings (batch size, thread count, loss, regularizer, ...) and
  * listeners that do not change the model; a schedule with state of its own must implement
- * {@link LearningRateSchedule#saveState}. A device-resident model (the GPU path) keeps its optimizer state on the
+ * {@link LearningRateSchedule#saveState}. A save records whether training was stopped (early stopping, or a
+ * {@link TrainingContext#stop()} by a listener added before this one: add this one last), and a fit resumed from
+ * it stays stopped. A device-resident model (the GPU path) keeps its optimizer state on the
  * device and is refused. A save that fails throws {@link UncheckedIOException}, which stops training.
  */
 public final class TrainingCheckpoint implements TrainingListener {
