@@ -2,7 +2,6 @@ package dev.lamina.runtime.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -64,8 +63,8 @@ final class SafetensorsHeader {
             throw new IOException(source + ": not a safetensors file: expected a header length in [2, " + (size - 8)
                     + "] for a file of " + size + " bytes, found " + headerLength);
         }
-        String json = new String(file.array(), 8, (int) headerLength, StandardCharsets.UTF_8);
-        Map<String, Object> header = Json.parseObject(json, source);
+        Map<String, Object> header = Json.parseObject(file.array(), file.arrayOffset() + 8, (int) headerLength,
+                source);
         int dataStart = 8 + (int) headerLength;
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : header.entrySet()) {

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.train;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.lamina.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class History {
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second");
         for (String m : metrics) {
-            s.append(',').append(m);
+            s.append(',').append(csvCell(m));
         }
         s.append('\n');
         for (EpochRecord r : epochs) {
@@ -111,7 +112,7 @@ public final class History {
                     r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
                     json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
             for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
-                s.append(", \"").append(m.getKey()).append("\": ").append(json(m.getValue()));
+                s.append(", ").append(jsonName(m.getKey())).append(": ").append(json(m.getValue()));
             }
             s.append('}');
         }
@@ -154,7 +155,19 @@ public final class History {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String json(double v) {
-        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+    /** A figure as JSON: NaN (none) and the infinities, which JSON lacks, as null. */
+    static String json(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+    }
+
+    /** A column name as a JSON string, quoted and escaped: a {@link dev.lamina.runtime.metrics.Metric}'s name is any. */
+    static String jsonName(String name) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + '"';
+    }
+
+    /** A header cell as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, quote or line break. */
+    static String csvCell(String name) {
+        return name.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')
+                ? '"' + name.replace("\"", "\"\"") + '"' : name;
     }
 }
