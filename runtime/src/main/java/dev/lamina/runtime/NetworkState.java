@@ -758,6 +758,27 @@ public final class NetworkState {
         dropoutPass = 0;
     }
 
+    /**
+     * {@return the dropout masks' position: the seed and the training forward passes drawn since it was set; a
+     * training checkpoint keeps it, and {@link #restoreDropout} puts it back, so that a resumed run draws the masks
+     * an uninterrupted one would}
+     */
+    public long[] dropoutState() {
+        return new long[] {dropoutSeed, dropoutPass};
+    }
+
+    /**
+     * Puts back the position {@link #dropoutState} gave: the next training forward pass draws the masks that would
+     * have followed it.
+     *
+     * @param seed the masks' seed
+     * @param passes the training forward passes already drawn from it
+     */
+    public void restoreDropout(long seed, long passes) {
+        dropoutSeed = seed;
+        dropoutPass = passes;
+    }
+
     /** Moves to the next forward pass's dropout masks (called once per training forward pass). */
     public void advanceDropout() {
         dropoutKey = Rng.mix(dropoutSeed + 0x9E3779B97F4A7C15L * ++dropoutPass);

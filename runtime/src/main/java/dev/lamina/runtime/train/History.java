@@ -36,6 +36,11 @@ public final class History {
         this.declaredMetrics = List.copyOf(columns);
     }
 
+    /** {@return the metric columns declared before the first epoch} */
+    List<String> declaredMetrics() {
+        return declaredMetrics;
+    }
+
     void stopped(long step, int epoch, boolean early) {
         this.bestStep = step;
         this.bestEpoch = epoch;
@@ -62,7 +67,10 @@ public final class History {
         return bestEpoch;
     }
 
-    /** {@return whether early stopping ended training before the last epoch} */
+    /**
+     * {@return whether training was stopped, by early stopping or by a listener's {@link TrainingContext#stop()},
+     * rather than running out of epochs}
+     */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
