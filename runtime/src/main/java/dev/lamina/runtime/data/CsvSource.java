@@ -119,11 +119,14 @@ public final class CsvSource implements DataSource, AutoCloseable {
         try {
             d = Csv.readClassification(new ByteArrayInputStream(line), path.toString(), classes, Csv.Header.ABSENT);
         } catch (IOException e) {
-            // Csv numbers the lines of what it was given (one): say which line of the file it was
-            throw new IOException(path + ": line " + lineNumbers[row] + ": " + e.getMessage(), e);
+            // Csv numbers the lines of what it was given (one line): give the line of the file instead
+            String message = e.getMessage();
+            String given = path + ":1: ";
+            throw new IOException(path + ":" + lineNumbers[row] + ": "
+                    + (message.startsWith(given) ? message.substring(given.length()) : message), e);
         }
         if (features > 0 && d.featureSize() != features) {
-            throw new IOException(path + ": line " + lineNumbers[row] + ": expected " + (features + 1)
+            throw new IOException(path + ":" + lineNumbers[row] + ": expected " + (features + 1)
                     + " cells (as in the first row), found " + (d.featureSize() + 1));
         }
         return d;
