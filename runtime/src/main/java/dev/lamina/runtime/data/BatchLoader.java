@@ -212,12 +212,18 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    /** Stops the background threads (a batch in preparation is abandoned). */
+    /**
+     * Stops the background threads: batches not started are cancelled, one in preparation finishes unseen (not
+     * interrupted: an interrupt would close a source's file channel under it).
+     */
     @Override
     public void close() {
-        if (workers != null) {
-            workers.shutdownNow();
+        for (Future<Batch> f : pending) {
+            f.cancel(false);
         }
         pending.clear();
+        if (workers != null) {
+            workers.shutdown();
+        }
     }
 }

@@ -154,6 +154,11 @@ public final class CsvSource implements DataSource, AutoCloseable {
     }
 
     @Override
+    public int featureSize() {
+        return features;
+    }
+
+    @Override
     public int targetSize() {
         return classes;
     }

@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +19,8 @@ import java.util.zip.GZIPInputStream;
  * to [0, 1], shape {@code [1, rows, cols]}, labels one-hot. The data is never copied into the Java heap; the
  * operating system pages it in as it is read. A gzipped file (recognised by its first two bytes) is decompressed
  * once, in chunks, to a temporary file that is mapped and deleted at once (where the system keeps mapped files,
- * when the source is {@linkplain #close closed} or the JVM exits). The headers are checked as {@link Idx#read} checks them; a file whose size does not match its
- * header is an {@link IOException} naming it.
+ * when the source is {@linkplain #close closed} or the JVM exits). The headers are checked as {@link Idx#read}
+ * checks them; a file whose size does not match its header is an {@link IOException} naming it.
  */
 public final class IdxSource implements DataSource, AutoCloseable {
     /** Bytes per mapping at most: a buffer is indexed by an int, so larger files are mapped in parts. */
@@ -110,6 +109,11 @@ public final class IdxSource implements DataSource, AutoCloseable {
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    @Override
+    public int featureSize() {
+        return pixels;
     }
 
     @Override

@@ -174,6 +174,11 @@ public final class ImageFolder implements DataSource {
     }
 
     @Override
+    public int featureSize() {
+        return channels * height * width;
+    }
+
+    @Override
     public int targetSize() {
         return classes.size();
     }

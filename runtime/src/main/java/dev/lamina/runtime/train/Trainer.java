@@ -322,8 +322,8 @@ public final class Trainer {
     }
 
     /**
-     * Stops when the validation result stops improving (default: never); {@link #fit(DataSource, Dataset)} then needs a
-     * validation set.
+     * Stops when the validation result stops improving (default: never); {@link #fit(DataSource, Dataset)} then
+     * needs a validation set.
      *
      * @param e the early stopping, or null for none
      * @return this trainer
@@ -428,8 +428,8 @@ public final class Trainer {
     /**
      * Trains on {@code train} with no validation set; see {@link #fit(DataSource, Dataset)}.
      *
-     * @param train the training set: in memory ({@link Dataset}) or streamed (an {@link dev.lamina.runtime.data.IdxSource},
-     *        a {@link dev.lamina.runtime.data.ImageFolder}, ...)
+     * @param train the training set: in memory ({@link Dataset}) or streamed (an
+     *        {@link dev.lamina.runtime.data.IdxSource}, a {@link dev.lamina.runtime.data.ImageFolder}, ...)
      * @return each epoch's figures
      */
     public History fit(DataSource train) {
@@ -441,8 +441,9 @@ public final class Trainer {
      * model in inference mode. Throws {@link IllegalArgumentException} when a set's shapes do not fit the model or
      * early stopping lacks a validation set, and {@link NonFiniteException} when training diverges.
      *
-     * @param train the training set: in memory ({@link Dataset}) or streamed (an {@link dev.lamina.runtime.data.IdxSource},
-     *        a {@link dev.lamina.runtime.data.ImageFolder}, ...), its batches prepared as {@link #prefetch} says
+     * @param train the training set: in memory ({@link Dataset}) or streamed (an
+     *        {@link dev.lamina.runtime.data.IdxSource}, a {@link dev.lamina.runtime.data.ImageFolder}, ...), its
+     *        batches prepared as {@link #prefetch} says
      * @param validation the validation set, or null
      * @return each epoch's figures, with the early-stopping outcome
      */

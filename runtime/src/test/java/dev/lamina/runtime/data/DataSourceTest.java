@@ -111,7 +111,8 @@ class DataSourceTest {
             assertTrue(e.getMessage().contains(csv + ":3: column 2") && e.getMessage().contains("'x'"),
                     e.getMessage());
             e = assertThrows(UncheckedIOException.class, () -> source.read(3, f, 0, t, 0));
-            assertTrue(e.getMessage().contains(csv + ":4: expected 3 cells (as in the first row), found 4"), e.getMessage());
+            assertTrue(e.getMessage().contains(csv + ":4: expected 3 cells (as in the first row), found 4"),
+                    e.getMessage());
         }
     }
 
