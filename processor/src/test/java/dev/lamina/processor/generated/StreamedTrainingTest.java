@@ -2,6 +2,8 @@ package dev.lamina.processor.generated;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.processor.nets.CorrectnessNets_NormedAndDroppedNet;
@@ -89,5 +91,39 @@ class StreamedTrainingTest {
         for (float v : inline) {
             assertTrue(Float.isFinite(v));
         }
+    }
+
+    @Test
+    void aRowThatCannotBeReadStopsFitWithItsCause() {
+        Dataset data = images(100, 1);
+        java.io.UncheckedIOException broken = new java.io.UncheckedIOException(
+                new java.io.IOException("images/0042.png: not an image"));
+        DataSource failing = new DataSource() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public int[] shape() {
+                return data.shape();
+            }
+
+            @Override
+            public int targetSize() {
+                return data.targetSize();
+            }
+
+            @Override
+            public void read(int row, float[] f, int fo, float[] t, int to) {
+                if (row == 42) {
+                    throw broken;
+                }
+                data.read(row, f, fo, t, to);
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trained(failing, t -> t));
+        assertSame(broken, e.getCause());
+        assertTrue(e.getMessage().contains("images/0042.png: not an image"), e.getMessage());
     }
 }
