@@ -48,7 +48,13 @@ public interface Augmentation {
      * @param steps the transforms
      */
     static Augmentation of(Augmentation... steps) {
-        List<Augmentation> list = List.of(steps); // refuses nulls
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] == null) {
+                throw new IllegalArgumentException("Augmentation.of was given null as transform " + (i + 1) + " of "
+                        + steps.length + "; expected transforms such as Augmentation.shift(2, 2)");
+            }
+        }
+        List<Augmentation> list = List.of(steps);
         return (features, offset, shape, random) -> {
             for (Augmentation a : list) {
                 a.apply(features, offset, shape, random);

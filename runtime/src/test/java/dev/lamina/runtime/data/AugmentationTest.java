@@ -174,6 +174,8 @@ class AugmentationTest {
         assertThrows(IllegalArgumentException.class, () -> Augmentation.gaussianNoise(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> Augmentation.rotateScale(10, 1.5));
         assertThrows(IllegalArgumentException.class, () -> Augmentation.cutout(0));
+        e = assertThrows(IllegalArgumentException.class, () -> Augmentation.of(Augmentation.cutout(1), null));
+        assertTrue(e.getMessage().contains("null as transform 2 of 2"), e.getMessage());
     }
 
     /** 40 images of 1x6x6 with distinct values, and labels of 4 classes. */
