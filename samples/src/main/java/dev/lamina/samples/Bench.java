@@ -1,6 +1,10 @@
 package dev.lamina.samples;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.data.Augmentation;
+import dev.lamina.runtime.data.DataSource;
+import dev.lamina.runtime.data.Dataset;
+import dev.lamina.runtime.data.IdxSource;
 import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.train.EpochRecord;
 import dev.lamina.runtime.train.Evaluation;
@@ -35,15 +39,43 @@ final class Bench {
         };
     }
 
-    static void run(String modelName, int epochs, Path data, String device) throws IOException {
+    /**
+     * How the training batches are fed; the defaults give the published figures.
+     *
+     * @param stream read the training set through {@link IdxSource} instead of memory (the same values)
+     * @param augment shift, rotate, scale and add noise to the training images ({@link #AUGMENTATION})
+     * @param prefetch batches prepared ahead; -1: the trainer's default
+     */
+    record Feed(boolean stream, boolean augment, int prefetch) {
+    }
+
+    /** The augmentation of {@code --augment}. */
+    static final Augmentation AUGMENTATION = Augmentation.of(Augmentation.shift(2, 2),
+            Augmentation.rotateScale(10, 0.1), Augmentation.gaussianNoise(0.05));
+
+    static void run(String modelName, int epochs, Path data, String device, Feed feed) throws IOException {
+        boolean stream = feed.stream();
         Model model = Devices.on(device, create(modelName));
-        Mnist.Split split = SampleData.fashionMnist(data);
+        Mnist.Split split = stream ? null : SampleData.fashionMnist(data);
+        DataSource train = stream ? IdxSource.mnist(data, "train") : split.train();
+        Dataset testSet;
+        if (stream) {
+            try (IdxSource t10k = IdxSource.mnist(data, "t10k")) {
+                testSet = t10k.load();
+            }
+        } else {
+            testSet = split.test();
+        }
         Optimizer sgd = Optimizer.momentum(0.05, 0.9);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            EpochRecord r = Trainer.of(model).optimizer(sgd).batchSize(128).epochs(1).seed(epoch)
-                    .fit(split.train()).last();
+            Trainer trainer = Trainer.of(model).optimizer(sgd).batchSize(128).epochs(1).seed(epoch)
+                    .augmentation(feed.augment() ? AUGMENTATION : null);
+            if (feed.prefetch() >= 0) {
+                trainer.prefetch(feed.prefetch(), 1);
+            }
+            EpochRecord r = trainer.fit(train).last();
             long t0 = System.nanoTime();
-            Evaluation test = Evaluation.of(model, split.test(), 1000);
+            Evaluation test = Evaluation.of(model, testSet, 1000);
             double inferSeconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "{\"peer\": \"lamina-%s\", \"model\": \"%s\", \"epoch\": %d, \"train_s\": %.3f, "
                             + "\"samples_per_s\": %d, \"infer_s\": %.3f, \"test_acc\": %.4f, \"params\": %d}%n",

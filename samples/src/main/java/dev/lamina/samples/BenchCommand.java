@@ -24,6 +24,18 @@ final class BenchCommand implements Callable<Integer>, DeviceCommand {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "2", description = "epochs (default: ${DEFAULT-VALUE})")
     private int epochs;
 
+    @Option(names = "--stream", description = "read the training set a batch at a time from the memory-mapped IDX"
+            + " files (prefetched on a background thread) instead of holding it in memory; same figures")
+    private boolean stream;
+
+    @Option(names = "--augment", description = "train with random shifts (up to 2 pixels), rotations (up to 10"
+            + " degrees), scaling (up to 10%%) and Gaussian noise (sigma 0.05); changes the figures")
+    private boolean augment;
+
+    @Option(names = "--prefetch", paramLabel = "N", defaultValue = "-1", description = "batches prepared ahead on a"
+            + " background thread; 0 prepares them on the training thread (default: the trainer's choice)")
+    private int prefetch;
+
     @Mixin
     private ThreadsOption threads;
 
@@ -37,7 +49,12 @@ final class BenchCommand implements Callable<Integer>, DeviceCommand {
                     + SampleModel.names(SampleModel.benchmarkedModels()) + ", found '" + model.cliName() + "'");
         }
         threads.apply();
-        Bench.run(model.cliName(), epochs, dataDevice.data, dataDevice.device);
+        if (prefetch < -1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--prefetch': expected a"
+                    + " number of batches >= 0, found " + prefetch);
+        }
+        Bench.run(model.cliName(), epochs, dataDevice.data, dataDevice.device,
+                new Bench.Feed(stream, augment, prefetch));
         return 0;
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * (one-hot for classification, values for regression). Immutable by convention: transformations return new sets.
  * Every value must be finite: the constructor refuses a NaN or an infinity, naming its row and column.
  */
-public final class Dataset {
+public final class Dataset implements DataSource {
     private final float[] features;
     private final float[] targets;
     private final int[] shape;
@@ -104,23 +104,48 @@ public final class Dataset {
     }
 
     /** {@return one sample's shape, channels first (for example {@code [1, 28, 28]}); a copy} */
+    @Override
     public int[] shape() {
         return shape.clone();
     }
 
     /** {@return floats per sample: the product of {@link #shape()}} */
+    @Override
     public int featureSize() {
         return featureSize;
     }
 
     /** {@return floats per target row: the number of classes for one-hot targets} */
+    @Override
     public int targetSize() {
         return targetSize;
     }
 
     /** {@return number of samples} */
+    @Override
     public int size() {
         return size;
+    }
+
+    /**
+     * Copies row {@code row}'s features and target (the values themselves: reading does not change them).
+     *
+     * @param row the sample, in {@code [0, size())}
+     * @param features where the features go
+     * @param featureOffset the index of the first feature in {@code features}
+     * @param targets where the target goes
+     * @param targetOffset the index of the first target value in {@code targets}
+     */
+    @Override
+    public void read(int row, float[] features, int featureOffset, float[] targets, int targetOffset) {
+        System.arraycopy(this.features, row * featureSize, features, featureOffset, featureSize);
+        System.arraycopy(this.targets, row * targetSize, targets, targetOffset, targetSize);
+    }
+
+    /** {@return this set itself: it is in memory already} */
+    @Override
+    public Dataset load() {
+        return this;
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Rng;
 import dev.lamina.runtime.Tensor;
+import dev.lamina.runtime.data.Augmentation;
+import dev.lamina.runtime.data.BatchLoader;
+import dev.lamina.runtime.data.DataSource;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.metrics.Metric;
 import dev.lamina.runtime.metrics.Predictions;
@@ -57,6 +60,11 @@ public final class Trainer {
     private final List<Metric> metrics = new ArrayList<>();
     /** The folder of a {@link TrainingCheckpoint} the next fit resumes from, or null. */
     private java.nio.file.Path resumeFolder;
+    /** Applied to each training sample as its batch is prepared, or null. */
+    private Augmentation augmentation;
+    /** Batches prepared ahead and the threads preparing them; -1: chosen by {@link #fit} (see {@link #prefetch}). */
+    private int prefetch = -1;
+    private int dataWorkers = 1;
 
     private Trainer(Model model) {
         this.model = model;
@@ -316,8 +324,8 @@ public final class Trainer {
     }
 
     /**
-     * Stops when the validation result stops improving (default: never); {@link #fit(Dataset, Dataset)} then needs a
-     * validation set.
+     * Stops when the validation result stops improving (default: never); {@link #fit(DataSource, Dataset)} then
+     * needs a validation set.
      *
      * @param e the early stopping, or null for none
      * @return this trainer
@@ -375,6 +383,39 @@ public final class Trainer {
     }
 
     /**
+     * Augments each training sample as its batch is prepared (default none): the sample of row {@code i} in epoch
+     * {@code e} gets the generator of ({@link #seed}, e, i), so the same seed gives the same batches whatever the
+     * threads. The validation set is not augmented.
+     *
+     * @param a the augmentation, or null for none
+     * @return this trainer
+     */
+    public Trainer augmentation(Augmentation a) {
+        this.augmentation = a;
+        return this;
+    }
+
+    /**
+     * Prepares the next {@code batches} batches (read and augmented) on {@code workers} background threads while
+     * the current step runs ({@link BatchLoader}); 0 prepares each batch on the training thread. By default an
+     * in-memory {@link Dataset} without augmentation is read in place, with no copy and no thread, and any other
+     * source or an augmented set is prefetched 2 batches ahead on 1 thread. The figures do not depend on this.
+     *
+     * @param batches batches prepared ahead; at least 0
+     * @param workers threads preparing them; at least 1
+     * @return this trainer
+     */
+    public Trainer prefetch(int batches, int workers) {
+        if (batches < 0 || workers < 1) {
+            throw new IllegalArgumentException("expected prefetch >= 0 batches on >= 1 workers, found " + batches
+                    + " batches on " + workers + " workers");
+        }
+        this.prefetch = batches;
+        this.dataWorkers = workers;
+        return this;
+    }
+
+    /**
      * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
      * order added.
      *
@@ -408,12 +449,13 @@ public final class Trainer {
     }
 
     /**
-     * Trains on {@code train} with no validation set; see {@link #fit(Dataset, Dataset)}.
+     * Trains on {@code train} with no validation set; see {@link #fit(DataSource, Dataset)}.
      *
-     * @param train the training set
+     * @param train the training set: in memory ({@link Dataset}) or streamed (an
+     *        {@link dev.lamina.runtime.data.IdxSource}, a {@link dev.lamina.runtime.data.ImageFolder}, ...)
      * @return each epoch's figures
      */
-    public History fit(Dataset train) {
+    public History fit(DataSource train) {
         return fit(train, null);
     }
 
@@ -422,11 +464,13 @@ public final class Trainer {
      * model in inference mode. Throws {@link IllegalArgumentException} when a set's shapes do not fit the model or
      * early stopping lacks a validation set, and {@link NonFiniteException} when training diverges.
      *
-     * @param train the training set
+     * @param train the training set: in memory ({@link Dataset}) or streamed (an
+     *        {@link dev.lamina.runtime.data.IdxSource}, a {@link dev.lamina.runtime.data.ImageFolder}, ...), its
+     *        batches prepared as {@link #prefetch} says
      * @param validation the validation set, or null
      * @return each epoch's figures, with the early-stopping outcome
      */
-    public History fit(Dataset train, Dataset validation) {
+    public History fit(DataSource train, Dataset validation) {
         if (!activityPenalties.isEmpty() && model instanceof Optimizer.DeviceResident) {
             throw new UnsupportedOperationException("activity penalties are not implemented for a device-resident "
                     + "model (" + model.getClass().getSimpleName() + " " + model.name() + "): its layers' outputs "
@@ -450,14 +494,25 @@ public final class Trainer {
         frozenCopy = new float[frozenTensors.stream().mapToInt(Tensor::length).sum()];
         optimizer.freeze(frozenTensors);
         model.state().freeze(frozenTensors);
+        // an in-memory set without augmentation is read in place, as it always was; anything else through a loader
+        boolean inPlace = train instanceof Dataset && augmentation == null && prefetch <= 0;
+        feed = inPlace ? null : new BatchLoader(train, Math.max(1, Math.min(batchSize, train.size())), augmentation,
+                seed, dataWorkers, prefetch < 0 ? 2 : prefetch);
         try {
             return run(train, validation);
         } finally {
+            if (feed != null) {
+                feed.close();
+                feed = null;
+            }
             optimizer.freeze(java.util.Set.of());
             model.state().freeze(java.util.Set.of());
             model.setTraining(false);
         }
     }
+
+    /** Prepares the training batches during a fit, or null: an in-memory set read in place. */
+    private BatchLoader feed;
 
     /** Offset and length of each frozen tensor in the flat parameter and gradient arrays, during a fit. */
     private int[] frozenRanges = new int[0];
@@ -487,7 +542,7 @@ public final class Trainer {
         }
     }
 
-    private History run(Dataset train, Dataset validation) {
+    private History run(DataSource train, Dataset validation) {
         checkFits(train, "training");
         if (validation != null) {
             checkFits(validation, "validation");
@@ -524,7 +579,11 @@ public final class Trainer {
         Rng shuffle = new Rng(seed);
         Divergence divergence = new Divergence(model);
         // a model that holds the training set itself (on a GPU) takes each batch as row indices
-        DatasetResident resident = model instanceof DatasetResident r && r.hold(train) ? r : null;
+        DatasetResident resident = feed == null && model instanceof DatasetResident r && r.hold((Dataset) train) ? r
+                : null;
+        // the rows' source in the loop: the set itself, or the loader's batch (row r of the batch at r)
+        float[] inputs = feed == null ? ((Dataset) train).features() : null;
+        float[] targets = feed == null ? ((Dataset) train).targets() : null;
         History history = new History();
         // the epoch's training outputs and targets, in step order, for the metrics; null without metrics
         float[] trainScores = metrics.isEmpty() ? null : new float[batches * batch * outputs];
@@ -555,6 +614,9 @@ public final class Trainer {
             if (shuffleEachEpoch) {
                 shuffle.shuffle(order);
             }
+            if (feed != null) {
+                feed.startEpoch(epoch, order, batches);
+            }
             model.resetStates();
             model.setTraining(true);
             model.reserve(batch);
@@ -566,15 +628,20 @@ public final class Trainer {
             double correct = 0;
             for (int b = 0; b < batches && !stop; b++) {
                 if (resident != null) {
-                    resident.selectRows(train, order, b * batch, batch);
+                    resident.selectRows((Dataset) train, order, b * batch, batch);
+                }
+                if (feed != null) {
+                    BatchLoader.Batch prepared = feed.next();
+                    inputs = prepared.features();
+                    targets = prepared.targets();
                 }
                 for (int r = 0; r < batch; r++) {
-                    int i = order[b * batch + r];
+                    int i = feed == null ? order[b * batch + r] : r;
                     if (resident == null) {
-                        model.setInput(r, train.features(), i * train.featureSize());
+                        model.setInput(r, inputs, i * train.featureSize());
                     }
                     // the host keeps the batch's targets either way: the running accuracy reads them
-                    model.setTarget(r, train.targets(), i * train.targetSize());
+                    model.setTarget(r, targets, i * train.targetSize());
                 }
                 model.forward(batch);
                 double loss = extended == null ? model.loss(batch) : extended.evaluate(batch, null, 0, true);
@@ -588,7 +655,7 @@ public final class Trainer {
                 if (trainScores != null) {
                     Evaluation.copyOutputs(model, trainScores, b * batch, batch);
                     for (int r = 0; r < batch; r++) {
-                        System.arraycopy(train.targets(), order[b * batch + r] * outputs, trainTargets,
+                        System.arraycopy(targets, (feed == null ? order[b * batch + r] : r) * outputs, trainTargets,
                                 (b * batch + r) * outputs, outputs);
                     }
                 }
@@ -707,13 +774,15 @@ public final class Trainer {
      * pass over the first training sample in inference mode (no dropout mask drawn, no running statistic moved),
      * then each penalty reads its layer and adds a zero gradient, which the next forward pass forgets.
      */
-    private void checkPenalties(Dataset train) {
+    private void checkPenalties(DataSource train) {
         if (activityPenalties.isEmpty()) {
             return;
         }
         model.setTraining(false);
         model.reserve(1);
-        model.setInput(0, train.features(), 0);
+        float[] first = new float[train.featureSize()];
+        train.read(0, first, 0, new float[train.targetSize()], 0);
+        model.setInput(0, first, 0);
         model.forward(1);
         for (ActivityL1 p : activityPenalties) {
             p.check();
@@ -726,7 +795,7 @@ public final class Trainer {
         return new NonFiniteException(quantity, value, step, epoch, b + 1, batches, rows);
     }
 
-    private void checkFits(Dataset data, String which) {
+    private void checkFits(DataSource data, String which) {
         if (data.featureSize() != model.inputSize() || data.targetSize() != model.outputSize()) {
             throw new IllegalArgumentException("the " + which + " set has samples of " + data.featureSize()
                     + " features and targets of " + data.targetSize() + ", but " + model.name() + " expects "
