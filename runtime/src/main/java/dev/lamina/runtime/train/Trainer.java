@@ -372,6 +372,43 @@ public final class Trainer {
         return List.copyOf(metrics);
     }
 
+    // read-only views of the settings, for a run report (dev.lamina.runtime.report.RunReport)
+
+    /** {@return the model this trainer trains} */
+    public Model model() {
+        return model;
+    }
+
+    /** {@return the optimizer: its rule and base learning rate} */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** {@return the batch size} */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** {@return the epochs a fit runs unless stopped} */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** {@return the seed of the shuffle} */
+    public long seed() {
+        return seed;
+    }
+
+    /** {@return the learning-rate schedule} */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** {@return the weight regularizer, or null when there is none} */
+    public Regularizer regularizer() {
+        return regularizer;
+    }
+
     /**
      * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
      * order added.
