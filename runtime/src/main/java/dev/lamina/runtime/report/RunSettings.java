@@ -4,8 +4,8 @@ import dev.lamina.runtime.Layer;
 import dev.lamina.runtime.metrics.Metric;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -19,7 +19,7 @@ final class RunSettings {
         Map<String, String> rows = new LinkedHashMap<>();
         rows.put("model", trainer.model().name());
         rows.put("optimizer", optimizer(trainer.optimizer().rule()));
-        rows.put("learning rate", String.format(Locale.ROOT, "%g", trainer.optimizer().learningRate()));
+        rows.put("learning rate", number(trainer.optimizer().learningRate()));
         rows.put("schedule", describe(trainer.schedule()));
         rows.put("batch size", Integer.toString(trainer.batchSize()));
         rows.put("epochs", Integer.toString(trainer.epochs()));
@@ -43,11 +43,16 @@ final class RunSettings {
         String[] names = {"momentum", "rho1", "rho2", "delta", "weight decay"};
         for (int i = 0; i < values.length; i++) {
             if (values[i] != 0) {
-                s.append(sep).append(names[i]).append(' ').append(String.format(Locale.ROOT, "%g", values[i]));
+                s.append(sep).append(names[i]).append(' ').append(number(values[i]));
                 sep = ", ";
             }
         }
         return sep.equals(", ") ? s.append(')').toString() : s.toString();
+    }
+
+    /** The shortest decimal that reads back as {@code v}: 0.05, not 0.0500000. */
+    private static String number(double v) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
     }
 
     /**

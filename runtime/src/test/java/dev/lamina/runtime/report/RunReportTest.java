@@ -81,7 +81,7 @@ class RunReportTest {
         }
         // every fourth validation sample is given the next class's score: accuracy 9 / 12
         assertTrue(last.contains("<td>0.7500</td>"), "the validation accuracy of the echo is in the table");
-        for (String setting : new String[] {"adam", "0.0100000", ">8<", ">3<", ">7<", "f1_macro", "none"}) {
+        for (String setting : new String[] {"adam", ">0.01<", ">8<", ">3<", ">7<", "f1_macro", "none"}) {
             assertTrue(last.contains(setting), "the settings show " + setting);
         }
         assertTrue(last.contains("cores (available to the JVM)") && last.contains("worker threads"));
