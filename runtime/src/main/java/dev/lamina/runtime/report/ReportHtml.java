@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class ReportHtml {
     private static final String STYLE = """
-            body { font-family: sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+            body { font-family: sans-serif; margin: 2em auto; padding: 0 1.5em; max-width: 1100px; color: #222; }
             h1 { font-size: 1.6em; } h2 { font-size: 1.25em; border-bottom: 1px solid #ccc; margin-top: 1.6em; }
             table { border-collapse: collapse; font-size: 0.9em; }
             th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
