@@ -203,13 +203,28 @@ public final class RunReport implements TrainingListener {
         }
     }
 
-    /** The model's confusion matrix on the validation set; null without one or when the model does not classify. */
+    /**
+     * The model's confusion matrix on the validation set; null without one or when the model does not classify. The
+     * scores are those of the trainer's validation pass, computed again: the trainer does not hand them out.
+     */
     private ConfusionMatrix confusion(Model model) {
         if (validation == null) {
             return null;
         }
+        // in passes of the trainer's evaluation size, as its own validation pass: one pass over a whole large set
+        // would grow the model's activation memory to the set's size
+        int n = validation.size();
+        int batch = trainer.evaluationBatchSize();
+        int outputs = model.outputSize();
+        float[] scores = new float[n * outputs];
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            float[] part = model.predict(validation.slice(from, to).features(), to - from);
+            System.arraycopy(part, 0, scores, from * outputs, part.length);
+        }
         try {
-            return Predictions.of(model, validation).confusion();
+            return Predictions.of(model.lossKind(), model.state().outputSteps(), scores, validation.targets(), n)
+                    .confusion();
         } catch (IllegalStateException regression) {
             // the outputs are values, not class scores: there is no matrix to draw
             return null;

@@ -409,6 +409,11 @@ public final class Trainer {
         return regularizer;
     }
 
+    /** {@return the samples per forward pass of an evaluation} */
+    public int evaluationBatchSize() {
+        return evaluationBatch;
+    }
+
     /**
      * Adds a listener that hears each epoch and batch (a {@link ProgressBar}, a logger); listeners are called in the
      * order added.

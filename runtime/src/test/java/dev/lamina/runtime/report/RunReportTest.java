@@ -58,8 +58,9 @@ class RunReportTest {
         EchoClassifier model = new EchoClassifier();
         Dataset train = EchoClassifier.samples(24);
         Dataset validation = EchoClassifier.samples(12);
+        // evaluation passes of 5: the report's confusion matrix is read in three passes over the 12 samples
         Trainer trainer = Trainer.of(model).optimizer(Optimizer.adam(0.01)).epochs(3).batchSize(8).seed(7)
-                .metrics(Metric.f1Macro());
+                .metrics(Metric.f1Macro()).evaluationBatchSize(5);
         RunReport report = RunReport.of(dir.resolve("run/report.html"), trainer).validation(validation);
         List<String> pages = fitWithReport(report, trainer, train, validation);
 
@@ -93,6 +94,15 @@ class RunReportTest {
             assertEquals("image/svg+xml", image[0]);
             assertTrue(new String(Base64.getDecoder().decode(image[1]), StandardCharsets.UTF_8).contains("<svg"));
         }
+        // the matrix's counts, row by row: each class's fourth sample scored as the next class
+        String confusion = new String(Base64.getDecoder().decode(images.get(1)[1]), StandardCharsets.UTF_8);
+        List<String> texts = new ArrayList<>();
+        Matcher text = Pattern.compile("<text[^>]*>([^<]*)</text").matcher(confusion);
+        while (text.find()) {
+            texts.add(text.group(1).trim());
+        }
+        assertEquals(List.of("3", "1", "0", "0", "3", "1", "1", "0", "3"), texts.subList(texts.size() - 9,
+                texts.size()), "the counts drawn: " + texts);
         assertFalse(last.contains("<script"), "no script");
         assertFalse(last.matches("(?s).*(src|href)=\"(?!data:).*"), "no reference outside the page");
     }
