@@ -93,6 +93,12 @@ class GeneratedSourceTest {
                 "}"));
         String code = generated(javac().withProcessors(new LaminaProcessor()).compile(src), "demo.LeNetNet");
         assertThat(code).contains("private static final int PARAMETERS = 61706;");
+        // checkpoints hold PyTorch's layouts: convolutions OIHW, f5's columns (c, h, w) of the flattened 16 x 5 x 5
+        assertThat(code).contains("state.fileLayout(\"c3.weight\", \"c3.weight\", new int[] {16, 5, 5, 6}, "
+                + "new int[] {0, 3, 1, 2}, new int[] {16, 6, 5, 5});");
+        assertThat(code).contains("state.fileLayout(\"f5.weight\", \"f5.weight\", new int[] {120, 5, 5, 16}, "
+                + "new int[] {0, 3, 1, 2}, new int[] {120, 400});");
+        assertThat(code).doesNotContain("state.fileLayout(\"f6.weight\"");
         // each max pool is fused into the convolution before it: it pools the raw sums, then bias and ReLU run
         // on the pooled values only
         assertThat(code).contains("* c1: Conv [1, 28, 28] -> [6, 28, 28], RELU, then s2: MAX pool 2/2 -> [6, 14, 14]: "

@@ -165,6 +165,30 @@ public final class NetworkState {
     }
 
     /**
+     * Declares how checkpoint files hold a registered tensor (PyTorch's name, shape and axis order, see
+     * {@link Tensor.FileLayout}); called by the generated constructor before its layers are created. Memory keeps
+     * the tensor's own layout.
+     *
+     * @param tensorName the registered tensor's name
+     * @param fileName PyTorch's name for it
+     * @param view the tensor's values seen with these dimensions
+     * @param permutation for each file axis, the view axis it is
+     * @param fileShape the file's dimensions
+     */
+    public void fileLayout(String tensorName, String fileName, int[] view, int[] permutation, int[] fileShape) {
+        Tensor.FileLayout layout = new Tensor.FileLayout(fileName, view, permutation, fileShape);
+        for (List<Tensor> tensors : List.of(parameterTensors, bufferTensors)) {
+            for (int i = 0; i < tensors.size(); i++) {
+                if (tensors.get(i).name().equals(tensorName)) {
+                    tensors.set(i, tensors.get(i).withFileLayout(layout));
+                    return;
+                }
+            }
+        }
+        throw new IllegalArgumentException(name + ": no tensor " + tensorName + " to give the file layout " + layout);
+    }
+
+    /**
      * Creates a layer handle over the tensors registered under {@code layerName}.
      *
      * @param layerName the layer's field name
@@ -732,6 +756,27 @@ public final class NetworkState {
     public void reseedDropout(long seed) {
         dropoutSeed = seed;
         dropoutPass = 0;
+    }
+
+    /**
+     * {@return the dropout masks' position: the seed and the training forward passes drawn since it was set; a
+     * training checkpoint keeps it, and {@link #restoreDropout} puts it back, so that a resumed run draws the masks
+     * an uninterrupted one would}
+     */
+    public long[] dropoutState() {
+        return new long[] {dropoutSeed, dropoutPass};
+    }
+
+    /**
+     * Puts back the position {@link #dropoutState} gave: the next training forward pass draws the masks that would
+     * have followed it.
+     *
+     * @param seed the masks' seed
+     * @param passes the training forward passes already drawn from it
+     */
+    public void restoreDropout(long seed, long passes) {
+        dropoutSeed = seed;
+        dropoutPass = passes;
     }
 
     /** Moves to the next forward pass's dropout masks (called once per training forward pass). */

@@ -17,6 +17,30 @@ public final class Rng {
         this.state = seed;
     }
 
+    /**
+     * {@return the generator's whole state, its counter and the spare Gaussian draw's bits (NaN's when none): a
+     * generator given it by {@link #restoreState} continues this one's sequence exactly (a training checkpoint
+     * keeps the shuffle's this way)}
+     */
+    public long[] saveState() {
+        return new long[] {state, Double.doubleToRawLongBits(spareGaussian)};
+    }
+
+    /**
+     * Continues the sequence of the generator whose {@link #saveState} gave {@code saved}.
+     *
+     * @param saved two longs from {@link #saveState}
+     * @throws IllegalArgumentException when {@code saved} is not two longs
+     */
+    public void restoreState(long[] saved) {
+        if (saved == null || saved.length != 2) {
+            throw new IllegalArgumentException("expected a generator state of 2 longs (counter, spare Gaussian), found "
+                    + (saved == null ? "null" : saved.length + " longs"));
+        }
+        state = saved[0];
+        spareGaussian = Double.longBitsToDouble(saved[1]);
+    }
+
     /** {@return the next 64 uniformly distributed bits} */
     public long nextLong() {
         return mix(state += 0x9E3779B97F4A7C15L);

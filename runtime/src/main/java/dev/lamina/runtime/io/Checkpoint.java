@@ -17,20 +17,45 @@ import java.util.Map;
 
 /**
  * Parameters and running statistics in the safetensors format (an 8-byte little-endian header length, a JSON
- * header of {@code name: {dtype, shape, data_offsets}}, then the raw little-endian floats), so that PyTorch's
- * {@code safetensors} and others can read them. Tensor names are the user's fields: {@code c1.weight}.
- * Writes are atomic ({@link AtomicFiles}); a load checks the header against the format ({@link SafetensorsHeader}:
+ * header of {@code name: {dtype, shape, data_offsets}}, then the raw little-endian values), in PyTorch's names and
+ * layouts, so that {@code torch.nn.Module.load_state_dict(state, strict=True)} of the equivalent PyTorch module
+ * takes a Lamina checkpoint as it is, and a state dict PyTorch saved with {@code safetensors.torch.save_file} loads
+ * into Lamina. Each tensor is written as its {@link Tensor#fileLayout()} says (the generated network declares it):
+ * convolution weights {@code [filters, channels, kh, kw]} (Lamina keeps them channels last), a 1-d convolution's
+ * {@code [filters, channels, k]}, a transposed convolution's {@code [in, out, kh, kw]}, a dense layer fed by a
+ * flatten of a {@code C x H x W} map with its columns in {@code (c, h, w)} order (Lamina's are {@code (h, w, c)}),
+ * recurrent tensors as {@code weight_ih_l0}; the rest as Lamina holds them, which is PyTorch's layout too. Each
+ * batch norm also gets PyTorch's {@code num_batches_tracked} (I64, shape {@code []}), written as 0: Lamina does not
+ * count batches (its running statistics use a fixed momentum, as PyTorch's default does); it is ignored at load.
+ * Tensors of Lamina-only layers keep their Lamina names and layouts: PyTorch has no equivalent of an LSTM with
+ * peepholes or coupled gates, of a dense layer after a {@code Reshape} or after a flattened sequence.
+ *
+ * <p>The metadata say {@code "format": "pt"}, the network's name and {@code "lamina_layout": "pytorch-1"}. A file
+ * without {@code lamina_layout} whose metadata name a {@code network} was written by an earlier Lamina, in
+ * Lamina's own layouts: it is loaded in those layouts (layout version 0), so old checkpoints keep working; a file
+ * with no such metadata (as PyTorch writes them) is read in PyTorch's layouts; any other {@code lamina_layout} is
+ * refused, naming the version found. Saving always writes the current layout.
+ *
+ * <p>Writes are atomic ({@link AtomicFiles}); a load checks the header against the format ({@link SafetensorsHeader}:
  * types, offsets that tile the data exactly) and then every name, dtype and shape before it changes anything.
  * A load is strict by default; {@link Options#partial()} loads what matches, {@link Options#rename} maps the file's
  * name prefixes first, and {@link #load(Model, Path, Options)} says what it did in a {@link LoadReport}.
  */
 public final class Checkpoint {
+    /** The metadata key naming the layouts a file holds. */
+    public static final String LAYOUT_KEY = "lamina_layout";
+    /** The layout version this class writes: PyTorch's names and layouts. */
+    public static final String LAYOUT = "pytorch-1";
+    private static final String BATCHES_TRACKED = "num_batches_tracked";
+    private static final String RUNNING_MEAN = "running_mean";
+
     private Checkpoint() {
     }
 
     /**
-     * Writes the model's parameters, then its running statistics, to {@code path} (atomically), as F32 under the
-     * model's tensor names, with the network's name in the metadata.
+     * Writes the model's parameters, then its running statistics, to {@code path} (atomically), as F32 in PyTorch's
+     * names and layouts (each tensor's {@link Tensor#fileLayout()}), then each batch norm's {@code num_batches_tracked}
+     * (I64, 0), with the network's name and the layout version in the metadata.
      *
      * @param model the model to save
      * @param path the file to write (replaced whole, or left as it was)
@@ -39,14 +64,16 @@ public final class Checkpoint {
     public static void save(Model model, Path path) throws IOException {
         List<Tensor> tensors = tensors(model);
         StringBuilder header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\",\"network\":\"")
-                .append(model.name()).append("\"}");
+                .append(model.name()).append("\",\"").append(LAYOUT_KEY).append("\":\"").append(LAYOUT)
+                .append("\"}");
         long offset = 0;
         for (Tensor t : tensors) {
-            long end = offset + 4L * t.length();
-            header.append(",\"").append(t.name()).append("\":{\"dtype\":\"F32\",\"shape\":")
-                    .append(Arrays.toString(t.shape()).replace(" ", "")).append(",\"data_offsets\":[")
-                    .append(offset).append(',').append(end).append("]}");
-            offset = end;
+            Tensor.FileLayout layout = t.fileLayout();
+            offset = entry(header, layout.name(), "F32", layout.shape(), offset, 4L * t.length());
+        }
+        List<String> counters = batchCounters(tensors);
+        for (String name : counters) {
+            offset = entry(header, name, "I64", new int[0], offset, 8);
         }
         header.append('}');
         while ((header.length() + 8) % 8 != 0) {
@@ -56,11 +83,47 @@ public final class Checkpoint {
         ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).flip();
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(offset)).order(ByteOrder.LITTLE_ENDIAN);
         for (Tensor t : tensors) {
-            for (int i = 0; i < t.length(); i++) {
-                data.putFloat(t.get(i));
+            for (float v : t.fileLayout().toFile(t.toArray())) {
+                data.putFloat(v);
             }
         }
+        for (int i = 0; i < counters.size(); i++) {
+            data.putLong(0L);
+        }
         AtomicFiles.write(path, prefix, ByteBuffer.wrap(json), data.flip());
+    }
+
+    private static long entry(StringBuilder header, String name, String dtype, int[] shape, long offset,
+                              long bytes) {
+        header.append(",\"").append(name).append("\":{\"dtype\":\"").append(dtype).append("\",\"shape\":")
+                .append(Arrays.toString(shape).replace(" ", "")).append(",\"data_offsets\":[").append(offset)
+                .append(',').append(offset + bytes).append("]}");
+        return offset + bytes;
+    }
+
+    /** PyTorch's batch counter of each batch norm: one per {@code running_mean}, under the file's prefix. */
+    private static List<String> batchCounters(List<Tensor> tensors) {
+        List<String> names = new ArrayList<>();
+        for (Tensor t : tensors) {
+            String name = t.fileLayout().name();
+            if (t.kind() == Tensor.Kind.STATISTIC && name.endsWith("." + RUNNING_MEAN)) {
+                names.add(name.substring(0, name.length() - RUNNING_MEAN.length()) + BATCHES_TRACKED);
+            }
+        }
+        return names;
+    }
+
+    /** Whether the file holds PyTorch's layouts (true) or, written by Lamina before them, Lamina's own. */
+    private static boolean torchLayouts(SafetensorsHeader header, Path path) throws IOException {
+        Object layout = header.metadata(LAYOUT_KEY);
+        if (layout == null) {
+            return header.metadata("network") == null;
+        }
+        if (!LAYOUT.equals(layout)) {
+            throw new IOException(path + ": expected tensors in layout " + LAYOUT + " (or a file without "
+                    + LAYOUT_KEY + "), found " + LAYOUT_KEY + " " + layout + ": written by a newer Lamina?");
+        }
+        return true;
     }
 
     /**
@@ -78,8 +141,10 @@ public final class Checkpoint {
 
     /**
      * Loads the model's tensors from {@code path} as {@code options} say and reports what was loaded. The file's
-     * names are first renamed by the options' prefix rules, then matched with the model's tensor names (parameters
-     * and running statistics). Strict options: every model tensor must be found as F32 with its shape, or this
+     * names are first renamed by the options' prefix rules, then matched with the names the model's tensors have in files
+     * (parameters and running statistics: {@link Tensor#fileLayout()}, PyTorch's names; a file of layout version 0
+     * uses the tensors' own) and converted from the file's layout to the tensor's. Strict options: every model
+     * tensor must be found as F32 with its file shape, or this
      * throws naming each missing tensor and each mismatch (expected and found) and changes nothing. Partial
      * options: the tensors found with the right dtype and shape are loaded, the others are left as they were and
      * reported ({@link LoadReport#kept}, {@link LoadReport#mismatches}), never loaded. Either way the header is
@@ -108,6 +173,7 @@ public final class Checkpoint {
             file.flip();
         }
         SafetensorsHeader header = SafetensorsHeader.read(file, path.toString());
+        boolean torch = torchLayouts(header, path);
         int dataStart = header.dataStart();
         // the file's entries under their renamed names
         Map<String, SafetensorsHeader.Entry> byName = new LinkedHashMap<>();
@@ -126,17 +192,18 @@ public final class Checkpoint {
         List<LoadReport.Mismatch> mismatches = new ArrayList<>();
         java.util.Set<String> used = new java.util.HashSet<>();
         for (Tensor t : tensors(model)) {
-            SafetensorsHeader.Entry e = byName.get(t.name());
+            Tensor.FileLayout layout = torch ? t.fileLayout() : Tensor.FileLayout.identity(t.name(), t.shape());
+            SafetensorsHeader.Entry e = byName.get(layout.name());
             if (e == null) {
-                problems.add("missing " + t.name() + " " + Arrays.toString(t.shape()));
+                problems.add("missing " + layout.name() + " " + Arrays.toString(layout.shape()));
                 kept.add(t.name());
                 continue;
             }
-            if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), t.shape())) {
+            if (!"F32".equals(e.dtype()) || !Arrays.equals(e.shape(), layout.shape())) {
                 String from = e.name().equals(t.name()) ? "" : " (" + e.name() + " in the file)";
-                problems.add(t.name() + from + ": expected F32 " + Arrays.toString(t.shape()) + ", found "
+                problems.add(t.name() + from + ": expected F32 " + Arrays.toString(layout.shape()) + ", found "
                         + e.dtype() + " " + Arrays.toString(e.shape()));
-                mismatches.add(new LoadReport.Mismatch(t.name(), e.name(), t.shape(), e.dtype(), e.shape()));
+                mismatches.add(new LoadReport.Mismatch(t.name(), e.name(), layout.shape(), e.dtype(), e.shape()));
                 kept.add(t.name());
                 continue;
             }
@@ -145,7 +212,7 @@ public final class Checkpoint {
             for (int i = 0; i < values.length; i++) {
                 values[i] = file.getFloat(dataStart + (int) from + 4 * i);
             }
-            loaded.put(t, values);
+            loaded.put(t, layout.toMemory(values));
             loadedNames.add(t.name());
             used.add(e.name());
         }
@@ -154,7 +221,8 @@ public final class Checkpoint {
         }
         List<String> unused = new ArrayList<>();
         for (SafetensorsHeader.Entry e : header.entries()) {
-            if (!used.contains(e.name())) {
+            // PyTorch's batch counters have no Lamina twin: expected, not "unused"
+            if (!used.contains(e.name()) && !(torch && e.name().endsWith("." + BATCHES_TRACKED))) {
                 unused.add(e.name());
             }
         }

@@ -2,7 +2,6 @@ package dev.lamina.runtime.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,10 +30,17 @@ final class SafetensorsHeader {
 
     private final Map<String, Entry> entries;
     private final int dataStart;
+    private final Map<?, ?> metadata;
 
-    private SafetensorsHeader(Map<String, Entry> entries, int dataStart) {
+    private SafetensorsHeader(Map<String, Entry> entries, int dataStart, Map<?, ?> metadata) {
         this.entries = entries;
         this.dataStart = dataStart;
+        this.metadata = metadata;
+    }
+
+    /** The {@code __metadata__} entry's value for {@code key} (a string), or null when absent. */
+    Object metadata(String key) {
+        return metadata.get(key);
     }
 
     /** The entry named {@code name}, or null. */
@@ -64,21 +70,23 @@ final class SafetensorsHeader {
             throw new IOException(source + ": not a safetensors file: expected a header length in [2, " + (size - 8)
                     + "] for a file of " + size + " bytes, found " + headerLength);
         }
-        String json = new String(file.array(), 8, (int) headerLength, StandardCharsets.UTF_8);
-        Map<String, Object> header = Json.parseObject(json, source);
+        Map<String, Object> header = Json.parseObject(file.array(), file.arrayOffset() + 8, (int) headerLength,
+                source);
         int dataStart = 8 + (int) headerLength;
         Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<?, ?> metadata = Map.of();
         for (Map.Entry<String, Object> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
-                if (!(e.getValue() instanceof Map)) {
+                if (!(e.getValue() instanceof Map<?, ?> m)) {
                     throw new IOException(source + ": expected __metadata__ to be an object, found " + e.getValue());
                 }
+                metadata = m;
                 continue;
             }
             entries.put(e.getKey(), entry(e.getKey(), e.getValue(), source));
         }
         checkTiling(entries.values(), size - dataStart, source);
-        return new SafetensorsHeader(entries, dataStart);
+        return new SafetensorsHeader(entries, dataStart, metadata);
     }
 
     private static Entry entry(String name, Object value, String source) throws IOException {

@@ -135,6 +135,33 @@ public final class EarlyStopping {
         return true;
     }
 
+    /** Writes the best result, its step and epoch, the evaluations since, and theta* when kept (a checkpoint). */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeBoolean(onLoss);
+        out.writeDouble(best);
+        out.writeLong(bestStep);
+        out.writeInt(bestEpoch);
+        out.writeInt(bad);
+        TrainingState.writeFloats(out, bestParameters);
+        TrainingState.writeFloats(out, bestStatistics);
+    }
+
+    /** Reads what {@link #writeState} wrote; throws naming {@code source} when it monitored the other figure. */
+    void readState(java.io.DataInputStream in, String source) throws java.io.IOException {
+        boolean savedOnLoss = in.readBoolean();
+        if (savedOnLoss != onLoss) {
+            throw new java.io.IOException(source + ": expected early stopping on the validation "
+                    + (onLoss ? "loss" : "accuracy") + ", found one on the validation "
+                    + (savedOnLoss ? "loss" : "accuracy"));
+        }
+        best = in.readDouble();
+        bestStep = in.readLong();
+        bestEpoch = in.readInt();
+        bad = in.readInt();
+        bestParameters = TrainingState.readFloats(in);
+        bestStatistics = TrainingState.readFloats(in);
+    }
+
     /** Puts theta* back into the model, when asked to. */
     void finish(Model model) {
         if (restore && bestParameters != null) {

@@ -1,5 +1,6 @@
 package dev.lamina.runtime.train;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.lamina.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ public final class History {
         this.declaredMetrics = List.copyOf(columns);
     }
 
+    /** {@return the metric columns declared before the first epoch} */
+    List<String> declaredMetrics() {
+        return declaredMetrics;
+    }
+
     void stopped(long step, int epoch, boolean early) {
         this.bestStep = step;
         this.bestEpoch = epoch;
@@ -61,7 +67,10 @@ public final class History {
         return bestEpoch;
     }
 
-    /** {@return whether early stopping ended training before the last epoch} */
+    /**
+     * {@return whether training was stopped, by early stopping or by a listener's {@link TrainingContext#stop()},
+     * rather than running out of epochs}
+     */
     public boolean stoppedEarly() {
         return stoppedEarly;
     }
@@ -75,7 +84,7 @@ public final class History {
         StringBuilder s = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,"
                 + "learning_rate,seconds,samples_per_second");
         for (String m : metrics) {
-            s.append(',').append(m);
+            s.append(',').append(csvCell(m));
         }
         s.append('\n');
         for (EpochRecord r : epochs) {
@@ -103,7 +112,7 @@ public final class History {
                     r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
                     json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
             for (Map.Entry<String, Double> m : r.metrics().entrySet()) {
-                s.append(", \"").append(m.getKey()).append("\": ").append(json(m.getValue()));
+                s.append(", ").append(jsonName(m.getKey())).append(": ").append(json(m.getValue()));
             }
             s.append('}');
         }
@@ -146,7 +155,19 @@ public final class History {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String json(double v) {
-        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+    /** A figure as JSON: NaN (none) and the infinities, which JSON lacks, as null. */
+    static String json(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
+    }
+
+    /** A column name as a JSON string, quoted and escaped: a {@link dev.lamina.runtime.metrics.Metric}'s name is any. */
+    static String jsonName(String name) {
+        return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + '"';
+    }
+
+    /** A header cell as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, quote or line break. */
+    static String csvCell(String name) {
+        return name.chars().anyMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')
+                ? '"' + name.replace("\"", "\"\"") + '"' : name;
     }
 }

@@ -18,8 +18,8 @@ import java.util.Locale;
  * }</pre>
  * The file is started afresh when {@code fit} starts (a CSV with its header, JSON lines empty). The CSV has the
  * columns and number format of {@link History#toCsv()}; each JSON line is one epoch's object with the fields of
- * {@link History#toJson()}'s epochs. A failed write stops training with an {@link UncheckedIOException}: a run whose
- * history cannot be kept is not silently continued.
+ * {@link History#toJson()}'s epochs (metric names quoted and escaped as there). A failed write stops training
+ * with an {@link UncheckedIOException}: a run whose history cannot be kept is not silently continued.
  */
 public final class HistoryFile implements TrainingListener {
     private final Path path;
@@ -74,16 +74,13 @@ public final class HistoryFile implements TrainingListener {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "{\"epoch\": %d, \"train_loss\": %s, "
                         + "\"train_accuracy\": %s, \"validation_loss\": %s, \"validation_accuracy\": %s, "
                         + "\"learning_rate\": %s, \"seconds\": %.3f, \"samples_per_second\": %.1f",
-                r.epoch(), json(r.trainLoss()), json(r.trainAccuracy()), json(r.validationLoss()),
-                json(r.validationAccuracy()), json(r.learningRate()), r.seconds(), r.samplesPerSecond()));
+                r.epoch(), History.json(r.trainLoss()), History.json(r.trainAccuracy()),
+                History.json(r.validationLoss()), History.json(r.validationAccuracy()), History.json(r.learningRate()),
+                r.seconds(), r.samplesPerSecond()));
         // the metrics Trainer.metrics chose, as History#toJson writes them
-        r.metrics().forEach((name, value) -> line.append(", \"").append(name).append("\": ").append(json(value)));
+        r.metrics().forEach((name, value) -> line.append(", ").append(History.jsonName(name)).append(": ")
+                .append(History.json(value)));
         return line.append("}").append(System.lineSeparator()).toString();
-    }
-
-    /** As {@link History#toJson()} writes a figure: NaN (none) as null. */
-    private static String json(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "null";
     }
 
     /** Writes {@code text} and forces it to the disk before returning, so the line survives a crash after it. */

@@ -22,6 +22,28 @@ public interface LearningRateSchedule {
     default void observe(double validationLoss) {
     }
 
+    /**
+     * {@return the state a schedule keeps between epochs, for a training checkpoint; empty (the default) for a
+     * schedule that is a function of the epoch alone. A schedule with state of its own overrides this and
+     * {@link #restoreState}, or a resumed run does not continue it}
+     */
+    default double[] saveState() {
+        return new double[0];
+    }
+
+    /**
+     * Puts back what {@link #saveState} gave, when a run resumes from a training checkpoint.
+     *
+     * @param saved the state; the default accepts only an empty one
+     * @throws IllegalArgumentException when {@code saved} does not fit this schedule
+     */
+    default void restoreState(double[] saved) {
+        if (saved.length != 0) {
+            throw new IllegalArgumentException("this schedule keeps no state, but the checkpoint holds "
+                    + saved.length + " values: it was written with another schedule");
+        }
+    }
+
     /** {@return the base rate in every epoch (the default)} */
     static LearningRateSchedule constant() {
         return (epoch, base) -> base;
@@ -93,6 +115,22 @@ public interface LearningRateSchedule {
         @Override
         public double rate(int epoch, double base) {
             return base * scale;
+        }
+
+        @Override
+        public double[] saveState() {
+            return new double[] {best, bad, scale};
+        }
+
+        @Override
+        public void restoreState(double[] saved) {
+            if (saved.length != 3) {
+                throw new IllegalArgumentException("expected the 3 values of a reduce-on-plateau schedule (best loss,"
+                        + " epochs without improvement, scale), found " + saved.length);
+            }
+            best = saved[0];
+            bad = (int) saved[1];
+            scale = saved[2];
         }
 
         @Override

@@ -62,21 +62,36 @@ public final class ModelCheckpoint implements TrainingListener {
         return bestEpoch;
     }
 
+    /**
+     * Starts with no best, or, in a fit resumed from a {@link TrainingCheckpoint}, with the best of the history put
+     * back, so that an epoch after the resume replaces {@code best.safetensors} only by beating the earlier ones.
+     */
     @Override
     public void trainingStarted(TrainingContext context) {
         best = Double.NaN;
         bestEpoch = 0;
+        for (EpochRecord record : context.history().epochs()) {
+            consider(record);
+        }
+    }
+
+    /** Makes {@code record} the best when its figure beats the best so far; returns whether it did. */
+    private boolean consider(EpochRecord record) {
+        double figure = onLoss ? record.validationLoss() : record.validationAccuracy();
+        if (Double.isFinite(figure) && (bestEpoch == 0 || (onLoss ? figure < best : figure > best))) {
+            best = figure;
+            bestEpoch = record.epoch();
+            return true;
+        }
+        return false;
     }
 
     @Override
     public void epochFinished(EpochRecord record, TrainingContext context) {
         try {
             Checkpoint.save(context.model(), last());
-            double figure = onLoss ? record.validationLoss() : record.validationAccuracy();
-            if (Double.isFinite(figure) && (bestEpoch == 0 || (onLoss ? figure < best : figure > best))) {
+            if (consider(record)) {
                 Checkpoint.save(context.model(), best());
-                best = figure;
-                bestEpoch = record.epoch();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the checkpoint of epoch " + record.epoch() + " in " + folder,

@@ -233,6 +233,55 @@ public abstract class Optimizer {
         return floats;
     }
 
+    /**
+     * Writes the step count, the learning rate and the state arrays, for a training checkpoint
+     * ({@link TrainingState}); the float bits exactly.
+     */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(steps);
+        out.writeDouble(learningRate);
+        out.writeInt(stateSize);
+        out.writeInt(stateSlots());
+        if (stateSize >= 0) {
+            for (float[][] state : stateSlots() > 1 ? new float[][][] {first, second} : new float[][][] {first}) {
+                for (float[] chunk : state == null ? new float[0][] : state) {
+                    for (float v : chunk) {
+                        out.writeInt(Float.floatToRawIntBits(v));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads what {@link #writeState} wrote, for a model of {@code parameterCount} parameters; throws naming
+     * {@code source} when it does not fit, before anything changes.
+     */
+    void readState(java.io.DataInputStream in, int parameterCount, String source) throws java.io.IOException {
+        int savedSteps = in.readInt();
+        double rate = in.readDouble();
+        int size = in.readInt();
+        int slots = in.readInt();
+        if (slots != stateSlots() || (size >= 0 && size != parameterCount)) {
+            throw new java.io.IOException(source + ": expected optimizer state of " + stateSlots() + " arrays of "
+                    + parameterCount + " floats, found " + slots + " of " + size);
+        }
+        float[][] one = size >= 0 && slots > 0 ? chunks(size) : null;
+        float[][] two = size >= 0 && slots > 1 ? chunks(size) : one;
+        for (float[][] state : slots > 1 ? new float[][][] {one, two} : new float[][][] {one}) {
+            for (float[] chunk : state == null ? new float[0][] : state) {
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = Float.intBitsToFloat(in.readInt());
+                }
+            }
+        }
+        steps = savedSteps;
+        learningRate = rate;
+        stateSize = size;
+        first = one;
+        second = two;
+    }
+
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {
         first = null;

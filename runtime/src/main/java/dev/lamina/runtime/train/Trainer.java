@@ -55,6 +55,8 @@ public final class Trainer {
     private final List<ActivityL1> activityPenalties = new ArrayList<>();
     /** The metrics recorded per epoch, in the order given; empty: none, and no work for them. */
     private final List<Metric> metrics = new ArrayList<>();
+    /** The folder of a {@link TrainingCheckpoint} the next fit resumes from, or null. */
+    private java.nio.file.Path resumeFolder;
 
     private Trainer(Model model) {
         this.model = model;
@@ -427,6 +429,27 @@ public final class Trainer {
     }
 
     /**
+     * Makes the next {@link #fit} go on from the latest checkpoint a {@link TrainingCheckpoint} saved in
+     * {@code folder}: the parameters, the optimizer's state, the epoch and step, the schedule, the shuffle, the
+     * dropout masks, the early stopping and the history so far are put back before the first step, and training
+     * runs the epochs after the saved one up to {@link #epochs} (none when the saved run had been stopped). With the same data and settings as the interrupted
+     * run, the parameters end bit for bit as an uninterrupted run's. The fit throws {@link java.io.UncheckedIOException}
+     * when the folder holds no checkpoint, or one of another network, optimizer, training set size, schedule or
+     * early stopping, before the first step; a device-resident model (the GPU path) is refused with an
+     * {@link UnsupportedOperationException}. Applies to the next fit only.
+     *
+     * @param folder the folder given to {@link TrainingCheckpoint#in}
+     * @return this trainer
+     */
+    public Trainer resumeFrom(java.nio.file.Path folder) {
+        if (folder == null) {
+            throw new IllegalArgumentException("expected the folder of a training checkpoint, found null");
+        }
+        this.resumeFolder = folder;
+        return this;
+    }
+
+    /**
      * Trains on {@code train} with no validation set; see {@link #fit(Dataset, Dataset)}.
      *
      * @param train the training set
@@ -557,14 +580,18 @@ public final class Trainer {
             }
         }
         history.declareMetrics(columns);
-        TrainingContext context = new TrainingContext(model, history, epochs);
+        TrainingState state = new TrainingState(model, optimizer, schedule, earlyStopping, history, order, shuffle);
+        TrainingContext context = new TrainingContext(model, history, epochs, state);
+        if (resumeFolder != null) {
+            resume(state);
+        }
         for (TrainingListener l : listeners) {
             l.trainingStarted(context);
         }
-        double base = optimizer.learningRate();
-        long step = 0;
-        boolean stop = false;
-        for (int epoch = 1; epoch <= epochs && !stop && !context.stopRequested(); epoch++) {
+        double base = state.baseRate;
+        long step = state.step;
+        boolean stop = state.stopped;
+        for (int epoch = state.epoch + 1; epoch <= epochs && !stop && !context.stopRequested(); epoch++) {
             double rate = schedule.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
             if (shuffleEachEpoch) {
@@ -679,15 +706,34 @@ public final class Trainer {
                     classification ? correct / (double) seen : Double.NaN, v.loss(), v.accuracy(), rate, seconds,
                     seen / seconds, figures);
             history.add(record);
+            state.finished(epoch, step, stop);
             for (TrainingListener l : listeners) {
                 l.epochFinished(record, context);
             }
         }
         if (earlyStopping != null) {
             earlyStopping.finish(model);
-            history.stopped(earlyStopping.bestStep(), earlyStopping.bestEpoch(), stop);
+            history.stopped(earlyStopping.bestStep(), earlyStopping.bestEpoch(), stop || context.stopRequested());
+        } else if (stop || context.stopRequested()) {
+            history.stopped(-1, -1, true);
         }
         return history;
+    }
+
+    /** Puts back the state of the checkpoint {@link #resumeFrom} named, once. */
+    private void resume(TrainingState state) {
+        java.nio.file.Path folder = resumeFolder;
+        resumeFolder = null;
+        if (model instanceof Optimizer.DeviceResident) {
+            throw new UnsupportedOperationException("resuming is not implemented for a device-resident model ("
+                    + model.name() + "): its optimizer state stays on the device");
+        }
+        try {
+            state.restore(TrainingCheckpoint.latest(folder));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot resume from the training checkpoint in " + folder + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

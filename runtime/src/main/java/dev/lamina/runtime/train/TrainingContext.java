@@ -11,11 +11,23 @@ public final class TrainingContext {
     private final History history;
     private final int epochs;
     private volatile boolean stopRequested;
+    /** The loop's position and what it trains with, for a {@link TrainingCheckpoint}; null outside a fit. */
+    private final TrainingState state;
 
     TrainingContext(Model model, History history, int epochs) {
+        this(model, history, epochs, null);
+    }
+
+    TrainingContext(Model model, History history, int epochs, TrainingState state) {
         this.model = model;
         this.history = history;
         this.epochs = epochs;
+        this.state = state;
+    }
+
+    /** {@return the training loop's state, or null when this context does not come from a fit} */
+    TrainingState state() {
+        return state;
     }
 
     /** {@return the model being trained; its parameters are those after the last finished step} */

@@ -75,4 +75,36 @@ class SafetensorsHeaderTest {
         assertTrue(assertThrows(IOException.class, () -> SafetensorsHeader.read(c, "m.st")).getMessage()
                 .contains("4 bytes left over"));
     }
+
+    private static void assertContains(String message, String part) {
+        assertTrue(message.contains(part), "expected '" + part + "' in: " + message);
+    }
+
+    /** Issue 22, item 6: the header's JSON is read strictly (Jackson), each refusal saying where and what. */
+    @Test
+    void malformedJsonIsRefusedWithWhereAndWhat() {
+        String dup = error("{" + W + "," + W.replace("[0,24]", "[24,48]") + "}", 48);
+        assertTrue(dup.startsWith("m.st: bad safetensors header at byte "), dup);
+        assertTrue(dup.contains("expected each name once in an object, found \"w\" again"), dup);
+        String trailing = error("{" + W + "}x", 24);
+        assertTrue(trailing.startsWith("m.st: bad safetensors header at byte " + ("{" + W + "}").length()), trailing);
+        assertContains(error("{" + W + "}{}", 24), "expected the end of the header after its object, found '{'");
+        String deep = error("{\"__metadata__\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", 0);
+        assertTrue(deep.startsWith("m.st: bad safetensors header") && deep.contains("nesting depth"), deep);
+        assertContains(error("{" + W.replace("[0,24]", "[0,123456789012345678901234567890]") + "}", 24),
+                "expected an integer within 64 bits, found 123456789012345678901234567890");
+        assertContains(error("{\"__metadata__\":{\"n\":1" + "0".repeat(200) + "}}", 0), "Number value length");
+        assertContains(error("{\"__metadata__\":{\"a\":\"\\x\"}}", 0), "Unrecognized character escape");
+        assertContains(error("{\"__metadata__\":{\"a\":\"\\u12\"}}", 0), "escape");
+        assertContains(error("{\"__metadata__\":{\"a\":\"tab\there\"}}", 0), "CTRL-CHAR");
+        assertTrue(error("{\"__metadata__\":{\"a\":\"open}}", 0).startsWith("m.st: bad safetensors header"));
+        assertTrue(error("{\"__metadata__\":{},}", 0).startsWith("m.st: bad safetensors header"));
+        assertContains(error("[" + "1".repeat(4) + "]", 0), "expected a JSON object, found [");
+        // malformed UTF-8 in a name is refused, not replaced with U+FFFD
+        ByteBuffer bad = file("{\"__metadata__\":{\"a\":\"\u00e9\"}}", 0);
+        int at = 8 + "{\"__metadata__\":{\"a\":\"".length();
+        bad.put(at, (byte) 0xC3).put(at + 1, (byte) 0x28);
+        String utf8 = assertThrows(IOException.class, () -> SafetensorsHeader.read(bad, "m.st")).getMessage();
+        assertTrue(utf8.contains("UTF-8"), utf8);
+    }
 }

@@ -218,6 +218,17 @@ public final class JavaEmitter {
             b.addStatement("state.buffer($S, new int[] {$L}, $L)", slot.name(), join(slot.shape()),
                     Names.constant(slot.name().replace('.', '_')));
         }
+        // checkpoints hold PyTorch's layouts where they differ from memory's
+        for (List<TensorSlot> slots : List.of(plan.parameters(), plan.buffers())) {
+            for (TensorSlot slot : slots) {
+                TorchLayouts.Layout file = TorchLayouts.of(graph, slot);
+                if (file != null) {
+                    b.addStatement("state.fileLayout($S, $S, new int[] {$L}, new int[] {$L}, new int[] {$L})",
+                            slot.name(), file.name(), join(file.view()), join(file.permutation()),
+                            join(file.shape()));
+                }
+            }
+        }
         for (String field : graph.layerFields()) {
             Node stageEnd = fields.residualStageEnd(field);
             if (stageEnd != null) {
