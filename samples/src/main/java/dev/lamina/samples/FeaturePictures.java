@@ -11,15 +11,18 @@ import dev.lamina.runtime.io.Checkpoint;
 import dev.lamina.runtime.pictures.FeatureMaps;
 import dev.lamina.runtime.pictures.Filters;
 import dev.lamina.runtime.pictures.ScatterPlot;
+import dev.lamina.runtime.report.RunReport;
 import dev.lamina.runtime.train.Evaluation;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * What a trained network has learnt, as pictures ({@code features --model digits}): trains {@link DigitsCnn} on the
@@ -34,12 +37,17 @@ public final class FeaturePictures {
     private FeaturePictures() {
     }
 
-    /** Trains for {@code epochs} and writes the four pictures into {@code out}; returns their paths. */
+    /**
+     * Trains for {@code epochs} and writes the four pictures into {@code out}, and the run's report with them,
+     * {@code report.html}; returns the pictures' paths.
+     */
     public static List<Path> run(Path out, int epochs) throws IOException {
         Mnist.Split split = SampleData.digits(7);
         Model model = DigitsCnnNet.create(1);
-        Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(32).epochs(epochs).seed(42)
-                .fit(split.train(), split.test());
+        Trainer trainer = Trainer.of(model).optimizer(Optimizer.momentum(0.05, 0.9)).batchSize(32).epochs(epochs)
+                .seed(42);
+        RunReport report = RunReport.of(out.resolve("report.html"), trainer).validation(split.test());
+        trainer.listener(report).fit(split.train(), split.test());
         System.out.printf(Locale.ROOT, "%s: test accuracy %.4f after %d epochs%n", model.name(),
                 Evaluation.of(model, split.test(), 1000).accuracy(), epochs);
         Files.createDirectories(out);
@@ -66,7 +74,29 @@ public final class FeaturePictures {
         for (Path p : written) {
             System.out.println("wrote " + p);
         }
+        addToReport(report, written);
+        System.out.println("wrote " + report.file());
         return written;
+    }
+
+    /** Adds the four pictures, read back from their files, to the run's report and writes it. */
+    private static void addToReport(RunReport report, List<Path> pictures) throws IOException {
+        String[][] captions = {
+            {"conv1's filters", "The 16 first-layer 3x3 filters, each on its own grey scale."},
+            {"conv1's feature maps", "conv1's 16 outputs for the first held-out digit."},
+            {"PCA of the hidden layer", PLOTTED + " training digits projected on the hidden layer's first two"
+                    + " principal components, coloured by class."},
+            {"t-SNE of the hidden layer", "The same digits embedded by t-SNE (perplexity 30): classes that the"
+                    + " hidden layer separates form separate clusters."},
+        };
+        for (int i = 0; i < pictures.size(); i++) {
+            BufferedImage image = ImageIO.read(pictures.get(i).toFile());
+            if (image == null) {
+                throw new IOException("expected a PNG the JDK can read, found " + pictures.get(i));
+            }
+            report.addPicture(captions[i][0], captions[i][1], image);
+        }
+        report.write();
     }
 
     /**

@@ -29,9 +29,12 @@ final class SaliencyDigits {
     private SaliencyDigits() {
     }
 
-    /** Trains for {@code epochs} and writes {@code saliency.png} into {@code out}; returns its path. */
+    /**
+     * Trains for {@code epochs} and writes {@code saliency.png} and {@code jacobian.png} into {@code out}, and the
+     * run's report with both pictures, {@code report.html}; returns the saliency picture's path.
+     */
     static Path run(Path out, int epochs) throws IOException {
-        TrainedDigits digits = TrainedDigits.train(epochs);
+        TrainedDigits digits = TrainedDigits.train(epochs, out.resolve("report.html"));
         Model model = digits.model();
         Dataset shown = digits.data().test().slice(0, SHOWN);
         float[] x = shown.features();
@@ -52,16 +55,21 @@ final class SaliencyDigits {
         Path file = out.resolve("saliency.png");
         Png.write(file, both);
         System.out.println("wrote " + file);
-        writeJacobian(model, x, out);
+        BufferedImage jacobian = writeJacobian(model, x, out);
+        digits.report().addPicture("Saliency", SHOWN + " held-out digits (top) above |d score / d pixel| of their"
+                + " predicted class (bottom), each map scaled to its own maximum.", both)
+                .addPicture("Jacobian of the first digit", "The digit, then d score_k / d pixel for k = 0..9 on one"
+                        + " grey scale symmetric about zero (mid grey 0).", jacobian).write();
+        System.out.println("wrote " + digits.report().file());
         return file;
     }
 
     /**
      * {@code jacobian.png}: the first digit, then d score_k / d pixel for k = 0..9 on one grey scale symmetric
      * about zero (mid grey 0, white the largest positive derivative, black its negative); prints each class's
-     * largest |derivative|.
+     * largest |derivative|; returns the picture.
      */
-    private static void writeJacobian(Model model, float[] x, Path out) throws IOException {
+    private static BufferedImage writeJacobian(Model model, float[] x, Path out) throws IOException {
         float[] digit = java.util.Arrays.copyOf(x, 64);
         float[] jacobian = Jacobian.of(model, digit, 1);
         float largest = 0;
@@ -87,6 +95,7 @@ final class SaliencyDigits {
         Path file = out.resolve("jacobian.png");
         Png.write(file, row);
         System.out.println("wrote " + file);
+        return row;
     }
 
     /** The share of the saliency (or, with none, of the pixels) that lies on pixels brighter than 0.25. */

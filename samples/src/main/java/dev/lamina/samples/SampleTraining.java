@@ -2,6 +2,7 @@ package dev.lamina.samples;
 
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.data.Mnist;
+import dev.lamina.runtime.report.RunReport;
 import dev.lamina.runtime.train.Evaluation;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Optimizer;
@@ -15,18 +16,29 @@ final class SampleTraining {
     private SampleTraining() {
     }
 
-    /**
-     * Trains {@code sample} for {@code epochs} on {@code device}.
-     *
-     * @throws IllegalArgumentException for the GAN (see {@link Dcgan}), or a CPU-only model on another device
-     */
+    /** Trains {@code sample} for {@code epochs} on {@code device}, with no run report. */
     static void train(SampleModel sample, int epochs, Path data, String device) throws Exception {
+        train(sample, epochs, data, device, null);
+    }
+
+    /**
+     * Trains {@code sample} for {@code epochs} on {@code device}; a classifier's run report (see {@link RunReport})
+     * goes to {@code report}, rewritten each epoch, unless it is null.
+     *
+     * @throws IllegalArgumentException for the GAN (see {@link Dcgan}), a CPU-only model on another device, or a
+     *     report asked of the autoencoder or the character LSTM
+     */
+    static void train(SampleModel sample, int epochs, Path data, String device, Path report) throws Exception {
         if (sample == SampleModel.GAN) {
             throw new IllegalArgumentException("expected a classifier, found the gan sample (see Dcgan)");
         }
         if (sample.cpuOnly() && !device.equals("cpu")) {
             throw new IllegalArgumentException("the " + sample.cliName()
                     + " sample runs on the CPU only: expected --device cpu, found " + device);
+        }
+        if (report != null && (sample == SampleModel.AUTOENCODER || sample == SampleModel.CHARRNN)) {
+            throw new IllegalArgumentException("a run report is written for the classifiers only, found --model "
+                    + sample.cliName() + " with --report " + report);
         }
         if (sample == SampleModel.AUTOENCODER) {
             IdentityProblem.run(epochs);
@@ -50,10 +62,16 @@ final class SampleTraining {
         }
         System.out.println(model.summary());
         System.out.println("on " + Devices.describe(model));
-        History history = trainer.epochs(epochs).seed(42).listener(new ProgressBar()).fit(split.train(),
-                split.test());
+        trainer.epochs(epochs).seed(42).listener(new ProgressBar());
+        if (report != null) {
+            trainer.listener(RunReport.of(report, trainer).validation(split.test()));
+        }
+        History history = trainer.fit(split.train(), split.test());
         Evaluation test = Evaluation.of(model, split.test(), 1000);
         System.out.printf(Locale.ROOT, "%s: test accuracy %.4f (loss %.4f) after %d epochs%n", model.name(),
                 test.accuracy(), test.loss(), history.epochs().size());
+        if (report != null) {
+            System.out.println("run report: " + report);
+        }
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code train}: one sample model, trained with a progress bar, then its test accuracy. */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
         description = {"Trains one sample model and prints its test accuracy.",
-                "--model gan trains a DCGAN on the CPU and writes a picture of generated images per epoch."},
+                "--model gan trains a DCGAN on the CPU and writes a picture of generated images per epoch.",
+                "The classifiers write an HTML run report (history, curves, confusion matrix, settings)."},
         footerHeading = "%nModels:%n")
 final class TrainCommand implements Callable<Integer>, DeviceCommand {
     @Option(names = "--model", paramLabel = "MODEL", defaultValue = "lenet", converter = ModelConverter.class,
@@ -30,6 +31,14 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
     @Mixin
     private DataDeviceOptions dataDevice;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "digits and the Fashion-MNIST classifiers: the HTML run report, rewritten each epoch"
+                    + " (default: target/reports/MODEL.html)")
+    private Path report;
+
+    @Option(names = "--no-report", description = "write no run report")
+    private boolean noReport;
+
     @Option(names = "--out", paramLabel = "DIR", description = "gan only: the pictures' folder (default: target/gan)")
     private Path out;
 
@@ -47,6 +56,10 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
         threads.apply();
         Map<String, String> ganOptions = ganOptions();
         if (model == SampleModel.GAN) {
+            if (report != null) {
+                throw new IllegalArgumentException("a run report is written for the classifiers only, found --model"
+                        + " gan with --report " + report);
+            }
             if (epochs != null) {
                 ganOptions.put("epochs", epochs.toString());
             }
@@ -58,8 +71,22 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
                     + " only for --model gan, found --model " + model.cliName());
         }
         SampleTraining.train(model, epochs != null ? epochs : model.defaultEpochs(), dataDevice.data,
-                dataDevice.device);
+                dataDevice.device, reportFile());
         return 0;
+    }
+
+    /**
+     * The report's file: none with --no-report or for the models that write none unless asked (the autoencoder and
+     * the character LSTM, which {@link SampleTraining} refuses a report), else --report or the default.
+     */
+    private Path reportFile() {
+        if (noReport && report != null) {
+            throw new IllegalArgumentException("expected --report FILE or --no-report, found both");
+        }
+        if (noReport || report == null && (model == SampleModel.AUTOENCODER || model == SampleModel.CHARRNN)) {
+            return null;
+        }
+        return report != null ? report : Path.of("target", "reports", model.cliName() + ".html");
     }
 
     /** The GAN's own options that were given, by the names {@link Dcgan#run} reads. */

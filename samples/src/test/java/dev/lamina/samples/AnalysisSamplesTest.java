@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,6 +40,9 @@ class AnalysisSamplesTest {
         assertPicture(dir.resolve("saliency.png"), 8 * 96 + 9 * 2, 2 * (2 * 96 + 3 * 2));
         // the first digit and its ten Jacobian maps, each 8 x 12 pixels wide with its gaps
         assertPicture(dir.resolve("jacobian.png"), (96 + 2 * 2) + (10 * 96 + 11 * 2), 96 + 2 * 2);
+        String report = Files.readString(dir.resolve("report.html"));
+        assertTrue(report.contains("<h2>Saliency</h2>") && report.contains("<h2>Jacobian of the first digit</h2>"),
+                "the saliency run's report shows both pictures");
         Main.main(new String[] {"maximise", "--out", dir.toString(), "--epochs", "5", "--steps", "30"});
         // ten classes in a row at zoom 16
         assertPicture(dir.resolve("maximise.png"), 10 * 128 + 11 * 2, 128 + 2 * 2);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,8 +29,9 @@ class CommandLineTest {
         return Stream.of(
                 Arguments.of("", List.of("--data", "--device", "--threads"), List.of("default: cpu")),
                 Arguments.of("train", List.of("--model", "--epochs", "--threads", "--data", "--device", "--out",
-                        "--samples", "--batch", "--seed"), List.of("default: lenet", "default: cpu",
-                        "default: target/gan", "default: 25600", "default: 64", "default: 1)")),
+                        "--samples", "--batch", "--seed", "--report", "--no-report"), List.of("default: lenet",
+                        "default: cpu", "default: target/gan", "default: 25600", "default: 64", "default: 1)",
+                        "default: target/reports/MODEL.html")),
                 Arguments.of("bench", List.of("--model", "--epochs", "--threads", "--data", "--device"),
                         List.of("default: mlp", "default: 2")),
                 Arguments.of("features", List.of("--model", "--out", "--epochs", "--device", "--threads"),
@@ -130,6 +132,22 @@ class CommandLineTest {
         Result other = run("train", "--model", "digits", "--samples", "256", "--seed", "3");
         assertEquals(ExitCodes.USAGE, other.code, other.err);
         assertTrue(other.err.contains("--samples, --seed only for --model gan, found --model digits"), other.err);
+    }
+
+    @Test
+    void trainWritesTheRunReportWhereAskedAndRefusesItForTheGan(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("digits.html");
+        Result digits = run("train", "--model", "digits", "--epochs", "1", "--report", report.toString());
+        assertEquals(0, digits.code, digits.err);
+        String page = Files.readString(report);
+        assertTrue(page.contains("<h1>Training run of DigitsCnn</h1>") && page.contains("1 of 1 epochs"), page);
+        assertTrue(page.contains("Confusion matrix (validation set"), "the test set's confusion matrix");
+        Result gan = run("train", "--model", "gan", "--report", report.toString());
+        assertEquals(ExitCodes.USAGE, gan.code, gan.err);
+        assertTrue(gan.err.contains("a run report is written for the classifiers only, found --model gan"), gan.err);
+        Result both = run("train", "--model", "digits", "--report", report.toString(), "--no-report");
+        assertEquals(ExitCodes.USAGE, both.code, both.err);
+        assertTrue(both.err.contains("expected --report FILE or --no-report, found both"), both.err);
     }
 
     @Test

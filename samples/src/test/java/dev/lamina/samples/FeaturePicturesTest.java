@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -25,6 +26,12 @@ class FeaturePicturesTest {
         assertPicture(dir.resolve("feature-maps.png"), 530, 134);
         assertPicture(dir.resolve("pca.png"), 800, 600);
         assertPicture(dir.resolve("tsne.png"), 800, 600);
+        String report = Files.readString(dir.resolve("report.html"));
+        for (String heading : new String[] {"conv1's filters", "conv1's feature maps", "PCA of the hidden layer",
+            "t-SNE of the hidden layer"}) {
+            assertTrue(report.contains("<h2>" + heading.replace("'", "&#39;") + "</h2>"), "the report shows " + heading);
+        }
+        assertTrue(report.contains("15 of 15 epochs"), "the report has the whole run");
     }
 
     private static void assertPicture(Path file, int width, int height) throws IOException {

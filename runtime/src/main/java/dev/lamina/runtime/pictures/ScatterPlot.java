@@ -16,8 +16,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A 2-D scatter plot of points coloured by class, with a legend (a PCA or t-SNE of features), drawn with XChart
- * (Apache-2.0) onto an image and written as PNG by {@link Png}; XChart's own encoders are not used (their GIF, PDF
- * and SVG libraries are left out of the build: see docs/ARCHITECTURE.md). Points are given as {@code n x 2}
+ * (Apache-2.0) onto an image and written as PNG by {@link Png}, or as SVG by {@link Svg}; XChart's own encoders are
+ * not used (their GIF, PDF and SVG libraries are left out of the build: see docs/ARCHITECTURE.md). Points are given as {@code n x 2}
  * values, {@code x} then {@code y} for each point; labels are classes in {@code [0, classes)}.
  */
 public final class ScatterPlot {
@@ -155,6 +155,53 @@ public final class ScatterPlot {
      * @return the picture
      */
     public BufferedImage render() {
+        XYChart chart = chart();
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            chart.paint(g, width, height);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
+     * Draws the plot as SVG text, the same chart as {@link #render}.
+     *
+     * @return the SVG text
+     */
+    public String svg() {
+        XYChart chart = chart();
+        return Svg.draw(width, height, g -> {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            chart.paint(g, width, height);
+        });
+    }
+
+    /**
+     * Draws the plot and writes it as a PNG.
+     *
+     * @param path the PNG file to write
+     * @throws IOException when the file cannot be written
+     */
+    public void write(Path path) throws IOException {
+        Png.write(path, render());
+    }
+
+    /**
+     * Draws the plot and writes it as SVG.
+     *
+     * @param path the SVG file to write
+     * @throws IOException when the file cannot be written
+     */
+    public void writeSvg(Path path) throws IOException {
+        Svg.write(path, svg());
+    }
+
+    /** The chart: one series per class present, in label order. */
+    private XYChart chart() {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xAxis)
                 .yAxisTitle(yAxis).build();
         XYStyler styler = chart.getStyler();
@@ -171,25 +218,7 @@ public final class ScatterPlot {
                 series.setMarkerColor(new Color(PALETTE[k % PALETTE.length]));
             }
         }
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            chart.paint(g, width, height);
-        } finally {
-            g.dispose();
-        }
-        return image;
-    }
-
-    /**
-     * Draws the plot and writes it as a PNG.
-     *
-     * @param path the PNG file to write
-     * @throws IOException when the file cannot be written
-     */
-    public void write(Path path) throws IOException {
-        Png.write(path, render());
+        return chart;
     }
 
     /** The x and y coordinates of class {@code k}'s points. */

@@ -23,7 +23,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * The training curves of a {@link History}: one chart per recorded figure (loss, accuracy, each metric chosen with
  * {@code Trainer.metrics}), training and validation against the epoch, stacked in one picture, drawn with XChart as
  * {@link ScatterPlot} is. A figure the history never recorded (accuracy of a regression, validation without a
- * validation set) has no chart or no line.
+ * validation set) has no chart or no line. {@link #render} draws an image (PNG with {@link #write}), {@link #svg} the
+ * same charts as SVG ({@link Svg}).
  */
 public final class TrainingCurves {
     /** Each chart's size in pixels. */
@@ -42,6 +43,52 @@ public final class TrainingCurves {
      * @throws IllegalArgumentException when the history has no epoch
      */
     public static BufferedImage render(History history) {
+        List<XYChart> charts = charts(history);
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT * charts.size(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            paint(g, charts);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
+     * {@return the curves of {@code history} as SVG text, the same charts as {@link #render} draws}
+     *
+     * @param history a history with at least one epoch
+     * @throws IllegalArgumentException when the history has no epoch
+     */
+    public static String svg(History history) {
+        List<XYChart> charts = charts(history);
+        return Svg.draw(WIDTH, HEIGHT * charts.size(), g -> paint(g, charts));
+    }
+
+    /**
+     * Writes {@link #render} of {@code history} to {@code path} as PNG.
+     *
+     * @param path the PNG file
+     * @param history a history with at least one epoch
+     * @throws IOException when the file cannot be written
+     */
+    public static void write(Path path, History history) throws IOException {
+        Png.write(path, render(history));
+    }
+
+    /**
+     * Writes {@link #svg} of {@code history} to {@code path}.
+     *
+     * @param path the SVG file
+     * @param history a history with at least one epoch
+     * @throws IOException when the file cannot be written
+     */
+    public static void writeSvg(Path path, History history) throws IOException {
+        Svg.write(path, svg(history));
+    }
+
+    /** One chart per figure that has a line, in the order of {@link #figures}. */
+    private static List<XYChart> charts(History history) {
         List<EpochRecord> epochs = history.epochs();
         if (epochs.isEmpty()) {
             throw new IllegalArgumentException("expected a history of at least one epoch, found none");
@@ -58,30 +105,17 @@ public final class TrainingCurves {
                 charts.add(chart);
             }
         }
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT * charts.size(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            for (int i = 0; i < charts.size(); i++) {
-                Graphics2D part = (Graphics2D) g.create(0, i * HEIGHT, WIDTH, HEIGHT);
-                charts.get(i).paint(part, WIDTH, HEIGHT);
-                part.dispose();
-            }
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return charts;
     }
 
-    /**
-     * Writes {@link #render} of {@code history} to {@code path} as PNG.
-     *
-     * @param path the PNG file
-     * @param history a history with at least one epoch
-     * @throws IOException when the file cannot be written
-     */
-    public static void write(Path path, History history) throws IOException {
-        Png.write(path, render(history));
+    /** Paints the charts top to bottom, each {@code HEIGHT} pixels high. */
+    private static void paint(Graphics2D g, List<XYChart> charts) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        for (int i = 0; i < charts.size(); i++) {
+            Graphics2D part = (Graphics2D) g.create(0, i * HEIGHT, WIDTH, HEIGHT);
+            charts.get(i).paint(part, WIDTH, HEIGHT);
+            part.dispose();
+        }
     }
 
     /** Each figure's name and how to read its training and its validation value from a record. */

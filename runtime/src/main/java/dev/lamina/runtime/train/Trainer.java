@@ -382,6 +382,48 @@ public final class Trainer {
         return List.copyOf(metrics);
     }
 
+    // read-only views of the settings, for a run report (dev.lamina.runtime.report.RunReport)
+
+    /** {@return the model this trainer trains} */
+    public Model model() {
+        return model;
+    }
+
+    /** {@return the optimizer: its rule and base learning rate} */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** {@return the batch size} */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** {@return the epochs a fit runs unless stopped} */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** {@return the seed of the shuffle} */
+    public long seed() {
+        return seed;
+    }
+
+    /** {@return the learning-rate schedule} */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** {@return the weight regularizer, or null when there is none} */
+    public Regularizer regularizer() {
+        return regularizer;
+    }
+
+    /** {@return the samples per forward pass of an evaluation} */
+    public int evaluationBatchSize() {
+        return evaluationBatch;
+    }
+
     /**
      * Augments each training sample as its batch is prepared (default none): the sample of row {@code i} in epoch
      * {@code e} gets the generator of ({@link #seed}, e, i), so the same seed gives the same batches whatever the
