@@ -15,9 +15,10 @@ public final class ResumeNets {
     /** 4 features, 3 classes, with batch norm (running statistics) and dropout (masks drawn every step). */
     @Network(input = {4})
     public abstract static class Dropped {
-        @Dense(units = 16, bias = false) Layer hidden;
-        @BatchNorm(activation = Activation.RELU) Layer norm;
+        @Dense(units = 16, activation = Activation.RELU) Layer hidden;
+        // dropout before the batch norm: the GPU path fuses a dropout into a dense layer, not into a batch norm
         @Dropout(rate = 0.3) Layer drop;
+        @BatchNorm Layer norm;
         @Dense(units = 3) Layer out;
     }
 }
