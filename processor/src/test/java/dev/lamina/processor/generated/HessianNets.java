@@ -23,6 +23,12 @@ final class HessianNets {
         @Dense(units = 3) Layer out;
     }
 
+    /** One linear layer with the softmax cross-entropy: its logits are linear in the parameters. */
+    @Network(input = {4})
+    abstract static class LinearClassifier {
+        @Dense(units = 3) Layer out;
+    }
+
     /** Two layers of weights, a regression output. */
     @Network(input = {4}, loss = Loss.MEAN_SQUARED_ERROR)
     abstract static class TwoLayerRegression {

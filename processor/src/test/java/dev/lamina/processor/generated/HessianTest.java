@@ -222,14 +222,22 @@ class HessianTest {
     }
 
     @Test
-    void theOuterProductOfTheSoftmaxCrossEntropyIsItsHessianForOneLayer() {
-        // one layer of weights: the logits are linear in the parameters, so the Hessian is exactly J^T L J
-        Model m = HessianNets_LinearNet.create(19);
+    void theOuterProductOfTheSoftmaxCrossEntropyIsItsHessianForOneLayerAndShermanMorrisonInvertsIt() {
+        // one layer of weights: the logits are linear in the parameters, so the Hessian is exactly
+        // (1/N) sum J^T (diag(p) - p p^T) J whatever the (one-hot) targets
+        Model m = HessianNets_LinearClassifierNet.create(19);
         float[] x = Fixtures.gaussian(N * 4, 20);
+        HessianMatrix h = HessianMatrix.of(hvp(m, x, Fixtures.oneHot(N, 3, 21)));
         GaussNewton gn = GaussNewton.of(m, x, N);
-        double[] inverse = gn.inverse(0.1);
         double[] outer = gn.matrix();
         int w = gn.size();
+        double scale = largest(h.values());
+        for (int i = 0; i < w; i++) {
+            for (int j = 0; j < w; j++) {
+                assertEquals(h.get(i, j), outer[i * w + j], 1e-3 * scale, "(" + i + ", " + j + ")");
+            }
+        }
+        double[] inverse = gn.inverse(0.1);
         // (0.1 I + sum b b^T) times the Sherman-Morrison inverse is I
         for (int i = 0; i < w; i++) {
             for (int j = 0; j < w; j++) {
