@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>The runtime does not know a layer's activation, so the caller names them, one per Dense layer in
  * declaration order, as the network declares them. Other layer kinds are refused (Flatten only as the first
- * layer, where it only reshapes the input).
+ * layer of a vector or one-channel input, where it only reshapes it).
  */
 public final class BeckerLeCun {
     private BeckerLeCun() {
@@ -210,7 +210,15 @@ public final class BeckerLeCun {
             Layer layer = layers.get(i);
             if (layer.kind().equals("Dense")) {
                 dense.add(layer);
-            } else if (!(layer.kind().equals("Flatten") && i == 0)) {
+            } else if (layer.kind().equals("Flatten") && i == 0) {
+                int[] shape = model.inputShape();
+                if (shape.length == 3 && shape[0] > 1) {
+                    // the arena stores such an input channels last, the order the first Dense layer's weights see
+                    throw new IllegalArgumentException("expected a vector or one-channel input before Flatten for"
+                            + " the Becker-LeCun diagonal, found input " + java.util.Arrays.toString(shape) + " in "
+                            + model.name());
+                }
+            } else {
                 throw new IllegalArgumentException("expected a chain of Dense layers for the Becker-LeCun diagonal,"
                         + " found layer '" + layer.name() + "' (" + layer.kind() + ") in " + model.name()
                         + "; for other layers use HessianMatrix.of(hvp).diagonal() or Hutchinson's products");
