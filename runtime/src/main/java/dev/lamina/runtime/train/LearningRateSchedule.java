@@ -46,7 +46,7 @@ public interface LearningRateSchedule {
 
     /** {@return the base rate in every epoch (the default)} */
     static LearningRateSchedule constant() {
-        return (epoch, base) -> base;
+        return new Described("constant", (epoch, base) -> base);
     }
 
     /**
@@ -60,7 +60,8 @@ public interface LearningRateSchedule {
         if (every < 1) {
             throw new IllegalArgumentException("step decay period must be >= 1 epoch, got " + every);
         }
-        return (epoch, base) -> base * Math.pow(factor, epoch / every);
+        return new Described("stepDecay(every " + every + ", factor " + factor + ")",
+                (epoch, base) -> base * Math.pow(factor, epoch / every));
     }
 
     /**
@@ -71,10 +72,10 @@ public interface LearningRateSchedule {
      * @return the schedule
      */
     static LearningRateSchedule linearDecay(int tau, double floor) {
-        return (epoch, base) -> {
+        return new Described("linearDecay(tau " + tau + ", floor " + floor + ")", (epoch, base) -> {
             double a = Math.min(1.0, epoch / (double) tau);
             return (1 - a) * base + a * floor;
-        };
+        });
     }
 
     /**
@@ -85,7 +86,7 @@ public interface LearningRateSchedule {
      * @return the schedule
      */
     static LearningRateSchedule inverseTime(double a, double b) {
-        return (epoch, base) -> a / (b + epoch);
+        return new Described("inverseTime(a " + a + ", b " + b + ")", (epoch, base) -> a / (b + epoch));
     }
 
     /**
@@ -142,6 +143,32 @@ public interface LearningRateSchedule {
                 scale *= factor;
                 bad = 0;
             }
+        }
+
+        @Override
+        public String toString() {
+            return "reduceOnPlateau(factor " + factor + ", patience " + patience + ")";
+        }
+    }
+
+    /** A stateless schedule with the description a run report and a log show ({@code stepDecay(every 10, ...)}). */
+    final class Described implements LearningRateSchedule {
+        private final String description;
+        private final LearningRateSchedule rule;
+
+        private Described(String description, LearningRateSchedule rule) {
+            this.description = description;
+            this.rule = rule;
+        }
+
+        @Override
+        public double rate(int epoch, double base) {
+            return rule.rate(epoch, base);
+        }
+
+        @Override
+        public String toString() {
+            return description;
         }
     }
 }

@@ -52,6 +52,15 @@ public final class Regularizer {
         return new Regularizer(alpha, lambda);
     }
 
+    /** As {@code l2(1.0E-4)}, {@code l1(0.001)} or {@code elasticNet(l1 0.001, l2 1.0E-4)}. */
+    @Override
+    public String toString() {
+        if (l1 == 0) {
+            return "l2(" + l2 + ")";
+        }
+        return l2 == 0 ? "l1(" + l1 + ")" : "elasticNet(l1 " + l1 + ", l2 " + l2 + ")";
+    }
+
     /**
      * Adds the penalty's gradient to the model's gradients.
      *

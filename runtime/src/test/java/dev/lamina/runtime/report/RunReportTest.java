@@ -10,7 +10,9 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.metrics.Metric;
 import dev.lamina.runtime.train.EpochRecord;
 import dev.lamina.runtime.train.History;
+import dev.lamina.runtime.train.LearningRateSchedule;
 import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.Regularizer;
 import dev.lamina.runtime.train.Trainer;
 import dev.lamina.runtime.train.TrainingContext;
 import dev.lamina.runtime.train.TrainingListener;
@@ -177,5 +179,15 @@ class RunReportTest {
             found.add(new String[] {m.group(1), m.group(2)});
         }
         return found;
+    }
+
+    @Test
+    void settingsDescribeSchedulesAndRegularizers() {
+        assertEquals("constant", RunSettings.describe(LearningRateSchedule.constant()));
+        assertEquals("stepDecay(every 2, factor 0.5)", RunSettings.describe(LearningRateSchedule.stepDecay(2, 0.5)));
+        assertEquals("reduceOnPlateau(factor 0.5, patience 3)",
+                RunSettings.describe(LearningRateSchedule.reduceOnPlateau(0.5, 3)));
+        assertEquals("l2(1.0E-4)", RunSettings.describe(Regularizer.l2(1e-4)));
+        assertEquals("elasticNet(l1 0.001, l2 0.01)", RunSettings.describe(Regularizer.elasticNet(0.001, 0.01)));
     }
 }
