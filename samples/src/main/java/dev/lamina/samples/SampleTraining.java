@@ -8,6 +8,7 @@ import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.ProgressBar;
 import dev.lamina.runtime.train.Trainer;
+import dev.lamina.runtime.train.TrainingCheckpoint;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -18,17 +19,20 @@ final class SampleTraining {
 
     /** Trains {@code sample} for {@code epochs} on {@code device}, with no run report. */
     static void train(SampleModel sample, int epochs, Path data, String device) throws Exception {
-        train(sample, epochs, data, device, null);
+        train(sample, epochs, data, device, null, null);
     }
 
     /**
      * Trains {@code sample} for {@code epochs} on {@code device}; a classifier's run report (see {@link RunReport})
-     * goes to {@code report}, rewritten each epoch, unless it is null.
+     * goes to {@code report}, rewritten each epoch, unless it is null; a classifier's training checkpoint (see
+     * {@link TrainingCheckpoint}) is written to {@code checkpoints} each epoch unless it is null, and the run resumes
+     * from the one already there.
      *
      * @throws IllegalArgumentException for the GAN (see {@link Dcgan}), a CPU-only model on another device, or a
-     *     report asked of the autoencoder or the character LSTM
+     *     report or checkpoints asked of the autoencoder or the character LSTM
      */
-    static void train(SampleModel sample, int epochs, Path data, String device, Path report) throws Exception {
+    static void train(SampleModel sample, int epochs, Path data, String device, Path report, Path checkpoints)
+            throws Exception {
         if (sample == SampleModel.GAN) {
             throw new IllegalArgumentException("expected a classifier, found the gan sample (see Dcgan)");
         }
@@ -39,6 +43,10 @@ final class SampleTraining {
         if (report != null && (sample == SampleModel.AUTOENCODER || sample == SampleModel.CHARRNN)) {
             throw new IllegalArgumentException("a run report is written for the classifiers only, found --model "
                     + sample.cliName() + " with --report " + report);
+        }
+        if (checkpoints != null && (sample == SampleModel.AUTOENCODER || sample == SampleModel.CHARRNN)) {
+            throw new IllegalArgumentException("training checkpoints are written for the classifiers only, found"
+                    + " --model " + sample.cliName() + " with --checkpoints " + checkpoints);
         }
         if (sample == SampleModel.AUTOENCODER) {
             IdentityProblem.run(epochs);
@@ -65,6 +73,14 @@ final class SampleTraining {
         trainer.epochs(epochs).seed(42).listener(new ProgressBar());
         if (report != null) {
             trainer.listener(RunReport.of(report, trainer).validation(split.test()));
+        }
+        if (checkpoints != null) {
+            if (TrainingCheckpoint.exists(checkpoints)) {
+                System.out.println("resuming from " + TrainingCheckpoint.latest(checkpoints));
+                trainer.resumeFrom(checkpoints);
+            }
+            // last, so that the saved epoch includes what the other listeners decided (a stop)
+            trainer.listener(TrainingCheckpoint.in(checkpoints));
         }
         History history = trainer.fit(split.train(), split.test());
         Evaluation test = Evaluation.of(model, split.test(), 1000);

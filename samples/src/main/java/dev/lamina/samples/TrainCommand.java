@@ -39,6 +39,12 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
     @Option(names = "--no-report", description = "write no run report")
     private boolean noReport;
 
+    @Option(names = "--checkpoints", paramLabel = "DIR",
+            description = "digits and the Fashion-MNIST classifiers: a training checkpoint each epoch in DIR"
+                    + " (parameters, optimizer state, epoch, shuffle and dropout state); when DIR holds one, the run"
+                    + " resumes from it and ends as an uninterrupted run would")
+    private Path checkpoints;
+
     @Option(names = "--out", paramLabel = "DIR", description = "gan only: the pictures' folder (default: target/gan)")
     private Path out;
 
@@ -60,6 +66,10 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
                 throw new IllegalArgumentException("a run report is written for the classifiers only, found --model"
                         + " gan with --report " + report);
             }
+            if (checkpoints != null) {
+                throw new IllegalArgumentException("training checkpoints are written for the classifiers only, found"
+                        + " --model gan with --checkpoints " + checkpoints);
+            }
             if (epochs != null) {
                 ganOptions.put("epochs", epochs.toString());
             }
@@ -71,7 +81,7 @@ final class TrainCommand implements Callable<Integer>, DeviceCommand {
                     + " only for --model gan, found --model " + model.cliName());
         }
         SampleTraining.train(model, epochs != null ? epochs : model.defaultEpochs(), dataDevice.data,
-                dataDevice.device, reportFile());
+                dataDevice.device, reportFile(), checkpoints);
         return 0;
     }
 

@@ -1,8 +1,10 @@
 package dev.lamina.samples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lamina.runtime.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +31,7 @@ class CommandLineTest {
         return Stream.of(
                 Arguments.of("", List.of("--data", "--device", "--threads"), List.of("default: cpu")),
                 Arguments.of("train", List.of("--model", "--epochs", "--threads", "--data", "--device", "--out",
-                        "--samples", "--batch", "--seed", "--report", "--no-report"), List.of("default: lenet",
+                        "--samples", "--batch", "--seed", "--report", "--no-report", "--checkpoints"), List.of("default: lenet",
                         "default: cpu", "default: target/gan", "default: 25600", "default: 64", "default: 1)",
                         "default: target/reports/MODEL.html")),
                 Arguments.of("bench", List.of("--model", "--epochs", "--threads", "--data", "--device"),
@@ -148,6 +150,26 @@ class CommandLineTest {
         Result both = run("train", "--model", "digits", "--report", report.toString(), "--no-report");
         assertEquals(ExitCodes.USAGE, both.code, both.err);
         assertTrue(both.err.contains("expected --report FILE or --no-report, found both"), both.err);
+    }
+
+    @Test
+    void trainResumesFromItsCheckpointsAsIfNeverStopped(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole");
+        Path halves = dir.resolve("halves");
+        assertEquals(0, run("train", "--model", "digits", "--epochs", "2", "--no-report", "--checkpoints",
+                whole.toString()).code);
+        assertEquals(0, run("train", "--model", "digits", "--epochs", "1", "--no-report", "--checkpoints",
+                halves.toString()).code);
+        assertTrue(TrainingCheckpoint.latest(halves).endsWith("epoch-1"), "one epoch saved");
+        assertEquals(0, run("train", "--model", "digits", "--epochs", "2", "--no-report", "--checkpoints",
+                halves.toString()).code);
+        Path resumed = TrainingCheckpoint.latest(halves);
+        assertTrue(resumed.endsWith("epoch-2"), "the second run went on to epoch 2: " + resumed);
+        assertArrayEquals(Files.readAllBytes(TrainingCheckpoint.latest(whole).resolve("model.safetensors")),
+                Files.readAllBytes(resumed.resolve("model.safetensors")), "the same parameters, bit for bit");
+        Result gan = run("train", "--model", "gan", "--checkpoints", halves.toString());
+        assertEquals(ExitCodes.USAGE, gan.code, gan.err);
+        assertTrue(gan.err.contains("training checkpoints are written for the classifiers only"), gan.err);
     }
 
     @Test
