@@ -47,9 +47,6 @@ record PartitionWork(String run, ModelFactory factory, boolean classifies, Failu
      */
     Contribution localSteps(Shard shard, int[] blocks, long firstStep, float[][] driver, int steps,
             OptimizerFactory optimizers, double learningRate) {
-        if (failure != null) {
-            failure.check(firstStep, shard.partition);
-        }
         Model model = ExecutorCache.borrow(run, factory);
         try {
             load(model, driver[0], driver[1]);
@@ -62,6 +59,9 @@ record PartitionWork(String run, ModelFactory factory, boolean classifies, Failu
                 c.correct += classifies ? TrainingInternals.correct(model, shard.share) : 0;
                 model.backward(shard.share);
                 optimizer.step(model);
+            }
+            if (failure != null) { // after the steps: the retry must not start from the state they moved
+                failure.check(firstStep, shard.partition);
             }
             c.values = scaled(model.parameters().toArray(), shard.share);
             c.buffers = scaled(model.buffers().toArray(), shard.share);

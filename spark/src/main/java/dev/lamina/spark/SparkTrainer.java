@@ -40,8 +40,8 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Faults: a failed task is retried by Spark ({@code spark.task.maxFailures}) from the same broadcast
  * parameters (and, for local SGD, optimizer state), so the step is unchanged. With {@link #checkpoints}, the driver
- * saves the parameters and the optimizer's state after each epoch, and a later {@code fit} with the same folder
- * resumes after the last saved epoch as if it had not stopped.
+ * saves the parameters, the optimizer's state and the schedule's and early stopping's after each epoch, and a later
+ * {@code fit} with the same folder resumes after the last saved epoch as if it had not stopped.
  */
 public final class SparkTrainer {
     private final JavaSparkContext context;
@@ -200,9 +200,9 @@ public final class SparkTrainer {
 
     /**
      * Saves the driver's parameters and optimizer state after each epoch in {@code folder}, and resumes from there:
-     * a {@link #fit} that finds a checkpoint starts after its epoch, with the optimizer's state, step count and the
-     * batches' order where the saved run left them. The checkpoint is refused when written with another network,
-     * optimizer or seed.
+     * a {@link #fit} that finds a checkpoint starts after its epoch, with the optimizer's state and step count, the
+     * schedule's and early stopping's state and the batches' order where the saved run left them. The checkpoint
+     * is refused when written with another network, optimizer, seed, schedule or early stopping.
      *
      * @param folder the checkpoint folder (created when missing)
      * @return this trainer
@@ -290,8 +290,9 @@ public final class SparkTrainer {
         int first = 1;
         long step = 0;
         jobs = 0;
+        var loop = new EpochCheckpoint.Loop(optimizer, rates, earlyStopping, new long[] {train.plan().seed(), seed});
         if (checkpoints != null) {
-            var progress = EpochCheckpoint.resume(checkpoints, model, optimizer, seeds(train));
+            var progress = EpochCheckpoint.resume(checkpoints, model, loop);
             if (progress.isPresent()) {
                 first = progress.get().epoch() + 1;
                 step = progress.get().step();
@@ -357,7 +358,7 @@ public final class SparkTrainer {
                 l.epochFinished(record, fitContext);
             }
             if (checkpoints != null) {
-                EpochCheckpoint.write(checkpoints, model, optimizer, seeds(train), epoch, step);
+                EpochCheckpoint.write(checkpoints, model, loop, epoch, step);
             }
         }
         if (earlyStopping != null) {
@@ -365,11 +366,6 @@ public final class SparkTrainer {
             TrainingInternals.stopped(history, earlyStopping, stop);
         }
         return history;
-    }
-
-    /** The seeds of the data's order: the rows' (fixed when the data was cut) and the batches' per epoch. */
-    private long[] seeds(ShardedData train) {
-        return new long[] {train.plan().seed(), seed};
     }
 
     /** The epoch's order of the global batches: the same for an epoch whether or not the run was resumed. */

@@ -169,6 +169,20 @@ class SparkTrainerTest {
     }
 
     @Test
+    void aFailedLocalSgdTaskIsRetriedFromTheSameState() {
+        FailureInjection.INJECTED.set(0);
+        SparkTrainer clean = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .shuffle(false).epochs(1).localSteps(2);
+        clean.fit(sharded);
+        // partition 1 fails after the local steps of the round that opens at step 3, its optimizer moved
+        SparkTrainer failed = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .shuffle(false).epochs(1).localSteps(2).failOnce(3, 1);
+        failed.fit(sharded);
+        assertEquals(1, FailureInjection.INJECTED.get());
+        assertArrayEquals(clean.model().parameterArray(), failed.model().parameterArray());
+    }
+
+    @Test
     void aRestartedMomentumRunResumesFromTheLastEpoch(@TempDir Path folder) {
         assertResumesExactly(() -> Optimizer.momentum(0.1, 0.9), 1, folder);
     }

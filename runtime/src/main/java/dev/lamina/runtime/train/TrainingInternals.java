@@ -189,4 +189,43 @@ public final class TrainingInternals {
                     + " bytes, found " + in.available() + " more");
         }
     }
+
+    /**
+     * {@return the early stopping rule's state (its best result, step and epoch, the evaluations since, the best
+     * parameters when it keeps them) as bytes, in the training checkpoint's format}
+     *
+     * @param stopping the rule
+     */
+    public static byte[] saveEarlyStopping(EarlyStopping stopping) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            stopping.writeState(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Puts back what {@link #saveEarlyStopping} returned.
+     *
+     * @param stopping a rule on the same figure as the saved one
+     * @param saved the bytes
+     * @param source where the bytes came from, for the error message
+     * @throws IOException when the bytes are cut short, other bytes follow, or the saved rule watched the other
+     *     figure
+     */
+    public static void loadEarlyStopping(EarlyStopping stopping, byte[] saved, String source) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved));
+        try {
+            stopping.readState(in, source);
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + ": expected an early stopping state, found " + saved.length
+                    + " bytes that end too early", e);
+        }
+        if (in.available() > 0) {
+            throw new IOException(source + ": expected an early stopping state of " + (saved.length
+                    - in.available()) + " bytes, found " + in.available() + " more");
+        }
+    }
 }
