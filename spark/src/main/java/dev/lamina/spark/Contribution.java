@@ -7,8 +7,8 @@ import java.io.Serializable;
  * the partition's rows (synchronous steps) or the parameters after the local steps times the rows (local SGD);
  * {@code buffers}: the running statistics times the rows; {@code state} (local SGD): the optimizer's state arrays
  * after the local steps, one after the other, times the rows; so the sums divided by {@code rows} are the global
- * batch's mean gradient, or the rows-weighted mean of the parameters and of the optimizer state. Arrays are allocated by the first partition
- * added, so the zero value ships no arrays.
+ * batch's mean gradient, or the rows-weighted mean of the parameters and of the optimizer state. Arrays are
+ * allocated by the first partition added, so the zero value ships no arrays.
  */
 final class Contribution implements Serializable {
     private static final long serialVersionUID = 1L;
