@@ -23,8 +23,8 @@ import java.util.zip.CRC32;
 /**
  * Internal, not API: the driver's checkpoint after each epoch, in a folder: {@code epoch-E.safetensors} (the
  * parameters and running statistics, {@link Checkpoint}), {@code epoch-E.state} (what else the loop carries from
- * one epoch to the next) and then {@code progress.json}, which names them with the epoch and step reached and the
- * seeds of the data's order. All are written atomically and the progress file last, so a crash between them leaves
+ * one epoch to the next) and then {@code progress.json}, which names them with the epoch and step reached, whether
+ * training was told to stop there, and the seeds of the data's order. All are written atomically and the progress file last, so a crash between them leaves
  * the previous set valid.
  *
  * <p>{@code epoch-E.state}: big-endian {@link DataOutputStream} fields, a magic string and version, then three
@@ -38,11 +38,11 @@ final class EpochCheckpoint {
     private static final String MAGIC = "LAMINA-SPARK-EPOCH-STATE";
     private static final int VERSION = 1;
     private static final Pattern FIELDS = Pattern.compile("\\{\"network\": \"([^\"]*)\", \"optimizer\": \"([^\"]*)\","
-            + " \"epoch\": (\\d+), \"step\": (\\d+), \"row seed\": (-?\\d+), \"batch seed\": (-?\\d+),"
+            + " \"epoch\": (\\d+), \"step\": (\\d+), \"stopped\": (true|false), \"row seed\": (-?\\d+), \"batch seed\": (-?\\d+),"
             + " \"file\": \"([^\"]+)\", \"state file\": \"([^\"]+)\"}\\s*");
 
-    /** Where a run stopped. */
-    record Progress(int epoch, long step) {
+    /** Where a run's last saved epoch ended, and whether it was told to stop there (early stopping, a listener). */
+    record Progress(int epoch, long step, boolean stopped) {
     }
 
     /** What the driver's loop carries from one epoch to the next besides the model; {@code stopping} may be null. */
@@ -53,14 +53,15 @@ final class EpochCheckpoint {
     }
 
     /** Writes epoch {@code epoch}'s checkpoint and removes the previous epoch's files. */
-    static void write(Path folder, Model model, Loop loop, int epoch, long step) throws IOException {
+    static void write(Path folder, Model model, Loop loop, int epoch, long step, boolean stopped)
+            throws IOException {
         Files.createDirectories(folder);
         String file = "epoch-" + epoch + ".safetensors";
         String state = "epoch-" + epoch + ".state";
         Checkpoint.save(model, folder.resolve(file));
         AtomicFiles.write(folder.resolve(state), ByteBuffer.wrap(stateBytes(loop)));
         AtomicFiles.writeString(folder.resolve(PROGRESS), "{\"network\": \"" + model.name() + "\", \"optimizer\": \""
-                + describe(loop.optimizer()) + "\", \"epoch\": " + epoch + ", \"step\": " + step + ", \"row seed\": "
+                + describe(loop.optimizer()) + "\", \"epoch\": " + epoch + ", \"step\": " + step + ", \"stopped\": " + stopped + ", \"row seed\": "
                 + loop.seeds()[0] + ", \"batch seed\": " + loop.seeds()[1] + ", \"file\": \"" + file
                 + "\", \"state file\": \"" + state + "\"}\n");
         if (epoch > 1) {
@@ -106,18 +107,19 @@ final class EpochCheckpoint {
         String text = Files.readString(progress);
         Matcher m = FIELDS.matcher(text);
         if (!m.matches()) {
-            throw new IOException("expected {\"network\": ..., \"optimizer\": ..., \"epoch\": E, \"step\": S,"
+            throw new IOException("expected {\"network\": ..., \"optimizer\": ..., \"epoch\": E, \"step\": S, \"stopped\": B,"
                     + " \"row seed\": R, \"batch seed\": B, \"file\": ..., \"state file\": ...} in " + progress
                     + ", found: " + text.strip());
         }
         expect(folder, "network", model.name(), m.group(1));
         expect(folder, "optimizer", describe(loop.optimizer()), m.group(2));
-        expect(folder, "row order seed (ShardedData's)", Long.toString(loop.seeds()[0]), m.group(5));
-        expect(folder, "batch order seed (SparkTrainer.seed)", Long.toString(loop.seeds()[1]), m.group(6));
-        Path state = folder.resolve(m.group(8));
+        expect(folder, "row order seed (ShardedData's)", Long.toString(loop.seeds()[0]), m.group(6));
+        expect(folder, "batch order seed (SparkTrainer.seed)", Long.toString(loop.seeds()[1]), m.group(7));
+        Path state = folder.resolve(m.group(9));
         readState(Files.readAllBytes(state), state.toString(), model.parameterCount(), loop);
-        Checkpoint.load(model, folder.resolve(m.group(7)));
-        return Optional.of(new Progress(Integer.parseInt(m.group(3)), Long.parseLong(m.group(4))));
+        Checkpoint.load(model, folder.resolve(m.group(8)));
+        return Optional.of(new Progress(Integer.parseInt(m.group(3)), Long.parseLong(m.group(4)),
+                Boolean.parseBoolean(m.group(5))));
     }
 
     private static void readState(byte[] all, String source, int parameterCount, Loop loop) throws IOException {

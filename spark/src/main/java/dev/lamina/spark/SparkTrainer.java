@@ -289,6 +289,7 @@ public final class SparkTrainer {
         double base = optimizer.learningRate(); // before a resume sets the saved run's last rate
         int first = 1;
         long step = 0;
+        boolean stop = false;
         jobs = 0;
         var loop = new EpochCheckpoint.Loop(optimizer, rates, earlyStopping, new long[] {train.plan().seed(), seed});
         if (checkpoints != null) {
@@ -296,6 +297,7 @@ public final class SparkTrainer {
             if (progress.isPresent()) {
                 first = progress.get().epoch() + 1;
                 step = progress.get().step();
+                stop = progress.get().stopped(); // a run that had stopped stays stopped
             }
         }
         for (TrainingListener l : listeners) {
@@ -303,7 +305,6 @@ public final class SparkTrainer {
         }
         int batches = train.batchesPerEpoch();
         int rows = train.globalBatch();
-        boolean stop = false;
         for (int epoch = first; epoch <= epochs && !stop && !fitContext.stopRequested(); epoch++) {
             double rate = rates.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
@@ -358,7 +359,8 @@ public final class SparkTrainer {
                 l.epochFinished(record, fitContext);
             }
             if (checkpoints != null) {
-                EpochCheckpoint.write(checkpoints, model, loop, epoch, step);
+                EpochCheckpoint.write(checkpoints, model, loop, epoch, step,
+                        stop || fitContext.stopRequested());
             }
         }
         if (earlyStopping != null) {

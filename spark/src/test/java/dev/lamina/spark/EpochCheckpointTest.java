@@ -47,11 +47,11 @@ class EpochCheckpointTest {
     void theLoopsStateComesBackExactly(@TempDir Path folder) throws IOException {
         Model model = TinyCnnNet.create(7);
         EpochCheckpoint.Loop saved = midRun(model);
-        EpochCheckpoint.write(folder, model, saved, 2, 8);
+        EpochCheckpoint.write(folder, model, saved, 2, 8, true);
         Model restarted = TinyCnnNet.create(8);
         EpochCheckpoint.Loop loaded = fresh(EarlyStopping.onValidationLoss().patience(5).restoreBest());
         EpochCheckpoint.Progress progress = EpochCheckpoint.resume(folder, restarted, loaded).orElseThrow();
-        assertEquals(new EpochCheckpoint.Progress(2, 8), progress);
+        assertEquals(new EpochCheckpoint.Progress(2, 8, true), progress);
         assertArrayEquals(model.parameterArray(), restarted.parameterArray());
         assertEquals(3, loaded.optimizer().steps());
         int size = model.parameterCount();
@@ -69,7 +69,7 @@ class EpochCheckpointTest {
     @Test
     void aCheckpointOfAnotherSetUpIsRefusedBeforeTheModelChanges(@TempDir Path folder) throws IOException {
         Model model = TinyCnnNet.create(7);
-        EpochCheckpoint.write(folder, model, midRun(model), 2, 8);
+        EpochCheckpoint.write(folder, model, midRun(model), 2, 8, false);
         Model other = TinyCnnNet.create(8);
         float[] before = other.parameterArray();
         IllegalArgumentException noStopping = assertThrows(IllegalArgumentException.class,
@@ -93,7 +93,7 @@ class EpochCheckpointTest {
     @Test
     void aDamagedStateFileIsRefused(@TempDir Path folder) throws IOException {
         Model model = TinyCnnNet.create(7);
-        EpochCheckpoint.write(folder, model, midRun(model), 1, 4);
+        EpochCheckpoint.write(folder, model, midRun(model), 1, 4, false);
         Path state = folder.resolve("epoch-1.state");
         byte[] bytes = Files.readAllBytes(state);
         bytes[bytes.length / 2] ^= 1;

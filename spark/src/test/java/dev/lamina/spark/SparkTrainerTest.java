@@ -198,6 +198,25 @@ class SparkTrainerTest {
     }
 
     @Test
+    void aRunThatStoppedStaysStoppedWhenRestarted(@TempDir Path folder) {
+        TrainingListener stopAfterOne = new TrainingListener() {
+            @Override
+            public void epochFinished(EpochRecord record, TrainingContext context) {
+                context.stop();
+            }
+        };
+        SparkTrainer stopped = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3)
+                .checkpoints(folder).listener(stopAfterOne);
+        assertEquals(1, stopped.fit(sharded).epochs().size());
+        SparkTrainer restarted = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3)
+                .checkpoints(folder);
+        History history = restarted.fit(sharded);
+        assertEquals(0, history.epochs().size());
+        assertEquals(0, restarted.jobs());
+        assertArrayEquals(stopped.model().parameterArray(), restarted.model().parameterArray());
+    }
+
+    @Test
     void aCheckpointOfAnotherSeedIsRefused(@TempDir Path folder) {
         SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).seed(3).epochs(1).checkpoints(folder)
                 .fit(sharded);
