@@ -5,15 +5,17 @@ import java.io.Serializable;
 /**
  * Internal, not API: what partitions send back and {@code treeAggregate} sums. {@code values}: the gradient times
  * the partition's rows (synchronous steps) or the parameters after the local steps times the rows (local SGD);
- * {@code buffers}: the running statistics times the rows; so the sums divided by {@code rows} are the global
- * batch's mean gradient, or the rows-weighted mean of the parameters. Arrays are allocated by the first partition
- * added, so the zero value ships no arrays.
+ * {@code buffers}: the running statistics times the rows; {@code state} (local SGD): the optimizer's state arrays
+ * after the local steps, one after the other, times the rows; so the sums divided by {@code rows} are the global
+ * batch's mean gradient, or the rows-weighted mean of the parameters and of the optimizer state. Arrays are
+ * allocated by the first partition added, so the zero value ships no arrays.
  */
 final class Contribution implements Serializable {
     private static final long serialVersionUID = 1L;
 
     float[] values;
     float[] buffers;
+    float[] state;
     double lossSum;
     double correct;
     long rows;
@@ -27,6 +29,7 @@ final class Contribution implements Serializable {
     Contribution add(Contribution other) {
         values = sum(values, other.values);
         buffers = sum(buffers, other.buffers);
+        state = sum(state, other.state);
         lossSum += other.lossSum;
         correct += other.correct;
         rows += other.rows;

@@ -34,7 +34,10 @@ final class ExecutorCache {
         MODELS.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(model);
     }
 
-    /** The optimizer of one partition in local SGD; its state stays in this JVM between rounds. */
+    /**
+     * The optimizer of one partition in local SGD, kept to spare its allocation: each round sets its state from the
+     * driver's average first.
+     */
     static Optimizer optimizer(String run, int partition, OptimizerFactory factory) {
         return OPTIMIZERS.computeIfAbsent(run + "/" + partition, k -> factory.create());
     }

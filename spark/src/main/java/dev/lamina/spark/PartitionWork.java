@@ -2,8 +2,9 @@ package dev.lamina.spark;
 
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.train.Optimizer;
-import dev.lamina.runtime.train.SparkAccess;
+import dev.lamina.runtime.train.TrainingInternals;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Internal, not API: what one partition computes, on an executor, with a network borrowed from {@link
@@ -27,7 +28,7 @@ record PartitionWork(String run, ModelFactory factory, boolean classifies, Failu
             load(model, parameters, buffers);
             Contribution c = new Contribution();
             c.lossSum = pass(model, shard, block) * shard.share;
-            c.correct = classifies ? SparkAccess.correct(model, shard.share) : 0;
+            c.correct = classifies ? TrainingInternals.correct(model, shard.share) : 0;
             model.backward(shard.share);
             c.values = scaled(model.gradients().toArray(), shard.share);
             c.buffers = scaled(model.buffers().toArray(), shard.share);
@@ -40,34 +41,47 @@ record PartitionWork(String run, ModelFactory factory, boolean classifies, Failu
     }
 
     /**
-     * Local SGD: {@code count} steps on blocks {@code first, first + 1, ...} with this partition's own optimizer;
-     * returns the parameters (and statistics) reached, times the rows of a block.
+     * Local SGD: steps on {@code blocks} with this partition's optimizer, which starts from the driver's
+     * (averaged) {@code state} and step count, so that a retried task repeats the same steps; returns the
+     * parameters, statistics and optimizer state reached, each times the rows of a block.
      */
-    Contribution localSteps(Shard shard, int[] blocks, long firstStep, float[] parameters, float[] buffers,
+    Contribution localSteps(Shard shard, int[] blocks, long firstStep, float[][] driver, int steps,
             OptimizerFactory optimizers, double learningRate) {
-        if (failure != null) {
-            failure.check(firstStep, shard.partition);
-        }
         Model model = ExecutorCache.borrow(run, factory);
         try {
-            load(model, parameters, buffers);
+            load(model, driver[0], driver[1]);
             Optimizer optimizer = ExecutorCache.optimizer(run, shard.partition, optimizers);
+            TrainingInternals.setOptimizerState(optimizer, Arrays.copyOfRange(driver, 2, driver.length), steps);
             optimizer.setLearningRate(learningRate);
             Contribution c = new Contribution();
             for (int block : blocks) {
                 c.lossSum += pass(model, shard, block) * shard.share;
-                c.correct += classifies ? SparkAccess.correct(model, shard.share) : 0;
+                c.correct += classifies ? TrainingInternals.correct(model, shard.share) : 0;
                 model.backward(shard.share);
                 optimizer.step(model);
             }
+            if (failure != null) { // after the steps: the retry must not start from the state they moved
+                failure.check(firstStep, shard.partition);
+            }
             c.values = scaled(model.parameters().toArray(), shard.share);
             c.buffers = scaled(model.buffers().toArray(), shard.share);
+            c.state = scaled(flat(TrainingInternals.optimizerState(optimizer, model.parameterCount())), shard.share);
             c.rows = shard.share;
             c.steps = blocks.length;
             return c;
         } finally {
             ExecutorCache.giveBack(run, model);
         }
+    }
+
+    /** The state's slots one after the other (none: an empty array). */
+    static float[] flat(float[][] slots) {
+        int size = slots.length == 0 ? 0 : slots[0].length;
+        float[] out = new float[slots.length * size];
+        for (int s = 0; s < slots.length; s++) {
+            System.arraycopy(slots[s], 0, out, s * size, size);
+        }
+        return out;
     }
 
     private static void load(Model model, float[] parameters, float[] buffers) {

@@ -9,7 +9,7 @@ import dev.lamina.runtime.train.Evaluation;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.LearningRateSchedule;
 import dev.lamina.runtime.train.Optimizer;
-import dev.lamina.runtime.train.SparkAccess;
+import dev.lamina.runtime.train.TrainingInternals;
 import dev.lamina.runtime.train.TrainingContext;
 import dev.lamina.runtime.train.TrainingListener;
 import java.io.IOException;
@@ -32,15 +32,16 @@ import org.apache.spark.broadcast.Broadcast;
  * rows), and the driver applies one optimizer step to the mean gradient: the step single-process training takes
  * on the same global batch, up to the order of the float sums. One Spark job per step.
  *
- * <p>Local SGD ({@link #localSteps}{@code (K)}, K &gt; 1): each partition takes K steps on its own shares with its
- * own optimizer (whose state stays on its executor), then the driver averages the parameters (weighted by rows):
- * one job per K steps. At K = 1 with SGD or momentum it is the synchronous step (the update is linear in the
- * gradient); with adaptive optimizers it is not, since their state is not averaged.
+ * <p>Local SGD ({@link #localSteps}{@code (K)}, K &gt; 1): each partition starts from the driver's parameters and
+ * optimizer state, takes K steps on its own shares, and the driver sets the rows-weighted mean of the partitions'
+ * parameters and optimizer states (momentum, moments): one job per K steps. At K = 1 with SGD or momentum it is
+ * the synchronous step (the update is linear in the gradient); with adaptive optimizers it is not (their update is
+ * not).
  *
  * <p>Faults: a failed task is retried by Spark ({@code spark.task.maxFailures}) from the same broadcast
- * parameters, so the step is unchanged. With {@link #checkpoints}, the driver saves the parameters after each epoch
- * and a later {@code fit} with the same folder resumes after the last saved epoch (the optimizer's state starts
- * afresh).
+ * parameters (and, for local SGD, optimizer state), so the step is unchanged. With {@link #checkpoints}, the driver
+ * saves the parameters, the optimizer's state and the schedule's and early stopping's after each epoch, and a later
+ * {@code fit} with the same folder resumes after the last saved epoch as if it had not stopped.
  */
 public final class SparkTrainer {
     private final JavaSparkContext context;
@@ -60,6 +61,7 @@ public final class SparkTrainer {
     private FailureInjection failure;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private long jobs;
+    private Optimizer driverOptimizer;
 
     private SparkTrainer(JavaSparkContext context, ModelFactory factory) {
         this.context = context;
@@ -197,8 +199,10 @@ public final class SparkTrainer {
     }
 
     /**
-     * Saves the driver's parameters after each epoch in {@code folder}, and resumes from there: a {@link #fit} that
-     * finds a checkpoint starts after its epoch.
+     * Saves the driver's parameters and optimizer state after each epoch in {@code folder}, and resumes from there:
+     * a {@link #fit} that finds a checkpoint starts after its epoch, with the optimizer's state and step count, the
+     * schedule's and early stopping's state and the batches' order where the saved run left them. The checkpoint
+     * is refused when written with another network, optimizer, seed, schedule or early stopping.
      *
      * @param folder the checkpoint folder (created when missing)
      * @return this trainer
@@ -256,12 +260,12 @@ public final class SparkTrainer {
         if (earlyStopping != null && validation == null) {
             throw new IllegalArgumentException("early stopping needs a validation set");
         }
-        if (earlyStopping != null && !SparkAccess.onLoss(earlyStopping) && !SparkAccess.classifies(model)) {
+        if (earlyStopping != null && !TrainingInternals.onLoss(earlyStopping) && !TrainingInternals.classifies(model)) {
             throw new IllegalArgumentException("early stopping on validation accuracy needs a classification loss; "
                     + model.name() + " minimises the mean squared error: use onValidationLoss()");
         }
         String run = UUID.randomUUID().toString();
-        PartitionWork work = new PartitionWork(run, factory, SparkAccess.classifies(model), failure);
+        PartitionWork work = new PartitionWork(run, factory, TrainingInternals.classifies(model), failure);
         try {
             return run(train, validation, work);
         } catch (IOException e) {
@@ -275,29 +279,32 @@ public final class SparkTrainer {
     }
 
     private History run(ShardedData train, Dataset validation, PartitionWork work) throws IOException {
-        boolean classification = SparkAccess.classifies(model);
+        boolean classification = TrainingInternals.classifies(model);
         Optimizer optimizer = optimizers.create();
+        driverOptimizer = optimizer;
         LearningRateSchedule rates = schedule != null ? schedule : LearningRateSchedule.constant();
         History history = new History();
-        SparkAccess.declareMetrics(history, List.of());
-        TrainingContext fitContext = SparkAccess.context(model, history, epochs);
+        TrainingInternals.declareMetrics(history, List.of());
+        TrainingContext fitContext = TrainingInternals.context(model, history, epochs);
+        double base = optimizer.learningRate(); // before a resume sets the saved run's last rate
         int first = 1;
         long step = 0;
+        boolean stop = false;
         jobs = 0;
+        var loop = new EpochCheckpoint.Loop(optimizer, rates, earlyStopping, new long[] {train.plan().seed(), seed});
         if (checkpoints != null) {
-            var progress = EpochCheckpoint.resume(checkpoints, model);
+            var progress = EpochCheckpoint.resume(checkpoints, model, loop);
             if (progress.isPresent()) {
                 first = progress.get().epoch() + 1;
                 step = progress.get().step();
+                stop = progress.get().stopped(); // a run that had stopped stays stopped
             }
         }
         for (TrainingListener l : listeners) {
             l.trainingStarted(fitContext);
         }
-        double base = optimizer.learningRate();
         int batches = train.batchesPerEpoch();
         int rows = train.globalBatch();
-        boolean stop = false;
         for (int epoch = first; epoch <= epochs && !stop && !fitContext.stopRequested(); epoch++) {
             double rate = rates.rate(epoch - 1, base);
             optimizer.setLearningRate(rate);
@@ -311,7 +318,7 @@ public final class SparkTrainer {
             int k = local ? localSteps : 1;
             for (int b = 0; b < batches && !stop; b += k) {
                 int[] round = Arrays.copyOfRange(blocks, b, Math.min(batches, b + k));
-                Contribution c = local ? localRound(train, work, round, step + 1, rate) : syncStep(train, work,
+                Contribution c = local ? localRound(train, work, round, step + 1, optimizer) : syncStep(train, work,
                         round[0], step + 1, optimizer);
                 jobs++;
                 double loss = c.lossSum / c.rows; // summed over the round's steps
@@ -327,11 +334,11 @@ public final class SparkTrainer {
                         l.batchFinished(b + s + 1, batches, (b + s + 1) * rows, lossSum / (b + round.length));
                     }
                 }
-                if (earlyStopping != null && SparkAccess.everySteps(earlyStopping) > 0
-                        && step / SparkAccess.everySteps(earlyStopping)
-                        != (step - round.length) / SparkAccess.everySteps(earlyStopping)) {
+                if (earlyStopping != null && TrainingInternals.everySteps(earlyStopping) > 0
+                        && step / TrainingInternals.everySteps(earlyStopping)
+                        != (step - round.length) / TrainingInternals.everySteps(earlyStopping)) {
                     Evaluation v = Evaluation.of(model, validation, evaluationBatch);
-                    stop = SparkAccess.evaluate(earlyStopping, v.loss(), v.accuracy(), step, epoch, model);
+                    stop = TrainingInternals.evaluate(earlyStopping, v.loss(), v.accuracy(), step, epoch, model);
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -339,25 +346,26 @@ public final class SparkTrainer {
                     : Evaluation.of(model, validation, evaluationBatch);
             if (validation != null) {
                 rates.observe(v.loss());
-                if (earlyStopping != null && SparkAccess.everySteps(earlyStopping) == 0) {
-                    stop = SparkAccess.evaluate(earlyStopping, v.loss(), v.accuracy(), step, epoch, model);
+                if (earlyStopping != null && TrainingInternals.everySteps(earlyStopping) == 0) {
+                    stop = TrainingInternals.evaluate(earlyStopping, v.loss(), v.accuracy(), step, epoch, model);
                 }
             }
             long seen = (long) batches * rows;
             EpochRecord record = new EpochRecord(epoch, lossSum / batches,
                     classification ? correct / seen : Double.NaN, v.loss(), v.accuracy(), rate, seconds,
                     seen / seconds);
-            SparkAccess.add(history, record);
+            TrainingInternals.add(history, record);
             for (TrainingListener l : listeners) {
                 l.epochFinished(record, fitContext);
             }
             if (checkpoints != null) {
-                EpochCheckpoint.write(checkpoints, model, epoch, step);
+                EpochCheckpoint.write(checkpoints, model, loop, epoch, step,
+                        stop || fitContext.stopRequested());
             }
         }
         if (earlyStopping != null) {
-            SparkAccess.finish(earlyStopping, model);
-            SparkAccess.stopped(history, earlyStopping, stop);
+            TrainingInternals.finish(earlyStopping, model);
+            TrainingInternals.stopped(history, earlyStopping, stop);
         }
         return history;
     }
@@ -392,24 +400,44 @@ public final class SparkTrainer {
         return c;
     }
 
-    /** One round of local SGD: the partitions' own steps, then the parameters averaged on the driver. */
+    /**
+     * One round of local SGD: the partitions' own steps from the driver's parameters and optimizer state, then the
+     * rows-weighted mean of both set on the driver.
+     */
     private Contribution localRound(ShardedData train, PartitionWork work, int[] blocks, long firstStep,
-            double rate) {
-        Broadcast<float[][]> state = context.broadcast(new float[][] {model.parameters().toArray(),
-                model.buffers().toArray()});
+            Optimizer optimizer) {
+        int size = model.parameterCount();
+        float[][] slots = TrainingInternals.optimizerState(optimizer, size);
+        float[][] shipped = new float[2 + slots.length][];
+        shipped[0] = model.parameters().toArray();
+        shipped[1] = model.buffers().toArray();
+        System.arraycopy(slots, 0, shipped, 2, slots.length);
+        Broadcast<float[][]> state = context.broadcast(shipped);
         OptimizerFactory local = optimizers;
+        int steps = optimizer.steps();
+        double rate = optimizer.learningRate();
         Contribution c;
         try {
             c = train.shards().treeAggregate(Contribution.zero(),
-                    (sum, shard) -> sum.add(work.localSteps(shard, blocks, firstStep, state.value()[0],
-                            state.value()[1], local, rate)), Contribution::add, depth);
+                    (sum, shard) -> sum.add(work.localSteps(shard, blocks, firstStep, state.value(), steps, local,
+                            rate)), Contribution::add, depth);
         } finally {
             state.destroy();
         }
         model.parameters().floats().put(0, divided(c.values, c.rows));
         model.buffers().floats().put(0, divided(c.buffers, c.rows));
         model.parametersChanged();
+        float[] mean = divided(c.state, c.rows);
+        for (int s = 0; s < slots.length; s++) {
+            System.arraycopy(mean, s * size, slots[s], 0, size);
+        }
+        TrainingInternals.setOptimizerState(optimizer, slots, steps + blocks.length);
         return c;
+    }
+
+    /** {@return the optimizer the last {@link #fit} stepped on the driver (local SGD: the partitions' mean)} */
+    Optimizer driverOptimizer() {
+        return driverOptimizer;
     }
 
     private static float[] divided(float[] sum, long rows) {

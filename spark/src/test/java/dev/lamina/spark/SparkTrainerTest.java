@@ -1,5 +1,6 @@
 package dev.lamina.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import dev.lamina.runtime.train.EarlyStopping;
 import dev.lamina.runtime.train.EpochRecord;
 import dev.lamina.runtime.train.Evaluation;
 import dev.lamina.runtime.train.TrainingContext;
+import dev.lamina.runtime.train.TrainingInternals;
 import dev.lamina.runtime.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,20 +138,147 @@ class SparkTrainerTest {
         assertClose(singleProcess(Optimizer.momentum(0.1, 0.9), 1), trainer.model().parameterArray());
     }
 
-    @Test
-    void aRestartedRunResumesFromTheLastEpoch(@TempDir Path folder) {
-        // plain SGD has no state to lose, so the resumed run must land where an uninterrupted one does
-        SparkTrainer whole = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3);
+    /**
+     * A run stopped after epoch 2 and restarted for epoch 3 lands where an uninterrupted 3-epoch run does, bit for
+     * bit: the checkpoint holds the optimizer's state and step count, the seeds fix the batches' order, and with two
+     * partitions the sum of their contributions does not depend on which arrives first (float addition commutes).
+     */
+    private static void assertResumesExactly(OptimizerFactory optimizer, int localSteps, Path folder) {
+        SparkTrainer whole = withSteps(SparkTrainer.of(spark, tiny()).optimizer(optimizer).seed(3).epochs(3),
+                localSteps);
         whole.fit(sharded);
-        SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(2).checkpoints(folder)
-                .fit(sharded);
-        SparkTrainer restarted = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3)
-                .checkpoints(folder);
+        withSteps(SparkTrainer.of(spark, tiny()).optimizer(optimizer).seed(3).epochs(2).checkpoints(folder),
+                localSteps).fit(sharded);
+        SparkTrainer restarted = withSteps(SparkTrainer.of(spark, tiny()).optimizer(optimizer).seed(3).epochs(3)
+                .checkpoints(folder), localSteps);
         History history = restarted.fit(sharded);
         assertEquals(1, history.epochs().size());
         assertEquals(3, history.last().epoch());
-        assertEquals(ROWS / BATCH, restarted.jobs());
+        assertEquals(ROWS / BATCH / localSteps, restarted.jobs());
         assertClose(whole.model().parameterArray(), restarted.model().parameterArray());
+        assertArrayEquals(whole.model().parameterArray(), restarted.model().parameterArray(),
+                "the resumed run's parameters, bit for bit");
+        assertEquals(whole.driverOptimizer().steps(), restarted.driverOptimizer().steps());
+        int size = whole.model().parameterCount();
+        assertArrayEquals(TrainingInternals.optimizerState(whole.driverOptimizer(), size),
+                TrainingInternals.optimizerState(restarted.driverOptimizer(), size), "the optimizer's state");
+    }
+
+    private static SparkTrainer withSteps(SparkTrainer trainer, int localSteps) {
+        return localSteps > 1 ? trainer.localSteps(localSteps) : trainer;
+    }
+
+    @Test
+    void aFailedLocalSgdTaskIsRetriedFromTheSameState() {
+        FailureInjection.INJECTED.set(0);
+        SparkTrainer clean = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .shuffle(false).epochs(1).localSteps(2);
+        clean.fit(sharded);
+        // partition 1 fails after the local steps of the round that opens at step 3, its optimizer moved
+        SparkTrainer failed = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .shuffle(false).epochs(1).localSteps(2).failOnce(3, 1);
+        failed.fit(sharded);
+        assertEquals(1, FailureInjection.INJECTED.get());
+        assertArrayEquals(clean.model().parameterArray(), failed.model().parameterArray());
+    }
+
+    @Test
+    void aRestartedMomentumRunResumesFromTheLastEpoch(@TempDir Path folder) {
+        assertResumesExactly(() -> Optimizer.momentum(0.1, 0.9), 1, folder);
+    }
+
+    @Test
+    void aRestartedAdamRunResumesFromTheLastEpoch(@TempDir Path folder) {
+        assertResumesExactly(() -> Optimizer.adam(0.01), 1, folder);
+    }
+
+    @Test
+    void aRestartedLocalSgdAdamRunResumesFromTheLastEpoch(@TempDir Path folder) {
+        assertResumesExactly(() -> Optimizer.adam(0.01), 2, folder);
+    }
+
+    @Test
+    void aRunThatStoppedStaysStoppedWhenRestarted(@TempDir Path folder) {
+        TrainingListener stopAfterOne = new TrainingListener() {
+            @Override
+            public void epochFinished(EpochRecord record, TrainingContext context) {
+                context.stop();
+            }
+        };
+        SparkTrainer stopped = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3)
+                .checkpoints(folder).listener(stopAfterOne);
+        assertEquals(1, stopped.fit(sharded).epochs().size());
+        SparkTrainer restarted = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).epochs(3)
+                .checkpoints(folder);
+        History history = restarted.fit(sharded);
+        assertEquals(0, history.epochs().size());
+        assertEquals(0, restarted.jobs());
+        assertArrayEquals(stopped.model().parameterArray(), restarted.model().parameterArray());
+    }
+
+    @Test
+    void aCheckpointOfAnotherSeedIsRefused(@TempDir Path folder) {
+        SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.sgd(0.1)).seed(3).epochs(1).checkpoints(folder)
+                .fit(sharded);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.of(spark,
+                tiny()).optimizer(() -> Optimizer.sgd(0.1)).seed(4).epochs(2).checkpoints(folder).fit(sharded));
+        assertTrue(e.getMessage().contains("batch order seed") && e.getMessage().contains("expected 4, found 3"),
+                e.getMessage());
+    }
+
+    /**
+     * Local SGD with momentum and K = 2: after each round the driver holds the rows-weighted mean of the partitions'
+     * parameters and velocities, and every partition starts the next round from both. The reference runs each
+     * partition's two steps with {@code Trainer} on its own rows, from the previous mean, and averages.
+     */
+    @Test
+    void localSgdAveragesTheOptimizerState() {
+        int k = 2;
+        SparkTrainer trainer = SparkTrainer.of(spark, tiny()).optimizer(() -> Optimizer.momentum(0.1, 0.9))
+                .shuffle(false).epochs(1).localSteps(k);
+        trainer.fit(sharded);
+
+        int[] order = sharded.rowOrder(ROWS);
+        int share = BATCH / PARTITIONS;
+        float[] parameters = TinyCnnNet.create(7).parameterArray();
+        float[] velocity = new float[parameters.length];
+        double spread = 0;
+        for (int first = 0; first < ROWS / BATCH; first += k) {
+            float[] nextParameters = new float[parameters.length];
+            float[] nextVelocity = new float[parameters.length];
+            float[][] velocities = new float[PARTITIONS][];
+            for (int p = 0; p < PARTITIONS; p++) {
+                int[] rows = new int[k * share];
+                for (int b = 0; b < k; b++) {
+                    System.arraycopy(order, (first + b) * BATCH + p * share, rows, b * share, share);
+                }
+                Model replica = TinyCnnNet.create(7);
+                replica.parameters().floats().put(0, parameters);
+                replica.parametersChanged();
+                Optimizer optimizer = Optimizer.momentum(0.1, 0.9);
+                TrainingInternals.setOptimizerState(optimizer, new float[][] {velocity}, first);
+                Trainer.of(replica).optimizer(optimizer).batchSize(share).shuffle(false).epochs(1)
+                        .fit(data.select(rows));
+                velocities[p] = TrainingInternals.optimizerState(optimizer, parameters.length)[0];
+                float[] reached = replica.parameterArray();
+                for (int i = 0; i < parameters.length; i++) {
+                    nextParameters[i] += reached[i] * share;
+                    nextVelocity[i] += velocities[p][i] * share;
+                }
+            }
+            for (int i = 0; i < parameters.length; i++) {
+                parameters[i] = nextParameters[i] / BATCH;
+                velocity[i] = nextVelocity[i] / BATCH;
+                spread = Math.max(spread, Math.abs(velocities[0][i] - velocities[1][i]));
+            }
+        }
+        assertTrue(spread > 100 * TOLERANCE, "the partitions' velocities differ by " + spread + " only");
+        assertClose(parameters, trainer.model().parameterArray());
+        float[] driver = TrainingInternals.optimizerState(trainer.driverOptimizer(), parameters.length)[0];
+        for (int i = 0; i < velocity.length; i++) {
+            assertEquals(velocity[i], driver[i], TOLERANCE * Math.max(1, Math.abs(velocity[i])), "velocity " + i);
+        }
+        assertEquals(ROWS / BATCH, trainer.driverOptimizer().steps());
     }
 
     @Test

@@ -282,6 +282,61 @@ public abstract class Optimizer {
         second = two;
     }
 
+    /**
+     * {@return the state as one flat array of {@code parameterCount} floats per slot ({@link #stateSlots()} of them),
+     * copies: zeros before the first step, which is the state the first step starts from} For averaging the state of
+     * data-parallel replicas (lamina-spark's local SGD).
+     */
+    float[][] flatState(int parameterCount) {
+        if (stateSize >= 0 && stateSize != parameterCount) {
+            throw new IllegalArgumentException("expected the state of " + parameterCount + " parameters, found one of "
+                    + stateSize);
+        }
+        float[][] flat = new float[stateSlots()][parameterCount];
+        float[][][] slots = {first, second};
+        for (int s = 0; s < flat.length && stateSize >= 0; s++) {
+            for (int k = 0; k < slots[s].length; k++) {
+                System.arraycopy(slots[s][k], 0, flat[s], k * BLOCK, slots[s][k].length);
+            }
+        }
+        return flat;
+    }
+
+    /**
+     * Sets the state from {@link #flatState}'s layout (copied) and the step count; throws before anything changes
+     * when the slots or their lengths do not fit this optimizer.
+     */
+    void setFlatState(float[][] flat, int stepCount) {
+        if (flat.length != stateSlots()) {
+            throw new IllegalArgumentException("expected " + stateSlots() + " state arrays for " + rule().name()
+                    + ", found " + flat.length);
+        }
+        int size = flat.length == 0 ? Math.max(stateSize, 0) : flat[0].length;
+        for (float[] slot : flat) {
+            if (slot.length != size) {
+                throw new IllegalArgumentException("expected state arrays of one length (" + size + "), found one of "
+                        + slot.length);
+            }
+        }
+        if (stepCount < 0) {
+            throw new IllegalArgumentException("expected a step count of at least 0, found " + stepCount);
+        }
+        float[][] one = flat.length > 0 ? chunks(size) : null;
+        float[][] two = flat.length > 1 ? chunks(size) : one;
+        float[][][] slots = {one, two};
+        for (int s = 0; s < flat.length; s++) {
+            for (int k = 0; k < slots[s].length; k++) {
+                System.arraycopy(flat[s], k * BLOCK, slots[s][k], 0, slots[s][k].length);
+            }
+        }
+        if (flat.length > 0) {
+            stateSize = size;
+        }
+        first = one;
+        second = two;
+        steps = stepCount;
+    }
+
     /** Forgets the state (velocities, moments) and the step count. */
     public void reset() {
         first = null;
