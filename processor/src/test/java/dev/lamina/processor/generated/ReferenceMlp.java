@@ -23,12 +23,20 @@ final class ReferenceMlp {
     private final List<Layer> layers;
     private final Loss loss;
     private final double labelSmoothing;
+    /** Rows per sample: the steps of a sequence, each a row of every layer (1 for vectors). */
+    private final int steps;
 
     ReferenceMlp(int inputs, List<Layer> layers, Loss loss, double labelSmoothing) {
+        this(inputs, layers, loss, labelSmoothing, 1);
+    }
+
+    /** The same layers applied to each of {@code steps} steps of a sequence. */
+    ReferenceMlp(int inputs, List<Layer> layers, Loss loss, double labelSmoothing, int steps) {
         this.inputs = inputs;
         this.layers = layers;
         this.loss = loss;
         this.labelSmoothing = labelSmoothing;
+        this.steps = steps;
     }
 
     /** {@code H v} at {@code w} on the batch. */
@@ -55,8 +63,12 @@ final class ReferenceMlp {
         return s;
     }
 
-    /** The gradient of the mean loss at {@code w}. */
-    double[] gradient(double[] w, float[] x, float[] t, int n) {
+    /**
+     * The gradient of the mean loss at {@code w}: over samples, and over steps too for the softmax cross-entropy
+     * (which a sequence output takes at every step).
+     */
+    double[] gradient(double[] w, float[] x, float[] t, int samples) {
+        int n = samples * steps;
         int depth = layers.size();
         double[][] z = new double[depth + 1][];
         double[][] pre = new double[depth][];
@@ -90,6 +102,11 @@ final class ReferenceMlp {
         }
         double[] g = new double[w.length];
         double[] delta = outputGradient(z[depth], t, n, features);
+        if (loss != Loss.SOFTMAX_CROSS_ENTROPY) {
+            for (int i = 0; i < delta.length; i++) {
+                delta[i] *= steps; // the mean over samples, not over steps
+            }
+        }
         for (int l = depth - 1; l >= 0; l--) {
             Layer layer = layers.get(l);
             int u = layer.units();

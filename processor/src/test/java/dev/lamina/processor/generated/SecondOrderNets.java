@@ -44,6 +44,20 @@ final class SecondOrderNets {
         @Dense(units = 3) Layer out;
     }
 
+    /** Dense layers on each step of a sequence, the softmax cross-entropy taken at every step. */
+    @Network(input = {3}, steps = 4, secondOrder = true)
+    abstract static class Stepwise {
+        @Dense(units = 5, activation = Activation.TANH) Layer h1;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** Dense layers on each step of a sequence under the squared error over the whole output. */
+    @Network(input = {3}, steps = 4, loss = Loss.MEAN_SQUARED_ERROR, secondOrder = true)
+    abstract static class StepwiseRegression {
+        @Dense(units = 5, activation = Activation.SIGMOID) Layer h1;
+        @Dense(units = 2) Layer out;
+    }
+
     /** Views: an image flattened implicitly, a reshape to a sequence and a flatten back. */
     @Network(input = {2, 2, 2}, secondOrder = true)
     abstract static class Views {

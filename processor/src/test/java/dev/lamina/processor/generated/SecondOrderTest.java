@@ -130,8 +130,17 @@ class SecondOrderTest {
         double smoothed = checkAgainstReference("smoothed softmax", SecondOrderNets_SmoothedNet.create(14),
                 new ReferenceMlp(4, List.of(new ReferenceMlp.Layer(5, Activation.ELU, false),
                         dense(3, Activation.IDENTITY)), Loss.SOFTMAX_CROSS_ENTROPY, 0.1), x, classes);
-        System.out.printf("R-pass by loss: squared error %.3g, sigmoid cross-entropy %.3g, smoothed softmax %.3g%n",
-                mse, sigmoid, smoothed);
+        float[] sequences = Fixtures.gaussian(N * 4 * 3, 25);
+        double stepwise = checkAgainstReference("softmax at every step", SecondOrderNets_StepwiseNet.create(26),
+                new ReferenceMlp(3, List.of(dense(5, Activation.TANH), dense(3, Activation.IDENTITY)),
+                        Loss.SOFTMAX_CROSS_ENTROPY, 0, 4), sequences, Fixtures.oneHot(N * 4, 3, 27));
+        double stepwiseMse = checkAgainstReference("squared error on a sequence",
+                SecondOrderNets_StepwiseRegressionNet.create(28),
+                new ReferenceMlp(3, List.of(dense(5, Activation.SIGMOID), dense(2, Activation.IDENTITY)),
+                        Loss.MEAN_SQUARED_ERROR, 0, 4), sequences, Fixtures.gaussian(N * 4 * 2, 29));
+        System.out.printf("R-pass by loss: squared error %.3g, sigmoid cross-entropy %.3g, smoothed softmax %.3g, "
+                + "softmax at every step %.3g, squared error on a sequence %.3g%n", mse, sigmoid, smoothed, stepwise,
+                stepwiseMse);
     }
 
     @Test
