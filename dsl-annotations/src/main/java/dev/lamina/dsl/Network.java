@@ -61,4 +61,12 @@ public @interface Network {
      * generates one pass per operation: slower, for debugging and for checking that fusion changes nothing.
      */
     boolean fuse() default true;
+
+    /**
+     * {@return whether to generate the R-passes (Pearlmutter): exact Hessian-vector products of the training loss,
+     * {@code Model.hessianVectorProduct}} Off by default, and then the generated class is exactly what it is
+     * without this attribute. So far the R-pass exists for Dense layers with every activation, Flatten, Reshape and
+     * the three losses; any other layer in such a network is a compile error on its annotation.
+     */
+    boolean secondOrder() default false;
 }

@@ -271,6 +271,11 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         throw notBuilt("the gradient with respect to the input");
     }
 
+    @Override
+    public void hessianVectorProduct(int n, double[] v, double[] out) {
+        throw notBuilt("the Hessian-vector product (the R-passes)");
+    }
+
     /** What the device programs do not have yet: the host model computes it (the same methods on the CPU). */
     private UnsupportedOperationException notBuilt(String what) {
         return new UnsupportedOperationException(host.name() + " on " + device + ": " + what + " is not built on "

@@ -210,6 +210,7 @@ public final class LaminaProcessor extends AbstractProcessor {
         if (!unread.references()) {
             runRules(Rules.wiring(), graph, reported);
         }
+        runRules(Rules.secondOrder(), graph, reported);
         Set<Integer> refused = new HashSet<>(unread.layers());
         refused.addAll(attributes.nodes());
         Graph sound = SoundPart.of(graph, refused);

@@ -79,6 +79,28 @@ public interface Model {
     }
 
     /**
+     * Writes {@code H v}, the product of the Hessian of the mean loss of the last forward pass (over {@code n} rows,
+     * against the targets set for them) with respect to the parameters, with the direction {@code v}: exact, by the
+     * R-passes (Pearlmutter) the processor generates for a network declared {@code @Network(secondOrder = true)}.
+     * Both vectors are laid out as {@link #parameters()} (and {@link #gradients()}) are. It differentiates what the
+     * forward pass computed in the current mode, and changes neither the parameters nor the gradients, so a
+     * {@link #loss} and {@link #backward} may still follow. The toolbox's operator over it is {@code
+     * analysis.hessian.GeneratedHvp}.
+     *
+     * @param n the rows of the last forward pass
+     * @param v the direction, {@link #parameterCount()} values; not changed
+     * @param out receives {@code H v}, {@link #parameterCount()} values
+     * @throws UnsupportedOperationException when the network was not declared with {@code secondOrder = true}, or
+     *         on a path that has no R-pass (the GPU's)
+     * @throws IllegalArgumentException when a vector's length is not {@link #parameterCount()}
+     * @throws IllegalStateException when no forward pass over {@code n} rows preceded it on this thread
+     */
+    default void hessianVectorProduct(int n, double[] v, double[] out) {
+        throw new UnsupportedOperationException(name() + " has no generated Hessian-vector product: declare it"
+                + " @Network(secondOrder = true), or use analysis.hessian.FiniteDifferenceHvp");
+    }
+
+    /**
      * Makes the backward passes that follow also compute the gradient with respect to the input (read with
      * {@link #inputGradient()}), or stop it. Off when a network is created, and then costless: the generated code
      * has a second backward pass for it, whose first layers differ.

@@ -395,6 +395,15 @@ public final class NetworkState {
         requests.backwardStarted(n, inputSize);
     }
 
+    /**
+     * Starts the generated Hessian-vector product of the last forward pass: over the same rows, on the same thread.
+     *
+     * @param n the pass's rows
+     */
+    public void beginSecondOrder(int n) {
+        passes.beginFollowing("hessianVectorProduct", n);
+    }
+
     /** Ends the pass a {@code begin} method started (call it in a finally block). */
     public void endPass() {
         if (backwardRows > 0) {

@@ -29,6 +29,14 @@ public final class Rules {
     }
 
     /**
+     * The layers a network that asks for the R-passes may hold; on the graph as read, so that each declared layer
+     * is named once.
+     */
+    public static List<Rule> secondOrder() {
+        return List.of(new SecondOrderCovered());
+    }
+
+    /**
      * The sizes the shapes imply fit int-indexed arrays. The rules of {@link #shaped()} compute with shapes in int
      * and assume they do.
      */

@@ -9,13 +9,20 @@ import java.util.List;
  *
  * @param layerFields the user's layer fields in declaration order, with their kinds, so that the generated class
  *                    fills in every handle even when fusion folded a layer into another
+ * @param secondOrder whether the network asked for the R-passes ({@code @Network(secondOrder = true)})
  */
 public record Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
-                    boolean fuse, List<Node> nodes, List<String> layerFields) {
+                    boolean fuse, List<Node> nodes, List<String> layerFields, boolean secondOrder) {
+
+    /** A network without the R-passes (the graphs the pass tests build by hand). */
+    public Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
+                 boolean fuse, List<Node> nodes, List<String> layerFields) {
+        this(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, nodes, layerFields, false);
+    }
 
     public Graph withNodes(List<Node> newNodes) {
         return new Graph(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, List.copyOf(newNodes),
-                layerFields);
+                layerFields, secondOrder);
     }
 
     public Node input() {

@@ -5,6 +5,7 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -116,6 +117,14 @@ public interface OpKind<T extends Op> {
 
     /** The CUDA code and device-program steps of a layer of this kind. */
     CudaLowering<T> cuda();
+
+    /**
+     * The kind's R-rules for the generated Hessian-vector product ({@code @Network(secondOrder = true)}), or null
+     * where it has none yet: such a network may not hold the layer (a compile error on it).
+     */
+    default SecondOrderJava<T> secondOrder() {
+        return null;
+    }
 
     // ---- opt-in checks: none unless the kind has them
 

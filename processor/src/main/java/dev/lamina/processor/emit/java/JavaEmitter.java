@@ -129,6 +129,9 @@ public final class JavaEmitter {
                 .addStatement("return state.arena(batch).floats().get($L * batch + row * $L + k)",
                         names.region(schedule.loss().source()), k)
                 .build());
+        if (graph.secondOrder()) {
+            type.addMethod(SecondOrderCode.method(schedule, names));
+        }
         type.addMethods(forwardLayers.methods());
         type.addMethods(backwardLayers.methods());
         type.addMethods(toInputLayers.methods());

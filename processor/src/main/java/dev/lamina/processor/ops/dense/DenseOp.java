@@ -7,6 +7,7 @@ import dev.lamina.processor.check.SizesFitArrays;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -142,5 +143,10 @@ public final class DenseOp implements OpKind<Op.Dense> {
     @Override
     public CudaLowering<Op.Dense> cuda() {
         return DenseCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Dense> secondOrder() {
+        return DenseSecondOrder.RULES;
     }
 }

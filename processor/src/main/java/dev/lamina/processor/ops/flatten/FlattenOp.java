@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.cuda.ViewCuda;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.java.ViewJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -100,5 +101,10 @@ public final class FlattenOp implements OpKind<Op.Flatten> {
     @Override
     public CudaLowering<Op.Flatten> cuda() {
         return CUDA;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Flatten> secondOrder() {
+        return SecondOrderJava.view();
     }
 }

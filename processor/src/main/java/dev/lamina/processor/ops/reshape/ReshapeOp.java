@@ -5,6 +5,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.cuda.ViewCuda;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.java.ViewJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -129,5 +130,10 @@ public final class ReshapeOp implements OpKind<Op.Reshape> {
     @Override
     public CudaLowering<Op.Reshape> cuda() {
         return CUDA;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Reshape> secondOrder() {
+        return SecondOrderJava.view();
     }
 }

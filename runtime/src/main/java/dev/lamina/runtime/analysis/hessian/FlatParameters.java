@@ -36,6 +36,11 @@ final class FlatParameters {
         return position.length;
     }
 
+    /** {@return where flat value {@code k} lives in the model's parameter (and gradient) array} */
+    int position(int k) {
+        return position[k];
+    }
+
     /** {@return the gradient the last backward pass left, flattened, in double} */
     double[] gradient() {
         FloatBuffer g = model.gradients().floats();

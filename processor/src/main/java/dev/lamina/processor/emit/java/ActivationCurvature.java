@@ -1,0 +1,47 @@
+package dev.lamina.processor.emit.java;
+
+import dev.lamina.processor.graph.Op;
+
+/**
+ * Each activation's first and second derivatives, {@code h'(a)} and {@code h''(a)}, as double expressions of its
+ * float output {@code y} (layers keep only their outputs), for the R-passes. Every activation the runtime has is
+ * here; at a kink (ReLU at 0, ...) the first derivative is the one {@link ActivationCode#backward} uses and the
+ * second is 0, the derivative almost everywhere.
+ */
+public final class ActivationCurvature {
+    private ActivationCurvature() {
+    }
+
+    /** {@code h'(a)} given the output {@code y}, as the backward pass takes it. */
+    public static String first(Op.Act act, String y) {
+        String a = ActivationCode.literal(act.alpha());
+        return switch (act.function()) {
+            case IDENTITY -> "1.0";
+            case SIGMOID -> y + " * (1.0 - " + y + ")";
+            case TANH -> "(1.0 - (double) " + y + " * " + y + ")";
+            case RELU -> "(" + y + " > 0f ? 1.0 : 0.0)";
+            case LEAKY_RELU -> "(" + y + " > 0f ? 1.0 : (double) " + a + ")";
+            case ELU -> "(" + y + " > 0f ? 1.0 : (double) " + y + " + " + a + ")";
+            case SELU -> "(" + y + " > 0f ? (double) " + ActivationCode.SELU_LAMBDA + " : (double) " + y + " + "
+                    + ActivationCode.SELU_LAMBDA_ALPHA + ")";
+            case SOFTPLUS -> "(1.0 - Math.exp(-(double) " + y + "))";
+            case RELU6 -> "(" + y + " > 0f && " + y + " < " + a + " ? 1.0 : 0.0)";
+            case STEP -> "0.0";
+        };
+    }
+
+    /** {@code h''(a)} given the output {@code y}; 0 for the piecewise linear activations. */
+    public static String second(Op.Act act, String y) {
+        String a = ActivationCode.literal(act.alpha());
+        return switch (act.function()) {
+            case IDENTITY, RELU, LEAKY_RELU, RELU6, STEP -> "0.0";
+            case SIGMOID -> y + " * (1.0 - " + y + ") * (1.0 - 2.0 * " + y + ")";
+            case TANH -> "-2.0 * " + y + " * (1.0 - (double) " + y + " * " + y + ")";
+            // below 0, y = alpha (e^a - 1): h' = h'' = alpha e^a = y + alpha
+            case ELU -> "(" + y + " > 0f ? 0.0 : (double) " + y + " + " + a + ")";
+            case SELU -> "(" + y + " > 0f ? 0.0 : (double) " + y + " + " + ActivationCode.SELU_LAMBDA_ALPHA + ")";
+            // h' = sigmoid(a) = 1 - e^-y, h'' = sigmoid(a) (1 - sigmoid(a))
+            case SOFTPLUS -> "((1.0 - Math.exp(-(double) " + y + ")) * Math.exp(-(double) " + y + "))";
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lamina.processor.emit.java;
+
+import dev.lamina.processor.graph.Graph;
+import dev.lamina.processor.graph.Node;
+import dev.lamina.processor.plan.Schedule;
+
+/**
+ * What a layer's R-rules are written with in the generated {@code hessianVectorProduct}: the whole batch's
+ * regions of the last forward pass, and the pass's double arrays, one set per layer that computes (a view's are
+ * its input's), named after the layer's field. Locals of the method: {@code n} (rows), {@code a} (the arena),
+ * {@code p} (the parameters), {@code v} (the direction) and {@code out} ({@code H v}), both laid out as the
+ * parameters are.
+ */
+public final class SecondOrderContext {
+    private final Schedule schedule;
+    private final Names names;
+    private final Node node;
+
+    SecondOrderContext(Schedule schedule, Names names, Node node) {
+        this.schedule = schedule;
+        this.names = names;
+        this.node = node;
+    }
+
+    public Graph graph() {
+        return schedule.graph();
+    }
+
+    /** Whether the layer reads the network input (through views): its input has no R and needs no gradient. */
+    public boolean readsNetworkInput() {
+        return schedule.source(node.input()) == 0;
+    }
+
+    /** {@code REGION * n}: where the batch's input of the layer starts in the arena. */
+    public String inRegion() {
+        return names.region(schedule.source(node.input())) + " * n";
+    }
+
+    /** {@code REGION * n}: where the batch's output of the layer starts in the arena. */
+    public String outRegion() {
+        return names.out(node.id()) + " * n";
+    }
+
+    /** The layer's generated constant {@code <FIELD>_<suffix>} (a parameter's offset). */
+    public String constant(String suffix) {
+        return Names.constant(node, suffix);
+    }
+
+    /** {@code R{output}}: the R of the layer's output, a double per value of the batch. */
+    public String rOut() {
+        return arrays(node.id()) + "R";
+    }
+
+    /** The R of the layer's input (not there when {@link #readsNetworkInput()}). */
+    public String rIn() {
+        return arrays(schedule.source(node.input())) + "R";
+    }
+
+    /** The gradient of the loss at the layer's output. */
+    public String dOut() {
+        return arrays(node.id()) + "D";
+    }
+
+    /** Its R. */
+    public String rdOut() {
+        return arrays(node.id()) + "Rd";
+    }
+
+    /** The gradient at the layer's input, added into (not there when {@link #readsNetworkInput()}). */
+    public String dIn() {
+        return arrays(schedule.source(node.input())) + "D";
+    }
+
+    /** Its R, added into. */
+    public String rdIn() {
+        return arrays(schedule.source(node.input())) + "Rd";
+    }
+
+    /** A further array of the layer's own, {@code <field><suffix>}, which it declares in its R-forward step. */
+    public String own(String suffix) {
+        return arrays(node.id()) + suffix;
+    }
+
+    /** The prefix of the arrays of node {@code id}, looking through views. */
+    private String arrays(int id) {
+        return Names.field(schedule.graph().node(schedule.source(id)));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.lamina.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code @Network(secondOrder = true)}: a layer without R-rules is an error on its own annotation (each one, not
+ * only the first), and only a network that asks for the R-passes gets {@code hessianVectorProduct}.
+ */
+class SecondOrderDiagnosticsTest {
+    private static final String HEADER = String.join("\n",
+            "package test;",                                               // 1
+            "import dev.lamina.dsl.*;",                                    // 2
+            "import dev.lamina.runtime.Layer;",                            // 3
+            "");
+
+    private static JavaFileObject source(String body) {
+        return JavaFileObjects.forSourceString("test.Net", HEADER + body);
+    }
+
+    private static Compilation compile(JavaFileObject source) {
+        return javac().withProcessors(new LaminaProcessor()).compile(source);
+    }
+
+    private static String message(String layer, String kind) {
+        return "'" + layer + "' (" + kind + ") has no R-pass yet, so @Network(secondOrder = true) cannot give exact "
+                + "Hessian-vector products through it; the R-pass exists for Dense, Flatten, Reshape so far (issue "
+                + "18): remove secondOrder = true and use FiniteDifferenceHvp, or leave the layer out";
+    }
+
+    @Test
+    void everyLayerWithoutAnRPassIsAnErrorOnItsAnnotation() {
+        JavaFileObject src = source(String.join("\n",
+                "@Network(input = {1, 8, 8}, secondOrder = true)",         // 4
+                "abstract class Net {",                                    // 5
+                "  @Conv(filters = 4, kernel = 3) Layer c;",               // 6
+                "  @Pool(kernel = 2) Layer pool;",                         // 7
+                "  @Flatten Layer flat;",                                  // 8
+                "  @Dense(units = 8, activation = Activation.TANH) Layer h;", // 9
+                "  @Dropout(rate = 0.5) Layer drop;",                      // 10
+                "  @Dense(units = 2) Layer out;",                          // 11
+                "}"));
+        Compilation c = compile(src);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining(message("c", "Conv")).inFile(src).onLine(6);
+        assertThat(c).hadErrorContaining(message("pool", "Pool")).inFile(src).onLine(7);
+        assertThat(c).hadErrorContaining(message("drop", "Dropout")).inFile(src).onLine(10);
+        assertThat(c).hadErrorCount(3);
+    }
+
+    @Test
+    void onlyANetworkThatAsksGetsTheProduct() throws IOException {
+        String body = String.join("\n",
+                "@Network(input = {4}%s)",
+                "abstract class Net {",
+                "  @Dense(units = 5, activation = Activation.TANH) Layer h;",
+                "  @Dense(units = 2) Layer out;",
+                "}");
+        Compilation with = compile(source(String.format(body, ", secondOrder = true")));
+        Compilation without = compile(source(String.format(body, "")));
+        assertThat(with).succeeded();
+        assertThat(without).succeeded();
+        String withSource = with.generatedSourceFile("test.NetNet").orElseThrow().getCharContent(true).toString();
+        String withoutSource = without.generatedSourceFile("test.NetNet").orElseThrow().getCharContent(true)
+                .toString();
+        assertThat(withSource).contains("public void hessianVectorProduct(int n, double[] v, double[] out)");
+        assertThat(withoutSource).doesNotContain("hessianVectorProduct");
+        // the rest of the class is the same: the R-pass is one method added, nothing else moves
+        int start = withSource.indexOf("    /**\n     * {@code H v} of the mean loss");
+        assertThat(start).isAtLeast(0);
+        int end = withSource.indexOf("\n    }\n", start) + "\n    }\n\n".length();
+        assertThat(withSource.substring(0, start) + withSource.substring(end)).isEqualTo(withoutSource);
+    }
+}
