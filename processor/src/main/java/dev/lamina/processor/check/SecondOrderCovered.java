@@ -4,7 +4,6 @@ import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.ops.OpKinds;
-import java.util.List;
 
 /**
  * A network that asks for the R-passes ({@code @Network(secondOrder = true)}) holds only layers whose kind has
@@ -12,9 +11,6 @@ import java.util.List;
  * missing. Runs on the graph as read, one message per declared layer.
  */
 final class SecondOrderCovered implements Rule {
-    /** The kinds that have R-rules so far, for the message. */
-    static final List<String> COVERED = List.of("Dense", "Flatten", "Reshape");
-
     @Override
     public void check(Graph graph, Diagnostics d) {
         if (!graph.secondOrder()) {
@@ -24,7 +20,7 @@ final class SecondOrderCovered implements Rule {
             if (OpKinds.of(node.op()).kind().secondOrder() == null) {
                 d.error(node, "'" + node.name() + "' (" + node.op().kind() + ") has no R-pass yet, so "
                         + "@Network(secondOrder = true) cannot give exact Hessian-vector products through it; "
-                        + "the R-pass exists for " + String.join(", ", COVERED) + " so far (issue 18): remove "
+                        + "the R-pass exists for " + String.join(", ", OpKinds.withSecondOrder()) + " so far (issue 18): remove "
                         + "secondOrder = true and use FiniteDifferenceHvp, or leave the layer out");
             }
         }

@@ -66,6 +66,12 @@ public final class OpKinds {
         return BLOCK_ANNOTATIONS;
     }
 
+    /** The annotations of the kinds that have R-rules ({@link OpKind#secondOrder}), in declaration order. */
+    public static List<String> withSecondOrder() {
+        return DECLARED.stream().filter(kind -> kind.secondOrder() != null)
+                .flatMap(kind -> kind.annotations().stream()).map(LayerAnnotation::label).toList();
+    }
+
     private static List<LayerAnnotation<?, ?>> annotationsOf(List<OpKind<?>> kinds) {
         return kinds.stream().<LayerAnnotation<?, ?>>flatMap(kind -> kind.annotations().stream()).toList();
     }
