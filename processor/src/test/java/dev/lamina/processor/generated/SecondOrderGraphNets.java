@@ -28,6 +28,17 @@ final class SecondOrderGraphNets {
         @Dense(units = 3) Layer out;
     }
 
+    /** {@link Dropped} without the R-passes: fusion folds its dropouts into the Dense layers before them. */
+    @Network(input = {4})
+    abstract static class DroppedFused {
+        @Dropout(rate = 0.2) Layer drop0;
+        @Dense(units = 6, activation = Activation.TANH) Layer h1;
+        @Dropout(rate = 0.3) Layer drop1;
+        @Dense(units = 5, activation = Activation.SIGMOID) Layer h2;
+        @Dropout(rate = 0.25) Layer drop2;
+        @Dense(units = 3) Layer out;
+    }
+
     /** Two branches joined, the first read by the second and by the join (a skip connection), a classifier. */
     @Network(input = {4}, secondOrder = true)
     abstract static class Joined {

@@ -124,6 +124,33 @@ class SecondOrderGraphTest {
         assertTrue(apart > 1e-2 * largest(first), "other masks give another product, found a difference " + apart);
     }
 
+    /**
+     * A network that asks for the R-passes keeps each dropout a step of its own; its masks (keyed by the dropout's
+     * field) and so its loss and gradient in training mode are those of the same network with the dropouts folded.
+     */
+    @Test
+    void unfoldedDropoutIsTheFunctionTheFoldedOneComputes() {
+        Model unfolded = SecondOrderGraphNets_DroppedNet.create(38);
+        Model folded = SecondOrderGraphNets_DroppedFusedNet.create(38);
+        assertArrayEquals(folded.parameterArray(), unfolded.parameterArray(), "the same initial parameters");
+        float[] x = Fixtures.gaussian(N * 4, 39);
+        float[] t = Fixtures.oneHot(N, 3, 39);
+        FiniteDifferenceHvp a = FiniteDifferenceHvp.of(unfolded, x, t, N, Mode.TRAINING);
+        FiniteDifferenceHvp b = FiniteDifferenceHvp.of(folded, x, t, N, Mode.TRAINING);
+        double lossA = a.loss();
+        double lossB = b.loss();
+        double[] gradientA = a.gradient();
+        double[] gradientB = b.gradient();
+        double worst = 0;
+        for (int k = 0; k < gradientA.length; k++) {
+            worst = Math.max(worst, Math.abs(gradientA[k] - gradientB[k]));
+            assertEquals(gradientB[k], gradientA[k], 1e-6 * largest(gradientB), "gradient " + k);
+        }
+        assertEquals(lossB, lossA, 1e-6 * Math.abs(lossB), "the loss");
+        System.out.printf("dropout unfolded against folded, training: loss %.9g against %.9g, largest gradient "
+                + "difference %.3g (largest entry %.3g)%n", lossA, lossB, worst, largest(gradientB));
+    }
+
     private static double[] productAfterForward(Model m, long dropoutSeed, double[] v) {
         m.state().reseedDropout(dropoutSeed);
         m.forward(N);
