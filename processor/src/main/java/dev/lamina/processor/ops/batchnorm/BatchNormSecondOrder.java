@@ -38,6 +38,11 @@ final class BatchNormSecondOrder implements SecondOrderJava<Op.BatchNorm> {
 
     @Override
     public CodeBlock rForward(Op.BatchNorm bn, Node node, SecondOrderContext c) {
+        if (node.hasFusedDropout()) {
+            // its mask would scale the output and both gradients: not in these rules (issue 18's dropout part)
+            throw new IllegalStateException(node.name() + " (BatchNorm) has a fused dropout, which its R-rules "
+                    + "do not cover");
+        }
         int channels = node.in().channels();
         boolean input = !c.readsNetworkInput();
         CodeBlock.Builder b = CodeBlock.builder();
