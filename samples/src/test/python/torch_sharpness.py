@@ -1,0 +1,118 @@
+"""PyTorch's side of the sharpness sample (SharpnessCommand): the top Hessian eigenvalue of the mean cross-entropy
+of a Lamina LeNet checkpoint on the first test images, by power iteration on torch.autograd.functional.hvp.
+
+  /usr/bin/python3 samples/src/test/python/torch_sharpness.py CHECKPOINT [--data DIR] [--batch N]
+      [--iterations N] [--tolerance T] [--seed S] [--threads T] [--repeats R]
+
+CHECKPOINT is the model.safetensors `sharpness` wrote (PyTorch's names and layouts), loaded into the LeNet of
+torch_checkpoints.py with strict=True. The batch is the first N images of DIR's t10k IDX files (plain or .gz),
+scaled by 1/255 as Lamina's Mnist does. Power iteration as Lamina's PowerIteration: a seeded Gaussian start,
+v <- Hv / |Hv|, stopping when the Rayleigh quotient v.Hv changes by at most T relative (after two products) or after
+N products. The start differs from Lamina's (another generator); with the tolerance met, the eigenvalue does not
+depend on it. Also times one hvp and one gradient (forward and backward) on the same batch, medians of R runs
+after a warm-up. Prints one JSON object."""
+import argparse, gzip, json, os, struct, sys, time
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_checkpoints import LeNet, read_safetensors  # noqa: E402
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith('.gz') else open
+    with opener(path, 'rb') as f:
+        data = f.read()
+    dims = data[3]
+    shape = struct.unpack('>%dI' % dims, data[4:4 + 4 * dims])
+    return torch.frombuffer(bytearray(data[4 + 4 * dims:]), dtype=torch.uint8).reshape(shape)
+
+
+def find(directory, name):
+    for candidate in (name, name + '.gz'):
+        path = os.path.join(directory, candidate)
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError('expected %s or %s.gz in %s' % (name, name, directory))
+
+
+def batch(directory, n):
+    images = read_idx(find(directory, 't10k-images-idx3-ubyte'))[:n]
+    labels = read_idx(find(directory, 't10k-labels-idx1-ubyte'))[:n]
+    if images.shape[0] != n:
+        raise ValueError('expected %d test images, found %d' % (n, images.shape[0]))
+    return images.float().div(255).reshape(n, 1, 28, 28), labels.long()
+
+
+def median_seconds(work, repeats):
+    work()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return sorted(times)[repeats // 2]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('checkpoint')
+    p.add_argument('--data', default='/usr/share/datasets/fashion-mnist')
+    p.add_argument('--batch', type=int, default=1000)
+    p.add_argument('--iterations', type=int, default=200)
+    p.add_argument('--tolerance', type=float, default=1e-4)
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--repeats', type=int, default=5)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    model = LeNet()
+    model.load_state_dict(read_safetensors(a.checkpoint), strict=True)
+    model.eval()
+    x, y = batch(a.data, a.batch)
+    names = [name for name, _ in model.named_parameters()]
+    params = tuple(q.detach() for _, q in model.named_parameters())
+
+    def loss(*ps):
+        return F.cross_entropy(torch.nn.utils.stateless.functional_call(model, dict(zip(names, ps)), (x,)), y)
+
+    def hvp(v):
+        return torch.autograd.functional.hvp(loss, params, v)[1]
+
+    def dot(u, v):
+        return sum(float((a_ * b_).double().sum()) for a_, b_ in zip(u, v))
+
+    torch.manual_seed(a.seed)
+    v = tuple(torch.randn_like(q) for q in params)
+    norm = dot(v, v) ** 0.5
+    v = tuple(t / norm for t in v)
+    eigenvalue, iterations = 0.0, 0
+    while iterations < a.iterations:
+        hv = hvp(v)
+        iterations += 1
+        nxt = dot(v, hv)
+        change = abs(nxt - eigenvalue)
+        eigenvalue = nxt
+        norm = dot(hv, hv) ** 0.5
+        if norm == 0:
+            break
+        v = tuple(t / norm for t in hv)
+        if iterations > 1 and change <= a.tolerance * abs(eigenvalue):
+            break
+
+    def gradient():
+        ps = tuple(q.clone().requires_grad_(True) for q in params)
+        torch.autograd.grad(loss(*ps), ps)
+
+    hvp_s = median_seconds(lambda: hvp(v), a.repeats)
+    gradient_s = median_seconds(gradient, a.repeats)
+    with torch.no_grad():
+        value = float(loss(*params))
+    print(json.dumps({'peer': 'pytorch-%s' % torch.__version__, 'network': 'LeNet5', 'batch': a.batch,
+                      'loss': value, 'topEigenvalue': eigenvalue, 'iterations': iterations,
+                      'threads': a.threads, 'gradient_s': gradient_s, 'hvp_s': hvp_s,
+                      'hvp_over_gradient': hvp_s / gradient_s}))
+
+
+if __name__ == '__main__':
+    main()
