@@ -23,6 +23,11 @@ final class SharpnessCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "lenet",
+            description = "lenet, the bench's LeNet-5, or mlp, the bench's MLP with its generated R-pass"
+                    + " (default: ${DEFAULT-VALUE})")
+    private String modelName;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Fashion-MNIST's folder; the digits inside the jar when absent (default: ${DEFAULT-VALUE})")
     private Path data = Mnist.FASHION_MNIST_DIR;
@@ -68,8 +73,12 @@ final class SharpnessCommand implements Callable<Integer> {
                     + " --batch >= 1, --top >= 1 and --trace-samples >= 1, found " + epochs + ", " + trainSamples
                     + ", " + batch + ", " + top + ", " + traceSamples);
         }
+        if (!modelName.equals("lenet") && !modelName.equals("mlp")) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--model': expected lenet"
+                    + " or mlp, found '" + modelName + "'");
+        }
         threads.apply();
-        SharpnessSample.Trained trained = SharpnessSample.train(data, epochs, trainSamples);
+        SharpnessSample.Trained trained = SharpnessSample.train(modelName, data, epochs, trainSamples);
         Model model = trained.model();
         SharpnessSample.Batch fixed = SharpnessSample.Batch.first(trained.test(), Math.min(batch,
                 trained.test().size()));
@@ -90,7 +99,7 @@ final class SharpnessCommand implements Callable<Integer> {
         if (cost) {
             System.out.println("cost, one batch of " + fixed.n() + " (timings; noisy on a loaded machine):");
             System.out.println(SharpnessSample.cost(model, fixed, 5).line());
-            if (fixed.inputs().length / fixed.n() == 784) {
+            if (modelName.equals("lenet") && fixed.inputs().length / fixed.n() == 784) {
                 System.out.println(SharpnessSample.cost(MlpSecondOrderNet.create(0), fixed, 5).line());
             }
         }

@@ -17,8 +17,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The sharpness sample ({@code sharpness}): trains the bench LeNet as the bench does (or, without Fashion-MNIST,
- * the digits CNN), saves its checkpoint in PyTorch's layouts, and reports the Hessian's top eigenvalues and trace
+ * The sharpness sample ({@code sharpness}): trains the bench LeNet (or MLP) as the bench does (or, without
+ * Fashion-MNIST, the digits CNN), saves its checkpoint in PyTorch's layouts, and reports the Hessian's top eigenvalues and trace
  * ({@link SharpnessReport}) of the mean cross-entropy on the first test images, in inference mode; PyTorch's side
  * is {@code src/test/python/torch_sharpness.py}. {@link #cost} times one gradient against one {@code H v}.
  */
@@ -58,16 +58,27 @@ final class SharpnessSample {
     }
 
     /**
-     * Trains for {@code epochs}: LeNet-5 on Fashion-MNIST in {@code data} with the bench's settings and seeds
-     * (so the network is the bench's after as many epochs), else the digits CNN on the digits inside the jar.
-     * {@code trainSamples} keeps the first rows of the training set only (0: all).
+     * Trains for {@code epochs}, on Fashion-MNIST in {@code data} with the bench's settings and seeds (so the
+     * network is the bench's after as many epochs): {@code lenet}, the bench's LeNet-5, or {@code mlp}, the bench's
+     * MLP as {@link MlpSecondOrder} (the same layers, with the generated R-pass). Without Fashion-MNIST, {@code lenet}
+     * falls back to the digits CNN on the digits inside the jar. {@code trainSamples} keeps the first rows of the
+     * training set only (0: all).
+     *
+     * @throws IllegalArgumentException for another name, or {@code mlp} without Fashion-MNIST
      */
-    static Trained train(Path data, int epochs, int trainSamples) throws IOException {
+    static Trained train(String name, Path data, int epochs, int trainSamples) throws IOException {
+        if (!name.equals("lenet") && !name.equals("mlp")) {
+            throw new IllegalArgumentException("expected the model lenet or mlp, found '" + name + "'");
+        }
         boolean fashion = Mnist.isPresent(data);
+        if (!fashion && name.equals("mlp")) {
+            throw new IllegalArgumentException("the mlp needs Fashion-MNIST, not found in " + data);
+        }
         Mnist.Split split = fashion ? SampleData.fashionMnist(data) : SampleData.digits(7);
         Dataset train = trainSamples > 0 ? split.train().slice(0, Math.min(trainSamples, split.train().size()))
                 : split.train();
-        Model model = fashion ? Bench.create("lenet") : DigitsCnnNet.create(1);
+        Model model = !fashion ? DigitsCnnNet.create(1)
+                : name.equals("mlp") ? MlpSecondOrderNet.create(0) : Bench.create("lenet");
         Optimizer sgd = Optimizer.momentum(0.05, 0.9);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             // one trainer per epoch, seeded with the epoch's number, as Bench.run: the bench's network
