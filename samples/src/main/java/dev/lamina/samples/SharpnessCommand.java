@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
         description = {"Trains the bench LeNet (the digits CNN without Fashion-MNIST), saves its checkpoint in"
                 + " PyTorch's layouts and reports the sharpness of the mean cross-entropy on the first test images:"
                 + " the Hessian's top eigenvalues (power iteration) and trace (Hutchinson), printed and written as"
-                + " JSON (CPU). PyTorch's side: samples/src/test/python/torch_sharpness.py."})
+                + " JSON (CPU). PyTorch's side: samples/src/test/python/torch_sharpness.py.",
+                "Without --exact the products are central differences of the gradient, which straddle ReLU and"
+                        + " max-pool kinks: on LeNet they overstate PyTorch's (kink-free) eigenvalue by several"
+                        + " percent; --exact needs the network's generated R-pass (--model mlp has it)."})
 final class SharpnessCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

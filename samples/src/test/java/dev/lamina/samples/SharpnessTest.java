@@ -110,6 +110,28 @@ class SharpnessTest {
     }
 
     @Test
+    void helpNamesTheOptionsAndBadInputIsExitCodeTwo() throws Exception {
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "sharpness",
+                "--help"));
+        for (String option : List.of("--model", "--data", "--epochs", "--train-samples", "--batch", "--top",
+                "--trace-samples", "--exact", "--cost", "--out", "--threads")) {
+            assertTrue(out.toString().contains(option), "help names " + option + ":\n" + out);
+        }
+        StringWriter err = new StringWriter();
+        assertEquals(ExitCodes.USAGE, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                "sharpness", "--model", "resnet"));
+        assertTrue(err.toString().contains("expected lenet or mlp, found 'resnet'"), err.toString());
+        // the digits CNN has no generated R-pass: --exact says so instead of falling back to differences
+        StringWriter noRPass = new StringWriter();
+        assertEquals(ExitCodes.USAGE, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(noRPass),
+                "sharpness", "--exact", "--epochs", "0", "--batch", "10", "--data",
+                dir.resolve("none").toString(), "--out", dir.resolve("exact").toString()));
+        assertTrue(noRPass.toString().contains("--exact: DigitsCnn has no generated Hessian-vector product"),
+                noRPass.toString());
+    }
+
+    @Test
     void pyTorchAgreesOnTheTopEigenvalueToOnePercent() throws Exception {
         String python = pythonWithTorch();
         Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
