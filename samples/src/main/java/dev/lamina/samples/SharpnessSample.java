@@ -1,0 +1,171 @@
+package dev.lamina.samples;
+
+import dev.lamina.runtime.Model;
+import dev.lamina.runtime.analysis.hessian.FiniteDifferenceHvp;
+import dev.lamina.runtime.analysis.hessian.GeneratedHvp;
+import dev.lamina.runtime.analysis.hessian.HessianVectorProduct;
+import dev.lamina.runtime.analysis.hessian.SharpnessReport;
+import dev.lamina.runtime.data.Dataset;
+import dev.lamina.runtime.data.Mnist;
+import dev.lamina.runtime.io.Checkpoint;
+import dev.lamina.runtime.train.Evaluation;
+import dev.lamina.runtime.train.Optimizer;
+import dev.lamina.runtime.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The sharpness sample ({@code sharpness}): trains the bench LeNet (or MLP) as the bench does (or, without
+ * Fashion-MNIST, the digits CNN), saves its checkpoint in PyTorch's layouts, and reports the Hessian's top eigenvalues and trace
+ * ({@link SharpnessReport}) of the mean cross-entropy on the first test images, in inference mode; PyTorch's side
+ * is {@code src/test/python/torch_sharpness.py}. {@link #cost} times one gradient against one {@code H v}.
+ */
+final class SharpnessSample {
+    /** The seed of the start vectors and of Hutchinson's vectors. */
+    static final long SEED = 0;
+
+    private SharpnessSample() {
+    }
+
+    /**
+     * A fixed batch: {@code n} samples, inputs and one-hot targets one after another.
+     *
+     * @param inputs the inputs
+     * @param targets the targets
+     * @param n the number of samples
+     */
+    record Batch(float[] inputs, float[] targets, int n) {
+        /** {@return the first {@code n} rows of {@code data}} */
+        static Batch first(Dataset data, int n) {
+            if (n < 1 || n > data.size()) {
+                throw new IllegalArgumentException("expected a batch of 1 to " + data.size() + " samples, found "
+                        + n);
+            }
+            Dataset rows = data.slice(0, n);
+            return new Batch(rows.features(), rows.targets(), n);
+        }
+    }
+
+    /**
+     * A trained network and its data.
+     *
+     * @param model the network
+     * @param test its test set, whose first rows make the batch
+     */
+    record Trained(Model model, Dataset test) {
+    }
+
+    /**
+     * Trains for {@code epochs}, on Fashion-MNIST in {@code data} with the bench's settings and seeds (so the
+     * network is the bench's after as many epochs): {@code lenet}, the bench's LeNet-5, or {@code mlp}, the bench's
+     * MLP as {@link MlpSecondOrder} (the same layers, with the generated R-pass). Without Fashion-MNIST, {@code lenet}
+     * falls back to the digits CNN on the digits inside the jar. {@code trainSamples} keeps the first rows of the
+     * training set only (0: all).
+     *
+     * @throws IllegalArgumentException for another name, or {@code mlp} without Fashion-MNIST
+     */
+    static Trained train(String name, Path data, int epochs, int trainSamples) throws IOException {
+        if (!name.equals("lenet") && !name.equals("mlp")) {
+            throw new IllegalArgumentException("expected the model lenet or mlp, found '" + name + "'");
+        }
+        boolean fashion = Mnist.isPresent(data);
+        if (!fashion && name.equals("mlp")) {
+            throw new IllegalArgumentException("the mlp needs Fashion-MNIST, not found in " + data);
+        }
+        Mnist.Split split = fashion ? SampleData.fashionMnist(data) : SampleData.digits(7);
+        Dataset train = trainSamples > 0 ? split.train().slice(0, Math.min(trainSamples, split.train().size()))
+                : split.train();
+        Model model = !fashion ? DigitsCnnNet.create(1)
+                : name.equals("mlp") ? MlpSecondOrderNet.create(0) : Bench.create("lenet");
+        Optimizer sgd = Optimizer.momentum(0.05, 0.9);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            // one trainer per epoch, seeded with the epoch's number, as Bench.run: the bench's network
+            Trainer.of(model).optimizer(sgd).batchSize(fashion ? 128 : 32).epochs(1).seed(epoch).fit(train);
+        }
+        Evaluation test = Evaluation.of(model, split.test(), 1000);
+        System.out.printf(Locale.ROOT, "%s on %s: test accuracy %.4f after %d epochs%n", model.name(),
+                fashion ? "Fashion-MNIST" : "the digits", test.accuracy(), epochs);
+        return new Trained(model, split.test());
+    }
+
+    /**
+     * {@return the operator of {@code model}'s mean loss on {@code batch} in inference mode: the generated R-pass
+     * when {@code exact}, else central differences of the gradient}
+     *
+     * @throws UnsupportedOperationException when {@code exact} and the model has no generated R-pass
+     */
+    static HessianVectorProduct operator(Model model, Batch batch, boolean exact) {
+        return exact ? GeneratedHvp.of(model, batch.inputs(), batch.targets(), batch.n(),
+                FiniteDifferenceHvp.Mode.INFERENCE)
+                : FiniteDifferenceHvp.of(model, batch.inputs(), batch.targets(), batch.n(),
+                        FiniteDifferenceHvp.Mode.INFERENCE);
+    }
+
+    /** {@return the report of {@code model} on {@code batch}: {@code top} eigenvalues, {@code traceSamples} vectors} */
+    static SharpnessReport report(Model model, Batch batch, boolean exact, int top, int traceSamples) {
+        return SharpnessReport.of(model.name(), operator(model, batch, exact), top, traceSamples, SEED);
+    }
+
+    /** Saves the checkpoint (PyTorch's layouts and names) and writes the report as JSON, both atomically. */
+    static void write(Model model, SharpnessReport report, Path checkpoint, Path json) throws IOException {
+        Checkpoint.save(model, checkpoint);
+        report.write(json);
+    }
+
+    /**
+     * The cost of one product against one gradient on one batch, medians over repeats after a warm-up.
+     *
+     * @param network the network's name
+     * @param gradientSeconds one forward and backward pass
+     * @param finiteDifferenceSeconds one {@code H v} by central differences (two gradients)
+     * @param generatedSeconds one exact {@code H v} (a forward pass and the R-pass); NaN without an R-pass
+     */
+    record Cost(String network, double gradientSeconds, double finiteDifferenceSeconds, double generatedSeconds) {
+        /** {@return the line printed: times and ratios to the gradient} */
+        String line() {
+            return String.format(Locale.ROOT, "{\"network\": \"%s\", \"gradient_s\": %.4f, \"fd_hvp_s\": %.4f,"
+                            + " \"fd_over_gradient\": %.2f, \"generated_hvp_s\": %s, \"generated_over_gradient\": %s}",
+                    network, gradientSeconds, finiteDifferenceSeconds, finiteDifferenceSeconds / gradientSeconds,
+                    Double.isNaN(generatedSeconds) ? "null" : String.format(Locale.ROOT, "%.4f", generatedSeconds),
+                    Double.isNaN(generatedSeconds) ? "null"
+                            : String.format(Locale.ROOT, "%.2f", generatedSeconds / gradientSeconds));
+        }
+    }
+
+    /** {@return the cost on {@code batch} of {@code model}'s gradient and products, medians of {@code repeats}} */
+    static Cost cost(Model model, Batch batch, int repeats) {
+        HessianVectorProduct fd = operator(model, batch, false);
+        HessianVectorProduct generated;
+        try {
+            generated = operator(model, batch, true);
+        } catch (UnsupportedOperationException e) {
+            generated = null;
+        }
+        double[] v = new double[fd.size()];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(SEED);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextGaussian();
+        }
+        double[] out = new double[v.length];
+        HessianVectorProduct exact = generated;
+        double gradient = median(repeats, fd::gradient);
+        double finite = median(repeats, () -> fd.apply(v, out));
+        double r = exact == null ? Double.NaN : median(repeats, () -> exact.apply(v, out));
+        return new Cost(model.name(), gradient, finite, r);
+    }
+
+    /** The median time of {@code repeats} runs of {@code work}, after one untimed run. */
+    private static double median(int repeats, Runnable work) {
+        work.run();
+        double[] seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            seconds[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(seconds);
+        return seconds[repeats / 2];
+    }
+}
