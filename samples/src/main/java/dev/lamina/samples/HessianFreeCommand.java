@@ -17,7 +17,7 @@ final class HessianFreeCommand implements Callable<Integer> {
             description = "epochs of each optimizer (default: ${DEFAULT-VALUE})")
     private int epochs;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1000",
             description = "batch size of all three (default: ${DEFAULT-VALUE}: large, as Hessian-free's curvature"
                     + " estimates need)")
     private int batch;

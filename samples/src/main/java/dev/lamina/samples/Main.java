@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 /**
  * The samples' command line (picocli): with no command, the default sample, LeNet-5 on Fashion-MNIST if installed,
  * else a small CNN on the UCI digits inside the jar; a command per sample otherwise ({@code train}, {@code bench},
- * {@code features}, {@code transfer}, {@code fgsm}, {@code saliency}, {@code maximise}, {@code style}), each with
+ * {@code features}, {@code transfer}, {@code fgsm}, {@code saliency}, {@code maximise}, {@code style},
+ * {@code hessian-free}), each with
  * {@code --help}. The models are those of {@link SampleModel}.
  * <p>
  * Exit codes: 0 done, 2 a bad command line (an unknown command, option or model: the message lists the valid

@@ -63,7 +63,7 @@ class HessianFreeSampleTest {
         assertEquals(0, code, err.toString());
         String words = out.toString().replaceAll("\\s+", " ");
         for (String expected : List.of("--epochs", "--batch", "--data", "--out", "--threads", "default: 5",
-                "default: 500", "default: target/hessian-free")) {
+                "default: 1000", "default: target/hessian-free")) {
             assertTrue(words.contains(expected), expected + ":\n" + out);
         }
     }
