@@ -28,8 +28,9 @@ import java.util.Set;
  * </ul>
  * A step costs one product per CG iteration (about two gradients each) and one forward pass per loss it tries.
  * It minimises the network's own loss ({@link Model#loss}): a loss written in Java ({@link Trainer#loss}) is not
- * what it measures, and a regularizer's gradient enters {@code g} but not the loss. Batch statistics updated by
- * the trial forward passes are put back. The damping and the warm start are not part of a training checkpoint.
+ * what it measures, and a regularizer's gradient enters {@code g} but not the loss. The trial forward passes draw
+ * the dropout masks of the trainer's pass again, and the batch statistics and dropout position they move are put
+ * back. The damping and the warm start are not part of a training checkpoint.
  * Larger batches than for SGD suit it: the curvature of a small batch is noisy.
  */
 public final class HessianFree extends Optimizer {
@@ -46,6 +47,8 @@ public final class HessianFree extends Optimizer {
     private double damping;
     private double warmStartDecay = 0.95;
     private boolean lineSearch = true;
+    /** The dropout position after the trainer's forward pass of the step in progress. */
+    private long[] dropout;
     /** The last step's CG solution (before the line search), on {@link #positions}; null before the first. */
     private double[] previous;
     /** Where each optimised value lives in the parameter array: the tensors not frozen, in order. */
@@ -195,10 +198,12 @@ public final class HessianFree extends Optimizer {
         Solution solution = solve(curvature, g);
         float[] base = model.parameters().toArray();
         float[] buffers = model.buffers().toArray();
+        dropout = model.state().dropoutState();
         try {
             step(model, n, g, loss, solution, base);
         } finally {
             model.buffers().floats().put(0, buffers);
+            model.state().restoreDropout(dropout[0], dropout[1]);
         }
     }
 
@@ -314,6 +319,8 @@ public final class HessianFree extends Optimizer {
     /** The mean loss on the batch at {@code base + s x}. */
     private double lossAt(Model model, int n, float[] base, double s, double[] x) {
         setParameters(model, base, s, x);
+        // the trainer's pass drew the last masks: draw them again, so the trial loss is the function H was of
+        model.state().restoreDropout(dropout[0], dropout[1] - 1);
         model.forward(n);
         return model.loss(n);
     }
