@@ -802,6 +802,15 @@ public final class NetworkState {
         return dropoutKey;
     }
 
+    /**
+     * {@return the rows of the last completed forward pass, which a loss, backward or Hessian-vector product must
+     * follow; 0 when none (or when the batch room changed since)} A second-order optimizer reads it to work on the
+     * batch the trainer ran.
+     */
+    public int forwardRows() {
+        return passes.forwardRows();
+    }
+
     /** {@return whether the passes run in training mode ({@link Model#isTraining})} */
     public boolean isTraining() {
         return training;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 /**
  * The samples' command line (picocli): with no command, the default sample, LeNet-5 on Fashion-MNIST if installed,
  * else a small CNN on the UCI digits inside the jar; a command per sample otherwise ({@code train}, {@code bench},
- * {@code features}, {@code transfer}, {@code fgsm}, {@code saliency}, {@code maximise}, {@code style}, {@code sharpness}), each with
+ * {@code features}, {@code transfer}, {@code fgsm}, {@code saliency}, {@code maximise}, {@code style},
+ * {@code sharpness}, {@code hessian-free}), each with
  * {@code --help}. The models are those of {@link SampleModel}.
  * <p>
  * Exit codes: 0 done, 2 a bad command line (an unknown command, option or model: the message lists the valid
@@ -22,7 +23,8 @@ import picocli.CommandLine.Mixin;
                 + " on the UCI digits inside the jar.",
                 "The options before a command are the default sample's; each command has its own (COMMAND --help)."},
         subcommands = {TrainCommand.class, BenchCommand.class, FeaturesCommand.class, TransferCommand.class,
-                FgsmCommand.class, SaliencyCommand.class, MaximiseCommand.class, StyleCommand.class, SharpnessCommand.class},
+                FgsmCommand.class, SaliencyCommand.class, MaximiseCommand.class, StyleCommand.class,
+                SharpnessCommand.class, HessianFreeCommand.class},
         footerHeading = "%nModels (train --model MODEL):%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "2:bad command line (unknown command, option or model)",

@@ -132,6 +132,11 @@ public abstract class Optimizer {
      * @param model the model whose parameters move; the same one at every step (its state is kept here)
      */
     public final void step(Model model) {
+        if (this instanceof HessianFree newton) { // a whole Newton step, not an element-wise update
+            newton.newtonStep(model, frozen);
+            steps++;
+            return;
+        }
         if (model instanceof DeviceResident device) {
             steps++;
             device.update(rule(), learningRate, steps);
@@ -443,6 +448,29 @@ public abstract class Optimizer {
      */
     public static Optimizer adam(double learningRate, double rho1, double rho2, double delta) {
         return new Adam(learningRate, rho1, rho2, delta, 0);
+    }
+
+    /**
+     * Hessian-free (truncated Newton, Martens 2010) with its defaults: initial damping 1, at most 10 conjugate
+     * gradient iterations per step; see {@link HessianFree}. Needs a network declared {@code @Network(secondOrder =
+     * true)}, on the CPU.
+     *
+     * @return the optimizer
+     */
+    public static HessianFree hessianFree() {
+        return new HessianFree(1.0, 10);
+    }
+
+    /**
+     * Hessian-free with initial damping {@code damping} (at least 0) and at most {@code cgIterations} conjugate
+     * gradient iterations per step (at least 1); see {@link HessianFree}.
+     *
+     * @param damping the initial Levenberg-Marquardt damping lambda
+     * @param cgIterations the most conjugate gradient iterations per step
+     * @return the optimizer
+     */
+    public static HessianFree hessianFree(double damping, int cgIterations) {
+        return new HessianFree(damping, cgIterations);
     }
 
     /**
