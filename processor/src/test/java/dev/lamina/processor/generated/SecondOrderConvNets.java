@@ -98,4 +98,19 @@ final class SecondOrderConvNets {
         @Flatten Layer flat;
         @Dense(units = 3) Layer out;
     }
+
+    /** A convolution whose kernel covers the whole image: the Dense layer of {@link DenseTwin} in another layout. */
+    @Network(input = {2, 3, 3}, secondOrder = true)
+    abstract static class WholeImageConv {
+        @Conv(filters = 4, kernel = 3, activation = Activation.TANH) Layer c;
+        @Flatten Layer flat;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link WholeImageConv} as Dense layers, on its input in channels-last order. */
+    @Network(input = {18}, secondOrder = true)
+    abstract static class DenseTwin {
+        @Dense(units = 4, activation = Activation.TANH) Layer c;
+        @Dense(units = 3) Layer out;
+    }
 }

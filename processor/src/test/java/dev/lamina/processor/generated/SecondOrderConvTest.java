@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The R-rules of convolutions, pooling and upsampling ({@link SecondOrderConvNets}): the generated {@code H v}
- * against central differences of the float gradient in training and inference mode for several directions, and
- * the full Hessian from the generated products, symmetric to rounding.
+ * against central differences of the float gradient in training and inference mode for several directions; the
+ * full Hessian from the generated products, symmetric to rounding; and a convolution over the whole image against
+ * the Dense layer it is, whose R-rules {@code SecondOrderTest} checks against a double reference.
  */
 class SecondOrderConvTest {
     private static final int N = 5;
@@ -95,5 +96,47 @@ class SecondOrderConvTest {
                     h.asymmetry());
             assertTrue(h.asymmetry() < 1e-9, m.name() + ": asymmetry " + h.asymmetry());
         }
+    }
+
+    @Test
+    void aConvolutionOverTheWholeImageHasItsDenseTwinsProducts() {
+        Model conv = SecondOrderConvNets_WholeImageConvNet.create(37);
+        Model dense = SecondOrderConvNets_DenseTwinNet.create(38);
+        // the same parameters: the convolution's weights [filters][rows][columns][channels] are the Dense
+        // layer's [units][features] over channels-last features
+        for (int k = 0; k < conv.parameterTensors().size(); k++) {
+            var from = conv.parameterTensors().get(k);
+            var to = dense.parameterTensors().get(k);
+            assertEquals(from.length(), to.length(), "tensor " + k);
+            for (int i = 0; i < from.length(); i++) {
+                to.set(i, from.get(i));
+            }
+        }
+        float[] x = inputs(conv, 45);
+        float[] channelsLast = new float[x.length];
+        for (int r = 0; r < N; r++) {
+            for (int c = 0; c < 2; c++) {
+                for (int q = 0; q < 9; q++) {
+                    channelsLast[r * 18 + q * 2 + c] = x[r * 18 + c * 9 + q];
+                }
+            }
+        }
+        float[] t = Fixtures.oneHot(N, 3, 46);
+        HessianVectorProduct a = GeneratedHvp.of(conv, x, t, N, Mode.INFERENCE);
+        HessianVectorProduct b = GeneratedHvp.of(dense, channelsLast, t, N, Mode.INFERENCE);
+        double worst = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            double[] v = direction(a.size(), 70 + seed);
+            double[] hv = a.apply(v);
+            double[] twin = b.apply(v);
+            double scale = largest(twin);
+            for (int k = 0; k < hv.length; k++) {
+                worst = Math.max(worst, Math.abs(hv[k] - twin[k]) / scale);
+                // the two forward passes round their float sums differently, nothing more
+                assertEquals(twin[k], hv[k], 1e-5 * scale, "(H v)[" + k + "], direction " + seed);
+            }
+        }
+        System.out.printf("a whole-image convolution against its Dense twin: largest difference %.3g of |H v|%n",
+                worst);
     }
 }
