@@ -27,6 +27,11 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                                      Op.Pool pool) {
     /** {@return the R-forward step of {@code node}} */
     public CodeBlock rForward(Node node, SecondOrderContext c) {
+        if (node.hasFusedDropout()) {
+            // the R-rules read the masked output as h(a): a wrong product, so never code for it
+            throw new IllegalStateException(node.name() + " (" + node.op().kind() + ") has a dropout fused in, "
+                    + "whose mask its R-rules do not apply yet");
+        }
         boolean input = !c.readsNetworkInput();
         int channels = node.out().channels();
         CodeBlock.Builder b = CodeBlock.builder();
