@@ -19,7 +19,8 @@ import java.util.OptionalDouble;
  *       backward pass needs the activation's derivative only at the window winners, whose outputs the pool
  *       kept;</li>
  *   <li>a Dropout directly after a Dense, Conv (pooled or not) or BatchNorm, so that its mask is drawn in the
- *       epilogue's pass.</li>
+ *       epilogue's pass (not in a network that asks for the R-passes, whose rules read a layer's outputs
+ *       before the mask).</li>
  * </ul>
  * Which kinds take part is theirs to say ({@code OpKind.absorbsMaxPool}, {@code isFusableMaxPool},
  * {@code absorbsDropout}, {@code foldableDropout}); this pass decides where the rewrites apply.
@@ -54,7 +55,9 @@ public final class Fusion {
                 folded.put(original.id(), previous.id());
                 continue;
             }
-            OptionalDouble dropout = soleReader ? foldableDropout(OpKinds.of(node.op())) : OptionalDouble.empty();
+            // the R-passes need a layer's outputs before its dropout's mask: there, a dropout stays a step of its own
+            boolean foldsDropout = soleReader && !graph.secondOrder();
+            OptionalDouble dropout = foldsDropout ? foldableDropout(OpKinds.of(node.op())) : OptionalDouble.empty();
             if (dropout.isPresent() && absorbsDropout(OpKinds.of(previous.op())) && !previous.hasFusedDropout()) {
                 out.set(out.size() - 1, previous.withFusedDropout(dropout.getAsDouble(), node.name())
                         .withShapes(previous.in(), node.out()));

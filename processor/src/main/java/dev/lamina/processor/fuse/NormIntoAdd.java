@@ -23,8 +23,14 @@ public final class NormIntoAdd {
     private NormIntoAdd() {
     }
 
-    /** {@code graph} with every qualifying batch norm marked as applied by its add. */
+    /**
+     * {@code graph} with every qualifying batch norm marked as applied by its add; unchanged in a network that asks
+     * for the R-passes, whose batch-norm rules read the norm's output.
+     */
     public static Graph rewrite(Graph graph) {
+        if (graph.secondOrder()) {
+            return graph;
+        }
         List<Node> out = new ArrayList<>();
         for (Node node : graph.nodes()) {
             Node add = addApplying(graph, node);

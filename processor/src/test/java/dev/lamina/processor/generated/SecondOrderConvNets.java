@@ -1,6 +1,7 @@
 package dev.lamina.processor.generated;
 
 import dev.lamina.dsl.Activation;
+import dev.lamina.dsl.BatchNorm;
 import dev.lamina.dsl.Conv;
 import dev.lamina.dsl.Conv1d;
 import dev.lamina.dsl.ConvTranspose;
@@ -9,6 +10,7 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.PoolKind;
+import dev.lamina.dsl.Residual;
 import dev.lamina.dsl.Upsample;
 import dev.lamina.runtime.Layer;
 
@@ -111,6 +113,20 @@ final class SecondOrderConvNets {
     @Network(input = {18}, secondOrder = true)
     abstract static class DenseTwin {
         @Dense(units = 4, activation = Activation.TANH) Layer c;
+        @Dense(units = 3) Layer out;
+    }
+
+    /**
+     * Residual stages, covered once convolutions are (a stage expands into convolutions, batch norms and an add),
+     * with a strided projection and a global average pool.
+     */
+    @Network(input = {2, 4, 4}, secondOrder = true)
+    abstract static class Residuals {
+        @Conv(filters = 3, kernel = 3, padding = 1, bias = false) Layer stem;
+        @BatchNorm(activation = Activation.TANH) Layer stemBn;
+        @Residual(filters = 3, activation = Activation.TANH) Layer same;
+        @Residual(filters = 4, stride = 2, activation = Activation.ELU) Layer down;
+        @Pool(kind = PoolKind.GLOBAL_AVERAGE) Layer gap;
         @Dense(units = 3) Layer out;
     }
 }

@@ -139,4 +139,31 @@ class SecondOrderConvTest {
         System.out.printf("a whole-image convolution against its Dense twin: largest difference %.3g of |H v|%n",
                 worst);
     }
+
+    @Test
+    void residualStagesAgreeWithFiniteDifferencesInBothModes() {
+        Model m = SecondOrderConvNets_ResidualsNet.create(39);
+        float[] x = inputs(m, 47);
+        float[] t = Fixtures.oneHot(N, 3, 48);
+        for (Mode mode : Mode.values()) {
+            HessianVectorProduct exact = GeneratedHvp.of(m, x, t, N, mode);
+            FiniteDifferenceHvp fd = FiniteDifferenceHvp.of(m, x, t, N, mode).step(STEP);
+            double worst = 0;
+            for (long seed = 1; seed <= 2; seed++) {
+                double[] v = direction(exact.size(), 80 + seed);
+                double[] hv = exact.apply(v);
+                double[] approx = fd.apply(v);
+                double scale = largest(approx);
+                assertTrue(scale > 0, mode + ": a zero product checks nothing");
+                for (int k = 0; k < hv.length; k++) {
+                    worst = Math.max(worst, Math.abs(hv[k] - approx[k]) / scale);
+                    assertEquals(approx[k], hv[k], 1e-3 * scale, mode + ": (H v)[" + k + "], direction " + seed);
+                }
+            }
+            HessianMatrix h = HessianMatrix.of(exact);
+            assertTrue(h.asymmetry() < 1e-9, mode + ": asymmetry " + h.asymmetry());
+            System.out.printf("Residuals, %s (W = %d): R-pass against finite differences, largest difference %.3g "
+                    + "of |H v|; asymmetry %.3g%n", mode, exact.size(), worst, h.asymmetry());
+        }
+    }
 }

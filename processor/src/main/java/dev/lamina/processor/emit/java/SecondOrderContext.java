@@ -76,6 +76,31 @@ public final class SecondOrderContext {
         return arrays(schedule.source(node.input())) + "Rd";
     }
 
+    /** Whether the layer's input {@code input} (a node id, one of {@code node.inputs()}) is the network input. */
+    public boolean readsNetworkInput(int input) {
+        return schedule.source(input) == 0;
+    }
+
+    /** {@code REGION * n}: where the batch's values of the layer's input {@code input} (a node id) start. */
+    public String inRegion(int input) {
+        return names.region(schedule.source(input)) + " * n";
+    }
+
+    /** The R of the layer's input {@code input} (a node id), for a layer of several inputs. */
+    public String rIn(int input) {
+        return arrays(input) + "R";
+    }
+
+    /** The gradient at the layer's input {@code input} (a node id), added into. */
+    public String dIn(int input) {
+        return arrays(input) + "D";
+    }
+
+    /** Its R, added into. */
+    public String rdIn(int input) {
+        return arrays(input) + "Rd";
+    }
+
     /** A further array of the layer's own, {@code <field><suffix>}, which it declares in its R-forward step. */
     public String own(String suffix) {
         return arrays(node.id()) + suffix;

@@ -3,6 +3,7 @@ package dev.lamina.processor.ops.add;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -98,5 +99,10 @@ public final class AddOp implements OpKind<Op.Add> {
     @Override
     public CudaLowering<Op.Add> cuda() {
         return AddCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Add> secondOrder() {
+        return AddSecondOrder.RULES;
     }
 }

@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -124,5 +125,10 @@ public final class BatchNormOp implements OpKind<Op.BatchNorm> {
     @Override
     public CudaLowering<Op.BatchNorm> cuda() {
         return BatchNormCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.BatchNorm> secondOrder() {
+        return BatchNormSecondOrder.RULES;
     }
 }

@@ -4,6 +4,7 @@ import dev.lamina.dsl.Concat;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -108,5 +109,10 @@ public final class ConcatOp implements OpKind<Op.Concat> {
     @Override
     public CudaLowering<Op.Concat> cuda() {
         return ConcatCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Concat> secondOrder() {
+        return ConcatSecondOrder.RULES;
     }
 }

@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -111,5 +112,10 @@ public final class DropoutOp implements OpKind<Op.Dropout> {
     @Override
     public CudaLowering<Op.Dropout> cuda() {
         return DropoutCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Dropout> secondOrder() {
+        return DropoutSecondOrder.RULES;
     }
 }

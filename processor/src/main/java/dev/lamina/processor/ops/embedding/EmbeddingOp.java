@@ -4,6 +4,7 @@ import dev.lamina.dsl.Embedding;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -101,5 +102,10 @@ public final class EmbeddingOp implements OpKind<Op.Embedding> {
     @Override
     public CudaLowering<Op.Embedding> cuda() {
         return EmbeddingCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Embedding> secondOrder() {
+        return EmbeddingSecondOrder.RULES;
     }
 }

@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -111,5 +112,10 @@ public final class LayerNormOp implements OpKind<Op.LayerNorm> {
     @Override
     public CudaLowering<Op.LayerNorm> cuda() {
         return LayerNormCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.LayerNorm> secondOrder() {
+        return LayerNormSecondOrder.RULES;
     }
 }

@@ -4,6 +4,7 @@ import dev.lamina.dsl.Residual;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -111,5 +112,11 @@ public final class ResidualOp implements OpKind<Op.Residual> {
     @Override
     public CudaLowering<Op.Residual> cuda() {
         return ResidualCuda.LOWERING;
+    }
+
+    /** Rules (never called: the stage is expanded) once every kind a stage expands into has them; none before. */
+    @Override
+    public SecondOrderJava<Op.Residual> secondOrder() {
+        return ResidualSecondOrder.covered() ? ResidualSecondOrder.RULES : null;
     }
 }

@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -104,5 +105,10 @@ public final class ResponseNormOp implements OpKind<Op.ResponseNorm> {
     @Override
     public CudaLowering<Op.ResponseNorm> cuda() {
         return ResponseNormCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.ResponseNorm> secondOrder() {
+        return ResponseNormSecondOrder.RULES;
     }
 }
