@@ -8,6 +8,7 @@ import dev.lamina.processor.check.Value;
 import dev.lamina.processor.diag.Diagnostics;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -201,5 +202,10 @@ public final class ConvOp implements OpKind<Op.Conv> {
     @Override
     public CudaLowering<Op.Conv> cuda() {
         return ConvCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Conv> secondOrder() {
+        return ConvSecondOrder.RULES;
     }
 }

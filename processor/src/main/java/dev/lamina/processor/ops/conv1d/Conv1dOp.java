@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -131,5 +132,10 @@ public final class Conv1dOp implements OpKind<Op.Conv1d> {
     @Override
     public CudaLowering<Op.Conv1d> cuda() {
         return Conv1dCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Conv1d> secondOrder() {
+        return Conv1dSecondOrder.RULES;
     }
 }

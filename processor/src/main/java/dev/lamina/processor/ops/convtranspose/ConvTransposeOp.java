@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Size;
 import dev.lamina.processor.check.Value;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.emit.summary.NetworkSummary;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
@@ -146,5 +147,10 @@ public final class ConvTransposeOp implements OpKind<Op.ConvTranspose> {
     @Override
     public CudaLowering<Op.ConvTranspose> cuda() {
         return ConvTransposeCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.ConvTranspose> secondOrder() {
+        return ConvTransposeSecondOrder.RULES;
     }
 }

@@ -6,6 +6,7 @@ import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -138,5 +139,10 @@ public final class PoolOp implements OpKind<Op.Pool> {
     @Override
     public CudaLowering<Op.Pool> cuda() {
         return PoolCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Pool> secondOrder() {
+        return PoolSecondOrder.RULES;
     }
 }

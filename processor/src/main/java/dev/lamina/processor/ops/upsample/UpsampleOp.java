@@ -5,6 +5,7 @@ import dev.lamina.processor.check.Misfit;
 import dev.lamina.processor.check.Size;
 import dev.lamina.processor.emit.cuda.CudaLowering;
 import dev.lamina.processor.emit.java.JavaLowering;
+import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -116,5 +117,10 @@ public final class UpsampleOp implements OpKind<Op.Upsample> {
     @Override
     public CudaLowering<Op.Upsample> cuda() {
         return UpsampleCuda.LOWERING;
+    }
+
+    @Override
+    public SecondOrderJava<Op.Upsample> secondOrder() {
+        return UpsampleSecondOrder.RULES;
     }
 }
