@@ -25,6 +25,8 @@ import java.util.zip.GZIPInputStream;
 public final class IdxSource implements DataSource, AutoCloseable {
     /** Bytes per mapping at most: a buffer is indexed by an int, so larger files are mapped in parts. */
     private static final long MAX_MAPPING = Integer.MAX_VALUE - 8;
+    /** Each reading thread's copy of one row's bytes. */
+    private static final ThreadLocal<byte[]> ROW = ThreadLocal.withInitial(() -> new byte[0]);
 
     private final Mapped images;
     private final Mapped labels;
@@ -124,10 +126,7 @@ public final class IdxSource implements DataSource, AutoCloseable {
     /** Pixels {@code 0..255} become {@code v / 255f}, exactly as {@link Mnist#load} scales them. */
     @Override
     public void read(int row, float[] features, int featureOffset, float[] targets, int targetOffset) {
-        long start = (long) row * pixels;
-        for (int i = 0; i < pixels; i++) {
-            features[featureOffset + i] = images.get(start + i) / 255f;
-        }
+        images.scaled((long) row * pixels, pixels, features, featureOffset);
         Arrays.fill(targets, targetOffset, targetOffset + classes, 0f);
         targets[targetOffset + labels.get(row)] = 1f;
     }
@@ -156,6 +155,30 @@ public final class IdxSource implements DataSource, AutoCloseable {
 
         int get(long index) {
             return parts[(int) (index / MAX_MAPPING)].get((int) (index % MAX_MAPPING)) & 0xff;
+        }
+
+        /**
+         * Bytes {@code from .. from + count} as {@code v / 255f} into {@code out}: one bulk copy per row (absolute,
+         * so safe from several threads) where the row lies in one mapped part, byte by byte across a part's end.
+         */
+        void scaled(long from, int count, float[] out, int at) {
+            ByteBuffer part = parts[(int) (from / MAX_MAPPING)];
+            int index = (int) (from % MAX_MAPPING);
+            if (index + count > part.limit()) {
+                for (int i = 0; i < count; i++) {
+                    out[at + i] = get(from + i) / 255f;
+                }
+                return;
+            }
+            byte[] row = ROW.get();
+            if (row.length < count) {
+                row = new byte[count];
+                ROW.set(row);
+            }
+            part.get(index, row, 0, count);
+            for (int i = 0; i < count; i++) {
+                out[at + i] = (row[i] & 0xff) / 255f;
+            }
         }
 
         static Mapped open(Path path) throws IOException {
