@@ -12,8 +12,8 @@ the exact product, and this shows by how much. The batch is the first N images o
 scaled by 1/255 as Lamina's Mnist does. Power iteration as Lamina's PowerIteration: a seeded Gaussian start,
 v <- Hv / |Hv|, stopping when the Rayleigh quotient v.Hv changes by at most T relative (after two products) or after
 N products. The start differs from Lamina's (another generator); with the tolerance met, the eigenvalue does not
-depend on it. Also times one hvp and one gradient (forward and backward) on the same batch, medians of R runs
-after a warm-up. Prints one JSON object."""
+depend on it. 'residual' is |H v - lambda v| / |lambda| of the last unit vector. Also times one hvp and one
+gradient (forward and backward) on the same batch, medians of R runs after a warm-up. Prints one JSON object."""
 import argparse, gzip, json, os, struct, sys, time
 import torch
 import torch.nn as nn
@@ -132,6 +132,9 @@ def main():
         if iterations > 1 and change <= a.tolerance * abs(eigenvalue):
             break
 
+    # how far from converged: |H v - lambda v| / |lambda| for the last unit vector
+    r = tuple(h.double() - eigenvalue * t.double() for h, t in zip(hvp(v), v))
+    residual = dot(r, r) ** 0.5 / abs(eigenvalue) if eigenvalue else float('nan')
     v = tuple(t.float() for t in v)
     hvp_s = median_seconds(lambda: exact_hvp(v), a.repeats)
     gradient_s = median_seconds(lambda: gradient_at(params), a.repeats)
@@ -140,6 +143,7 @@ def main():
     print(json.dumps({'peer': 'pytorch-%s' % torch.__version__, 'network': a.model, 'batch': a.batch,
                       'product': 'finite differences' if a.finite_differences else 'torch.autograd.functional.hvp',
                       'loss': value, 'topEigenvalue': eigenvalue, 'iterations': iterations,
+                      'residual': residual,
                       'threads': a.threads, 'gradient_s': gradient_s, 'hvp_s': hvp_s,
                       'hvp_over_gradient': hvp_s / gradient_s}))
 

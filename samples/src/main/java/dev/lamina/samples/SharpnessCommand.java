@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 + " JSON (CPU). PyTorch's side: samples/src/test/python/torch_sharpness.py.",
                 "Without --exact the products are central differences of the gradient, which straddle ReLU and"
                         + " max-pool kinks: on LeNet they overstate PyTorch's (kink-free) eigenvalue by several"
-                        + " percent; --exact needs the network's generated R-pass (--model mlp has it)."})
+                        + " percent; --exact uses the network's generated R-pass (for lenet: the bench's LeNet-5 trained as"
+                        + " the bench does, its parameters copied into LeNet5SecondOrder)."})
 final class SharpnessCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -62,6 +63,10 @@ final class SharpnessCommand implements Callable<Integer> {
             + " the R-pass where the network has it) on the batch, for this network and the bench MLP")
     private boolean cost;
 
+    @Option(names = "--residual", description = "also print |H v - lambda v| / |lambda| of the top eigenpair"
+            + " (power iteration again, same seed): how far the eigenvalue is from converged")
+    private boolean residual;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/sharpness",
             description = "where sharpness.json and the checkpoint model.safetensors go (default: ${DEFAULT-VALUE})")
     private Path out;
@@ -81,7 +86,8 @@ final class SharpnessCommand implements Callable<Integer> {
                     + " or mlp, found '" + modelName + "'");
         }
         threads.apply();
-        SharpnessSample.Trained trained = SharpnessSample.train(modelName, data, epochs, trainSamples);
+        SharpnessSample.Trained trained = SharpnessSample.train(modelName, data, epochs, trainSamples,
+                exact);
         Model model = trained.model();
         SharpnessSample.Batch fixed = SharpnessSample.Batch.first(trained.test(), Math.min(batch,
                 trained.test().size()));
@@ -99,6 +105,10 @@ final class SharpnessCommand implements Callable<Integer> {
         System.out.println("(" + (exact ? "generated R-pass" : "central differences of the gradient") + ", "
                 + fixed.n() + " test images, inference mode)");
         System.out.println("checkpoint: " + checkpoint + "\nreport: " + json);
+        if (residual) {
+            System.out.printf(java.util.Locale.ROOT, "residual |Hv - lambda v| / |lambda| of the top eigenpair: %.3g%n",
+                    SharpnessSample.residual(SharpnessSample.operator(model, fixed, exact)));
+        }
         if (cost) {
             System.out.println("cost, one batch of " + fixed.n() + " (timings; noisy on a loaded machine):");
             System.out.println(SharpnessSample.cost(model, fixed, 5).line());

@@ -1,9 +1,11 @@
 package dev.lamina.samples;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Tensor;
 import dev.lamina.runtime.analysis.hessian.FiniteDifferenceHvp;
 import dev.lamina.runtime.analysis.hessian.GeneratedHvp;
 import dev.lamina.runtime.analysis.hessian.HessianVectorProduct;
+import dev.lamina.runtime.analysis.hessian.PowerIteration;
 import dev.lamina.runtime.analysis.hessian.SharpnessReport;
 import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.data.Mnist;
@@ -14,6 +16,7 @@ import dev.lamina.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,6 +70,15 @@ final class SharpnessSample {
      * @throws IllegalArgumentException for another name, or {@code mlp} without Fashion-MNIST
      */
     static Trained train(String name, Path data, int epochs, int trainSamples) throws IOException {
+        return train(name, data, epochs, trainSamples, false);
+    }
+
+    /**
+     * As {@link #train(String, Path, int, int)}; when {@code exact} and the model is the bench's LeNet-5, its
+     * trained parameters are then copied into {@link LeNet5SecondOrder} (same names and shapes), whose R-pass gives
+     * exact products, while the training stays the bench's own generated code.
+     */
+    static Trained train(String name, Path data, int epochs, int trainSamples, boolean exact) throws IOException {
         if (!name.equals("lenet") && !name.equals("mlp")) {
             throw new IllegalArgumentException("expected the model lenet or mlp, found '" + name + "'");
         }
@@ -87,7 +99,54 @@ final class SharpnessSample {
         Evaluation test = Evaluation.of(model, split.test(), 1000);
         System.out.printf(Locale.ROOT, "%s on %s: test accuracy %.4f after %d epochs%n", model.name(),
                 fashion ? "Fashion-MNIST" : "the digits", test.accuracy(), epochs);
+        if (exact && fashion && name.equals("lenet")) {
+            Model twin = LeNet5SecondOrderNet.create(0);
+            copyParameters(model, twin);
+            return new Trained(twin, split.test());
+        }
         return new Trained(model, split.test());
+    }
+
+    /**
+     * Copies {@code from}'s parameters into {@code to}, tensor by tensor.
+     *
+     * @throws IllegalArgumentException when the two networks' parameter names or shapes differ
+     */
+    static void copyParameters(Model from, Model to) {
+        List<Tensor> source = from.parameterTensors();
+        List<Tensor> target = to.parameterTensors();
+        if (source.size() != target.size() || !from.bufferTensors().isEmpty() || !to.bufferTensors().isEmpty()) {
+            throw new IllegalArgumentException("expected two networks with the same parameters and no buffers, found "
+                    + source + " (buffers " + from.bufferTensors() + ") and " + target + " (buffers "
+                    + to.bufferTensors() + ")");
+        }
+        for (int i = 0; i < source.size(); i++) {
+            Tensor a = source.get(i);
+            Tensor b = target.get(i);
+            if (!a.name().equals(b.name()) || !Arrays.equals(a.shape(), b.shape())) {
+                throw new IllegalArgumentException("expected parameter " + a.name() + Arrays.toString(a.shape())
+                        + ", found " + b.name() + Arrays.toString(b.shape()));
+            }
+            b.copyFrom(a.toArray());
+        }
+    }
+
+    /**
+     * {@return the residual {@code |H v - lambda v| / |lambda|} of the top eigenpair power iteration finds on
+     * {@code hvp} with the report's settings and seed: how far the reported eigenvalue is from converged}
+     */
+    static double residual(HessianVectorProduct hvp) {
+        PowerIteration.Eigenpairs top = PowerIteration.top(hvp, 1, SharpnessReport.MAX_ITERATIONS,
+                SharpnessReport.TOLERANCE, SEED);
+        double lambda = top.values()[0];
+        double[] v = top.vectors().get(0);
+        double[] hv = hvp.apply(v);
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            double r = hv[i] - lambda * v[i];
+            sum += r * r;
+        }
+        return Math.sqrt(sum) / Math.abs(lambda);
     }
 
     /**

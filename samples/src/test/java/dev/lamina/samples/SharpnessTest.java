@@ -1,6 +1,7 @@
 package dev.lamina.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.dsl.Activation;
@@ -22,6 +23,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The sharpness sample: its report's top eigenvalue against the largest eigenvalue of the full Hessian on a tiny
  * network; the command's small run (the digits CNN) writes a report and a checkpoint of the same network; and,
  * where Python has torch and Fashion-MNIST is installed, PyTorch's power iteration on
- * {@code torch.autograd.functional.hvp} agrees with the report to 1% (the bench MLP, exact products).
+ * {@code torch.autograd.functional.hvp} agrees with the report to 1% (the bench MLP and the bench LeNet's
+ * {@link LeNet5SecondOrder} twin, exact products).
  */
 class SharpnessTest {
     private static final Pattern NUMBER = Pattern.compile("-?[0-9.]+(?:[eE][-+]?[0-9]+)?");
@@ -153,6 +156,44 @@ class SharpnessTest {
                 Math.abs(lamina - torch) / Math.abs(torch));
         assertEquals(report.loss(), field(log, "loss"), 1e-5 * report.loss(), "the same network and batch");
         assertEquals(torch, lamina, 0.01 * Math.abs(torch));
+    }
+
+    @Test
+    void pyTorchAgreesOnTheExactLeNetsTopEigenvalueToOnePercent() throws Exception {
+        String python = pythonWithTorch();
+        Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
+        Assumptions.assumeTrue(Mnist.isPresent(Mnist.FASHION_MNIST_DIR), "Fashion-MNIST is not installed in "
+                + Mnist.FASHION_MNIST_DIR);
+        // the bench's LeNet-5 trained briefly, its parameters copied into the twin with the R-pass
+        SharpnessSample.Trained trained = SharpnessSample.train("lenet", Mnist.FASHION_MNIST_DIR, 1, 1000, true);
+        assertEquals("LeNet5SecondOrder", trained.model().name());
+        SharpnessSample.Batch batch = SharpnessSample.Batch.first(trained.test(), 50);
+        SharpnessReport report = SharpnessSample.report(trained.model(), batch, true, 1, 2);
+        Path checkpoint = dir.resolve("lenet.safetensors");
+        SharpnessSample.write(trained.model(), report, checkpoint, dir.resolve("sharpness.json"));
+        Process p = new ProcessBuilder(python, script().toString(), checkpoint.toString(), "--model", "lenet",
+                "--batch", "50", "--repeats", "1", "--threads", "1").redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "torch_sharpness.py did not finish");
+        assertEquals(0, p.exitValue(), "torch_sharpness.py failed:\n" + log);
+        double torch = field(log, "topEigenvalue");
+        double lamina = report.topEigenvalues()[0];
+        System.out.printf("sharpness lenet (exact): lamina %.6g, pytorch %.6g, relative difference %.2g%n", lamina,
+                torch, Math.abs(lamina - torch) / Math.abs(torch));
+        assertEquals(report.loss(), field(log, "loss"), 1e-5 * report.loss(), "the same network and batch");
+        assertEquals(torch, lamina, 0.01 * Math.abs(torch));
+    }
+
+    @Test
+    void theTwinGetsTheTrainedLeNetsParametersAndBadPairsAreRefused() {
+        Model trained = LeNet5Net.create(4);
+        Model twin = LeNet5SecondOrderNet.create(0);
+        SharpnessSample.copyParameters(trained, twin);
+        assertTrue(Arrays.equals(trained.parameters().toArray(), twin.parameters().toArray()),
+                "the same parameters after the copy");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SharpnessSample.copyParameters(trained, MlpSecondOrderNet.create(0)));
+        assertTrue(e.getMessage().startsWith("expected"), e.getMessage());
     }
 
     /** The first number after {@code "name"} in {@code json}. */
