@@ -167,12 +167,12 @@ class SharpnessTest {
         // the bench's LeNet-5 trained briefly, its parameters copied into the twin with the R-pass
         SharpnessSample.Trained trained = SharpnessSample.train("lenet", Mnist.FASHION_MNIST_DIR, 1, 1000, true);
         assertEquals("LeNet5SecondOrder", trained.model().name());
-        SharpnessSample.Batch batch = SharpnessSample.Batch.first(trained.test(), 50);
+        SharpnessSample.Batch batch = SharpnessSample.Batch.first(trained.test(), 20);
         SharpnessReport report = SharpnessSample.report(trained.model(), batch, true, 1, 2);
         Path checkpoint = dir.resolve("lenet.safetensors");
         SharpnessSample.write(trained.model(), report, checkpoint, dir.resolve("sharpness.json"));
         Process p = new ProcessBuilder(python, script().toString(), checkpoint.toString(), "--model", "lenet",
-                "--batch", "50", "--repeats", "1", "--threads", "1").redirectErrorStream(true).start();
+                "--batch", "20", "--repeats", "1", "--threads", "1").redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "torch_sharpness.py did not finish");
         assertEquals(0, p.exitValue(), "torch_sharpness.py failed:\n" + log);
