@@ -1,5 +1,6 @@
 package dev.lamina.runtime;
 
+import java.nio.DoubleBuffer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
@@ -49,6 +50,48 @@ public final class Blas {
                 transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                 transB ? openblas.CblasTrans : openblas.CblasNoTrans,
                 m, n, k, alpha, a.at(0, aOffset), lda, b.at(1, bOffset), ldb, beta, c.at(2, cOffset), ldc);
+    }
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} in double, row-major, on Java arrays: {@link #gemm}'s twin for the
+     * generated second-order passes, which work in double for exactness. JavaCPP copies the arrays in and out of
+     * the call, a cost linear in their sizes against the product's cubic one.
+     *
+     * @param transA whether op(A) is A transposed
+     * @param transB whether op(B) is B transposed
+     * @param m the rows of op(A) and C
+     * @param n the columns of op(B) and C
+     * @param k the columns of op(A) and rows of op(B)
+     * @param alpha the product's scale
+     * @param a the array holding A
+     * @param aOffset where A starts in {@code a}
+     * @param lda the leading dimension of A
+     * @param b the array holding B
+     * @param bOffset where B starts in {@code b}
+     * @param ldb the leading dimension of B
+     * @param beta the scale of C's old value (0: overwritten)
+     * @param c the array holding C
+     * @param cOffset where C starts in {@code c}
+     * @param ldc the leading dimension of C
+     */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             double[] a, int aOffset, int lda, double[] b, int bOffset, int ldb,
+                             double beta, double[] c, int cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        // a wrapped buffer's position is the offset (JavaCPP honours it; a slice's array offset it does not)
+        openblas.cblas_dgemm(openblas.CblasRowMajor,
+                transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans,
+                m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
+    }
+
+    private static DoubleBuffer at(double[] array, int offset) {
+        if (offset < 0 || offset > array.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside an array of " + array.length);
+        }
+        return DoubleBuffer.wrap(array, offset, array.length - offset);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.lamina.processor.ops.dense;
 
+import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
+
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
 import dev.lamina.processor.emit.java.SecondOrderContext;
@@ -13,7 +15,8 @@ import dev.lamina.processor.graph.Op;
  * Backward, from {@code g_y} and {@code R{g_y}}: {@code g_a = h'(a) g_y}, {@code R{g_a} = h''(a) R{a} g_y +
  * h'(a) R{g_y}}; then {@code (H v)_W = sum_rows R{g_a} x^T + g_a R{x}^T}, {@code (H v)_b = sum_rows R{g_a}}, and
  * at the input {@code g_x = W^T g_a}, {@code R{g_x} = V^T g_a + W^T R{g_a}}. Weights are {@code [units][features]}.
- * On a sequence every step of every row is a row.
+ * On a sequence every step of every row is a row. The products run through {@code Blas.dgemm} on double copies
+ * of the layer's input, weights and the direction's weights, made once per call in the R-forward step.
  */
 final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     static final DenseSecondOrder RULES = new DenseSecondOrder();
@@ -25,31 +28,41 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     public CodeBlock rForward(Op.Dense d, Node node, SecondOrderContext c) {
         int units = d.units();
         int features = node.in().sequence() ? node.in().features() : node.in().size();
+        String rows = rows(node);
+        boolean input = !c.readsNetworkInput();
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        // the layer's input, weights and the direction's weights in double once, for both passes' GEMMs
+        b.addStatement("double[] $L = new double[$L * $L]", c.own("Ra"), rows, units);
+        b.addStatement("double[] $L = new double[$L * $L]", c.own("X"), rows, features);
+        b.addStatement("double[] $L = java.util.Arrays.copyOfRange(v, $L, $L + $L)", c.own("V"),
+                c.constant("WEIGHT"), c.constant("WEIGHT"), units * features);
+        if (input) {
+            b.addStatement("double[] $L = new double[$L]", c.own("W"), units * features);
+        }
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
-        b.addStatement("int o = $L", c.outRegion());
-        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows(node));
-        b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
-        if (d.bias()) {
-            b.addStatement("double s = v[$L + u]", c.constant("BIAS"));
-        } else {
-            b.addStatement("double s = 0");
-        }
-        b.addStatement("int w = $L + u * $L", c.constant("WEIGHT"), features);
-        b.beginControlFlow("for (int f = 0; f < $L; f++)", features);
-        if (c.readsNetworkInput()) {
-            b.addStatement("s += v[w + f] * a.get(in + r * $L + f)", features);
-        } else {
-            b.addStatement("s += v[w + f] * a.get(in + r * $L + f) + p.get(w + f) * $L[r * $L + f]", features,
-                    c.rIn(), features);
-        }
+        b.beginControlFlow("for (int x = 0; x < $L.length; x++)", c.own("X"));
+        b.addStatement("$L[x] = a.get(in + x)", c.own("X"));
         b.endControlFlow();
+        // R{a} = X V^T (+ R{X} W^T)
+        b.addStatement("$T.dgemm(false, true, $L, $L, $L, 1.0, $L, 0, $L, $L, 0, $L, 0.0, $L, 0, $L)", BLAS, rows,
+                units, features, c.own("X"), features, c.own("V"), features, c.own("Ra"), units);
+        if (input) {
+            b.beginControlFlow("for (int w = 0; w < $L; w++)", units * features);
+            b.addStatement("$L[w] = p.get($L + w)", c.own("W"), c.constant("WEIGHT"));
+            b.endControlFlow();
+            b.addStatement("$T.dgemm(false, true, $L, $L, $L, 1.0, $L, 0, $L, $L, 0, $L, 1.0, $L, 0, $L)", BLAS, rows,
+                    units, features, c.rIn(), features, c.own("W"), features, c.own("Ra"), units);
+        }
+        b.addStatement("int o = $L", c.outRegion());
+        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
+        b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
         b.addStatement("int i = r * $L + u", units);
+        if (d.bias()) {
+            b.addStatement("$L[i] += v[$L + u]", c.own("Ra"), c.constant("BIAS"));
+        }
         b.addStatement("float y = a.get(o + i)");
-        b.addStatement("$L[i] = s", c.own("Ra"));
-        b.addStatement("$L[i] = $L * s", c.rOut(), ActivationCurvature.first(d.activation(), "y"));
+        b.addStatement("$L[i] = $L * $L[i]", c.rOut(), ActivationCurvature.first(d.activation(), "y"), c.own("Ra"));
         b.endControlFlow();
         b.endControlFlow();
         b.unindent().add("}\n");
@@ -60,35 +73,43 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     public CodeBlock rBackward(Op.Dense d, Node node, SecondOrderContext c) {
         int units = d.units();
         int features = node.in().sequence() ? node.in().features() : node.in().size();
+        String rows = rows(node);
         boolean input = !c.readsNetworkInput();
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("{\n").indent();
-        b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows(node));
+        b.addStatement("double[] ga = new double[$L * $L]", rows, units);
+        b.addStatement("double[] rga = new double[$L * $L]", rows, units);
+        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
         b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
         b.addStatement("int i = r * $L + u", units);
         b.addStatement("float y = a.get(o + i)");
         b.addStatement("double h1 = $L", ActivationCurvature.first(d.activation(), "y"));
         b.addStatement("double h2 = $L", ActivationCurvature.second(d.activation(), "y"));
-        b.addStatement("double ga = h1 * $L[i]", c.dOut());
-        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        b.addStatement("ga[i] = h1 * $L[i]", c.dOut());
+        b.addStatement("rga[i] = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
         if (d.bias()) {
-            b.addStatement("out[$L + u] += rga", c.constant("BIAS"));
+            b.addStatement("out[$L + u] += rga[i]", c.constant("BIAS"));
         }
-        b.addStatement("int w = $L + u * $L", c.constant("WEIGHT"), features);
-        b.beginControlFlow("for (int f = 0; f < $L; f++)", features);
-        b.addStatement("int x = r * $L + f", features);
+        b.endControlFlow();
+        b.endControlFlow();
+        // (H v)_W = R{g_a}^T X (+ g_a^T R{X}), into a local array: the GEMM copies its arrays, out is all parameters
+        b.addStatement("double[] hw = new double[$L]", units * features);
+        b.addStatement("$T.dgemm(true, false, $L, $L, $L, 1.0, rga, 0, $L, $L, 0, $L, 0.0, hw, 0, $L)", BLAS, units,
+                features, rows, units, c.own("X"), features, features);
         if (input) {
-            b.addStatement("out[w + f] += rga * a.get(in + x) + ga * $L[x]", c.rIn());
-            b.addStatement("double weight = p.get(w + f)");
-            b.addStatement("$L[x] += weight * ga", c.dIn());
-            b.addStatement("$L[x] += v[w + f] * ga + weight * rga", c.rdIn());
-        } else {
-            b.addStatement("out[w + f] += rga * a.get(in + x)");
+            b.addStatement("$T.dgemm(true, false, $L, $L, $L, 1.0, ga, 0, $L, $L, 0, $L, 1.0, hw, 0, $L)", BLAS,
+                    units, features, rows, units, c.rIn(), features, features);
+            // g_x += g_a W, R{g_x} += g_a V + R{g_a} W
+            b.addStatement("$T.dgemm(false, false, $L, $L, $L, 1.0, ga, 0, $L, $L, 0, $L, 1.0, $L, 0, $L)", BLAS,
+                    rows, features, units, units, c.own("W"), features, c.dIn(), features);
+            b.addStatement("$T.dgemm(false, false, $L, $L, $L, 1.0, ga, 0, $L, $L, 0, $L, 1.0, $L, 0, $L)", BLAS,
+                    rows, features, units, units, c.own("V"), features, c.rdIn(), features);
+            b.addStatement("$T.dgemm(false, false, $L, $L, $L, 1.0, rga, 0, $L, $L, 0, $L, 1.0, $L, 0, $L)", BLAS,
+                    rows, features, units, units, c.own("W"), features, c.rdIn(), features);
         }
-        b.endControlFlow();
-        b.endControlFlow();
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", units * features);
+        b.addStatement("out[$L + w] += hw[w]", c.constant("WEIGHT"));
         b.endControlFlow();
         b.unindent().add("}\n");
         return b.build();
