@@ -136,7 +136,7 @@ class SharpnessTest {
 
     @Test
     void pyTorchAgreesOnTheTopEigenvalueToOnePercent() throws Exception {
-        String python = pythonWithTorch();
+        String python = PythonWithTorch.find();
         Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
         Assumptions.assumeTrue(Mnist.isPresent(Mnist.FASHION_MNIST_DIR), "Fashion-MNIST is not installed in "
                 + Mnist.FASHION_MNIST_DIR);
@@ -160,7 +160,7 @@ class SharpnessTest {
 
     @Test
     void pyTorchAgreesOnTheExactLeNetsTopEigenvalueToOnePercent() throws Exception {
-        String python = pythonWithTorch();
+        String python = PythonWithTorch.find();
         Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
         Assumptions.assumeTrue(Mnist.isPresent(Mnist.FASHION_MNIST_DIR), "Fashion-MNIST is not installed in "
                 + Mnist.FASHION_MNIST_DIR);
@@ -267,21 +267,5 @@ class SharpnessTest {
 
     private static Path script() {
         return Path.of("src", "test", "python", "torch_sharpness.py").toAbsolutePath();
-    }
-
-    /** The first of python3 and /usr/bin/python3 that imports torch, or null. */
-    private static String pythonWithTorch() throws InterruptedException {
-        for (String python : List.of("python3", "/usr/bin/python3")) {
-            try {
-                Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return python;
-                }
-            } catch (java.io.IOException e) {
-                // not installed: try the next
-            }
-        }
-        return null;
     }
 }

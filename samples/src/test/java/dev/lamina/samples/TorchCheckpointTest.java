@@ -73,7 +73,7 @@ class TorchCheckpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"lenet", "resnet"})
     void pyTorchLoadsLaminasCheckpointStrictly(String name) throws Exception {
-        String python = pythonWithTorch();
+        String python = PythonWithTorch.find();
         Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
         Model model = create(name, 7);
         Path batchFile = fixture(name + ".txt");
@@ -188,21 +188,5 @@ class TorchCheckpointTest {
 
     private static Path script() {
         return Path.of("src", "test", "python", "torch_checkpoints.py").toAbsolutePath();
-    }
-
-    /** The first of python3 and /usr/bin/python3 that imports torch, or null. */
-    private static String pythonWithTorch() throws InterruptedException {
-        for (String python : List.of("python3", "/usr/bin/python3")) {
-            try {
-                Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return python;
-                }
-            } catch (IOException absent) {
-                // try the next
-            }
-        }
-        return null;
     }
 }
