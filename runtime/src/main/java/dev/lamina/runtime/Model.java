@@ -101,6 +101,28 @@ public interface Model {
     }
 
     /**
+     * Writes {@code G v}, the product of the Gauss-Newton matrix {@code G = J^T H_loss J} of the mean loss of the
+     * last forward pass with the direction {@code v} ({@code J}: the Jacobian of the batch's outputs with respect to
+     * the parameters; {@code H_loss}: the loss's Hessian with respect to those outputs, {@code diag(p) - p p^T} per
+     * row for the softmax cross-entropy, the identity for the squared error, over the batch's rows). It is {@link
+     * #hessianVectorProduct} without the terms of the network's own second derivatives, so it is positive
+     * semidefinite and equals {@code H v} where the residuals vanish; the generated code runs the same R-passes
+     * with no gradient at the output, for the cost of one {@code H v}. The same contract otherwise.
+     *
+     * @param n the rows of the last forward pass
+     * @param v the direction, {@link #parameterCount()} values; not changed
+     * @param out receives {@code G v}, {@link #parameterCount()} values
+     * @throws UnsupportedOperationException when the network was not declared with {@code secondOrder = true}, or
+     *         on a path that has no R-pass (the GPU's)
+     * @throws IllegalArgumentException when a vector's length is not {@link #parameterCount()}
+     * @throws IllegalStateException when no forward pass over {@code n} rows preceded it on this thread
+     */
+    default void gaussNewtonVectorProduct(int n, double[] v, double[] out) {
+        throw new UnsupportedOperationException(name() + " has no generated Gauss-Newton-vector product: declare it"
+                + " @Network(secondOrder = true), or use analysis.hessian.GaussNewton");
+    }
+
+    /**
      * Makes the backward passes that follow also compute the gradient with respect to the input (read with
      * {@link #inputGradient()}), or stop it. Off when a network is created, and then costless: the generated code
      * has a second backward pass for it, whose first layers differ.

@@ -11,15 +11,18 @@ import dev.lamina.runtime.train.HessianFree;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
+import dev.lamina.runtime.train.TrainingCheckpoint;
 import java.lang.reflect.Proxy;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Hessian-free optimizer on generated networks: one step to the minimum of a quadratic, a falling loss and
- * damping that follows the reduction ratio on a tanh classifier, training through {@link Trainer}, and its
- * refusals.
+ * damping that follows the reduction ratio on a tanh classifier, both curvatures, training through {@link Trainer},
+ * a run resumed from a {@link TrainingCheckpoint} bit for bit, and its refusals.
  */
 class HessianFreeTest {
     private static final int N = 16;
@@ -126,13 +129,75 @@ class HessianFreeTest {
     }
 
     @Test
+    void theCurvatureIsAChoiceGaussNewtonByDefault() {
+        assertEquals(HessianFree.Curvature.GAUSS_NEWTON, Optimizer.hessianFree().curvature());
+        float[] x = Fixtures.gaussian(N * 4, 21);
+        float[] t = Fixtures.oneHot(N, 3, 22);
+        double[] after = new double[2];
+        for (HessianFree.Curvature c : HessianFree.Curvature.values()) {
+            Model m = HessianFreeNets_ClassifierNet.create(5);
+            HessianFree hf = Optimizer.hessianFree(0.01, 20).warmStart(0).curvature(c);
+            double before = pass(m, x, t);
+            hf.step(m);
+            after[c.ordinal()] = pass(m, x, t);
+            assertTrue(after[c.ordinal()] < before, c + ": loss " + before + " -> " + after[c.ordinal()]);
+            if (c == HessianFree.Curvature.GAUSS_NEWTON) {
+                assertTrue(!hf.lastNegativeCurvature(), "the Gauss-Newton matrix has no negative curvature");
+            }
+        }
+        assertTrue(after[0] != after[1], "the two curvatures take different steps: " + after[0] + ", " + after[1]);
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.hessianFree().curvature(null));
+    }
+
+    /** Trains the classifier on blobs for {@code epochs}, checkpointing into {@code folder}, resuming if asked. */
+    private static Model fit(HessianFree hf, int epochs, Path folder, boolean resume, long seed) {
+        Model m = HessianFreeNets_ClassifierNet.create(seed);
+        Trainer trainer = Trainer.of(m).optimizer(hf).batchSize(32).epochs(epochs).seed(3)
+                .listener(TrainingCheckpoint.in(folder));
+        if (resume) {
+            trainer.resumeFrom(folder);
+        }
+        trainer.fit(Fixtures.gaussianBlobs(128, 3, 1.5, 1.0));
+        return m;
+    }
+
+    @Test
+    void aResumedRunEndsBitForBitAsAnUninterruptedOne(@TempDir Path dir) {
+        HessianFree whole = Optimizer.hessianFree(1.0, 8);
+        Model uninterrupted = fit(whole, 4, dir.resolve("whole"), false, 7);
+        Path folder = dir.resolve("parts");
+        HessianFree first = Optimizer.hessianFree(1.0, 8);
+        fit(first, 2, folder, false, 7);
+        assertTrue(first.damping() != 1.0, "the damping moved, so the checkpoint must carry it: " + first.damping());
+        // a new network (other parameters) and a new optimizer: the rest comes from the checkpoint
+        HessianFree resumed = Optimizer.hessianFree(1.0, 8);
+        Model m = fit(resumed, 4, folder, true, 99);
+        float[] expected = uninterrupted.parameterArray();
+        float[] actual = m.parameterArray();
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                    "parameter " + i + ": " + expected[i] + " against " + actual[i]);
+        }
+        assertEquals(whole.damping(), resumed.damping(), 0.0);
+        assertEquals(whole.lastCgIterations(), resumed.lastCgIterations());
+        assertEquals(whole.steps(), resumed.steps());
+        // a checkpoint of the other curvature is refused, naming both
+        RuntimeException other = assertThrows(RuntimeException.class, () -> fit(
+                Optimizer.hessianFree(1.0, 8).curvature(HessianFree.Curvature.EXACT), 4, folder, true, 7));
+        String message = other.getMessage() + " " + (other.getCause() == null ? "" : other.getCause().getMessage());
+        assertTrue(message.contains("expected the state of a Hessian-free optimizer on the EXACT curvature, found"
+                + " one on GAUSS_NEWTON"), message);
+    }
+
+    @Test
     void refusesANetworkWithoutTheGeneratedProduct() {
         Model m = HessianFreeNets_FirstOrderNet.create(5);
         pass(m, Fixtures.gaussian(N * 4, 1), Fixtures.oneHot(N, 3, 2));
         float[] before = m.parameters().toArray();
         UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                 () -> Optimizer.hessianFree().step(m));
-        assertTrue(e.getMessage().startsWith("Hessian-free optimisation needs the exact H v products"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Hessian-free optimisation needs the curvature products"), e.getMessage());
         assertTrue(e.getMessage().contains("@Network(secondOrder = true)"), e.getMessage());
         assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(m.parameters().toArray()));
     }

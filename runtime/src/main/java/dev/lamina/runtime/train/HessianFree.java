@@ -2,25 +2,35 @@ package dev.lamina.runtime.train;
 
 import dev.lamina.runtime.Model;
 import dev.lamina.runtime.Tensor;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Hessian-free optimisation (Martens 2010), a truncated Newton method: each step solves {@code (H + lambda I) d =
- * -g} approximately on the trainer's current batch by conjugate gradient, with the exact products {@code H v} the
- * processor generates for a network declared {@code @Network(secondOrder = true)} ({@link
- * Model#hessianVectorProduct}), and moves the parameters by {@code d}.
+ * Hessian-free optimisation (Martens 2010), a truncated Newton method: each step solves {@code (C + lambda I) d =
+ * -g} approximately on the trainer's current batch by conjugate gradient, with products {@code C v} the processor
+ * generates for a network declared {@code @Network(secondOrder = true)}, and moves the parameters by {@code d}. The
+ * curvature {@code C} is a choice ({@link #curvature(Curvature)}):
+ * <ul>
+ *   <li>{@link Curvature#GAUSS_NEWTON}, the default (Martens' choice): {@code G = J^T H_loss J} ({@link
+ *   Model#gaussNewtonVectorProduct}), positive semidefinite, so CG on it is well posed and every iterate lowers the
+ *   quadratic model;</li>
+ *   <li>{@link Curvature#EXACT}: the exact Hessian {@code H} ({@link Model#hessianVectorProduct}), indefinite away
+ *   from a minimum, where CG stops on negative curvature.</li>
+ * </ul>
  * <ul>
  *   <li>CG runs at most {@link #cgIterations()} iterations, starts from the previous step's direction times
  *   {@link #warmStartDecay()}, and stops early when the residual falls below {@code 1e-6 |g|} or when a search
- *   direction {@code p} has {@code p^T (H + lambda I) p <= 0} (negative curvature: the iterate reached so far is
+ *   direction {@code p} has {@code p^T (C + lambda I) p <= 0} (negative curvature: the iterate reached so far is
  *   kept; the exact {@code H} of a network is indefinite, so this happens with little damping).</li>
  *   <li>Among the CG iterates kept (iterations 1, 2, 4, 7, 12, ... and the last), it backtracks from the last to
  *   the earlier ones while the loss on the batch keeps falling, as Martens does.</li>
  *   <li>The Levenberg-Marquardt damping {@code lambda} follows the reduction ratio {@code rho = (f(theta + d) -
- *   f(theta)) / (g^T d + d^T H d / 2)} of the chosen iterate: times 3/2 when {@code rho < 1/4}, times 2/3 when
+ *   f(theta)) / (g^T d + d^T C d / 2)} of the chosen iterate: times 3/2 when {@code rho < 1/4}, times 2/3 when
  *   {@code rho > 3/4}.</li>
  *   <li>With the line search on (the default), the step {@code a d} is shrunk by halves ({@code a = 1, 1/2, ...},
  *   at most 8 times) until {@code f(theta + a d) <= f(theta) + 0.01 a g^T d}; when none passes, no step is taken.
@@ -30,10 +40,20 @@ import java.util.Set;
  * It minimises the network's own loss ({@link Model#loss}): a loss written in Java ({@link Trainer#loss}) is not
  * what it measures, and a regularizer's gradient enters {@code g} but not the loss. The trial forward passes draw
  * the dropout masks of the trainer's pass again, and the batch statistics and dropout position they move are put
- * back. The damping and the warm start are not part of a training checkpoint.
+ * back. A {@link TrainingCheckpoint} saves what carries from step to step (the damping, the warm start, the last
+ * step's figures) with the curvature chosen, so a resumed run goes on bit for bit; it refuses a checkpoint of the
+ * other curvature.
  * Larger batches than for SGD suit it: the curvature of a small batch is noisy.
  */
 public final class HessianFree extends Optimizer {
+    /** The curvature matrix CG solves with. */
+    public enum Curvature {
+        /** The Gauss-Newton matrix {@code J^T H_loss J}: positive semidefinite (the default). */
+        GAUSS_NEWTON,
+        /** The exact Hessian of the loss: indefinite in general. */
+        EXACT
+    }
+
     private static final double RHO_LOW = 0.25;
     private static final double RHO_HIGH = 0.75;
     private static final double RAISE = 1.5;
@@ -47,6 +67,9 @@ public final class HessianFree extends Optimizer {
     private double damping;
     private double warmStartDecay = 0.95;
     private boolean lineSearch = true;
+    private Curvature curvature = Curvature.GAUSS_NEWTON;
+    /** Set when a checkpoint restored {@link #previous}: the next step keeps it although it sets the positions up. */
+    private boolean restoredWarmStart;
     /** The dropout position after the trainer's forward pass of the step in progress. */
     private long[] dropout;
     /** The last step's CG solution (before the line search), on {@link #positions}; null before the first. */
@@ -97,6 +120,25 @@ public final class HessianFree extends Optimizer {
     public HessianFree lineSearch(boolean on) {
         this.lineSearch = on;
         return this;
+    }
+
+    /**
+     * Chooses the curvature matrix CG solves with ({@link Curvature#GAUSS_NEWTON} by default).
+     *
+     * @param choice the curvature
+     * @return this optimizer
+     */
+    public HessianFree curvature(Curvature choice) {
+        if (choice == null) {
+            throw new IllegalArgumentException("expected a curvature (GAUSS_NEWTON or EXACT), found null");
+        }
+        this.curvature = choice;
+        return this;
+    }
+
+    /** {@return the curvature matrix CG solves with} */
+    public Curvature curvature() {
+        return curvature;
     }
 
     /** {@return the most conjugate gradient iterations per step} */
@@ -169,8 +211,54 @@ public final class HessianFree extends Optimizer {
     public void reset() {
         super.reset();
         previous = null;
+        restoredWarmStart = false;
         damping = initialDamping;
         lastReductionRatio = Double.NaN;
+    }
+
+    /** Writes what carries between steps, after the settings it belongs to (checked when read back). */
+    @Override
+    void writeExtraState(DataOutputStream out) throws IOException {
+        out.writeUTF(curvature.name());
+        out.writeDouble(damping);
+        out.writeDouble(lastReductionRatio);
+        out.writeInt(lastCgIterations);
+        out.writeDouble(lastStepSize);
+        out.writeBoolean(lastNegativeCurvature);
+        out.writeInt(previous == null ? -1 : previous.length);
+        for (double v : previous == null ? new double[0] : previous) {
+            out.writeDouble(v);
+        }
+    }
+
+    @Override
+    void readExtraState(DataInputStream in, String source) throws IOException {
+        String saved = in.readUTF();
+        if (!saved.equals(curvature.name())) {
+            throw new IOException(source + ": expected the state of a Hessian-free optimizer on the " + curvature
+                    + " curvature, found one on " + saved);
+        }
+        double savedDamping = in.readDouble();
+        double rho = in.readDouble();
+        int iterations = in.readInt();
+        double size = in.readDouble();
+        boolean negative = in.readBoolean();
+        int length = in.readInt();
+        if (length < -1 || length > in.available() / Double.BYTES) {
+            throw new IOException(source + ": expected a warm start of at most " + in.available() / Double.BYTES
+                    + " values, found a length of " + length);
+        }
+        double[] warm = length < 0 ? null : new double[length];
+        for (int k = 0; k < length; k++) {
+            warm[k] = in.readDouble();
+        }
+        damping = savedDamping;
+        lastReductionRatio = rho;
+        lastCgIterations = iterations;
+        lastStepSize = size;
+        lastNegativeCurvature = negative;
+        previous = warm;
+        restoredWarmStart = warm != null;
     }
 
     /** One step on the batch of the model's last forward pass, whose backward pass left the gradients. */
@@ -190,12 +278,15 @@ public final class HessianFree extends Optimizer {
             positions = positions(model, frozen);
             positionsModel = model;
             positionsFrozen = frozen;
-            previous = null;
+            if (!restoredWarmStart || previous.length != positions.length) {
+                previous = null;
+            }
         }
-        Curvature curvature = new Curvature(model, n, positions);
-        double[] g = curvature.gradient();
+        restoredWarmStart = false;
+        Products products = new Products(model, n, positions, curvature);
+        double[] g = products.gradient();
         double loss = model.loss(n);
-        Solution solution = solve(curvature, g);
+        Solution solution = solve(products, g);
         float[] base = model.parameters().toArray();
         float[] buffers = model.buffers().toArray();
         dropout = model.state().dropoutState();
@@ -253,8 +344,8 @@ public final class HessianFree extends Optimizer {
         setParameters(model, base, size * scale, it.x);
     }
 
-    /** Conjugate gradient on {@code (H + lambda I) x = -g}, from the warm start. */
-    private Solution solve(Curvature curvature, double[] g) {
+    /** Conjugate gradient on {@code (C + lambda I) x = -g}, from the warm start. */
+    private Solution solve(Products curvature, double[] g) {
         int m = g.length;
         double lambda = damping;
         double[] x = new double[m];
@@ -364,25 +455,27 @@ public final class HessianFree extends Optimizer {
         return s;
     }
 
-    /** A CG iterate {@code x}, with {@code g^T x} and {@code x^T H x} (undamped) for its predicted reduction. */
+    /** A CG iterate {@code x}, with {@code g^T x} and {@code x^T C x} (undamped) for its predicted reduction. */
     private record Iterate(double[] x, double gradientDot, double curvature) {
     }
 
     private record Solution(List<Iterate> iterates, int iterations, boolean negativeCurvature) {
     }
 
-    /** The products {@code (H + lambda I) v} on the optimised values, by the generated R-passes. */
-    private static final class Curvature {
+    /** The products {@code (C + lambda I) v} on the optimised values, by the generated R-passes. */
+    private static final class Products {
         private final Model model;
         private final int n;
         private final int[] positions;
+        private final Curvature curvature;
         private final double[] full;
         private final double[] product;
 
-        Curvature(Model model, int n, int[] positions) {
+        Products(Model model, int n, int[] positions, Curvature curvature) {
             this.model = model;
             this.n = n;
             this.positions = positions;
+            this.curvature = curvature;
             this.full = new double[model.parameterCount()];
             this.product = new double[model.parameterCount()];
         }
@@ -401,9 +494,13 @@ public final class HessianFree extends Optimizer {
                 full[positions[k]] = v[k];
             }
             try {
-                model.hessianVectorProduct(n, full, product);
+                if (curvature == Curvature.GAUSS_NEWTON) {
+                    model.gaussNewtonVectorProduct(n, full, product);
+                } else {
+                    model.hessianVectorProduct(n, full, product);
+                }
             } catch (UnsupportedOperationException e) {
-                throw new UnsupportedOperationException("Hessian-free optimisation needs the exact H v products the"
+                throw new UnsupportedOperationException("Hessian-free optimisation needs the curvature products the"
                         + " processor generates for @Network(secondOrder = true): " + e.getMessage(), e);
             }
             for (int k = 0; k < positions.length; k++) {

@@ -256,6 +256,15 @@ public abstract class Optimizer {
                 }
             }
         }
+        writeExtraState(out);
+    }
+
+    /** Writes the state an optimizer keeps besides the element-wise slots (none but {@link HessianFree}'s). */
+    void writeExtraState(java.io.DataOutputStream out) throws java.io.IOException {
+    }
+
+    /** Reads what {@link #writeExtraState} wrote; throws naming {@code source} when it does not fit. */
+    void readExtraState(java.io.DataInputStream in, String source) throws java.io.IOException {
     }
 
     /**
@@ -280,6 +289,7 @@ public abstract class Optimizer {
                 }
             }
         }
+        readExtraState(in, source);
         steps = savedSteps;
         learningRate = rate;
         stateSize = size;
@@ -452,7 +462,8 @@ public abstract class Optimizer {
 
     /**
      * Hessian-free (truncated Newton, Martens 2010) with its defaults: initial damping 1, at most 10 conjugate
-     * gradient iterations per step; see {@link HessianFree}. Needs a network declared {@code @Network(secondOrder =
+     * gradient iterations per step, on the Gauss-Newton curvature (the exact Hessian through {@link
+     * HessianFree#curvature}); see {@link HessianFree}. Needs a network declared {@code @Network(secondOrder =
      * true)}, on the CPU.
      *
      * @return the optimizer
@@ -463,7 +474,7 @@ public abstract class Optimizer {
 
     /**
      * Hessian-free with initial damping {@code damping} (at least 0) and at most {@code cgIterations} conjugate
-     * gradient iterations per step (at least 1); see {@link HessianFree}.
+     * gradient iterations per step (at least 1), on the Gauss-Newton curvature; see {@link HessianFree}.
      *
      * @param damping the initial Levenberg-Marquardt damping lambda
      * @param cgIterations the most conjugate gradient iterations per step

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * Saves everything a run needs to go on where it was, after every epoch (or every {@code n}), so that a run killed
  * at any moment and resumed with {@link Trainer#resumeFrom} ends with bit for bit the parameters of a run never
  * interrupted: the parameters and running statistics, the optimizer's state (moments, velocities, accumulators,
- * step count), the epoch and step, the schedule's state, the shuffle's order and generator, the dropout masks'
- * position, the early stopping's state and the history so far.
+ * step count; the Hessian-free damping and warm start), the epoch and step, the schedule's state, the shuffle's
+ * order and generator, the dropout masks' position, the early stopping's state and the history so far.
  *
  * <p>In {@code folder}, each save writes a new subfolder {@code epoch-N} holding {@code model.safetensors} (through
  * {@link dev.lamina.runtime.io.Checkpoint}, so it loads into a model, or elsewhere, like any checkpoint) and

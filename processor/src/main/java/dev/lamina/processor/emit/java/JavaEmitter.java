@@ -131,6 +131,8 @@ public final class JavaEmitter {
                 .build());
         if (graph.secondOrder()) {
             type.addMethod(SecondOrderCode.method(schedule, names));
+            type.addField(SecondOrderCode.gaussNewtonField());
+            type.addMethod(SecondOrderCode.gaussNewtonMethod());
         }
         type.addMethods(forwardLayers.methods());
         type.addMethods(backwardLayers.methods());

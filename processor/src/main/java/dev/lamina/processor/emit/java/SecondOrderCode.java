@@ -2,6 +2,7 @@ package dev.lamina.processor.emit.java;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.lamina.dsl.Loss;
 import dev.lamina.processor.graph.Graph;
@@ -143,8 +144,39 @@ final class SecondOrderCode {
                 b.endControlFlow();
             }
         }
+        // the Gauss-Newton product: no gradient at the output, so every term with a backpropagated gradient
+        // (the network's own second derivatives) vanishes and J^T H_loss J v is left
+        b.beginControlFlow("if (gaussNewton)");
+        b.addStatement("java.util.Arrays.fill($L, 0.0)", c.dOut());
+        b.endControlFlow();
         b.unindent().add("}\n");
         return b.build();
+    }
+
+    /** {@return the field that makes the R-passes give the Gauss-Newton product; set only by the method below} */
+    static FieldSpec gaussNewtonField() {
+        return FieldSpec.builder(boolean.class, "gaussNewton", Modifier.PRIVATE).build();
+    }
+
+    /**
+     * The generated {@code gaussNewtonVectorProduct(n, v, out)}: the same R-passes with the loss's gradient at the
+     * output set to zero. Every backward term that multiplies a backpropagated gradient (the layers' second
+     * derivatives: {@code h''}, the products of two parameters, batch norm's second-order terms) then vanishes, and
+     * the R-backward pass of {@code H_loss R{y} = H_loss J v} is {@code J^T H_loss J v}: Martens' positive
+     * semidefinite curvature, exactly, for the cost of one {@code H v}.
+     */
+    static MethodSpec gaussNewtonMethod() {
+        return MethodSpec.methodBuilder("gaussNewtonVectorProduct").addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addJavadoc("{@code G v = J^T H_loss J v} on the last forward pass's batch, by the R-passes.\n")
+                .addParameter(int.class, "n").addParameter(double[].class, "v").addParameter(double[].class, "out")
+                .addStatement("gaussNewton = true")
+                .beginControlFlow("try")
+                .addStatement("hessianVectorProduct(n, v, out)")
+                .nextControlFlow("finally")
+                .addStatement("gaussNewton = false")
+                .endControlFlow()
+                .build();
     }
 
     private static <T extends Op> CodeBlock rForward(OpKinds.Bound<T> bound, Node node, SecondOrderContext c) {

@@ -7,15 +7,19 @@ import dev.lamina.runtime.Model;
  * = true)} ({@link Model#hessianVectorProduct}): one forward pass and one R-pass per product, on a batch fixed at
  * construction, in the mode chosen. The same contract as {@link FiniteDifferenceHvp}, so every tool of this package
  * takes either; this one has no step to choose and no truncation error, and is symmetric to rounding. The
- * parameters, running statistics and mode are put back bit for bit after every product.
+ * parameters, running statistics and mode are put back bit for bit after every product. {@link #gaussNewton} gives
+ * the same operator on the Gauss-Newton matrix {@code G = J^T H_loss J} instead ({@link
+ * Model#gaussNewtonVectorProduct}), for the tools that want a positive semidefinite curvature.
  */
 public final class GeneratedHvp implements HessianVectorProduct {
     private final ModelBatch batch;
     private final boolean training;
+    private final boolean gaussNewton;
 
-    private GeneratedHvp(ModelBatch batch, boolean training) {
+    private GeneratedHvp(ModelBatch batch, boolean training, boolean gaussNewton) {
         this.batch = batch;
         this.training = training;
+        this.gaussNewton = gaussNewton;
     }
 
     /**
@@ -32,8 +36,29 @@ public final class GeneratedHvp implements HessianVectorProduct {
      * @throws UnsupportedOperationException when the model has no generated R-pass
      */
     public static GeneratedHvp of(Model model, float[] inputs, float[] targets, int n, FiniteDifferenceHvp.Mode mode) {
-        GeneratedHvp hvp = new GeneratedHvp(new ModelBatch(model, inputs, targets, n),
-                mode == FiniteDifferenceHvp.Mode.TRAINING);
+        return checked(new GeneratedHvp(new ModelBatch(model, inputs, targets, n),
+                mode == FiniteDifferenceHvp.Mode.TRAINING, false));
+    }
+
+    /**
+     * {@return the operator {@code v -> G v} of the Gauss-Newton matrix on the same terms as {@link #of}: its
+     * {@link #apply} gives {@code J^T H_loss J v}, its {@link #loss} and {@link #gradient} are the loss's}
+     *
+     * @param model the network, declared {@code @Network(secondOrder = true)}
+     * @param inputs {@code n x inputSize} values
+     * @param targets {@code n x outputSize} values
+     * @param n the number of samples
+     * @param mode the mode the passes run in
+     * @throws IllegalArgumentException when the arrays do not hold {@code n} samples
+     * @throws UnsupportedOperationException when the model has no generated R-pass
+     */
+    public static GeneratedHvp gaussNewton(Model model, float[] inputs, float[] targets, int n,
+                                           FiniteDifferenceHvp.Mode mode) {
+        return checked(new GeneratedHvp(new ModelBatch(model, inputs, targets, n),
+                mode == FiniteDifferenceHvp.Mode.TRAINING, true));
+    }
+
+    private static GeneratedHvp checked(GeneratedHvp hvp) {
         // refuse a model without the R-pass here, not at the first product deep inside a tool
         hvp.apply(new double[hvp.size()], new double[hvp.size()]);
         return hvp;
@@ -60,7 +85,11 @@ public final class GeneratedHvp implements HessianVectorProduct {
         double[] product = new double[count];
         batch.holding(training, () -> {
             batch.forwardLoss();
-            model.hessianVectorProduct(batch.n, direction, product);
+            if (gaussNewton) {
+                model.gaussNewtonVectorProduct(batch.n, direction, product);
+            } else {
+                model.hessianVectorProduct(batch.n, direction, product);
+            }
             return null;
         });
         for (int k = 0; k < out.length; k++) {
