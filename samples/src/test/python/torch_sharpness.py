@@ -3,6 +3,8 @@ of a Lamina checkpoint on the first test images, by power iteration on torch.aut
 
   /usr/bin/python3 samples/src/test/python/torch_sharpness.py CHECKPOINT [--model lenet|mlp] [--data DIR]
       [--batch N] [--iterations N] [--tolerance T] [--seed S] [--threads T] [--repeats R] [--finite-differences]
+  /usr/bin/python3 samples/src/test/python/torch_sharpness.py [CHECKPOINT] --cost [--model lenet|mlp] [--data DIR]
+      [--batch N] [--seed S] [--threads T] [--repeats R]
 
 CHECKPOINT is the model.safetensors `sharpness` wrote (PyTorch's names and layouts), loaded with strict=True into
 the LeNet of torch_checkpoints.py or the bench MLP below. With --finite-differences the products are not
@@ -13,7 +15,12 @@ scaled by 1/255 as Lamina's Mnist does. Power iteration as Lamina's PowerIterati
 v <- Hv / |Hv|, stopping when the Rayleigh quotient v.Hv changes by at most T relative (after two products) or after
 N products. The start differs from Lamina's (another generator); with the tolerance met, the eigenvalue does not
 depend on it. 'residual' is |H v - lambda v| / |lambda| of the last unit vector. Also times one hvp and one
-gradient (forward and backward) on the same batch, medians of R runs after a warm-up. Prints one JSON object."""
+gradient (forward and backward) on the same batch, medians of R runs after a warm-up. Prints one JSON object.
+
+With --cost only the timings are taken, as `sharpness --cost` (or --cost-only) takes Lamina's: one gradient and one
+torch.autograd.functional.hvp on a seeded Gaussian direction, medians of R runs after one warm-up each, on T threads;
+the JSON line has gradient_s, hvp_s and ratio (hvp_s / gradient_s), the keys of Lamina's line. Without CHECKPOINT the
+network keeps PyTorch's seeded initial weights (the cost does not depend on the values)."""
 import argparse, gzip, json, os, struct, sys, time
 import torch
 import torch.nn as nn
@@ -74,7 +81,8 @@ def median_seconds(work, repeats):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('checkpoint')
+    p.add_argument('checkpoint', nargs='?')
+    p.add_argument('--cost', action='store_true')
     p.add_argument('--model', choices=sorted(MODELS), default='lenet')
     p.add_argument('--finite-differences', action='store_true')
     p.add_argument('--data', default='/usr/share/datasets/fashion-mnist')
@@ -85,9 +93,13 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--repeats', type=int, default=5)
     a = p.parse_args()
+    if a.checkpoint is None and not a.cost:
+        p.error('expected a CHECKPOINT (only --cost runs without one)')
     torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
     model = MODELS[a.model]()
-    model.load_state_dict(read_safetensors(a.checkpoint), strict=True)
+    if a.checkpoint is not None:
+        model.load_state_dict(read_safetensors(a.checkpoint), strict=True)
     model.eval()
     x, y = batch(a.data, a.batch)
     names = [name for name, _ in model.named_parameters()]
@@ -110,6 +122,17 @@ def main():
         return tuple((g.double() - h.double()) / (2 * e) for g, h in zip(plus, minus))
 
     hvp = finite_difference_hvp if a.finite_differences else exact_hvp
+
+    if a.cost:
+        torch.manual_seed(a.seed)
+        direction = tuple(torch.randn_like(q) for q in params)
+        gradient_s = median_seconds(lambda: gradient_at(params), a.repeats)
+        hvp_s = median_seconds(lambda: exact_hvp(direction), a.repeats)
+        print(json.dumps({'peer': 'pytorch-%s' % torch.__version__, 'network': a.model,
+                          'product': 'torch.autograd.functional.hvp', 'batch': a.batch, 'threads': a.threads,
+                          'checkpoint': a.checkpoint, 'gradient_s': round(gradient_s, 5), 'hvp_s': round(hvp_s, 5),
+                          'ratio': round(hvp_s / gradient_s, 3)}))
+        return
 
     def dot(u, v):
         return sum(float((a_ * b_).double().sum()) for a_, b_ in zip(u, v))

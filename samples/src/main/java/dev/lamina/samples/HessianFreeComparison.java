@@ -6,6 +6,7 @@ import dev.lamina.runtime.data.Mnist;
 import dev.lamina.runtime.pictures.Png;
 import dev.lamina.runtime.pictures.Svg;
 import dev.lamina.runtime.train.EpochRecord;
+import dev.lamina.runtime.train.HessianFree;
 import dev.lamina.runtime.train.History;
 import dev.lamina.runtime.train.Optimizer;
 import dev.lamina.runtime.train.Trainer;
@@ -29,7 +30,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The Hessian-free sample: {@link Mlp16} trained from the same initial weights by Hessian-free ({@code
- * Optimizer.hessianFree()}: damping 1, at most 10 CG iterations), SGD with momentum (0.1, 0.9) and Adam (3e-3),
+ * Optimizer.hessianFree()}: damping 1, at most 10 CG iterations) on the Gauss-Newton curvature and on the exact
+ * Hessian, SGD with momentum (0.1, 0.9) and Adam (3e-3),
  * with the same epochs, batch size and shuffling; each epoch's training loss, test loss and accuracy and elapsed
  * time printed, and the test loss plotted against wall time and against epochs ({@code loss-vs-time} and {@code
  * loss-vs-epoch}, PNG and SVG).
@@ -46,7 +48,7 @@ final class HessianFreeComparison {
     record Run(String name, History history) {
     }
 
-    /** Trains the three, prints their epochs and writes the plots into {@code out}; returns the runs. */
+    /** Trains the four, prints their epochs and writes the plots into {@code out}; returns the runs. */
     static List<Run> run(Path data, int epochs, int batch, Path out) throws IOException {
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("expected at least 1 epoch and a batch of at least 1, found " + epochs
@@ -62,7 +64,8 @@ final class HessianFreeComparison {
             System.out.println("Fashion-MNIST not found in " + data + ": the UCI digits, scaled to 28x28");
         }
         Map<String, Supplier<Optimizer>> optimizers = new LinkedHashMap<>();
-        optimizers.put("hessian-free", Optimizer::hessianFree);
+        optimizers.put("hf-gauss-newton", Optimizer::hessianFree);
+        optimizers.put("hf-exact", () -> Optimizer.hessianFree().curvature(HessianFree.Curvature.EXACT));
         optimizers.put("sgd-momentum", () -> Optimizer.momentum(0.1, 0.9));
         optimizers.put("adam", () -> Optimizer.adam(3e-3));
         System.out.println(split.train().size() + " training, " + split.test().size() + " test images; " + epochs
@@ -75,7 +78,7 @@ final class HessianFreeComparison {
             double elapsed = 0;
             for (EpochRecord r : h.epochs()) {
                 elapsed += r.seconds();
-                System.out.printf("%-13s epoch %d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  %.1f s%n",
+                System.out.printf("%-15s epoch %d  train loss %.4f acc %.4f  test loss %.4f acc %.4f  %.1f s%n",
                         o.getKey(), r.epoch(), r.trainLoss(), r.trainAccuracy(), r.validationLoss(),
                         r.validationAccuracy(), elapsed);
             }

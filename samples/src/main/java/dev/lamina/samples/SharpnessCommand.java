@@ -60,8 +60,13 @@ final class SharpnessCommand implements Callable<Integer> {
     private boolean exact;
 
     @Option(names = "--cost", description = "also time one gradient against one H v (central differences, and"
-            + " the R-pass where the network has it) on the batch, for this network and the bench MLP")
+            + " the R-pass where the network has it) on the batch, for this network and the bench MLP; a line"
+            + " {\"gradient_s\", \"hvp_s\", \"ratio\"} per network compares with torch_sharpness.py --cost")
     private boolean cost;
+
+    @Option(names = "--cost-only", description = "--cost without the sharpness report (no eigenvalues, trace or"
+            + " files): the timings alone")
+    private boolean costOnly;
 
     @Option(names = "--residual", description = "also print |H v - lambda v| / |lambda| of the top eigenpair"
             + " (power iteration again, same seed): how far the eigenvalue is from converged")
@@ -91,6 +96,10 @@ final class SharpnessCommand implements Callable<Integer> {
         Model model = trained.model();
         SharpnessSample.Batch fixed = SharpnessSample.Batch.first(trained.test(), Math.min(batch,
                 trained.test().size()));
+        if (costOnly) {
+            printCost(model, fixed);
+            return 0;
+        }
         SharpnessReport report;
         try {
             report = SharpnessSample.report(model, fixed, exact, top, traceSamples);
@@ -110,12 +119,33 @@ final class SharpnessCommand implements Callable<Integer> {
                     SharpnessSample.residual(SharpnessSample.operator(model, fixed, exact)));
         }
         if (cost) {
-            System.out.println("cost, one batch of " + fixed.n() + " (timings; noisy on a loaded machine):");
-            System.out.println(SharpnessSample.cost(model, fixed, 5).line());
-            if (modelName.equals("lenet") && fixed.inputs().length / fixed.n() == 784) {
-                System.out.println(SharpnessSample.cost(MlpSecondOrderNet.create(0), fixed, 5).line());
-            }
+            printCost(model, fixed);
         }
         return 0;
+    }
+
+    /** Times the gradient and the products of {@code model} (and of the bench MLP beside LeNet) and prints them. */
+    private void printCost(Model model, SharpnessSample.Batch fixed) {
+        System.out.println("cost, one batch of " + fixed.n() + " (timings; noisy on a loaded machine):");
+        printCost(SharpnessSample.cost(model, fixed, 5), fixed.n());
+        if (modelName.equals("lenet") && fixed.inputs().length / fixed.n() == 784) {
+            printCost(SharpnessSample.cost(MlpSecondOrderNet.create(0), fixed, 5), fixed.n());
+        }
+    }
+
+    /**
+     * Prints the cost's line, then the line {@code torch_sharpness.py --cost} prints too: the gradient's and the
+     * generated {@code H v}'s medians (central differences' where there is no R-pass, as {@code product} says) and
+     * their ratio.
+     */
+    private static void printCost(SharpnessSample.Cost c, int n) {
+        System.out.println(c.line());
+        boolean generated = !Double.isNaN(c.generatedSeconds());
+        double hvp = generated ? c.generatedSeconds() : c.finiteDifferenceSeconds();
+        System.out.println(String.format(java.util.Locale.ROOT, "{\"peer\": \"lamina\", \"network\": \"%s\","
+                        + " \"product\": \"%s\", \"batch\": %d, \"threads\": %d, \"gradient_s\": %.5f,"
+                        + " \"hvp_s\": %.5f, \"ratio\": %.3f}", c.network(),
+                generated ? "generated R-pass" : "finite differences", n, dev.lamina.runtime.Workers.threads(),
+                c.gradientSeconds(), hvp, hvp / c.gradientSeconds()));
     }
 }
