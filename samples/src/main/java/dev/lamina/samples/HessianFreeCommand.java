@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "hessian-free", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
         description = {"Trains the 784-16-16-10 tanh MLP on Fashion-MNIST (the UCI digits scaled to 28x28 when it is"
-                + " absent) with Hessian-free (on the Gauss-Newton and on the exact curvature), SGD with momentum"
-                + " and Adam, the same epochs and batches; prints each"
+                + " absent) with Hessian-free (on the Gauss-Newton and on the exact curvature, and Gauss-Newton with a"
+                + " damping floor of 0.1), SGD with momentum and Adam, the same epochs and batches; prints each"
                 + " epoch's loss, accuracy and time, and plots test loss against time and against epochs (CPU)."})
 final class HessianFreeCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
@@ -22,7 +22,7 @@ final class HessianFreeCommand implements Callable<Integer> {
     private int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1000",
-            description = "batch size of all four (default: ${DEFAULT-VALUE}: large, as Hessian-free's curvature"
+            description = "batch size of all five (default: ${DEFAULT-VALUE}: large, as Hessian-free's curvature"
                     + " estimates need)")
     private int batch;
 

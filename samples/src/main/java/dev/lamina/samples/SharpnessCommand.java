@@ -143,8 +143,8 @@ final class SharpnessCommand implements Callable<Integer> {
         boolean generated = !Double.isNaN(c.generatedSeconds());
         double hvp = generated ? c.generatedSeconds() : c.finiteDifferenceSeconds();
         System.out.println(String.format(java.util.Locale.ROOT, "{\"peer\": \"lamina\", \"network\": \"%s\","
-                        + " \"product\": \"%s\", \"batch\": %d, \"threads\": %d, \"gradient_s\": %.5f,"
-                        + " \"hvp_s\": %.5f, \"ratio\": %.3f}", c.network(),
+                        + " \"product\": \"%s\", \"batch\": %d, \"threads\": %d, \"gradient_s\": %.6g,"
+                        + " \"hvp_s\": %.6g, \"ratio\": %.3f}", c.network(),
                 generated ? "generated R-pass" : "finite differences", n, dev.lamina.runtime.Workers.threads(),
                 c.gradientSeconds(), hvp, hvp / c.gradientSeconds()));
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code hessian-free} sample on the digits scaled to 28x28 (a folder without Fashion-MNIST): the four
- * optimizers (Hessian-free on two curvatures) train from chance, the plots are written, the command's help names its options; the scaling.
+ * The {@code hessian-free} sample on the digits scaled to 28x28 (a folder without Fashion-MNIST): the five
+ * optimizers (Hessian-free three ways) train from chance, the plots are written, the command's help names its options; the scaling.
  */
 class HessianFreeSampleTest {
     @Test
@@ -23,7 +23,7 @@ class HessianFreeSampleTest {
         Path out = dir.resolve("plots");
         List<HessianFreeComparison.Run> runs = HessianFreeComparison.run(dir.resolve("no-fashion-mnist"), 3, 100,
                 out);
-        assertEquals(List.of("hf-gauss-newton", "hf-exact", "sgd-momentum", "adam"),
+        assertEquals(List.of("hf-gauss-newton", "hf-exact", "hf-gn-floor-0.1", "sgd-momentum", "adam"),
                 runs.stream().map(HessianFreeComparison.Run::name).toList());
         for (HessianFreeComparison.Run run : runs) {
             List<EpochRecord> epochs = run.history().epochs();

@@ -1,6 +1,7 @@
 package dev.lamina.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,6 +183,45 @@ class SharpnessTest {
                 torch, Math.abs(lamina - torch) / Math.abs(torch));
         assertEquals(report.loss(), field(log, "loss"), 1e-5 * report.loss(), "the same network and batch");
         assertEquals(torch, lamina, 0.01 * Math.abs(torch));
+    }
+
+    @Test
+    void bothSidesOfTheCostComparisonPrintTheSameKeys() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                    "sharpness", "--cost-only", "--epochs", "0", "--batch", "20", "--threads", "1", "--data",
+                    dir.resolve("no-fashion-mnist").toString(), "--out", dir.resolve("cost").toString());
+        } finally {
+            System.setOut(before);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, log);
+        String lamina = log.lines().filter(l -> l.startsWith("{\"peer\": \"lamina\"")).findFirst().orElseThrow(
+                () -> new AssertionError("no comparison line in:\n" + log));
+        // the digits CNN has no R-pass: its products are central differences, and the line says so
+        assertTrue(lamina.contains("\"product\": \"finite differences\"") && lamina.contains("\"threads\": 1"),
+                lamina);
+        assertFalse(Files.exists(dir.resolve("cost").resolve("sharpness.json")), "--cost-only writes no report");
+        String python = PythonWithTorch.find();
+        Assumptions.assumeTrue(python != null, "no python3 with torch (tried python3 and /usr/bin/python3)");
+        Assumptions.assumeTrue(Mnist.isPresent(Mnist.FASHION_MNIST_DIR), "Fashion-MNIST is not installed in "
+                + Mnist.FASHION_MNIST_DIR);
+        Process p = new ProcessBuilder(python, script().toString(), "--cost", "--model", "mlp", "--batch", "20",
+                "--repeats", "1", "--threads", "1").redirectErrorStream(true).start();
+        String torch = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "torch_sharpness.py did not finish");
+        assertEquals(0, p.exitValue(), "torch_sharpness.py --cost failed:\n" + torch);
+        for (String json : List.of(lamina, torch)) {
+            double gradient = field(json, "gradient_s");
+            double hvp = field(json, "hvp_s");
+            assertTrue(gradient > 0 && hvp > 0, json);
+            // the ratio is the two printed times' (rounded as printed)
+            assertEquals(hvp / gradient, field(json, "ratio"), 1e-4 * hvp / gradient + 1e-3, json);
+        }
     }
 
     @Test

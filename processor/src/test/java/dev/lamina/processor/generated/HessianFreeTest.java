@@ -112,6 +112,25 @@ class HessianFreeTest {
     }
 
     @Test
+    void theDampingStaysAtItsFloor() {
+        Model m = HessianFreeNets_ClassifierNet.create(5);
+        float[] x = Fixtures.gaussian(N * 4, 21);
+        float[] t = Fixtures.oneHot(N, 3, 22);
+        HessianFree hf = Optimizer.hessianFree(1.0, 10).minimumDamping(0.5);
+        boolean held = false;
+        for (int s = 0; s < 6; s++) {
+            pass(m, x, t);
+            double lambda = hf.damping();
+            hf.step(m);
+            double rule = HessianFree.adaptDamping(lambda, hf.lastReductionRatio());
+            assertEquals(Math.max(0.5, rule), hf.damping(), 0.0, "step " + s);
+            held |= rule < 0.5;
+        }
+        assertTrue(held, "the rule went below the floor at least once, so the floor was tested");
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.hessianFree().minimumDamping(-1));
+    }
+
+    @Test
     void theDampingRule() {
         assertEquals(1.5, HessianFree.adaptDamping(1, 0.1));
         assertEquals(1.5, HessianFree.adaptDamping(1, -2));

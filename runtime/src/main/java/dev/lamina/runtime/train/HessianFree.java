@@ -31,7 +31,7 @@ import java.util.Set;
  *   the earlier ones while the loss on the batch keeps falling, as Martens does.</li>
  *   <li>The Levenberg-Marquardt damping {@code lambda} follows the reduction ratio {@code rho = (f(theta + d) -
  *   f(theta)) / (g^T d + d^T C d / 2)} of the chosen iterate: times 3/2 when {@code rho < 1/4}, times 2/3 when
- *   {@code rho > 3/4}.</li>
+ *   {@code rho > 3/4}, never below {@link #minimumDamping(double)} (0 by default).</li>
  *   <li>With the line search on (the default), the step {@code a d} is shrunk by halves ({@code a = 1, 1/2, ...},
  *   at most 8 times) until {@code f(theta + a d) <= f(theta) + 0.01 a g^T d}; when none passes, no step is taken.
  *   The learning rate scales {@code d} (1 by default: a Newton step needs none).</li>
@@ -68,6 +68,7 @@ public final class HessianFree extends Optimizer {
     private double warmStartDecay = 0.95;
     private boolean lineSearch = true;
     private Curvature curvature = Curvature.GAUSS_NEWTON;
+    private double minimumDamping;
     /** Set when a checkpoint restored {@link #previous}: the next step keeps it although it sets the positions up. */
     private boolean restoredWarmStart;
     /** The dropout position after the trainer's forward pass of the step in progress. */
@@ -134,6 +135,28 @@ public final class HessianFree extends Optimizer {
         }
         this.curvature = choice;
         return this;
+    }
+
+    /**
+     * Sets the least damping the rule may lower {@code lambda} to (0 by default: no floor). On mini-batches the
+     * quadratic model of the batch a step is fitted to predicts that batch well, so {@code rho} stays near 1 and the
+     * damping falls without end; the near-Newton steps that follow fit each batch and not the data. A floor keeps
+     * every step regularised.
+     *
+     * @param lambda the floor, at least 0
+     * @return this optimizer
+     */
+    public HessianFree minimumDamping(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("expected a finite minimum damping of at least 0, got " + lambda);
+        }
+        this.minimumDamping = lambda;
+        return this;
+    }
+
+    /** {@return the least damping the rule may lower lambda to} */
+    public double minimumDamping() {
+        return minimumDamping;
     }
 
     /** {@return the curvature matrix CG solves with} */
@@ -324,7 +347,7 @@ public final class HessianFree extends Optimizer {
         }
         Iterate it = iterates.get(chosen);
         lastReductionRatio = (best - loss) / (scale * it.gradientDot + scale * scale * it.curvature / 2);
-        damping = adaptDamping(damping, lastReductionRatio);
+        damping = Math.max(minimumDamping, adaptDamping(damping, lastReductionRatio));
         previous = it.x;
         double size = 1;
         if (lineSearch) {
