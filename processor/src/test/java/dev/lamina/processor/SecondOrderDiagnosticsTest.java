@@ -71,11 +71,26 @@ class SecondOrderDiagnosticsTest {
         String withoutSource = without.generatedSourceFile("test.NetNet").orElseThrow().getCharContent(true)
                 .toString();
         assertThat(withSource).contains("public void hessianVectorProduct(int n, double[] v, double[] out)");
+        assertThat(withSource).contains("public void gaussNewtonVectorProduct(int n, double[] v, double[] out)");
         assertThat(withoutSource).doesNotContain("hessianVectorProduct");
-        // the rest of the class is the same: the R-pass is one method added, nothing else moves
-        int start = withSource.indexOf("    /**\n     * {@code H v} of the mean loss");
-        assertThat(start).isAtLeast(0);
-        int end = withSource.indexOf("\n    }\n", start) + "\n    }\n\n".length();
-        assertThat(withSource.substring(0, start) + withSource.substring(end)).isEqualTo(withoutSource);
+        assertThat(withoutSource).doesNotContain("gaussNewton");
+        // the rest of the class is the same: the R-pass is one method added, the Gauss-Newton product another
+        // and its flag, nothing else moves
+        String rest = withoutMember(withSource, "    /**\n     * {@code H v} of the mean loss");
+        rest = withoutMember(rest, "    /**\n     * {@code G v = J^T H_loss J v}");
+        String field = "    private boolean gaussNewton;\n\n";
+        assertThat(rest).contains(field);
+        assertThat(rest.replace(field, "")).isEqualTo(withoutSource);
+    }
+
+    /** {@code source} without the method whose javadoc starts with {@code start}, and the blank line after it. */
+    private static String withoutMember(String source, String start) {
+        int at = source.indexOf(start);
+        assertThat(at).isAtLeast(0);
+        int end = source.indexOf("\n    }\n", at) + "\n    }\n".length();
+        if (source.startsWith("\n", end)) {
+            end++;
+        }
+        return source.substring(0, at) + source.substring(end);
     }
 }
