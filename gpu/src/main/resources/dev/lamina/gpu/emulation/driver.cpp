@@ -211,6 +211,34 @@ CUresult check_range(const char* call, const char* role, CUdeviceptr pointer, si
     return fail(CUDA_ERROR_INVALID_VALUE, detail);
 }
 
+// The bytes of an allocation's pages that are not its own (before its start, and after its end up to the 16-byte
+// alignment) cannot be guarded by a page; they keep the 0xFF fill, and a launch that changed them wrote out of
+// bounds. Empty when all are intact; the caller holds allocations_lock.
+std::string slack_damage() {
+    for (const auto& [start, a] : allocations) {
+        unsigned char* first = (unsigned char*) (a.mapping + PAGE);
+        unsigned char* end = (unsigned char*) (a.mapping + a.mappingBytes - PAGE);
+        std::string damage;
+        for (unsigned char* p = first; p < (unsigned char*) a.start && damage.empty(); p++) {
+            if (*p != 0xFF) {
+                damage = std::to_string(a.start - (uintptr_t) p) + " bytes before the start";
+            }
+        }
+        for (unsigned char* p = (unsigned char*) (a.start + a.bytes); p < end && damage.empty(); p++) {
+            if (*p != 0xFF) {
+                damage = std::to_string((uintptr_t) p - (a.start + a.bytes)) + " bytes after the end";
+            }
+        }
+        if (!damage.empty()) {
+            // repaired, so that the next launch is judged on its own
+            memset(first, 0xFF, a.start - (uintptr_t) first);
+            memset((void*) (a.start + a.bytes), 0xFF, (uintptr_t) end - (a.start + a.bytes));
+            return damage + " of the allocation at " + hex(a.start) + " of " + std::to_string(a.bytes) + " bytes";
+        }
+    }
+    return "";
+}
+
 // Where address lies relative to the allocations, for an illegal access's message.
 std::string describe_address(uintptr_t address, size_t* nearEnd = nullptr) {
     std::shared_lock<std::shared_mutex> lock(allocations_lock);
@@ -244,11 +272,13 @@ struct dim3 {
     unsigned int x, y, z;
 };
 
-LAMINA_EXPORT __thread uint3 lamina_emulation_thread_idx;
-LAMINA_EXPORT __thread uint3 lamina_emulation_block_idx;
-LAMINA_EXPORT __thread dim3 lamina_emulation_block_dim;
-LAMINA_EXPORT __thread dim3 lamina_emulation_grid_dim;
-LAMINA_EXPORT __thread int lamina_emulation_used_atomics;
+extern "C" {
+__attribute__((visibility("default"))) __thread uint3 lamina_emulation_thread_idx;
+__attribute__((visibility("default"))) __thread uint3 lamina_emulation_block_idx;
+__attribute__((visibility("default"))) __thread dim3 lamina_emulation_block_dim;
+__attribute__((visibility("default"))) __thread dim3 lamina_emulation_grid_dim;
+__attribute__((visibility("default"))) __thread int lamina_emulation_used_atomics;
+}
 
 namespace {
 
@@ -859,6 +889,15 @@ BlockResult run_once(const KernelFunction& f, const dim3& grid, const dim3& bloc
     launch.order = order;
     BlockResult result = workers().run(launch, block.x * block.y * block.z);
     usedAtomics = launch.usedAtomics;
+    if (result.code == CUDA_SUCCESS) {
+        std::shared_lock<std::shared_mutex> lock(allocations_lock);
+        std::string damage = slack_damage();
+        if (!damage.empty()) {
+            result = {CUDA_ERROR_ILLEGAL_ADDRESS, "kernel " + f.name + " wrote " + damage +
+                                                      " (inside the allocation's page, so found after the launch: "
+                                                      "which thread did it is not known)"};
+        }
+    }
     return result;
 }
 
@@ -1525,6 +1564,56 @@ LAMINA_EXPORT CUresult cuGraphExecDestroy(void* exec) {
     return CUDA_SUCCESS;
 }
 
+// Events: the time when the stream reached them, which is the time of the call (every command runs at its call).
+namespace {
+struct Event {
+    std::chrono::steady_clock::time_point when;
+    bool recorded = false;
+};
+}  // namespace
+
+LAMINA_EXPORT CUresult cuEventCreate(void** event, unsigned int flags) {
+    (void) flags;
+    if (event == nullptr) {
+        return fail(CUDA_ERROR_INVALID_VALUE, "cuEventCreate: null result");
+    }
+    *event = new Event();
+    return CUDA_SUCCESS;
+}
+
+LAMINA_EXPORT CUresult cuEventRecord(void* event, void* stream) {
+    if (event == nullptr) {
+        return fail(CUDA_ERROR_INVALID_HANDLE, "cuEventRecord: null event");
+    }
+    if (stream_of(stream)->capture != nullptr) {
+        return fail(CUDA_ERROR_NOT_SUPPORTED, "cuEventRecord into a capturing stream is not emulated");
+    }
+    ((Event*) event)->when = std::chrono::steady_clock::now();
+    ((Event*) event)->recorded = true;
+    return CUDA_SUCCESS;
+}
+
+LAMINA_EXPORT CUresult cuEventSynchronize(void* event) {
+    return event != nullptr ? CUDA_SUCCESS : fail(CUDA_ERROR_INVALID_HANDLE, "cuEventSynchronize: null event");
+}
+
+LAMINA_EXPORT CUresult cuEventQuery(void* event) { return cuEventSynchronize(event); }
+
+LAMINA_EXPORT CUresult cuEventElapsedTime(float* milliseconds, void* start, void* end) {
+    Event* a = (Event*) start;
+    Event* b = (Event*) end;
+    if (milliseconds == nullptr || a == nullptr || b == nullptr || !a->recorded || !b->recorded) {
+        return fail(CUDA_ERROR_INVALID_HANDLE, "cuEventElapsedTime: expected two recorded events");
+    }
+    *milliseconds = std::chrono::duration<float, std::milli>(b->when - a->when).count();
+    return CUDA_SUCCESS;
+}
+
+LAMINA_EXPORT CUresult cuEventDestroy_v2(void* event) {
+    delete (Event*) event;
+    return CUDA_SUCCESS;
+}
+
 LAMINA_EXPORT CUresult cuGetErrorName(CUresult code, const char** name) {
     const ErrorText* e = error_text(code);
     if (name == nullptr || e == nullptr) {
@@ -1667,13 +1756,7 @@ LAMINA_NOT_EMULATED(cuDevicePrimaryCtxRelease_v2)
 LAMINA_NOT_EMULATED(cuDevicePrimaryCtxReset_v2)
 LAMINA_NOT_EMULATED(cuDevicePrimaryCtxRetain)
 LAMINA_NOT_EMULATED(cuDevicePrimaryCtxSetFlags_v2)
-LAMINA_NOT_EMULATED(cuEventCreate)
-LAMINA_NOT_EMULATED(cuEventDestroy_v2)
-LAMINA_NOT_EMULATED(cuEventElapsedTime)
-LAMINA_NOT_EMULATED(cuEventQuery)
-LAMINA_NOT_EMULATED(cuEventRecord)
 LAMINA_NOT_EMULATED(cuEventRecordWithFlags)
-LAMINA_NOT_EMULATED(cuEventSynchronize)
 LAMINA_NOT_EMULATED(cuFuncGetAttribute)
 LAMINA_NOT_EMULATED(cuFuncGetModule)
 LAMINA_NOT_EMULATED(cuFuncSetAttribute)
