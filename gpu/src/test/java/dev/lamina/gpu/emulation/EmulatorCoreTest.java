@@ -78,6 +78,7 @@ class EmulatorCoreTest {
 
     private static CUstream stream;
     private static CUmodule module;
+    private static CUmodule library;  // lamina_kernels.cu, unchanged
 
     @BeforeAll
     static void loadTheEmulation() throws IOException, InterruptedException {
@@ -86,6 +87,8 @@ class EmulatorCoreTest {
             copyResource(RESOURCES + file, dir.resolve(file));
         }
         copyResource(RESOURCES + "emulator_core_test.cu", dir.resolve("emulator_core_test.cu"));
+        copyResource("/dev/lamina/gpu/lamina_kernels.cu", dir.resolve("lamina_kernels.cu"));
+        copyResource("/dev/lamina/gpu/lamina_device.cuh", dir.resolve("lamina_device.cuh"));
         String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
         compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
                 "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
@@ -93,6 +96,9 @@ class EmulatorCoreTest {
         Files.writeString(dir.resolve("module.cpp"), registry(dir.resolve("emulator_core_test.cu")));
         compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
                 "-include", "cuda_emulation.h", "-Iinclude", "module.cpp", "-o", "module.so");
+        Files.writeString(dir.resolve("library.cpp"), registry(dir.resolve("lamina_kernels.cu")));
+        compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
+                "-include", "cuda_emulation.h", "-Iinclude", "library.cpp", "-o", "library.so");
         System.load(dir.resolve("libcuda.so.1").toString());
         JCudaDriver.setExceptionsEnabled(false);
         ok(cuInit(0));
@@ -103,6 +109,8 @@ class EmulatorCoreTest {
         ok(cuStreamCreate(stream, 0));
         module = new CUmodule();
         ok(cuModuleLoadData(module, "lamina-emulated-module:" + dir.resolve("module.so")));
+        library = new CUmodule();
+        ok(cuModuleLoadData(library, "lamina-emulated-module:" + dir.resolve("library.so")));
     }
 
     @Test
@@ -369,6 +377,58 @@ class EmulatorCoreTest {
     }
 
     @Test
+    void theLibrarysGemmsInFp32AndTf32AgreeWithAPlainProductAndHaveNoRace() {
+        int m = 70;
+        int n = 45;
+        int k = 37;  // none a multiple of a tile: the edges are exercised
+        Random random = new Random(5);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[m * n];
+        for (float[] x : List.of(a, b, c)) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat() * 2 - 1;
+            }
+        }
+        Control.call("clearRaceReport");
+        Control.call("setRaceCheck", true);
+        try (Buffer da = Buffer.of(a); Buffer db = Buffer.of(b); Buffer dc = new Buffer(m * n)) {
+            for (String kernel : List.of("lamina_gemm_nn", "lamina_gemm_nt", "lamina_gemm_tn", "lamina_gemm_tf32_nn",
+                    "lamina_gemm_tf32_nt", "lamina_gemm_tf32_tn")) {
+                boolean ta = kernel.endsWith("_tn");
+                boolean tb = kernel.endsWith("_nt");
+                // the same matrices, stored transposed where the kernel reads them so
+                ok(cuMemcpyHtoD(da.pointer, Pointer.to(ta ? transpose(a, m, k) : a), (long) a.length * Sizeof.FLOAT));
+                ok(cuMemcpyHtoD(db.pointer, Pointer.to(tb ? transpose(b, k, n) : b), (long) b.length * Sizeof.FLOAT));
+                ok(cuMemcpyHtoD(dc.pointer, Pointer.to(c), (long) c.length * Sizeof.FLOAT));
+                CUfunction gemm = new CUfunction();
+                ok(cuModuleGetFunction(gemm, library, kernel));
+                Pointer params = Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
+                        Pointer.to(new int[] {k}), Pointer.to(new float[] {1.5f}), Pointer.to(da.pointer),
+                        Pointer.to(new int[] {ta ? m : k}), Pointer.to(db.pointer), Pointer.to(new int[] {tb ? k : n}),
+                        Pointer.to(new float[] {0.5f}), Pointer.to(dc.pointer), Pointer.to(new int[] {n}));
+                ok(cuLaunchKernel(gemm, (m + 63) / 64, (n + 63) / 64, 1, 256, 1, 1, 0, null, params, null));
+                float[] got = dc.read();
+                // TF32 keeps 11 significant bits of each operand: about 1e-3 relative per product
+                double tolerance = kernel.contains("tf32") ? 2e-2 : 1e-5;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            sum += (double) a[i * k + p] * b[p * n + j];
+                        }
+                        double expected = 1.5 * sum + 0.5 * c[i * n + j];
+                        assertEquals(expected, got[i * n + j], tolerance, kernel + " C[" + i + "][" + j + "]");
+                    }
+                }
+            }
+        } finally {
+            Control.call("setRaceCheck", false);
+        }
+        assertEquals("", Control.call("raceReport"));
+    }
+
+    @Test
     void aPtxImageIsRefusedWithWhatToLoadInstead() {
         int result = cuModuleLoadData(new CUmodule(), ".version 8.0\n.target sm_90\n");
         assertEquals(CUresult.CUDA_ERROR_INVALID_IMAGE, result);
@@ -407,6 +467,16 @@ class EmulatorCoreTest {
     private static float tf32(float x) {
         int bits = Float.floatToRawIntBits(x);
         return Float.intBitsToFloat((bits + 0x1000) & 0xFFFFE000);
+    }
+
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[r * cols + c];
+            }
+        }
+        return t;
     }
 
     private static float[] ramp(int n) {
