@@ -82,44 +82,96 @@ class EmulatorCoreTest {
 
     @BeforeAll
     static void loadTheEmulation() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("lamina-emulation-core-test");
-        for (String file : List.of("driver.cpp", "cuda_emulation.h", "include/mma.h")) {
-            copyResource(RESOURCES + file, dir.resolve(file));
+        String testKernels = resourceText(RESOURCES + "emulator_core_test.cu");
+        String moduleImage;
+        String libraryImage;
+        Object emulation = projectsLoader();
+        if (emulation != null) {
+            moduleImage = (String) invoke(emulation, "moduleImage", "emulator_core_test", testKernels);
+            libraryImage = (String) invoke(emulation, "libraryImage");
+        } else {
+            Path dir = ownLoader(testKernels);
+            moduleImage = "lamina-emulated-module:" + dir.resolve("module.so");
+            libraryImage = "lamina-emulated-module:" + dir.resolve("library.so");
         }
-        copyResource(RESOURCES + "emulator_core_test.cu", dir.resolve("emulator_core_test.cu"));
-        copyResource("/dev/lamina/gpu/lamina_kernels.cu", dir.resolve("lamina_kernels.cu"));
-        copyResource("/dev/lamina/gpu/lamina_device.cuh", dir.resolve("lamina_device.cuh"));
-        String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
-        compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
-                "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
-                "-ldl");
-        Files.writeString(dir.resolve("module.cpp"), registry(dir.resolve("emulator_core_test.cu")));
-        compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
-                "-include", "cuda_emulation.h", "-Iinclude", "module.cpp", "-o", "module.so");
-        Files.writeString(dir.resolve("library.cpp"), registry(dir.resolve("lamina_kernels.cu")));
-        compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
-                "-include", "cuda_emulation.h", "-Iinclude", "library.cpp", "-o", "library.so");
-        System.load(dir.resolve("libcuda.so.1").toString());
         JCudaDriver.setExceptionsEnabled(false);
         ok(cuInit(0));
         CUdevice device = new CUdevice();
         ok(cuDeviceGet(device, 0));
+        assertEquals("Lamina CUDA emulation (CPU)", deviceName(device), "JCuda runs on the emulated driver (it "
+                + "must be loaded before JCuda's native library, in a JVM where JCuda was not loaded yet)");
         ok(cuCtxCreate(new CUcontext(), 0, device));
         stream = new CUstream();
         ok(cuStreamCreate(stream, 0));
         module = new CUmodule();
-        ok(cuModuleLoadData(module, "lamina-emulated-module:" + dir.resolve("module.so")));
+        ok(cuModuleLoadData(module, moduleImage));
         library = new CUmodule();
-        ok(cuModuleLoadData(library, "lamina-emulated-module:" + dir.resolve("library.so")));
+        ok(cuModuleLoadData(library, libraryImage));
+    }
+
+    /** The project's loader (CudaEmulation.load()) when it is on the class path; null otherwise. */
+    private static Object projectsLoader() {
+        try {
+            return Class.forName("dev.lamina.gpu.emulation.CudaEmulation").getMethod("load").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("CudaEmulation.load() failed", e);
+        }
+    }
+
+    private static Object invoke(Object target, String name, Object... args) {
+        try {
+            for (Method m : target.getClass().getMethods()) {
+                if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                    return m.invoke(target, args);
+                }
+            }
+            throw new AssertionError(target.getClass().getName() + " has no " + name);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(name + " failed", e);
+        }
+    }
+
+    /** A throwaway loader for a branch without the project's: builds the driver and both modules with g++. */
+    private static Path ownLoader(String testKernels) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("lamina-emulation-core-test");
+        for (String file : List.of("driver.cpp", "cuda_emulation.h", "include/mma.h")) {
+            Files.createDirectories(dir.resolve(file).getParent());
+            Files.writeString(dir.resolve(file), resourceText(RESOURCES + file));
+        }
+        Files.writeString(dir.resolve("emulator_core_test.cu"), testKernels);
+        Files.writeString(dir.resolve("lamina_kernels.cu"), resourceText("/dev/lamina/gpu/lamina_kernels.cu"));
+        Files.writeString(dir.resolve("lamina_device.cuh"), resourceText("/dev/lamina/gpu/lamina_device.cuh"));
+        String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
+        compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
+                "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
+                "-ldl");
+        for (String name : List.of("module", "library")) {
+            Path source = dir.resolve(name.equals("module") ? "emulator_core_test.cu" : "lamina_kernels.cu");
+            Files.writeString(dir.resolve(name + ".cpp"), registry(source));
+            compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
+                    "-include", "cuda_emulation.h", "-Iinclude", name + ".cpp", "-o", name + ".so");
+        }
+        System.load(dir.resolve("libcuda.so.1").toString());
+        return dir;
+    }
+
+    private static String deviceName(CUdevice device) {
+        byte[] name = new byte[64];
+        ok(cuDeviceGetName(name, name.length, device));
+        int end = 0;
+        while (end < name.length && name[end] != 0) {
+            end++;
+        }
+        return new String(name, 0, end, StandardCharsets.US_ASCII);
     }
 
     @Test
     void jcudaRunsOnTheEmulatedDriverAnSm90Device() {
         CUdevice device = new CUdevice();
         ok(cuDeviceGet(device, 0));
-        byte[] name = new byte[64];
-        ok(cuDeviceGetName(name, name.length, device));
-        assertEquals("Lamina CUDA emulation (CPU)", new String(name, StandardCharsets.US_ASCII).trim());
+        assertEquals("Lamina CUDA emulation (CPU)", deviceName(device));
         int[] major = new int[1];
         ok(cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
         assertEquals(9, major[0]);
@@ -522,13 +574,12 @@ class EmulatorCoreTest {
         }
     }
 
-    private static void copyResource(String name, Path target) throws IOException {
+    private static String resourceText(String name) throws IOException {
         try (InputStream in = EmulatorCoreTest.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IOException("expected the resource " + name + " on the class path, found none");
             }
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
