@@ -286,7 +286,7 @@ namespace {
 
 const size_t FIBER_STACK = 64 * 1024;
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(LAMINA_EMULATION_UCONTEXT)
 // Saves the callee-saved registers and the stack pointer in *from, and resumes `to` (saved the same way). No
 // syscall, unlike swapcontext, which saves the signal mask at every switch.
 extern "C" void lamina_fiber_switch(void** from, void* to);
@@ -674,7 +674,10 @@ class WorkerPool {
         }
         std::unique_lock<std::mutex> lock(mutex);
         current = &launch;
-        busy = (unsigned int) workers.size();
+        // no more workers than blocks: a small launch does not wait for every worker to wake
+        uint64_t blocks = (uint64_t) launch.grid.x * launch.grid.y * launch.grid.z;
+        wanted = (unsigned int) std::min<uint64_t>(workers.size(), blocks);
+        busy = wanted;
         generation++;
         wake.notify_all();
         ready.wait(lock, [&] { return busy == 0; });
@@ -704,6 +707,9 @@ class WorkerPool {
                 break;
             }
             seen = generation;
+            if (index >= wanted) {
+                continue;
+            }
             Launch* launch = current;
             lock.unlock();
             run_blocks(w, *launch);
@@ -744,6 +750,7 @@ class WorkerPool {
     std::condition_variable ready;
     Launch* current = nullptr;
     unsigned int busy = 0;
+    unsigned int wanted = 0;
     unsigned int started = 0;
     uint64_t generation = 0;
     bool stopping = false;
@@ -1056,6 +1063,8 @@ struct Graph {
 struct Stream {
     unsigned int flags = 0;
     Graph* capture = nullptr;  // non-null between BeginCapture and EndCapture
+    int captureMode = 0;       // CU_STREAM_CAPTURE_MODE_GLOBAL 0, THREAD_LOCAL 1, RELAXED 2
+    std::thread::id capturer;  // the thread that began the capture
 };
 
 Stream default_stream;
@@ -1072,6 +1081,22 @@ CUresult check_no_capture(const char* call) {
             return fail(CUDA_ERROR_STREAM_CAPTURE_IMPLICIT,
                         std::string(call) + " while a stream captures a graph: the device refuses a synchronous "
                                             "call on the legacy stream then; use the capturing stream");
+        }
+    }
+    return CUDA_SUCCESS;
+}
+
+// What a device refuses while a capture is in progress (cuMemAlloc, cuMemFree: "potentially unsafe" calls): from
+// the capturing thread of a THREAD_LOCAL capture, from any thread during a GLOBAL one.
+CUresult check_unsafe_during_capture(const char* call) {
+    std::lock_guard<std::mutex> lock(streams_lock);
+    for (Stream* s : streams) {
+        if (s->capture != nullptr &&
+            (s->captureMode == 0 || (s->captureMode == 1 && s->capturer == std::this_thread::get_id()))) {
+            return fail(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED,
+                        std::string(call) + " while a stream captures a graph (mode " +
+                            (s->captureMode == 0 ? "global" : "thread-local") +
+                            "): the device refuses it; allocate before the capture");
         }
     }
     return CUDA_SUCCESS;
@@ -1279,9 +1304,15 @@ LAMINA_EXPORT CUresult cuCtxGetDevice(CUdevice* device) {
 
 LAMINA_EXPORT CUresult cuCtxSynchronize() { return CUDA_SUCCESS; }  // every command has run when its call returns
 
-LAMINA_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) { return allocate(bytes, pointer); }
+LAMINA_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    CUresult r = check_unsafe_during_capture("cuMemAlloc");
+    return r != CUDA_SUCCESS ? r : allocate(bytes, pointer);
+}
 
-LAMINA_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) { return release(pointer); }
+LAMINA_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
+    CUresult r = check_unsafe_during_capture("cuMemFree");
+    return r != CUDA_SUCCESS ? r : release(pointer);
+}
 
 // Pinned host memory is plain host memory here.
 LAMINA_EXPORT CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
@@ -1496,7 +1527,6 @@ LAMINA_EXPORT CUresult cuStreamSynchronize(void* stream) {
 LAMINA_EXPORT CUresult cuStreamQuery(void* stream) { return cuStreamSynchronize(stream); }
 
 LAMINA_EXPORT CUresult cuStreamBeginCapture_v2(void* stream, int mode) {
-    (void) mode;
     Stream* s = stream_of(stream);
     if (s == &default_stream) {
         return fail(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamBeginCapture: the legacy stream cannot capture");
@@ -1504,8 +1534,14 @@ LAMINA_EXPORT CUresult cuStreamBeginCapture_v2(void* stream, int mode) {
     if (s->capture != nullptr) {
         return fail(CUDA_ERROR_INVALID_VALUE, "cuStreamBeginCapture: the stream captures already");
     }
+    if (mode < 0 || mode > 2) {
+        return fail(CUDA_ERROR_INVALID_VALUE, "cuStreamBeginCapture: expected a capture mode 0 to 2, found " +
+                                                  std::to_string(mode));
+    }
     std::lock_guard<std::mutex> lock(streams_lock);
     s->capture = new Graph();
+    s->captureMode = mode;
+    s->capturer = std::this_thread::get_id();
     return CUDA_SUCCESS;
 }
 

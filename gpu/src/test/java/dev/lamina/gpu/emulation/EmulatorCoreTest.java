@@ -274,7 +274,11 @@ class EmulatorCoreTest {
             ok(launchOn(stream, "add_value", 4, 256, x.pointer, n, value));
             value[0] = 10f;  // a captured launch keeps the value it was given
             ok(launchOn(stream, "add_value", 4, 256, x.pointer, n, new float[] {2f}));
+            // what a device refuses during a capture, the emulation refuses too
             assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, cuStreamSynchronize(stream));
+            assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, cuMemAlloc(new CUdeviceptr(), 64));
+            assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_IMPLICIT,
+                    cuMemcpyHtoD(x.pointer, Pointer.to(new float[1]), Sizeof.FLOAT));
             ok(cuStreamEndCapture(stream, graph));
             float[] untouched = x.read();
             assertTrue(Float.isNaN(untouched[0]), "nothing ran while capturing (memory keeps its NaN fill)");
