@@ -136,7 +136,9 @@ struct Allocation {
 };
 
 std::shared_mutex allocations_lock;
-std::map<uintptr_t, Allocation> allocations;  // by start
+// By start. Never destroyed (nor are the pool and the streams): a JVM thread may still call in while exit() runs
+// the static destructors.
+std::map<uintptr_t, Allocation>& allocations = *new std::map<uintptr_t, Allocation>();
 
 size_t round_up(size_t value, size_t unit) { return (value + unit - 1) / unit * unit; }
 
@@ -596,6 +598,7 @@ struct Launch {
     dim3 block;
     void** parameters;
     ThreadOrder order;
+    bool blocksReversed = false;  // the race check's second run also takes the blocks from the last
     std::atomic<uint64_t> nextBlock{0};
     std::atomic<bool> failed{false};
     std::atomic<bool> usedAtomics{false};
@@ -617,10 +620,11 @@ void run_blocks(Worker& w, Launch& launch) {
     w.invoke = launch.function->invoke;
     w.parameters = launch.parameters;
     for (;;) {
-        uint64_t number = launch.nextBlock.fetch_add(1);
-        if (number >= total || launch.failed.load(std::memory_order_relaxed)) {
+        uint64_t taken = launch.nextBlock.fetch_add(1);
+        if (taken >= total || launch.failed.load(std::memory_order_relaxed)) {
             return;
         }
+        uint64_t number = launch.blocksReversed ? total - 1 - taken : taken;
         block_index_of(number, launch.grid, lamina_emulation_block_idx);
         lamina_emulation_used_atomics = 0;
         BlockResult result = run_block_guarded(w, launch.block, launch.order, number, launch.function->name.c_str());
@@ -758,7 +762,7 @@ class WorkerPool {
 
 // Settings of EmulatorControl, and the pool they shape.
 std::mutex launch_lock;  // one launch at a time: the single in-order stream
-std::unique_ptr<WorkerPool> pool;
+WorkerPool* pool = nullptr;
 unsigned int worker_count = std::max(1u, std::min<unsigned int>(std::thread::hardware_concurrency(), MAX_WORKERS));
 ThreadOrder thread_order;
 std::atomic<bool> race_check{false};
@@ -812,9 +816,9 @@ void install_fault_handler() {
 }
 
 WorkerPool& workers() {
-    if (!pool || pool->size() != worker_count) {
-        pool.reset();
-        pool = std::make_unique<WorkerPool>(worker_count);
+    if (pool == nullptr || pool->size() != worker_count) {
+        delete pool;
+        pool = new WorkerPool(worker_count);
     }
     return *pool;
 }
@@ -887,13 +891,14 @@ struct Parameters {
 };
 
 BlockResult run_once(const KernelFunction& f, const dim3& grid, const dim3& block, void** parameters,
-                     const ThreadOrder& order, bool& usedAtomics) {
+                     const ThreadOrder& order, bool blocksReversed, bool& usedAtomics) {
     Launch launch;
     launch.function = &f;
     launch.grid = grid;
     launch.block = block;
     launch.parameters = parameters;
     launch.order = order;
+    launch.blocksReversed = blocksReversed;
     BlockResult result = workers().run(launch, block.x * block.y * block.z);
     usedAtomics = launch.usedAtomics;
     if (result.code == CUDA_SUCCESS) {
@@ -920,17 +925,18 @@ CUresult execute_launch(const KernelFunction& f, const dim3& grid, const dim3& b
     bool usedAtomics = false;
     BlockResult result;
     if (!race_check) {
-        result = run_once(f, grid, block, pointers.data(), thread_order, usedAtomics);
+        result = run_once(f, grid, block, pointers.data(), thread_order, false, usedAtomics);
     } else {
-        // the same launch from the same memory in two orders of the threads: the same bytes, or a race
+        // the same launch from the same memory in two orders of the threads (and of the blocks): the same bytes,
+        // or a race
         Snapshot before = take_snapshot();
-        result = run_once(f, grid, block, pointers.data(), thread_order, usedAtomics);
+        result = run_once(f, grid, block, pointers.data(), thread_order, false, usedAtomics);
         if (result.code == CUDA_SUCCESS) {
             Snapshot first = take_snapshot();
             restore_snapshot(before);
             memcpy(local.bytes.data(), p.bytes.data(), p.bytes.size());  // the pointers point into local.bytes
             bool usedAtomicsAgain = false;
-            result = run_once(f, grid, block, pointers.data(), thread_order.other(), usedAtomicsAgain);
+            result = run_once(f, grid, block, pointers.data(), thread_order.other(), true, usedAtomicsAgain);
             usedAtomics = usedAtomics || usedAtomicsAgain;
             if (result.code == CUDA_SUCCESS) {
                 std::string difference = usedAtomics ? "" : first_difference(first);
@@ -938,7 +944,7 @@ CUresult execute_launch(const KernelFunction& f, const dim3& grid, const dim3& b
                 if (usedAtomics && race_reported.insert(f.name).second) {
                     race_unchecked.push_back(f.name);
                 } else if (!difference.empty() && race_reported.insert(f.name).second) {
-                    race_findings.push_back("kernel " + f.name + ": the result depends on the order of its threads; " +
+                    race_findings.push_back("kernel " + f.name + ": the result depends on the order of its threads or blocks; " +
                                             "first difference at " + difference);
                 }
             }
@@ -1069,7 +1075,7 @@ struct Stream {
 
 Stream default_stream;
 std::mutex streams_lock;
-std::set<Stream*> streams;  // the live ones, to find a capture in progress
+std::set<Stream*>& streams = *new std::set<Stream*>();  // the live ones, to find a capture in progress
 
 Stream* stream_of(void* handle) { return handle == nullptr ? &default_stream : (Stream*) handle; }
 

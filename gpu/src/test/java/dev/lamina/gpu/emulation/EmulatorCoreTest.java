@@ -366,19 +366,25 @@ class EmulatorCoreTest {
     void theRaceCheckFlagsAMissingBarrierAndListsAtomicKernelsAsUnchecked() {
         Control.call("clearRaceReport");
         Control.call("setRaceCheck", true);
-        try (Buffer in = Buffer.of(ramp(512)); Buffer out = new Buffer(512); Buffer counters = new Buffer(8)) {
+        Control.call("setWorkers", 1);  // one worker: which block writes last is then certain in each run
+        float[] x = ramp(512);
+        try (Buffer in = Buffer.of(x); Buffer out = new Buffer(512); Buffer counters = new Buffer(8)) {
             launch("reverse_tiles", 2, 256, in.pointer, out.pointer);
+            assertEquals(x[255], out.read()[0], "the checked launch's result is the kernel's");
             launch("reverse_tiles_without_barrier", 2, 256, in.pointer, out.pointer);
             launch("count_everyone", 4, 32, counters.pointer, counters.pointer.withByteOffset(4),
                     counters.pointer.withByteOffset(8), counters.pointer.withByteOffset(16));
+            launch("every_block_writes_one_place", 64, 32, out.pointer);
         } finally {
             Control.call("setRaceCheck", false);
+            Control.call("setWorkers", Runtime.getRuntime().availableProcessors());
         }
         String report = (String) Control.call("raceReport");
         assertTrue(report.contains("kernel reverse_tiles_without_barrier: the result depends on the order of its "
-                + "threads; first difference at 0x"), report);
+                + "threads or blocks; first difference at 0x"), report);
         assertFalse(report.contains("kernel reverse_tiles:"), report);
         assertTrue(report.contains("kernel count_everyone: not checked (atomics)"), report);
+        assertTrue(report.contains("kernel every_block_writes_one_place: the result depends on the order"), report);
         Control.call("clearRaceReport");
         assertEquals("", Control.call("raceReport"));
     }
