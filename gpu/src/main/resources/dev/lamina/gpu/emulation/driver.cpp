@@ -447,9 +447,14 @@ struct Worker {
     std::vector<FiberContext> fibers;
     std::vector<FiberState> states;
     std::vector<unsigned int> order;
+    std::vector<unsigned int> stackOf;     // the stack each started thread runs on
+    std::vector<unsigned int> freeStacks;  // stacks of threads that returned, for threads not started yet
     Invoker invoke = nullptr;
     void** parameters = nullptr;
-    unsigned int current = 0;
+    unsigned int current = 0;   // the thread running now
+    unsigned int position = 0;  // the next place in `order` the scheduler (or a returning thread) starts
+    int phase = 0;
+    dim3 block{1, 1, 1};
     // fault handling (see on_fault)
     pthread_t thread;
     volatile sig_atomic_t inKernel = 0;
@@ -476,10 +481,25 @@ Worker* worker_of_this_thread_signal_safe() {
     return nullptr;
 }
 
+void set_thread_index(Worker& w, unsigned int t) {
+    w.current = t;
+    lamina_emulation_thread_idx = uint3{t % w.block.x, (t / w.block.x) % w.block.y, t / (w.block.x * w.block.y)};
+}
+
+// A fiber's life. Before the first barrier, a thread that returns starts the next one of the order itself, on the
+// same stack: a block without barriers then costs one switch in and one out, not two per thread.
 [[noreturn]] void fiber_entry() {
     Worker* w = current_worker;
-    w->invoke(w->parameters);
-    w->states[w->current] = FiberState::DONE;
+    for (;;) {
+        w->invoke(w->parameters);
+        w->states[w->current] = FiberState::DONE;
+        if (w->phase != 0 || w->position >= w->order.size()) {
+            break;
+        }
+        unsigned int next = w->order[w->position++];
+        w->stackOf[next] = w->stackOf[w->current];
+        set_thread_index(*w, next);
+    }
     fiber_switch(w->fibers[w->current], w->scheduler);
     __builtin_unreachable();
 }
@@ -512,11 +532,16 @@ std::string index_text(const uint3& i) {
 BlockResult run_block_phases(Worker& w, const dim3& block, const ThreadOrder& order, uint64_t blockNumber,
                              const char* kernel) {
     unsigned int threads = block.x * block.y * block.z;
+    w.block = block;
     w.fibers.resize(threads);
     w.states.assign(threads, FiberState::READY);
     w.order.resize(threads);
+    w.stackOf.resize(threads);
+    // A thread gets its stack when it starts, and gives it back when it returns: a block without barriers runs
+    // every thread on the same (cache-warm) stack; one with barriers holds a stack per waiting thread.
+    w.freeStacks.resize(threads);
     for (unsigned int t = 0; t < threads; t++) {
-        fiber_prepare(w.fibers[t], w.stacks.top(t), fiber_entry);
+        w.freeStacks[t] = threads - 1 - t;  // popped from the back: stack 0 first
     }
     uint64_t random = order.seed ^ (blockNumber * 0xD1B54A32D192ED03ULL);
     for (int phase = 0;; phase++) {
@@ -528,10 +553,21 @@ BlockResult run_block_phases(Worker& w, const dim3& block, const ThreadOrder& or
                 std::swap(w.order[t], w.order[splitmix(random) % (t + 1)]);
             }
         }
-        for (unsigned int t : w.order) {
-            w.current = t;
-            lamina_emulation_thread_idx = uint3{t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+        w.phase = phase;
+        w.position = 0;
+        while (w.position < threads) {
+            unsigned int t = w.order[w.position++];
+            if (phase == 0) {
+                w.stackOf[t] = w.freeStacks.back();
+                w.freeStacks.pop_back();
+                fiber_prepare(w.fibers[t], w.stacks.top(w.stackOf[t]), fiber_entry);
+            }
+            set_thread_index(w, t);
             fiber_switch(w.scheduler, w.fibers[t]);
+            // back when the running thread (t or one it started) waits at a barrier or returned with none left
+            if (w.states[w.current] == FiberState::DONE) {
+                w.freeStacks.push_back(w.stackOf[w.current]);
+            }
         }
         unsigned int waiting = 0;
         unsigned int done = 0;
