@@ -10,8 +10,10 @@
 
 #pragma once
 
+#include <assert.h>  // device code may assert and printf, as under nvcc
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <type_traits>
@@ -37,6 +39,8 @@
 #define __align__(n) __attribute__((aligned(n)))
 #define __launch_bounds__(...)
 // One instance per OS thread = per block (see above). Also right inside templates: each instantiation has its own.
+// Shared memory keeps what the worker's previous block left in it (a device's is as undefined). Not emulated, and
+// so a compile error: dynamic shared memory (`extern __shared__`), warp shuffles and votes, cooperative groups.
 #define __shared__ static thread_local
 
 struct uint3 {
@@ -73,6 +77,10 @@ static inline void __syncthreads() {
     __asm__ __volatile__("" ::: "memory");
     lamina_emulation_syncthreads();
     __asm__ __volatile__("" ::: "memory");
+}
+template <typename T>
+static inline T __ldg(const T* p) {
+    return *p;
 }
 static inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 static inline void __threadfence_block() { __atomic_signal_fence(__ATOMIC_SEQ_CST); }

@@ -136,7 +136,9 @@ struct Allocation {
 };
 
 std::shared_mutex allocations_lock;
-std::map<uintptr_t, Allocation> allocations;  // by start
+// By start. Never destroyed (nor are the pool and the streams): a JVM thread may still call in while exit() runs
+// the static destructors.
+std::map<uintptr_t, Allocation>& allocations = *new std::map<uintptr_t, Allocation>();
 
 size_t round_up(size_t value, size_t unit) { return (value + unit - 1) / unit * unit; }
 
@@ -286,7 +288,7 @@ namespace {
 
 const size_t FIBER_STACK = 64 * 1024;
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(LAMINA_EMULATION_UCONTEXT)
 // Saves the callee-saved registers and the stack pointer in *from, and resumes `to` (saved the same way). No
 // syscall, unlike swapcontext, which saves the signal mask at every switch.
 extern "C" void lamina_fiber_switch(void** from, void* to);
@@ -445,9 +447,14 @@ struct Worker {
     std::vector<FiberContext> fibers;
     std::vector<FiberState> states;
     std::vector<unsigned int> order;
+    std::vector<unsigned int> stackOf;     // the stack each started thread runs on
+    std::vector<unsigned int> freeStacks;  // stacks of threads that returned, for threads not started yet
     Invoker invoke = nullptr;
     void** parameters = nullptr;
-    unsigned int current = 0;
+    unsigned int current = 0;   // the thread running now
+    unsigned int position = 0;  // the next place in `order` the scheduler (or a returning thread) starts
+    int phase = 0;
+    dim3 block{1, 1, 1};
     // fault handling (see on_fault)
     pthread_t thread;
     volatile sig_atomic_t inKernel = 0;
@@ -474,10 +481,25 @@ Worker* worker_of_this_thread_signal_safe() {
     return nullptr;
 }
 
+void set_thread_index(Worker& w, unsigned int t) {
+    w.current = t;
+    lamina_emulation_thread_idx = uint3{t % w.block.x, (t / w.block.x) % w.block.y, t / (w.block.x * w.block.y)};
+}
+
+// A fiber's life. Before the first barrier, a thread that returns starts the next one of the order itself, on the
+// same stack: a block without barriers then costs one switch in and one out, not two per thread.
 [[noreturn]] void fiber_entry() {
     Worker* w = current_worker;
-    w->invoke(w->parameters);
-    w->states[w->current] = FiberState::DONE;
+    for (;;) {
+        w->invoke(w->parameters);
+        w->states[w->current] = FiberState::DONE;
+        if (w->phase != 0 || w->position >= w->order.size()) {
+            break;
+        }
+        unsigned int next = w->order[w->position++];
+        w->stackOf[next] = w->stackOf[w->current];
+        set_thread_index(*w, next);
+    }
     fiber_switch(w->fibers[w->current], w->scheduler);
     __builtin_unreachable();
 }
@@ -510,11 +532,16 @@ std::string index_text(const uint3& i) {
 BlockResult run_block_phases(Worker& w, const dim3& block, const ThreadOrder& order, uint64_t blockNumber,
                              const char* kernel) {
     unsigned int threads = block.x * block.y * block.z;
+    w.block = block;
     w.fibers.resize(threads);
     w.states.assign(threads, FiberState::READY);
     w.order.resize(threads);
+    w.stackOf.resize(threads);
+    // A thread gets its stack when it starts, and gives it back when it returns: a block without barriers runs
+    // every thread on the same (cache-warm) stack; one with barriers holds a stack per waiting thread.
+    w.freeStacks.resize(threads);
     for (unsigned int t = 0; t < threads; t++) {
-        fiber_prepare(w.fibers[t], w.stacks.top(t), fiber_entry);
+        w.freeStacks[t] = threads - 1 - t;  // popped from the back: stack 0 first
     }
     uint64_t random = order.seed ^ (blockNumber * 0xD1B54A32D192ED03ULL);
     for (int phase = 0;; phase++) {
@@ -526,10 +553,21 @@ BlockResult run_block_phases(Worker& w, const dim3& block, const ThreadOrder& or
                 std::swap(w.order[t], w.order[splitmix(random) % (t + 1)]);
             }
         }
-        for (unsigned int t : w.order) {
-            w.current = t;
-            lamina_emulation_thread_idx = uint3{t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+        w.phase = phase;
+        w.position = 0;
+        while (w.position < threads) {
+            unsigned int t = w.order[w.position++];
+            if (phase == 0) {
+                w.stackOf[t] = w.freeStacks.back();
+                w.freeStacks.pop_back();
+                fiber_prepare(w.fibers[t], w.stacks.top(w.stackOf[t]), fiber_entry);
+            }
+            set_thread_index(w, t);
             fiber_switch(w.scheduler, w.fibers[t]);
+            // back when the running thread (t or one it started) waits at a barrier or returned with none left
+            if (w.states[w.current] == FiberState::DONE) {
+                w.freeStacks.push_back(w.stackOf[w.current]);
+            }
         }
         unsigned int waiting = 0;
         unsigned int done = 0;
@@ -596,6 +634,7 @@ struct Launch {
     dim3 block;
     void** parameters;
     ThreadOrder order;
+    bool blocksReversed = false;  // the race check's second run also takes the blocks from the last
     std::atomic<uint64_t> nextBlock{0};
     std::atomic<bool> failed{false};
     std::atomic<bool> usedAtomics{false};
@@ -617,10 +656,11 @@ void run_blocks(Worker& w, Launch& launch) {
     w.invoke = launch.function->invoke;
     w.parameters = launch.parameters;
     for (;;) {
-        uint64_t number = launch.nextBlock.fetch_add(1);
-        if (number >= total || launch.failed.load(std::memory_order_relaxed)) {
+        uint64_t taken = launch.nextBlock.fetch_add(1);
+        if (taken >= total || launch.failed.load(std::memory_order_relaxed)) {
             return;
         }
+        uint64_t number = launch.blocksReversed ? total - 1 - taken : taken;
         block_index_of(number, launch.grid, lamina_emulation_block_idx);
         lamina_emulation_used_atomics = 0;
         BlockResult result = run_block_guarded(w, launch.block, launch.order, number, launch.function->name.c_str());
@@ -674,7 +714,10 @@ class WorkerPool {
         }
         std::unique_lock<std::mutex> lock(mutex);
         current = &launch;
-        busy = (unsigned int) workers.size();
+        // no more workers than blocks: a small launch does not wait for every worker to wake
+        uint64_t blocks = (uint64_t) launch.grid.x * launch.grid.y * launch.grid.z;
+        wanted = (unsigned int) std::min<uint64_t>(workers.size(), blocks);
+        busy = wanted;
         generation++;
         wake.notify_all();
         ready.wait(lock, [&] { return busy == 0; });
@@ -704,6 +747,9 @@ class WorkerPool {
                 break;
             }
             seen = generation;
+            if (index >= wanted) {
+                continue;
+            }
             Launch* launch = current;
             lock.unlock();
             run_blocks(w, *launch);
@@ -744,6 +790,7 @@ class WorkerPool {
     std::condition_variable ready;
     Launch* current = nullptr;
     unsigned int busy = 0;
+    unsigned int wanted = 0;
     unsigned int started = 0;
     uint64_t generation = 0;
     bool stopping = false;
@@ -751,7 +798,7 @@ class WorkerPool {
 
 // Settings of EmulatorControl, and the pool they shape.
 std::mutex launch_lock;  // one launch at a time: the single in-order stream
-std::unique_ptr<WorkerPool> pool;
+WorkerPool* pool = nullptr;
 unsigned int worker_count = std::max(1u, std::min<unsigned int>(std::thread::hardware_concurrency(), MAX_WORKERS));
 ThreadOrder thread_order;
 std::atomic<bool> race_check{false};
@@ -805,9 +852,9 @@ void install_fault_handler() {
 }
 
 WorkerPool& workers() {
-    if (!pool || pool->size() != worker_count) {
-        pool.reset();
-        pool = std::make_unique<WorkerPool>(worker_count);
+    if (pool == nullptr || pool->size() != worker_count) {
+        delete pool;
+        pool = new WorkerPool(worker_count);
     }
     return *pool;
 }
@@ -880,13 +927,14 @@ struct Parameters {
 };
 
 BlockResult run_once(const KernelFunction& f, const dim3& grid, const dim3& block, void** parameters,
-                     const ThreadOrder& order, bool& usedAtomics) {
+                     const ThreadOrder& order, bool blocksReversed, bool& usedAtomics) {
     Launch launch;
     launch.function = &f;
     launch.grid = grid;
     launch.block = block;
     launch.parameters = parameters;
     launch.order = order;
+    launch.blocksReversed = blocksReversed;
     BlockResult result = workers().run(launch, block.x * block.y * block.z);
     usedAtomics = launch.usedAtomics;
     if (result.code == CUDA_SUCCESS) {
@@ -913,17 +961,18 @@ CUresult execute_launch(const KernelFunction& f, const dim3& grid, const dim3& b
     bool usedAtomics = false;
     BlockResult result;
     if (!race_check) {
-        result = run_once(f, grid, block, pointers.data(), thread_order, usedAtomics);
+        result = run_once(f, grid, block, pointers.data(), thread_order, false, usedAtomics);
     } else {
-        // the same launch from the same memory in two orders of the threads: the same bytes, or a race
+        // the same launch from the same memory in two orders of the threads (and of the blocks): the same bytes,
+        // or a race
         Snapshot before = take_snapshot();
-        result = run_once(f, grid, block, pointers.data(), thread_order, usedAtomics);
+        result = run_once(f, grid, block, pointers.data(), thread_order, false, usedAtomics);
         if (result.code == CUDA_SUCCESS) {
             Snapshot first = take_snapshot();
             restore_snapshot(before);
             memcpy(local.bytes.data(), p.bytes.data(), p.bytes.size());  // the pointers point into local.bytes
             bool usedAtomicsAgain = false;
-            result = run_once(f, grid, block, pointers.data(), thread_order.other(), usedAtomicsAgain);
+            result = run_once(f, grid, block, pointers.data(), thread_order.other(), true, usedAtomicsAgain);
             usedAtomics = usedAtomics || usedAtomicsAgain;
             if (result.code == CUDA_SUCCESS) {
                 std::string difference = usedAtomics ? "" : first_difference(first);
@@ -931,7 +980,7 @@ CUresult execute_launch(const KernelFunction& f, const dim3& grid, const dim3& b
                 if (usedAtomics && race_reported.insert(f.name).second) {
                     race_unchecked.push_back(f.name);
                 } else if (!difference.empty() && race_reported.insert(f.name).second) {
-                    race_findings.push_back("kernel " + f.name + ": the result depends on the order of its threads; " +
+                    race_findings.push_back("kernel " + f.name + ": the result depends on the order of its threads or blocks; " +
                                             "first difference at " + difference);
                 }
             }
@@ -1056,11 +1105,13 @@ struct Graph {
 struct Stream {
     unsigned int flags = 0;
     Graph* capture = nullptr;  // non-null between BeginCapture and EndCapture
+    int captureMode = 0;       // CU_STREAM_CAPTURE_MODE_GLOBAL 0, THREAD_LOCAL 1, RELAXED 2
+    std::thread::id capturer;  // the thread that began the capture
 };
 
 Stream default_stream;
 std::mutex streams_lock;
-std::set<Stream*> streams;  // the live ones, to find a capture in progress
+std::set<Stream*>& streams = *new std::set<Stream*>();  // the live ones, to find a capture in progress
 
 Stream* stream_of(void* handle) { return handle == nullptr ? &default_stream : (Stream*) handle; }
 
@@ -1072,6 +1123,22 @@ CUresult check_no_capture(const char* call) {
             return fail(CUDA_ERROR_STREAM_CAPTURE_IMPLICIT,
                         std::string(call) + " while a stream captures a graph: the device refuses a synchronous "
                                             "call on the legacy stream then; use the capturing stream");
+        }
+    }
+    return CUDA_SUCCESS;
+}
+
+// What a device refuses while a capture is in progress (cuMemAlloc, cuMemFree: "potentially unsafe" calls): from
+// the capturing thread of a THREAD_LOCAL capture, from any thread during a GLOBAL one.
+CUresult check_unsafe_during_capture(const char* call) {
+    std::lock_guard<std::mutex> lock(streams_lock);
+    for (Stream* s : streams) {
+        if (s->capture != nullptr &&
+            (s->captureMode == 0 || (s->captureMode == 1 && s->capturer == std::this_thread::get_id()))) {
+            return fail(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED,
+                        std::string(call) + " while a stream captures a graph (mode " +
+                            (s->captureMode == 0 ? "global" : "thread-local") +
+                            "): the device refuses it; allocate before the capture");
         }
     }
     return CUDA_SUCCESS;
@@ -1279,9 +1346,15 @@ LAMINA_EXPORT CUresult cuCtxGetDevice(CUdevice* device) {
 
 LAMINA_EXPORT CUresult cuCtxSynchronize() { return CUDA_SUCCESS; }  // every command has run when its call returns
 
-LAMINA_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) { return allocate(bytes, pointer); }
+LAMINA_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+    CUresult r = check_unsafe_during_capture("cuMemAlloc");
+    return r != CUDA_SUCCESS ? r : allocate(bytes, pointer);
+}
 
-LAMINA_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) { return release(pointer); }
+LAMINA_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
+    CUresult r = check_unsafe_during_capture("cuMemFree");
+    return r != CUDA_SUCCESS ? r : release(pointer);
+}
 
 // Pinned host memory is plain host memory here.
 LAMINA_EXPORT CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
@@ -1496,7 +1569,6 @@ LAMINA_EXPORT CUresult cuStreamSynchronize(void* stream) {
 LAMINA_EXPORT CUresult cuStreamQuery(void* stream) { return cuStreamSynchronize(stream); }
 
 LAMINA_EXPORT CUresult cuStreamBeginCapture_v2(void* stream, int mode) {
-    (void) mode;
     Stream* s = stream_of(stream);
     if (s == &default_stream) {
         return fail(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamBeginCapture: the legacy stream cannot capture");
@@ -1504,8 +1576,14 @@ LAMINA_EXPORT CUresult cuStreamBeginCapture_v2(void* stream, int mode) {
     if (s->capture != nullptr) {
         return fail(CUDA_ERROR_INVALID_VALUE, "cuStreamBeginCapture: the stream captures already");
     }
+    if (mode < 0 || mode > 2) {
+        return fail(CUDA_ERROR_INVALID_VALUE, "cuStreamBeginCapture: expected a capture mode 0 to 2, found " +
+                                                  std::to_string(mode));
+    }
     std::lock_guard<std::mutex> lock(streams_lock);
     s->capture = new Graph();
+    s->captureMode = mode;
+    s->capturer = std::this_thread::get_id();
     return CUDA_SUCCESS;
 }
 

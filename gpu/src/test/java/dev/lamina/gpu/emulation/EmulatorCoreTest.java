@@ -78,40 +78,100 @@ class EmulatorCoreTest {
 
     private static CUstream stream;
     private static CUmodule module;
+    private static CUmodule library;  // lamina_kernels.cu, unchanged
 
     @BeforeAll
     static void loadTheEmulation() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("lamina-emulation-core-test");
-        for (String file : List.of("driver.cpp", "cuda_emulation.h", "include/mma.h")) {
-            copyResource(RESOURCES + file, dir.resolve(file));
+        String testKernels = resourceText(RESOURCES + "emulator_core_test.cu");
+        String moduleImage;
+        String libraryImage;
+        Object emulation = projectsLoader();
+        if (emulation != null) {
+            moduleImage = (String) invoke(emulation, "moduleImage", "emulator_core_test", testKernels);
+            libraryImage = (String) invoke(emulation, "libraryImage");
+        } else {
+            Path dir = ownLoader(testKernels);
+            moduleImage = "lamina-emulated-module:" + dir.resolve("module.so");
+            libraryImage = "lamina-emulated-module:" + dir.resolve("library.so");
         }
-        copyResource(RESOURCES + "emulator_core_test.cu", dir.resolve("emulator_core_test.cu"));
-        String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
-        compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
-                "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
-                "-ldl");
-        Files.writeString(dir.resolve("module.cpp"), registry(dir.resolve("emulator_core_test.cu")));
-        compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
-                "-include", "cuda_emulation.h", "-Iinclude", "module.cpp", "-o", "module.so");
-        System.load(dir.resolve("libcuda.so.1").toString());
         JCudaDriver.setExceptionsEnabled(false);
         ok(cuInit(0));
         CUdevice device = new CUdevice();
         ok(cuDeviceGet(device, 0));
+        assertEquals("Lamina CUDA emulation (CPU)", deviceName(device), "JCuda runs on the emulated driver (it "
+                + "must be loaded before JCuda's native library, in a JVM where JCuda was not loaded yet)");
         ok(cuCtxCreate(new CUcontext(), 0, device));
         stream = new CUstream();
         ok(cuStreamCreate(stream, 0));
         module = new CUmodule();
-        ok(cuModuleLoadData(module, "lamina-emulated-module:" + dir.resolve("module.so")));
+        ok(cuModuleLoadData(module, moduleImage));
+        library = new CUmodule();
+        ok(cuModuleLoadData(library, libraryImage));
+    }
+
+    /** The project's loader (CudaEmulation.load()) when it is on the class path; null otherwise. */
+    private static Object projectsLoader() {
+        try {
+            return Class.forName("dev.lamina.gpu.emulation.CudaEmulation").getMethod("load").invoke(null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("CudaEmulation.load() failed", e);
+        }
+    }
+
+    private static Object invoke(Object target, String name, Object... args) {
+        try {
+            for (Method m : target.getClass().getMethods()) {
+                if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+                    return m.invoke(target, args);
+                }
+            }
+            throw new AssertionError(target.getClass().getName() + " has no " + name);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(name + " failed", e);
+        }
+    }
+
+    /** A throwaway loader for a branch without the project's: builds the driver and both modules with g++. */
+    private static Path ownLoader(String testKernels) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("lamina-emulation-core-test");
+        for (String file : List.of("driver.cpp", "cuda_emulation.h", "include/mma.h")) {
+            Files.createDirectories(dir.resolve(file).getParent());
+            Files.writeString(dir.resolve(file), resourceText(RESOURCES + file));
+        }
+        Files.writeString(dir.resolve("emulator_core_test.cu"), testKernels);
+        Files.writeString(dir.resolve("lamina_kernels.cu"), resourceText("/dev/lamina/gpu/lamina_kernels.cu"));
+        Files.writeString(dir.resolve("lamina_device.cuh"), resourceText("/dev/lamina/gpu/lamina_device.cuh"));
+        String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
+        compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
+                "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
+                "-ldl");
+        for (String name : List.of("module", "library")) {
+            Path source = dir.resolve(name.equals("module") ? "emulator_core_test.cu" : "lamina_kernels.cu");
+            Files.writeString(dir.resolve(name + ".cpp"), registry(source));
+            compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
+                    "-include", "cuda_emulation.h", "-Iinclude", name + ".cpp", "-o", name + ".so");
+        }
+        System.load(dir.resolve("libcuda.so.1").toString());
+        return dir;
+    }
+
+    private static String deviceName(CUdevice device) {
+        byte[] name = new byte[64];
+        ok(cuDeviceGetName(name, name.length, device));
+        int end = 0;
+        while (end < name.length && name[end] != 0) {
+            end++;
+        }
+        return new String(name, 0, end, StandardCharsets.US_ASCII);
     }
 
     @Test
     void jcudaRunsOnTheEmulatedDriverAnSm90Device() {
         CUdevice device = new CUdevice();
         ok(cuDeviceGet(device, 0));
-        byte[] name = new byte[64];
-        ok(cuDeviceGetName(name, name.length, device));
-        assertEquals("Lamina CUDA emulation (CPU)", new String(name, StandardCharsets.US_ASCII).trim());
+        assertEquals("Lamina CUDA emulation (CPU)", deviceName(device));
         int[] major = new int[1];
         ok(cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device));
         assertEquals(9, major[0]);
@@ -137,7 +197,7 @@ class EmulatorCoreTest {
     void everyThreadOrderGivesACorrectKernelTheSameResult() {
         int n = 4 * 256;
         float[] x = ramp(n);
-        try (Buffer in = Buffer.of(x); Buffer out = new Buffer(n); Buffer sums = new Buffer(4)) {
+        try (Buffer in = Buffer.of(x); Buffer out = new Buffer(n)) {
             float[] first = null;
             for (int order = 0; order <= 2; order++) {
                 Control.call("setThreadOrder", order, 17L);
@@ -148,7 +208,8 @@ class EmulatorCoreTest {
                 }
                 assertArrayEquals(first, result, "order " + order);
             }
-            Control.call("setThreadOrder", 0, 0L);
+        } finally {
+            Control.call("setThreadOrder", 0, 0L);  // the other tests expect index order
         }
     }
 
@@ -214,7 +275,11 @@ class EmulatorCoreTest {
             ok(launchOn(stream, "add_value", 4, 256, x.pointer, n, value));
             value[0] = 10f;  // a captured launch keeps the value it was given
             ok(launchOn(stream, "add_value", 4, 256, x.pointer, n, new float[] {2f}));
+            // what a device refuses during a capture, the emulation refuses too
             assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, cuStreamSynchronize(stream));
+            assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, cuMemAlloc(new CUdeviceptr(), 64));
+            assertEquals(CUresult.CUDA_ERROR_STREAM_CAPTURE_IMPLICIT,
+                    cuMemcpyHtoD(x.pointer, Pointer.to(new float[1]), Sizeof.FLOAT));
             ok(cuStreamEndCapture(stream, graph));
             float[] untouched = x.read();
             assertTrue(Float.isNaN(untouched[0]), "nothing ran while capturing (memory keeps its NaN fill)");
@@ -302,19 +367,25 @@ class EmulatorCoreTest {
     void theRaceCheckFlagsAMissingBarrierAndListsAtomicKernelsAsUnchecked() {
         Control.call("clearRaceReport");
         Control.call("setRaceCheck", true);
-        try (Buffer in = Buffer.of(ramp(512)); Buffer out = new Buffer(512); Buffer counters = new Buffer(8)) {
+        Control.call("setWorkers", 1);  // one worker: which block writes last is then certain in each run
+        float[] x = ramp(512);
+        try (Buffer in = Buffer.of(x); Buffer out = new Buffer(512); Buffer counters = new Buffer(8)) {
             launch("reverse_tiles", 2, 256, in.pointer, out.pointer);
+            assertEquals(x[255], out.read()[0], "the checked launch's result is the kernel's");
             launch("reverse_tiles_without_barrier", 2, 256, in.pointer, out.pointer);
             launch("count_everyone", 4, 32, counters.pointer, counters.pointer.withByteOffset(4),
                     counters.pointer.withByteOffset(8), counters.pointer.withByteOffset(16));
+            launch("every_block_writes_one_place", 64, 32, out.pointer);
         } finally {
             Control.call("setRaceCheck", false);
+            Control.call("setWorkers", Runtime.getRuntime().availableProcessors());
         }
         String report = (String) Control.call("raceReport");
         assertTrue(report.contains("kernel reverse_tiles_without_barrier: the result depends on the order of its "
-                + "threads; first difference at 0x"), report);
+                + "threads or blocks; first difference at 0x"), report);
         assertFalse(report.contains("kernel reverse_tiles:"), report);
         assertTrue(report.contains("kernel count_everyone: not checked (atomics)"), report);
+        assertTrue(report.contains("kernel every_block_writes_one_place: the result depends on the order"), report);
         Control.call("clearRaceReport");
         assertEquals("", Control.call("raceReport"));
     }
@@ -325,8 +396,9 @@ class EmulatorCoreTest {
             int result = launchOn(null, "half_barrier", 2, 64, x.pointer);
             assertEquals(CUresult.CUDA_ERROR_LAUNCH_FAILED, result);
             String detail = errorString(result);
-            assertTrue(detail.contains("kernel half_barrier (block (0,0)): 32 of its 64 threads wait at "
-                    + "__syncthreads()"), detail);
+            // whichever block the workers reach first
+            assertTrue(detail.matches(".*kernel half_barrier \\(block \\([01],0\\)\\): 32 of its 64 threads wait at "
+                    + "__syncthreads\\(\\) \\(barrier 1\\) while the others returned.*"), detail);
         }
     }
 
@@ -369,6 +441,58 @@ class EmulatorCoreTest {
     }
 
     @Test
+    void theLibrarysGemmsInFp32AndTf32AgreeWithAPlainProductAndHaveNoRace() {
+        int m = 70;
+        int n = 45;
+        int k = 37;  // none a multiple of a tile: the edges are exercised
+        Random random = new Random(5);
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        float[] c = new float[m * n];
+        for (float[] x : List.of(a, b, c)) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat() * 2 - 1;
+            }
+        }
+        Control.call("clearRaceReport");
+        Control.call("setRaceCheck", true);
+        try (Buffer da = Buffer.of(a); Buffer db = Buffer.of(b); Buffer dc = new Buffer(m * n)) {
+            for (String kernel : List.of("lamina_gemm_nn", "lamina_gemm_nt", "lamina_gemm_tn", "lamina_gemm_tf32_nn",
+                    "lamina_gemm_tf32_nt", "lamina_gemm_tf32_tn")) {
+                boolean ta = kernel.endsWith("_tn");
+                boolean tb = kernel.endsWith("_nt");
+                // the same matrices, stored transposed where the kernel reads them so
+                ok(cuMemcpyHtoD(da.pointer, Pointer.to(ta ? transpose(a, m, k) : a), (long) a.length * Sizeof.FLOAT));
+                ok(cuMemcpyHtoD(db.pointer, Pointer.to(tb ? transpose(b, k, n) : b), (long) b.length * Sizeof.FLOAT));
+                ok(cuMemcpyHtoD(dc.pointer, Pointer.to(c), (long) c.length * Sizeof.FLOAT));
+                CUfunction gemm = new CUfunction();
+                ok(cuModuleGetFunction(gemm, library, kernel));
+                Pointer params = Pointer.to(Pointer.to(new int[] {m}), Pointer.to(new int[] {n}),
+                        Pointer.to(new int[] {k}), Pointer.to(new float[] {1.5f}), Pointer.to(da.pointer),
+                        Pointer.to(new int[] {ta ? m : k}), Pointer.to(db.pointer), Pointer.to(new int[] {tb ? k : n}),
+                        Pointer.to(new float[] {0.5f}), Pointer.to(dc.pointer), Pointer.to(new int[] {n}));
+                ok(cuLaunchKernel(gemm, (m + 63) / 64, (n + 63) / 64, 1, 256, 1, 1, 0, null, params, null));
+                float[] got = dc.read();
+                // TF32 keeps 11 significant bits of each operand: about 1e-3 relative per product
+                double tolerance = kernel.contains("tf32") ? 2e-2 : 1e-5;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            sum += (double) a[i * k + p] * b[p * n + j];
+                        }
+                        double expected = 1.5 * sum + 0.5 * c[i * n + j];
+                        assertEquals(expected, got[i * n + j], tolerance, kernel + " C[" + i + "][" + j + "]");
+                    }
+                }
+            }
+        } finally {
+            Control.call("setRaceCheck", false);
+        }
+        assertEquals("", Control.call("raceReport"));
+    }
+
+    @Test
     void aPtxImageIsRefusedWithWhatToLoadInstead() {
         int result = cuModuleLoadData(new CUmodule(), ".version 8.0\n.target sm_90\n");
         assertEquals(CUresult.CUDA_ERROR_INVALID_IMAGE, result);
@@ -407,6 +531,16 @@ class EmulatorCoreTest {
     private static float tf32(float x) {
         int bits = Float.floatToRawIntBits(x);
         return Float.intBitsToFloat((bits + 0x1000) & 0xFFFFE000);
+    }
+
+    private static float[] transpose(float[] x, int rows, int cols) {
+        float[] t = new float[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = x[r * cols + c];
+            }
+        }
+        return t;
     }
 
     private static float[] ramp(int n) {
@@ -452,13 +586,12 @@ class EmulatorCoreTest {
         }
     }
 
-    private static void copyResource(String name, Path target) throws IOException {
+    private static String resourceText(String name) throws IOException {
         try (InputStream in = EmulatorCoreTest.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IOException("expected the resource " + name + " on the class path, found none");
             }
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

@@ -126,3 +126,10 @@ extern "C" __global__ void many_barriers(int* phases) {
         phases[blockIdx.x] = 100;
     }
 }
+
+// Every block writes the same element without an atomic: a race between blocks (the last one wins).
+extern "C" __global__ void every_block_writes_one_place(float* out) {
+    if (threadIdx.x == 0) {
+        out[0] = (float) blockIdx.x;
+    }
+}

@@ -112,14 +112,16 @@ inline void store_matrix_sync(float* p, const fragment<accumulator, M, N, K, T, 
 template <int M, int N, int K, typename TA, typename LA, typename TB, typename LB, typename TC>
 inline void mma_sync(fragment<accumulator, M, N, K, TC, void>& d, const fragment<matrix_a, M, N, K, TA, LA>& a,
                      const fragment<matrix_b, M, N, K, TB, LB>& b, const fragment<accumulator, M, N, K, TC, void>& c) {
+    // i, k, j: the innermost loop runs along a row of B and of the result, which the compiler vectorizes; each
+    // element still sums its products in k order
     float out[M * N];
+    memcpy(out, c.x, sizeof out);
     for (int i = 0; i < M; i++) {
-        for (int j = 0; j < N; j++) {
-            float sum = c.x[i * N + j];
-            for (int k = 0; k < K; k++) {
-                sum += a.x[i * K + k] * b.x[k * N + j];
+        for (int k = 0; k < K; k++) {
+            float aik = a.x[i * K + k];
+            for (int j = 0; j < N; j++) {
+                out[i * N + j] += aik * b.x[k * N + j];
             }
-            out[i * N + j] = sum;
         }
     }
     memcpy(d.x, out, sizeof out);  // d may be c
