@@ -11,6 +11,9 @@ import java.io.IOException;
 import jcuda.CudaException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 
 class CudaTest {
@@ -31,6 +34,15 @@ class CudaTest {
         GpuUnavailableException e = assertThrows(GpuUnavailableException.class,
                 () -> Cuda.open(Cuda.deviceCount()));
         assertTrue(e.getMessage().contains("device(s)"), e.getMessage());
+    }
+
+    @Test
+    void recordsWhatRunsTheKernels() throws IOException {
+        // .ci/run lists, for each module, what its GPU tests ran on
+        Files.writeString(Path.of("target", "gpu-tests-ran-on.txt"), "CudaTest: " + Cuda.describe() + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        assertTrue(Cuda.describe().contains(Cuda.available() ? (Cuda.emulated() ? "emulation" : "device") : "no GPU"),
+                Cuda.describe());
     }
 
     @Test
