@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
 import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 
+import jcuda.CudaException;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 
@@ -33,7 +34,11 @@ public final class CudaGraph implements AutoCloseable {
         if (destroyed) {
             throw new IllegalStateException("graph launched after close()");
         }
-        cuGraphLaunch(exec, device.stream());
+        try {
+            cuGraphLaunch(exec, device.stream());
+        } catch (CudaException e) {
+            throw Cuda.explained(e);
+        }
     }
 
     @Override

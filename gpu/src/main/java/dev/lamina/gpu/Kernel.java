@@ -2,6 +2,7 @@ package dev.lamina.gpu;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
@@ -69,7 +70,11 @@ public final class Kernel {
                         + ": pass a device address (DeviceMemory.at), an Integer, a Long or a Float");
             }
         }
-        cuLaunchKernel(function, blocksX, blocksY, 1, threadsX, threadsY, 1, sharedBytes, device.stream(),
-                Pointer.to(params), null);
+        try {
+            cuLaunchKernel(function, blocksX, blocksY, 1, threadsX, threadsY, 1, sharedBytes, device.stream(),
+                    Pointer.to(params), null);
+        } catch (CudaException e) {
+            throw Cuda.explained(e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lamina.gpu;
 
+import dev.lamina.gpu.emulation.CudaEmulation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import jcuda.driver.CUmodule;
 
 /**
@@ -54,9 +56,31 @@ public final class NetworkKernels {
      *     devices
      */
     public static NetworkKernels load(Class<?> network, CudaDevice device) {
+        if (Cuda.emulated()) {
+            return emulated(network, device);
+        }
         String name = resourceFor(network, device.architecture());
         CudaModule own = device.load(read(network.getResource(name), name + " beside " + network.getName()));
-        return new NetworkKernels(own, library(network.getClassLoader(), device));
+        return new NetworkKernels(own, library(device, () -> {
+            String library = libraryResourceFor(network.getClassLoader(), device.architecture());
+            return read(network.getClassLoader().getResource(library), library);
+        }));
+    }
+
+    /**
+     * On the emulation the modules are the CUDA sources themselves, compiled for the CPU: the network's {@code .cu}
+     * (which the processor writes beside the class) and the library's, so no nvcc and no PTX are needed.
+     */
+    private static NetworkKernels emulated(Class<?> network, CudaDevice device) {
+        CudaEmulation emulation = CudaEmulation.load();
+        String name = network.getSimpleName() + ".cu";
+        URL source = network.getResource(name);
+        if (source == null) {
+            throw new GpuUnavailableException(network.getName() + " has no generated CUDA source (" + name
+                    + " beside the class), so the emulation has nothing to compile");
+        }
+        CudaModule own = device.load(emulation.moduleImage(network.getSimpleName(), read(source, name)));
+        return new NetworkKernels(own, library(device, emulation::libraryImage));
     }
 
     /**
@@ -68,13 +92,12 @@ public final class NetworkKernels {
         return (libraryKernels.contains(name) ? library : network).kernel(name);
     }
 
-    /** The library's module on {@code device}, loaded the first time a network there asks for it. */
-    private static CudaModule library(ClassLoader loader, CudaDevice device) {
+    /** The library's module on {@code device}, loaded from {@code image} the first time a network there asks. */
+    private static CudaModule library(CudaDevice device, Supplier<String> image) {
         synchronized (LIBRARIES) {
             CUmodule module = LIBRARIES.get(device);
             if (module == null) {
-                String name = libraryResourceFor(loader, device.architecture());
-                module = device.load(read(loader.getResource(name), name)).handle();
+                module = device.load(image.get()).handle();
                 LIBRARIES.put(device, module);
             }
             return new CudaModule(device, module);

@@ -45,8 +45,13 @@ final class Bench {
      * @param stream read the training set through {@link IdxSource} instead of memory (the same values)
      * @param augment shift, rotate, scale and add noise to the training images ({@link #AUGMENTATION})
      * @param prefetch batches prepared ahead; -1: the trainer's default
+     * @param trainRows the first this many training images only; 0: all (the published figures)
+     * @param testRows the first this many test images only; 0: all
      */
-    record Feed(boolean stream, boolean augment, int prefetch) {
+    record Feed(boolean stream, boolean augment, int prefetch, int trainRows, int testRows) {
+        Feed(boolean stream, boolean augment, int prefetch) {
+            this(stream, augment, prefetch, 0, 0);
+        }
     }
 
     /** The augmentation of {@code --augment}. */
@@ -65,6 +70,15 @@ final class Bench {
             }
         } else {
             testSet = split.test();
+        }
+        if (feed.trainRows() > 0) {
+            if (stream) {
+                throw new IllegalArgumentException("--train-rows reads from memory: drop --stream");
+            }
+            train = split.train().slice(0, Math.min(feed.trainRows(), split.train().size()));
+        }
+        if (feed.testRows() > 0) {
+            testSet = testSet.slice(0, Math.min(feed.testRows(), testSet.size()));
         }
         Optimizer sgd = Optimizer.momentum(0.05, 0.9);
         for (int epoch = 1; epoch <= epochs; epoch++) {

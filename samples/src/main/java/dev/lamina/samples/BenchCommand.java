@@ -36,6 +36,14 @@ final class BenchCommand implements Callable<Integer>, DeviceCommand {
             + " background thread; 0 prepares them on the training thread (default: the trainer's choice)")
     private int prefetch;
 
+    @Option(names = "--train-rows", paramLabel = "N", defaultValue = "0", description = "train on the first N"
+            + " training images only (a quick run, on the CUDA emulation for instance); 0: all 60,000")
+    private int trainRows;
+
+    @Option(names = "--test-rows", paramLabel = "N", defaultValue = "0", description = "test on the first N test"
+            + " images only; 0: all 10,000")
+    private int testRows;
+
     @Mixin
     private ThreadsOption threads;
 
@@ -53,8 +61,12 @@ final class BenchCommand implements Callable<Integer>, DeviceCommand {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--prefetch': expected a"
                     + " number of batches >= 0, found " + prefetch);
         }
+        if (trainRows < 0 || testRows < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--train-rows' or"
+                    + " '--test-rows': expected a number of images >= 0, found " + trainRows + " and " + testRows);
+        }
         Bench.run(model.cliName(), epochs, dataDevice.data, dataDevice.device,
-                new Bench.Feed(stream, augment, prefetch));
+                new Bench.Feed(stream, augment, prefetch, trainRows, testRows));
         return 0;
     }
 

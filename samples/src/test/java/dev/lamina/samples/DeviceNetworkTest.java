@@ -35,10 +35,18 @@ class DeviceNetworkTest {
     private static CudaDevice device;
 
     @BeforeAll
-    static void open() {
+    static void open() throws java.io.IOException {
         if (Cuda.available()) {
             device = Cuda.open(0);
         }
+        recordWhatRunsTheKernels();
+    }
+
+    /** Appends to target/gpu-tests-ran-on.txt what these tests ran on, which .ci/run lists. */
+    static void recordWhatRunsTheKernels() throws java.io.IOException {
+        java.nio.file.Files.writeString(Path.of("target", "gpu-tests-ran-on.txt"),
+                DeviceNetworkTest.class.getSimpleName() + ": " + Cuda.describe() + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     @AfterAll

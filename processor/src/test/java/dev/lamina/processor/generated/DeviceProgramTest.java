@@ -9,6 +9,7 @@ import dev.lamina.gpu.Cuda;
 import dev.lamina.gpu.CudaDevice;
 import dev.lamina.gpu.DeviceProgram;
 import dev.lamina.gpu.DeviceProgramCheck;
+import dev.lamina.gpu.emulation.EmulatorControl;
 import dev.lamina.processor.nets.GradNets;
 import dev.lamina.processor.nets.GradNets_LstmVariantsNet;
 import dev.lamina.runtime.Model;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The device programs of every test network: checked against their own kernels here, and run against the CPU
- * path where a GPU is present (skipped, with the reason, where none is). The test networks cover every layer
- * kind, so this is where each kind's GPU path is compared with its CPU path.
+ * path on a GPU, or on the CUDA emulation where there is none (then with the race check on). The test networks
+ * cover every layer kind, so this is where each kind's GPU path is compared with its CPU path.
  */
 class DeviceProgramTest {
     /** The test networks' generated classes that have a device program beside them. */
@@ -80,8 +82,17 @@ class DeviceProgramTest {
 
     @Test
     void everyCoveredNetworkAgreesWithTheCpu() throws Exception {
+        Files.writeString(Path.of("target", "gpu-tests-ran-on.txt"), "DeviceProgramTest: " + Cuda.describe() + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);  // .ci/run lists it
         assumeTrue(Cuda.available(), () -> "no GPU here, so the GPU path is not run: " + Cuda.unavailableReason());
         List<String> problems = new ArrayList<>();
+        // on the emulation every launch also runs in a second thread and block order, which must give the same
+        // bytes unless the kernel uses atomics: a kernel that races (a missing barrier) fails here
+        boolean raceCheck = Cuda.emulated();
+        if (raceCheck) {
+            EmulatorControl.clearRaceReport();
+            EmulatorControl.setRaceCheck(true);
+        }
         try (CudaDevice device = Cuda.open(0)) {
             for (Class<?> network : networks()) {
                 if (!DeviceProgram.of(network).unsupported().isEmpty()) {
@@ -91,6 +102,17 @@ class DeviceProgramTest {
                     problems.add(network.getSimpleName() + ": " + problem);
                 }
             }
+        } finally {
+            if (raceCheck) {
+                EmulatorControl.setRaceCheck(false);
+            }
+        }
+        if (raceCheck) {
+            String report = EmulatorControl.raceReport();
+            report.lines().filter(line -> !line.endsWith("not checked (atomics)")).forEach(problems::add);
+            System.out.println("Race check on the emulation, kernels whose sums depend on the atomics' order:\n"
+                    + report.lines().filter(line -> line.endsWith("not checked (atomics)"))
+                            .collect(java.util.stream.Collectors.joining("\n")));
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
