@@ -287,12 +287,21 @@ public final class CudaEmulation {
     /** The system's C++ compiler: {@code lamina.cxx}, then {@code $CXX}, then g++, c++ or clang++ on the PATH. */
     record Compiler(Path path, String identity) {
         static Compiler find() {
+            String property = System.getProperty("lamina.cxx");
+            if (property != null && !property.isBlank()) {
+                // asked for by name: that compiler or an error, never another one in its place
+                Path asked = Path.of(property);
+                if (!Files.isExecutable(asked)) {
+                    throw new GpuUnavailableException("-Dlamina.cxx=" + property + " names no executable file: "
+                            + "give the path of a C++ compiler (g++ or clang++)");
+                }
+                return new Compiler(asked, version(asked));
+            }
             List<String> looked = new ArrayList<>();
             List<String> candidates = new ArrayList<>();
-            for (String configured : new String[] {System.getProperty("lamina.cxx"), System.getenv("CXX")}) {
-                if (configured != null && !configured.isBlank()) {
-                    candidates.add(configured);
-                }
+            String environment = System.getenv("CXX");
+            if (environment != null && !environment.isBlank()) {
+                candidates.add(environment);
             }
             candidates.addAll(List.of("g++", "c++", "clang++"));
             String pathVariable = System.getenv().getOrDefault("PATH", "");
