@@ -452,7 +452,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     @Override
     public Memory gradients() {
         Memory gradients = host.gradients();
-        copyDown(gradientsAt, gradients);
+        copyDown(gradientsAt, gradients, program.parameters());
         return gradients;
     }
 
@@ -488,33 +488,35 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     /** Uploads the host copy's parameters and running statistics. */
     @Override
     public void parametersChanged() {
-        copyUp(host.state().parameters(), parametersAt);
-        copyUp(host.state().buffers(), buffersAt);
+        copyUp(host.state().parameters(), parametersAt, program.parameters());
+        copyUp(host.state().buffers(), buffersAt, program.buffers());
         hostCurrent = true;
     }
 
     /** Brings the device's parameters and running statistics into the host copy, when they moved. */
     private void pull() {
         if (!hostCurrent) {
-            copyDown(parametersAt, host.state().parameters());
-            copyDown(buffersAt, host.state().buffers());
+            copyDown(parametersAt, host.state().parameters(), program.parameters());
+            copyDown(buffersAt, host.state().buffers(), program.buffers());
             hostCurrent = true;
         }
     }
 
-    private void copyUp(Memory from, long to) {
-        if (from.size() > 0) {
+    // Each copies the region's floats, not the host block's size: an empty host block still holds one float
+    // (Memory's least), which has no place here; copying it went one float past the region.
+    private void copyUp(Memory from, long to, int count) {
+        if (count > 0) {
             float[] values = from.toArray();
             awaitUploads();
-            memory.upload(values, 0, to, values.length);
+            memory.upload(values, 0, to, count);
         }
     }
 
-    private void copyDown(long from, Memory to) {
-        if (to.size() > 0) {
-            float[] values = staging(to.size());
-            download(from, values, to.size());
-            to.floats().put(0, values, 0, to.size());
+    private void copyDown(long from, Memory to, int count) {
+        if (count > 0) {
+            float[] values = staging(count);
+            download(from, values, count);
+            to.floats().put(0, values, 0, count);
         }
     }
 
