@@ -343,16 +343,17 @@ void refill_guards(uintptr_t start, size_t bytes) {
 }
 
 // What the last launch wrote into a guard, described, with every damaged guard repaired so that the next launch is
-// judged on its own; empty when all are intact. The caller holds allocations_lock.
+// judged on its own; empty when all are intact. Counted in whole 4-byte words: a float computed from the canary
+// (p[n] += x one past the region) is a NaN that differs from it in one byte only. The caller holds allocations_lock.
 std::string guard_damage() {
     std::string damage;
     for (const auto& [start, g] : guards) {
-        const unsigned char* bytes = (const unsigned char*) g.start;
+        const uint32_t* words = (const uint32_t*) g.start;
         size_t changed = 0;
         size_t first = 0;
-        for (size_t b = 0; b < g.bytes; b++) {
-            if (bytes[b] != ((const unsigned char*) &CANARY)[b % 4]) {
-                first = changed == 0 ? b : first;
+        for (size_t w = 0; w < g.bytes / 4; w++) {
+            if (words[w] != CANARY) {
+                first = changed == 0 ? 4 * w : first;
                 changed++;
             }
         }
@@ -361,7 +362,7 @@ std::string guard_damage() {
         }
         if (damage.empty()) {
             const Allocation* a = mapping_holding(g.start);
-            damage = std::to_string(changed) + " bytes into the guard between regions at " + hex(g.start) + " (" +
+            damage = std::to_string(4 * changed) + " bytes into the guard between regions at " + hex(g.start) + " (" +
                      std::to_string(first) + " bytes after the region that ends at " + hex(g.start) +
                      ", byte " + std::to_string(g.start - a->start) + " of the allocation at " + hex(a->start) +
                      " of " + std::to_string(a->bytes) + " bytes)";

@@ -287,6 +287,12 @@ class EmulatorCoreTest {
                     + Long.toHexString(regionEnd) + ", byte 1024 of the allocation at 0x"), detail);
             assertEquals(CANARY, x.bytes().getInt(256 * Sizeof.FLOAT), "the canary is restored after the failure");
             launch("write_at", 1, 256, x.pointer, 256, 0);  // judged on its own: nothing left behind
+            // x[256] += 1 turns the signalling-NaN canary into a quiet NaN: one byte differs, the float is counted
+            int added = launchOn(null, "add_value", 2, 256, x.pointer, 257, new float[] {1f});
+            assertEquals(ILLEGAL_ADDRESS, added);
+            detail = errorString(added);
+            assertTrue(detail.contains("kernel add_value wrote 4 bytes into the guard between regions at 0x"
+                    + Long.toHexString(regionEnd) + " (0 bytes after"), detail);
 
             // the far end of the guard, and from a replayed graph
             CUgraph graph = new CUgraph();
