@@ -9,6 +9,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
+import dev.lamina.gpu.emulation.EmulatorControl;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
@@ -144,6 +145,20 @@ public final class DeviceMemory implements AutoCloseable {
         check(from, count);
         check(to, count);
         cuMemcpyDtoDAsync(at(to), at(from), count * Sizeof.FLOAT, device.stream());
+    }
+
+    /**
+     * On the CUDA emulation, makes floats {@code [offset, offset + count)} a guard between two regions, which a
+     * kernel that writes it fails ({@link EmulatorControl#guard}); on a device, nothing.
+     *
+     * @param offset the guard's first float
+     * @param count how many floats
+     */
+    void guard(long offset, long count) {
+        check(offset, count);
+        if (count > 0 && Cuda.emulated()) {
+            EmulatorControl.guard(EmulatorControl.address(at(offset)), count * Sizeof.FLOAT);
+        }
     }
 
     private void check(long offset, long count) {

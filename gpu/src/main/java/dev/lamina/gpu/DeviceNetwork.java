@@ -8,6 +8,7 @@ import dev.lamina.runtime.data.Dataset;
 import dev.lamina.runtime.train.DatasetResident;
 import dev.lamina.runtime.train.Optimizer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,9 @@ import jcuda.driver.CUdeviceptr;
  * <p>Device memory is one allocation: first what does not depend on the batch (parameters, gradients, two
  * optimizer-state arrays, running statistics, the per-channel work area), then what grows with it (activation
  * arena, max-pool winners, targets, per-row losses). A larger batch takes a new allocation, and the first part
- * moves over on the device. Inputs and targets go up from page-locked buffers, asynchronously: the host lays out
+ * moves over on the device. On the CUDA emulation each region is followed by a guard of {@value #GAP} floats
+ * that no kernel may write, so that one running past its region fails there instead of changing the next one; on
+ * a device there are no gaps. Inputs and targets go up from page-locked buffers, asynchronously: the host lays out
  * the next batch while the device is still busy with this one's backward pass and update. A training set the
  * {@code Trainer} hands over ({@link #hold}) stays on the device in an allocation of its own, and each batch is
  * gathered there from its row indices.
@@ -37,6 +40,8 @@ import jcuda.driver.CUdeviceptr;
 public final class DeviceNetwork implements Model, Optimizer.DeviceResident, DatasetResident, AutoCloseable {
     /** The null device pointer: a kernel's optional argument left out (no initial state, no peepholes). */
     private static final CUdeviceptr NULL = new CUdeviceptr();
+    /** Floats of the guard after each region on the emulation: 256 bytes, which keeps every region's alignment. */
+    private static final long GAP = 64;
 
     private final Model host;
     private final CudaDevice device;
@@ -49,6 +54,9 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
 
     /** Floats of the part of the allocation that does not depend on the batch. */
     private final long fixedSize;
+    /** The guard after each region: {@link #GAP} floats on the emulation, none on a device. */
+    private final long gap;
+    private final Regions fixed;
     private DeviceMemory memory;
     private final long parametersAt;
     private final long gradientsAt;
@@ -137,19 +145,22 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
         }
         this.targetSize = host.outputSize();
         long p = program.parameters();
-        parametersAt = 0;
-        gradientsAt = p;
-        firstStateAt = 2 * p;
-        secondStateAt = 3 * p;
-        buffersAt = 4 * p;
-        workAt = buffersAt + program.buffers();
+        gap = Cuda.emulated() ? GAP : 0;
+        fixed = new Regions(0, gap);
+        parametersAt = fixed.place(p, 1);
+        gradientsAt = fixed.place(p, 1);
+        firstStateAt = fixed.place(p, 1);
+        secondStateAt = fixed.place(p, 1);
+        buffersAt = fixed.place(program.buffers(), 1);
+        workAt = fixed.place(program.work(), 1);
         // doubles take two floats each, at an even float offset (8-byte aligned)
-        doublesAt = (workAt + program.work() + 1) / 2 * 2;
+        doublesAt = fixed.place(2L * program.doubles(), 2);
         // one more double: the gradient's squared norm, for clipping
-        normAt = doublesAt + 2L * program.doubles();
+        normAt = fixed.place(2, 2);
         // the batch part starts on a 256-byte boundary
-        fixedSize = (normAt + 2 + 63) / 64 * 64;
+        fixedSize = fixed.end(64);
         memory = device.allocate(Math.max(1, fixedSize));
+        fixed.guard(memory);
         memory.clear(0, memory.floats());
         parametersChanged();
     }
@@ -171,12 +182,15 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
             return;
         }
         closeGraphs();
-        arenaAt = fixedSize;
-        indicesAt = arenaAt + (long) program.arena() * rows;
-        targetsAt = indicesAt + (long) program.indices() * rows;
-        lossesAt = targetsAt + (long) targetSize * rows;
-        rowsAt = lossesAt + program.lossRows().at(rows);
-        DeviceMemory grown = device.allocate(rowsAt + rows);
+        Regions batch = new Regions(fixedSize, gap);
+        arenaAt = batch.place((long) program.arena() * rows, 1);
+        indicesAt = batch.place((long) program.indices() * rows, 1);
+        targetsAt = batch.place((long) targetSize * rows, 1);
+        lossesAt = batch.place(program.lossRows().at(rows), 1);
+        rowsAt = batch.place(rows, 1);
+        DeviceMemory grown = device.allocate(batch.end(1));
+        fixed.guard(grown);
+        batch.guard(grown);
         grown.clear(0, grown.floats());
         memory.copyTo(0, grown, 0, fixedSize);
         device.synchronize();
@@ -301,7 +315,8 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     public void update(Optimizer.Rule rule, double learningRate, int step) {
         long count = program.parameters();
         if (step == 1) {
-            memory.clear(firstStateAt, 2 * count);
+            // both state arrays (and the guard between them on the emulation)
+            memory.clear(firstStateAt, secondStateAt + count - firstStateAt);
         }
         float lr = (float) learningRate;
         switch (rule.name()) {
@@ -437,7 +452,7 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     @Override
     public Memory gradients() {
         Memory gradients = host.gradients();
-        copyDown(gradientsAt, gradients);
+        copyDown(gradientsAt, gradients, program.parameters());
         return gradients;
     }
 
@@ -473,33 +488,35 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     /** Uploads the host copy's parameters and running statistics. */
     @Override
     public void parametersChanged() {
-        copyUp(host.state().parameters(), parametersAt);
-        copyUp(host.state().buffers(), buffersAt);
+        copyUp(host.state().parameters(), parametersAt, program.parameters());
+        copyUp(host.state().buffers(), buffersAt, program.buffers());
         hostCurrent = true;
     }
 
     /** Brings the device's parameters and running statistics into the host copy, when they moved. */
     private void pull() {
         if (!hostCurrent) {
-            copyDown(parametersAt, host.state().parameters());
-            copyDown(buffersAt, host.state().buffers());
+            copyDown(parametersAt, host.state().parameters(), program.parameters());
+            copyDown(buffersAt, host.state().buffers(), program.buffers());
             hostCurrent = true;
         }
     }
 
-    private void copyUp(Memory from, long to) {
-        if (from.size() > 0) {
+    // Each copies the region's floats, not the host block's size: an empty host block still holds one float
+    // (Memory's least), which has no place here; copying it went one float past the region.
+    private void copyUp(Memory from, long to, int count) {
+        if (count > 0) {
             float[] values = from.toArray();
             awaitUploads();
-            memory.upload(values, 0, to, values.length);
+            memory.upload(values, 0, to, count);
         }
     }
 
-    private void copyDown(long from, Memory to) {
-        if (to.size() > 0) {
-            float[] values = staging(to.size());
-            download(from, values, to.size());
-            to.floats().put(0, values, 0, to.size());
+    private void copyDown(long from, Memory to, int count) {
+        if (count > 0) {
+            float[] values = staging(count);
+            download(from, values, count);
+            to.floats().put(0, values, 0, count);
         }
     }
 
@@ -644,6 +661,44 @@ public final class DeviceNetwork implements Model, Optimizer.DeviceResident, Dat
     private void closeGraphs() {
         graphs.values().forEach(CudaGraph::close);
         graphs.clear();
+    }
+
+    /**
+     * Lays regions out one after another from a start, each at a multiple of its alignment and followed by a guard
+     * of {@code gap} floats (none when {@code gap} is 0: then regions touch, as on a device).
+     */
+    private static final class Regions {
+        private final long gap;
+        private final List<long[]> guards = new ArrayList<>();
+        private long end;
+
+        Regions(long start, long gap) {
+            this.end = start;
+            this.gap = gap;
+        }
+
+        /** {@return the offset of a new region of {@code floats}, at a multiple of {@code alignment}} */
+        long place(long floats, int alignment) {
+            long at = (end + alignment - 1) / alignment * alignment;
+            end = at + floats;
+            if (gap > 0) {
+                guards.add(new long[] {end, gap});
+                end += gap;
+            }
+            return at;
+        }
+
+        /** {@return the end of the last region's guard, rounded up to a multiple of {@code alignment}} */
+        long end(int alignment) {
+            return (end + alignment - 1) / alignment * alignment;
+        }
+
+        /** Registers the guards in {@code memory}, laid out this way (on a device, nothing). */
+        void guard(DeviceMemory memory) {
+            for (long[] g : guards) {
+                memory.guard(g[0], g[1]);
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.lamina.gpu.emulation;
 
+import jcuda.driver.CUdeviceptr;
+
 /**
  * Internal, not API: the CUDA emulation's settings and findings, for tests; it may change in any release.
  *
@@ -54,6 +56,36 @@ public final class EmulatorControl {
 
     /** {@return how many kernels have run since the emulation was loaded} */
     public static native long launches();
+
+    /**
+     * {@return the device address {@code pointer} holds (with the offset of {@code withByteOffset}), for
+     * {@link #guard}}
+     *
+     * @param pointer a device pointer
+     */
+    public static native long address(CUdeviceptr pointer);
+
+    /**
+     * Makes {@code bytes} from {@code address}, inside one allocation, a guard between regions: it is filled with a
+     * canary (a signalling NaN in every 4-byte word), and a launch that leaves it changed fails with
+     * {@code CUDA_ERROR_ILLEGAL_ADDRESS}, naming the kernel, the guard and how far past the region before it the
+     * write landed; the canary is then restored. Host copies and memsets over a guard re-fill it instead. A
+     * kernel's read of a guard is not detected (it reads NaNs). The guard goes when its allocation is freed.
+     *
+     * @param address the guard's first byte, 4-byte aligned
+     * @param bytes its size, a multiple of 4 above 0
+     * @throws IllegalArgumentException when the range is not inside one allocation, is not whole 4-byte words, or
+     *                                  overlaps another guard
+     */
+    public static native void guard(long address, long bytes);
+
+    /**
+     * Removes the guard that starts at {@code address}; its bytes keep the canary until something writes them.
+     *
+     * @param address the start given to {@link #guard}
+     * @throws IllegalArgumentException when no guard starts there (an allocation's guards went when it was freed)
+     */
+    public static native void unguard(long address);
 
     /** {@return the detail of the last error on the calling thread, or an empty string} */
     public static native String lastError();

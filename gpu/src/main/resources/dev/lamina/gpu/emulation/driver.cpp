@@ -10,9 +10,11 @@
 // handed to cuModuleLoadData is the text "lamina-emulated-module:/abs/path/Module.so". A launch runs the grid
 // block by block on worker threads; a block's threads are fibers on one worker, switched at __syncthreads.
 // Device memory is host memory with guard pages; a kernel's access outside every allocation is caught (SIGSEGV)
-// and reported as CUDA_ERROR_ILLEGAL_ADDRESS with the kernel, the thread and the address.
+// and reported as CUDA_ERROR_ILLEGAL_ADDRESS with the kernel, the thread and the address. Inside an allocation,
+// the host side may mark guard ranges between the regions it lays out (EmulatorControl.guard): they hold a canary
+// that every launch must leave intact.
 //
-// Parts, in order: CUDA types and errors; device memory; fibers; the block scheduler; workers and launches; the
+// Parts, in order: CUDA types and errors; device memory; guards between regions; fibers; the block scheduler; workers and launches; the
 // fault handler; modules; the stream, graphs and commands; the race check; the cu* entry points; the JNI control
 // (dev.lamina.gpu.emulation.EmulatorControl); stubs for the cu* functions JCuda imports that are not emulated.
 // ---------------------------------------------------------------------------------------------------------------
@@ -169,6 +171,8 @@ CUresult allocate(size_t bytes, CUdeviceptr* result) {
     return CUDA_SUCCESS;
 }
 
+void forget_guards(uintptr_t start, size_t bytes);
+
 CUresult release(CUdeviceptr pointer) {
     Allocation a;
     {
@@ -179,6 +183,7 @@ CUresult release(CUdeviceptr pointer) {
         }
         a = found->second;
         allocations.erase(found);
+        forget_guards(a.start, a.bytes);
     }
     munmap((void*) a.mapping, a.mappingBytes);
     return CUDA_SUCCESS;
@@ -241,9 +246,9 @@ std::string slack_damage() {
     return "";
 }
 
-// Where address lies relative to the allocations, for an illegal access's message.
-std::string describe_address(uintptr_t address, size_t* nearEnd = nullptr) {
-    std::shared_lock<std::shared_mutex> lock(allocations_lock);
+// Where address lies relative to the allocations, for an illegal access's message; the caller holds
+// allocations_lock.
+std::string describe_address_locked(uintptr_t address, size_t* nearEnd = nullptr) {
     const Allocation* a = mapping_holding(address);
     if (a == nullptr) {
         return "which is in no allocation";
@@ -259,6 +264,112 @@ std::string describe_address(uintptr_t address, size_t* nearEnd = nullptr) {
         return std::to_string(address - (a->start + a->bytes)) + " bytes after the end of" + of;
     }
     return "inside" + of;
+}
+
+std::string describe_address(uintptr_t address, size_t* nearEnd = nullptr) {
+    std::shared_lock<std::shared_mutex> lock(allocations_lock);
+    return describe_address_locked(address, nearEnd);
+}
+
+// ---- guards between regions: ranges inside an allocation that no kernel may write --------------------------------
+
+// Every 32-bit word of a guard holds this: a signalling NaN, so a kernel that reads it computes NaNs, and one that
+// writes any computed float (a quiet NaN included) changes it.
+const uint32_t CANARY = 0x7FA5A5A5u;
+
+struct Guard {
+    uintptr_t start;
+    size_t bytes;
+};
+
+// By start, under allocations_lock (unique to add or remove, shared to check or re-fill). Never destroyed, as the
+// allocations.
+std::map<uintptr_t, Guard>& guards = *new std::map<uintptr_t, Guard>();
+
+void fill_canary(const Guard& g) { std::fill((uint32_t*) g.start, (uint32_t*) (g.start + g.bytes), CANARY); }
+
+// The guards that [start, start + bytes) overlaps, in address order; the caller holds allocations_lock.
+std::vector<Guard> guards_overlapping(uintptr_t start, size_t bytes) {
+    std::vector<Guard> found;
+    auto g = guards.upper_bound(start);
+    if (g != guards.begin()) {
+        g = std::prev(g);  // one that starts before may reach into the range
+    }
+    for (; g != guards.end() && g->first < start + bytes; ++g) {
+        if (g->second.start + g->second.bytes > start) {
+            found.push_back(g->second);
+        }
+    }
+    return found;
+}
+
+// An allocation's guards go with it; the caller holds allocations_lock uniquely.
+void forget_guards(uintptr_t start, size_t bytes) {
+    for (const Guard& g : guards_overlapping(start, bytes)) {
+        guards.erase(g.start);
+    }
+}
+
+// Adds a guard and fills it; empty, or why it cannot be one.
+std::string add_guard(uintptr_t start, size_t bytes) {
+    std::unique_lock<std::shared_mutex> lock(allocations_lock);
+    if (bytes == 0 || start % 4 != 0 || bytes % 4 != 0) {
+        return "expected a guard of 4-byte words (a 4-byte aligned address, a size above 0 and a multiple of 4), "
+               "found " + hex(start) + " + " + std::to_string(bytes) + " bytes";
+    }
+    const Allocation* a = mapping_holding(start);
+    if (a == nullptr || start < a->start || bytes > a->bytes || start - a->start > a->bytes - bytes) {
+        return "expected a guard inside one allocation, found " + hex(start) + " + " + std::to_string(bytes) +
+               " bytes, " + describe_address_locked(start);
+    }
+    std::vector<Guard> overlapping = guards_overlapping(start, bytes);
+    if (!overlapping.empty()) {
+        return "the guard " + hex(start) + " + " + std::to_string(bytes) + " bytes overlaps the guard " +
+               hex(overlapping[0].start) + " + " + std::to_string(overlapping[0].bytes) + " bytes";
+    }
+    Guard g{start, bytes};
+    guards[start] = g;
+    fill_canary(g);
+    return "";
+}
+
+// A host copy or memset may cover guards (a whole allocation cleared, a part moved to a larger one): they get their
+// canary back rather than count as damaged.
+void refill_guards(uintptr_t start, size_t bytes) {
+    std::shared_lock<std::shared_mutex> lock(allocations_lock);
+    for (const Guard& g : guards_overlapping(start, bytes)) {
+        fill_canary(g);
+    }
+}
+
+// What the last launch wrote into a guard, described, with every damaged guard repaired so that the next launch is
+// judged on its own; empty when all are intact. Counted in whole 4-byte words: a float computed from the canary
+// (p[n] += x one past the region) is a NaN that differs from it in one byte only. The caller holds allocations_lock.
+std::string guard_damage() {
+    std::string damage;
+    for (const auto& [start, g] : guards) {
+        const uint32_t* words = (const uint32_t*) g.start;
+        size_t changed = 0;
+        size_t first = 0;
+        for (size_t w = 0; w < g.bytes / 4; w++) {
+            if (words[w] != CANARY) {
+                first = changed == 0 ? 4 * w : first;
+                changed++;
+            }
+        }
+        if (changed == 0) {
+            continue;
+        }
+        if (damage.empty()) {
+            const Allocation* a = mapping_holding(g.start);
+            damage = std::to_string(4 * changed) + " bytes into the guard between regions at " + hex(g.start) + " (" +
+                     std::to_string(first) + " bytes after the region that ends at " + hex(g.start) +
+                     ", byte " + std::to_string(g.start - a->start) + " of the allocation at " + hex(a->start) +
+                     " of " + std::to_string(a->bytes) + " bytes)";
+        }
+        fill_canary(g);
+    }
+    return damage;
 }
 
 }  // namespace
@@ -946,6 +1057,14 @@ BlockResult run_once(const KernelFunction& f, const dim3& grid, const dim3& bloc
                                                       "which thread did it is not known)"};
         }
     }
+    if (result.code == CUDA_SUCCESS) {
+        std::shared_lock<std::shared_mutex> lock(allocations_lock);
+        std::string damage = guard_damage();
+        if (!damage.empty()) {
+            result = {CUDA_ERROR_ILLEGAL_ADDRESS, "kernel " + f.name + " wrote " + damage +
+                                                      " (found after the launch: which thread did it is not known)"};
+        }
+    }
     return result;
 }
 
@@ -1084,18 +1203,21 @@ CUresult execute(const Command& c) {
             return execute_launch(*c.function, c.grid, c.block, c.parameters);
         case Command::HTOD:
             memcpy((void*) c.device, c.host, c.bytes);
-            return CUDA_SUCCESS;
+            break;
         case Command::DTOH:
             memcpy(c.host, (const void*) c.device, c.bytes);
             return CUDA_SUCCESS;
         case Command::DTOD:
             memmove((void*) c.device, (const void*) c.source, c.bytes);
-            return CUDA_SUCCESS;
+            break;
         case Command::MEMSET32:
             std::fill((unsigned int*) c.device, (unsigned int*) c.device + c.bytes / 4, c.value);
-            return CUDA_SUCCESS;
+            break;
+        default:
+            return CUDA_ERROR_UNKNOWN;
     }
-    return CUDA_ERROR_UNKNOWN;
+    refill_guards((uintptr_t) c.device, c.bytes);  // what the host writes over a guard is not a kernel's fault
+    return CUDA_SUCCESS;
 }
 
 struct Graph {
@@ -1771,6 +1893,38 @@ LAMINA_CONTROL(void, clearRaceReport)(JNIEnv*, jclass) {
 }
 
 LAMINA_CONTROL(jlong, launches)(JNIEnv*, jclass) { return (jlong) launch_count.load(); }
+
+LAMINA_CONTROL(jlong, address)(JNIEnv* env, jclass, jobject pointer) {
+    if (pointer == nullptr) {
+        env->ThrowNew(env->FindClass("java/lang/IllegalArgumentException"), "expected a device pointer, found null");
+        return 0;
+    }
+    // JCuda's own fields, as its native code reads them: the pointer and the offset withByteOffset added
+    jfieldID nativePointer = env->GetFieldID(env->FindClass("jcuda/NativePointerObject"), "nativePointer", "J");
+    jfieldID byteOffset = nativePointer == nullptr ? nullptr
+                                                   : env->GetFieldID(env->FindClass("jcuda/Pointer"), "byteOffset", "J");
+    if (byteOffset == nullptr) {
+        return 0;  // NoSuchFieldError pending
+    }
+    return env->GetLongField(pointer, nativePointer) + env->GetLongField(pointer, byteOffset);
+}
+
+LAMINA_CONTROL(void, guard)(JNIEnv* env, jclass, jlong address, jlong bytes) {
+    std::string why = bytes < 0 ? "expected a guard of more than 0 bytes, found " + std::to_string(bytes)
+                                : add_guard((uintptr_t) address, (size_t) bytes);
+    if (!why.empty()) {
+        env->ThrowNew(env->FindClass("java/lang/IllegalArgumentException"), why.c_str());
+    }
+}
+
+LAMINA_CONTROL(void, unguard)(JNIEnv* env, jclass, jlong address) {
+    std::unique_lock<std::shared_mutex> lock(allocations_lock);
+    if (guards.erase((uintptr_t) address) == 0) {
+        env->ThrowNew(env->FindClass("java/lang/IllegalArgumentException"),
+                      ("expected the start of a guard, found " + hex((uintptr_t) address) +
+                       " (an allocation's guards go when it is freed)").c_str());
+    }
+}
 
 LAMINA_CONTROL(jstring, lastError)(JNIEnv* env, jclass) {
     if (last_error_code == CUDA_SUCCESS) {

@@ -34,19 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -66,34 +59,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CUDA emulation's core (driver.cpp, cuda_emulation.h, include/mma.h) through JCuda, as the GPU path uses it:
- * barriers and shared memory, atomics across parallel blocks, graph capture and replay, bounds, the JVM's own
- * faults beside the emulation's handler, the race check, wmma in TF32. Loads the emulated driver itself (a
- * throwaway loader: g++, then System.load before JCuda's native library), so it needs a fresh JVM in which JCuda
- * has not been loaded yet, and g++.
+ * barriers and shared memory, atomics across parallel blocks, graph capture and replay, bounds, guards between
+ * regions, the JVM's own faults beside the emulation's handler, the race check, wmma in TF32. Loads the emulation
+ * as the GPU path does ({@link CudaEmulation#load()}, before JCuda's native library), so it needs a JVM in which
+ * JCuda has not been loaded on a real driver, and a C++ compiler.
  */
 class EmulatorCoreTest {
 
-    private static final String RESOURCES = "/dev/lamina/gpu/emulation/";
+    private static final String TEST_KERNELS = "/dev/lamina/gpu/emulation/emulator_core_test.cu";
     private static final int ILLEGAL_ADDRESS = CUresult.CUDA_ERROR_ILLEGAL_ADDRESS;
+    /** What every 4-byte word of a guard holds while no kernel has written it. */
+    private static final int CANARY = 0x7FA5A5A5;
 
     private static CUstream stream;
     private static CUmodule module;
     private static CUmodule library;  // lamina_kernels.cu, unchanged
 
     @BeforeAll
-    static void loadTheEmulation() throws IOException, InterruptedException {
-        String testKernels = resourceText(RESOURCES + "emulator_core_test.cu");
-        String moduleImage;
-        String libraryImage;
-        Object emulation = projectsLoader();
-        if (emulation != null) {
-            moduleImage = (String) invoke(emulation, "moduleImage", "emulator_core_test", testKernels);
-            libraryImage = (String) invoke(emulation, "libraryImage");
-        } else {
-            Path dir = ownLoader(testKernels);
-            moduleImage = "lamina-emulated-module:" + dir.resolve("module.so");
-            libraryImage = "lamina-emulated-module:" + dir.resolve("library.so");
-        }
+    static void loadTheEmulation() throws IOException {
+        CudaEmulation emulation = CudaEmulation.load();
+        String moduleImage = emulation.moduleImage("emulator_core_test", resourceText(TEST_KERNELS));
+        String libraryImage = emulation.libraryImage();
         JCudaDriver.setExceptionsEnabled(false);
         ok(cuInit(0));
         CUdevice device = new CUdevice();
@@ -107,54 +93,6 @@ class EmulatorCoreTest {
         ok(cuModuleLoadData(module, moduleImage));
         library = new CUmodule();
         ok(cuModuleLoadData(library, libraryImage));
-    }
-
-    /** The project's loader (CudaEmulation.load()) when it is on the class path; null otherwise. */
-    private static Object projectsLoader() {
-        try {
-            return Class.forName("dev.lamina.gpu.emulation.CudaEmulation").getMethod("load").invoke(null);
-        } catch (ClassNotFoundException e) {
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("CudaEmulation.load() failed", e);
-        }
-    }
-
-    private static Object invoke(Object target, String name, Object... args) {
-        try {
-            for (Method m : target.getClass().getMethods()) {
-                if (m.getName().equals(name) && m.getParameterCount() == args.length) {
-                    return m.invoke(target, args);
-                }
-            }
-            throw new AssertionError(target.getClass().getName() + " has no " + name);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(name + " failed", e);
-        }
-    }
-
-    /** A throwaway loader for a branch without the project's: builds the driver and both modules with g++. */
-    private static Path ownLoader(String testKernels) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("lamina-emulation-core-test");
-        for (String file : List.of("driver.cpp", "cuda_emulation.h", "include/mma.h")) {
-            Files.createDirectories(dir.resolve(file).getParent());
-            Files.writeString(dir.resolve(file), resourceText(RESOURCES + file));
-        }
-        Files.writeString(dir.resolve("emulator_core_test.cu"), testKernels);
-        Files.writeString(dir.resolve("lamina_kernels.cu"), resourceText("/dev/lamina/gpu/lamina_kernels.cu"));
-        Files.writeString(dir.resolve("lamina_device.cuh"), resourceText("/dev/lamina/gpu/lamina_device.cuh"));
-        String javaInclude = Path.of(System.getProperty("java.home"), "include").toString();
-        compile(dir, "g++", "-std=c++20", "-O2", "-fPIC", "-shared", "-Wl,-soname,libcuda.so.1",
-                "-I" + javaInclude, "-I" + javaInclude + "/linux", "driver.cpp", "-o", "libcuda.so.1", "-lpthread",
-                "-ldl");
-        for (String name : List.of("module", "library")) {
-            Path source = dir.resolve(name.equals("module") ? "emulator_core_test.cu" : "lamina_kernels.cu");
-            Files.writeString(dir.resolve(name + ".cpp"), registry(source));
-            compile(dir, "g++", "-std=c++20", "-O1", "-fPIC", "-shared", "-Wall", "-Werror", "-Wno-unknown-pragmas",
-                    "-include", "cuda_emulation.h", "-Iinclude", name + ".cpp", "-o", name + ".so");
-        }
-        System.load(dir.resolve("libcuda.so.1").toString());
-        return dir;
     }
 
     private static String deviceName(CUdevice device) {
@@ -200,7 +138,7 @@ class EmulatorCoreTest {
         try (Buffer in = Buffer.of(x); Buffer out = new Buffer(n)) {
             float[] first = null;
             for (int order = 0; order <= 2; order++) {
-                Control.call("setThreadOrder", order, 17L);
+                EmulatorControl.setThreadOrder(order, 17L);
                 launch("reverse_tiles", 4, 256, in.pointer, out.pointer);
                 float[] result = out.read();
                 if (first == null) {
@@ -209,7 +147,7 @@ class EmulatorCoreTest {
                 assertArrayEquals(first, result, "order " + order);
             }
         } finally {
-            Control.call("setThreadOrder", 0, 0L);  // the other tests expect index order
+            EmulatorControl.setThreadOrder(0, 0L);  // the other tests expect index order
         }
     }
 
@@ -243,7 +181,7 @@ class EmulatorCoreTest {
 
     @Test
     void atomicsCountEveryThreadOfBlocksRunningInParallel() {
-        Control.call("setWorkers", 4);
+        EmulatorControl.setWorkers(4);
         try (Buffer counters = new Buffer(8)) {
             ok(cuMemsetD32(counters.pointer, 0, 8));
             launch("count_everyone", 1000, 128, counters.pointer, counters.pointer.withByteOffset(4),
@@ -254,7 +192,7 @@ class EmulatorCoreTest {
             assertEquals(64_000.0, bytes.getDouble(8));
             assertEquals(128_000L, bytes.getLong(16));
         } finally {
-            Control.call("setWorkers", Runtime.getRuntime().availableProcessors());
+            EmulatorControl.setWorkers(Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -285,7 +223,7 @@ class EmulatorCoreTest {
             assertTrue(Float.isNaN(untouched[0]), "nothing ran while capturing (memory keeps its NaN fill)");
             CUgraphExec exec = new CUgraphExec();
             ok(cuGraphInstantiate(exec, graph, 0));
-            long before = (long) Control.call("launches");
+            long before = EmulatorControl.launches();
             staged.putFloat(0, 100f);  // the copy reads the host memory when it runs
             ok(cuGraphLaunch(exec, stream));
             ok(cuStreamSynchronize(stream));
@@ -294,7 +232,7 @@ class EmulatorCoreTest {
             for (int i = 1; i < n; i++) {
                 assertEquals(i + 3f, once[i], "element " + i);
             }
-            assertEquals(before + 2, (long) Control.call("launches"));
+            assertEquals(before + 2, EmulatorControl.launches());
             ok(cuGraphExecDestroy(exec));
             ok(cuGraphDestroy(graph));
         } finally {
@@ -311,7 +249,7 @@ class EmulatorCoreTest {
             assertTrue(detail.contains("kernel read_at (block (0,0), thread (255,0)) read address 0x"), detail);
             assertTrue(detail.contains("0 bytes after the end of the allocation at 0x"), detail);
             assertTrue(detail.contains(" of 1024 bytes"), detail);
-            assertTrue(((String) Control.call("lastError")).startsWith("CUDA_ERROR_ILLEGAL_ADDRESS: kernel read_at"));
+            assertTrue(EmulatorControl.lastError().startsWith("CUDA_ERROR_ILLEGAL_ADDRESS: kernel read_at"));
             // the emulation goes on (a device's context would be lost)
             launch("add_value", 1, 256, out.pointer, 256, new float[] {1f});
         }
@@ -332,6 +270,73 @@ class EmulatorCoreTest {
             assertTrue(detail.contains("kernel write_at wrote 4 bytes before the start of the allocation"), detail);
             launch("write_at", 1, 256, out.pointer, 256, 0);  // in bounds again: no error left behind
         }
+    }
+
+    @Test
+    void aKernelWritingOneFloatPastItsRegionFailsInTheGuardNamingTheKernelDirectOrReplayed() {
+        // two regions of 256 floats with a guard of 64 between them, as DeviceNetwork lays them out
+        try (Buffer x = new Buffer(256 + 64 + 256)) {
+            long regionEnd = EmulatorControl.address(x.pointer) + 256 * Sizeof.FLOAT;
+            EmulatorControl.guard(regionEnd, 64 * Sizeof.FLOAT);
+            launch("write_at", 1, 256, x.pointer, 256, 0);  // up to the region's end: no error
+            int direct = launchOn(null, "write_at", 1, 256, x.pointer, 256, 1);
+            assertEquals(ILLEGAL_ADDRESS, direct);
+            String detail = errorString(direct);
+            assertTrue(detail.contains("kernel write_at wrote 4 bytes into the guard between regions at 0x"
+                    + Long.toHexString(regionEnd) + " (0 bytes after the region that ends at 0x"
+                    + Long.toHexString(regionEnd) + ", byte 1024 of the allocation at 0x"), detail);
+            assertEquals(CANARY, x.bytes().getInt(256 * Sizeof.FLOAT), "the canary is restored after the failure");
+            launch("write_at", 1, 256, x.pointer, 256, 0);  // judged on its own: nothing left behind
+            // x[256] += 1 turns the signalling-NaN canary into a quiet NaN: one byte differs, the float is counted
+            int added = launchOn(null, "add_value", 2, 256, x.pointer, 257, new float[] {1f});
+            assertEquals(ILLEGAL_ADDRESS, added);
+            detail = errorString(added);
+            assertTrue(detail.contains("kernel add_value wrote 4 bytes into the guard between regions at 0x"
+                    + Long.toHexString(regionEnd) + " (0 bytes after"), detail);
+
+            // the far end of the guard, and from a replayed graph
+            CUgraph graph = new CUgraph();
+            ok(cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+            ok(launchOn(stream, "write_at", 1, 2, x.pointer.withByteOffset(318 * Sizeof.FLOAT), 2, 0));
+            ok(cuStreamEndCapture(stream, graph));
+            CUgraphExec exec = new CUgraphExec();
+            ok(cuGraphInstantiate(exec, graph, 0));
+            int replayed = cuGraphLaunch(exec, stream);
+            assertEquals(ILLEGAL_ADDRESS, replayed);
+            detail = errorString(replayed);
+            assertTrue(detail.contains("kernel write_at wrote 8 bytes into the guard between regions at 0x"
+                    + Long.toHexString(regionEnd) + " (248 bytes after the region that ends at"), detail);
+            ok(cuGraphExecDestroy(exec));
+            ok(cuGraphDestroy(graph));
+        }
+    }
+
+    @Test
+    void copiesAndMemsetsOverAGuardRefillItAndAFreedAllocationsGuardsGoWithIt() {
+        long guard;
+        try (Buffer x = new Buffer(256 + 64 + 256)) {
+            guard = EmulatorControl.address(x.pointer.withByteOffset(256 * Sizeof.FLOAT));
+            EmulatorControl.guard(guard, 64 * Sizeof.FLOAT);
+            ok(cuMemsetD32(x.pointer, 0, 256 + 64 + 256));  // a whole allocation cleared, guard included
+            launch("write_at", 1, 256, x.pointer, 256, 0);
+            assertEquals(CANARY, x.bytes().getInt(256 * Sizeof.FLOAT), "the memset re-filled the canary");
+            assertEquals(0f, x.read()[320], "the memset cleared the region after the guard");
+            ok(cuMemcpyHtoD(x.pointer, Pointer.to(new float[256 + 64 + 256]), (long) x.floats * Sizeof.FLOAT));
+            launch("write_at", 1, 256, x.pointer, 256, 0);
+            assertEquals(CANARY, x.bytes().getInt(300 * Sizeof.FLOAT), "the copy re-filled the canary");
+            // what cannot be a guard
+            IllegalArgumentException outside = assertThrows(IllegalArgumentException.class,
+                    () -> EmulatorControl.guard(guard + 256 * Sizeof.FLOAT, 1024));
+            assertTrue(outside.getMessage().contains("expected a guard inside one allocation"), outside.getMessage());
+            IllegalArgumentException overlapping = assertThrows(IllegalArgumentException.class,
+                    () -> EmulatorControl.guard(guard + 4, 4));
+            assertTrue(overlapping.getMessage().contains("overlaps the guard 0x" + Long.toHexString(guard)),
+                    overlapping.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> EmulatorControl.guard(guard + 2, 4));
+        }
+        IllegalArgumentException gone = assertThrows(IllegalArgumentException.class,
+                () -> EmulatorControl.unguard(guard));
+        assertTrue(gone.getMessage().contains("expected the start of a guard"), gone.getMessage());
     }
 
     @Test
@@ -365,9 +370,9 @@ class EmulatorCoreTest {
 
     @Test
     void theRaceCheckFlagsAMissingBarrierAndListsAtomicKernelsAsUnchecked() {
-        Control.call("clearRaceReport");
-        Control.call("setRaceCheck", true);
-        Control.call("setWorkers", 1);  // one worker: which block writes last is then certain in each run
+        EmulatorControl.clearRaceReport();
+        EmulatorControl.setRaceCheck(true);
+        EmulatorControl.setWorkers(1);  // one worker: which block writes last is then certain in each run
         float[] x = ramp(512);
         try (Buffer in = Buffer.of(x); Buffer out = new Buffer(512); Buffer counters = new Buffer(8)) {
             launch("reverse_tiles", 2, 256, in.pointer, out.pointer);
@@ -377,17 +382,17 @@ class EmulatorCoreTest {
                     counters.pointer.withByteOffset(8), counters.pointer.withByteOffset(16));
             launch("every_block_writes_one_place", 64, 32, out.pointer);
         } finally {
-            Control.call("setRaceCheck", false);
-            Control.call("setWorkers", Runtime.getRuntime().availableProcessors());
+            EmulatorControl.setRaceCheck(false);
+            EmulatorControl.setWorkers(Runtime.getRuntime().availableProcessors());
         }
-        String report = (String) Control.call("raceReport");
+        String report = EmulatorControl.raceReport();
         assertTrue(report.contains("kernel reverse_tiles_without_barrier: the result depends on the order of its "
                 + "threads or blocks; first difference at 0x"), report);
         assertFalse(report.contains("kernel reverse_tiles:"), report);
         assertTrue(report.contains("kernel count_everyone: not checked (atomics)"), report);
         assertTrue(report.contains("kernel every_block_writes_one_place: the result depends on the order"), report);
-        Control.call("clearRaceReport");
-        assertEquals("", Control.call("raceReport"));
+        EmulatorControl.clearRaceReport();
+        assertEquals("", EmulatorControl.raceReport());
     }
 
     @Test
@@ -454,8 +459,8 @@ class EmulatorCoreTest {
                 x[i] = random.nextFloat() * 2 - 1;
             }
         }
-        Control.call("clearRaceReport");
-        Control.call("setRaceCheck", true);
+        EmulatorControl.clearRaceReport();
+        EmulatorControl.setRaceCheck(true);
         try (Buffer da = Buffer.of(a); Buffer db = Buffer.of(b); Buffer dc = new Buffer(m * n)) {
             for (String kernel : List.of("lamina_gemm_nn", "lamina_gemm_nt", "lamina_gemm_tn", "lamina_gemm_tf32_nn",
                     "lamina_gemm_tf32_nt", "lamina_gemm_tf32_tn")) {
@@ -487,9 +492,9 @@ class EmulatorCoreTest {
                 }
             }
         } finally {
-            Control.call("setRaceCheck", false);
+            EmulatorControl.setRaceCheck(false);
         }
-        assertEquals("", Control.call("raceReport"));
+        assertEquals("", EmulatorControl.raceReport());
     }
 
     @Test
@@ -595,31 +600,6 @@ class EmulatorCoreTest {
         }
     }
 
-    /** The registry the Java side appends to a module: every extern "C" __global__ kernel of the source. */
-    private static String registry(Path source) throws IOException {
-        StringBuilder text = new StringBuilder("#include \"" + source.getFileName() + "\"\n");
-        text.append("LAMINA_EMULATED_KERNELS_BEGIN\n");
-        Matcher kernel = Pattern.compile("extern \"C\" __global__ void (\\w+)").matcher(Files.readString(source));
-        while (kernel.find()) {
-            text.append("LAMINA_EMULATED_KERNEL(").append(kernel.group(1)).append(")\n");
-        }
-        return text.append("LAMINA_EMULATED_KERNELS_END\n").toString();
-    }
-
-    private static void compile(Path dir, String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException("the CUDA emulation needs a C++ compiler (g++) on the PATH; found none", e);
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed:\n" + output);
-        }
-        assertEquals("", output, "compiling cleanly: " + String.join(" ", command));
-    }
-
     /** Device memory of n floats (the emulation fills it with NaN bytes). */
     private static final class Buffer implements AutoCloseable {
         final CUdeviceptr pointer = new CUdeviceptr();
@@ -651,27 +631,6 @@ class EmulatorCoreTest {
         @Override
         public void close() {
             ok(cuMemFree(pointer));
-        }
-    }
-
-    /** EmulatorControl's static natives, by reflection: the class is the Java side's (dev.lamina.gpu.emulation). */
-    private static final class Control {
-        static Object call(String name, Object... args) {
-            try {
-                Class<?> control = Class.forName("dev.lamina.gpu.emulation.EmulatorControl");
-                for (Method m : control.getDeclaredMethods()) {
-                    if (m.getName().equals(name) && m.getParameterCount() == args.length) {
-                        m.setAccessible(true);
-                        return m.invoke(null, args);
-                    }
-                }
-                throw new AssertionError("EmulatorControl has no " + name + " of " + args.length + " parameters");
-            } catch (ClassNotFoundException e) {
-                throw new AssertionError("expected dev.lamina.gpu.emulation.EmulatorControl (the Java side's "
-                        + "class with the driver's natives) on the class path, found none", e);
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new AssertionError("EmulatorControl." + name + " failed", e);
-            }
         }
     }
 }
