@@ -24,7 +24,7 @@ import javax.lang.model.element.Modifier;
  */
 final class SecondOrderCode {
     private static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
-    private static final ClassName CHUNKS = ClassName.get("dev.lamina.runtime", "SecondOrderChunks");
+    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
 
     private SecondOrderCode() {
     }
@@ -42,7 +42,8 @@ final class SecondOrderCode {
         b.addStatement("$T p = state.parameters().floats()", FLOAT_BUFFER);
         b.addStatement("float[] t = state.targets(n)");
         b.addStatement("java.util.Arrays.fill(out, 0.0)");
-        b.addStatement("$T chunks = new $T(state)", CHUNKS, CHUNKS);
+        // spelled out rather than imported: the R-pass adds one method to the class and nothing else
+        b.addStatement("$L chunks = new $L(state)", CHUNKS, CHUNKS);
         b.add("// R-forward: R{output} of every layer, in forward order\n");
         for (Step step : schedule.forward()) {
             Node node = step.node();

@@ -2,7 +2,6 @@ package dev.lamina.processor.ops.conv;
 
 import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
 import dev.lamina.processor.emit.java.SecondOrderContext;
@@ -33,7 +32,8 @@ import dev.lamina.processor.ops.pool.PoolSecondOrder;
  */
 public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, Op.Act activation, boolean bias,
                                      Op.Pool pool) {
-    private static final ClassName CHUNKS = ClassName.get("dev.lamina.runtime", "SecondOrderChunks");
+    /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
+    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
 
     /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
     private static final int CHUNK_ROWS = 2048;
@@ -109,9 +109,10 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
-     * The GEMM forward: the weights and the direction's weights in double, as {@code [filters][field]} and
-     * transposed, then per chunk the columns of the input (and of its R) and the products into {@code R{s}} (and
-     * the raw sums for the pool's winners).
+     * The GEMM forward. Once: the weights in double as {@code W [filters][field]} and {@code W^T}, and {@code B =
+     * [V^T | W^T]} ({@code V^T} alone without a pool). Per chunk: the columns {@code X} of the input, {@code X B}
+     * (its left half {@code X V^T}, its right half the raw sums for the pool's winners), {@code R{X} W^T} added to
+     * the left half, then the winners, {@code R{a}} and {@code R{y}} of the chunk's samples.
      */
     private CodeBlock gemmForward(Node node, SecondOrderContext c) {
         boolean input = !c.readsNetworkInput();
@@ -119,52 +120,115 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         int field = field();
         int positions = positions();
         int samples = chunkSamples();
+        int width = pool != null ? 2 * filters : filters;
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add(forwardArrays(node, c));
+        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        if (pool != null) {
+            b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
+        }
         b.addStatement("double[] $L = new double[$L]", c.own("W"), filters * field);
-        b.addStatement("double[] $L = java.util.Arrays.copyOfRange(v, $L, $L + $L)", c.own("V"),
-                c.constant("WEIGHT"), c.constant("WEIGHT"), filters * field);
         b.addStatement("double[] $L = new double[$L]", c.own("Wt"), filters * field);
-        b.addStatement("double[] $L = new double[$L]", c.own("Vt"), filters * field);
+        b.addStatement("double[] $L = new double[$L]", c.own("B"), width * field);
+        if (input) {
+            b.addStatement("double[] $L = new double[$L]", c.own("WV"), 2 * filters * field);
+        }
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
         b.beginControlFlow("for (int f = 0; f < $L; f++)", filters);
         b.beginControlFlow("for (int q = 0; q < $L; q++)", field);
-        b.addStatement("$L[f * $L + q] = p.get($L + f * $L + q)", c.own("W"), field, c.constant("WEIGHT"), field);
-        b.addStatement("$L[q * $L + f] = $L[f * $L + q]", c.own("Wt"), filters, c.own("W"), field);
-        b.addStatement("$L[q * $L + f] = $L[f * $L + q]", c.own("Vt"), filters, c.own("V"), field);
+        b.addStatement("double weight = p.get($L + f * $L + q)", c.constant("WEIGHT"), field);
+        b.addStatement("double direction = v[$L + f * $L + q]", c.constant("WEIGHT"), field);
+        b.addStatement("$L[f * $L + q] = weight", c.own("W"), field);
+        b.addStatement("$L[q * $L + f] = weight", c.own("Wt"), filters);
+        b.addStatement("$L[q * $L + f] = direction", c.own("B"), width);
+        if (pool != null) {
+            b.addStatement("$L[q * $L + $L + f] = weight", c.own("B"), width, filters);
+        }
+        if (input) {
+            b.addStatement("$L[f * $L + q] = weight", c.own("WV"), 2 * field);
+            b.addStatement("$L[f * $L + $L + q] = direction", c.own("WV"), 2 * field, field);
+        }
         b.endControlFlow();
         b.endControlFlow();
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
         b.add(im2col("x", "a.get(in + at + ch)"));
-        b.addStatement("double[] r = scratch.get(1, $L)", samples * positions * filters);
-        b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, filters,
-                field, field, c.own("Vt"), filters, filters);
+        b.addStatement("double[] r = scratch.get(1, $L)", samples * positions * width);
+        b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, width,
+                field, field, c.own("B"), width, width);
         if (input) {
             b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
             b.add(im2col("rx", c.rIn() + "[at + ch]"));
             b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rx, 0, $L, $L, 0, $L, 1.0, r, 0, $L)", BLAS,
-                    filters, field, field, c.own("Wt"), filters, filters);
+                    filters, field, field, c.own("Wt"), filters, width);
         }
-        b.addStatement("System.arraycopy(r, 0, $L, first * $L, m * $L)", c.own("Rs"), positions * filters, filters);
-        if (pool != null) {
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS,
-                    filters, field, field, c.own("Wt"), filters, filters);
-            b.addStatement("System.arraycopy(r, 0, $L, first * $L, m * $L)", c.own("S"), positions * filters,
-                    filters);
-        }
+        b.add(chunkEpilogue(node, c, width));
         b.endControlFlow(")");
-        b.add(forwardEpilogue(node, c));
         b.unindent().add("}\n");
         return b.build();
     }
 
     /**
-     * The GEMM backward: per chunk, the layer's {@code H v} for the weights into a part of its own, and at the
-     * input the columns of {@code g_s W} and {@code g_s V + R{g_s} W} folded back; the parts added in chunk order.
+     * A chunk's samples from {@code r} (rows of {@code width}: {@code R{s}}, then the raw sums with a pool): the
+     * pool's winners, the runtime's (the first maximum of the window in raster order), as indices of the batch's
+     * raw values; {@code R{a}} with the bias's direction; {@code R{y}}.
+     */
+    private CodeBlock chunkEpilogue(Node node, SecondOrderContext c, int width) {
+        int filters = taps.smallChannels();
+        CodeBlock.Builder b = CodeBlock.builder();
+        String ra = bias ? " + v[" + c.constant("BIAS") + " + ch]" : "";
+        if (pool != null) {
+            b.beginControlFlow("for (int s = 0; s < samples; s++)");
+            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
+            b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", taps.smallHeight(), pool.stride(),
+                    pool.padding(), pool.kernel());
+            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
+            b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
+                    pool.padding(), pool.kernel());
+            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
+                    node.out().width(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("int best = (s * $L + y0) * $L + x0", taps.smallHeight(), taps.smallWidth());
+            b.beginControlFlow("for (int py = y0; py < y1; py++)");
+            b.beginControlFlow("for (int px = x0; px < x1; px++)");
+            b.addStatement("int at = (s * $L + py) * $L + px", taps.smallHeight(), taps.smallWidth());
+            b.beginControlFlow("if (r[at * $L + $L + ch] > r[best * $L + $L + ch])", width, filters, width, filters);
+            b.addStatement("best = at");
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+            b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), positions(), filters);
+            b.addStatement("double ra = r[best * $L + ch]" + ra, width);
+            b.addStatement("$L[i + ch] = ra", c.own("Ra"));
+            b.addStatement("float y = a.get(o + i + ch)");
+            b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+        } else {
+            b.beginControlFlow("for (int row = 0; row < m; row++)");
+            b.addStatement("int i = (first * $L + row) * $L", positions(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("double ra = r[row * $L + ch]" + ra, width);
+            b.addStatement("$L[i + ch] = ra", c.own("Ra"));
+            b.addStatement("float y = a.get(o + i + ch)");
+            b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
+            b.endControlFlow();
+            b.endControlFlow();
+        }
+        return b.build();
+    }
+
+    /**
+     * The GEMM backward, per chunk: {@code g_s} and {@code R{g_s}} side by side in rows of {@code 2 filters},
+     * routed to the pool's winners; the layer's terms of {@code H v} (weights, then bias) into a part of its own,
+     * {@code R{g_s}^T X + g_s^T R{X}}; at the input, {@code [g_s W | g_s V + R{g_s} W]} folded back from columns.
+     * The parts are added up in chunk order.
      */
     private CodeBlock gemmBackward(Node node, SecondOrderContext c) {
         boolean input = !c.readsNetworkInput();
@@ -172,42 +236,67 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         int field = field();
         int positions = positions();
         int samples = chunkSamples();
+        int weights = filters * field;
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("{\n").indent();
-        b.add(backwardPrologue(node, c));
-        b.addStatement("double[][] parts = new double[$T.count(n, $L)][]", CHUNKS, samples);
+        b.addStatement("int in = $L", c.inRegion());
+        b.addStatement("int o = $L", c.outRegion());
+        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
+        b.addStatement("double[] part = new double[$L]", weights + filters);
+        b.addStatement("double[] gr = scratch.get(1, $L)", samples * positions * 2 * filters);
+        if (pool != null) {
+            b.addStatement("java.util.Arrays.fill(gr, 0.0)");
+        }
+        b.addStatement("int start = first * $L", node.out().size());
+        b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
+        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
+        b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
+        b.addStatement("double ga = h1 * $L[i]", c.dOut());
+        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        b.addStatement("int ch = i % $L", filters);
+        if (bias) {
+            b.addStatement("part[$L + ch] += rga", weights);
+        }
+        if (pool != null) {
+            b.addStatement("int row = ($L[i] - first * $L) / $L", c.own("Win"), positions * filters, filters);
+            b.addStatement("gr[row * $L + ch] += ga", 2 * filters);
+            b.addStatement("gr[row * $L + $L + ch] += rga", 2 * filters, filters);
+        } else {
+            b.addStatement("int row = (i - start) / $L", filters);
+            b.addStatement("gr[row * $L + ch] = ga", 2 * filters);
+            b.addStatement("gr[row * $L + $L + ch] = rga", 2 * filters, filters);
+        }
+        b.endControlFlow();
         b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
         b.add(im2col("x", "a.get(in + at + ch)"));
-        b.addStatement("double[] g = scratch.get(1, $L)", samples * positions * filters);
-        b.addStatement("double[] rg = scratch.get(2, $L)", samples * positions * filters);
-        b.addStatement("System.arraycopy(gs, first * $L, g, 0, m * $L)", positions * filters, filters);
-        b.addStatement("System.arraycopy(rgs, first * $L, rg, 0, m * $L)", positions * filters, filters);
-        b.addStatement("double[] hw = new double[$L]", filters * field);
-        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, rg, 0, $L, x, 0, $L, 0.0, hw, 0, $L)", BLAS, filters,
-                field, filters, field, field);
+        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, part, 0, $L)", BLAS, filters,
+                field, filters, 2 * filters, field, field);
         if (input) {
-            b.addStatement("double[] rx = scratch.get(3, $L)", samples * positions * field);
+            b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
             b.add(im2col("rx", c.rIn() + "[at + ch]"));
-            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, g, 0, $L, rx, 0, $L, 1.0, hw, 0, $L)", BLAS,
-                    filters, field, filters, field, field);
-            b.addStatement("double[] dc = scratch.get(4, $L)", samples * positions * field);
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, g, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS, field,
-                    filters, filters, c.own("W"), field, field);
-            b.add(col2im("dc", c.dIn()));
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, g, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS, field,
-                    filters, filters, c.own("V"), field, field);
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rg, 0, $L, $L, 0, $L, 1.0, dc, 0, $L)", BLAS, field,
-                    filters, filters, c.own("W"), field, field);
-            b.add(col2im("dc", c.rdIn()));
+            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, part, 0, $L)", BLAS,
+                    filters, field, 2 * filters, field, field);
+            b.addStatement("double[] dc = scratch.get(3, $L)", samples * positions * 2 * field);
+            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS,
+                    2 * field, filters, 2 * filters, c.own("WV"), 2 * field, 2 * field);
+            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, $L, $L, $L, 0, $L, 1.0, dc, $L, $L)", BLAS,
+                    field, filters, filters, 2 * filters, c.own("W"), field, field, 2 * field);
+            b.add(col2im("dc", c.dIn(), c.rdIn()));
         }
-        b.addStatement("parts[chunk] = hw");
+        b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
         b.beginControlFlow("for (double[] part : parts)");
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", filters * field);
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
         b.endControlFlow();
+        if (bias) {
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("out[$L + ch] += part[$L + ch]", c.constant("BIAS"), weights);
+            b.endControlFlow();
+        }
         b.endControlFlow();
         b.unindent().add("}\n");
         return b.build();
@@ -284,28 +373,36 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                 .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
                 .addStatement("$L[col + ch] = $L", columns, source)
                 .endControlFlow()
-                .endControlFlow().build());
+                .endControlFlow().build(), field());
     }
 
-    /** Adds a chunk's columns back into {@code target}, the big side's values of the batch (im2col's transpose). */
-    private CodeBlock col2im(String columns, String target) {
+    /**
+     * Adds a chunk's columns back into the big side's values of the batch (im2col's transpose): the left half of
+     * each row of {@code columns} into {@code left}, the right half into {@code right}.
+     */
+    private CodeBlock col2im(String columns, String left, String right) {
+        int field = field();
         return taps(CodeBlock.builder()
                 .beginControlFlow("if (by >= 0 && by < $L && bx >= 0 && bx < $L)", taps.bigHeight(), taps.bigWidth())
                 .addStatement("int at = (((first + s) * $L + by) * $L + bx) * $L", taps.bigHeight(), taps.bigWidth(),
                         taps.bigChannels())
                 .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L[at + ch] += $L[col + ch]", target, columns)
+                .addStatement("$L[at + ch] += $L[col + ch]", left, columns)
+                .addStatement("$L[at + ch] += $L[col + $L + ch]", right, columns, field)
                 .endControlFlow()
-                .endControlFlow().build());
+                .endControlFlow().build(), 2 * field);
     }
 
-    /** The loops over a chunk's samples, positions and taps, giving {@code by}, {@code bx} and {@code col}. */
-    private CodeBlock taps(CodeBlock body) {
+    /**
+     * The loops over a chunk's samples, positions and taps, giving {@code by}, {@code bx} and {@code col}, the tap's
+     * place in column rows of {@code rowWidth} values.
+     */
+    private CodeBlock taps(CodeBlock body, int rowWidth) {
         CodeBlock.Builder b = CodeBlock.builder();
         b.beginControlFlow("for (int s = 0; s < samples; s++)");
         b.beginControlFlow("for (int sy = 0; sy < $L; sy++)", taps.smallHeight());
         b.beginControlFlow("for (int sx = 0; sx < $L; sx++)", taps.smallWidth());
-        b.addStatement("int row = ((s * $L + sy) * $L + sx) * $L", taps.smallHeight(), taps.smallWidth(), field());
+        b.addStatement("int row = ((s * $L + sy) * $L + sx) * $L", taps.smallHeight(), taps.smallWidth(), rowWidth);
         b.beginControlFlow("for (int ky = 0; ky < $L; ky++)", taps.kernelHeight());
         b.addStatement("int by = sy * $L - $L + ky * $L", taps.stride(), taps.rowPadding(), taps.dilation());
         b.beginControlFlow("for (int kx = 0; kx < $L; kx++)", taps.kernelWidth());
