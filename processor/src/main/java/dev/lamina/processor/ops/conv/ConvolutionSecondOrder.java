@@ -154,13 +154,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
-        b.add(im2col("x", "a.get(in + at + ch)"));
+        b.add(stage("xin", 5));
+        b.add(im2col("x", "xin", true));
         b.addStatement("double[] r = scratch.get(1, $L)", samples * positions * width);
         b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, width,
                 field, field, c.own("B"), width, width);
         if (input) {
             b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
-            b.add(im2col("rx", c.rIn() + "[at + ch]"));
+            b.add(im2col("rx", c.rIn(), false));
             b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rx, 0, $L, $L, 0, $L, 1.0, r, 0, $L)", BLAS,
                     filters, field, field, c.own("Wt"), filters, width);
         }
@@ -271,12 +272,13 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         }
         b.endControlFlow();
         b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
-        b.add(im2col("x", "a.get(in + at + ch)"));
+        b.add(stage("xin", 5));
+        b.add(im2col("x", "xin", true));
         b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, part, 0, $L)", BLAS, filters,
                 field, filters, 2 * filters, field, field);
         if (input) {
             b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
-            b.add(im2col("rx", c.rIn() + "[at + ch]"));
+            b.add(im2col("rx", c.rIn(), false));
             b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, part, 0, $L)", BLAS,
                     filters, field, 2 * filters, field, field);
             b.addStatement("double[] dc = scratch.get(3, $L)", samples * positions * 2 * field);
@@ -359,21 +361,37 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
-     * The columns of a chunk: row {@code (sample, position)}, column {@code (tap row, tap column, channel)} as the
-     * weights are laid out, zero where the tap falls in the padding. {@code source} reads value {@code at + ch} of
-     * the big side.
+     * The chunk's samples of the layer's input, from the arena into {@code target} (a scratch slot) in double, so that
+     * im2col copies runs of it.
      */
-    private CodeBlock im2col(String columns, String source) {
-        return taps(CodeBlock.builder()
-                .beginControlFlow("if (by < 0 || by >= $L || bx < 0 || bx >= $L)", taps.bigHeight(), taps.bigWidth())
+    private CodeBlock stage(String target, int slot) {
+        int big = taps.bigHeight() * taps.bigWidth() * taps.bigChannels();
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("double[] $L = scratch.get($L, $L)", target, slot, chunkSamples() * big);
+        b.addStatement("int base = in + first * $L", big);
+        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
+        b.addStatement("$L[j] = a.get(base + j)", target);
+        b.endControlFlow();
+        return b.build();
+    }
+
+    /**
+     * The columns of a chunk: row {@code (sample, position)}, column {@code (tap row, tap column, channel)} as the
+     * weights are laid out, zero where the tap falls in the padding. {@code source} holds the big side's values,
+     * from the chunk's first sample when {@code local}, else from the batch's.
+     */
+    private CodeBlock im2col(String columns, String source, boolean local) {
+        int run = taps.kernelWidth() * taps.bigChannels();
+        CodeBlock tap = CodeBlock.builder()
+                .beginControlFlow("if (bx < 0 || bx >= $L)", taps.bigWidth())
                 .addStatement("java.util.Arrays.fill($L, col, col + $L, 0.0)", columns, taps.bigChannels())
                 .nextControlFlow("else")
-                .addStatement("int at = (((first + s) * $L + by) * $L + bx) * $L", taps.bigHeight(), taps.bigWidth(),
-                        taps.bigChannels())
-                .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L[col + ch] = $L", columns, source)
-                .endControlFlow()
-                .endControlFlow().build(), field());
+                .addStatement("System.arraycopy($L, at + (bx - x0) * $L, $L, col, $L)", source, taps.bigChannels(),
+                        columns, taps.bigChannels())
+                .endControlFlow().build();
+        CodeBlock outside = CodeBlock.of("java.util.Arrays.fill($L, line, line + $L, 0.0);\n", columns, run);
+        CodeBlock whole = CodeBlock.of("System.arraycopy($L, at, $L, line, $L);\n", source, columns, run);
+        return taps(outside, whole, tap, field(), local);
     }
 
     /**
@@ -382,33 +400,56 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
      */
     private CodeBlock col2im(String columns, String left, String right) {
         int field = field();
-        return taps(CodeBlock.builder()
-                .beginControlFlow("if (by >= 0 && by < $L && bx >= 0 && bx < $L)", taps.bigHeight(), taps.bigWidth())
-                .addStatement("int at = (((first + s) * $L + by) * $L + bx) * $L", taps.bigHeight(), taps.bigWidth(),
-                        taps.bigChannels())
+        int run = taps.kernelWidth() * taps.bigChannels();
+        CodeBlock tap = CodeBlock.builder()
+                .beginControlFlow("if (bx >= 0 && bx < $L)", taps.bigWidth())
+                .addStatement("int from = at + (bx - x0) * $L", taps.bigChannels())
                 .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L[at + ch] += $L[col + ch]", left, columns)
-                .addStatement("$L[at + ch] += $L[col + $L + ch]", right, columns, field)
+                .addStatement("$L[from + ch] += $L[col + ch]", left, columns)
+                .addStatement("$L[from + ch] += $L[col + $L + ch]", right, columns, field)
                 .endControlFlow()
-                .endControlFlow().build(), 2 * field);
+                .endControlFlow().build();
+        CodeBlock whole = CodeBlock.builder()
+                .beginControlFlow("for (int j = 0; j < $L; j++)", run)
+                .addStatement("$L[at + j] += $L[line + j]", left, columns)
+                .addStatement("$L[at + j] += $L[line + $L + j]", right, columns, field)
+                .endControlFlow().build();
+        return taps(CodeBlock.of(""), whole, tap, 2 * field, false);
     }
 
     /**
-     * The loops over a chunk's samples, positions and taps, giving {@code by}, {@code bx} and {@code col}, the tap's
-     * place in column rows of {@code rowWidth} values.
+     * The loops over a chunk's samples, positions and kernel rows: {@code line}, where the kernel row starts in column
+     * rows of {@code rowWidth} values, and {@code at}, where its first tap's column {@code x0} would be in the big side
+     * ({@code local}: counting from the chunk's first sample). A kernel row outside the big side runs
+     * {@code outside}; one wholly inside, at dilation 1, {@code whole} (its taps are one run of values); else each
+     * tap runs {@code tap}, with {@code bx} and {@code col}.
      */
-    private CodeBlock taps(CodeBlock body, int rowWidth) {
+    private CodeBlock taps(CodeBlock outside, CodeBlock whole, CodeBlock tap, int rowWidth, boolean local) {
         CodeBlock.Builder b = CodeBlock.builder();
         b.beginControlFlow("for (int s = 0; s < samples; s++)");
         b.beginControlFlow("for (int sy = 0; sy < $L; sy++)", taps.smallHeight());
         b.beginControlFlow("for (int sx = 0; sx < $L; sx++)", taps.smallWidth());
         b.addStatement("int row = ((s * $L + sy) * $L + sx) * $L", taps.smallHeight(), taps.smallWidth(), rowWidth);
+        b.addStatement("int x0 = sx * $L - $L", taps.stride(), taps.columnPadding());
         b.beginControlFlow("for (int ky = 0; ky < $L; ky++)", taps.kernelHeight());
         b.addStatement("int by = sy * $L - $L + ky * $L", taps.stride(), taps.rowPadding(), taps.dilation());
+        b.addStatement("int line = row + ky * $L", taps.kernelWidth() * taps.bigChannels());
+        b.beginControlFlow("if (by < 0 || by >= $L)", taps.bigHeight());
+        b.add(outside);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int at = ((($L) * $L + by) * $L + x0) * $L", local ? "s" : "first + s", taps.bigHeight(),
+                taps.bigWidth(), taps.bigChannels());
+        if (taps.dilation() == 1) {
+            b.beginControlFlow("if (x0 >= 0 && x0 + $L <= $L)", taps.kernelWidth(), taps.bigWidth());
+            b.add(whole);
+            b.addStatement("continue");
+            b.endControlFlow();
+        }
         b.beginControlFlow("for (int kx = 0; kx < $L; kx++)", taps.kernelWidth());
-        b.addStatement("int bx = sx * $L - $L + kx * $L", taps.stride(), taps.columnPadding(), taps.dilation());
-        b.addStatement("int col = row + (ky * $L + kx) * $L", taps.kernelWidth(), taps.bigChannels());
-        b.add(body);
+        b.addStatement("int bx = x0 + kx * $L", taps.dilation());
+        b.addStatement("int col = line + kx * $L", taps.bigChannels());
+        b.add(tap);
         b.endControlFlow();
         b.endControlFlow();
         b.endControlFlow();
