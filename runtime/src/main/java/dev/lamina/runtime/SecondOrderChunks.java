@@ -8,7 +8,8 @@ package dev.lamina.runtime;
  * cut into chunks of a fixed number of samples that depends only on the layer, and each worker runs a contiguous
  * run of chunks. A chunk writes only its own samples' rows, and what it sums over samples (a layer's terms of
  * {@code H v}) it leaves in a part of its own, which the caller adds up in chunk order: the product does not depend
- * on the thread count. Each worker keeps its scratch arrays from one chunk and layer to the next.
+ * on the thread count. Each worker keeps its scratch arrays and direct buffers (which the double GEMMs read in
+ * place, where arrays are copied in and out of every call) from one chunk and layer to the next.
  */
 public final class SecondOrderChunks {
     /**
@@ -33,6 +34,26 @@ public final class SecondOrderChunks {
      */
     public static final class Scratch {
         private double[][] arrays = new double[0][];
+        private java.nio.DoubleBuffer[] buffers = new java.nio.DoubleBuffer[0];
+
+        /**
+         * {@return slot {@code slot}'s direct buffer of at least {@code size} doubles (for {@code Blas.dgemm}, which
+         * reads it in place), holding whatever the last chunk left in it}
+         *
+         * @param slot the slot, from 0 (apart from {@link #get}'s)
+         * @param size the doubles needed
+         */
+        public java.nio.DoubleBuffer buffer(int slot, int size) {
+            if (slot >= buffers.length) {
+                buffers = java.util.Arrays.copyOf(buffers, slot + 1);
+            }
+            java.nio.DoubleBuffer buffer = buffers[slot];
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = direct(size);
+                buffers[slot] = buffer;
+            }
+            return buffer;
+        }
 
         /**
          * {@return slot {@code slot}'s array of {@code size} doubles, holding whatever the last chunk left in it}
@@ -51,6 +72,16 @@ public final class SecondOrderChunks {
             }
             return array;
         }
+    }
+
+    /**
+     * {@return a direct buffer of {@code size} doubles, zeros, in native order: for matrices the workers share}
+     *
+     * @param size the doubles
+     */
+    public static java.nio.DoubleBuffer direct(int size) {
+        return java.nio.ByteBuffer.allocateDirect(Math.multiplyExact(size, Double.BYTES))
+                .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
     }
 
     private final NetworkState state;

@@ -34,6 +34,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                                      Op.Pool pool) {
     /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
     private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
+    private static final String BUFFER = "java.nio.DoubleBuffer";
 
     /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
     private static final int CHUNK_ROWS = 2048;
@@ -126,11 +127,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         if (pool != null) {
             b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
         }
-        b.addStatement("double[] $L = new double[$L]", c.own("W"), filters * field);
-        b.addStatement("double[] $L = new double[$L]", c.own("Wt"), filters * field);
-        b.addStatement("double[] $L = new double[$L]", c.own("B"), width * field);
+        // direct buffers, which the GEMMs read in place: the workers share them
+        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("W"), CHUNKS, filters * field);
+        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("Wt"), CHUNKS, filters * field);
+        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("B"), CHUNKS, width * field);
         if (input) {
-            b.addStatement("double[] $L = new double[$L]", c.own("WV"), 2 * filters * field);
+            b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("WV"), CHUNKS, 2 * filters * field);
         }
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
@@ -139,28 +141,28 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("for (int q = 0; q < $L; q++)", field);
         b.addStatement("double weight = p.get($L + f * $L + q)", c.constant("WEIGHT"), field);
         b.addStatement("double direction = v[$L + f * $L + q]", c.constant("WEIGHT"), field);
-        b.addStatement("$L[f * $L + q] = weight", c.own("W"), field);
-        b.addStatement("$L[q * $L + f] = weight", c.own("Wt"), filters);
-        b.addStatement("$L[q * $L + f] = direction", c.own("B"), width);
+        b.addStatement("$L.put(f * $L + q, weight)", c.own("W"), field);
+        b.addStatement("$L.put(q * $L + f, weight)", c.own("Wt"), filters);
+        b.addStatement("$L.put(q * $L + f, direction)", c.own("B"), width);
         if (pool != null) {
-            b.addStatement("$L[q * $L + $L + f] = weight", c.own("B"), width, filters);
+            b.addStatement("$L.put(q * $L + $L + f, weight)", c.own("B"), width, filters);
         }
         if (input) {
-            b.addStatement("$L[f * $L + q] = weight", c.own("WV"), 2 * field);
-            b.addStatement("$L[f * $L + $L + q] = direction", c.own("WV"), 2 * field, field);
+            b.addStatement("$L.put(f * $L + q, weight)", c.own("WV"), 2 * field);
+            b.addStatement("$L.put(f * $L + $L + q, direction)", c.own("WV"), 2 * field, field);
         }
         b.endControlFlow();
         b.endControlFlow();
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
-        b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
-        b.add(stage("xin", 5));
+        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
+        b.add(stage("xin", 0));
         b.add(im2col("x", "xin", true));
-        b.addStatement("double[] r = scratch.get(1, $L)", samples * positions * width);
+        b.addStatement("$L r = scratch.buffer(1, $L)", BUFFER, samples * positions * width);
         b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, width,
                 field, field, c.own("B"), width, width);
         if (input) {
-            b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
+            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
             b.add(im2col("rx", c.rIn(), false));
             b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rx, 0, $L, $L, 0, $L, 1.0, r, 0, $L)", BLAS,
                     filters, field, field, c.own("Wt"), filters, width);
@@ -197,13 +199,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.beginControlFlow("for (int py = y0; py < y1; py++)");
             b.beginControlFlow("for (int px = x0; px < x1; px++)");
             b.addStatement("int at = (s * $L + py) * $L + px", taps.smallHeight(), taps.smallWidth());
-            b.beginControlFlow("if (r[at * $L + $L + ch] > r[best * $L + $L + ch])", width, filters, width, filters);
+            b.beginControlFlow("if (r.get(at * $L + $L + ch) > r.get(best * $L + $L + ch))", width, filters, width,
+                    filters);
             b.addStatement("best = at");
             b.endControlFlow();
             b.endControlFlow();
             b.endControlFlow();
             b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), positions(), filters);
-            b.addStatement("double ra = r[best * $L + ch]" + ra, width);
+            b.addStatement("double ra = r.get(best * $L + ch)" + ra, width);
             b.addStatement("$L[i + ch] = ra", c.own("Ra"));
             b.addStatement("float y = a.get(o + i + ch)");
             b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
@@ -215,7 +218,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.beginControlFlow("for (int row = 0; row < m; row++)");
             b.addStatement("int i = (first * $L + row) * $L", positions(), filters);
             b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("double ra = r[row * $L + ch]" + ra, width);
+            b.addStatement("double ra = r.get(row * $L + ch)" + ra, width);
             b.addStatement("$L[i + ch] = ra", c.own("Ra"));
             b.addStatement("float y = a.get(o + i + ch)");
             b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
@@ -246,9 +249,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("double[] part = new double[$L]", weights + filters);
-        b.addStatement("double[] gr = scratch.get(1, $L)", samples * positions * 2 * filters);
+        b.addStatement("double[] gh = scratch.get(1, $L)", samples * positions * 2 * filters);
         if (pool != null) {
-            b.addStatement("java.util.Arrays.fill(gr, 0.0)");
+            b.addStatement("java.util.Arrays.fill(gh, 0.0)");
         }
         b.addStatement("int start = first * $L", node.out().size());
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
@@ -263,31 +266,35 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         }
         if (pool != null) {
             b.addStatement("int row = ($L[i] - first * $L) / $L", c.own("Win"), positions * filters, filters);
-            b.addStatement("gr[row * $L + ch] += ga", 2 * filters);
-            b.addStatement("gr[row * $L + $L + ch] += rga", 2 * filters, filters);
+            b.addStatement("gh[row * $L + ch] += ga", 2 * filters);
+            b.addStatement("gh[row * $L + $L + ch] += rga", 2 * filters, filters);
         } else {
             b.addStatement("int row = (i - start) / $L", filters);
-            b.addStatement("gr[row * $L + ch] = ga", 2 * filters);
-            b.addStatement("gr[row * $L + $L + ch] = rga", 2 * filters, filters);
+            b.addStatement("gh[row * $L + ch] = ga", 2 * filters);
+            b.addStatement("gh[row * $L + $L + ch] = rga", 2 * filters, filters);
         }
         b.endControlFlow();
-        b.addStatement("double[] x = scratch.get(0, $L)", samples * positions * field);
-        b.add(stage("xin", 5));
+        b.addStatement("$L gr = scratch.buffer(4, $L)", BUFFER, samples * positions * 2 * filters);
+        b.addStatement("gr.put(0, gh, 0, m * $L)", 2 * filters);
+        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
+        b.add(stage("xin", 0));
         b.add(im2col("x", "xin", true));
-        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, part, 0, $L)", BLAS, filters,
+        b.addStatement("$L hw = scratch.buffer(5, $L)", BUFFER, weights);
+        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, hw, 0, $L)", BLAS, filters,
                 field, filters, 2 * filters, field, field);
         if (input) {
-            b.addStatement("double[] rx = scratch.get(2, $L)", samples * positions * field);
+            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
             b.add(im2col("rx", c.rIn(), false));
-            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, part, 0, $L)", BLAS,
+            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, hw, 0, $L)", BLAS,
                     filters, field, 2 * filters, field, field);
-            b.addStatement("double[] dc = scratch.get(3, $L)", samples * positions * 2 * field);
+            b.addStatement("$L dc = scratch.buffer(3, $L)", BUFFER, samples * positions * 2 * field);
             b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS,
                     2 * field, filters, 2 * filters, c.own("WV"), 2 * field, 2 * field);
             b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, $L, $L, $L, 0, $L, 1.0, dc, $L, $L)", BLAS,
                     field, filters, filters, 2 * filters, c.own("W"), field, field, 2 * field);
             b.add(col2im("dc", c.dIn(), c.rdIn()));
         }
+        b.addStatement("hw.get(0, part, 0, $L)", weights);
         b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
         b.beginControlFlow("for (double[] part : parts)");
@@ -384,13 +391,18 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         int run = taps.kernelWidth() * taps.bigChannels();
         CodeBlock tap = CodeBlock.builder()
                 .beginControlFlow("if (bx < 0 || bx >= $L)", taps.bigWidth())
-                .addStatement("java.util.Arrays.fill($L, col, col + $L, 0.0)", columns, taps.bigChannels())
+                .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
+                .addStatement("$L.put(col + ch, 0.0)", columns)
+                .endControlFlow()
                 .nextControlFlow("else")
-                .addStatement("System.arraycopy($L, at + (bx - x0) * $L, $L, col, $L)", source, taps.bigChannels(),
-                        columns, taps.bigChannels())
+                .addStatement("$L.put(col, $L, at + (bx - x0) * $L, $L)", columns, source, taps.bigChannels(),
+                        taps.bigChannels())
                 .endControlFlow().build();
-        CodeBlock outside = CodeBlock.of("java.util.Arrays.fill($L, line, line + $L, 0.0);\n", columns, run);
-        CodeBlock whole = CodeBlock.of("System.arraycopy($L, at, $L, line, $L);\n", source, columns, run);
+        CodeBlock outside = CodeBlock.builder()
+                .beginControlFlow("for (int j = 0; j < $L; j++)", run)
+                .addStatement("$L.put(line + j, 0.0)", columns)
+                .endControlFlow().build();
+        CodeBlock whole = CodeBlock.of("$L.put(line, $L, at, $L);\n", columns, source, run);
         return taps(outside, whole, tap, field(), local);
     }
 
@@ -405,14 +417,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                 .beginControlFlow("if (bx >= 0 && bx < $L)", taps.bigWidth())
                 .addStatement("int from = at + (bx - x0) * $L", taps.bigChannels())
                 .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L[from + ch] += $L[col + ch]", left, columns)
-                .addStatement("$L[from + ch] += $L[col + $L + ch]", right, columns, field)
+                .addStatement("$L[from + ch] += $L.get(col + ch)", left, columns)
+                .addStatement("$L[from + ch] += $L.get(col + $L + ch)", right, columns, field)
                 .endControlFlow()
                 .endControlFlow().build();
         CodeBlock whole = CodeBlock.builder()
                 .beginControlFlow("for (int j = 0; j < $L; j++)", run)
-                .addStatement("$L[at + j] += $L[line + j]", left, columns)
-                .addStatement("$L[at + j] += $L[line + $L + j]", right, columns, field)
+                .addStatement("$L[at + j] += $L.get(line + j)", left, columns)
+                .addStatement("$L[at + j] += $L.get(line + $L + j)", right, columns, field)
                 .endControlFlow().build();
         return taps(CodeBlock.of(""), whole, tap, 2 * field, false);
     }
