@@ -8,8 +8,8 @@ package dev.lamina.runtime;
  * cut into chunks of a fixed number of samples that depends only on the layer, and each worker runs a contiguous
  * run of chunks. A chunk writes only its own samples' rows, and what it sums over samples (a layer's terms of
  * {@code H v}) it leaves in a part of its own, which the caller adds up in chunk order: the product does not depend
- * on the thread count. Each worker keeps its scratch arrays and direct buffers (which the double GEMMs read in
- * place, where arrays are copied in and out of every call) from one chunk and layer to the next.
+ * on the thread count. Each thread keeps its scratch arrays and direct buffers (which the double GEMMs read in
+ * place, where arrays are copied in and out of every call) from one chunk, layer and call to the next.
  */
 public final class SecondOrderChunks {
     /**
@@ -29,12 +29,15 @@ public final class SecondOrderChunks {
     }
 
     /**
-     * Internal, not API. A worker's scratch arrays, one per slot, kept while their size stays the same: the double
-     * GEMMs copy whole arrays in and out of OpenBLAS, so an array is exactly the size asked for.
+     * Internal, not API. A thread's scratch arrays and direct buffers, one per slot, grown when a chunk needs more.
      */
     public static final class Scratch {
         private double[][] arrays = new double[0][];
         private java.nio.DoubleBuffer[] buffers = new java.nio.DoubleBuffer[0];
+        private java.nio.DoubleBuffer[] shared = new java.nio.DoubleBuffer[0];
+
+        private Scratch() {
+        }
 
         /**
          * {@return slot {@code slot}'s direct buffer of at least {@code size} doubles (for {@code Blas.dgemm}, which
@@ -55,18 +58,31 @@ public final class SecondOrderChunks {
             return buffer;
         }
 
+        private java.nio.DoubleBuffer shared(int slot, int size) {
+            if (slot >= shared.length) {
+                shared = java.util.Arrays.copyOf(shared, slot + 1);
+            }
+            java.nio.DoubleBuffer buffer = shared[slot];
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = direct(size);
+                shared[slot] = buffer;
+            }
+            return buffer;
+        }
+
         /**
-         * {@return slot {@code slot}'s array of {@code size} doubles, holding whatever the last chunk left in it}
+         * {@return slot {@code slot}'s array of at least {@code size} doubles, holding whatever the last chunk left in
+         * it}
          *
          * @param slot the slot, from 0
-         * @param size the array's length
+         * @param size the doubles needed
          */
         public double[] get(int slot, int size) {
             if (slot >= arrays.length) {
                 arrays = java.util.Arrays.copyOf(arrays, slot + 1);
             }
             double[] array = arrays[slot];
-            if (array == null || array.length != size) {
+            if (array == null || array.length < size) {
                 array = new double[size];
                 arrays[slot] = array;
             }
@@ -75,17 +91,17 @@ public final class SecondOrderChunks {
     }
 
     /**
-     * {@return a direct buffer of {@code size} doubles, zeros, in native order: for matrices the workers share}
-     *
-     * @param size the doubles
+     * Each thread's scratch, kept from one call to the next: direct buffers are slow to allocate and freed only by a
+     * garbage collection, so a call allocating its own would soon make the JVM collect to free them.
      */
-    public static java.nio.DoubleBuffer direct(int size) {
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static java.nio.DoubleBuffer direct(int size) {
         return java.nio.ByteBuffer.allocateDirect(Math.multiplyExact(size, Double.BYTES))
                 .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
     }
 
     private final NetworkState state;
-    private Scratch[] scratch = new Scratch[0];
 
     /**
      * A dispatcher for one {@code hessianVectorProduct} call.
@@ -121,7 +137,7 @@ public final class SecondOrderChunks {
         int chunks = count(n, size);
         Workers team = state.workers();
         while (!team.runIfOpen(chunks, (worker, total, first, rows) -> {
-            Scratch own = scratchOf(worker);
+            Scratch own = SCRATCH.get();
             for (int chunk = first; chunk < first + rows; chunk++) {
                 int start = chunk * size;
                 task.run(own, chunk, start, Math.min(size, n - start));
@@ -132,19 +148,14 @@ public final class SecondOrderChunks {
         }
     }
 
-    private Scratch scratchOf(Worker worker) {
-        Scratch[] own = scratch;
-        if (worker.index() < own.length && own[worker.index()] != null) {
-            return own[worker.index()];
-        }
-        synchronized (this) {
-            if (scratch.length < worker.count()) {
-                scratch = java.util.Arrays.copyOf(scratch, worker.count());
-            }
-            if (scratch[worker.index()] == null) {
-                scratch[worker.index()] = new Scratch();
-            }
-            return scratch[worker.index()];
-        }
+    /**
+     * {@return a direct buffer of at least {@code size} doubles of the calling thread's, for a matrix the workers
+     * read (the weights in double), holding whatever it held last; the thread keeps it for its next call}
+     *
+     * @param slot the slot: one per matrix that must outlive the others in a call (a layer's, for both passes)
+     * @param size the doubles needed
+     */
+    public java.nio.DoubleBuffer shared(int slot, int size) {
+        return SCRATCH.get().shared(slot, size);
     }
 }

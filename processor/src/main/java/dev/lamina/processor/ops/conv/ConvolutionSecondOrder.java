@@ -127,12 +127,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         if (pool != null) {
             b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
         }
-        // direct buffers, which the GEMMs read in place: the workers share them
-        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("W"), CHUNKS, filters * field);
-        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("Wt"), CHUNKS, filters * field);
-        b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("B"), CHUNKS, width * field);
+        // the calling thread's direct buffers (four slots a layer), which the GEMMs read in place and workers share
+        int slot = 4 * node.id();
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("W"), c.chunks(), slot, filters * field);
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("Wt"), c.chunks(), slot + 1, filters * field);
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("B"), c.chunks(), slot + 2, width * field);
         if (input) {
-            b.addStatement("$L $L = $L.direct($L)", BUFFER, c.own("WV"), CHUNKS, 2 * filters * field);
+            b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("WV"), c.chunks(), slot + 3,
+                    2 * filters * field);
         }
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
@@ -251,7 +253,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("double[] part = new double[$L]", weights + filters);
         b.addStatement("double[] gh = scratch.get(1, $L)", samples * positions * 2 * filters);
         if (pool != null) {
-            b.addStatement("java.util.Arrays.fill(gh, 0.0)");
+            b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, 0.0)", 2 * filters);
         }
         b.addStatement("int start = first * $L", node.out().size());
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
