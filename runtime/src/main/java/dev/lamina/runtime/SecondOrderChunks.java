@@ -135,6 +135,11 @@ public final class SecondOrderChunks {
      */
     public void run(int n, int size, Task task) {
         int chunks = count(n, size);
+        if (chunks == 1) {
+            // nothing to share out: waking the workers would cost more than the chunk (a small network's batch)
+            task.run(SCRATCH.get(), 0, 0, n);
+            return;
+        }
         Workers team = state.workers();
         while (!team.runIfOpen(chunks, (worker, total, first, rows) -> {
             Scratch own = SCRATCH.get();
