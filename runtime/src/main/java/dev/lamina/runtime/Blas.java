@@ -87,6 +87,51 @@ public final class Blas {
                 m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
     }
 
+    /**
+     * {@link #dgemm(boolean, boolean, int, int, int, double, double[], int, int, double[], int, int, double, double[],
+     * int, int) dgemm} on direct buffers, which OpenBLAS reads and writes in place (no copy in and out of the call);
+     * the offsets count from index 0, whatever the buffers' positions.
+     *
+     * @param transA whether op(A) is A transposed
+     * @param transB whether op(B) is B transposed
+     * @param m the rows of op(A) and C
+     * @param n the columns of op(B) and C
+     * @param k the columns of op(A) and rows of op(B)
+     * @param alpha the product's scale
+     * @param a the direct buffer holding A
+     * @param aOffset where A starts in {@code a}
+     * @param lda the leading dimension of A
+     * @param b the direct buffer holding B
+     * @param bOffset where B starts in {@code b}
+     * @param ldb the leading dimension of B
+     * @param beta the scale of C's old value (0: overwritten)
+     * @param c the direct buffer holding C
+     * @param cOffset where C starts in {@code c}
+     * @param ldc the leading dimension of C
+     */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             DoubleBuffer a, int aOffset, int lda, DoubleBuffer b, int bOffset, int ldb,
+                             double beta, DoubleBuffer c, int cOffset, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        openblas.cblas_dgemm(openblas.CblasRowMajor,
+                transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans,
+                m, n, k, alpha, at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
+    }
+
+    private static DoubleBuffer at(DoubleBuffer buffer, int offset) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("expected a direct buffer (read in place), found a heap buffer");
+        }
+        if (offset < 0 || offset > buffer.capacity()) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside a buffer of " + buffer.capacity());
+        }
+        // a duplicate: the caller's buffer may be shared by workers, and JavaCPP reads the position as the offset
+        return buffer.duplicate().clear().position(offset);
+    }
+
     private static DoubleBuffer at(double[] array, int offset) {
         if (offset < 0 || offset > array.length) {
             throw new IndexOutOfBoundsException("offset " + offset + " outside an array of " + array.length);

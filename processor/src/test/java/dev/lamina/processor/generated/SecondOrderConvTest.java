@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lamina.runtime.Model;
+import dev.lamina.runtime.Workers;
 import dev.lamina.runtime.analysis.hessian.FiniteDifferenceHvp;
 import dev.lamina.runtime.analysis.hessian.FiniteDifferenceHvp.Mode;
 import dev.lamina.runtime.analysis.hessian.GeneratedHvp;
@@ -164,6 +165,46 @@ class SecondOrderConvTest {
             assertTrue(h.asymmetry() < 1e-9, mode + ": asymmetry " + h.asymmetry());
             System.out.printf("Residuals, %s (W = %d): R-pass against finite differences, largest difference %.3g "
                     + "of |H v|; asymmetry %.3g%n", mode, exact.size(), worst, h.asymmetry());
+        }
+    }
+
+    @Test
+    void aBatchOfSeveralChunksGivesTheMeanOfItsPartsOnAnyThreadCount() {
+        // 70 samples: LeNet's first convolution runs them in three chunks (32, 32, 6), its second in one
+        int n = 70;
+        int part = 5;
+        Model m = SecondOrderConvNets_LeNetNet.create(31);
+        float[] x = Fixtures.gaussian(n * m.inputSize(), 41);
+        float[] t = Fixtures.oneHot(n, 3, 42);
+        double[] v = direction(m.parameterCount(), 51);
+        double[] whole;
+        double[] again;
+        try (Workers one = Workers.create(1); Workers three = Workers.create(3)) {
+            m.useWorkers(one);
+            whole = GeneratedHvp.of(m, x, t, n, Mode.INFERENCE).apply(v);
+            m.useWorkers(three);
+            again = GeneratedHvp.of(m, x, t, n, Mode.INFERENCE).apply(v);
+        } finally {
+            m.useWorkers(null);
+        }
+        // the chunks' terms are added in chunk order, whichever worker ran them
+        assertArrayEquals(whole, again, "one thread and three give different products");
+        // the mean loss's Hessian is the mean of the parts' (batches of one chunk, which the other tests check); the
+        // float forward passes of the parts may round apart from the whole's in the last bit, hence not 1e-12
+
+        double[] mean = new double[v.length];
+        for (int first = 0; first < n; first += part) {
+            float[] xs = java.util.Arrays.copyOfRange(x, first * m.inputSize(), (first + part) * m.inputSize());
+            float[] ts = java.util.Arrays.copyOfRange(t, first * 3, (first + part) * 3);
+            double[] hv = GeneratedHvp.of(m, xs, ts, part, Mode.INFERENCE).apply(v);
+            for (int k = 0; k < v.length; k++) {
+                mean[k] += hv[k] * part / n;
+            }
+        }
+        double scale = largest(mean);
+        assertTrue(scale > 0, "a zero product checks nothing");
+        for (int k = 0; k < v.length; k++) {
+            assertEquals(mean[k], whole[k], 1e-6 * scale, "(H v)[" + k + "]");
         }
     }
 }

@@ -20,10 +20,12 @@ import javax.lang.model.element.Modifier;
  * gradient at the output and its R, {@code H_loss R{y}}; the R-backward pass walks the backward steps, each kind
  * giving the gradient and its R at its input and adding its parameters' terms of {@code H v}. It reads only the
  * arena's forward outputs, the parameters and the targets: the gradient slots are not touched, so a backward pass
- * may still follow. One thread, arrays allocated per call: a first, exact version (issue 18).
+ * may still follow. Arrays are allocated per call; the convolutions run chunk by chunk on the model's workers
+ * ({@code SecondOrderChunks}), the other layers on the calling thread.
  */
 final class SecondOrderCode {
     private static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
+    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
 
     private SecondOrderCode() {
     }
@@ -41,6 +43,8 @@ final class SecondOrderCode {
         b.addStatement("$T p = state.parameters().floats()", FLOAT_BUFFER);
         b.addStatement("float[] t = state.targets(n)");
         b.addStatement("java.util.Arrays.fill(out, 0.0)");
+        // spelled out rather than imported: the R-pass adds one method to the class and nothing else
+        b.addStatement("$L chunks = new $L(state)", CHUNKS, CHUNKS);
         b.add("// R-forward: R{output} of every layer, in forward order\n");
         for (Step step : schedule.forward()) {
             Node node = step.node();

@@ -9,7 +9,7 @@ import dev.lamina.processor.plan.Schedule;
  * regions of the last forward pass, and the pass's double arrays, one set per layer that computes (a view's are
  * its input's), named after the layer's field. Locals of the method: {@code n} (rows), {@code a} (the arena),
  * {@code p} (the parameters), {@code v} (the direction) and {@code out} ({@code H v}), both laid out as the
- * parameters are.
+ * parameters are, and {@link #chunks()}.
  */
 public final class SecondOrderContext {
     private final Schedule schedule;
@@ -29,6 +29,11 @@ public final class SecondOrderContext {
     /** Whether the layer reads the network input (through views): its input has no R and needs no gradient. */
     public boolean readsNetworkInput() {
         return schedule.source(node.input()) == 0;
+    }
+
+    /** The method's {@code SecondOrderChunks}, which runs a layer's rules chunk by chunk on the model's workers. */
+    public String chunks() {
+        return "chunks";
     }
 
     /** {@code REGION * n}: where the batch's input of the layer starts in the arena. */

@@ -1,5 +1,7 @@
 package dev.lamina.processor.ops.conv;
 
+import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
+
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
 import dev.lamina.processor.emit.java.SecondOrderContext;
@@ -17,6 +19,11 @@ import dev.lamina.processor.ops.pool.PoolSecondOrder;
  * {@code R{g_x} = conv^T(V, g_s) + conv^T(W, R{g_s})}. The fused pool's winners are found again on the raw sums,
  * recomputed in double.
  *
+ * <p>A convolution (not transposed, one group) runs its products as double GEMMs on im2col columns, chunk by
+ * chunk of samples on the model's workers ({@code SecondOrderChunks}): {@code R{s} = X V^T + R{X} W^T} and the
+ * raw sums {@code X W^T} forward; {@code (H v)_W = R{g_s}^T X + g_s^T R{X}} per chunk, added up in chunk order, and
+ * the input's {@code g_s W}, {@code g_s V + R{g_s} W} folded back from columns. The others run plain loops.
+ *
  * @param taps       the convolution's loops
  * @param transposed whether the output is the big side (ConvTranspose)
  * @param activation the fused activation
@@ -25,6 +32,13 @@ import dev.lamina.processor.ops.pool.PoolSecondOrder;
  */
 public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, Op.Act activation, boolean bias,
                                      Op.Pool pool) {
+    /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
+    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
+    private static final String BUFFER = "java.nio.DoubleBuffer";
+
+    /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
+    private static final int CHUNK_ROWS = 2048;
+
     /** {@return the R-forward step of {@code node}} */
     public CodeBlock rForward(Node node, SecondOrderContext c) {
         if (node.hasFusedDropout()) {
@@ -32,15 +46,23 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             throw new IllegalStateException(node.name() + " (" + node.op().kind() + ") has a dropout fused in, "
                     + "whose mask its R-rules do not apply yet");
         }
+        return columns() ? gemmForward(node, c) : loopForward(node, c);
+    }
+
+    /** {@return the R-backward step of {@code node}} */
+    public CodeBlock rBackward(Node node, SecondOrderContext c) {
+        return columns() ? gemmBackward(node, c) : loopBackward(node, c);
+    }
+
+    /** Whether the products run as GEMMs on columns: a convolution of one group, not transposed. */
+    private boolean columns() {
+        return !transposed && taps.groups() == 1;
+    }
+
+    private CodeBlock loopForward(Node node, SecondOrderContext c) {
         boolean input = !c.readsNetworkInput();
-        int channels = node.out().channels();
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = new double[n * $L]", c.own("Rs"), node.ownOut().size());
-        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
-        if (pool != null) {
-            b.addStatement("double[] $L = new double[n * $L]", c.own("S"), node.ownOut().size());
-            b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
-        }
+        b.add(forwardArrays(node, c));
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
@@ -59,6 +81,254 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             body.addStatement("$L[$L] += weight * xv", c.own("S"), out);
         }
         b.add(taps.loops(body.build()));
+        b.add(forwardEpilogue(node, c));
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    private CodeBlock loopBackward(Node node, SecondOrderContext c) {
+        boolean input = !c.readsNetworkInput();
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("{\n").indent();
+        b.add(backwardPrologue(node, c));
+        String g = transposed ? "k" : "i";
+        String x = transposed ? "i" : "k";
+        CodeBlock.Builder body = CodeBlock.builder();
+        if (input) {
+            body.addStatement("double weight = p.get($L + w)", c.constant("WEIGHT"));
+            body.addStatement("double direction = v[$L + w]", c.constant("WEIGHT"));
+            body.addStatement("out[$L + w] += rgs[$L] * a.get(in + $L) + gs[$L] * $L[$L]", c.constant("WEIGHT"), g, x,
+                    g, c.rIn(), x);
+            body.addStatement("$L[$L] += weight * gs[$L]", c.dIn(), x, g);
+            body.addStatement("$L[$L] += direction * gs[$L] + weight * rgs[$L]", c.rdIn(), x, g, g);
+        } else {
+            body.addStatement("out[$L + w] += rgs[$L] * a.get(in + $L)", c.constant("WEIGHT"), g, x);
+        }
+        b.add(taps.loops(body.build()));
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    /**
+     * The GEMM forward. Once: the weights in double as {@code W [filters][field]} and {@code W^T}, and {@code B =
+     * [V^T | W^T]} ({@code V^T} alone without a pool). Per chunk: the columns {@code X} of the input, {@code X B}
+     * (its left half {@code X V^T}, its right half the raw sums for the pool's winners), {@code R{X} W^T} added to
+     * the left half, then the winners, {@code R{a}} and {@code R{y}} of the chunk's samples.
+     */
+    private CodeBlock gemmForward(Node node, SecondOrderContext c) {
+        boolean input = !c.readsNetworkInput();
+        int filters = taps.smallChannels();
+        int field = field();
+        int positions = positions();
+        int samples = chunkSamples();
+        int width = pool != null ? 2 * filters : filters;
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        if (pool != null) {
+            b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
+        }
+        // the calling thread's direct buffers (four slots a layer), which the GEMMs read in place and workers share
+        int slot = 4 * node.id();
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("W"), c.chunks(), slot, filters * field);
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("Wt"), c.chunks(), slot + 1, filters * field);
+        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("B"), c.chunks(), slot + 2, width * field);
+        if (input) {
+            b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("WV"), c.chunks(), slot + 3,
+                    2 * filters * field);
+        }
+        b.add("{\n").indent();
+        b.addStatement("int in = $L", c.inRegion());
+        b.addStatement("int o = $L", c.outRegion());
+        b.beginControlFlow("for (int f = 0; f < $L; f++)", filters);
+        b.beginControlFlow("for (int q = 0; q < $L; q++)", field);
+        b.addStatement("double weight = p.get($L + f * $L + q)", c.constant("WEIGHT"), field);
+        b.addStatement("double direction = v[$L + f * $L + q]", c.constant("WEIGHT"), field);
+        b.addStatement("$L.put(f * $L + q, weight)", c.own("W"), field);
+        b.addStatement("$L.put(q * $L + f, weight)", c.own("Wt"), filters);
+        b.addStatement("$L.put(q * $L + f, direction)", c.own("B"), width);
+        if (pool != null) {
+            b.addStatement("$L.put(q * $L + $L + f, weight)", c.own("B"), width, filters);
+        }
+        if (input) {
+            b.addStatement("$L.put(f * $L + q, weight)", c.own("WV"), 2 * field);
+            b.addStatement("$L.put(f * $L + $L + q, direction)", c.own("WV"), 2 * field, field);
+        }
+        b.endControlFlow();
+        b.endControlFlow();
+        b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
+        b.addStatement("int m = samples * $L", positions);
+        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
+        b.add(stage("xin", 0));
+        b.add(im2col("x", "xin", true));
+        b.addStatement("$L r = scratch.buffer(1, $L)", BUFFER, samples * positions * width);
+        b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, width,
+                field, field, c.own("B"), width, width);
+        if (input) {
+            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
+            b.add(im2col("rx", c.rIn(), false));
+            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rx, 0, $L, $L, 0, $L, 1.0, r, 0, $L)", BLAS,
+                    filters, field, field, c.own("Wt"), filters, width);
+        }
+        b.add(chunkEpilogue(node, c, width));
+        b.endControlFlow(")");
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    /**
+     * A chunk's samples from {@code r} (rows of {@code width}: {@code R{s}}, then the raw sums with a pool): the
+     * pool's winners, the runtime's (the first maximum of the window in raster order), as indices of the batch's
+     * raw values; {@code R{a}} with the bias's direction; {@code R{y}}.
+     */
+    private CodeBlock chunkEpilogue(Node node, SecondOrderContext c, int width) {
+        int filters = taps.smallChannels();
+        CodeBlock.Builder b = CodeBlock.builder();
+        String ra = bias ? " + v[" + c.constant("BIAS") + " + ch]" : "";
+        if (pool != null) {
+            b.beginControlFlow("for (int s = 0; s < samples; s++)");
+            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
+            b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", taps.smallHeight(), pool.stride(),
+                    pool.padding(), pool.kernel());
+            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
+            b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
+                    pool.padding(), pool.kernel());
+            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
+                    node.out().width(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("int best = (s * $L + y0) * $L + x0", taps.smallHeight(), taps.smallWidth());
+            b.beginControlFlow("for (int py = y0; py < y1; py++)");
+            b.beginControlFlow("for (int px = x0; px < x1; px++)");
+            b.addStatement("int at = (s * $L + py) * $L + px", taps.smallHeight(), taps.smallWidth());
+            b.beginControlFlow("if (r.get(at * $L + $L + ch) > r.get(best * $L + $L + ch))", width, filters, width,
+                    filters);
+            b.addStatement("best = at");
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+            b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), positions(), filters);
+            b.addStatement("double ra = r.get(best * $L + ch)" + ra, width);
+            b.addStatement("$L[i + ch] = ra", c.own("Ra"));
+            b.addStatement("float y = a.get(o + i + ch)");
+            b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+        } else {
+            b.beginControlFlow("for (int row = 0; row < m; row++)");
+            b.addStatement("int i = (first * $L + row) * $L", positions(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("double ra = r.get(row * $L + ch)" + ra, width);
+            b.addStatement("$L[i + ch] = ra", c.own("Ra"));
+            b.addStatement("float y = a.get(o + i + ch)");
+            b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
+            b.endControlFlow();
+            b.endControlFlow();
+        }
+        return b.build();
+    }
+
+    /**
+     * The GEMM backward, per chunk: {@code g_s} and {@code R{g_s}} side by side in rows of {@code 2 filters},
+     * routed to the pool's winners; the layer's terms of {@code H v} (weights, then bias) into a part of its own,
+     * {@code R{g_s}^T X + g_s^T R{X}}; at the input, {@code [g_s W | g_s V + R{g_s} W]} folded back from columns.
+     * The parts are added up in chunk order.
+     */
+    private CodeBlock gemmBackward(Node node, SecondOrderContext c) {
+        boolean input = !c.readsNetworkInput();
+        int filters = taps.smallChannels();
+        int field = field();
+        int positions = positions();
+        int samples = chunkSamples();
+        int weights = filters * field;
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("{\n").indent();
+        b.addStatement("int in = $L", c.inRegion());
+        b.addStatement("int o = $L", c.outRegion());
+        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
+        b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
+        b.addStatement("int m = samples * $L", positions);
+        b.addStatement("double[] part = new double[$L]", weights + filters);
+        b.addStatement("double[] gh = scratch.get(1, $L)", samples * positions * 2 * filters);
+        if (pool != null) {
+            b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, 0.0)", 2 * filters);
+        }
+        b.addStatement("int start = first * $L", node.out().size());
+        b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
+        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
+        b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
+        b.addStatement("double ga = h1 * $L[i]", c.dOut());
+        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        b.addStatement("int ch = i % $L", filters);
+        if (bias) {
+            b.addStatement("part[$L + ch] += rga", weights);
+        }
+        if (pool != null) {
+            b.addStatement("int row = ($L[i] - first * $L) / $L", c.own("Win"), positions * filters, filters);
+            b.addStatement("gh[row * $L + ch] += ga", 2 * filters);
+            b.addStatement("gh[row * $L + $L + ch] += rga", 2 * filters, filters);
+        } else {
+            b.addStatement("int row = (i - start) / $L", filters);
+            b.addStatement("gh[row * $L + ch] = ga", 2 * filters);
+            b.addStatement("gh[row * $L + $L + ch] = rga", 2 * filters, filters);
+        }
+        b.endControlFlow();
+        b.addStatement("$L gr = scratch.buffer(4, $L)", BUFFER, samples * positions * 2 * filters);
+        b.addStatement("gr.put(0, gh, 0, m * $L)", 2 * filters);
+        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
+        b.add(stage("xin", 0));
+        b.add(im2col("x", "xin", true));
+        b.addStatement("$L hw = scratch.buffer(5, $L)", BUFFER, weights);
+        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, hw, 0, $L)", BLAS, filters,
+                field, filters, 2 * filters, field, field);
+        if (input) {
+            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
+            b.add(im2col("rx", c.rIn(), false));
+            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, hw, 0, $L)", BLAS,
+                    filters, field, 2 * filters, field, field);
+            b.addStatement("$L dc = scratch.buffer(3, $L)", BUFFER, samples * positions * 2 * field);
+            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS,
+                    2 * field, filters, 2 * filters, c.own("WV"), 2 * field, 2 * field);
+            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, $L, $L, $L, 0, $L, 1.0, dc, $L, $L)", BLAS,
+                    field, filters, filters, 2 * filters, c.own("W"), field, field, 2 * field);
+            b.add(col2im("dc", c.dIn(), c.rdIn()));
+        }
+        b.addStatement("hw.get(0, part, 0, $L)", weights);
+        b.addStatement("parts[chunk] = part");
+        b.endControlFlow(")");
+        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
+        b.endControlFlow();
+        if (bias) {
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("out[$L + ch] += part[$L + ch]", c.constant("BIAS"), weights);
+            b.endControlFlow();
+        }
+        b.endControlFlow();
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    /** The forward step's arrays: {@code R{s}}, {@code R{a}}, and for a fused pool the raw sums and winners. */
+    private CodeBlock forwardArrays(Node node, SecondOrderContext c) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("double[] $L = new double[n * $L]", c.own("Rs"), node.ownOut().size());
+        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        if (pool != null) {
+            b.addStatement("double[] $L = new double[n * $L]", c.own("S"), node.ownOut().size());
+            b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
+        }
+        return b.build();
+    }
+
+    /** From {@code R{s}}: the pool's winners, {@code R{a}} with the bias's direction, and {@code R{y}}. */
+    private CodeBlock forwardEpilogue(Node node, SecondOrderContext c) {
+        int channels = node.out().channels();
+        CodeBlock.Builder b = CodeBlock.builder();
         if (pool != null) {
             b.add(PoolSecondOrder.winners(pool, node.ownOut(), node.out(), c.own("S") + "[", "]", c.own("Win")));
         }
@@ -72,16 +342,13 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("float y = a.get(o + i)");
         b.addStatement("$L[i] = $L * $L[i]", c.rOut(), ActivationCurvature.first(activation, "y"), c.own("Ra"));
         b.endControlFlow();
-        b.unindent().add("}\n");
         return b.build();
     }
 
-    /** {@return the R-backward step of {@code node}} */
-    public CodeBlock rBackward(Node node, SecondOrderContext c) {
-        boolean input = !c.readsNetworkInput();
+    /** {@code in}, {@code o}, and {@code g_s}, {@code R{g_s}} routed to the pool's winners, with the bias's terms. */
+    private CodeBlock backwardPrologue(Node node, SecondOrderContext c) {
         int channels = node.out().channels();
         CodeBlock.Builder b = CodeBlock.builder();
-        b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
         b.addStatement("double[] gs = new double[n * $L]", node.ownOut().size());
@@ -99,21 +366,124 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("gs[$L] += ga", at);
         b.addStatement("rgs[$L] += rga", at);
         b.endControlFlow();
-        String g = transposed ? "k" : "i";
-        String x = transposed ? "i" : "k";
-        CodeBlock.Builder body = CodeBlock.builder();
-        if (input) {
-            body.addStatement("double weight = p.get($L + w)", c.constant("WEIGHT"));
-            body.addStatement("double direction = v[$L + w]", c.constant("WEIGHT"));
-            body.addStatement("out[$L + w] += rgs[$L] * a.get(in + $L) + gs[$L] * $L[$L]", c.constant("WEIGHT"), g, x,
-                    g, c.rIn(), x);
-            body.addStatement("$L[$L] += weight * gs[$L]", c.dIn(), x, g);
-            body.addStatement("$L[$L] += direction * gs[$L] + weight * rgs[$L]", c.rdIn(), x, g, g);
-        } else {
-            body.addStatement("out[$L + w] += rgs[$L] * a.get(in + $L)", c.constant("WEIGHT"), g, x);
-        }
-        b.add(taps.loops(body.build()));
-        b.unindent().add("}\n");
         return b.build();
+    }
+
+    /**
+     * The chunk's samples of the layer's input, from the arena into {@code target} (a scratch slot) in double, so that
+     * im2col copies runs of it.
+     */
+    private CodeBlock stage(String target, int slot) {
+        int big = taps.bigHeight() * taps.bigWidth() * taps.bigChannels();
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("double[] $L = scratch.get($L, $L)", target, slot, chunkSamples() * big);
+        b.addStatement("int base = in + first * $L", big);
+        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
+        b.addStatement("$L[j] = a.get(base + j)", target);
+        b.endControlFlow();
+        return b.build();
+    }
+
+    /**
+     * The columns of a chunk: row {@code (sample, position)}, column {@code (tap row, tap column, channel)} as the
+     * weights are laid out, zero where the tap falls in the padding. {@code source} holds the big side's values,
+     * from the chunk's first sample when {@code local}, else from the batch's.
+     */
+    private CodeBlock im2col(String columns, String source, boolean local) {
+        int run = taps.kernelWidth() * taps.bigChannels();
+        CodeBlock tap = CodeBlock.builder()
+                .beginControlFlow("if (bx < 0 || bx >= $L)", taps.bigWidth())
+                .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
+                .addStatement("$L.put(col + ch, 0.0)", columns)
+                .endControlFlow()
+                .nextControlFlow("else")
+                .addStatement("$L.put(col, $L, at + (bx - x0) * $L, $L)", columns, source, taps.bigChannels(),
+                        taps.bigChannels())
+                .endControlFlow().build();
+        CodeBlock outside = CodeBlock.builder()
+                .beginControlFlow("for (int j = 0; j < $L; j++)", run)
+                .addStatement("$L.put(line + j, 0.0)", columns)
+                .endControlFlow().build();
+        CodeBlock whole = CodeBlock.of("$L.put(line, $L, at, $L);\n", columns, source, run);
+        return taps(outside, whole, tap, field(), local);
+    }
+
+    /**
+     * Adds a chunk's columns back into the big side's values of the batch (im2col's transpose): the left half of
+     * each row of {@code columns} into {@code left}, the right half into {@code right}.
+     */
+    private CodeBlock col2im(String columns, String left, String right) {
+        int field = field();
+        int run = taps.kernelWidth() * taps.bigChannels();
+        CodeBlock tap = CodeBlock.builder()
+                .beginControlFlow("if (bx >= 0 && bx < $L)", taps.bigWidth())
+                .addStatement("int from = at + (bx - x0) * $L", taps.bigChannels())
+                .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
+                .addStatement("$L[from + ch] += $L.get(col + ch)", left, columns)
+                .addStatement("$L[from + ch] += $L.get(col + $L + ch)", right, columns, field)
+                .endControlFlow()
+                .endControlFlow().build();
+        CodeBlock whole = CodeBlock.builder()
+                .beginControlFlow("for (int j = 0; j < $L; j++)", run)
+                .addStatement("$L[at + j] += $L.get(line + j)", left, columns)
+                .addStatement("$L[at + j] += $L.get(line + $L + j)", right, columns, field)
+                .endControlFlow().build();
+        return taps(CodeBlock.of(""), whole, tap, 2 * field, false);
+    }
+
+    /**
+     * The loops over a chunk's samples, positions and kernel rows: {@code line}, where the kernel row starts in column
+     * rows of {@code rowWidth} values, and {@code at}, where its first tap's column {@code x0} would be in the big side
+     * ({@code local}: counting from the chunk's first sample). A kernel row outside the big side runs
+     * {@code outside}; one wholly inside, at dilation 1, {@code whole} (its taps are one run of values); else each
+     * tap runs {@code tap}, with {@code bx} and {@code col}.
+     */
+    private CodeBlock taps(CodeBlock outside, CodeBlock whole, CodeBlock tap, int rowWidth, boolean local) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.beginControlFlow("for (int s = 0; s < samples; s++)");
+        b.beginControlFlow("for (int sy = 0; sy < $L; sy++)", taps.smallHeight());
+        b.beginControlFlow("for (int sx = 0; sx < $L; sx++)", taps.smallWidth());
+        b.addStatement("int row = ((s * $L + sy) * $L + sx) * $L", taps.smallHeight(), taps.smallWidth(), rowWidth);
+        b.addStatement("int x0 = sx * $L - $L", taps.stride(), taps.columnPadding());
+        b.beginControlFlow("for (int ky = 0; ky < $L; ky++)", taps.kernelHeight());
+        b.addStatement("int by = sy * $L - $L + ky * $L", taps.stride(), taps.rowPadding(), taps.dilation());
+        b.addStatement("int line = row + ky * $L", taps.kernelWidth() * taps.bigChannels());
+        b.beginControlFlow("if (by < 0 || by >= $L)", taps.bigHeight());
+        b.add(outside);
+        b.addStatement("continue");
+        b.endControlFlow();
+        b.addStatement("int at = ((($L) * $L + by) * $L + x0) * $L", local ? "s" : "first + s", taps.bigHeight(),
+                taps.bigWidth(), taps.bigChannels());
+        if (taps.dilation() == 1) {
+            b.beginControlFlow("if (x0 >= 0 && x0 + $L <= $L)", taps.kernelWidth(), taps.bigWidth());
+            b.add(whole);
+            b.addStatement("continue");
+            b.endControlFlow();
+        }
+        b.beginControlFlow("for (int kx = 0; kx < $L; kx++)", taps.kernelWidth());
+        b.addStatement("int bx = x0 + kx * $L", taps.dilation());
+        b.addStatement("int col = line + kx * $L", taps.bigChannels());
+        b.add(tap);
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        return b.build();
+    }
+
+    /** Values in one column row: the kernel's taps times the input's channels. */
+    private int field() {
+        return taps.kernelHeight() * taps.kernelWidth() * taps.bigChannels();
+    }
+
+    /** Positions of the output (the small side) per sample. */
+    private int positions() {
+        return taps.smallHeight() * taps.smallWidth();
+    }
+
+    /** Samples per chunk: about {@link #CHUNK_ROWS} rows of columns, at least one sample. */
+    private int chunkSamples() {
+        return Math.max(1, CHUNK_ROWS / positions());
     }
 }

@@ -1,0 +1,166 @@
+package dev.lamina.runtime;
+
+/**
+ * Internal, not API: called by the code the processor generates (which lives in the user's own module, so it must be
+ * public); it may change in any release.
+ *
+ * <p>How a generated {@code hessianVectorProduct} spreads a layer's R-rules over the model's workers: the batch is
+ * cut into chunks of a fixed number of samples that depends only on the layer, and each worker runs a contiguous
+ * run of chunks. A chunk writes only its own samples' rows, and what it sums over samples (a layer's terms of
+ * {@code H v}) it leaves in a part of its own, which the caller adds up in chunk order: the product does not depend
+ * on the thread count. Each thread keeps its scratch arrays and direct buffers (which the double GEMMs read in
+ * place, where arrays are copied in and out of every call) from one chunk, layer and call to the next.
+ */
+public final class SecondOrderChunks {
+    /**
+     * Internal, not API. One chunk of a layer's R-rules.
+     */
+    @FunctionalInterface
+    public interface Task {
+        /**
+         * Runs the layer's rules on samples {@code [first, first + samples)}.
+         *
+         * @param scratch the running worker's scratch arrays
+         * @param chunk the chunk's index, from 0 to {@link #count} - 1
+         * @param first the chunk's first sample
+         * @param samples the chunk's number of samples (the last chunk may be short)
+         */
+        void run(Scratch scratch, int chunk, int first, int samples);
+    }
+
+    /**
+     * Internal, not API. A thread's scratch arrays and direct buffers, one per slot, grown when a chunk needs more.
+     */
+    public static final class Scratch {
+        private double[][] arrays = new double[0][];
+        private java.nio.DoubleBuffer[] buffers = new java.nio.DoubleBuffer[0];
+        private java.nio.DoubleBuffer[] shared = new java.nio.DoubleBuffer[0];
+
+        private Scratch() {
+        }
+
+        /**
+         * {@return slot {@code slot}'s direct buffer of at least {@code size} doubles (for {@code Blas.dgemm}, which
+         * reads it in place), holding whatever the last chunk left in it}
+         *
+         * @param slot the slot, from 0 (apart from {@link #get}'s)
+         * @param size the doubles needed
+         */
+        public java.nio.DoubleBuffer buffer(int slot, int size) {
+            if (slot >= buffers.length) {
+                buffers = java.util.Arrays.copyOf(buffers, slot + 1);
+            }
+            java.nio.DoubleBuffer buffer = buffers[slot];
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = direct(size);
+                buffers[slot] = buffer;
+            }
+            return buffer;
+        }
+
+        private java.nio.DoubleBuffer shared(int slot, int size) {
+            if (slot >= shared.length) {
+                shared = java.util.Arrays.copyOf(shared, slot + 1);
+            }
+            java.nio.DoubleBuffer buffer = shared[slot];
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = direct(size);
+                shared[slot] = buffer;
+            }
+            return buffer;
+        }
+
+        /**
+         * {@return slot {@code slot}'s array of at least {@code size} doubles, holding whatever the last chunk left in
+         * it}
+         *
+         * @param slot the slot, from 0
+         * @param size the doubles needed
+         */
+        public double[] get(int slot, int size) {
+            if (slot >= arrays.length) {
+                arrays = java.util.Arrays.copyOf(arrays, slot + 1);
+            }
+            double[] array = arrays[slot];
+            if (array == null || array.length < size) {
+                array = new double[size];
+                arrays[slot] = array;
+            }
+            return array;
+        }
+    }
+
+    /**
+     * Each thread's scratch, kept from one call to the next: direct buffers are slow to allocate and freed only by a
+     * garbage collection, so a call allocating its own would soon make the JVM collect to free them.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static java.nio.DoubleBuffer direct(int size) {
+        return java.nio.ByteBuffer.allocateDirect(Math.multiplyExact(size, Double.BYTES))
+                .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+    }
+
+    private final NetworkState state;
+
+    /**
+     * A dispatcher for one {@code hessianVectorProduct} call.
+     *
+     * @param state the model whose workers run the chunks
+     */
+    public SecondOrderChunks(NetworkState state) {
+        this.state = state;
+    }
+
+    /**
+     * {@return the number of chunks of {@code size} samples in a batch of {@code n}}
+     *
+     * @param n the batch size
+     * @param size samples per chunk
+     */
+    public static int count(int n, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a chunk holds at least one sample, got " + size);
+        }
+        return (n + size - 1) / size;
+    }
+
+    /**
+     * Runs {@code task} on every chunk of {@code size} samples of a batch of {@code n}, on the model's workers, and
+     * returns when all are done.
+     *
+     * @param n the batch size
+     * @param size samples per chunk
+     * @param task the layer's rules on one chunk
+     */
+    public void run(int n, int size, Task task) {
+        int chunks = count(n, size);
+        if (chunks == 1) {
+            // nothing to share out: waking the workers would cost more than the chunk (a small network's batch)
+            task.run(SCRATCH.get(), 0, 0, n);
+            return;
+        }
+        Workers team = state.workers();
+        while (!team.runIfOpen(chunks, (worker, total, first, rows) -> {
+            Scratch own = SCRATCH.get();
+            for (int chunk = first; chunk < first + rows; chunk++) {
+                int start = chunk * size;
+                task.run(own, chunk, start, Math.min(size, n - start));
+            }
+        })) {
+            // the team was replaced between passes: the chunks run on the new one
+            team = state.workers();
+        }
+    }
+
+    /**
+     * {@return a direct buffer of at least {@code size} doubles of the calling thread's, for a matrix the workers
+     * read (the weights in double), holding whatever it held last; the thread keeps it for its next call}
+     *
+     * @param slot the slot: one per matrix that must outlive the others in a call (a layer's, for both passes)
+     * @param size the doubles needed
+     */
+    public java.nio.DoubleBuffer shared(int slot, int size) {
+        return SCRATCH.get().shared(slot, size);
+    }
+}
