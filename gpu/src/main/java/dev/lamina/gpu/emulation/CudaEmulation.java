@@ -72,6 +72,11 @@ public final class CudaEmulation {
      */
     public static synchronized CudaEmulation load() {
         if (loaded == null) {
+            String os = System.getProperty("os.name", "");
+            if (!os.startsWith("Linux")) {
+                // the stand-in works through the dynamic linker's sonames, as JCuda's Linux library finds libcuda.so.1
+                throw new GpuUnavailableException("the CUDA emulation runs on Linux only, and this is " + os);
+            }
             Compiler compiler = Compiler.find();
             Path cache = cacheFolder();
             Path sources = unpackSources(cache);
