@@ -17,6 +17,25 @@ final class Fixtures {
         return x;
     }
 
+    /** A Gaussian direction in parameter space, in double, for the second-order tests. */
+    static double[] direction(int size, long seed) {
+        float[] g = gaussian(size, seed);
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = g[i];
+        }
+        return v;
+    }
+
+    /** {@return the largest magnitude in {@code values}, the scale the second-order tests compare against} */
+    static double largest(double[] values) {
+        double m = 0;
+        for (double v : values) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
     static float[] oneHot(int n, int classes, long seed) {
         Rng rng = new Rng(seed);
         float[] t = new float[n * classes];

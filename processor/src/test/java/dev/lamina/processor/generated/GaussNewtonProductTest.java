@@ -1,5 +1,7 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.direction;
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,23 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class GaussNewtonProductTest {
     private static final int N = 6;
-
-    private static double[] direction(int size, long seed) {
-        float[] g = Fixtures.gaussian(size, seed);
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = g[i];
-        }
-        return v;
-    }
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
 
     /** {@code sum b (b . v)}: the outer-product form's product, in double. */
     private static double[] outerProduct(GaussNewton gn, double[] v) {

@@ -1,5 +1,6 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,14 +32,6 @@ class HessianTest {
 
     private static FiniteDifferenceHvp hvp(Model m, float[] x, float[] t) {
         return FiniteDifferenceHvp.of(m, x, t, N, FiniteDifferenceHvp.Mode.INFERENCE);
-    }
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
     }
 
     /** {@code d2E/dp dq} of {@code E = (1/n) sum_r |W x_r + b - t_r|^2 / 2}, in the model's flat order. */

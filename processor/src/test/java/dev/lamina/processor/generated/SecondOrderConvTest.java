@@ -1,5 +1,7 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.direction;
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,23 +34,6 @@ class SecondOrderConvTest {
         return List.of(SecondOrderConvNets_LeNetNet.create(31), SecondOrderConvNets_GroupedLeNetNet.create(36),
                 SecondOrderConvNets_ShapesNet.create(32), SecondOrderConvNets_DecoderNet.create(33),
                 SecondOrderConvNets_UnpoolNet.create(34), SecondOrderConvNets_SequenceNet.create(35));
-    }
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    private static double[] direction(int size, long seed) {
-        float[] g = Fixtures.gaussian(size, seed);
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = g[i];
-        }
-        return v;
     }
 
     private static float[] inputs(Model m, long seed) {

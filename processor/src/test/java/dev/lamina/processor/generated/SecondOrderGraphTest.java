@@ -1,5 +1,7 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.direction;
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,23 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class SecondOrderGraphTest {
     private static final int N = 6;
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    private static double[] direction(int size, long seed) {
-        float[] g = Fixtures.gaussian(size, seed);
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = g[i];
-        }
-        return v;
-    }
 
     /** Token ids in {@code [0, tokens)}, as floats. */
     private static float[] ids(int count, int tokens, long seed) {

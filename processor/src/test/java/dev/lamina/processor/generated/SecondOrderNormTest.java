@@ -1,5 +1,7 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.direction;
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,23 +65,6 @@ class SecondOrderNormTest {
                 prepared("layer norm (tanh)", SecondOrderNormNets_LayerNormTanhNet.create(33), 60),
                 prepared("layer norm per step", SecondOrderNormNets_LayerNormStepsNet.create(34), 70),
                 prepared("response norms after batch norm", SecondOrderNormNets_ResponseNormedNet.create(35), 80));
-    }
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    private static double[] direction(int size, long seed) {
-        float[] g = Fixtures.gaussian(size, seed);
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = g[i];
-        }
-        return v;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.lamina.processor.generated;
 
+import static dev.lamina.processor.generated.Fixtures.direction;
+import static dev.lamina.processor.generated.Fixtures.largest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,23 +44,6 @@ class SecondOrderTest {
 
     private static ReferenceMlp.Layer dense(int units, Activation act) {
         return new ReferenceMlp.Layer(units, act, true);
-    }
-
-    private static double largest(double[] values) {
-        double m = 0;
-        for (double v : values) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    private static double[] direction(int size, long seed) {
-        float[] g = Fixtures.gaussian(size, seed);
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-            v[i] = g[i];
-        }
-        return v;
     }
 
     private static double[] flatParameters(Model m) {
