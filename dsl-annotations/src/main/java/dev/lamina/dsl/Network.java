@@ -64,9 +64,16 @@ public @interface Network {
 
     /**
      * {@return whether to generate the R-passes (Pearlmutter): exact Hessian-vector products of the training loss,
-     * {@code Model.hessianVectorProduct}} Off by default, and then the generated class is exactly what it is
-     * without this attribute. So far the R-pass exists for Dense layers with every activation, Flatten, Reshape and
-     * the three losses; any other layer in such a network is a compile error on its annotation.
+     * {@code Model.hessianVectorProduct}, and Gauss-Newton products, {@code Model.gaussNewtonVectorProduct}} Off by
+     * default, and then the generated class is exactly what it is without this attribute. A layer whose kind has
+     * no R-rules in such a network is a compile error on its annotation.
      */
     boolean secondOrder() default false;
+
+    /**
+     * {@return the arithmetic of the R-passes' products} {@link Precision#FLOAT} (the default) runs the GEMMs of
+     * Dense layers and convolutions in float, as the gradient's do, and the element-wise rules in double;
+     * {@link Precision#DOUBLE} runs everything in double. Read only with {@link #secondOrder}.
+     */
+    Precision secondOrderPrecision() default Precision.FLOAT;
 }

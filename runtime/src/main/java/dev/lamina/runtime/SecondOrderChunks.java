@@ -33,8 +33,11 @@ public final class SecondOrderChunks {
      */
     public static final class Scratch {
         private double[][] arrays = new double[0][];
+        private float[][] floatArrays = new float[0][];
         private java.nio.DoubleBuffer[] buffers = new java.nio.DoubleBuffer[0];
         private java.nio.DoubleBuffer[] shared = new java.nio.DoubleBuffer[0];
+        private Memory[] memories = new Memory[0];
+        private Memory[] sharedMemories = new Memory[0];
 
         private Scratch() {
         }
@@ -56,6 +59,52 @@ public final class SecondOrderChunks {
                 buffers[slot] = buffer;
             }
             return buffer;
+        }
+
+        /**
+         * {@return slot {@code slot}'s block of at least {@code size} floats (for {@code Blas.gemm}), holding
+         * whatever the last chunk left in it}: {@link #buffer}'s twin for products in float
+         *
+         * @param slot the slot, from 0
+         * @param size the floats needed
+         */
+        public Memory memory(int slot, int size) {
+            if (slot >= memories.length) {
+                memories = java.util.Arrays.copyOf(memories, slot + 1);
+            }
+            if (memories[slot] == null || memories[slot].size() < size) {
+                memories[slot] = Memory.allocate(size);
+            }
+            return memories[slot];
+        }
+
+        /**
+         * {@return slot {@code slot}'s array of at least {@code size} floats, holding whatever the last chunk left
+         * in it}: {@link #get}'s twin for products in float
+         *
+         * @param slot the slot, from 0
+         * @param size the floats needed
+         */
+        public float[] floats(int slot, int size) {
+            if (slot >= floatArrays.length) {
+                floatArrays = java.util.Arrays.copyOf(floatArrays, slot + 1);
+            }
+            float[] array = floatArrays[slot];
+            if (array == null || array.length < size) {
+                array = new float[size];
+                floatArrays[slot] = array;
+            }
+            return array;
+        }
+
+        private Memory sharedMemory(int slot, int size) {
+            if (slot >= sharedMemories.length) {
+                sharedMemories = java.util.Arrays.copyOf(sharedMemories, slot + 1);
+            }
+            if (sharedMemories[slot] == null || sharedMemories[slot].size() < size) {
+                sharedMemories[slot] = Memory.allocate(size);
+            }
+            return sharedMemories[slot];
         }
 
         private java.nio.DoubleBuffer shared(int slot, int size) {
@@ -162,5 +211,33 @@ public final class SecondOrderChunks {
      */
     public java.nio.DoubleBuffer shared(int slot, int size) {
         return SCRATCH.get().shared(slot, size);
+    }
+
+    /**
+     * {@return a block of at least {@code size} floats of the calling thread's, for a matrix the workers read (the
+     * weights and the direction in float), holding whatever it held last}: {@link #shared}'s twin for products in
+     * float
+     *
+     * @param slot the slot: one per matrix that must outlive the others in a call
+     * @param size the floats needed
+     */
+    public Memory sharedMemory(int slot, int size) {
+        return SCRATCH.get().sharedMemory(slot, size);
+    }
+
+    /**
+     * {@return the calling thread's block of {@code v.length} floats in slot 0 of {@link #sharedMemory}, holding
+     * {@code v} rounded to float}: the direction, laid out as the parameters are, for products in float
+     *
+     * @param v the direction in double
+     */
+    public Memory direction(double[] v) {
+        Memory direction = sharedMemory(0, v.length);
+        float[] rounded = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            rounded[i] = (float) v[i];
+        }
+        direction.floats().put(0, rounded, 0, v.length);
+        return direction;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lamina.processor.graph;
 
 import dev.lamina.dsl.Loss;
+import dev.lamina.dsl.Precision;
 import java.util.List;
 
 /**
@@ -10,9 +11,11 @@ import java.util.List;
  * @param layerFields the user's layer fields in declaration order, with their kinds, so that the generated class
  *                    fills in every handle even when fusion folded a layer into another
  * @param secondOrder whether the network asked for the R-passes ({@code @Network(secondOrder = true)})
+ * @param secondOrderPrecision the arithmetic of their products ({@code @Network(secondOrderPrecision = ...)})
  */
 public record Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
-                    boolean fuse, List<Node> nodes, List<String> layerFields, boolean secondOrder) {
+                    boolean fuse, List<Node> nodes, List<String> layerFields, boolean secondOrder,
+                    Precision secondOrderPrecision) {
 
     /** A network without the R-passes (the graphs the pass tests build by hand). */
     public Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
@@ -20,9 +23,16 @@ public record Graph(String packageName, String userClass, String generatedClass,
         this(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, nodes, layerFields, false);
     }
 
+    /** A network with or without the R-passes, in float (the graphs the pass tests build by hand). */
+    public Graph(String packageName, String userClass, String generatedClass, Loss loss, double labelSmoothing,
+                 boolean fuse, List<Node> nodes, List<String> layerFields, boolean secondOrder) {
+        this(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, nodes, layerFields, secondOrder,
+                Precision.FLOAT);
+    }
+
     public Graph withNodes(List<Node> newNodes) {
         return new Graph(packageName, userClass, generatedClass, loss, labelSmoothing, fuse, List.copyOf(newNodes),
-                layerFields, secondOrder);
+                layerFields, secondOrder, secondOrderPrecision);
     }
 
     public Node input() {

@@ -125,7 +125,8 @@ public final class NetworkReader {
         // a non-finite label smoothing was reported above: the rules see the default rather than report it again
         double labelSmoothing = valuesOk ? network.labelSmoothing() : 0;
         Graph graph = new Graph(pkg, type.getQualifiedName().toString(), generatedName(type), network.loss(),
-                labelSmoothing, network.fuse(), nodes, fields, network.secondOrder());
+                labelSmoothing, network.fuse(), nodes, fields, network.secondOrder(),
+                network.secondOrderPrecision());
         // an interface, enum or record has had its fields checked, but is no class to check as a network
         return new Result(type.getKind() == ElementKind.CLASS ? Optional.of(graph) : Optional.empty(), origins,
                 new Unread(!inputOk, !referencesOk, unreadLayers), !ok);

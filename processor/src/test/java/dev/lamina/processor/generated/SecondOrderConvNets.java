@@ -10,6 +10,7 @@ import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.Network;
 import dev.lamina.dsl.Pool;
 import dev.lamina.dsl.PoolKind;
+import dev.lamina.dsl.Precision;
 import dev.lamina.dsl.Residual;
 import dev.lamina.dsl.Upsample;
 import dev.lamina.runtime.Layer;
@@ -26,6 +27,17 @@ final class SecondOrderConvNets {
     /** LeNet in small: conv-pool-conv-pool-flatten-dense; fusion folds both max pools into the convolutions. */
     @Network(input = {1, 10, 10}, secondOrder = true)
     abstract static class LeNet {
+        @Conv(filters = 3, kernel = 3, activation = Activation.TANH) Layer c1;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
+        @Conv(filters = 4, kernel = 3, padding = 1, activation = Activation.SOFTPLUS) Layer c2;
+        @Pool(kind = PoolKind.MAX, kernel = 2) Layer p2;
+        @Flatten Layer flat;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link LeNet} with its products in double. */
+    @Network(input = {1, 10, 10}, secondOrder = true, secondOrderPrecision = Precision.DOUBLE)
+    abstract static class LeNetInDouble {
         @Conv(filters = 3, kernel = 3, activation = Activation.TANH) Layer c1;
         @Pool(kind = PoolKind.MAX, kernel = 2) Layer p1;
         @Conv(filters = 4, kernel = 3, padding = 1, activation = Activation.SOFTPLUS) Layer c2;

@@ -80,7 +80,7 @@ class SecondOrderConvTest {
                     Mode.INFERENCE));
             System.out.printf("%s: W = %d, asymmetry of the generated products %.3g%n", m.name(), h.size(),
                     h.asymmetry());
-            assertTrue(h.asymmetry() < 1e-9, m.name() + ": asymmetry " + h.asymmetry());
+            assertTrue(h.asymmetry() < Fixtures.FLOAT_ASYMMETRY, m.name() + ": asymmetry " + h.asymmetry());
         }
     }
 
@@ -147,7 +147,7 @@ class SecondOrderConvTest {
                 }
             }
             HessianMatrix h = HessianMatrix.of(exact);
-            assertTrue(h.asymmetry() < 1e-9, mode + ": asymmetry " + h.asymmetry());
+            assertTrue(h.asymmetry() < Fixtures.FLOAT_ASYMMETRY, mode + ": asymmetry " + h.asymmetry());
             System.out.printf("Residuals, %s (W = %d): R-pass against finite differences, largest difference %.3g "
                     + "of |H v|; asymmetry %.3g%n", mode, exact.size(), worst, h.asymmetry());
         }

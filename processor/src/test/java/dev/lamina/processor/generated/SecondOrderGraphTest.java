@@ -67,7 +67,7 @@ class SecondOrderGraphTest {
         HessianMatrix h = HessianMatrix.of(GeneratedHvp.of(m, x, t, N, mode));
         System.out.printf("%s, %s: W = %d, asymmetry of the generated products %.3g%n", m.name(), mode, h.size(),
                 h.asymmetry());
-        assertTrue(h.asymmetry() < 1e-9, m.name() + " " + mode + ": asymmetry " + h.asymmetry());
+        assertTrue(h.asymmetry() < Fixtures.FLOAT_ASYMMETRY, m.name() + " " + mode + ": asymmetry " + h.asymmetry());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.lamina.dsl.Dense;
 import dev.lamina.dsl.Flatten;
 import dev.lamina.dsl.Loss;
 import dev.lamina.dsl.Network;
+import dev.lamina.dsl.Precision;
 import dev.lamina.dsl.Reshape;
 import dev.lamina.runtime.Layer;
 
@@ -20,6 +21,12 @@ final class SecondOrderNets {
     /** One linear layer with the squared error: the Hessian is {@code X^T X / n} per output unit. */
     @Network(input = {4}, loss = Loss.MEAN_SQUARED_ERROR, secondOrder = true)
     abstract static class Linear {
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link Linear} with its products in double. */
+    @Network(input = {4}, loss = Loss.MEAN_SQUARED_ERROR, secondOrder = true, secondOrderPrecision = Precision.DOUBLE)
+    abstract static class LinearInDouble {
         @Dense(units = 3) Layer out;
     }
 
@@ -86,6 +93,14 @@ final class SecondOrderNets {
     /** Two hidden layers of TANH, a classifier. */
     @Network(input = {4}, secondOrder = true)
     abstract static class HiddenTanh {
+        @Dense(units = 5, activation = Activation.TANH) Layer h1;
+        @Dense(units = 4, activation = Activation.TANH) Layer h2;
+        @Dense(units = 3) Layer out;
+    }
+
+    /** {@link HiddenTanh} with its products in double. */
+    @Network(input = {4}, secondOrder = true, secondOrderPrecision = Precision.DOUBLE)
+    abstract static class HiddenTanhInDouble {
         @Dense(units = 5, activation = Activation.TANH) Layer h1;
         @Dense(units = 4, activation = Activation.TANH) Layer h2;
         @Dense(units = 3) Layer out;

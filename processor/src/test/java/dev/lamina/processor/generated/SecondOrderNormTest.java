@@ -122,7 +122,7 @@ class SecondOrderNormTest {
                 HessianMatrix h = HessianMatrix.of(GeneratedHvp.of(c.model(), c.x(), c.t(), N, mode));
                 System.out.printf("%s, %s: W = %d, asymmetry of the generated products %.3g%n", c.name(), mode,
                         h.size(), h.asymmetry());
-                assertTrue(h.asymmetry() < 1e-9, c.name() + " " + mode + ": asymmetry " + h.asymmetry());
+                assertTrue(h.asymmetry() < Fixtures.FLOAT_ASYMMETRY, c.name() + " " + mode + ": asymmetry " + h.asymmetry());
             }
         }
     }

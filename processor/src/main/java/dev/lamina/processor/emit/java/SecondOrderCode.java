@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import dev.lamina.dsl.Loss;
+import dev.lamina.dsl.Precision;
 import dev.lamina.processor.graph.Graph;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -15,12 +16,14 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The generated {@code hessianVectorProduct(n, v, out)} of a network declared {@code @Network(secondOrder = true)}:
- * Pearlmutter's R-passes over the batch of the last forward pass, in double. The R-forward pass walks the forward
+ * Pearlmutter's R-passes over the batch of the last forward pass. The R-forward pass walks the forward
  * steps, each layer's kind giving {@code R{output}} ({@link SecondOrderJava#rForward}); the fused loss gives the
  * gradient at the output and its R, {@code H_loss R{y}}; the R-backward pass walks the backward steps, each kind
  * giving the gradient and its R at its input and adding its parameters' terms of {@code H v}. It reads only the
  * arena's forward outputs, the parameters and the targets: the gradient slots are not touched, so a backward pass
- * may still follow. Arrays are allocated per call; the convolutions run chunk by chunk on the model's workers
+ * may still follow. The arrays between layers are double; the GEMM-shaped products of Dense layers and convolutions
+ * run in the network's {@code secondOrderPrecision} ({@link ProductArithmetic}), the element-wise rules in double.
+ * Arrays are allocated per call; the convolutions run chunk by chunk on the model's workers
  * ({@code SecondOrderChunks}), the other layers on the calling thread.
  */
 final class SecondOrderCode {
@@ -39,12 +42,17 @@ final class SecondOrderCode {
         b.endControlFlow();
         b.addStatement("state.beginSecondOrder(n)");
         b.beginControlFlow("try");
-        b.addStatement("$T a = state.arena(n).floats()", FLOAT_BUFFER);
-        b.addStatement("$T p = state.parameters().floats()", FLOAT_BUFFER);
+        b.addStatement("$T arena = state.arena(n)", JavaEmitter.MEMORY);
+        b.addStatement("$T params = state.parameters()", JavaEmitter.MEMORY);
+        b.addStatement("$T a = arena.floats()", FLOAT_BUFFER);
+        b.addStatement("$T p = params.floats()", FLOAT_BUFFER);
         b.addStatement("float[] t = state.targets(n)");
         b.addStatement("java.util.Arrays.fill(out, 0.0)");
         // spelled out rather than imported: the R-pass adds one method to the class and nothing else
         b.addStatement("$L chunks = new $L(state)", CHUNKS, CHUNKS);
+        if (graph.secondOrderPrecision() == Precision.FLOAT) {
+            b.addStatement("$T directionBlock = chunks.direction(v)", JavaEmitter.MEMORY);
+        }
         b.add("// R-forward: R{output} of every layer, in forward order\n");
         for (Step step : schedule.forward()) {
             Node node = step.node();

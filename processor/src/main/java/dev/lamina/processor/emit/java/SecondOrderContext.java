@@ -26,6 +26,26 @@ public final class SecondOrderContext {
         return schedule.graph();
     }
 
+    /** How the layer's GEMM-shaped products are spelled: in float or in double, as the network asked. */
+    public ProductArithmetic arithmetic() {
+        return new ProductArithmetic(schedule.graph().secondOrderPrecision() == dev.lamina.dsl.Precision.FLOAT);
+    }
+
+    /** {@code dev.lamina.runtime.Memory} {@code arena}: the arena as a block, for GEMMs that read it in place. */
+    public String arena() {
+        return "arena";
+    }
+
+    /** {@code params}: the parameters as a block, for GEMMs that read them in place. */
+    public String params() {
+        return "params";
+    }
+
+    /** {@code directionBlock}: the direction rounded to float, laid out as the parameters (products in float only). */
+    public String direction() {
+        return "directionBlock";
+    }
+
     /** Whether the layer reads the network input (through views): its input has no R and needs no gradient. */
     public boolean readsNetworkInput() {
         return schedule.source(node.input()) == 0;

@@ -4,6 +4,7 @@ import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
+import dev.lamina.processor.emit.java.ProductArithmetic;
 import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
@@ -17,12 +18,14 @@ import dev.lamina.processor.ops.pool.PoolSecondOrder;
  * the winners as {@code g_s}, {@code R{g_s}}; then {@code (H v)_W = corr(R{g_s}, x) + corr(g_s, R{x})},
  * {@code (H v)_b} the sums of {@code R{g_a}} per channel, and at the input {@code g_x = conv^T(W, g_s)},
  * {@code R{g_x} = conv^T(V, g_s) + conv^T(W, R{g_s})}. The fused pool's winners are found again on the raw sums,
- * recomputed in double.
+ * recomputed (in the products' precision on columns, in double in the loops).
  *
- * <p>A convolution (not transposed, one group) runs its products as double GEMMs on im2col columns, chunk by
- * chunk of samples on the model's workers ({@code SecondOrderChunks}): {@code R{s} = X V^T + R{X} W^T} and the
- * raw sums {@code X W^T} forward; {@code (H v)_W = R{g_s}^T X + g_s^T R{X}} per chunk, added up in chunk order, and
- * the input's {@code g_s W}, {@code g_s V + R{g_s} W} folded back from columns. The others run plain loops.
+ * <p>A convolution (not transposed, one group) runs its products as GEMMs on im2col columns in the network's
+ * {@code secondOrderPrecision} ({@link ProductArithmetic}), chunk by chunk of samples on the model's workers
+ * ({@code SecondOrderChunks}): {@code R{s} = X V^T + R{X} W^T} and the raw sums {@code X W^T} forward;
+ * {@code (H v)_W = R{g_s}^T X + g_s^T R{X}} per chunk, added up in chunk order in double, and the input's
+ * {@code g_s W}, {@code g_s V + R{g_s} W} folded back from columns. The others (transposed, grouped) run plain
+ * loops in double whatever the precision.
  *
  * @param taps       the convolution's loops
  * @param transposed whether the output is the big side (ConvTranspose)
@@ -34,7 +37,6 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                                      Op.Pool pool) {
     /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
     private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
-    private static final String BUFFER = "java.nio.DoubleBuffer";
 
     /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
     private static final int CHUNK_ROWS = 2048;
@@ -110,12 +112,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
-     * The GEMM forward. Once: the weights in double as {@code W [filters][field]} and {@code W^T}, and {@code B =
-     * [V^T | W^T]} ({@code V^T} alone without a pool). Per chunk: the columns {@code X} of the input, {@code X B}
-     * (its left half {@code X V^T}, its right half the raw sums for the pool's winners), {@code R{X} W^T} added to
-     * the left half, then the winners, {@code R{a}} and {@code R{y}} of the chunk's samples.
+     * The GEMM forward. Once: the weights as {@code W [filters][field]} and {@code W^T}, and {@code B = [V^T | W^T]}
+     * ({@code V^T} alone without a pool), in the products' precision. Per chunk: the columns {@code X} of the input,
+     * {@code X B} (its left half {@code X V^T}, its right half the raw sums for the pool's winners), {@code R{X} W^T}
+     * added to the left half, then the winners, {@code R{a}} and {@code R{y}} of the chunk's samples. Columns are
+     * built in a heap array and moved to the GEMM's block in one bulk copy.
      */
     private CodeBlock gemmForward(Node node, SecondOrderContext c) {
+        ProductArithmetic ar = c.arithmetic();
         boolean input = !c.readsNetworkInput();
         int filters = taps.smallChannels();
         int field = field();
@@ -127,48 +131,54 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         if (pool != null) {
             b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
         }
-        // the calling thread's direct buffers (four slots a layer), which the GEMMs read in place and workers share
-        int slot = 4 * node.id();
-        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("W"), c.chunks(), slot, filters * field);
-        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("Wt"), c.chunks(), slot + 1, filters * field);
-        b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("B"), c.chunks(), slot + 2, width * field);
+        // the calling thread's blocks (four a layer), which the GEMMs read in place and workers share
+        int slot = ar.inFloat() ? 8 * node.id() + 4 : 4 * node.id();
+        b.addStatement("$L $L = $L", ar.direct(), c.own("W"), ar.shared(c.chunks(), slot, "" + filters * field));
+        b.addStatement("$L $L = $L", ar.direct(), c.own("Wt"),
+                ar.shared(c.chunks(), slot + 1, "" + filters * field));
+        b.addStatement("$L $L = $L", ar.direct(), c.own("B"), ar.shared(c.chunks(), slot + 2, "" + width * field));
         if (input) {
-            b.addStatement("$L $L = $L.shared($L, $L)", BUFFER, c.own("WV"), c.chunks(), slot + 3,
-                    2 * filters * field);
+            b.addStatement("$L $L = $L", ar.direct(), c.own("WV"),
+                    ar.shared(c.chunks(), slot + 3, "" + 2 * filters * field));
         }
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
         b.beginControlFlow("for (int f = 0; f < $L; f++)", filters);
         b.beginControlFlow("for (int q = 0; q < $L; q++)", field);
-        b.addStatement("double weight = p.get($L + f * $L + q)", c.constant("WEIGHT"), field);
-        b.addStatement("double direction = v[$L + f * $L + q]", c.constant("WEIGHT"), field);
-        b.addStatement("$L.put(f * $L + q, weight)", c.own("W"), field);
-        b.addStatement("$L.put(q * $L + f, weight)", c.own("Wt"), filters);
-        b.addStatement("$L.put(q * $L + f, direction)", c.own("B"), width);
+        b.addStatement("$L weight = p.get($L + f * $L + q)", ar.real(), c.constant("WEIGHT"), field);
+        b.addStatement("$L direction = $Lv[$L + f * $L + q]", ar.real(), ar.narrow(), c.constant("WEIGHT"), field);
+        b.addStatement("$L.put(f * $L + q, weight)", ar.view(c.own("W")), field);
+        b.addStatement("$L.put(q * $L + f, weight)", ar.view(c.own("Wt")), filters);
+        b.addStatement("$L.put(q * $L + f, direction)", ar.view(c.own("B")), width);
         if (pool != null) {
-            b.addStatement("$L.put(q * $L + $L + f, weight)", c.own("B"), width, filters);
+            b.addStatement("$L.put(q * $L + $L + f, weight)", ar.view(c.own("B")), width, filters);
         }
         if (input) {
-            b.addStatement("$L.put(f * $L + q, weight)", c.own("WV"), 2 * field);
-            b.addStatement("$L.put(f * $L + $L + q, direction)", c.own("WV"), 2 * field, field);
+            b.addStatement("$L.put(f * $L + q, weight)", ar.view(c.own("WV")), 2 * field);
+            b.addStatement("$L.put(f * $L + $L + q, direction)", ar.view(c.own("WV")), 2 * field, field);
         }
         b.endControlFlow();
         b.endControlFlow();
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
-        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
-        b.add(stage("xin", 0));
-        b.add(im2col("x", "xin", true));
-        b.addStatement("$L r = scratch.buffer(1, $L)", BUFFER, samples * positions * width);
-        b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, x, 0, $L, $L, 0, $L, 0.0, r, 0, $L)", BLAS, width,
-                field, field, c.own("B"), width, width);
+        b.addStatement("$L[] cols = $L", ar.real(), ar.scratchArray(2, samples * positions * field));
+        b.addStatement("$L x = $L", ar.direct(), ar.scratchDirect(0, samples * positions * field));
+        b.add(stage(ar));
+        b.add(im2col("cols", "xin", true, ar));
+        b.addStatement("$L.put(0, cols, 0, m * $L)", ar.view("x"), field);
+        b.addStatement("$L r = $L", ar.direct(), ar.scratchDirect(1, samples * positions * width));
+        b.addStatement("$T.$L(false, false, m, $L, $L, $L, x, 0, $L, $L, 0, $L, $L, r, 0, $L)", BLAS, ar.gemm(),
+                width, field, ar.one(), field, c.own("B"), width, ar.zero(), width);
         if (input) {
-            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
-            b.add(im2col("rx", c.rIn(), false));
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, rx, 0, $L, $L, 0, $L, 1.0, r, 0, $L)", BLAS,
-                    filters, field, field, c.own("Wt"), filters, width);
+            b.addStatement("$L rx = $L", ar.direct(), ar.scratchDirect(2, samples * positions * field));
+            b.add(im2col("cols", stageR(c, ar, b), ar.inFloat(), ar));
+            b.addStatement("$L.put(0, cols, 0, m * $L)", ar.view("rx"), field);
+            b.addStatement("$T.$L(false, false, m, $L, $L, $L, rx, 0, $L, $L, 0, $L, $L, r, 0, $L)", BLAS, ar.gemm(),
+                    filters, field, ar.one(), field, c.own("Wt"), filters, ar.one(), width);
         }
+        b.addStatement("$L[] rr = $L", ar.real(), ar.scratchArray(4, samples * positions * width));
+        b.addStatement("$L.get(0, rr, 0, m * $L)", ar.view("r"), width);
         b.add(chunkEpilogue(node, c, width));
         b.endControlFlow(")");
         b.unindent().add("}\n");
@@ -176,7 +186,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
-     * A chunk's samples from {@code r} (rows of {@code width}: {@code R{s}}, then the raw sums with a pool): the
+     * A chunk's samples from {@code rr} (rows of {@code width}: {@code R{s}}, then the raw sums with a pool): the
      * pool's winners, the runtime's (the first maximum of the window in raster order), as indices of the batch's
      * raw values; {@code R{a}} with the bias's direction; {@code R{y}}.
      */
@@ -201,14 +211,14 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.beginControlFlow("for (int py = y0; py < y1; py++)");
             b.beginControlFlow("for (int px = x0; px < x1; px++)");
             b.addStatement("int at = (s * $L + py) * $L + px", taps.smallHeight(), taps.smallWidth());
-            b.beginControlFlow("if (r.get(at * $L + $L + ch) > r.get(best * $L + $L + ch))", width, filters, width,
+            b.beginControlFlow("if (rr[at * $L + $L + ch] > rr[best * $L + $L + ch])", width, filters, width,
                     filters);
             b.addStatement("best = at");
             b.endControlFlow();
             b.endControlFlow();
             b.endControlFlow();
             b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), positions(), filters);
-            b.addStatement("double ra = r.get(best * $L + ch)" + ra, width);
+            b.addStatement("double ra = rr[best * $L + ch]" + ra, width);
             b.addStatement("$L[i + ch] = ra", c.own("Ra"));
             b.addStatement("float y = a.get(o + i + ch)");
             b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
@@ -220,7 +230,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.beginControlFlow("for (int row = 0; row < m; row++)");
             b.addStatement("int i = (first * $L + row) * $L", positions(), filters);
             b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("double ra = r.get(row * $L + ch)" + ra, width);
+            b.addStatement("double ra = rr[row * $L + ch]" + ra, width);
             b.addStatement("$L[i + ch] = ra", c.own("Ra"));
             b.addStatement("float y = a.get(o + i + ch)");
             b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
@@ -234,9 +244,10 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
      * The GEMM backward, per chunk: {@code g_s} and {@code R{g_s}} side by side in rows of {@code 2 filters},
      * routed to the pool's winners; the layer's terms of {@code H v} (weights, then bias) into a part of its own,
      * {@code R{g_s}^T X + g_s^T R{X}}; at the input, {@code [g_s W | g_s V + R{g_s} W]} folded back from columns.
-     * The parts are added up in chunk order.
+     * The parts are added up in chunk order, in double.
      */
     private CodeBlock gemmBackward(Node node, SecondOrderContext c) {
+        ProductArithmetic ar = c.arithmetic();
         boolean input = !c.readsNetworkInput();
         int filters = taps.smallChannels();
         int field = field();
@@ -251,9 +262,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("double[] part = new double[$L]", weights + filters);
-        b.addStatement("double[] gh = scratch.get(1, $L)", samples * positions * 2 * filters);
+        b.addStatement("$L[] gh = $L", ar.real(), ar.scratchArray(1, samples * positions * 2 * filters));
         if (pool != null) {
-            b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, 0.0)", 2 * filters);
+            b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, $L)", 2 * filters, ar.zero());
         }
         b.addStatement("int start = first * $L", node.out().size());
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
@@ -268,35 +279,50 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         }
         if (pool != null) {
             b.addStatement("int row = ($L[i] - first * $L) / $L", c.own("Win"), positions * filters, filters);
-            b.addStatement("gh[row * $L + ch] += ga", 2 * filters);
-            b.addStatement("gh[row * $L + $L + ch] += rga", 2 * filters, filters);
+            b.addStatement("gh[row * $L + ch] += $Lga", 2 * filters, ar.narrow());
+            b.addStatement("gh[row * $L + $L + ch] += $Lrga", 2 * filters, filters, ar.narrow());
         } else {
             b.addStatement("int row = (i - start) / $L", filters);
-            b.addStatement("gh[row * $L + ch] = ga", 2 * filters);
-            b.addStatement("gh[row * $L + $L + ch] = rga", 2 * filters, filters);
+            b.addStatement("gh[row * $L + ch] = $Lga", 2 * filters, ar.narrow());
+            b.addStatement("gh[row * $L + $L + ch] = $Lrga", 2 * filters, filters, ar.narrow());
         }
         b.endControlFlow();
-        b.addStatement("$L gr = scratch.buffer(4, $L)", BUFFER, samples * positions * 2 * filters);
-        b.addStatement("gr.put(0, gh, 0, m * $L)", 2 * filters);
-        b.addStatement("$L x = scratch.buffer(0, $L)", BUFFER, samples * positions * field);
-        b.add(stage("xin", 0));
-        b.add(im2col("x", "xin", true));
-        b.addStatement("$L hw = scratch.buffer(5, $L)", BUFFER, weights);
-        b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, $L, $L, x, 0, $L, 0.0, hw, 0, $L)", BLAS, filters,
-                field, filters, 2 * filters, field, field);
+        b.addStatement("$L gr = $L", ar.direct(), ar.scratchDirect(4, samples * positions * 2 * filters));
+        b.addStatement("$L.put(0, gh, 0, m * $L)", ar.view("gr"), 2 * filters);
+        b.addStatement("$L[] cols = $L", ar.real(), ar.scratchArray(2, samples * positions * field));
+        b.addStatement("$L x = $L", ar.direct(), ar.scratchDirect(0, samples * positions * field));
+        b.add(stage(ar));
+        b.add(im2col("cols", "xin", true, ar));
+        b.addStatement("$L.put(0, cols, 0, m * $L)", ar.view("x"), field);
+        b.addStatement("$L hw = $L", ar.direct(), ar.scratchDirect(5, weights));
+        b.addStatement("$T.$L(true, false, $L, $L, m, $L, gr, $L, $L, x, 0, $L, $L, hw, 0, $L)", BLAS, ar.gemm(),
+                filters, field, ar.one(), filters, 2 * filters, field, ar.zero(), field);
         if (input) {
-            b.addStatement("$L rx = scratch.buffer(2, $L)", BUFFER, samples * positions * field);
-            b.add(im2col("rx", c.rIn(), false));
-            b.addStatement("$T.dgemm(true, false, $L, $L, m, 1.0, gr, 0, $L, rx, 0, $L, 1.0, hw, 0, $L)", BLAS,
-                    filters, field, 2 * filters, field, field);
-            b.addStatement("$L dc = scratch.buffer(3, $L)", BUFFER, samples * positions * 2 * field);
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, 0, $L, $L, 0, $L, 0.0, dc, 0, $L)", BLAS,
-                    2 * field, filters, 2 * filters, c.own("WV"), 2 * field, 2 * field);
-            b.addStatement("$T.dgemm(false, false, m, $L, $L, 1.0, gr, $L, $L, $L, 0, $L, 1.0, dc, $L, $L)", BLAS,
-                    field, filters, filters, 2 * filters, c.own("W"), field, field, 2 * field);
-            b.add(col2im("dc", c.dIn(), c.rdIn()));
+            b.addStatement("$L rx = $L", ar.direct(), ar.scratchDirect(2, samples * positions * field));
+            b.add(im2col("cols", stageR(c, ar, b), ar.inFloat(), ar));
+            b.addStatement("$L.put(0, cols, 0, m * $L)", ar.view("rx"), field);
+            b.addStatement("$T.$L(true, false, $L, $L, m, $L, gr, 0, $L, rx, 0, $L, $L, hw, 0, $L)", BLAS, ar.gemm(),
+                    filters, field, ar.one(), 2 * filters, field, ar.one(), field);
+            b.addStatement("$L dc = $L", ar.direct(), ar.scratchDirect(3, samples * positions * 2 * field));
+            b.addStatement("$T.$L(false, false, m, $L, $L, $L, gr, 0, $L, $L, 0, $L, $L, dc, 0, $L)", BLAS,
+                    ar.gemm(), 2 * field, filters, ar.one(), 2 * filters, c.own("WV"), 2 * field, ar.zero(),
+                    2 * field);
+            b.addStatement("$T.$L(false, false, m, $L, $L, $L, gr, $L, $L, $L, 0, $L, $L, dc, $L, $L)", BLAS,
+                    ar.gemm(), field, filters, ar.one(), filters, 2 * filters, c.own("W"), field, ar.one(), field,
+                    2 * field);
+            b.addStatement("$L[] dcs = $L", ar.real(), ar.scratchArray(5, samples * positions * 2 * field));
+            b.addStatement("$L.get(0, dcs, 0, m * $L)", ar.view("dc"), 2 * field);
+            b.add(col2im("dcs", c.dIn(), c.rdIn()));
         }
-        b.addStatement("hw.get(0, part, 0, $L)", weights);
+        if (ar.inFloat()) {
+            b.addStatement("float[] terms = scratch.floats(6, $L)", weights);
+            b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
+            b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+            b.addStatement("part[w] = terms[w]");
+            b.endControlFlow();
+        } else {
+            b.addStatement("hw.get(0, part, 0, $L)", weights);
+        }
         b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
         b.beginControlFlow("for (double[] part : parts)");
@@ -370,47 +396,65 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
-     * The chunk's samples of the layer's input, from the arena into {@code target} (a scratch slot) in double, so that
-     * im2col copies runs of it.
+     * {@code xin}: the chunk's samples of the layer's input, from the arena (in one bulk copy in float; converted to
+     * double one by one), so that im2col copies runs of it.
      */
-    private CodeBlock stage(String target, int slot) {
-        int big = taps.bigHeight() * taps.bigWidth() * taps.bigChannels();
+    private CodeBlock stage(ProductArithmetic ar) {
+        int big = bigSize();
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = scratch.get($L, $L)", target, slot, chunkSamples() * big);
+        b.addStatement("$L[] xin = $L", ar.real(), ar.scratchArray(0, chunkSamples() * big));
         b.addStatement("int base = in + first * $L", big);
-        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
-        b.addStatement("$L[j] = a.get(base + j)", target);
-        b.endControlFlow();
+        if (ar.inFloat()) {
+            b.addStatement("a.get(base, xin, 0, samples * $L)", big);
+        } else {
+            b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
+            b.addStatement("xin[j] = a.get(base + j)");
+            b.endControlFlow();
+        }
         return b.build();
     }
 
     /**
-     * The columns of a chunk: row {@code (sample, position)}, column {@code (tap row, tap column, channel)} as the
-     * weights are laid out, zero where the tap falls in the padding. {@code source} holds the big side's values,
-     * from the chunk's first sample when {@code local}, else from the batch's.
+     * {@return the array im2col reads {@code R{x}} from: the batch's double array itself in double; in float the
+     * chunk's samples of it rounded into {@code rxin}, whose statements go into {@code b}}
      */
-    private CodeBlock im2col(String columns, String source, boolean local) {
+    private String stageR(SecondOrderContext c, ProductArithmetic ar, CodeBlock.Builder b) {
+        if (!ar.inFloat()) {
+            return c.rIn();
+        }
+        int big = bigSize();
+        b.addStatement("float[] rxin = scratch.floats(3, $L)", chunkSamples() * big);
+        b.addStatement("int rbase = first * $L", big);
+        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
+        b.addStatement("rxin[j] = (float) $L[rbase + j]", c.rIn());
+        b.endControlFlow();
+        return "rxin";
+    }
+
+    /**
+     * The columns of a chunk in the heap array {@code columns}: row {@code (sample, position)}, column {@code (tap
+     * row, tap column, channel)} as the weights are laid out, zero where the tap falls in the padding. {@code source}
+     * holds the big side's values, from the chunk's first sample when {@code local}, else from the batch's.
+     */
+    private CodeBlock im2col(String columns, String source, boolean local, ProductArithmetic ar) {
         int run = taps.kernelWidth() * taps.bigChannels();
+        int channels = taps.bigChannels();
         CodeBlock tap = CodeBlock.builder()
                 .beginControlFlow("if (bx < 0 || bx >= $L)", taps.bigWidth())
-                .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L.put(col + ch, 0.0)", columns)
-                .endControlFlow()
+                .addStatement("java.util.Arrays.fill($L, col, col + $L, $L)", columns, channels, ar.zero())
                 .nextControlFlow("else")
-                .addStatement("$L.put(col, $L, at + (bx - x0) * $L, $L)", columns, source, taps.bigChannels(),
-                        taps.bigChannels())
+                .addStatement("System.arraycopy($L, at + (bx - x0) * $L, $L, col, $L)", source, channels, columns,
+                        channels)
                 .endControlFlow().build();
-        CodeBlock outside = CodeBlock.builder()
-                .beginControlFlow("for (int j = 0; j < $L; j++)", run)
-                .addStatement("$L.put(line + j, 0.0)", columns)
-                .endControlFlow().build();
-        CodeBlock whole = CodeBlock.of("$L.put(line, $L, at, $L);\n", columns, source, run);
+        CodeBlock outside = CodeBlock.of("java.util.Arrays.fill($L, line, line + $L, $L);\n", columns, run,
+                ar.zero());
+        CodeBlock whole = CodeBlock.of("System.arraycopy($L, at, $L, line, $L);\n", source, columns, run);
         return taps(outside, whole, tap, field(), local);
     }
 
     /**
      * Adds a chunk's columns back into the big side's values of the batch (im2col's transpose): the left half of
-     * each row of {@code columns} into {@code left}, the right half into {@code right}.
+     * each row of the heap array {@code columns} into {@code left}, the right half into {@code right}.
      */
     private CodeBlock col2im(String columns, String left, String right) {
         int field = field();
@@ -419,16 +463,21 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                 .beginControlFlow("if (bx >= 0 && bx < $L)", taps.bigWidth())
                 .addStatement("int from = at + (bx - x0) * $L", taps.bigChannels())
                 .beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.bigChannels())
-                .addStatement("$L[from + ch] += $L.get(col + ch)", left, columns)
-                .addStatement("$L[from + ch] += $L.get(col + $L + ch)", right, columns, field)
+                .addStatement("$L[from + ch] += $L[col + ch]", left, columns)
+                .addStatement("$L[from + ch] += $L[col + $L + ch]", right, columns, field)
                 .endControlFlow()
                 .endControlFlow().build();
         CodeBlock whole = CodeBlock.builder()
                 .beginControlFlow("for (int j = 0; j < $L; j++)", run)
-                .addStatement("$L[at + j] += $L.get(line + j)", left, columns)
-                .addStatement("$L[at + j] += $L.get(line + $L + j)", right, columns, field)
+                .addStatement("$L[at + j] += $L[line + j]", left, columns)
+                .addStatement("$L[at + j] += $L[line + $L + j]", right, columns, field)
                 .endControlFlow().build();
         return taps(CodeBlock.of(""), whole, tap, 2 * field, false);
+    }
+
+    /** Values per sample on the big side (the input). */
+    private int bigSize() {
+        return taps.bigHeight() * taps.bigWidth() * taps.bigChannels();
     }
 
     /**
