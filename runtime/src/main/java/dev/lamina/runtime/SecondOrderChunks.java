@@ -21,11 +21,12 @@ public final class SecondOrderChunks {
          * Runs the layer's rules on samples {@code [first, first + samples)}.
          *
          * @param scratch the running worker's scratch arrays
+         * @param worker the running worker (for the runtime's kernels, which keep their own scratch in it)
          * @param chunk the chunk's index, from 0 to {@link #count} - 1
          * @param first the chunk's first sample
          * @param samples the chunk's number of samples (the last chunk may be short)
          */
-        void run(Scratch scratch, int chunk, int first, int samples);
+        void run(Scratch scratch, Worker worker, int chunk, int first, int samples);
     }
 
     /**
@@ -186,7 +187,7 @@ public final class SecondOrderChunks {
         int chunks = count(n, size);
         if (chunks == 1) {
             // nothing to share out: waking the workers would cost more than the chunk (a small network's batch)
-            task.run(SCRATCH.get(), 0, 0, n);
+            task.run(SCRATCH.get(), state.workers().worker(0), 0, 0, n);
             return;
         }
         Workers team = state.workers();
@@ -194,7 +195,7 @@ public final class SecondOrderChunks {
             Scratch own = SCRATCH.get();
             for (int chunk = first; chunk < first + rows; chunk++) {
                 int start = chunk * size;
-                task.run(own, chunk, start, Math.min(size, n - start));
+                task.run(own, worker, chunk, start, Math.min(size, n - start));
             }
         })) {
             // the team was replaced between passes: the chunks run on the new one

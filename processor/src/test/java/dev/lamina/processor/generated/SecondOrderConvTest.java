@@ -155,10 +155,15 @@ class SecondOrderConvTest {
 
     @Test
     void aBatchOfSeveralChunksGivesTheMeanOfItsPartsOnAnyThreadCount() {
-        // 70 samples: LeNet's first convolution runs them in three chunks (32, 32, 6), its second in one
-        int n = 70;
-        int part = 5;
-        Model m = SecondOrderConvNets_LeNetNet.create(31);
+        // 300 samples: LeNet's first convolution runs them in three chunks on the float kernels (128, 128, 44), in ten
+        // on the double GEMMs (32 each, the last 12)
+        for (Model m : List.of(SecondOrderConvNets_LeNetNet.create(31), SecondOrderConvNets_LeNetInDoubleNet.create(31))) {
+            severalChunks(m, 300);
+        }
+    }
+
+    private static void severalChunks(Model m, int n) {
+        int part = 25;
         float[] x = Fixtures.gaussian(n * m.inputSize(), 41);
         float[] t = Fixtures.oneHot(n, 3, 42);
         double[] v = direction(m.parameterCount(), 51);
@@ -173,10 +178,9 @@ class SecondOrderConvTest {
             m.useWorkers(null);
         }
         // the chunks' terms are added in chunk order, whichever worker ran them
-        assertArrayEquals(whole, again, "one thread and three give different products");
+        assertArrayEquals(whole, again, m.name() + ": one thread and three give different products");
         // the mean loss's Hessian is the mean of the parts' (batches of one chunk, which the other tests check); the
         // float forward passes of the parts may round apart from the whole's in the last bit, hence not 1e-12
-
         double[] mean = new double[v.length];
         for (int first = 0; first < n; first += part) {
             float[] xs = java.util.Arrays.copyOfRange(x, first * m.inputSize(), (first + part) * m.inputSize());
@@ -189,7 +193,7 @@ class SecondOrderConvTest {
         double scale = largest(mean);
         assertTrue(scale > 0, "a zero product checks nothing");
         for (int k = 0; k < v.length; k++) {
-            assertEquals(mean[k], whole[k], 1e-6 * scale, "(H v)[" + k + "]");
+            assertEquals(mean[k], whole[k], 1e-6 * scale, m.name() + ": (H v)[" + k + "]");
         }
     }
 }

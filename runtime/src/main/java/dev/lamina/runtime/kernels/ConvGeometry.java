@@ -35,6 +35,17 @@ public record ConvGeometry(int height, int width, int channels, int kernel, int 
         return channels == 1 && stride == 1;
     }
 
+    /**
+     * {@return these sizes with {@code count} filters} (the generated second-order passes convolve with the weights
+     * and the direction stacked as one filter bank)
+     *
+     * @param count the filters
+     */
+    public ConvGeometry withFilters(int count) {
+        return new ConvGeometry(height, width, channels, kernel, stride, padding, dilation, outHeight, outWidth, count,
+                wide);
+    }
+
     /** Floats of one input image. */
     public int inputSize() {
         return height * width * channels;

@@ -31,6 +31,6 @@ final class ConvSecondOrder implements SecondOrderJava<Op.Conv> {
                 node.in().height(), node.in().width(), node.in().channels(), conv.kernel(), conv.kernel(),
                 conv.stride(), conv.padding(), conv.padding(), conv.dilation(), conv.groups());
         return new ConvolutionSecondOrder(taps, false, conv.activation(), conv.bias(),
-                node.hasFusedPool() ? node.pool().op() : null);
+                node.hasFusedPool() ? node.pool().op() : null, true);
     }
 }

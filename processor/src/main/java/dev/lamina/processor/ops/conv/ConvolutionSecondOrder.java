@@ -1,7 +1,10 @@
 package dev.lamina.processor.ops.conv;
 
 import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
+import static dev.lamina.processor.emit.java.RuntimeTypes.CONVOLUTION;
+import static dev.lamina.processor.emit.java.RuntimeTypes.CONV_GEOMETRY;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
 import dev.lamina.processor.emit.java.ProductArithmetic;
@@ -9,6 +12,7 @@ import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.graph.Node;
 import dev.lamina.processor.graph.Op;
 import dev.lamina.processor.ops.pool.PoolSecondOrder;
+import dev.lamina.processor.plan.WideRows;
 
 /**
  * Internal, not API. The R-rules of a convolution, {@code s = conv(W, x)}, {@code a = s + b} (after the fused max
@@ -32,11 +36,13 @@ import dev.lamina.processor.ops.pool.PoolSecondOrder;
  * @param activation the fused activation
  * @param bias       whether there is a bias
  * @param pool       the max pool fused into the layer, or null
+ * @param planar     whether the layer is a 2D Conv, whose sizes the generated class holds as a {@code ConvGeometry}
  */
 public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, Op.Act activation, boolean bias,
-                                     Op.Pool pool) {
+                                     Op.Pool pool, boolean planar) {
     /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
     private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
+    private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
 
     /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
     private static final int CHUNK_ROWS = 2048;
@@ -48,12 +54,26 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             throw new IllegalStateException(node.name() + " (" + node.op().kind() + ") has a dropout fused in, "
                     + "whose mask its R-rules do not apply yet");
         }
+        if (kernels(c)) {
+            return kernelForward(node, c);
+        }
         return columns() ? gemmForward(node, c) : loopForward(node, c);
     }
 
     /** {@return the R-backward step of {@code node}} */
     public CodeBlock rBackward(Node node, SecondOrderContext c) {
+        if (kernels(c)) {
+            return kernelBackward(node, c);
+        }
         return columns() ? gemmBackward(node, c) : loopBackward(node, c);
+    }
+
+    /**
+     * Whether the products run on the runtime's float convolution kernels, as the gradient's do: a 2D convolution of
+     * one group, not transposed, in float.
+     */
+    private boolean kernels(SecondOrderContext c) {
+        return c.arithmetic().inFloat() && planar && columns();
     }
 
     /** Whether the products run as GEMMs on columns: a convolution of one group, not transposed. */
@@ -112,6 +132,227 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
+     * The forward rules on the runtime's kernels, chunk by chunk: {@code conv(x, [W; V])}, the weights and the
+     * direction stacked as one bank of {@code 2 filters} (the raw sums, for the pool's winners, and {@code R{s}}'s
+     * first term; without a pool {@code conv(x, V)} alone), then {@code conv(R{x}, W)} added; the outputs are in the
+     * raw sums' layout, whose rows may be wider than the image ({@code ConvGeometry.gridWidth}).
+     */
+    private CodeBlock kernelForward(Node node, SecondOrderContext c) {
+        boolean input = !c.readsNetworkInput();
+        int filters = taps.smallChannels();
+        int field = field();
+        int width = pool != null ? 2 * filters : filters;
+        int height = taps.smallHeight();
+        int grid = WideRows.gridWidth(node);
+        int sums = height * grid * filters;
+        int samples = kernelChunkSamples();
+        String geometry = c.constant("GEOMETRY");
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        if (pool != null) {
+            b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
+        }
+        b.add("{\n").indent();
+        b.addStatement("int in = $L", c.inRegion());
+        b.addStatement("int o = $L", c.outRegion());
+        String bank;
+        String bankOffset;
+        if (pool != null) {
+            // filters 0 to f - 1 the weights, f to 2f - 1 the direction
+            b.addStatement("$T bank = $L.sharedMemory($L, $L)", MEMORY, c.chunks(), 8 * node.id() + 4,
+                    2 * filters * field);
+            b.addStatement("float[] stacked = new float[$L]", 2 * filters * field);
+            b.addStatement("p.get($L, stacked, 0, $L)", c.constant("WEIGHT"), filters * field);
+            b.addStatement("$L.floats().get($L, stacked, $L, $L)", c.direction(), c.constant("WEIGHT"),
+                    filters * field, filters * field);
+            b.addStatement("bank.floats().put(0, stacked, 0, stacked.length)");
+            b.addStatement("$T stackedGeometry = $L.withFilters($L)", CONV_GEOMETRY, geometry, width);
+            bank = "bank";
+            bankOffset = "0";
+        } else {
+            bank = c.direction();
+            bankOffset = c.constant("WEIGHT");
+        }
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
+        b.addStatement("$T r = scratch.memory(0, samples * $L)", MEMORY, width * sums / filters);
+        b.addStatement("$T.forward($L, $L, in + first * $L, samples, $L, $L, r, 0, worker)", CONVOLUTION,
+                pool != null ? "stackedGeometry" : geometry, c.arena(), bigSize(), bank, bankOffset);
+        b.addStatement("float[] rr = scratch.floats(0, samples * $L)", width * sums / filters);
+        b.addStatement("r.floats().get(0, rr, 0, samples * $L)", width * sums / filters);
+        String rs = "";
+        if (input) {
+            b.add(stagedR(c));
+            b.addStatement("$T rs = scratch.memory(2, samples * $L)", MEMORY, sums);
+            b.addStatement("$T.forward($L, rx, 0, samples, $L, $L, rs, 0, worker)", CONVOLUTION, geometry,
+                    c.params(), c.constant("WEIGHT"));
+            b.addStatement("float[] rsr = scratch.floats(2, samples * $L)", sums);
+            b.addStatement("rs.floats().get(0, rsr, 0, samples * $L)", sums);
+            rs = " + rsr[at * " + filters + " + ch]";
+        }
+        String biasTerm = bias ? " + v[" + c.constant("BIAS") + " + ch]" : "";
+        String direction = pool != null ? " + " + filters : "";
+        if (pool != null) {
+            b.beginControlFlow("for (int s = 0; s < samples; s++)");
+            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
+            b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", height, pool.stride(), pool.padding(),
+                    pool.kernel());
+            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
+            b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
+            b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
+                    pool.padding(), pool.kernel());
+            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
+                    node.out().width(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("int best = (s * $L + y0) * $L + x0", height, grid);
+            b.beginControlFlow("for (int py = y0; py < y1; py++)");
+            b.beginControlFlow("for (int px = x0; px < x1; px++)");
+            b.addStatement("int at = (s * $L + py) * $L + px", height, grid);
+            b.beginControlFlow("if (rr[at * $L + ch] > rr[best * $L + ch])", width, width);
+            b.addStatement("best = at");
+            b.endControlFlow();
+            b.endControlFlow();
+            b.endControlFlow();
+            // the winner's place among the batch's raw sums, in their layout
+            b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), height * grid, filters);
+            b.addStatement("int at = best");
+            b.addStatement("double ra = rr[at * $L$L + ch]$L$L", width, direction, rs, biasTerm);
+        } else {
+            b.beginControlFlow("for (int s = 0; s < samples; s++)");
+            b.beginControlFlow("for (int sy = 0; sy < $L; sy++)", height);
+            b.beginControlFlow("for (int sx = 0; sx < $L; sx++)", taps.smallWidth());
+            b.addStatement("int at = (s * $L + sy) * $L + sx", height, grid);
+            b.addStatement("int i = (((first + s) * $L + sy) * $L + sx) * $L", height, taps.smallWidth(), filters);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("double ra = rr[at * $L + ch]$L$L", width, rs, biasTerm);
+        }
+        b.addStatement("$L[i + ch] = ra", c.own("Ra"));
+        b.addStatement("float y = a.get(o + i + ch)");
+        b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow(")");
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    /**
+     * The backward rules on the runtime's kernels, chunk by chunk: {@code g_s} and {@code R{g_s}} in the raw sums'
+     * layout (at the pool's winners); {@code (H v)_W} from two weight gradients, {@code corr(R{g_s}, x)} and
+     * {@code corr(g_s, R{x})}, into a part of the chunk's own; at the input {@code g_x = conv^T(g_s, W)} (from the
+     * second) and {@code R{g_x} = conv^T(g_s, V) + conv^T(R{g_s}, W)}, added into the double gradients. The parts
+     * are added up in chunk order, in double.
+     */
+    private CodeBlock kernelBackward(Node node, SecondOrderContext c) {
+        boolean input = !c.readsNetworkInput();
+        int filters = taps.smallChannels();
+        int weights = filters * field();
+        int grid = WideRows.gridWidth(node);
+        int sums = taps.smallHeight() * grid * filters;
+        int samples = kernelChunkSamples();
+        int big = bigSize();
+        String geometry = c.constant("GEOMETRY");
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.add("{\n").indent();
+        b.addStatement("int in = $L", c.inRegion());
+        b.addStatement("int o = $L", c.outRegion());
+        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
+        b.addStatement("double[] part = new double[$L]", weights + filters);
+        b.addStatement("int size = samples * $L", sums);
+        b.addStatement("float[] gs = scratch.floats(3, size)");
+        b.addStatement("float[] rgs = scratch.floats(4, size)");
+        b.addStatement("java.util.Arrays.fill(gs, 0, size, 0f)");
+        b.addStatement("java.util.Arrays.fill(rgs, 0, size, 0f)");
+        b.addStatement("int start = first * $L", node.out().size());
+        b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
+        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
+        b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
+        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        b.addStatement("int ch = i % $L", filters);
+        if (bias) {
+            b.addStatement("part[$L + ch] += rga", weights);
+        }
+        if (pool != null) {
+            b.addStatement("int at = $L[i] - first * $L", c.own("Win"), sums);
+        } else {
+            b.addStatement("int q = (i - start) / $L", filters);
+            b.addStatement("int at = (q / $L * $L + q % $L) * $L + ch", taps.smallWidth(), grid, taps.smallWidth(),
+                    filters);
+        }
+        b.addStatement("gs[at] += (float) (h1 * $L[i])", c.dOut());
+        b.addStatement("rgs[at] += (float) rga");
+        b.endControlFlow();
+        b.addStatement("$T g = scratch.memory(3, size)", MEMORY);
+        b.addStatement("g.floats().put(0, gs, 0, size)");
+        b.addStatement("$T rg = scratch.memory(4, size)", MEMORY);
+        b.addStatement("rg.floats().put(0, rgs, 0, size)");
+        b.addStatement("$T hw = scratch.memory(5, $L)", MEMORY, weights);
+        b.addStatement("hw.clear(0, $L)", weights);
+        b.addStatement("$T.backward($L, $L, in + first * $L, samples, rg, 0, $L, $L, hw, 0, null, 0, worker)",
+                CONVOLUTION, geometry, c.arena(), big, c.params(), c.constant("WEIGHT"));
+        if (input) {
+            b.add(stagedR(c));
+            b.addStatement("int inputs = samples * $L", big);
+            b.addStatement("$T dx = scratch.memory(6, 2 * inputs)", MEMORY);
+            b.addStatement("$T.backward($L, rx, 0, samples, g, 0, $L, $L, hw, 0, dx, 0, worker)", CONVOLUTION,
+                    geometry, c.params(), c.constant("WEIGHT"));
+            b.addStatement("$T.backward($L, null, 0, samples, g, 0, $L, $L, null, 0, dx, inputs, false, worker)",
+                    CONVOLUTION, geometry, c.direction(), c.constant("WEIGHT"));
+            b.addStatement("$T.backward($L, null, 0, samples, rg, 0, $L, $L, null, 0, dx, inputs, true, worker)",
+                    CONVOLUTION, geometry, c.params(), c.constant("WEIGHT"));
+            b.addStatement("float[] back = scratch.floats(5, 2 * inputs)");
+            b.addStatement("dx.floats().get(0, back, 0, 2 * inputs)");
+            b.addStatement("int base = first * $L", big);
+            b.beginControlFlow("for (int j = 0; j < inputs; j++)");
+            b.addStatement("$L[base + j] += back[j]", c.dIn());
+            b.addStatement("$L[base + j] += back[inputs + j]", c.rdIn());
+            b.endControlFlow();
+        }
+        b.addStatement("float[] terms = scratch.floats(6, $L)", weights);
+        b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+        b.addStatement("part[w] = terms[w]");
+        b.endControlFlow();
+        b.addStatement("parts[chunk] = part");
+        b.endControlFlow(")");
+        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
+        b.endControlFlow();
+        if (bias) {
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("out[$L + ch] += part[$L + ch]", c.constant("BIAS"), weights);
+            b.endControlFlow();
+        }
+        b.endControlFlow();
+        b.unindent().add("}\n");
+        return b.build();
+    }
+
+    /** {@code rx}: the chunk's samples of {@code R{x}} rounded to float, in a block of the worker's. */
+    private CodeBlock stagedR(SecondOrderContext c) {
+        int big = bigSize();
+        CodeBlock.Builder b = CodeBlock.builder();
+        b.addStatement("float[] rxin = scratch.floats(1, samples * $L)", big);
+        b.addStatement("int rbase = first * $L", big);
+        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
+        b.addStatement("rxin[j] = (float) $L[rbase + j]", c.rIn());
+        b.endControlFlow();
+        b.addStatement("$T rx = scratch.memory(1, samples * $L)", MEMORY, big);
+        b.addStatement("rx.floats().put(0, rxin, 0, samples * $L)", big);
+        return b.build();
+    }
+
+    /** Samples per chunk on the runtime's kernels: four times {@link #chunkSamples}'s rows, which they chunk again. */
+    private int kernelChunkSamples() {
+        return Math.max(1, 4 * CHUNK_ROWS / positions());
+    }
+
+    /**
      * The GEMM forward. Once: the weights as {@code W [filters][field]} and {@code W^T}, and {@code B = [V^T | W^T]}
      * ({@code V^T} alone without a pool), in the products' precision. Per chunk: the columns {@code X} of the input,
      * {@code X B} (its left half {@code X V^T}, its right half the raw sums for the pool's winners), {@code R{X} W^T}
@@ -160,7 +401,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         }
         b.endControlFlow();
         b.endControlFlow();
-        b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("$L[] cols = $L", ar.real(), ar.scratchArray(2, samples * positions * field));
         b.addStatement("$L x = $L", ar.direct(), ar.scratchDirect(0, samples * positions * field));
@@ -259,7 +500,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
         b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
-        b.beginControlFlow("$L.run(n, $L, (scratch, chunk, first, samples) ->", c.chunks(), samples);
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
         b.addStatement("double[] part = new double[$L]", weights + filters);
         b.addStatement("$L[] gh = $L", ar.real(), ar.scratchArray(1, samples * positions * 2 * filters));

@@ -31,6 +31,6 @@ final class Conv1dSecondOrder implements SecondOrderJava<Op.Conv1d> {
     private static ConvolutionSecondOrder rules(Op.Conv1d conv, Node node) {
         ConvolutionTaps taps = new ConvolutionTaps(1, node.out().steps(), conv.filters(), 1, node.in().steps(),
                 node.in().features(), 1, conv.kernel(), conv.stride(), 0, conv.padding(), conv.dilation(), 1);
-        return new ConvolutionSecondOrder(taps, false, conv.activation(), conv.bias(), null);
+        return new ConvolutionSecondOrder(taps, false, conv.activation(), conv.bias(), null, false);
     }
 }

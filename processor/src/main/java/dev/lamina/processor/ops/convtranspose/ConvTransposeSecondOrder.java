@@ -33,6 +33,6 @@ final class ConvTransposeSecondOrder implements SecondOrderJava<Op.ConvTranspose
         ConvolutionTaps taps = new ConvolutionTaps(node.in().height(), node.in().width(), node.in().channels(),
                 node.out().height(), node.out().width(), t.filters(), t.kernel(), t.kernel(), t.stride(),
                 t.padding(), t.padding(), 1, 1);
-        return new ConvolutionSecondOrder(taps, true, t.activation(), t.bias(), null);
+        return new ConvolutionSecondOrder(taps, true, t.activation(), t.bias(), null, false);
     }
 }
