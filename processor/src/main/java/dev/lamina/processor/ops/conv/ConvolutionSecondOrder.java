@@ -191,7 +191,27 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         }
         String biasTerm = bias ? " + v[" + c.constant("BIAS") + " + ch]" : "";
         String direction = pool != null ? " + " + filters : "";
-        if (pool != null) {
+        // the outputs y = h(a) of the chunk's samples, for h'(a)
+        b.addStatement("float[] ys = scratch.floats(7, samples * $L)", node.out().size());
+        b.addStatement("a.get(o + first * $L, ys, 0, samples * $L)", node.out().size(), node.out().size());
+        if (pool != null && pool.isMax2x2()) {
+            // the window's four sums compared in raster order, the first maximum winning, as the runtime's pool
+            b.beginControlFlow("for (int s = 0; s < samples; s++)");
+            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
+            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
+            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
+                    node.out().width(), filters);
+            b.addStatement("int corner = (s * $L + 2 * oy) * $L + 2 * ox", height, grid);
+            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
+            b.addStatement("int best = corner");
+            b.addStatement("float max = rr[corner * $L + ch]", width);
+            for (String next : new String[] {"corner + 1", "corner + " + grid, "corner + " + (grid + 1)}) {
+                b.beginControlFlow("if (rr[($L) * $L + ch] > max)", next, width);
+                b.addStatement("best = $L", next);
+                b.addStatement("max = rr[best * $L + ch]", width);
+                b.endControlFlow();
+            }
+        } else if (pool != null) {
             b.beginControlFlow("for (int s = 0; s < samples; s++)");
             b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
             b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
@@ -213,6 +233,8 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.endControlFlow();
             b.endControlFlow();
             b.endControlFlow();
+        }
+        if (pool != null) {
             // the winner's place among the batch's raw sums, in their layout
             b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), height * grid, filters);
             b.addStatement("int at = best");
@@ -227,7 +249,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.addStatement("double ra = rr[at * $L + ch]$L$L", width, rs, biasTerm);
         }
         b.addStatement("$L[i + ch] = ra", c.own("Ra"));
-        b.addStatement("float y = a.get(o + i + ch)");
+        b.addStatement("float y = ys[i - first * $L + ch]", node.out().size());
         b.addStatement("$L[i + ch] = $L * ra", c.rOut(), ActivationCurvature.first(activation, "y"));
         b.endControlFlow();
         b.endControlFlow();
@@ -267,8 +289,10 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("java.util.Arrays.fill(gs, 0, size, 0f)");
         b.addStatement("java.util.Arrays.fill(rgs, 0, size, 0f)");
         b.addStatement("int start = first * $L", node.out().size());
+        b.addStatement("float[] ys = scratch.floats(7, samples * $L)", node.out().size());
+        b.addStatement("a.get(o + start, ys, 0, samples * $L)", node.out().size());
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
-        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("float y = ys[i - start]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
         b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
         b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
