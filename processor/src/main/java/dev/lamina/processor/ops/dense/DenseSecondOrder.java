@@ -18,12 +18,18 @@ import dev.lamina.processor.graph.Op;
  * at the input {@code g_x = W^T g_a}, {@code R{g_x} = V^T g_a + W^T R{g_a}}. Weights are {@code [units][features]}.
  * On a sequence every step of every row is a row. In float the products run through {@code Blas.gemm} on the
  * arena, the parameters and the direction in place, with {@code R{x}} and the gradients rounded to float on the way
- * in; in double through {@code Blas.dgemm} on double copies of the layer's input, weights and the direction's
+ * in, chunk by chunk of samples on the model's workers; in double, on the calling thread, through {@code Blas.dgemm} on double copies of the layer's input, weights and the direction's
  * weights, made once per call in the R-forward step.
  */
 final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     static final DenseSecondOrder RULES = new DenseSecondOrder();
     private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
+    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
+    /**
+     * Samples per chunk of the float rules on the workers: a fixed count, so that the parts of {@code H v} summed in
+     * chunk order do not depend on the thread count.
+     */
+    private static final int CHUNK_SAMPLES = 256;
 
     private DenseSecondOrder() {
     }
@@ -126,126 +132,157 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     }
 
     /**
-     * The forward rules in float: {@code R{a} = X V^T + R{X} W^T} with {@code X} and {@code W} read in place, then
-     * the bias's direction and {@code R{y}} in double. {@code R{X}} in float stays in a block of its own (slot 1 of
-     * the layer's) for the backward step.
+     * The forward rules in float, chunk by chunk of samples on the workers: {@code R{a} = X V^T + R{X} W^T} with
+     * {@code X} and {@code W} read in place and {@code R{X}} rounded into the worker's block, then the bias's direction
+     * and {@code R{y}} in double.
      */
     private static CodeBlock floatForward(Op.Dense d, Node node, SecondOrderContext c) {
         int units = d.units();
         int features = features(node);
-        String rows = rows(node);
+        int steps = steps(node);
         boolean input = !c.readsNetworkInput();
-        int slot = slots(node);
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = new double[$L * $L]", c.own("Ra"), rows, units);
+        b.addStatement("double[] $L = new double[$L * $L]", c.own("Ra"), rows(node), units);
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
-        b.addStatement("$T ra = $L.sharedMemory($L, $L * $L)", MEMORY, c.chunks(), slot, rows, units);
-        b.addStatement("$T.gemm(false, true, $L, $L, $L, 1f, $L, in, $L, $L, $L, $L, 0f, ra, 0, $L)", BLAS, rows,
-                units, features, c.arena(), features, c.direction(), c.constant("WEIGHT"), features, units);
+        b.addStatement("int o = $L", c.outRegion());
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), CHUNK_SAMPLES);
+        b.addStatement("int rows = samples * $L", steps);
+        b.addStatement("int row0 = first * $L", steps);
+        b.addStatement("$T ra = scratch.memory(0, rows * $L)", MEMORY, units);
+        b.addStatement("$T.gemm(false, true, rows, $L, $L, 1f, $L, in + row0 * $L, $L, $L, $L, $L, 0f, ra, 0, $L)",
+                BLAS, units, features, c.arena(), features, features, c.direction(), c.constant("WEIGHT"), features,
+                units);
         if (input) {
-            b.addStatement("$T rx = $L.sharedMemory($L, $L * $L)", MEMORY, c.chunks(), slot + 1, rows, features);
-            b.add(rounded("rx", c.rIn(), rows + " * " + features));
-            b.addStatement("$T.gemm(false, true, $L, $L, $L, 1f, rx, 0, $L, $L, $L, $L, 1f, ra, 0, $L)", BLAS, rows,
+            b.add(stagedR(c, features));
+            b.addStatement("$T.gemm(false, true, rows, $L, $L, 1f, rx, 0, $L, $L, $L, $L, 1f, ra, 0, $L)", BLAS,
                     units, features, features, c.params(), c.constant("WEIGHT"), features, units);
         }
-        b.addStatement("float[] sums = new float[$L * $L]", rows, units);
-        b.addStatement("ra.floats().get(0, sums, 0, sums.length)");
-        b.addStatement("int o = $L", c.outRegion());
-        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
+        b.addStatement("float[] sums = scratch.floats(0, rows * $L)", units);
+        b.addStatement("ra.floats().get(0, sums, 0, rows * $L)", units);
+        b.addStatement("float[] ys = scratch.floats(2, rows * $L)", units);
+        b.addStatement("a.get(o + row0 * $L, ys, 0, rows * $L)", units, units);
+        b.beginControlFlow("for (int r = 0; r < rows; r++)");
         b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
-        b.addStatement("int i = r * $L + u", units);
+        b.addStatement("int j = r * $L + u", units);
+        b.addStatement("int i = row0 * $L + j", units);
         if (d.bias()) {
-            b.addStatement("$L[i] = sums[i] + v[$L + u]", c.own("Ra"), c.constant("BIAS"));
+            b.addStatement("$L[i] = sums[j] + v[$L + u]", c.own("Ra"), c.constant("BIAS"));
         } else {
-            b.addStatement("$L[i] = sums[i]", c.own("Ra"));
+            b.addStatement("$L[i] = sums[j]", c.own("Ra"));
         }
-        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("float y = ys[j]");
         b.addStatement("$L[i] = $L * $L[i]", c.rOut(), ActivationCurvature.first(d.activation(), "y"), c.own("Ra"));
         b.endControlFlow();
         b.endControlFlow();
+        b.endControlFlow(")");
         b.unindent().add("}\n");
         return b.build();
     }
 
     /**
-     * The backward rules in float: {@code g_a} and {@code R{g_a}} in double, rounded into one block {@code [g_a;
-     * R{g_a}]}; {@code (H v)_W = R{g_a}^T X + g_a^T R{X}}; at the input {@code [g_a W; g_a V + R{g_a} W]}, added
-     * into the double gradients.
+     * The backward rules in float, chunk by chunk of samples on the workers: {@code g_a} and {@code R{g_a}} in
+     * double, rounded into one block {@code [g_a; R{g_a}]}; the chunk's part of {@code (H v)_W = R{g_a}^T X + g_a^T
+     * R{X}} and of the bias's; at the input {@code [g_a W; g_a V + R{g_a} W]}, added into the double gradients. The
+     * parts are added up in chunk order, in double, so the product does not depend on the thread count.
      */
     private static CodeBlock floatBackward(Op.Dense d, Node node, SecondOrderContext c) {
         int units = d.units();
         int features = features(node);
-        String rows = rows(node);
+        int steps = steps(node);
+        int weights = units * features;
         boolean input = !c.readsNetworkInput();
-        int slot = slots(node);
         CodeBlock.Builder b = CodeBlock.builder();
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("int half = $L * $L", rows, units);
-        b.addStatement("float[] both = new float[2 * half]");
-        b.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
+        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, CHUNK_SAMPLES);
+        b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), CHUNK_SAMPLES);
+        b.addStatement("int rows = samples * $L", steps);
+        b.addStatement("int row0 = first * $L", steps);
+        b.addStatement("int half = rows * $L", units);
+        b.addStatement("double[] part = new double[$L]", weights + (d.bias() ? units : 0));
+        b.addStatement("float[] both = scratch.floats(0, 2 * half)");
+        b.addStatement("float[] ys = scratch.floats(2, half)");
+        b.addStatement("a.get(o + row0 * $L, ys, 0, half)", units);
+        b.beginControlFlow("for (int r = 0; r < rows; r++)");
         b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
-        b.addStatement("int i = r * $L + u", units);
-        b.addStatement("float y = a.get(o + i)");
+        b.addStatement("int j = r * $L + u", units);
+        b.addStatement("int i = row0 * $L + j", units);
+        b.addStatement("float y = ys[j]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(d.activation(), "y"));
         b.addStatement("double h2 = $L", ActivationCurvature.second(d.activation(), "y"));
         b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
-        b.addStatement("both[i] = (float) (h1 * $L[i])", c.dOut());
-        b.addStatement("both[half + i] = (float) rga");
+        b.addStatement("both[j] = (float) (h1 * $L[i])", c.dOut());
+        b.addStatement("both[half + j] = (float) rga");
         if (d.bias()) {
-            b.addStatement("out[$L + u] += rga", c.constant("BIAS"));
+            b.addStatement("part[$L + u] += rga", weights);
         }
         b.endControlFlow();
         b.endControlFlow();
-        b.addStatement("$T g = $L.sharedMemory($L, 2 * half)", MEMORY, c.chunks(), slot + 2);
-        b.addStatement("g.floats().put(0, both, 0, both.length)");
-        b.addStatement("$T hw = $L.sharedMemory($L, $L)", MEMORY, c.chunks(), slot + 3, units * features);
-        b.addStatement("$T.gemm(true, false, $L, $L, $L, 1f, g, half, $L, $L, in, $L, 0f, hw, 0, $L)", BLAS, units,
-                features, rows, units, c.arena(), features, features);
+        b.addStatement("$T g = scratch.memory(0, 2 * half)", MEMORY);
+        b.addStatement("g.floats().put(0, both, 0, 2 * half)");
+        b.addStatement("$T hw = scratch.memory(2, $L)", MEMORY, weights);
+        b.addStatement("$T.gemm(true, false, $L, $L, rows, 1f, g, half, $L, $L, in + row0 * $L, $L, 0f, hw, 0, $L)",
+                BLAS, units, features, units, c.arena(), features, features, features);
         if (input) {
-            b.addStatement("$T rx = $L.sharedMemory($L, $L * $L)", MEMORY, c.chunks(), slot + 1, rows, features);
-            b.addStatement("$T.gemm(true, false, $L, $L, $L, 1f, g, 0, $L, rx, 0, $L, 1f, hw, 0, $L)", BLAS, units,
-                    features, rows, units, features, features);
-            b.addStatement("int size = $L * $L", rows, features);
-            b.addStatement("$T dx = $L.sharedMemory($L, 2 * size)", MEMORY, c.chunks(), slot + 4);
-            b.addStatement("$T.gemm(false, false, $L, $L, $L, 1f, g, 0, $L, $L, $L, $L, 0f, dx, 0, $L)", BLAS, rows,
+            b.add(stagedR(c, features));
+            b.addStatement("$T.gemm(true, false, $L, $L, rows, 1f, g, 0, $L, rx, 0, $L, 1f, hw, 0, $L)", BLAS, units,
+                    features, units, features, features);
+            // g_x = g_a W; R{g_x} = g_a V + R{g_a} W
+            b.addStatement("int size = rows * $L", features);
+            b.addStatement("$T dx = scratch.memory(3, 2 * size)", MEMORY);
+            b.addStatement("$T.gemm(false, false, rows, $L, $L, 1f, g, 0, $L, $L, $L, $L, 0f, dx, 0, $L)", BLAS,
                     features, units, units, c.params(), c.constant("WEIGHT"), features, features);
-            b.addStatement("$T.gemm(false, false, $L, $L, $L, 1f, g, 0, $L, $L, $L, $L, 0f, dx, size, $L)", BLAS,
-                    rows, features, units, units, c.direction(), c.constant("WEIGHT"), features, features);
-            b.addStatement("$T.gemm(false, false, $L, $L, $L, 1f, g, half, $L, $L, $L, $L, 1f, dx, size, $L)", BLAS,
-                    rows, features, units, units, c.params(), c.constant("WEIGHT"), features, features);
-            b.addStatement("float[] back = new float[2 * size]");
-            b.addStatement("dx.floats().get(0, back, 0, back.length)");
+            b.addStatement("$T.gemm(false, false, rows, $L, $L, 1f, g, 0, $L, $L, $L, $L, 0f, dx, size, $L)", BLAS,
+                    features, units, units, c.direction(), c.constant("WEIGHT"), features, features);
+            b.addStatement("$T.gemm(false, false, rows, $L, $L, 1f, g, half, $L, $L, $L, $L, 1f, dx, size, $L)", BLAS,
+                    features, units, units, c.params(), c.constant("WEIGHT"), features, features);
+            b.addStatement("float[] back = scratch.floats(3, 2 * size)");
+            b.addStatement("dx.floats().get(0, back, 0, 2 * size)");
+            b.addStatement("int base = row0 * $L", features);
             b.beginControlFlow("for (int x = 0; x < size; x++)");
-            b.addStatement("$L[x] += back[x]", c.dIn());
-            b.addStatement("$L[x] += back[size + x]", c.rdIn());
+            b.addStatement("$L[base + x] += back[x]", c.dIn());
+            b.addStatement("$L[base + x] += back[size + x]", c.rdIn());
             b.endControlFlow();
         }
-        b.addStatement("float[] terms = new float[$L]", units * features);
-        b.addStatement("hw.floats().get(0, terms, 0, terms.length)");
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", units * features);
-        b.addStatement("out[$L + w] += terms[w]", c.constant("WEIGHT"));
+        b.addStatement("float[] terms = scratch.floats(4, $L)", weights);
+        b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+        b.addStatement("part[w] = terms[w]");
+        b.endControlFlow();
+        b.addStatement("parts[chunk] = part");
+        b.endControlFlow(")");
+        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
+        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
+        b.endControlFlow();
+        if (d.bias()) {
+            b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
+            b.addStatement("out[$L + u] += part[$L + u]", c.constant("BIAS"), weights);
+            b.endControlFlow();
+        }
         b.endControlFlow();
         b.unindent().add("}\n");
         return b.build();
     }
 
-    /** {@code target}'s first {@code count} floats set to {@code source}'s doubles, rounded, in one bulk copy. */
-    private static CodeBlock rounded(String target, String source, String count) {
+    /** {@code rx}: the chunk's rows of {@code R{x}} rounded to float, in a block of the worker's (slot 1). */
+    private static CodeBlock stagedR(SecondOrderContext c, int features) {
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("float[] staged = new float[$L]", count);
-        b.beginControlFlow("for (int x = 0; x < staged.length; x++)");
-        b.addStatement("staged[x] = (float) $L[x]", source);
+        b.addStatement("float[] staged = scratch.floats(1, rows * $L)", features);
+        b.addStatement("int from = row0 * $L", features);
+        b.beginControlFlow("for (int x = 0; x < rows * $L; x++)", features);
+        b.addStatement("staged[x] = (float) $L[from + x]", c.rIn());
         b.endControlFlow();
-        b.addStatement("$L.floats().put(0, staged, 0, staged.length)", target);
+        b.addStatement("$T rx = scratch.memory(1, rows * $L)", MEMORY, features);
+        b.addStatement("rx.floats().put(0, staged, 0, rows * $L)", features);
         return b.build();
     }
 
-    /** The first of the layer's blocks among the calling thread's ({@code SecondOrderChunks.sharedMemory}). */
-    private static int slots(Node node) {
-        return 8 * node.id();
+    /** Steps per sample: each step of a sequence is a row. */
+    private static int steps(Node node) {
+        return node.in().sequence() ? node.in().steps() : 1;
     }
 
     /** Inputs per row: the features of a step on a sequence. */
