@@ -178,7 +178,8 @@ final class SharpnessSample {
      *
      * @param network the network's name
      * @param gradientSeconds one forward and backward pass
-     * @param finiteDifferenceSeconds one {@code H v} by central differences (two gradients)
+     * @param finiteDifferenceSeconds one {@code H v} by central differences (two gradients, through the toolbox's
+     *         operator, which also loads the batch and converts the vectors)
      * @param generatedSeconds one exact {@code H v} (a forward pass and the R-pass); NaN without an R-pass
      */
     record Cost(String network, double gradientSeconds, double finiteDifferenceSeconds, double generatedSeconds) {
@@ -193,14 +194,19 @@ final class SharpnessSample {
         }
     }
 
-    /** {@return the cost on {@code batch} of {@code model}'s gradient and products, medians of {@code repeats}} */
+    /**
+     * {@return the cost on {@code batch} of {@code model}'s gradient and products, medians of {@code repeats}} The
+     * gradient ({@code forward}, {@code loss}, {@code backward}) and the generated product ({@code forward},
+     * {@code hessianVectorProduct}) are timed as the model's own passes on the batch loaded once, as
+     * {@code torch_sharpness.py --cost} times torch's functional calls on tensors already built.
+     */
     static Cost cost(Model model, Batch batch, int repeats) {
         HessianVectorProduct fd = operator(model, batch, false);
-        HessianVectorProduct generated;
+        boolean generated = true;
         try {
-            generated = operator(model, batch, true);
+            operator(model, batch, true);
         } catch (UnsupportedOperationException e) {
-            generated = null;
+            generated = false;
         }
         double[] v = new double[fd.size()];
         java.util.SplittableRandom random = new java.util.SplittableRandom(SEED);
@@ -208,16 +214,46 @@ final class SharpnessSample {
             v[i] = random.nextGaussian();
         }
         double[] out = new double[v.length];
-        HessianVectorProduct exact = generated;
-        double gradient = median(repeats, fd::gradient);
         double finite = median(repeats, () -> fd.apply(v, out));
-        double r = exact == null ? Double.NaN : median(repeats, () -> exact.apply(v, out));
+        int n = batch.n();
+        load(model, batch);
+        double[] direction = new double[model.parameterCount()];
+        for (int i = 0; i < direction.length; i++) {
+            direction[i] = random.nextGaussian();
+        }
+        double[] product = new double[direction.length];
+        double gradient = median(repeats, () -> {
+            model.forward(n);
+            model.loss(n);
+            model.backward(n);
+        });
+        double r = !generated ? Double.NaN : median(repeats, () -> {
+            model.forward(n);
+            model.hessianVectorProduct(n, direction, product);
+        });
         return new Cost(model.name(), gradient, finite, r);
     }
 
-    /** The median time of {@code repeats} runs of {@code work}, after one untimed run. */
+    /** Puts {@code batch} into the model's input and target rows, in inference mode. */
+    private static void load(Model model, Batch batch) {
+        int n = batch.n();
+        model.setTraining(false);
+        model.reserve(n);
+        for (int r = 0; r < n; r++) {
+            model.setInput(r, batch.inputs(), r * model.inputSize());
+            model.setTarget(r, batch.targets(), r * model.outputSize());
+        }
+    }
+
+    /**
+     * The median time of {@code repeats} runs of {@code work}, after ten untimed runs: the JIT compiles the generated
+     * passes' loops within them (the first products run up to twice as long), as it does within the first of the
+     * hundreds of products a power iteration or a Hessian-free step takes.
+     */
     private static double median(int repeats, Runnable work) {
-        work.run();
+        for (int i = 0; i < 10; i++) {
+            work.run();
+        }
         double[] seconds = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();

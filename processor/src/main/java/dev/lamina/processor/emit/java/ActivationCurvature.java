@@ -31,6 +31,11 @@ public final class ActivationCurvature {
     }
 
     /** {@code h''(a)} given the output {@code y}; 0 for the piecewise linear activations. */
+    /** {@return whether {@code h''} is zero wherever it is defined (piecewise linear), so its terms can be left out} */
+    public static boolean piecewiseLinear(Op.Act act) {
+        return second(act, "y").equals("0.0");
+    }
+
     public static String second(Op.Act act, String y) {
         String a = ActivationCode.literal(act.alpha());
         return switch (act.function()) {

@@ -294,8 +294,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
         b.addStatement("float y = ys[i - start]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
-        b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
-        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        if (ActivationCurvature.piecewiseLinear(activation)) {
+            b.addStatement("double rga = h1 * $L[i]", c.rdOut());
+        } else {
+            b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
+            b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        }
         b.addStatement("int ch = i % $L", filters);
         if (bias) {
             b.addStatement("part[$L + ch] += rga", weights);

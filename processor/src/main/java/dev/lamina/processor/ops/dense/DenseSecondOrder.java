@@ -211,8 +211,7 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.addStatement("int i = row0 * $L + j", units);
         b.addStatement("float y = ys[j]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(d.activation(), "y"));
-        b.addStatement("double h2 = $L", ActivationCurvature.second(d.activation(), "y"));
-        b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
+        b.add(rga(d.activation(), c));
         b.addStatement("both[j] = (float) (h1 * $L[i])", c.dOut());
         b.addStatement("both[half + j] = (float) rga");
         if (d.bias()) {
@@ -265,6 +264,17 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.endControlFlow();
         b.unindent().add("}\n");
         return b.build();
+    }
+
+    /** {@code double rga = h''(a) R{a} g_y + h'(a) R{g_y}}, the first term left out where {@code h''} is zero. */
+    private static CodeBlock rga(Op.Act activation, SecondOrderContext c) {
+        if (ActivationCurvature.piecewiseLinear(activation)) {
+            return CodeBlock.of("double rga = h1 * $L[i];\n", c.rdOut());
+        }
+        return CodeBlock.builder()
+                .addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"))
+                .addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut())
+                .build();
     }
 
     /** {@code rx}: the chunk's rows of {@code R{x}} rounded to float, in a block of the worker's (slot 1). */
