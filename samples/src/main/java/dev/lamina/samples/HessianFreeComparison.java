@@ -45,8 +45,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * #FLOOR_CANDIDATES} on the rest for the sample's epochs, and the floor with the lowest loss on the held-out part wins
  * (ties: the larger floor). Then all five train on the whole training set and are measured on the test set. The
  * selection is on by default because a floor chosen on one data set need not suit the other (the digits when
- * Fashion-MNIST is absent), at the cost of three more Hessian-free runs on five sixths of the data (about two
- * thirds of the sample's time again).
+ * Fashion-MNIST is absent), at the cost of three more Hessian-free runs on five sixths of the data, which about
+ * doubles the sample's time.
  */
 final class HessianFreeComparison {
     private static final int WIDTH = 720;
@@ -54,7 +54,8 @@ final class HessianFreeComparison {
     private static final long SEED = 42;
     /**
      * The damping floor of the third Hessian-free run without the selection ({@code --no-choose-floor}): the floor the
-     * selection chose on Fashion-MNIST, 5 epochs, batch 1000 (validation losses FIGURES).
+     * selection ({@code --choose-floor}) chose on Fashion-MNIST, 5 epochs, batch 1000, by the validation losses
+     * 0.454 (floor 0.01), 0.378 (0.1) and 0.384 (1) on the training set's last 10,000; the test set was not read.
      */
     static final double MINIMUM_DAMPING = 0.1;
     /** The damping floors the selection tries, smallest first. */
