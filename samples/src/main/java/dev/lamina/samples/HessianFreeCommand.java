@@ -9,13 +9,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code hessian-free}: the 784-16-16-10 MLP trained by Hessian-free (Gauss-Newton and exact curvature), SGD with
- * momentum and Adam (see {@link HessianFreeComparison}).
+ * momentum and Adam, the damping floor of the third Hessian-free run chosen on a validation split of the training set
+ * unless {@code --no-choose-floor} (see {@link HessianFreeComparison}).
  */
 @Command(name = "hessian-free", mixinStandardHelpOptions = true, versionProvider = SampleVersion.class,
         description = {"Trains the 784-16-16-10 tanh MLP on Fashion-MNIST (the UCI digits scaled to 28x28 when it is"
                 + " absent) with Hessian-free (on the Gauss-Newton and on the exact curvature, and Gauss-Newton with a"
-                + " damping floor of 0.1), SGD with momentum and Adam, the same epochs and batches; prints each"
-                + " epoch's loss, accuracy and time, and plots test loss against time and against epochs (CPU)."})
+                + " damping floor chosen among 0.01, 0.1 and 1 on the training set's last sixth), SGD with momentum"
+                + " and Adam, the same epochs and batches; prints each epoch's loss, accuracy and time, and plots test"
+                + " loss against time and against epochs (CPU)."})
 final class HessianFreeCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
             description = "epochs of each optimizer (default: ${DEFAULT-VALUE})")
@@ -33,13 +35,20 @@ final class HessianFreeCommand implements Callable<Integer> {
             description = "the plots' folder (default: ${DEFAULT-VALUE})")
     private Path out;
 
+    @Option(names = "--choose-floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "choose the third Hessian-free run's damping floor among 0.01, 0.1 and 1: train on the"
+                    + " training set's first five sixths for the same epochs, keep the floor of the lowest loss on"
+                    + " the last sixth (default: ${DEFAULT-VALUE}; --no-choose-floor saves those three runs and takes "
+                    + HessianFreeComparison.MINIMUM_DAMPING + ", chosen so on Fashion-MNIST)")
+    private boolean chooseFloor;
+
     @Mixin
     private ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
         threads.apply();
-        HessianFreeComparison.run(data, epochs, batch, out);
+        HessianFreeComparison.run(data, epochs, batch, out, chooseFloor);
         return 0;
     }
 }
