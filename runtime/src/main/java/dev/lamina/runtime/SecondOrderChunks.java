@@ -39,6 +39,8 @@ public final class SecondOrderChunks {
         private java.nio.DoubleBuffer[] shared = new java.nio.DoubleBuffer[0];
         private Memory[] memories = new Memory[0];
         private Memory[] sharedMemories = new Memory[0];
+        private double[][] zeros = new double[0][];
+        private double[][] parts = new double[0][];
 
         private Scratch() {
         }
@@ -240,5 +242,49 @@ public final class SecondOrderChunks {
         }
         direction.floats().put(0, rounded, 0, v.length);
         return direction;
+    }
+
+    /**
+     * {@return the calling thread's array of at least {@code size} doubles in slot {@code slot}, its first {@code size}
+     * set to zero}: the R-passes' arrays between layers, kept from one call to the next, since a product allocating
+     * them anew (tens of megabytes on a batch of 1,000) would make the JVM collect every few products
+     *
+     * @param slot the slot: one per array that must outlive the others in a call
+     * @param size the doubles needed
+     */
+    public double[] zeros(int slot, int size) {
+        Scratch own = SCRATCH.get();
+        if (slot >= own.zeros.length) {
+            own.zeros = java.util.Arrays.copyOf(own.zeros, slot + 1);
+        }
+        double[] array = own.zeros[slot];
+        if (array == null || array.length < size) {
+            array = new double[size];
+            own.zeros[slot] = array;
+        } else {
+            java.util.Arrays.fill(array, 0, size, 0.0);
+        }
+        return array;
+    }
+
+    /**
+     * {@return {@code count} arrays of at least {@code size} doubles, the calling thread's, kept from one layer and
+     * call to the next, contents undefined}: the chunks' parts of a layer's terms of {@code H v}, which each chunk
+     * fills (zeroing what it adds into) and the caller adds up in chunk order
+     *
+     * @param count the chunks
+     * @param size the doubles of one part
+     */
+    public double[][] parts(int count, int size) {
+        Scratch own = SCRATCH.get();
+        if (own.parts.length < count) {
+            own.parts = java.util.Arrays.copyOf(own.parts, count);
+        }
+        for (int i = 0; i < count; i++) {
+            if (own.parts[i] == null || own.parts[i].length < size) {
+                own.parts[i] = new double[size];
+            }
+        }
+        return own.parts;
     }
 }

@@ -127,9 +127,9 @@ final class SharpnessCommand implements Callable<Integer> {
     /** Times the gradient and the products of {@code model} (and of the bench MLP beside LeNet) and prints them. */
     private void printCost(Model model, SharpnessSample.Batch fixed) {
         System.out.println("cost, one batch of " + fixed.n() + " (timings; noisy on a loaded machine):");
-        printCost(SharpnessSample.cost(model, fixed, 5), fixed.n());
+        printCost(SharpnessSample.cost(model, fixed, 15), fixed.n());
         if (modelName.equals("lenet") && fixed.inputs().length / fixed.n() == 784) {
-            printCost(SharpnessSample.cost(MlpSecondOrderNet.create(0), fixed, 5), fixed.n());
+            printCost(SharpnessSample.cost(MlpSecondOrderNet.create(0), fixed, 15), fixed.n());
         }
     }
 

@@ -246,12 +246,12 @@ final class SharpnessSample {
     }
 
     /**
-     * The median time of {@code repeats} runs of {@code work}, after twenty untimed runs: the JIT compiles the
-     * generated passes' loops within them (the first products run up to three times as long), as it does within the
-     * first of the hundreds of products a power iteration or a Hessian-free run takes.
+     * The median time of {@code repeats} runs of {@code work}, after thirty untimed runs: the JIT compiles the
+     * generated passes' loops within about twenty-five (the first products run up to five times as long), as it does
+     * within the first of the hundreds of products a power iteration or a Hessian-free run takes.
      */
     private static double median(int repeats, Runnable work) {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 30; i++) {
             work.run();
         }
         double[] seconds = new double[repeats];

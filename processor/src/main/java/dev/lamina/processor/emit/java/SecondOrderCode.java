@@ -23,8 +23,9 @@ import javax.lang.model.element.Modifier;
  * arena's forward outputs, the parameters and the targets: the gradient slots are not touched, so a backward pass
  * may still follow. The arrays between layers are double; the GEMM-shaped products of Dense layers and convolutions
  * run in the network's {@code secondOrderPrecision} ({@link ProductArithmetic}), the element-wise rules in double.
- * Arrays are allocated per call; the convolutions run chunk by chunk on the model's workers
- * ({@code SecondOrderChunks}), the other layers on the calling thread.
+ * The arrays between layers are the calling thread's, kept from call to call ({@code SecondOrderChunks.zeros}); a
+ * layer's own arrays are allocated per call. Dense layers and convolutions run chunk by chunk on the model's
+ * workers ({@code SecondOrderChunks}), the other layers on the calling thread.
  */
 final class SecondOrderCode {
     private static final ClassName FLOAT_BUFFER = ClassName.get("java.nio", "FloatBuffer");
@@ -60,7 +61,7 @@ final class SecondOrderCode {
                 continue;
             }
             SecondOrderContext c = new SecondOrderContext(schedule, names, node);
-            b.addStatement("double[] $L = new double[n * $L]", c.rOut(), node.out().size());
+            b.addStatement("double[] $L = chunks.zeros($L, n * $L)", c.rOut(), 4 * node.id(), node.out().size());
             b.add("// $L\n", LayerCode.describe(node));
             b.add(rForward(OpKinds.of(node.op()), node, c));
         }
@@ -69,8 +70,10 @@ final class SecondOrderCode {
                 continue;
             }
             SecondOrderContext c = new SecondOrderContext(schedule, names, step.node());
-            b.addStatement("double[] $L = new double[n * $L]", c.dOut(), step.node().out().size());
-            b.addStatement("double[] $L = new double[n * $L]", c.rdOut(), step.node().out().size());
+            b.addStatement("double[] $L = chunks.zeros($L, n * $L)", c.dOut(), 4 * step.node().id() + 1,
+                    step.node().out().size());
+            b.addStatement("double[] $L = chunks.zeros($L, n * $L)", c.rdOut(), 4 * step.node().id() + 2,
+                    step.node().out().size());
         }
         b.add("// the loss: its gradient at the output and H_loss R{output}\n");
         b.add(loss(graph, new SecondOrderContext(schedule, names, graph.node(schedule.loss().source()))));

@@ -148,7 +148,8 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         int samples = kernelChunkSamples();
         String geometry = c.constant("GEOMETRY");
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = new double[n * $L]", c.own("Ra"), node.out().size());
+        b.addStatement("double[] $L = $L.zeros($L, n * $L)", c.own("Ra"), c.chunks(), 4 * node.id() + 3,
+                node.out().size());
         if (pool != null) {
             b.addStatement("int[] $L = new int[n * $L]", c.own("Win"), node.out().size());
         }
@@ -280,9 +281,11 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
+        b.addStatement("int count = $L.count(n, $L)", CHUNKS, samples);
+        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + filters);
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
-        b.addStatement("double[] part = new double[$L]", weights + filters);
+        b.addStatement("double[] part = parts[chunk]");
+        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + filters);
         b.addStatement("int size = samples * $L", sums);
         b.addStatement("float[] gs = scratch.floats(3, size)");
         b.addStatement("float[] rgs = scratch.floats(4, size)");
@@ -345,9 +348,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("part[w] = terms[w]");
         b.endControlFlow();
-        b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
-        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int k = 0; k < count; k++)");
+        b.addStatement("double[] part = parts[k]");
         b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
         b.endControlFlow();
@@ -527,10 +530,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, samples);
+        b.addStatement("int count = $L.count(n, $L)", CHUNKS, samples);
+        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + filters);
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
-        b.addStatement("double[] part = new double[$L]", weights + filters);
+        b.addStatement("double[] part = parts[chunk]");
+        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + filters);
         b.addStatement("$L[] gh = $L", ar.real(), ar.scratchArray(1, samples * positions * 2 * filters));
         if (pool != null) {
             b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, $L)", 2 * filters, ar.zero());
@@ -592,9 +597,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         } else {
             b.addStatement("hw.get(0, part, 0, $L)", weights);
         }
-        b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
-        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int k = 0; k < count; k++)");
+        b.addStatement("double[] part = parts[k]");
         b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
         b.endControlFlow();

@@ -142,7 +142,8 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         int steps = steps(node);
         boolean input = !c.readsNetworkInput();
         CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("double[] $L = new double[$L * $L]", c.own("Ra"), rows(node), units);
+        b.addStatement("double[] $L = $L.zeros($L, $L * $L)", c.own("Ra"), c.chunks(), 4 * node.id() + 3,
+                rows(node), units);
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
@@ -196,12 +197,14 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("double[][] parts = new double[$L.count(n, $L)][]", CHUNKS, CHUNK_SAMPLES);
+        b.addStatement("int count = $L.count(n, $L)", CHUNKS, CHUNK_SAMPLES);
+        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + (d.bias() ? units : 0));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), CHUNK_SAMPLES);
         b.addStatement("int rows = samples * $L", steps);
         b.addStatement("int row0 = first * $L", steps);
         b.addStatement("int half = rows * $L", units);
-        b.addStatement("double[] part = new double[$L]", weights + (d.bias() ? units : 0));
+        b.addStatement("double[] part = parts[chunk]");
+        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + (d.bias() ? units : 0));
         b.addStatement("float[] both = scratch.floats(0, 2 * half)");
         b.addStatement("float[] ys = scratch.floats(2, half)");
         b.addStatement("a.get(o + row0 * $L, ys, 0, half)", units);
@@ -250,9 +253,9 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("part[w] = terms[w]");
         b.endControlFlow();
-        b.addStatement("parts[chunk] = part");
         b.endControlFlow(")");
-        b.beginControlFlow("for (double[] part : parts)");
+        b.beginControlFlow("for (int k = 0; k < count; k++)");
+        b.addStatement("double[] part = parts[k]");
         b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
         b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
         b.endControlFlow();
