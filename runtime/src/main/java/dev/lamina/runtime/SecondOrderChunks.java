@@ -8,8 +8,11 @@ package dev.lamina.runtime;
  * cut into chunks of a fixed number of samples that depends only on the layer, and each worker runs a contiguous
  * run of chunks. A chunk writes only its own samples' rows, and what it sums over samples (a layer's terms of
  * {@code H v}) it leaves in a part of its own, which the caller adds up in chunk order: the product does not depend
- * on the thread count. Each thread keeps its scratch arrays and direct buffers (which the double GEMMs read in
- * place, where arrays are copied in and out of every call) from one chunk, layer and call to the next.
+ * on the thread count. Each thread keeps its scratch arrays, direct buffers and float blocks (which the GEMMs read
+ * in place, where arrays are copied in and out of every call) from one chunk, layer and call to the next; the
+ * calling thread also keeps the arrays between layers ({@link #zeros}) and the chunks' parts ({@link #parts}), which
+ * would otherwise be tens of megabytes allocated per product. A chunk gets its {@link Worker} too, for the runtime's
+ * convolution kernels, which keep their columns in it.
  */
 public final class SecondOrderChunks {
     /**

@@ -7,6 +7,7 @@ import static dev.lamina.processor.emit.java.RuntimeTypes.CONV_GEOMETRY;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
+import dev.lamina.processor.emit.java.ChunkParts;
 import dev.lamina.processor.emit.java.ProductArithmetic;
 import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.graph.Node;
@@ -41,7 +42,6 @@ import dev.lamina.processor.plan.WideRows;
 public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, Op.Act activation, boolean bias,
                                      Op.Pool pool, boolean planar) {
     /** Spelled out rather than imported: the R-pass adds one method to the class and nothing else. */
-    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
     private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
 
     /** Rows of im2col columns a chunk aims at: the samples per chunk follow from the layer's positions. */
@@ -281,11 +281,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("int count = $L.count(n, $L)", CHUNKS, samples);
-        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + filters);
+        b.add(ChunkParts.declare(c, samples, weights + filters));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
-        b.addStatement("double[] part = parts[chunk]");
-        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + filters);
+        b.add(ChunkParts.open(weights + filters));
         b.addStatement("int size = samples * $L", sums);
         b.addStatement("float[] gs = scratch.floats(3, size)");
         b.addStatement("float[] rgs = scratch.floats(4, size)");
@@ -335,31 +333,11 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                     CONVOLUTION, geometry, c.direction(), c.constant("WEIGHT"));
             b.addStatement("$T.backward($L, null, 0, samples, rg, 0, $L, $L, null, 0, dx, inputs, true, worker)",
                     CONVOLUTION, geometry, c.params(), c.constant("WEIGHT"));
-            b.addStatement("float[] back = scratch.floats(5, 2 * inputs)");
-            b.addStatement("dx.floats().get(0, back, 0, 2 * inputs)");
-            b.addStatement("int base = first * $L", big);
-            b.beginControlFlow("for (int j = 0; j < inputs; j++)");
-            b.addStatement("$L[base + j] += back[j]", c.dIn());
-            b.addStatement("$L[base + j] += back[inputs + j]", c.rdIn());
-            b.endControlFlow();
+            b.add(ChunkParts.addToInput(c, 5, "inputs", "first * " + big));
         }
-        b.addStatement("float[] terms = scratch.floats(6, $L)", weights);
-        b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-        b.addStatement("part[w] = terms[w]");
-        b.endControlFlow();
+        b.add(ChunkParts.weightsFromFloats(6, weights));
         b.endControlFlow(")");
-        b.beginControlFlow("for (int k = 0; k < count; k++)");
-        b.addStatement("double[] part = parts[k]");
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
-        b.endControlFlow();
-        if (bias) {
-            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("out[$L + ch] += part[$L + ch]", c.constant("BIAS"), weights);
-            b.endControlFlow();
-        }
-        b.endControlFlow();
+        b.add(ChunkParts.addUp(c, weights, bias ? filters : 0));
         b.unindent().add("}\n");
         return b.build();
     }
@@ -530,12 +508,10 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("int count = $L.count(n, $L)", CHUNKS, samples);
-        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + filters);
+        b.add(ChunkParts.declare(c, samples, weights + filters));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
-        b.addStatement("double[] part = parts[chunk]");
-        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + filters);
+        b.add(ChunkParts.open(weights + filters));
         b.addStatement("$L[] gh = $L", ar.real(), ar.scratchArray(1, samples * positions * 2 * filters));
         if (pool != null) {
             b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, $L)", 2 * filters, ar.zero());
@@ -589,26 +565,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.add(col2im("dcs", c.dIn(), c.rdIn()));
         }
         if (ar.inFloat()) {
-            b.addStatement("float[] terms = scratch.floats(6, $L)", weights);
-            b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
-            b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-            b.addStatement("part[w] = terms[w]");
-            b.endControlFlow();
+            b.add(ChunkParts.weightsFromFloats(6, weights));
         } else {
             b.addStatement("hw.get(0, part, 0, $L)", weights);
         }
         b.endControlFlow(")");
-        b.beginControlFlow("for (int k = 0; k < count; k++)");
-        b.addStatement("double[] part = parts[k]");
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
-        b.endControlFlow();
-        if (bias) {
-            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("out[$L + ch] += part[$L + ch]", c.constant("BIAS"), weights);
-            b.endControlFlow();
-        }
-        b.endControlFlow();
+        b.add(ChunkParts.addUp(c, weights, bias ? filters : 0));
         b.unindent().add("}\n");
         return b.build();
     }

@@ -5,6 +5,7 @@ import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
+import dev.lamina.processor.emit.java.ChunkParts;
 import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Node;
@@ -24,7 +25,6 @@ import dev.lamina.processor.graph.Op;
 final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
     static final DenseSecondOrder RULES = new DenseSecondOrder();
     private static final ClassName MEMORY = ClassName.get("dev.lamina.runtime", "Memory");
-    private static final String CHUNKS = "dev.lamina.runtime.SecondOrderChunks";
     /**
      * Samples per chunk of the float rules on the workers: a fixed count, so that the parts of {@code H v} summed in
      * chunk order do not depend on the thread count.
@@ -197,14 +197,12 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.addStatement("int count = $L.count(n, $L)", CHUNKS, CHUNK_SAMPLES);
-        b.addStatement("double[][] parts = $L.parts(count, $L)", c.chunks(), weights + (d.bias() ? units : 0));
+        b.add(ChunkParts.declare(c, CHUNK_SAMPLES, weights + (d.bias() ? units : 0)));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), CHUNK_SAMPLES);
         b.addStatement("int rows = samples * $L", steps);
         b.addStatement("int row0 = first * $L", steps);
         b.addStatement("int half = rows * $L", units);
-        b.addStatement("double[] part = parts[chunk]");
-        b.addStatement("java.util.Arrays.fill(part, 0, $L, 0.0)", weights + (d.bias() ? units : 0));
+        b.add(ChunkParts.open(weights + (d.bias() ? units : 0)));
         b.addStatement("float[] both = scratch.floats(0, 2 * half)");
         b.addStatement("float[] ys = scratch.floats(2, half)");
         b.addStatement("a.get(o + row0 * $L, ys, 0, half)", units);
@@ -240,31 +238,11 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
                     features, units, units, c.direction(), c.constant("WEIGHT"), features, features);
             b.addStatement("$T.gemm(false, false, rows, $L, $L, 1f, g, half, $L, $L, $L, $L, 1f, dx, size, $L)", BLAS,
                     features, units, units, c.params(), c.constant("WEIGHT"), features, features);
-            b.addStatement("float[] back = scratch.floats(3, 2 * size)");
-            b.addStatement("dx.floats().get(0, back, 0, 2 * size)");
-            b.addStatement("int base = row0 * $L", features);
-            b.beginControlFlow("for (int x = 0; x < size; x++)");
-            b.addStatement("$L[base + x] += back[x]", c.dIn());
-            b.addStatement("$L[base + x] += back[size + x]", c.rdIn());
-            b.endControlFlow();
+            b.add(ChunkParts.addToInput(c, 3, "size", "row0 * " + features));
         }
-        b.addStatement("float[] terms = scratch.floats(4, $L)", weights);
-        b.addStatement("hw.floats().get(0, terms, 0, $L)", weights);
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-        b.addStatement("part[w] = terms[w]");
-        b.endControlFlow();
+        b.add(ChunkParts.weightsFromFloats(4, weights));
         b.endControlFlow(")");
-        b.beginControlFlow("for (int k = 0; k < count; k++)");
-        b.addStatement("double[] part = parts[k]");
-        b.beginControlFlow("for (int w = 0; w < $L; w++)", weights);
-        b.addStatement("out[$L + w] += part[w]", c.constant("WEIGHT"));
-        b.endControlFlow();
-        if (d.bias()) {
-            b.beginControlFlow("for (int u = 0; u < $L; u++)", units);
-            b.addStatement("out[$L + u] += part[$L + u]", c.constant("BIAS"), weights);
-            b.endControlFlow();
-        }
-        b.endControlFlow();
+        b.add(ChunkParts.addUp(c, weights, d.bias() ? units : 0));
         b.unindent().add("}\n");
         return b.build();
     }
