@@ -36,14 +36,16 @@ public final class SecondOrderChunks {
      * Internal, not API. A thread's scratch arrays and direct buffers, one per slot, grown when a chunk needs more.
      */
     public static final class Scratch {
-        private double[][] arrays = new double[0][];
-        private float[][] floatArrays = new float[0][];
-        private java.nio.DoubleBuffer[] buffers = new java.nio.DoubleBuffer[0];
-        private java.nio.DoubleBuffer[] shared = new java.nio.DoubleBuffer[0];
-        private Memory[] memories = new Memory[0];
-        private Memory[] sharedMemories = new Memory[0];
-        private double[][] zeros = new double[0][];
-        private double[][] parts = new double[0][];
+        private final Slots<double[]> arrays = new Slots<>(double[]::new, a -> a.length);
+        private final Slots<float[]> floatArrays = new Slots<>(float[]::new, a -> a.length);
+        private final Slots<java.nio.DoubleBuffer> buffers = new Slots<>(SecondOrderChunks::direct,
+                java.nio.DoubleBuffer::capacity);
+        private final Slots<java.nio.DoubleBuffer> sharedBuffers = new Slots<>(SecondOrderChunks::direct,
+                java.nio.DoubleBuffer::capacity);
+        private final Slots<Memory> memories = new Slots<>(Memory::allocate, Memory::size);
+        private final Slots<Memory> sharedMemories = new Slots<>(Memory::allocate, Memory::size);
+        private final Slots<double[]> zeros = new Slots<>(double[]::new, a -> a.length);
+        private final Slots<double[]> parts = new Slots<>(double[]::new, a -> a.length);
 
         private Scratch() {
         }
@@ -56,15 +58,7 @@ public final class SecondOrderChunks {
          * @param size the doubles needed
          */
         public java.nio.DoubleBuffer buffer(int slot, int size) {
-            if (slot >= buffers.length) {
-                buffers = java.util.Arrays.copyOf(buffers, slot + 1);
-            }
-            java.nio.DoubleBuffer buffer = buffers[slot];
-            if (buffer == null || buffer.capacity() < size) {
-                buffer = direct(size);
-                buffers[slot] = buffer;
-            }
-            return buffer;
+            return buffers.get(slot, size);
         }
 
         /**
@@ -75,13 +69,7 @@ public final class SecondOrderChunks {
          * @param size the floats needed
          */
         public Memory memory(int slot, int size) {
-            if (slot >= memories.length) {
-                memories = java.util.Arrays.copyOf(memories, slot + 1);
-            }
-            if (memories[slot] == null || memories[slot].size() < size) {
-                memories[slot] = Memory.allocate(size);
-            }
-            return memories[slot];
+            return memories.get(slot, size);
         }
 
         /**
@@ -92,37 +80,7 @@ public final class SecondOrderChunks {
          * @param size the floats needed
          */
         public float[] floats(int slot, int size) {
-            if (slot >= floatArrays.length) {
-                floatArrays = java.util.Arrays.copyOf(floatArrays, slot + 1);
-            }
-            float[] array = floatArrays[slot];
-            if (array == null || array.length < size) {
-                array = new float[size];
-                floatArrays[slot] = array;
-            }
-            return array;
-        }
-
-        private Memory sharedMemory(int slot, int size) {
-            if (slot >= sharedMemories.length) {
-                sharedMemories = java.util.Arrays.copyOf(sharedMemories, slot + 1);
-            }
-            if (sharedMemories[slot] == null || sharedMemories[slot].size() < size) {
-                sharedMemories[slot] = Memory.allocate(size);
-            }
-            return sharedMemories[slot];
-        }
-
-        private java.nio.DoubleBuffer shared(int slot, int size) {
-            if (slot >= shared.length) {
-                shared = java.util.Arrays.copyOf(shared, slot + 1);
-            }
-            java.nio.DoubleBuffer buffer = shared[slot];
-            if (buffer == null || buffer.capacity() < size) {
-                buffer = direct(size);
-                shared[slot] = buffer;
-            }
-            return buffer;
+            return floatArrays.get(slot, size);
         }
 
         /**
@@ -133,15 +91,32 @@ public final class SecondOrderChunks {
          * @param size the doubles needed
          */
         public double[] get(int slot, int size) {
-            if (slot >= arrays.length) {
-                arrays = java.util.Arrays.copyOf(arrays, slot + 1);
+            return arrays.get(slot, size);
+        }
+    }
+
+    /** Things of one kind in numbered slots, each replaced by a bigger one when a caller needs more than it holds. */
+    private static final class Slots<T> {
+        private final java.util.function.IntFunction<T> make;
+        private final java.util.function.ToIntFunction<T> capacity;
+        private Object[] held = new Object[0];
+
+        Slots(java.util.function.IntFunction<T> make, java.util.function.ToIntFunction<T> capacity) {
+            this.make = make;
+            this.capacity = capacity;
+        }
+
+        @SuppressWarnings("unchecked")
+        T get(int slot, int size) {
+            if (slot >= held.length) {
+                held = java.util.Arrays.copyOf(held, slot + 1);
             }
-            double[] array = arrays[slot];
-            if (array == null || array.length < size) {
-                array = new double[size];
-                arrays[slot] = array;
+            T thing = (T) held[slot];
+            if (thing == null || capacity.applyAsInt(thing) < size) {
+                thing = make.apply(size);
+                held[slot] = thing;
             }
-            return array;
+            return thing;
         }
     }
 
@@ -216,7 +191,7 @@ public final class SecondOrderChunks {
      * @param size the doubles needed
      */
     public java.nio.DoubleBuffer shared(int slot, int size) {
-        return SCRATCH.get().shared(slot, size);
+        return SCRATCH.get().sharedBuffers.get(slot, size);
     }
 
     /**
@@ -228,7 +203,7 @@ public final class SecondOrderChunks {
      * @param size the floats needed
      */
     public Memory sharedMemory(int slot, int size) {
-        return SCRATCH.get().sharedMemory(slot, size);
+        return SCRATCH.get().sharedMemories.get(slot, size);
     }
 
     /**
@@ -256,17 +231,8 @@ public final class SecondOrderChunks {
      * @param size the doubles needed
      */
     public double[] zeros(int slot, int size) {
-        Scratch own = SCRATCH.get();
-        if (slot >= own.zeros.length) {
-            own.zeros = java.util.Arrays.copyOf(own.zeros, slot + 1);
-        }
-        double[] array = own.zeros[slot];
-        if (array == null || array.length < size) {
-            array = new double[size];
-            own.zeros[slot] = array;
-        } else {
-            java.util.Arrays.fill(array, 0, size, 0.0);
-        }
+        double[] array = SCRATCH.get().zeros.get(slot, size);
+        java.util.Arrays.fill(array, 0, size, 0.0);
         return array;
     }
 
@@ -279,15 +245,11 @@ public final class SecondOrderChunks {
      * @param size the doubles of one part
      */
     public double[][] parts(int count, int size) {
-        Scratch own = SCRATCH.get();
-        if (own.parts.length < count) {
-            own.parts = java.util.Arrays.copyOf(own.parts, count);
-        }
+        Slots<double[]> parts = SCRATCH.get().parts;
+        double[][] chunks = new double[count][];
         for (int i = 0; i < count; i++) {
-            if (own.parts[i] == null || own.parts[i].length < size) {
-                own.parts[i] = new double[size];
-            }
+            chunks[i] = parts.get(i, size);
         }
-        return own.parts;
+        return chunks;
     }
 }

@@ -1,5 +1,6 @@
 package dev.lamina.processor.emit.java;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.graph.Op;
 
 /**
@@ -34,6 +35,21 @@ public final class ActivationCurvature {
     /** {@return whether {@code h''} is zero wherever it is defined (piecewise linear), so its terms can be left out} */
     public static boolean piecewiseLinear(Op.Act act) {
         return second(act, "y").equals("0.0");
+    }
+
+    /**
+     * {@return the statements of {@code double rga = h''(a) R{a} g_y + h'(a) R{g_y}} from the arrays {@code ra},
+     * {@code d} and {@code rd} at {@code i}, with {@code y} and {@code h1} declared before, the first term left out
+     * where {@code h''} is zero}
+     */
+    public static CodeBlock rGradient(Op.Act act, String ra, String d, String rd) {
+        if (piecewiseLinear(act)) {
+            return CodeBlock.of("double rga = h1 * $L[i];\n", rd);
+        }
+        return CodeBlock.builder()
+                .addStatement("double h2 = $L", second(act, "y"))
+                .addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", ra, d, rd)
+                .build();
     }
 
     public static String second(Op.Act act, String y) {

@@ -7,7 +7,7 @@ import static dev.lamina.processor.emit.java.RuntimeTypes.CONV_GEOMETRY;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
-import dev.lamina.processor.emit.java.ChunkParts;
+import dev.lamina.processor.emit.java.ChunkCode;
 import dev.lamina.processor.emit.java.ProductArithmetic;
 import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.graph.Node;
@@ -182,7 +182,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("r.floats().get(0, rr, 0, samples * $L)", width * sums / filters);
         String rs = "";
         if (input) {
-            b.add(stagedR(c));
+            b.add(ChunkCode.roundedInto(c.rIn(), "first * " + bigSize(), "samples * " + bigSize()));
             b.addStatement("$T rs = scratch.memory(2, samples * $L)", MEMORY, sums);
             b.addStatement("$T.forward($L, rx, 0, samples, $L, $L, rs, 0, worker)", CONVOLUTION, geometry,
                     c.params(), c.constant("WEIGHT"));
@@ -213,27 +213,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                 b.endControlFlow();
             }
         } else if (pool != null) {
-            b.beginControlFlow("for (int s = 0; s < samples; s++)");
-            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
-            b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
-            b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", height, pool.stride(), pool.padding(),
-                    pool.kernel());
-            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
-            b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
-            b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
-                    pool.padding(), pool.kernel());
-            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
-                    node.out().width(), filters);
-            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("int best = (s * $L + y0) * $L + x0", height, grid);
-            b.beginControlFlow("for (int py = y0; py < y1; py++)");
-            b.beginControlFlow("for (int px = x0; px < x1; px++)");
-            b.addStatement("int at = (s * $L + py) * $L + px", height, grid);
-            b.beginControlFlow("if (rr[at * $L + ch] > rr[best * $L + ch])", width, width);
-            b.addStatement("best = at");
-            b.endControlFlow();
-            b.endControlFlow();
-            b.endControlFlow();
+            windowWinner(b, node, grid, width, 0);
         }
         if (pool != null) {
             // the winner's place among the batch's raw sums, in their layout
@@ -262,6 +242,38 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
     }
 
     /**
+     * Opens the loops over a chunk's pooled outputs (sample, row, column, channel: four control flows left open, the
+     * output at {@code i}) and finds {@code best}, the position of the window's winner among the raw sums {@code
+     * rr[at * width + sums + ch]}, on rows of {@code rowWidth} positions: the first maximum in raster order, the
+     * runtime pool's rule.
+     */
+    private void windowWinner(CodeBlock.Builder b, Node node, int rowWidth, int width, int sums) {
+        int height = taps.smallHeight();
+        String sum = sums == 0 ? "" : " + " + sums;
+        b.beginControlFlow("for (int s = 0; s < samples; s++)");
+        b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
+        b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
+        b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", height, pool.stride(), pool.padding(),
+                pool.kernel());
+        b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
+        b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
+        b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
+                pool.padding(), pool.kernel());
+        b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
+                node.out().width(), taps.smallChannels());
+        b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", taps.smallChannels());
+        b.addStatement("int best = (s * $L + y0) * $L + x0", height, rowWidth);
+        b.beginControlFlow("for (int py = y0; py < y1; py++)");
+        b.beginControlFlow("for (int px = x0; px < x1; px++)");
+        b.addStatement("int at = (s * $L + py) * $L + px", height, rowWidth);
+        b.beginControlFlow("if (rr[at * $L$L + ch] > rr[best * $L$L + ch])", width, sum, width, sum);
+        b.addStatement("best = at");
+        b.endControlFlow();
+        b.endControlFlow();
+        b.endControlFlow();
+    }
+
+    /**
      * The backward rules on the runtime's kernels, chunk by chunk: {@code g_s} and {@code R{g_s}} in the raw sums'
      * layout (at the pool's winners); {@code (H v)_W} from two weight gradients, {@code corr(R{g_s}, x)} and
      * {@code corr(g_s, R{x})}, into a part of the chunk's own; at the input {@code g_x = conv^T(g_s, W)} (from the
@@ -281,9 +293,9 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.add(ChunkParts.declare(c, samples, weights + filters));
+        b.add(ChunkCode.declare(c, samples, weights + filters));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
-        b.add(ChunkParts.open(weights + filters));
+        b.add(ChunkCode.open(weights + filters));
         b.addStatement("int size = samples * $L", sums);
         b.addStatement("float[] gs = scratch.floats(3, size)");
         b.addStatement("float[] rgs = scratch.floats(4, size)");
@@ -295,12 +307,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.beginControlFlow("for (int i = start; i < start + samples * $L; i++)", node.out().size());
         b.addStatement("float y = ys[i - start]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(activation, "y"));
-        if (ActivationCurvature.piecewiseLinear(activation)) {
-            b.addStatement("double rga = h1 * $L[i]", c.rdOut());
-        } else {
-            b.addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"));
-            b.addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut());
-        }
+        b.add(ActivationCurvature.rGradient(activation, c.own("Ra"), c.dOut(), c.rdOut()));
         b.addStatement("int ch = i % $L", filters);
         if (bias) {
             b.addStatement("part[$L + ch] += rga", weights);
@@ -324,7 +331,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.addStatement("$T.backward($L, $L, in + first * $L, samples, rg, 0, $L, $L, hw, 0, null, 0, worker)",
                 CONVOLUTION, geometry, c.arena(), big, c.params(), c.constant("WEIGHT"));
         if (input) {
-            b.add(stagedR(c));
+            b.add(ChunkCode.roundedInto(c.rIn(), "first * " + bigSize(), "samples * " + bigSize()));
             b.addStatement("int inputs = samples * $L", big);
             b.addStatement("$T dx = scratch.memory(6, 2 * inputs)", MEMORY);
             b.addStatement("$T.backward($L, rx, 0, samples, g, 0, $L, $L, hw, 0, dx, 0, worker)", CONVOLUTION,
@@ -333,26 +340,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
                     CONVOLUTION, geometry, c.direction(), c.constant("WEIGHT"));
             b.addStatement("$T.backward($L, null, 0, samples, rg, 0, $L, $L, null, 0, dx, inputs, true, worker)",
                     CONVOLUTION, geometry, c.params(), c.constant("WEIGHT"));
-            b.add(ChunkParts.addToInput(c, 5, "inputs", "first * " + big));
+            b.add(ChunkCode.addToInput(c, 5, "inputs", "first * " + big));
         }
-        b.add(ChunkParts.weightsFromFloats(6, weights));
+        b.add(ChunkCode.weightsFromFloats(6, weights));
         b.endControlFlow(")");
-        b.add(ChunkParts.addUp(c, weights, bias ? filters : 0));
+        b.add(ChunkCode.addUp(c, weights, bias ? filters : 0));
         b.unindent().add("}\n");
-        return b.build();
-    }
-
-    /** {@code rx}: the chunk's samples of {@code R{x}} rounded to float, in a block of the worker's. */
-    private CodeBlock stagedR(SecondOrderContext c) {
-        int big = bigSize();
-        CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("float[] rxin = scratch.floats(1, samples * $L)", big);
-        b.addStatement("int rbase = first * $L", big);
-        b.beginControlFlow("for (int j = 0; j < samples * $L; j++)", big);
-        b.addStatement("rxin[j] = (float) $L[rbase + j]", c.rIn());
-        b.endControlFlow();
-        b.addStatement("$T rx = scratch.memory(1, samples * $L)", MEMORY, big);
-        b.addStatement("rx.floats().put(0, rxin, 0, samples * $L)", big);
         return b.build();
     }
 
@@ -445,28 +438,7 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         CodeBlock.Builder b = CodeBlock.builder();
         String ra = bias ? " + v[" + c.constant("BIAS") + " + ch]" : "";
         if (pool != null) {
-            b.beginControlFlow("for (int s = 0; s < samples; s++)");
-            b.beginControlFlow("for (int oy = 0; oy < $L; oy++)", node.out().height());
-            b.addStatement("int y0 = Math.max(0, oy * $L - $L)", pool.stride(), pool.padding());
-            b.addStatement("int y1 = Math.min($L, oy * $L - $L + $L)", taps.smallHeight(), pool.stride(),
-                    pool.padding(), pool.kernel());
-            b.beginControlFlow("for (int ox = 0; ox < $L; ox++)", node.out().width());
-            b.addStatement("int x0 = Math.max(0, ox * $L - $L)", pool.stride(), pool.padding());
-            b.addStatement("int x1 = Math.min($L, ox * $L - $L + $L)", taps.smallWidth(), pool.stride(),
-                    pool.padding(), pool.kernel());
-            b.addStatement("int i = (((first + s) * $L + oy) * $L + ox) * $L", node.out().height(),
-                    node.out().width(), filters);
-            b.beginControlFlow("for (int ch = 0; ch < $L; ch++)", filters);
-            b.addStatement("int best = (s * $L + y0) * $L + x0", taps.smallHeight(), taps.smallWidth());
-            b.beginControlFlow("for (int py = y0; py < y1; py++)");
-            b.beginControlFlow("for (int px = x0; px < x1; px++)");
-            b.addStatement("int at = (s * $L + py) * $L + px", taps.smallHeight(), taps.smallWidth());
-            b.beginControlFlow("if (rr[at * $L + $L + ch] > rr[best * $L + $L + ch])", width, filters, width,
-                    filters);
-            b.addStatement("best = at");
-            b.endControlFlow();
-            b.endControlFlow();
-            b.endControlFlow();
+            windowWinner(b, node, taps.smallWidth(), width, filters);
             b.addStatement("$L[i + ch] = (first * $L + best) * $L + ch", c.own("Win"), positions(), filters);
             b.addStatement("double ra = rr[best * $L + ch]" + ra, width);
             b.addStatement("$L[i + ch] = ra", c.own("Ra"));
@@ -508,10 +480,10 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.add(ChunkParts.declare(c, samples, weights + filters));
+        b.add(ChunkCode.declare(c, samples, weights + filters));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), samples);
         b.addStatement("int m = samples * $L", positions);
-        b.add(ChunkParts.open(weights + filters));
+        b.add(ChunkCode.open(weights + filters));
         b.addStatement("$L[] gh = $L", ar.real(), ar.scratchArray(1, samples * positions * 2 * filters));
         if (pool != null) {
             b.addStatement("java.util.Arrays.fill(gh, 0, m * $L, $L)", 2 * filters, ar.zero());
@@ -565,12 +537,12 @@ public record ConvolutionSecondOrder(ConvolutionTaps taps, boolean transposed, O
             b.add(col2im("dcs", c.dIn(), c.rdIn()));
         }
         if (ar.inFloat()) {
-            b.add(ChunkParts.weightsFromFloats(6, weights));
+            b.add(ChunkCode.weightsFromFloats(6, weights));
         } else {
             b.addStatement("hw.get(0, part, 0, $L)", weights);
         }
         b.endControlFlow(")");
-        b.add(ChunkParts.addUp(c, weights, bias ? filters : 0));
+        b.add(ChunkCode.addUp(c, weights, bias ? filters : 0));
         b.unindent().add("}\n");
         return b.build();
     }

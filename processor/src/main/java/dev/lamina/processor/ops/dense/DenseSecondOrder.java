@@ -5,7 +5,7 @@ import static dev.lamina.processor.emit.java.RuntimeTypes.BLAS;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.lamina.processor.emit.java.ActivationCurvature;
-import dev.lamina.processor.emit.java.ChunkParts;
+import dev.lamina.processor.emit.java.ChunkCode;
 import dev.lamina.processor.emit.java.SecondOrderContext;
 import dev.lamina.processor.emit.java.SecondOrderJava;
 import dev.lamina.processor.graph.Node;
@@ -155,7 +155,7 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
                 BLAS, units, features, c.arena(), features, features, c.direction(), c.constant("WEIGHT"), features,
                 units);
         if (input) {
-            b.add(stagedR(c, features));
+            b.add(ChunkCode.roundedInto(c.rIn(), "row0 * " + features, "rows * " + features));
             b.addStatement("$T.gemm(false, true, rows, $L, $L, 1f, rx, 0, $L, $L, $L, $L, 1f, ra, 0, $L)", BLAS,
                     units, features, features, c.params(), c.constant("WEIGHT"), features, units);
         }
@@ -197,12 +197,12 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.add("{\n").indent();
         b.addStatement("int in = $L", c.inRegion());
         b.addStatement("int o = $L", c.outRegion());
-        b.add(ChunkParts.declare(c, CHUNK_SAMPLES, weights + (d.bias() ? units : 0)));
+        b.add(ChunkCode.declare(c, CHUNK_SAMPLES, weights + (d.bias() ? units : 0)));
         b.beginControlFlow("$L.run(n, $L, (scratch, worker, chunk, first, samples) ->", c.chunks(), CHUNK_SAMPLES);
         b.addStatement("int rows = samples * $L", steps);
         b.addStatement("int row0 = first * $L", steps);
         b.addStatement("int half = rows * $L", units);
-        b.add(ChunkParts.open(weights + (d.bias() ? units : 0)));
+        b.add(ChunkCode.open(weights + (d.bias() ? units : 0)));
         b.addStatement("float[] both = scratch.floats(0, 2 * half)");
         b.addStatement("float[] ys = scratch.floats(2, half)");
         b.addStatement("a.get(o + row0 * $L, ys, 0, half)", units);
@@ -212,7 +212,7 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.addStatement("int i = row0 * $L + j", units);
         b.addStatement("float y = ys[j]");
         b.addStatement("double h1 = $L", ActivationCurvature.first(d.activation(), "y"));
-        b.add(rga(d.activation(), c));
+        b.add(ActivationCurvature.rGradient(d.activation(), c.own("Ra"), c.dOut(), c.rdOut()));
         b.addStatement("both[j] = (float) (h1 * $L[i])", c.dOut());
         b.addStatement("both[half + j] = (float) rga");
         if (d.bias()) {
@@ -226,7 +226,7 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
         b.addStatement("$T.gemm(true, false, $L, $L, rows, 1f, g, half, $L, $L, in + row0 * $L, $L, 0f, hw, 0, $L)",
                 BLAS, units, features, units, c.arena(), features, features, features);
         if (input) {
-            b.add(stagedR(c, features));
+            b.add(ChunkCode.roundedInto(c.rIn(), "row0 * " + features, "rows * " + features));
             b.addStatement("$T.gemm(true, false, $L, $L, rows, 1f, g, 0, $L, rx, 0, $L, 1f, hw, 0, $L)", BLAS, units,
                     features, units, features, features);
             // g_x = g_a W; R{g_x} = g_a V + R{g_a} W
@@ -238,36 +238,12 @@ final class DenseSecondOrder implements SecondOrderJava<Op.Dense> {
                     features, units, units, c.direction(), c.constant("WEIGHT"), features, features);
             b.addStatement("$T.gemm(false, false, rows, $L, $L, 1f, g, half, $L, $L, $L, $L, 1f, dx, size, $L)", BLAS,
                     features, units, units, c.params(), c.constant("WEIGHT"), features, features);
-            b.add(ChunkParts.addToInput(c, 3, "size", "row0 * " + features));
+            b.add(ChunkCode.addToInput(c, 3, "size", "row0 * " + features));
         }
-        b.add(ChunkParts.weightsFromFloats(4, weights));
+        b.add(ChunkCode.weightsFromFloats(4, weights));
         b.endControlFlow(")");
-        b.add(ChunkParts.addUp(c, weights, d.bias() ? units : 0));
+        b.add(ChunkCode.addUp(c, weights, d.bias() ? units : 0));
         b.unindent().add("}\n");
-        return b.build();
-    }
-
-    /** {@code double rga = h''(a) R{a} g_y + h'(a) R{g_y}}, the first term left out where {@code h''} is zero. */
-    private static CodeBlock rga(Op.Act activation, SecondOrderContext c) {
-        if (ActivationCurvature.piecewiseLinear(activation)) {
-            return CodeBlock.of("double rga = h1 * $L[i];\n", c.rdOut());
-        }
-        return CodeBlock.builder()
-                .addStatement("double h2 = $L", ActivationCurvature.second(activation, "y"))
-                .addStatement("double rga = h2 * $L[i] * $L[i] + h1 * $L[i]", c.own("Ra"), c.dOut(), c.rdOut())
-                .build();
-    }
-
-    /** {@code rx}: the chunk's rows of {@code R{x}} rounded to float, in a block of the worker's (slot 1). */
-    private static CodeBlock stagedR(SecondOrderContext c, int features) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        b.addStatement("float[] staged = scratch.floats(1, rows * $L)", features);
-        b.addStatement("int from = row0 * $L", features);
-        b.beginControlFlow("for (int x = 0; x < rows * $L; x++)", features);
-        b.addStatement("staged[x] = (float) $L[from + x]", c.rIn());
-        b.endControlFlow();
-        b.addStatement("$T rx = scratch.memory(1, rows * $L)", MEMORY, features);
-        b.addStatement("rx.floats().put(0, staged, 0, rows * $L)", features);
         return b.build();
     }
 

@@ -3,13 +3,13 @@ package dev.lamina.processor.emit.java;
 import com.palantir.javapoet.CodeBlock;
 
 /**
- * Internal, not API. The code by which a layer's R-backward rules, run chunk by chunk on the workers
- * ({@code SecondOrderChunks}), leave their terms of {@code H v} in a part per chunk, and the caller adds the parts up
- * in chunk order: the product then does not depend on the thread count. A part holds the weights' terms, then the
- * biases'.
+ * Internal, not API. Code the layers' R-rules share when they run chunk by chunk on the workers
+ * ({@code SecondOrderChunks}): each chunk leaves its terms of {@code H v} in a part of its own (the weights' terms,
+ * then the biases'), which the caller adds up in chunk order, so the product does not depend on the thread count;
+ * the chunk's gradients at the layer's input added into the double arrays; {@code R{x}} rounded into a float block.
  */
-public final class ChunkParts {
-    private ChunkParts() {
+public final class ChunkCode {
+    private ChunkCode() {
     }
 
     /** Before the chunks run: {@code count} and the calling thread's {@code parts} of {@code size} doubles. */
@@ -69,6 +69,22 @@ public final class ChunkParts {
                 .addStatement("$L[base + j] += back[j]", c.dIn())
                 .addStatement("$L[base + j] += back[$L + j]", c.rdIn(), inputs)
                 .endControlFlow()
+                .build();
+    }
+
+    /**
+     * In a chunk: {@code rx}, a worker's block (scratch slot 1) holding {@code count} values of the double array
+     * {@code source} from {@code from} on, rounded to float, staged through the heap for one bulk copy.
+     */
+    public static CodeBlock roundedInto(String source, String from, String count) {
+        return CodeBlock.builder()
+                .addStatement("float[] staged = scratch.floats(1, $L)", count)
+                .addStatement("int from = $L", from)
+                .beginControlFlow("for (int x = 0; x < $L; x++)", count)
+                .addStatement("staged[x] = (float) $L[from + x]", source)
+                .endControlFlow()
+                .addStatement("$T rx = scratch.memory(1, $L)", JavaEmitter.MEMORY, count)
+                .addStatement("rx.floats().put(0, staged, 0, $L)", count)
                 .build();
     }
 }
